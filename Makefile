@@ -1,0 +1,40 @@
+# Entry points (README): `make run` and `make test` do every set-up step on a fresh Debian machine.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+# Debian packages the build needs; installed with apt-get when missing.
+APT_PACKAGES := cmake make g++ git libcli11-dev libyaml-cpp-dev libfmt-dev catch2
+INFERSIM := ./$(BUILD)/infersim
+
+.PHONY: deps configure build run test reports clean
+
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing $$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+configure: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The main job on shipped defaults: Llama-2-7B on an A100 80GB, with its per-operator breakdown.
+run: build
+	$(INFERSIM) estimate -m llama-2-7b -g a100-80gb-sxm --breakdown
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# Regenerates the example outputs in reports/ (see reports/README.md).
+reports: build
+	$(INFERSIM) estimate -m llama-2-7b -g a100-80gb-sxm --breakdown > reports/llama-2-7b_a100-80gb-sxm_breakdown.txt
+	$(INFERSIM) estimate -m llama-2-7b -g a100-80gb-sxm --format json > reports/llama-2-7b_a100-80gb-sxm.json
+	$(INFERSIM) estimate -m llama-2-70b -g h200-sxm --breakdown > reports/llama-2-70b_h200-sxm_breakdown.txt
+	$(INFERSIM) estimate -m llama-2-70b -g h200-sxm --format json > reports/llama-2-70b_h200-sxm.json
+	$(INFERSIM) estimate -m llama-2-70b -g h200-sxm --format json --breakdown > reports/llama-2-70b_h200-sxm_breakdown.json
+
+clean:
+	rm -rf $(BUILD)

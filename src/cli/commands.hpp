@@ -1,0 +1,17 @@
+#pragma once
+// The subcommands. Each registers its options on the app and returns the action to run once the
+// command line has parsed; actions throw InputError for bad input and return the exit code.
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+#include "io/search_path.hpp"
+
+namespace infersim {
+
+using Action = std::function<int(const SearchPath&)>;
+
+void add_estimate_command(CLI::App& app, Action& action);
+void add_list_command(CLI::App& app, Action& action);
+
+}  // namespace infersim

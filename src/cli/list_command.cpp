@@ -1,0 +1,48 @@
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "core/errors.hpp"
+#include "io/hardware_loader.hpp"
+#include "io/model_loader.hpp"
+
+namespace infersim {
+
+namespace {
+
+std::string model_summary(const std::string& path) {
+  const ModelSpec m = load_model(path);
+  return fmt::format("{} layers, hidden {}, {} heads / {} KV heads, max context {}: {}", m.layers, m.hidden_size,
+                     m.attention_heads, m.kv_heads, m.max_context, m.description);
+}
+
+std::string hardware_summary(const std::string& path) {
+  const HardwareSpec hw = load_hardware(path);
+  return fmt::format("{:.0f} GiB, {:.2f} TB/s, {:.0f} TFLOP/s bf16: {}", hw.memory_capacity_B / 1073741824.0,
+                     hw.memory_bandwidth_Bps / 1e12, peak_flops(hw, Dtype::bf16) / 1e12, hw.description);
+}
+
+int run_list(const std::string& what, const SearchPath& search) {
+  const bool models = what == "models";
+  const std::vector<NamedFile> files = search.list(models ? "model_configs" : "hardware_profiles");
+  if (files.empty()) throw InputError(fmt::format("no {} found in: {}", what, fmt::join(search.directories(), ", ")));
+  std::string out;
+  for (const NamedFile& f : files) {
+    out += fmt::format("{:<18} {}\n", f.name, models ? model_summary(f.path) : hardware_summary(f.path));
+  }
+  std::cout << out << std::flush;
+  return 0;
+}
+
+}  // namespace
+
+void add_list_command(CLI::App& app, Action& action) {
+  auto what = std::make_shared<std::string>();
+  CLI::App* sub = app.add_subcommand("list", "List the shipped models or hardware profiles with a one-line summary");
+  sub->add_option("what", *what, "models or hardware")->required()->check(CLI::IsMember({"models", "hardware"}));
+  sub->callback([what, &action] { action = [what](const SearchPath& search) { return run_list(*what, search); }; });
+}
+
+}  // namespace infersim

@@ -1,0 +1,52 @@
+// infersim: the command line. Parses, calls io and core, maps errors to exit codes:
+// 0 success, 1 internal error (a bug), 2 bad input or usage, 3 the answer is "no" (later commands).
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/version.hpp"
+#include "core/errors.hpp"
+
+namespace {
+
+constexpr int kExitInternal = 1;
+constexpr int kExitBadInput = 2;
+
+int report_error(const std::string& message, int code) {
+  std::cerr << "infersim: error: " << message << "\n";
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"infersim: analytical performance and memory simulator for LLM inference (roofline per operator)",
+               "infersim"};
+  app.require_subcommand(1);
+  app.footer("Data files are looked up in --config-dir, then $INFERSIM_PATH, then ./, then " INFERSIM_SOURCE_DATA_DIR
+             ".\nRun `infersim COMMAND --help` for a command's options.");
+  app.set_version_flag("--version", std::string("infersim ") + infersim::kVersion + " (git " + infersim::kGitRevision + ")");
+  std::string config_dir;
+  app.add_option("--config-dir", config_dir, "directory holding model_configs/ and hardware_profiles/");
+  infersim::Action action;
+  infersim::add_estimate_command(app, action);
+  infersim::add_list_command(app, action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "infersim: error: " << e.what() << "\nRun `infersim --help` for usage.\n";
+    return kExitBadInput;
+  }
+  try {
+    const char* env_path = std::getenv("INFERSIM_PATH");
+    return action(infersim::SearchPath(config_dir, env_path ? env_path : ""));
+  } catch (const infersim::InputError& e) {
+    return report_error(e.what(), kExitBadInput);
+  } catch (const std::exception& e) {
+    return report_error(std::string("internal error (please report): ") + e.what(), kExitInternal);
+  }
+}

@@ -1,0 +1,84 @@
+#pragma once
+// The estimate: composes the formulas and operator lists into prefill time (TTFT), decode time per
+// token (TPOT), memory and throughput for one model on one device. Pure: no I/O, no globals.
+#include <string_view>
+#include <vector>
+
+#include "core/dtype.hpp"
+#include "core/hardware_spec.hpp"
+#include "core/model_spec.hpp"
+#include "core/operator.hpp"
+#include "core/operators.hpp"
+
+namespace infersim {
+
+struct Scenario {
+  long long batch = 1;
+  long long input_tokens = 1024;
+  long long output_tokens = 256;
+  Dtype weights = Dtype::bf16;
+  Dtype activations = Dtype::bf16;  // the dtype the GEMMs compute in: picks the compute roof
+  Dtype kv = Dtype::bf16;
+  AttentionKernel attention = AttentionKernel::fused;
+};
+
+enum class Bound { compute, memory };
+[[nodiscard]] std::string_view bound_name(Bound b);
+
+// The roofs one scenario runs under on one device (SI units, efficiencies applied).
+struct Roofs {
+  double matrix_flops_per_s = 0.0;  // peak[compute dtype] * compute efficiency
+  double vector_flops_per_s = 0.0;  // fp32 peak (vector units) * compute efficiency
+  double memory_Bps = 0.0;          // bandwidth * memory efficiency
+  double launch_s = 0.0;            // per kernel
+};
+
+// One operator's totals over a pass (repeat applied).
+struct OpResult {
+  const char* name = "";
+  OpUnit unit = OpUnit::vector;
+  double kernels = 0.0;
+  OpCost cost;
+  double intensity = 0.0;  // FLOP/B
+  double time_s = 0.0;     // roofline time + launch overhead
+  Bound bound = Bound::memory;
+};
+
+struct PhaseResult {
+  std::vector<OpResult> ops;
+  double flops = 0.0;
+  double bytes = 0.0;
+  double time_s = 0.0;
+  Bound bound = Bound::memory;  // the class of operators that takes more of the time
+};
+
+struct Estimate {
+  double params_total = 0.0;
+  double params_active = 0.0;
+  double weight_bytes = 0.0;
+  double kv_bytes_per_token = 0.0;
+  double kv_cache_bytes = 0.0;
+  double activation_bytes = 0.0;
+  double runtime_reserve_bytes = 0.0;
+  double memory_per_device_bytes = 0.0;
+  double device_memory_bytes = 0.0;
+  double usable_memory_bytes = 0.0;
+  bool fits = false;
+  int devices = 1;
+  double prefill_flops = 0.0;
+  double decode_flops_per_token = 0.0;
+  double decode_mean_context = 0.0;
+  double ttft_s = 0.0;
+  double tpot_s = 0.0;
+  double e2e_latency_s = 0.0;
+  double output_throughput_tok_s = 0.0;
+  PhaseResult prefill;      // the whole batch's prefill
+  PhaseResult decode_step;  // one decode step at the mean decode context
+};
+
+// Throws InputError when the scenario cannot run on the device (no peak for the compute dtype, a
+// storage dtype that is not one, non-positive sizes).
+[[nodiscard]] Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc);
+[[nodiscard]] Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc);
+
+}  // namespace infersim

@@ -1,0 +1,35 @@
+#pragma once
+// The roofline model. Source: Williams, Waterman & Patterson, "Roofline: an insightful visual
+// performance model", CACM 2009; REFERENCE.md "Bytes moved and the roofline".
+#include <algorithm>
+
+namespace infersim {
+
+// Arithmetic intensity I = FLOPs / bytes (FLOP/B).
+[[nodiscard]] constexpr double arithmetic_intensity(double flops, double bytes) {
+  return bytes > 0.0 ? flops / bytes : 0.0;
+}
+
+// Ridge point peak / bandwidth (FLOP/B): above it a kernel is compute-bound.
+[[nodiscard]] constexpr double ridge_point(double peak_flops_per_s, double bandwidth_Bps) {
+  return peak_flops_per_s / bandwidth_Bps;
+}
+
+// Attainable FLOP/s at intensity I: min(peak, I * bandwidth).
+[[nodiscard]] constexpr double attainable_flops_per_s(double intensity, double peak_flops_per_s,
+                                                      double bandwidth_Bps) {
+  return std::min(peak_flops_per_s, intensity * bandwidth_Bps);
+}
+
+// Roofline time without launch cost: max(FLOPs / achievable peak, bytes / achievable bandwidth).
+[[nodiscard]] constexpr double roofline_time_s(double flops, double bytes, double achievable_flops_per_s,
+                                               double achievable_Bps) {
+  return std::max(flops / achievable_flops_per_s, bytes / achievable_Bps);
+}
+
+// Sum over the integers t in [lo, hi] of max(a + b*t, c + d*t): the exact sum of roofline times of
+// an operator whose compute time (a + b*t) and memory time (c + d*t) are affine in the context t.
+// The two lines cross at most once, so the range splits into two arithmetic series.
+[[nodiscard]] double sum_max_affine(double a, double b, double c, double d, long long lo, long long hi);
+
+}  // namespace infersim

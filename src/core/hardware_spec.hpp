@@ -1,0 +1,46 @@
+#pragma once
+// One accelerator as plain data in SI units, filled and validated by io/hardware_loader.
+#include <array>
+#include <string>
+#include <vector>
+
+#include "core/dtype.hpp"
+
+namespace infersim {
+
+struct CacheLevel {
+  std::string level;            // "L2", "LLC", ...
+  double size_B = 0.0;
+  double bandwidth_Bps = 0.0;   // 0: not known
+};
+
+struct Interconnect {
+  double link_bandwidth_per_direction_Bps = 0.0;  // scale-up link of one device, one direction
+  double link_latency_s = 0.0;
+  int devices_per_node = 1;
+  double inter_node_bandwidth_per_direction_Bps = 0.0;
+  double inter_node_latency_s = 0.0;
+};
+
+struct HardwareSpec {
+  std::string name;         // file stem, e.g. "h100-sxm"
+  std::string description;  // one line
+  std::string source;
+  std::array<double, kDtypeCount> peak_flops{};  // dense FLOP/s (OP/s for integers); 0: no peak
+  double memory_capacity_B = 0.0;
+  double memory_bandwidth_Bps = 0.0;
+  double usable_fraction = 0.9;
+  double runtime_reserve_B = 0.0;
+  std::vector<CacheLevel> caches;
+  double compute_efficiency = 1.0;  // achieved / peak of the best real kernels, (0, 1]
+  double memory_efficiency = 1.0;   // achieved / spec bandwidth (STREAM triad), (0, 1]
+  double kernel_launch_overhead_s = 0.0;
+  Interconnect interconnect;
+};
+
+[[nodiscard]] inline double peak_flops(const HardwareSpec& hw, Dtype d) {
+  return hw.peak_flops[static_cast<std::size_t>(index_of(d))];
+}
+[[nodiscard]] inline bool has_peak(const HardwareSpec& hw, Dtype d) { return peak_flops(hw, d) > 0.0; }
+
+}  // namespace infersim

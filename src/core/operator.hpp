@@ -1,0 +1,52 @@
+#pragma once
+// One operator of a forward pass: its work as FLOPs and bytes moved, split by where the bytes go.
+// Contract: an Operator describes ONE occurrence; `repeat` says how many occur per pass (e.g. once
+// per layer). Decode operators whose work grows with the context carry it in `per_key`, the cost
+// added by each key a query attends to, so any context is `fixed + per_key * keys` (exact, affine).
+
+namespace infersim {
+
+struct Traffic {
+  double weights_read_B = 0.0;
+  double act_read_B = 0.0;
+  double act_written_B = 0.0;
+  double kv_read_B = 0.0;
+  double kv_written_B = 0.0;
+};
+
+[[nodiscard]] constexpr double total_bytes(const Traffic& t) {
+  return t.weights_read_B + t.act_read_B + t.act_written_B + t.kv_read_B + t.kv_written_B;
+}
+
+struct OpCost {
+  double flops = 0.0;
+  Traffic bytes;
+};
+
+// Which roof bounds the arithmetic: matrix (tensor-core) peak of the compute dtype, or the vector
+// units (fp32 CUDA-core peak) for elementwise work.
+enum class OpUnit { matrix, vector };
+
+struct Operator {
+  const char* name = "";  // static string: no allocation per operator
+  OpUnit unit = OpUnit::vector;
+  double repeat = 1.0;
+  OpCost fixed;
+  OpCost per_key;
+};
+
+[[nodiscard]] constexpr Traffic scaled(const Traffic& t, double k) {
+  return {t.weights_read_B * k, t.act_read_B * k, t.act_written_B * k, t.kv_read_B * k, t.kv_written_B * k};
+}
+
+[[nodiscard]] constexpr Traffic plus(const Traffic& x, const Traffic& y) {
+  return {x.weights_read_B + y.weights_read_B, x.act_read_B + y.act_read_B, x.act_written_B + y.act_written_B,
+          x.kv_read_B + y.kv_read_B, x.kv_written_B + y.kv_written_B};
+}
+
+// The cost of one occurrence when each query attends to `keys` keys.
+[[nodiscard]] constexpr OpCost cost_at(const Operator& op, double keys) {
+  return {op.fixed.flops + op.per_key.flops * keys, plus(op.fixed.bytes, scaled(op.per_key.bytes, keys))};
+}
+
+}  // namespace infersim

@@ -1,0 +1,94 @@
+#include "io/hardware_loader.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "io/yaml_map.hpp"
+
+namespace infersim {
+
+namespace {
+
+constexpr double kTera = 1e12;
+constexpr double kGiga = 1e9;
+constexpr double kGiB = 1073741824.0;  // 2^30
+constexpr double kMiB = 1048576.0;     // 2^20
+constexpr double kMicro = 1e-6;
+
+// Plausibility bounds in the profile's own units: far above any shipping device.
+constexpr double kMaxTflops = 1e6;
+constexpr double kMaxMemoryGiB = 1e6;
+constexpr double kMaxBandwidthTBps = 1e4;
+constexpr double kMaxLinkGBps = 1e5;
+constexpr double kMaxMicroseconds = 1e6;
+
+void read_peaks(YamlMap& y, HardwareSpec& hw) {
+  YamlMap peaks = y.mapping("peak_dense_TFLOPS", {"fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4"});
+  for (Dtype d : kAllDtypes) {
+    if (auto tflops = peaks.optional_real(dtype_name(d), 0.0, kMaxTflops)) {
+      hw.peak_flops[static_cast<std::size_t>(index_of(d))] = *tflops * kTera;
+    }
+  }
+  if (std::none_of(hw.peak_flops.begin(), hw.peak_flops.end(), [](double f) { return f > 0.0; })) {
+    throw ConfigError(y.file(), peaks.mark(), "'peak_dense_TFLOPS' must give at least one dtype's peak");
+  }
+}
+
+void read_memory(YamlMap& y, HardwareSpec& hw) {
+  const bool binary = y.has("memory_GiB");
+  const bool decimal = y.has("memory_GB");
+  if (binary == decimal) {
+    throw ConfigError(y.file(), y.mark("memory_GB"),
+                      "give exactly one of 'memory_GiB' (2^30 bytes) and 'memory_GB' (1e9 bytes)");
+  }
+  hw.memory_capacity_B = binary ? y.real("memory_GiB", 0.0, kMaxMemoryGiB) * kGiB
+                                : y.real("memory_GB", 0.0, kMaxMemoryGiB) * kGiga;
+  hw.memory_bandwidth_Bps = y.real("memory_bandwidth_TBps", 0.0, kMaxBandwidthTBps) * kTera;
+  hw.usable_fraction = y.optional_real("usable_fraction", 0.0, 1.0).value_or(0.9);
+  if (y.has("runtime_reserve_GiB")) hw.runtime_reserve_B = y.nonnegative_real("runtime_reserve_GiB", kMaxMemoryGiB) * kGiB;
+  if (!y.has("caches")) return;
+  for (const YAML::Node& entry : y.sequence("caches")) {
+    if (!entry.IsMap()) throw ConfigError(y.file(), YamlMap::mark_of(entry), "each entry of 'caches' must be a mapping");
+    YamlMap cache(entry, y.file(), "caches[].", {"level", "size_MiB", "bandwidth_TBps"});
+    CacheLevel level;
+    level.level = cache.text("level");
+    level.size_B = cache.real("size_MiB", 0.0, kMaxMemoryGiB * 1024.0) * kMiB;
+    level.bandwidth_Bps = cache.optional_real("bandwidth_TBps", 0.0, kMaxBandwidthTBps).value_or(0.0) * kTera;
+    hw.caches.push_back(level);
+  }
+}
+
+void read_interconnect(YamlMap& y, HardwareSpec& hw) {
+  YamlMap link = y.mapping("interconnect", {"link_bandwidth_per_direction_GBps", "link_latency_us", "devices_per_node",
+                                             "inter_node_bandwidth_per_direction_GBps", "inter_node_latency_us"});
+  Interconnect& ic = hw.interconnect;
+  ic.link_bandwidth_per_direction_Bps = link.real("link_bandwidth_per_direction_GBps", 0.0, kMaxLinkGBps) * kGiga;
+  ic.link_latency_s = link.real("link_latency_us", 0.0, kMaxMicroseconds) * kMicro;
+  ic.devices_per_node = static_cast<int>(link.integer("devices_per_node", 1, 1'000'000));
+  ic.inter_node_bandwidth_per_direction_Bps =
+      link.real("inter_node_bandwidth_per_direction_GBps", 0.0, kMaxLinkGBps) * kGiga;
+  ic.inter_node_latency_s = link.real("inter_node_latency_us", 0.0, kMaxMicroseconds) * kMicro;
+}
+
+}  // namespace
+
+HardwareSpec load_hardware(const std::string& path) {
+  YamlMap y(load_yaml_mapping(path), path, "",
+            {"description", "source", "peak_dense_TFLOPS", "memory_GiB", "memory_GB", "memory_bandwidth_TBps",
+             "usable_fraction", "runtime_reserve_GiB", "caches", "efficiency", "kernel_launch_overhead_us",
+             "interconnect"});
+  HardwareSpec hw;
+  hw.name = std::filesystem::path(path).stem().string();
+  hw.description = y.text("description");
+  hw.source = y.text("source");
+  read_peaks(y, hw);
+  read_memory(y, hw);
+  YamlMap efficiency = y.mapping("efficiency", {"compute", "memory"});
+  hw.compute_efficiency = efficiency.real("compute", 0.0, 1.0);
+  hw.memory_efficiency = efficiency.real("memory", 0.0, 1.0);
+  hw.kernel_launch_overhead_s = y.nonnegative_real("kernel_launch_overhead_us", kMaxMicroseconds) * kMicro;
+  read_interconnect(y, hw);
+  return hw;
+}
+
+}  // namespace infersim

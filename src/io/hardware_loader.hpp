@@ -1,0 +1,12 @@
+#pragma once
+// hardware_profiles/NAME.yaml -> a validated HardwareSpec in SI units (format: docs/formats.md).
+// The only place where the profile's units (TFLOPS, TBps, GiB, GB, µs) become SI. Throws ConfigError.
+#include <string>
+
+#include "core/hardware_spec.hpp"
+
+namespace infersim {
+
+[[nodiscard]] HardwareSpec load_hardware(const std::string& path);
+
+}  // namespace infersim

@@ -1,0 +1,66 @@
+#include "io/search_path.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
+
+#ifndef INFERSIM_SOURCE_DATA_DIR
+#define INFERSIM_SOURCE_DATA_DIR ""
+#endif
+#ifndef INFERSIM_INSTALL_DATA_DIR
+#define INFERSIM_INSTALL_DATA_DIR ""
+#endif
+
+namespace fs = std::filesystem;
+
+namespace infersim {
+
+bool looks_like_path(const std::string& name_or_path) {
+  const fs::path p(name_or_path);
+  return name_or_path.find('/') != std::string::npos || p.extension() == ".yaml" || p.extension() == ".yml";
+}
+
+SearchPath::SearchPath(const std::string& config_dir, const std::string& env_path) {
+  for (const std::string& dir : {config_dir, env_path, std::string("."), std::string(INFERSIM_SOURCE_DATA_DIR),
+                                 std::string(INFERSIM_INSTALL_DATA_DIR)}) {
+    if (!dir.empty() && std::find(dirs_.begin(), dirs_.end(), dir) == dirs_.end()) dirs_.push_back(dir);
+  }
+}
+
+std::string SearchPath::resolve(const std::string& kind_dir, const std::string& name_or_path) const {
+  if (looks_like_path(name_or_path)) return name_or_path;
+  for (const std::string& dir : dirs_) {
+    const fs::path candidate = fs::path(dir) / kind_dir / (name_or_path + ".yaml");
+    std::error_code ec;
+    if (fs::is_regular_file(candidate, ec)) return candidate.string();
+  }
+  std::vector<std::string> known;
+  for (const NamedFile& f : list(kind_dir)) known.push_back(f.name);
+  const std::string what = kind_dir == "model_configs" ? "model" : "hardware";
+  throw InputError(fmt::format("unknown {} '{}' (looked for {}/{}.yaml in: {}); known: {}", what, name_or_path,
+                               kind_dir, name_or_path, fmt::join(dirs_, ", "),
+                               known.empty() ? "none" : fmt::format("{}", fmt::join(known, ", "))));
+}
+
+std::vector<NamedFile> SearchPath::list(const std::string& kind_dir) const {
+  std::vector<NamedFile> files;
+  std::set<std::string> seen;
+  for (const std::string& dir : dirs_) {
+    std::error_code ec;
+    fs::directory_iterator it(fs::path(dir) / kind_dir, ec);
+    if (ec) continue;
+    for (const fs::directory_entry& entry : it) {
+      if (entry.path().extension() != ".yaml" || !entry.is_regular_file(ec)) continue;
+      const std::string name = entry.path().stem().string();
+      if (seen.insert(name).second) files.push_back({name, entry.path().string()});
+    }
+  }
+  std::sort(files.begin(), files.end(), [](const NamedFile& a, const NamedFile& b) { return a.name < b.name; });
+  return files;
+}
+
+}  // namespace infersim

@@ -1,0 +1,130 @@
+// The infersim binary end to end: exit codes (STYLE.md: 0 ok, 2 bad input), the stable JSON keys of
+// the core-engine issue, and error messages that name the file or the flag.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support/fixtures.hpp"
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+Run run(const std::string& args) {
+  // One stderr file per test process: ctest runs test cases in parallel processes.
+  const std::string err_path =
+      (std::filesystem::temp_directory_path() / ("infersim_cli_test_stderr_" + std::to_string(getpid()))).string();
+  const std::string command = std::string(INFERSIM_BINARY) + " " + args + " 2>" + err_path;
+  Run r;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream err(err_path);
+  std::stringstream text;
+  text << err.rdbuf();
+  r.err = text.str();
+  std::filesystem::remove(err_path);
+  return r;
+}
+
+const std::string kData = "--config-dir " + infersim::test::source_path("");
+
+}  // namespace
+
+TEST_CASE("estimate --format json prints every key the core issue fixes") {
+  const Run r = run(kData + " estimate -m llama-2-7b -g a100-80gb-sxm --format json");
+  REQUIRE(r.exit_code == 0);
+  for (const char* key :
+       {"model", "hardware", "batch", "input_tokens", "output_tokens", "weights", "activations", "kv", "devices",
+        "params_total", "params_active", "weight_bytes", "kv_bytes_per_token", "kv_cache_bytes",
+        "memory_per_device_bytes", "device_memory_bytes", "fits", "prefill_flops", "decode_flops_per_token",
+        "ttft_s", "tpot_s", "e2e_latency_s", "output_throughput_tok_s", "prefill_bound", "decode_bound"}) {
+    INFO(key);
+    CHECK(r.out.find(std::string("\"") + key + "\": ") != std::string::npos);
+  }
+  CHECK(r.out.find("\"kv_bytes_per_token\": 524288,") != std::string::npos);  // 2*32*32*128*2
+  CHECK(r.out.find("\"fits\": true,") != std::string::npos);
+  CHECK(r.out.find("\"decode_bound\": \"memory\"") != std::string::npos);
+}
+
+TEST_CASE("estimate --format csv prints a header and one row with the same number of cells") {
+  const Run r = run(kData + " estimate -m mistral-7b -g h100-sxm --format csv");
+  REQUIRE(r.exit_code == 0);
+  std::istringstream lines(r.out);
+  std::string header, row, extra;
+  std::getline(lines, header);
+  std::getline(lines, row);
+  CHECK_FALSE(std::getline(lines, extra));
+  CHECK(header.rfind("model,hardware,batch,", 0) == 0);
+  CHECK(row.rfind("mistral-7b,h100-sxm,1,", 0) == 0);
+  CHECK(std::count(header.begin(), header.end(), ',') == std::count(row.begin(), row.end(), ','));
+}
+
+TEST_CASE("estimate --breakdown lists the operators of both phases") {
+  const Run r = run(kData + " estimate -m falcon-7b -g h100-sxm --breakdown --format json");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("\"prefill_operators\": [") != std::string::npos);
+  CHECK(r.out.find("\"decode_operators\": [") != std::string::npos);
+  CHECK(r.out.find("\"operator\": \"lm_head\"") != std::string::npos);
+  const Run table = run(kData + " estimate -m gpt-3-175b -g h200-sxm --breakdown --attention unfused");
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.find("attn_scores") != std::string::npos);
+  CHECK(table.out.find("softmax") != std::string::npos);
+}
+
+TEST_CASE("Bad input exits 2 with a one-line message naming the flag or the file") {
+  const Run batch = run(kData + " estimate -b abc");
+  CHECK(batch.exit_code == 2);
+  CHECK(batch.err == "infersim: error: --batch must be a positive integer no larger than 1000000, got 'abc'\n");
+  CHECK(run(kData + " estimate --input 0").exit_code == 2);
+  CHECK(run(kData + " estimate --output -5").exit_code == 2);
+  const Run dtype = run(kData + " estimate --kv fp12");
+  CHECK(dtype.exit_code == 2);
+  CHECK(dtype.err.find("--kv must be one of fp32, tf32, bf16") != std::string::npos);
+  const Run fp8 = run(kData + " estimate -g a100-80gb-sxm --activations fp8");
+  CHECK(fp8.exit_code == 2);
+  CHECK(fp8.err.find("no fp8 compute peak") != std::string::npos);
+  const Run unknown = run(kData + " estimate -m llama-9");
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err.find("unknown model 'llama-9'") != std::string::npos);
+  const std::string bad = infersim::test::source_path("tests/config/bad/model_bad_choice.yaml");
+  const Run yaml = run(kData + " estimate -m " + bad);
+  CHECK(yaml.exit_code == 2);
+  CHECK(yaml.err == "infersim: error: " + bad + ":10:7: error: 'norm' must be one of rmsnorm, layernorm, got 'batchnorm'\n");
+  CHECK(yaml.out.empty());
+  CHECK(run(kData + " estimate --no-such-flag").exit_code == 2);
+  CHECK(run(kData + " estimate --format xml").exit_code == 2);
+  CHECK(run(kData).exit_code == 2);  // no command
+}
+
+TEST_CASE("infersim --version, --help and list succeed") {
+  const Run version = run("--version");
+  CHECK(version.exit_code == 0);
+  CHECK(version.out.rfind("infersim 0.1.0 (git ", 0) == 0);
+  CHECK(run("estimate --help").exit_code == 0);
+  const Run models = run(kData + " list models");
+  CHECK(models.exit_code == 0);
+  CHECK(models.out.find("llama-3.1-405b") != std::string::npos);
+  const Run hardware = run(kData + " list hardware");
+  CHECK(hardware.exit_code == 0);
+  CHECK(hardware.out.find("tpu-v5p") != std::string::npos);
+}
+
+TEST_CASE("Data files are found from any working directory (compiled-in source dir)") {
+  const Run r = run("estimate -m llama-2-7b -g a100-80gb-sxm --format csv");  // no --config-dir
+  CHECK(r.exit_code == 0);
+}

@@ -1,0 +1,77 @@
+// Properties every roofline estimate must keep, over the shipped models and profiles (STYLE.md).
+#include <catch2/catch.hpp>
+
+#include "core/engine.hpp"
+#include "core/formulas/roofline.hpp"
+#include "io/hardware_loader.hpp"
+#include "io/model_loader.hpp"
+#include "io/search_path.hpp"
+#include "support/fixtures.hpp"
+
+using namespace infersim;
+
+namespace {
+std::vector<NamedFile> shipped(const std::string& kind) { return SearchPath(test::source_path(""), "").list(kind); }
+
+Scenario scenario(long long batch, long long input, long long output) {
+  Scenario sc;
+  sc.batch = batch;
+  sc.input_tokens = input;
+  sc.output_tokens = output;
+  return sc;
+}
+}  // namespace
+
+TEST_CASE("Time never rises when bandwidth or peak rises") {
+  const ModelSpec m = test::llama2_7b();
+  for (const long long batch : {1LL, 16LL, 256LL}) {
+    for (const bool scale_bandwidth : {true, false}) {
+      HardwareSpec hw = test::ideal_a100();
+      hw.kernel_launch_overhead_s = 2e-6;
+      Estimate previous = estimate(m, hw, scenario(batch, 512, 64));
+      for (int step = 0; step < 6; ++step) {
+        if (scale_bandwidth) hw.memory_bandwidth_Bps *= 1.7;
+        else for (double& p : hw.peak_flops) p *= 1.7;
+        const Estimate next = estimate(m, hw, scenario(batch, 512, 64));
+        CHECK(next.ttft_s <= previous.ttft_s);
+        CHECK(next.tpot_s <= previous.tpot_s);
+        previous = next;
+      }
+    }
+  }
+}
+
+TEST_CASE("KV cache grows linearly in context") {
+  const HardwareSpec hw = test::ideal_a100();
+  const double one = estimate(test::llama2_7b(), hw, scenario(3, 500, 12)).kv_cache_bytes;
+  const double two = estimate(test::llama2_7b(), hw, scenario(3, 1000, 24)).kv_cache_bytes;
+  const double four = estimate(test::llama2_7b(), hw, scenario(3, 2000, 48)).kv_cache_bytes;
+  CHECK(two == 2.0 * one);
+  CHECK(four == 4.0 * one);
+}
+
+TEST_CASE("Attainable FLOP/s never exceeds the peak") {
+  for (const double intensity : {0.1, 1.0, 10.0, 153.0, 1e3, 1e6}) {
+    CHECK(attainable_flops_per_s(intensity, 312e12, 2.039e12) <= 312e12);
+  }
+}
+
+TEST_CASE("Batch-1 decode is memory-bound on every shipped GPU profile, for every shipped model") {
+  const auto models = shipped("model_configs");
+  const auto profiles = shipped("hardware_profiles");
+  REQUIRE(models.size() >= 9);
+  REQUIRE(profiles.size() >= 9);
+  for (const NamedFile& hw_file : profiles) {
+    const HardwareSpec hw = load_hardware(hw_file.path);
+    const Roofs roofs = roofs_for(hw, scenario(1, 1024, 256));
+    const double ridge = ridge_point(roofs.matrix_flops_per_s, roofs.memory_Bps);
+    for (const NamedFile& model_file : models) {
+      const Estimate e = estimate(load_model(model_file.path), hw, scenario(1, 1024, 256));
+      INFO(model_file.name << " on " << hw_file.name);
+      CHECK(e.decode_step.bound == Bound::memory);
+      for (const OpResult& op : e.decode_step.ops) {
+        if (op.unit == OpUnit::matrix) CHECK(op.intensity < ridge);
+      }
+    }
+  }
+}
