@@ -63,16 +63,24 @@ void add_estimate_command(CLI::App& app, Action& action) {
       "  infersim estimate -m llama-3-70b -g h200-sxm -b 16 --input 2048 --output 512 --format json\n"
       "  infersim estimate -m ./my-model.yaml -g h100-sxm --breakdown\n"
       "MODEL and HARDWARE are shipped names (see `infersim list models|hardware`) or paths to YAML files.");
-  sub->add_option("-m,--model", o->model, "model name or YAML path")->capture_default_str();
-  sub->add_option("-g,--hardware", o->hardware, "hardware profile name or YAML path")->capture_default_str();
-  sub->add_option("-b,--batch", o->batch, "sequences decoded together")->capture_default_str();
-  sub->add_option("--input", o->input, "prompt tokens per sequence")->capture_default_str();
+  sub->add_option("-m,--model", o->model, "model name or YAML path")
+      ->type_name("MODEL")->capture_default_str();
+  sub->add_option("-g,--hardware", o->hardware, "hardware profile name or YAML path")
+      ->type_name("HARDWARE")->capture_default_str();
+  sub->add_option("-b,--batch", o->batch, "sequences decoded together")
+      ->type_name("INT")->capture_default_str();
+  sub->add_option("--input", o->input, "prompt tokens per sequence")
+      ->type_name("INT")->capture_default_str();
   sub->add_option("--output", o->output, "generated tokens per sequence (the first comes from prefill)")
+      ->type_name("INT")
       ->capture_default_str();
-  sub->add_option("--weights", o->weights, "weight storage dtype: fp32 bf16 fp16 fp8 int8 int4")->capture_default_str();
+  sub->add_option("--weights", o->weights, "weight storage dtype: fp32 bf16 fp16 fp8 int8 int4")
+      ->type_name("DTYPE")->capture_default_str();
   sub->add_option("--activations", o->activations, "compute dtype of the GEMMs (picks the compute roof)")
+      ->type_name("DTYPE")
       ->capture_default_str();
-  sub->add_option("--kv", o->kv, "KV-cache storage dtype")->capture_default_str();
+  sub->add_option("--kv", o->kv, "KV-cache storage dtype")
+      ->type_name("DTYPE")->capture_default_str();
   sub->add_option("--attention", o->attention, "attention kernel: fused (FlashAttention-style) or unfused")
       ->capture_default_str()
       ->check(CLI::IsMember({"fused", "unfused"}));

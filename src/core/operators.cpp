@@ -167,28 +167,31 @@ void append_decode_attention(std::vector<Operator>& ops, const ModelSpec& m, con
 
 }  // namespace
 
-std::vector<Operator> prefill_operators(const ModelSpec& m, const PassShape& shape) {
-  const double tokens = shape.batch * shape.prompt_tokens;
+namespace {
+
+using AttentionAppender = void (*)(std::vector<Operator>&, const ModelSpec&, const PassShape&);
+
+// The layer stack around the attention operators, for `tokens` tokens and `shape.batch` sequences.
+std::vector<Operator> pass_operators(const ModelSpec& m, const PassShape& shape, double tokens,
+                                     AttentionAppender append_attention) {
   std::vector<Operator> ops;
   ops.reserve(20);
   ops.push_back(embedding_op(m, tokens, shape.bytes));
   append_attention_input_ops(ops, m, tokens, shape.bytes);
-  append_prefill_attention(ops, m, shape);
+  append_attention(ops, m, shape);
   append_attention_output_and_mlp_ops(ops, m, tokens, shape.bytes);
   append_head_ops(ops, m, tokens, shape.batch, shape.bytes);
   return ops;
 }
 
+}  // namespace
+
+std::vector<Operator> prefill_operators(const ModelSpec& m, const PassShape& shape) {
+  return pass_operators(m, shape, shape.batch * shape.prompt_tokens, append_prefill_attention);
+}
+
 std::vector<Operator> decode_operators(const ModelSpec& m, const PassShape& shape) {
-  const double tokens = shape.batch;
-  std::vector<Operator> ops;
-  ops.reserve(20);
-  ops.push_back(embedding_op(m, tokens, shape.bytes));
-  append_attention_input_ops(ops, m, tokens, shape.bytes);
-  append_decode_attention(ops, m, shape);
-  append_attention_output_and_mlp_ops(ops, m, tokens, shape.bytes);
-  append_head_ops(ops, m, tokens, shape.batch, shape.bytes);
-  return ops;
+  return pass_operators(m, shape, shape.batch, append_decode_attention);
 }
 
 }  // namespace infersim

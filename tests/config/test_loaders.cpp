@@ -28,6 +28,17 @@ std::string error_of(const std::string& path, bool model) {
   return "(no error)";
 }
 
+template <std::size_t N>
+void check_rejected(const BadCase (&cases)[N], bool model) {
+  for (const BadCase& c : cases) {
+    const std::string path = test::source_path(std::string("tests/config/bad/") + c.file);
+    const std::string message = error_of(path, model);
+    INFO(message);
+    CHECK(message.rfind(path + c.where, 0) == 0);
+    CHECK(message.find(c.says) != std::string::npos);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("Every shipped model and hardware profile loads") {
@@ -75,13 +86,7 @@ TEST_CASE("Each defective model file names its file, line, column and key") {
       {"model_malformed.yaml", ":", "invalid YAML"},
       {"no_such_file.yaml", ": error:", "no such file"},
   };
-  for (const BadCase& c : cases) {
-    const std::string path = test::source_path(std::string("tests/config/bad/") + c.file);
-    const std::string message = error_of(path, true);
-    INFO(message);
-    CHECK(message.rfind(path + c.where, 0) == 0);
-    CHECK(message.find(c.says) != std::string::npos);
-  }
+  check_rejected(cases, true);
 }
 
 TEST_CASE("Each defective hardware file names its file, line, column and key") {
@@ -96,11 +101,5 @@ TEST_CASE("Each defective hardware file names its file, line, column and key") {
       {"hw_huge_value.yaml", ":6:13: error:", "got '1e300'"},
       {"hw_nan.yaml", ":5:9: error:", "'peak_dense_TFLOPS.bf16' must be a number"},
   };
-  for (const BadCase& c : cases) {
-    const std::string path = test::source_path(std::string("tests/config/bad/") + c.file);
-    const std::string message = error_of(path, false);
-    INFO(message);
-    CHECK(message.rfind(path + c.where, 0) == 0);
-    CHECK(message.find(c.says) != std::string::npos);
-  }
+  check_rejected(cases, false);
 }

@@ -3,6 +3,7 @@
 // beside each, so that formula tests do not depend on the YAML loader.
 #include <string>
 
+#include "core/engine.hpp"
 #include "core/hardware_spec.hpp"
 #include "core/model_spec.hpp"
 
@@ -35,6 +36,14 @@ inline HardwareSpec ideal_a100() {
   hw.memory_capacity_B = 80.0 * 1073741824.0;
   hw.memory_bandwidth_Bps = 2.039e12;
   return hw;
+}
+
+inline Scenario scenario(long long batch, long long input, long long output) {
+  Scenario sc;
+  sc.batch = batch;
+  sc.input_tokens = input;
+  sc.output_tokens = output;
+  return sc;
 }
 
 }  // namespace infersim::test

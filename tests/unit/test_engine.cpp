@@ -9,16 +9,7 @@
 #include "support/fixtures.hpp"
 
 using namespace infersim;
-
-namespace {
-Scenario scenario(long long batch, long long input, long long output) {
-  Scenario sc;
-  sc.batch = batch;
-  sc.input_tokens = input;
-  sc.output_tokens = output;
-  return sc;
-}
-}  // namespace
+using test::scenario;
 
 TEST_CASE("Decode FLOPs per token = 2*N_active + 4*L*H*dh*t (kipply 2022; REFERENCE.md)") {
   // N without the embedding gather: 6,738,415,616 - 32000*4096 = 6,607,343,616. Mean decode context

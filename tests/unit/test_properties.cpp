@@ -9,17 +9,11 @@
 #include "support/fixtures.hpp"
 
 using namespace infersim;
+using test::scenario;
 
 namespace {
 std::vector<NamedFile> shipped(const std::string& kind) { return SearchPath(test::source_path(""), "").list(kind); }
 
-Scenario scenario(long long batch, long long input, long long output) {
-  Scenario sc;
-  sc.batch = batch;
-  sc.input_tokens = input;
-  sc.output_tokens = output;
-  return sc;
-}
 }  // namespace
 
 TEST_CASE("Time never rises when bandwidth or peak rises") {
