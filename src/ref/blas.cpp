@@ -1,0 +1,34 @@
+#include "ref/blas.hpp"
+
+#include <cblas.h>
+
+// OpenBLAS extensions; declared again in case the cblas.h found is not OpenBLAS's own.
+extern "C" {
+char* openblas_get_corename(void);
+int openblas_get_num_threads(void);
+void openblas_set_num_threads(int num_threads);
+}
+
+namespace infersim::ref {
+
+void gemm(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc) {
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
+}
+
+void linear(const float* x, const float* w, float* y, int rows, int n_out, int k_in) {
+  if (rows == 1) {
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, n_out, k_in, 1.0f, w, k_in, x, 1, 0.0f, y, 1);
+    return;
+  }
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n_out, k_in, 1.0f, x, k_in, w, k_in, 0.0f, y,
+              n_out);
+}
+
+BlasInfo blas_info() {
+  const char* core = openblas_get_corename();
+  return {core ? core : "unknown", openblas_get_num_threads()};
+}
+
+void set_blas_threads(int threads) { openblas_set_num_threads(threads); }
+
+}  // namespace infersim::ref

@@ -1,0 +1,31 @@
+#pragma once
+// The reference CPU suite: cases on both sides of the ridge point (compute-bound GEMMs, prefill
+// attention and MLP; memory-bound GEMVs, decode attention, norm and triad), each timed and reported
+// as a measured-CSV row.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ref/measured_csv.hpp"
+#include "ref/timing.hpp"
+
+namespace infersim::ref {
+
+struct SuiteContext {
+  int threads = 1;     // our kernels' threads; OpenBLAS is set to the same count by the runner
+  std::string device;  // the device column, see device_name()
+  TimingOptions timing;
+  CacheFlusher* flusher = nullptr;  // used by the cases that model cold caches; none: no flushing
+};
+
+// "cpu-<BLAS core, lower case>-<threads>t", e.g. "cpu-prescott-2t".
+[[nodiscard]] std::string device_name(const std::string& blas_core, int threads);
+
+using RowCallback = std::function<void(const MeasuredRow&)>;
+
+// Runs the quick or the full suite one case at a time (each case allocates, measures and frees its
+// buffers); on_row, when given, sees every row as soon as it is measured.
+[[nodiscard]] std::vector<MeasuredRow> run_suite(bool quick, const SuiteContext& context,
+                                                 const RowCallback& on_row = {});
+
+}  // namespace infersim::ref

@@ -1,0 +1,90 @@
+// infersim-ref-cpu: runs the reference CPU kernel suite and writes the measured CSV (issue 5).
+// Exit codes as infersim's: 0 success, 1 internal error, 2 bad usage or an unwritable output.
+#include <fmt/ostream.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <exception>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "ref/blas.hpp"
+#include "ref/measured_csv.hpp"
+#include "ref/suite.hpp"
+
+namespace {
+
+constexpr int kExitInternal = 1;
+constexpr int kExitBadInput = 2;
+
+struct Options {
+  bool quick = false;
+  std::string output;
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+};
+
+int run(const Options& options) {
+  using namespace infersim::ref;
+  // Fail before minutes of measuring, not after.
+  if (!options.output.empty()) {
+    const auto out_dir = std::filesystem::absolute(options.output).parent_path();
+    if (!std::filesystem::is_directory(out_dir))
+      throw std::runtime_error("cannot write '" + options.output + "': no directory '" + out_dir.string() +
+                               "'");
+  }
+  set_blas_threads(options.threads);
+  const BlasInfo blas = blas_info();
+  SuiteContext context;
+  context.threads = options.threads;
+  context.device = device_name(blas.core, options.threads);
+  context.timing = options.quick ? TimingOptions{1, 3} : TimingOptions{2, 9};
+  const auto flusher = std::make_unique<CacheFlusher>();
+  context.flusher = flusher.get();
+  fmt::print(std::cerr,
+             "infersim-ref-cpu: OpenBLAS core {}, {} OpenBLAS threads, {} kernel threads; device {}\n",
+             blas.core, blas.threads, options.threads, context.device);
+  const auto rows = run_suite(options.quick, context, [](const MeasuredRow& r) {
+    fmt::print(std::cerr, "  {:<24} {:.6f} s  spread {:.3f}  {:.3g} FLOP/s  {:.3g} B/s\n", r.case_name,
+               r.measured_s, r.spread, r.flops / r.measured_s, r.bytes / r.measured_s);
+  });
+  if (options.output.empty()) {
+    write_measured_csv(std::cout, rows);
+  } else {
+    write_measured_csv_file(options.output, rows);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"infersim-ref-cpu: times the reference CPU kernels (fp32) and writes the measured CSV",
+               "infersim-ref-cpu"};
+  Options options;
+  app.add_flag("--quick", options.quick, "the short suite (working sets just above the L3 cache)");
+  app.add_option("-o,--output", options.output, "write the CSV to FILE (atomically) instead of stdout")
+      ->type_name("FILE");
+  app.add_option("--threads", options.threads, "threads for our kernels and for OpenBLAS")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "infersim-ref-cpu: error: " << e.what() << "\nRun `infersim-ref-cpu --help` for usage.\n";
+    return kExitBadInput;
+  }
+  try {
+    return run(options);
+  } catch (const std::runtime_error& e) {  // an unwritable -o FILE
+    std::cerr << "infersim-ref-cpu: error: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "infersim-ref-cpu: error: internal error (please report): " << e.what() << "\n";
+    return kExitInternal;
+  }
+}

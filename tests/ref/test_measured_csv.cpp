@@ -1,0 +1,86 @@
+// The measured CSV writer, the timing summary and the device name; nothing here times anything.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "ref/measured_csv.hpp"
+#include "ref/suite.hpp"
+#include "ref/timing.hpp"
+
+using namespace infersim::ref;
+
+namespace {
+
+MeasuredRow sample_row() {
+  return {"gemm_2048",   Family::gemm, "cpu-haswell-2t", "fp32", "m=2048;n=2048;k=2048",
+          17179869184.0, 50331648.0,   0.1234,           5,      0.02};
+}
+
+}  // namespace
+
+TEST_CASE("measured CSV: the issue's header, unquoted fields, shortest round-trip numbers") {
+  std::ostringstream out;
+  write_measured_csv(out, {sample_row()});
+  CHECK(out.str() ==
+        "case,family,device,dtype,shape,flops,bytes,measured_s,repeats,spread\n"
+        "gemm_2048,gemm,cpu-haswell-2t,fp32,m=2048;n=2048;k=2048,17179869184,50331648,0.1234,5,0.02\n");
+  CHECK(out.str().find('"') == std::string::npos);
+}
+
+TEST_CASE("measured CSV: every family has its issue name") {
+  CHECK(family_name(Family::gemv) == "gemv");
+  CHECK(family_name(Family::attention_decode) == "attention_decode");
+  CHECK(family_name(Family::attention_prefill) == "attention_prefill");
+  CHECK(family_name(Family::norm) == "norm");
+  CHECK(family_name(Family::mlp) == "mlp");
+  CHECK(family_name(Family::stream) == "stream");
+}
+
+TEST_CASE("measured CSV: a field that would need quoting is refused") {
+  MeasuredRow row = sample_row();
+  row.shape = "m=1,n=2";
+  std::ostringstream out;
+  CHECK_THROWS_AS(write_measured_csv(out, {row}), std::invalid_argument);
+}
+
+TEST_CASE("measured CSV file: written whole, no temporary left beside it") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "infersim_ref_csv_test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path file = dir / "measured.csv";
+  write_measured_csv_file(file.string(), {sample_row()});
+  std::ifstream in(file);
+  std::string header;
+  std::getline(in, header);
+  CHECK(header == kMeasuredCsvHeader);
+  CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);
+  CHECK_THROWS_AS(write_measured_csv_file((dir / "missing" / "x.csv").string(), {sample_row()}),
+                  std::runtime_error);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("summarize: median and (max - min) / median") {
+  // Sorted 1, 2, 4: median 2, spread (4 - 1) / 2 = 1.5. Even count 1, 2, 3, 6: median 2.5, spread 2.
+  const TimingSummary odd = summarize({4.0, 1.0, 2.0});
+  CHECK(odd.median_s == 2.0);
+  CHECK(odd.spread == 1.5);
+  CHECK(odd.repeats == 3);
+  CHECK(summarize({6.0, 1.0, 3.0, 2.0}).median_s == 2.5);
+  CHECK(summarize({6.0, 1.0, 3.0, 2.0}).spread == 2.0);
+  CHECK_THROWS_AS(summarize({}), std::invalid_argument);
+}
+
+TEST_CASE("time_kernel runs warm-up and repeats, calling before_each before every run") {
+  int runs = 0, flushes = 0;
+  const TimingSummary t = time_kernel([&] { ++runs; }, {2, 3}, [&] { ++flushes; });
+  CHECK(runs == 5);
+  CHECK(flushes == 5);
+  CHECK(t.repeats == 3);
+}
+
+TEST_CASE("device name: cpu, the BLAS core in lower case, the thread count") {
+  CHECK(device_name("Prescott", 2) == "cpu-prescott-2t");
+}
