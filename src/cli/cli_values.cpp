@@ -15,6 +15,14 @@ long long positive_integer_flag(const std::string& flag, const std::string& text
   return *value;
 }
 
+double nonnegative_real_flag(const std::string& flag, const std::string& text, double max) {
+  const auto value = parse_real(text);
+  if (!value || *value < 0.0 || *value > max) {
+    throw InputError(fmt::format("{} must be a number in [0, {}], got '{}'", flag, max, text));
+  }
+  return *value;
+}
+
 Dtype dtype_flag(const std::string& flag, const std::string& text) {
   const auto d = parse_dtype(text);
   if (!d) throw InputError(fmt::format("{} must be one of {}, got '{}'", flag, dtype_choices(), text));

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "cli/cli_values.hpp"
+#include "cli/quant_options.hpp"
 #include "cli/commands.hpp"
 #include "core/engine.hpp"
 #include "io/hardware_loader.hpp"
@@ -22,10 +23,10 @@ struct EstimateOptions {
   std::string batch = "1";
   std::string input = "1024";
   std::string output = "256";
-  std::string weights = "bf16";
-  std::string activations = "bf16";
-  std::string kv = "bf16";
+  QuantOptions quant;
   std::string attention = "fused";
+  std::string mla = "absorbed";
+  std::string moe_skew = "0";
   std::string format = "table";
   bool breakdown = false;
 };
@@ -37,10 +38,10 @@ int run_estimate(const EstimateOptions& o, const SearchPath& search) {
   sc.batch = positive_integer_flag("--batch", o.batch, kMaxBatch);
   sc.input_tokens = positive_integer_flag("--input", o.input, kMaxTokens);
   sc.output_tokens = positive_integer_flag("--output", o.output, kMaxTokens);
-  sc.weights = dtype_flag("--weights", o.weights);
-  sc.activations = dtype_flag("--activations", o.activations);
-  sc.kv = dtype_flag("--kv", o.kv);
+  apply_quant_options(o.quant, sc);
   sc.attention = o.attention == "unfused" ? AttentionKernel::unfused : AttentionKernel::fused;
+  sc.mla = o.mla == "naive" ? MlaDecode::naive : MlaDecode::absorbed;
+  sc.moe_skew = nonnegative_real_flag("--moe-skew", o.moe_skew, 10.0);
   const Estimate e = estimate(model, hardware, sc);
   const EstimateReport report{model, hardware, sc, e};
   // Render fully before printing: an error never leaves half an output behind.
@@ -74,16 +75,16 @@ void add_estimate_command(CLI::App& app, Action& action) {
   sub->add_option("--output", o->output, "generated tokens per sequence (the first comes from prefill)")
       ->type_name("INT")
       ->capture_default_str();
-  sub->add_option("--weights", o->weights, "weight storage dtype: fp32 bf16 fp16 fp8 int8 int4")
-      ->type_name("DTYPE")->capture_default_str();
-  sub->add_option("--activations", o->activations, "compute dtype of the GEMMs (picks the compute roof)")
-      ->type_name("DTYPE")
-      ->capture_default_str();
-  sub->add_option("--kv", o->kv, "KV-cache storage dtype")
-      ->type_name("DTYPE")->capture_default_str();
+  add_quant_options(*sub, o->quant);
   sub->add_option("--attention", o->attention, "attention kernel: fused (FlashAttention-style) or unfused")
       ->capture_default_str()
       ->check(CLI::IsMember({"fused", "unfused"}));
+  sub->add_option("--mla", o->mla, "latent-attention decode: absorbed (as engines run it) or naive")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"absorbed", "naive"}));
+  sub->add_option("--moe-skew", o->moe_skew, "Zipf exponent of expert popularity (0: uniform routing)")
+      ->type_name("S")
+      ->capture_default_str();
   sub->add_option("--format", o->format, "output: table, json (one object) or csv (header + one row)")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json", "csv"}));

@@ -74,8 +74,20 @@ void check_scenario(const Scenario& sc) {
     throw InputError("input tokens must be a positive integer, got " + std::to_string(sc.input_tokens));
   if (sc.output_tokens <= 0)
     throw InputError("output tokens must be a positive integer, got " + std::to_string(sc.output_tokens));
-  if (!is_storage_format(sc.weights) || !is_storage_format(sc.kv))
+  if (!is_storage_format(sc.weights.dtype) || !is_storage_format(sc.kv))
     throw InputError("tf32 is a compute mode, not a storage format: store weights and KV as fp32");
+  if (!(sc.moe_skew >= 0.0)) throw InputError("the MoE routing skew must be >= 0");
+}
+
+void check_model_scenario(const ModelSpec& m, const Scenario& sc) {
+  if (sc.input_tokens + sc.output_tokens > m.max_context) {
+    throw InputError("input + output = " + std::to_string(sc.input_tokens + sc.output_tokens) +
+                     " tokens exceeds the max_context of model '" + m.name + "' (" + std::to_string(m.max_context) +
+                     ")");
+  }
+  if (m.attention == AttentionKind::mla && sc.attention == AttentionKernel::unfused) {
+    throw InputError("unfused attention is not modelled for multi-head latent attention (model '" + m.name + "')");
+  }
 }
 
 }  // namespace
@@ -83,8 +95,8 @@ void check_scenario(const Scenario& sc) {
 Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
   if (!has_peak(hw, sc.activations)) {
     std::string have;
-    for (Dtype d : kAllDtypes) {
-      if (has_peak(hw, d)) have += (have.empty() ? "" : ", ") + std::string(dtype_name(d));
+    for (PeakSlot slot : kAllPeakSlots) {
+      if (peak_flops(hw, slot) > 0.0) have += (have.empty() ? "" : ", ") + std::string(peak_slot_name(slot));
     }
     throw InputError("hardware '" + hw.name + "' has no " + std::string(dtype_name(sc.activations)) +
                      " compute peak (it has: " + have + ")");
@@ -99,26 +111,24 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
 
 Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc) {
   check_scenario(sc);
-  if (sc.input_tokens + sc.output_tokens > m.max_context) {
-    throw InputError("input + output = " + std::to_string(sc.input_tokens + sc.output_tokens) +
-                     " tokens exceeds the max_context of model '" + m.name + "' (" +
-                     std::to_string(m.max_context) + ")");
-  }
+  check_model_scenario(m, sc);
   const Roofs roofs = roofs_for(hw, sc);
   const double b = static_cast<double>(sc.batch);
   const double s = static_cast<double>(sc.input_tokens);
   const double o = static_cast<double>(sc.output_tokens);
   const double window = static_cast<double>(m.sliding_window);
-  const PassShape shape{b, s, {bytes_per_element(sc.weights), bytes_per_element(sc.activations),
-                               bytes_per_element(sc.kv)}, sc.attention};
+  const TensorFormats formats{weight_formats(sc.weights, sc.quantize_embeddings), bytes_per_element(sc.activations),
+                              bytes_per_element(sc.kv)};
+  const PassShape shape{b, s, formats, sc.attention, sc.mla, sc.moe_skew};
   Estimate e;
   e.params_total = params_total(m);
-  e.params_active = e.params_total;  // dense: every token passes through every parameter
-  e.weight_bytes = e.params_total * shape.bytes.weight;
-  e.kv_bytes_per_token = kv_bytes_per_token(m.layers, m.kv_heads, m.head_dim, shape.bytes.kv);
+  e.params_active = params_active(m);
+  e.weight_bytes = weight_storage_bytes(m, formats.weights);
+  e.weight_bits_effective = e.weight_bytes * 8.0 / e.params_total;
+  e.kv_bytes_per_token = model_kv_bytes_per_token(m, formats.kv_bytes);
   e.kv_cache_bytes = kv_cache_bytes(b, s + o, window, e.kv_bytes_per_token);
   e.activation_bytes = prefill_activation_peak_bytes(m, b, b * s, s, sc.attention == AttentionKernel::unfused,
-                                                     shape.bytes.act);
+                                                     formats.act_bytes);
   e.runtime_reserve_bytes = hw.runtime_reserve_B;
   e.memory_per_device_bytes = e.weight_bytes + e.kv_cache_bytes + e.activation_bytes + e.runtime_reserve_bytes;
   e.device_memory_bytes = hw.memory_capacity_B;

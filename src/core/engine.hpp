@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/dtype.hpp"
+#include "core/formulas/quant.hpp"
 #include "core/hardware_spec.hpp"
 #include "core/model_spec.hpp"
 #include "core/operator.hpp"
@@ -16,10 +17,13 @@ struct Scenario {
   long long batch = 1;
   long long input_tokens = 1024;
   long long output_tokens = 256;
-  Dtype weights = Dtype::bf16;
+  StorageFormat weights = default_storage_format(Dtype::bf16);  // how weights are stored
   Dtype activations = Dtype::bf16;  // the dtype the GEMMs compute in: picks the compute roof
-  Dtype kv = Dtype::bf16;
+  Dtype kv = Dtype::bf16;           // how the KV cache is stored
+  bool quantize_embeddings = false;  // store embedding and LM head in the weight format too
   AttentionKernel attention = AttentionKernel::fused;
+  MlaDecode mla = MlaDecode::absorbed;
+  double moe_skew = 0.0;  // Zipf exponent of expert popularity; 0: uniform routing
 };
 
 enum class Bound { compute, memory };
@@ -56,6 +60,7 @@ struct Estimate {
   double params_total = 0.0;
   double params_active = 0.0;
   double weight_bytes = 0.0;
+  double weight_bits_effective = 0.0;  // stored weight bits per parameter, scales included
   double kv_bytes_per_token = 0.0;
   double kv_cache_bytes = 0.0;
   double activation_bytes = 0.0;

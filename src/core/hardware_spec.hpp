@@ -26,7 +26,7 @@ struct HardwareSpec {
   std::string name;         // file stem, e.g. "h100-sxm"
   std::string description;  // one line
   std::string source;
-  std::array<double, kDtypeCount> peak_flops{};  // dense FLOP/s (OP/s for integers); 0: no peak
+  std::array<double, kPeakSlotCount> peak_flops{};  // dense FLOP/s (OP/s for integers); 0: no peak
   double memory_capacity_B = 0.0;
   double memory_bandwidth_Bps = 0.0;
   double usable_fraction = 0.9;
@@ -38,9 +38,10 @@ struct HardwareSpec {
   Interconnect interconnect;
 };
 
-[[nodiscard]] inline double peak_flops(const HardwareSpec& hw, Dtype d) {
-  return hw.peak_flops[static_cast<std::size_t>(index_of(d))];
+[[nodiscard]] inline double peak_flops(const HardwareSpec& hw, PeakSlot p) {
+  return hw.peak_flops[static_cast<std::size_t>(index_of(p))];
 }
+[[nodiscard]] inline double peak_flops(const HardwareSpec& hw, Dtype d) { return peak_flops(hw, peak_slot(d)); }
 [[nodiscard]] inline bool has_peak(const HardwareSpec& hw, Dtype d) { return peak_flops(hw, d) > 0.0; }
 
 }  // namespace infersim

@@ -10,6 +10,29 @@ enum class Activation { silu, gelu, relu };
 enum class NormKind { rmsnorm, layernorm };
 enum class LinearBias { none, qkv, all };
 enum class PositionEmbedding { rotary, learned, alibi };
+enum class AttentionKind { standard, mla };
+
+// Multi-head latent attention (DeepSeek-V2 paper, 2024, §2.1): low-rank query and key/value
+// projections; the cache holds the kv latent plus one decoupled rotary key per token and layer.
+struct MlaSpec {
+  int q_lora_rank = 0;  // 0: queries are not compressed
+  int kv_lora_rank = 0;
+  int qk_nope_head_dim = 0;
+  int qk_rope_head_dim = 0;
+  int v_head_dim = 0;
+};
+
+// Mixture-of-Experts MLP (Shazeer et al. 2017; Mixtral, Jiang et al. 2024; DeepSeek-V3 report 2024).
+struct MoeSpec {
+  int experts = 0;  // routed experts; 0: every MLP is dense
+  int experts_per_token = 0;
+  int expert_intermediate_size = 0;
+  int shared_experts = 0;
+  int shared_expert_intermediate_size = 0;  // per shared expert
+  bool shared_expert_gate = false;          // Qwen2-MoE: sigmoid gate, hidden_size parameters
+  int first_dense_layers = 0;
+  int layer_step = 1;
+};
 
 struct ModelSpec {
   std::string name;         // file stem, e.g. "llama-2-7b"
@@ -31,7 +54,20 @@ struct ModelSpec {
   bool tied_embeddings = false;
   long long max_context = 0;
   long long sliding_window = 0;  // 0: full attention
+  AttentionKind attention = AttentionKind::standard;
+  MlaSpec mla;
+  MoeSpec moe;
 };
+
+[[nodiscard]] constexpr bool is_moe(const ModelSpec& m) { return m.moe.experts > 0; }
+
+// Layers whose MLP is a Mixture-of-Experts: i >= first_dense_layers and (i - first_dense_layers + 1)
+// a multiple of layer_step (Qwen2-MoE's decoder_sparse_step; DeepSeek-V3's first_k_dense_replace).
+[[nodiscard]] constexpr int moe_layer_count(const ModelSpec& m) {
+  if (!is_moe(m) || m.layers <= m.moe.first_dense_layers) return 0;
+  return (m.layers - m.moe.first_dense_layers) / m.moe.layer_step;
+}
+[[nodiscard]] constexpr int dense_layer_count(const ModelSpec& m) { return m.layers - moe_layer_count(m); }
 
 [[nodiscard]] constexpr int q_width(const ModelSpec& m) { return m.attention_heads * m.head_dim; }
 [[nodiscard]] constexpr int kv_width(const ModelSpec& m) { return m.kv_heads * m.head_dim; }

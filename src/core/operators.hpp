@@ -1,27 +1,33 @@
 #pragma once
-// Builds the operator list of one prefill pass or one decode step of a dense decoder-only model.
-// Sources for each count: REFERENCE.md ("FLOPs", "Bytes moved"), formulas/*.hpp.
+// Builds the operator list of one prefill pass or one decode step of a decoder-only model (dense or
+// MoE MLPs; standard or latent attention). Sources for each count: REFERENCE.md ("FLOPs", "Bytes
+// moved"), formulas/*.hpp.
 #include <vector>
 
 #include "core/model_spec.hpp"
 #include "core/operator.hpp"
+#include "core/weights.hpp"
 
 namespace infersim {
 
 enum class AttentionKernel { fused, unfused };
+// MLA decode: naive up-projects every cached latent each step; absorbed folds the key and value up
+// projections into the query and output sides (DeepSeek-V2 paper §2.1.2) and attends over the latent.
+enum class MlaDecode { absorbed, naive };
 
-// Bytes per stored element of each tensor class.
-struct ElementBytes {
-  double weight = 2.0;
-  double act = 2.0;
-  double kv = 2.0;
+struct TensorFormats {
+  WeightFormats weights;
+  double act_bytes = 2.0;  // activations, in the compute dtype
+  double kv_bytes = 2.0;
 };
 
 struct PassShape {
   double batch = 1.0;
   double prompt_tokens = 1.0;  // s: prefill length (decode ignores it: context comes from per_key)
-  ElementBytes bytes;
+  TensorFormats formats;
   AttentionKernel attention = AttentionKernel::fused;
+  MlaDecode mla = MlaDecode::absorbed;
+  double moe_skew = 0.0;  // Zipf exponent of expert popularity; 0: uniform routing
 };
 
 // Prefill of `batch` sequences of `prompt_tokens` each, causal. Fused attention counts only the
@@ -30,7 +36,7 @@ struct PassShape {
 // writes and reads the scores through memory. The LM head runs on the last position only.
 [[nodiscard]] std::vector<Operator> prefill_operators(const ModelSpec& m, const PassShape& shape);
 
-// One decode step: one new token per sequence. Attention work is in per_key (× keys attended).
+// One decode step: one new token per sequence. Attention work is in per_key (x keys attended).
 [[nodiscard]] std::vector<Operator> decode_operators(const ModelSpec& m, const PassShape& shape);
 
 }  // namespace infersim

@@ -23,10 +23,10 @@ constexpr double kMaxLinkGBps = 1e5;
 constexpr double kMaxMicroseconds = 1e6;
 
 void read_peaks(YamlMap& y, HardwareSpec& hw) {
-  YamlMap peaks = y.mapping("peak_dense_TFLOPS", {"fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4"});
-  for (Dtype d : kAllDtypes) {
-    if (auto tflops = peaks.optional_real(dtype_name(d), 0.0, kMaxTflops)) {
-      hw.peak_flops[static_cast<std::size_t>(index_of(d))] = *tflops * kTera;
+  YamlMap peaks = y.mapping("peak_dense_TFLOPS", {"fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"});
+  for (PeakSlot slot : kAllPeakSlots) {
+    if (auto tflops = peaks.optional_real(peak_slot_name(slot), 0.0, kMaxTflops)) {
+      hw.peak_flops[static_cast<std::size_t>(index_of(slot))] = *tflops * kTera;
     }
   }
   if (std::none_of(hw.peak_flops.begin(), hw.peak_flops.end(), [](double f) { return f > 0.0; })) {

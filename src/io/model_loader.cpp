@@ -50,19 +50,57 @@ void read_architecture(YamlMap& y, ModelSpec& m) {
   m.tied_embeddings = y.boolean("tied_embeddings");
 }
 
+void read_mla(YamlMap& y, ModelSpec& m) {
+  m.attention = static_cast<AttentionKind>(y.has("attention") ? y.choice("attention", {"standard", "mla"}) : 0);
+  if (m.attention != AttentionKind::mla) {
+    if (y.has("mla")) throw ConfigError(y.file(), y.mark("mla"), "'mla' is given but 'attention' is not mla");
+    return;
+  }
+  YamlMap a = y.mapping("mla", {"q_lora_rank", "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim"});
+  m.mla.q_lora_rank = static_cast<int>(a.has("q_lora_rank") ? a.integer("q_lora_rank", 0, kMaxWidth) : 0);
+  m.mla.kv_lora_rank = static_cast<int>(a.integer("kv_lora_rank", 1, kMaxWidth));
+  m.mla.qk_nope_head_dim = static_cast<int>(a.integer("qk_nope_head_dim", 1, kMaxWidth));
+  m.mla.qk_rope_head_dim = static_cast<int>(a.integer("qk_rope_head_dim", 1, kMaxWidth));
+  m.mla.v_head_dim = static_cast<int>(a.integer("v_head_dim", 1, kMaxWidth));
+}
+
+void read_moe(YamlMap& y, ModelSpec& m) {
+  if (!y.has("moe")) return;
+  YamlMap e = y.mapping("moe", {"experts", "experts_per_token", "expert_intermediate_size", "shared_experts",
+                                "shared_expert_intermediate_size", "shared_expert_gate", "first_dense_layers",
+                                "layer_step"});
+  MoeSpec& moe = m.moe;
+  moe.experts = static_cast<int>(e.integer("experts", 1, kMaxHeads));
+  moe.experts_per_token = static_cast<int>(e.integer("experts_per_token", 1, moe.experts));
+  moe.expert_intermediate_size = static_cast<int>(e.integer("expert_intermediate_size", 1, 10 * kMaxWidth));
+  moe.shared_experts = static_cast<int>(e.has("shared_experts") ? e.integer("shared_experts", 0, kMaxHeads) : 0);
+  if (moe.shared_experts > 0) {
+    moe.shared_expert_intermediate_size = static_cast<int>(e.integer("shared_expert_intermediate_size", 1, 10 * kMaxWidth));
+  } else if (e.has("shared_expert_intermediate_size")) {
+    throw ConfigError(y.file(), e.mark("shared_expert_intermediate_size"),
+                      "'moe.shared_expert_intermediate_size' is given but 'moe.shared_experts' is 0");
+  }
+  moe.shared_expert_gate = e.has("shared_expert_gate") && e.boolean("shared_expert_gate");
+  moe.first_dense_layers = static_cast<int>(e.has("first_dense_layers") ? e.integer("first_dense_layers", 0, m.layers - 1) : 0);
+  moe.layer_step = static_cast<int>(e.has("layer_step") ? e.integer("layer_step", 1, m.layers) : 1);
+}
+
 }  // namespace
 
 ModelSpec load_model(const std::string& path) {
   YamlMap y(load_yaml_mapping(path), path, "",
             {"source", "description", "layers", "hidden_size", "attention_heads", "kv_heads", "head_dim",
              "intermediate_size", "mlp", "activation", "norm", "linear_bias", "parallel_blocks",
-             "position_embedding", "vocab_size", "tied_embeddings", "max_context", "sliding_window"});
+             "position_embedding", "vocab_size", "tied_embeddings", "max_context", "sliding_window", "attention",
+             "mla", "moe"});
   ModelSpec m;
   m.name = std::filesystem::path(path).stem().string();
   m.source = y.text("source");
   m.description = y.text("description");
   read_shape(y, m);
   read_architecture(y, m);
+  read_mla(y, m);
+  read_moe(y, m);
   return m;
 }
 

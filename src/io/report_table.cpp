@@ -52,11 +52,11 @@ std::string to_table(const EstimateReport& r, bool breakdown) {
   const Estimate& e = r.estimate;
   std::string out = fmt::format("{} on {} ({})\n", r.model.name, r.hardware.name, r.hardware.description);
   out += fmt::format("batch {}, input {} tokens, output {} tokens; weights {}, activations {}, KV {}; {} device\n\n",
-                     sc.batch, sc.input_tokens, sc.output_tokens, dtype_name(sc.weights), dtype_name(sc.activations),
+                     sc.batch, sc.input_tokens, sc.output_tokens, dtype_name(sc.weights.dtype), dtype_name(sc.activations),
                      dtype_name(sc.kv), e.devices);
   out += fmt::format("  parameters        {} total, {} active per token\n", human_count(e.params_total),
                      human_count(e.params_active));
-  out += fmt::format("  weights           {}\n", human_bytes(e.weight_bytes));
+  out += fmt::format("  weights           {} ({:.3g} bits per parameter)\n", human_bytes(e.weight_bytes), e.weight_bits_effective);
   out += fmt::format("  KV cache          {} at the end ({} per token)\n", human_bytes(e.kv_cache_bytes),
                      human_bytes(e.kv_bytes_per_token));
   out += fmt::format("  activations       {} (prefill peak)\n", human_bytes(e.activation_bytes));

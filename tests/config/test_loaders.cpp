@@ -61,7 +61,7 @@ TEST_CASE("The good fixtures load, with defaults filled in") {
   const HardwareSpec hw = load_hardware(test::source_path("tests/config/good_hardware.yaml"));
   CHECK(hw.memory_capacity_B == 16.0 * 1073741824.0);  // memory_GiB: 16
   CHECK(hw.memory_bandwidth_Bps == 1e12);             // 1.0 TB/s
-  CHECK(hw.peak_flops[static_cast<std::size_t>(index_of(Dtype::bf16))] == 100e12);
+  CHECK(peak_flops(hw, PeakSlot::bf16) == 100e12);
   CHECK(hw.usable_fraction == 0.9);  // default
   CHECK(hw.kernel_launch_overhead_s == Approx(2e-6));
 }

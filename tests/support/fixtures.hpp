@@ -31,8 +31,8 @@ inline ModelSpec llama2_7b() {
 inline HardwareSpec ideal_a100() {
   HardwareSpec hw;
   hw.name = "ideal-a100";
-  hw.peak_flops[static_cast<std::size_t>(index_of(Dtype::bf16))] = 312e12;
-  hw.peak_flops[static_cast<std::size_t>(index_of(Dtype::fp32))] = 19.5e12;
+  hw.peak_flops[static_cast<std::size_t>(index_of(PeakSlot::bf16))] = 312e12;
+  hw.peak_flops[static_cast<std::size_t>(index_of(PeakSlot::fp32))] = 19.5e12;
   hw.memory_capacity_B = 80.0 * 1073741824.0;
   hw.memory_bandwidth_Bps = 2.039e12;
   return hw;

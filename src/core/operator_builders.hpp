@@ -1,0 +1,32 @@
+#pragma once
+// Internal to the operator lists (operators*.cpp): the shapes every block is made of.
+#include <vector>
+
+#include "core/operators.hpp"
+
+namespace infersim::detail {
+
+// A GEMM [tokens x in] . [in x out]: 2*tokens*in*out FLOPs (REFERENCE.md "FLOPs"); reads the weight
+// matrix once (in its storage format) and the input activations, writes the output activations.
+// A bias adds tokens*out FLOPs and out 16-bit values.
+[[nodiscard]] Operator gemm(const char* name, double tokens, double in, double out, bool bias,
+                            const StorageFormat& weight, const TensorFormats& p, double repeat);
+
+// An elementwise operator over `elements_in` inputs producing `elements_out` outputs, reading
+// `weight_elements` small-vector parameters (norm scales).
+[[nodiscard]] Operator vector_op(const char* name, double flops, double elements_in, double elements_out,
+                                 double weight_elements, const TensorFormats& p, double repeat);
+
+// A norm over `width` features of `tokens` tokens.
+[[nodiscard]] Operator norm_op(const char* name, NormKind kind, double width, double tokens, const TensorFormats& p,
+                               double repeat);
+
+// Attention blocks, from the input projections to the output projection (o_proj included).
+void append_standard_attention(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape, double tokens,
+                               bool decode);
+void append_mla_attention(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape, double tokens,
+                          bool decode);
+// The MLPs: dense layers and MoE layers, each with its own repeat count.
+void append_mlp(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape, double tokens);
+
+}  // namespace infersim::detail

@@ -1,0 +1,77 @@
+// The MLP of each layer: dense (gated or plain), or Mixture-of-Experts with a router, the routed
+// experts a step touches, optional shared experts and the weighted combine.
+#include "core/formulas/elementwise.hpp"
+#include "core/formulas/moe.hpp"
+#include "core/formulas/params.hpp"
+#include "core/operator_builders.hpp"
+
+namespace infersim::detail {
+
+namespace {
+
+// up (or gate+up), activation, down for `tokens` rows through an MLP of inner width `inner`.
+void append_dense_mlp(std::vector<Operator>& ops, const ModelSpec& m, const TensorFormats& p, double tokens,
+                      double inner, double repeat, const char* const names[3]) {
+  const double h = m.hidden_size;
+  const bool bias = m.linear_bias == LinearBias::all;
+  const double up_width = (mlp_matrices(m) - 1.0) * inner;
+  ops.push_back(gemm(names[0], tokens, h, up_width, bias, p.weights.matrix, p, repeat));
+  ops.push_back(vector_op(names[1], activation_flops_per_element(m.activation, m.mlp) * tokens * inner,
+                          tokens * up_width, tokens * inner, 0.0, p, repeat));
+  ops.push_back(gemm(names[2], tokens, inner, h, bias, p.weights.matrix, p, repeat));
+}
+
+// Routed experts: T tokens each sent to k experts; FLOPs follow the T*k routed rows, weight traffic
+// the distinct experts the step touches (formulas/moe.hpp; all of them in a long prefill).
+void append_routed_experts(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape, double tokens,
+                           double repeat) {
+  const TensorFormats& p = shape.formats;
+  const MoeSpec& e = m.moe;
+  const double h = m.hidden_size;
+  const double f = e.expert_intermediate_size;
+  const double routed = tokens * e.experts_per_token;
+  const double touched = expected_experts_touched(e.experts, e.experts_per_token, tokens, shape.moe_skew);
+  const double up_width = (mlp_matrices(m) - 1.0) * f;
+  Operator up = gemm("experts_up", routed, h, up_width, false, p.weights.matrix, p, repeat);
+  up.fixed.bytes.weights_read_B = touched * matrix_storage_bytes(h, up_width, p.weights.matrix);
+  ops.push_back(up);
+  ops.push_back(vector_op("experts_act", activation_flops_per_element(m.activation, m.mlp) * routed * f,
+                          routed * up_width, routed * f, 0.0, p, repeat));
+  Operator down = gemm("experts_down", routed, f, h, false, p.weights.matrix, p, repeat);
+  down.fixed.bytes.weights_read_B = touched * matrix_storage_bytes(f, h, p.weights.matrix);
+  ops.push_back(down);
+  // Weighted sum of each token's k expert outputs (Shazeer et al. 2017): a multiply and an add each.
+  ops.push_back(vector_op("experts_combine", 2.0 * routed * h, routed * h, tokens * h, 0.0, p, repeat));
+}
+
+void append_moe_mlp(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape, double tokens,
+                    double repeat) {
+  const TensorFormats& p = shape.formats;
+  const MoeSpec& e = m.moe;
+  // The router (and Qwen2-MoE's shared-expert gate) stays 16-bit in quantized checkpoints.
+  const StorageFormat router_format = default_storage_format(p.weights.vector_bytes > 2.0 ? Dtype::fp32 : Dtype::bf16);
+  ops.push_back(gemm("router", tokens, m.hidden_size, e.experts + (e.shared_expert_gate ? 1.0 : 0.0), false,
+                     router_format, p, repeat));
+  append_routed_experts(ops, m, shape, tokens, repeat);
+  if (e.shared_experts > 0) {
+    static const char* const kShared[3] = {"shared_up", "shared_act", "shared_down"};
+    append_dense_mlp(ops, m, p, tokens, static_cast<double>(e.shared_experts) * e.shared_expert_intermediate_size,
+                     repeat, kShared);
+  }
+}
+
+}  // namespace
+
+void append_mlp(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape, double tokens) {
+  const double dense_layers = dense_layer_count(m);
+  if (dense_layers > 0) {
+    static const char* const kGated[3] = {"mlp_gate_up", "mlp_act", "mlp_down"};
+    static const char* const kPlain[3] = {"mlp_up", "mlp_act", "mlp_down"};
+    append_dense_mlp(ops, m, shape.formats, tokens, m.intermediate_size, dense_layers,
+                     m.mlp == MlpKind::gated ? kGated : kPlain);
+  }
+  const double moe_layers = moe_layer_count(m);
+  if (moe_layers > 0) append_moe_mlp(ops, m, shape, tokens, moe_layers);
+}
+
+}  // namespace infersim::detail

@@ -1,0 +1,21 @@
+#pragma once
+// What the stored weights of a model weigh, matrix by matrix, in the chosen storage formats.
+// The same per-matrix sizes feed the operators' weight traffic, so totals and traffic agree.
+#include "core/formulas/quant.hpp"
+#include "core/model_spec.hpp"
+
+namespace infersim {
+
+struct WeightFormats {
+  StorageFormat matrix;     // every linear layer but the embedding, LM head and router
+  StorageFormat embedding;  // embedding table and LM head
+  double vector_bytes = 2.0;  // norms, biases and the MoE router: kept 16-bit by quantized checkpoints
+};
+
+// Quantized checkpoints (AWQ, GPTQ, ModelOpt) keep embeddings, LM head, norms, biases and routers in
+// 16 bits; `quantize_embeddings` stores the embedding and LM head in the weight format too.
+[[nodiscard]] WeightFormats weight_formats(const StorageFormat& weights, bool quantize_embeddings);
+
+[[nodiscard]] double weight_storage_bytes(const ModelSpec& m, const WeightFormats& f);
+
+}  // namespace infersim

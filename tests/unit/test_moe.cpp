@@ -1,0 +1,62 @@
+// Mixture-of-Experts: parameters (Mixtral paper; DeepSeek-V3 report; Qwen1.5-MoE model card) and
+// the experts a decode step touches (REFERENCE.md: E * (1 - (1 - k/E)^T)).
+#include <catch2/catch.hpp>
+
+#include "core/engine.hpp"
+#include "core/formulas/moe.hpp"
+#include "core/formulas/params.hpp"
+#include "support/fixtures.hpp"
+
+using namespace infersim;
+
+namespace {
+// mistralai/Mixtral-8x7B-v0.1 config.json: Llama-2-7B-like attention with 8 KV heads, 8 experts of
+// 14336, top-2, vocab 32000.
+ModelSpec mixtral_8x7b() {
+  ModelSpec m = test::llama2_7b();
+  m.kv_heads = 8;
+  m.intermediate_size = 14336;
+  m.max_context = 32768;
+  m.moe = {8, 2, 14336, 0, 0, false, 0, 1};
+  return m;
+}
+}  // namespace
+
+TEST_CASE("Mixtral-8x7B: 46,702,792,704 total and 12,879,925,248 active parameters (Jiang et al. 2024)") {
+  // Hand, per layer: attention 2*4096^2 + 2*4096*1024 = 41,943,040; experts 8*3*4096*14336 =
+  // 1,409,286,144; router 4096*8 = 32,768; norms 8,192 -> 1,451,270,144; x32 + 262,144,000 + 4,096.
+  // Active: experts 2*3*4096*14336 = 352,321,536 instead -> 394,305,536 per layer.
+  const ModelSpec m = mixtral_8x7b();
+  CHECK(params_total(m) == 46'702'792'704.0);
+  CHECK(params_active(m) == 12'879'925'248.0);
+}
+
+TEST_CASE("Expected experts touched: uniform routing, by hand") {
+  CHECK(expected_experts_touched(8, 2, 1, 0.0) == Approx(2.0));                     // one token: its top-2
+  CHECK(expected_experts_touched(8, 2, 2, 0.0) == Approx(8.0 * (1.0 - 0.5625)));    // 8*(1-(3/4)^2) = 3.5
+  CHECK(expected_experts_touched(256, 8, 1e6, 0.0) == Approx(256.0));               // a long prefill: all
+  // Skew concentrates tokens on popular experts: fewer distinct experts for the same batch.
+  CHECK(expected_experts_touched(64, 4, 16, 1.0) < expected_experts_touched(64, 4, 16, 0.0));
+  CHECK(expected_experts_touched(64, 4, 16, 1e-12) == Approx(expected_experts_touched(64, 4, 16, 0.0)));
+}
+
+TEST_CASE("MoE decode: batch 1 reads about the active weights, batch 64 touches every expert") {
+  const ModelSpec m = mixtral_8x7b();
+  const Estimate one = estimate(m, test::ideal_a100(), test::scenario(1, 512, 64));
+  const Estimate many = estimate(m, test::ideal_a100(), test::scenario(64, 512, 64));
+  double weight_reads = 0.0;
+  for (const OpResult& op : one.decode_step.ops) weight_reads += op.cost.bytes.weights_read_B;
+  // Active parameters minus the embedding table (a gather of one row), at 2 bytes: within 1 %.
+  CHECK(weight_reads == Approx(2.0 * (12'879'925'248.0 - 32000.0 * 4096.0)).epsilon(0.01));
+  CHECK(many.tpot_s > 2.0 * one.tpot_s);  // 8 experts read instead of 2
+}
+
+TEST_CASE("Layers before first_dense_layers keep the dense MLP; layer_step picks every n-th layer") {
+  ModelSpec m = mixtral_8x7b();
+  m.moe.first_dense_layers = 3;
+  CHECK(moe_layer_count(m) == 29);
+  CHECK(dense_layer_count(m) == 3);
+  m.moe.first_dense_layers = 0;
+  m.moe.layer_step = 2;  // Qwen2-MoE decoder_sparse_step 2: layers 1, 3, 5, ... -> 16 of 32
+  CHECK(moe_layer_count(m) == 16);
+}
