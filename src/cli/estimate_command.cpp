@@ -2,7 +2,9 @@
 #include <memory>
 
 #include "cli/cli_values.hpp"
+#include "cli/layout_options.hpp"
 #include "cli/quant_options.hpp"
+#include "core/errors.hpp"
 #include "cli/commands.hpp"
 #include "core/engine.hpp"
 #include "io/hardware_loader.hpp"
@@ -24,6 +26,7 @@ struct EstimateOptions {
   std::string input = "1024";
   std::string output = "256";
   QuantOptions quant;
+  LayoutOptions layout;
   std::string attention = "fused";
   std::string mla = "absorbed";
   std::string moe_skew = "0";
@@ -39,6 +42,10 @@ int run_estimate(const EstimateOptions& o, const SearchPath& search) {
   sc.input_tokens = positive_integer_flag("--input", o.input, kMaxTokens);
   sc.output_tokens = positive_integer_flag("--output", o.output, kMaxTokens);
   apply_quant_options(o.quant, sc);
+  sc.layout = layout_from(o.layout);
+  if (sc.batch % sc.layout.micro_batches != 0) {
+    throw InputError("--micro-batches " + o.layout.micro_batches + " must divide --batch " + o.batch);
+  }
   sc.attention = o.attention == "unfused" ? AttentionKernel::unfused : AttentionKernel::fused;
   sc.mla = o.mla == "naive" ? MlaDecode::naive : MlaDecode::absorbed;
   sc.moe_skew = nonnegative_real_flag("--moe-skew", o.moe_skew, 10.0);
@@ -76,6 +83,7 @@ void add_estimate_command(CLI::App& app, Action& action) {
       ->type_name("INT")
       ->capture_default_str();
   add_quant_options(*sub, o->quant);
+  add_layout_options(*sub, o->layout);
   sub->add_option("--attention", o->attention, "attention kernel: fused (FlashAttention-style) or unfused")
       ->capture_default_str()
       ->check(CLI::IsMember({"fused", "unfused"}));

@@ -7,66 +7,21 @@
 #include "core/formulas/memory.hpp"
 #include "core/formulas/params.hpp"
 #include "core/formulas/roofline.hpp"
+#include "core/phase.hpp"
+#include "core/weights.hpp"
 
 namespace infersim {
 
-std::string_view bound_name(Bound b) { return b == Bound::compute ? "compute" : "memory"; }
+std::string_view bound_name(Bound b) {
+  switch (b) {
+    case Bound::compute: return "compute";
+    case Bound::memory: return "memory";
+    case Bound::communication: return "communication";
+  }
+  return "memory";
+}
 
 namespace {
-
-double flops_roof(const Roofs& roofs, OpUnit unit) {
-  return unit == OpUnit::matrix ? roofs.matrix_flops_per_s : roofs.vector_flops_per_s;
-}
-
-OpResult op_result(const Operator& op, double keys, const Roofs& roofs) {
-  const OpCost one = cost_at(op, keys);
-  const double compute_s = one.flops / flops_roof(roofs, op.unit);
-  const double memory_s = total_bytes(one.bytes) / roofs.memory_Bps;
-  OpResult r;
-  r.name = op.name;
-  r.unit = op.unit;
-  r.kernels = op.repeat;
-  r.cost = {one.flops * op.repeat, scaled(one.bytes, op.repeat)};
-  r.intensity = arithmetic_intensity(one.flops, total_bytes(one.bytes));
-  r.time_s = op.repeat * (std::max(compute_s, memory_s) + roofs.launch_s);
-  r.bound = compute_s >= memory_s ? Bound::compute : Bound::memory;
-  return r;
-}
-
-PhaseResult phase_result(const std::vector<Operator>& ops, double keys, const Roofs& roofs) {
-  PhaseResult phase;
-  phase.ops.reserve(ops.size());
-  double compute_bound_s = 0.0;
-  double memory_bound_s = 0.0;
-  for (const Operator& op : ops) {
-    const OpResult r = op_result(op, keys, roofs);
-    phase.flops += r.cost.flops;
-    phase.bytes += total_bytes(r.cost.bytes);
-    phase.time_s += r.time_s;
-    (r.bound == Bound::compute ? compute_bound_s : memory_bound_s) += r.time_s;
-    phase.ops.push_back(r);
-  }
-  phase.bound = compute_bound_s > memory_bound_s ? Bound::compute : Bound::memory;
-  return phase;
-}
-
-// Exact sum of one operator's time over decode contexts t = lo..hi, keys = min(t, window): the
-// affine part in closed form (sum_max_affine), the part past the window at the window's cost.
-double op_time_sum_s(const Operator& op, const Roofs& roofs, long long lo, long long hi, long long window) {
-  const double flops_roof_ = flops_roof(roofs, op.unit);
-  const double a = op.fixed.flops / flops_roof_;
-  const double b = op.per_key.flops / flops_roof_;
-  const double c = total_bytes(op.fixed.bytes) / roofs.memory_Bps;
-  const double d = total_bytes(op.per_key.bytes) / roofs.memory_Bps;
-  const long long affine_hi = window > 0 ? std::min(hi, window) : hi;
-  double sum = sum_max_affine(a, b, c, d, lo, affine_hi);
-  if (affine_hi < hi) {
-    const double w = static_cast<double>(window);
-    sum += static_cast<double>(hi - std::max(affine_hi, lo - 1)) * std::max(a + b * w, c + d * w);
-  }
-  const double steps = static_cast<double>(hi - lo + 1);
-  return op.repeat * (sum + steps * roofs.launch_s);
-}
 
 void check_scenario(const Scenario& sc) {
   if (sc.batch <= 0) throw InputError("batch must be a positive integer, got " + std::to_string(sc.batch));
@@ -105,54 +60,133 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
   // Elementwise work runs on the vector units; where no fp32 peak is published (TPUs), use the
   // compute dtype's.
   const double vector_peak = has_peak(hw, Dtype::fp32) ? peak_flops(hw, Dtype::fp32) : matrix_peak;
-  return {matrix_peak * hw.compute_efficiency, vector_peak * hw.compute_efficiency,
-          hw.memory_bandwidth_Bps * hw.memory_efficiency, hw.kernel_launch_overhead_s};
+  const Interconnect& ic = hw.interconnect;
+  return {matrix_peak * hw.compute_efficiency,
+          vector_peak * hw.compute_efficiency,
+          hw.memory_bandwidth_Bps * hw.memory_efficiency,
+          hw.kernel_launch_overhead_s,
+          {ic.link_bandwidth_per_direction_Bps, ic.link_latency_s},
+          {ic.inter_node_bandwidth_per_direction_Bps, ic.inter_node_latency_s},
+          static_cast<double>(ic.devices_per_node),
+          1.0 - sc.layout.comm_overlap};
 }
+
+namespace {
+
+// One pipeline stage's device: its phases, its share of the decode time and its memory.
+struct StageResult {
+  PhaseResult prefill;
+  PhaseResult decode_step;
+  double decode_sum_s = 0.0;  // over every decode step
+  double weight_bytes = 0.0;
+  double kv_cache_bytes = 0.0;
+  double memory_bytes = 0.0;
+};
+
+StageResult run_stage(const ModelSpec& m, const Stage& stage, const Scenario& sc, const TensorFormats& formats,
+                      const Roofs& roofs, const HardwareSpec& hw) {
+  const Layout& l = sc.layout;
+  const ModelSpec shard = stage_shard(m, stage, l);
+  const double micro_batch = static_cast<double>(sc.batch) / l.micro_batches;
+  const double s = static_cast<double>(sc.input_tokens);
+  const double o = static_cast<double>(sc.output_tokens);
+  const double window = static_cast<double>(m.sliding_window);
+  const PassShape shape{micro_batch, s, formats, sc.attention, sc.mla, sc.moe_skew, l, stage.first, stage.last};
+  StageResult r;
+  r.prefill = detail::phase_result(prefill_operators(shard, shape), 0.0, roofs);
+  const std::vector<Operator> decode_ops = decode_operators(shard, shape);
+  r.decode_step = detail::phase_result(decode_ops, cached_tokens(s + o / 2.0, window), roofs);
+  r.decode_sum_s = detail::decode_time_sum_s(decode_ops, roofs, sc.input_tokens + 1,
+                                             sc.input_tokens + sc.output_tokens - 1, m.sliding_window);
+  // The device keeps the KV cache of every micro-batch of the batch.
+  r.weight_bytes = weight_storage_bytes(shard, formats.weights, stage.first, stage.last);
+  r.kv_cache_bytes = kv_cache_bytes(static_cast<double>(sc.batch), s + o, window,
+                                    model_kv_bytes_per_token(shard, formats.kv_bytes));
+  const double activations = prefill_activation_peak_bytes(shard, micro_batch, micro_batch * s, s,
+                                                           sc.attention == AttentionKernel::unfused, formats.act_bytes);
+  r.memory_bytes = r.weight_bytes + r.kv_cache_bytes + activations + hw.runtime_reserve_B;
+  return r;
+}
+
+// A send of one micro-batch's activations between consecutive stages (GPipe), as an operator row.
+OpResult stage_send(const Scenario& sc, const ModelSpec& m, double tokens, double act_bytes, const Roofs& roofs) {
+  const Layout& l = sc.layout;
+  Operator send{"pp_send", OpUnit::link, static_cast<double>(l.pp - 1), {}, {}, {}};
+  send.comm = {Collective::send_recv, 2.0, static_cast<double>(l.tp * l.pp), tokens * m.hidden_size * act_bytes};
+  return detail::op_result(send, 0.0, roofs);
+}
+
+void add_model_totals(Estimate& e, const ModelSpec& m, const Scenario& sc, const TensorFormats& formats,
+                      const HardwareSpec& hw) {
+  const double b = static_cast<double>(sc.batch);
+  const double context = static_cast<double>(sc.input_tokens + sc.output_tokens);
+  e.params_total = params_total(m);
+  e.params_active = params_active(m);
+  e.weight_bytes = weight_storage_bytes(m, formats.weights, true, true);
+  e.weight_bits_effective = e.weight_bytes * 8.0 / e.params_total;
+  e.kv_bytes_per_token = model_kv_bytes_per_token(m, formats.kv_bytes);
+  e.kv_cache_bytes = kv_cache_bytes(b, context, static_cast<double>(m.sliding_window), e.kv_bytes_per_token);
+  e.runtime_reserve_bytes = hw.runtime_reserve_B;
+  e.device_memory_bytes = hw.memory_capacity_B;
+  e.usable_memory_bytes = usable_memory_bytes(hw.memory_capacity_B, hw.usable_fraction);
+  e.devices = device_count(sc.layout);
+}
+
+}  // namespace
 
 Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc) {
   check_scenario(sc);
   check_model_scenario(m, sc);
+  check_layout(m, sc.layout);
   const Roofs roofs = roofs_for(hw, sc);
+  const Layout& l = sc.layout;
   const double b = static_cast<double>(sc.batch);
-  const double s = static_cast<double>(sc.input_tokens);
   const double o = static_cast<double>(sc.output_tokens);
-  const double window = static_cast<double>(m.sliding_window);
+  const double micro_batch = b / l.micro_batches;
   const TensorFormats formats{weight_formats(sc.weights, sc.quantize_embeddings), bytes_per_element(sc.activations),
                               bytes_per_element(sc.kv)};
-  const PassShape shape{b, s, formats, sc.attention, sc.mla, sc.moe_skew};
   Estimate e;
-  e.params_total = params_total(m);
-  e.params_active = params_active(m);
-  e.weight_bytes = weight_storage_bytes(m, formats.weights);
-  e.weight_bits_effective = e.weight_bytes * 8.0 / e.params_total;
-  e.kv_bytes_per_token = model_kv_bytes_per_token(m, formats.kv_bytes);
-  e.kv_cache_bytes = kv_cache_bytes(b, s + o, window, e.kv_bytes_per_token);
-  e.activation_bytes = prefill_activation_peak_bytes(m, b, b * s, s, sc.attention == AttentionKernel::unfused,
-                                                     formats.act_bytes);
-  e.runtime_reserve_bytes = hw.runtime_reserve_B;
-  e.memory_per_device_bytes = e.weight_bytes + e.kv_cache_bytes + e.activation_bytes + e.runtime_reserve_bytes;
-  e.device_memory_bytes = hw.memory_capacity_B;
-  e.usable_memory_bytes = usable_memory_bytes(hw.memory_capacity_B, hw.usable_fraction);
-  e.fits = e.memory_per_device_bytes <= e.usable_memory_bytes;
-
-  e.prefill = phase_result(prefill_operators(m, shape), 0.0, roofs);
-  e.prefill_flops = e.prefill.flops;
-  e.ttft_s = e.prefill.time_s;
-
-  // Decode step j = 1 … o-1 attends to s + j keys (REFERENCE.md "Derived metrics").
-  const std::vector<Operator> decode_ops = decode_operators(m, shape);
-  e.decode_mean_context = s + o / 2.0;  // mean of s + j over j = 1 … o-1
-  e.decode_step = phase_result(decode_ops, cached_tokens(e.decode_mean_context, window), roofs);
-  e.decode_flops_per_token = e.decode_step.flops / b;
-  if (sc.output_tokens > 1) {
-    double total_s = 0.0;
-    const long long lo = sc.input_tokens + 1;
-    const long long hi = sc.input_tokens + sc.output_tokens - 1;
-    for (const Operator& op : decode_ops) total_s += op_time_sum_s(op, roofs, lo, hi, m.sliding_window);
-    e.tpot_s = total_s / (o - 1.0);
+  add_model_totals(e, m, sc, formats, hw);
+  double max_prefill_s = 0.0;
+  double max_step_s = 0.0;
+  double path_step_s = 0.0;
+  for (const Stage& stage : pipeline_stages(m.layers, l.pp)) {
+    const StageResult r = run_stage(m, stage, sc, formats, roofs, hw);
+    detail::accumulate(e.prefill, r.prefill);
+    detail::accumulate(e.decode_step, r.decode_step);
+    max_prefill_s = std::max(max_prefill_s, r.prefill.time_s);
+    const double stage_step_s = sc.output_tokens > 1 ? r.decode_sum_s / (o - 1.0) : 0.0;
+    max_step_s = std::max(max_step_s, stage_step_s);
+    path_step_s += stage_step_s;
+    if (r.memory_bytes > e.memory_per_device_bytes) {
+      e.memory_per_device_bytes = r.memory_bytes;
+      e.weight_bytes_per_device = r.weight_bytes;
+      e.kv_cache_bytes_per_device = r.kv_cache_bytes;
+      e.activation_bytes = r.memory_bytes - r.weight_bytes - r.kv_cache_bytes - hw.runtime_reserve_B;
+    }
   }
+  if (l.pp > 1) {
+    const OpResult prefill_send = stage_send(sc, m, micro_batch * static_cast<double>(sc.input_tokens), formats.act_bytes, roofs);
+    const OpResult decode_send = stage_send(sc, m, micro_batch, formats.act_bytes, roofs);
+    detail::accumulate(e.prefill, {{prefill_send}});
+    detail::accumulate(e.decode_step, {{decode_send}});
+    if (sc.output_tokens > 1) path_step_s += decode_send.time_s;
+  }
+  e.fits = e.memory_per_device_bytes <= e.usable_memory_bytes;
+  // Work done by all devices of a replica for the whole batch (replicated work counted on each device).
+  e.prefill_flops = e.prefill.flops * l.tp * l.micro_batches;
+  e.decode_mean_context = static_cast<double>(sc.input_tokens) + o / 2.0;
+  e.decode_flops_per_token = e.decode_step.flops * l.tp / micro_batch;
+  e.comm_time_prefill_s = detail::link_time_s(e.prefill);
+  e.comm_time_per_decode_step_s = detail::link_time_s(e.decode_step);
+  e.pipeline_bubble_fraction = (l.pp - 1.0) / (l.micro_batches + l.pp - 1.0);
+  // Per request: the path through every stage. A micro-batch's next token waits for the slowest
+  // stage to serve all M micro-batches (GPipe schedule, Huang et al. 2019).
+  e.ttft_s = e.prefill.time_s;
+  e.tpot_s = std::max(path_step_s, l.micro_batches * max_step_s);
   e.e2e_latency_s = e.ttft_s + (o - 1.0) * e.tpot_s;
-  e.output_throughput_tok_s = b * o / e.e2e_latency_s;
+  const double prefill_makespan_s = e.ttft_s + (l.micro_batches - 1.0) * max_prefill_s;
+  e.output_throughput_tok_s = l.dp * b * o / (prefill_makespan_s + (o - 1.0) * e.tpot_s);
   return e;
 }
 

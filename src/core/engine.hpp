@@ -7,6 +7,7 @@
 #include "core/dtype.hpp"
 #include "core/formulas/quant.hpp"
 #include "core/hardware_spec.hpp"
+#include "core/layout.hpp"
 #include "core/model_spec.hpp"
 #include "core/operator.hpp"
 #include "core/operators.hpp"
@@ -24,10 +25,16 @@ struct Scenario {
   AttentionKernel attention = AttentionKernel::fused;
   MlaDecode mla = MlaDecode::absorbed;
   double moe_skew = 0.0;  // Zipf exponent of expert popularity; 0: uniform routing
+  Layout layout;
 };
 
-enum class Bound { compute, memory };
+enum class Bound { compute, memory, communication };
 [[nodiscard]] std::string_view bound_name(Bound b);
+
+struct LinkRoof {
+  double bandwidth_Bps = 0.0;  // per direction
+  double latency_s = 0.0;
+};
 
 // The roofs one scenario runs under on one device (SI units, efficiencies applied).
 struct Roofs {
@@ -35,6 +42,10 @@ struct Roofs {
   double vector_flops_per_s = 0.0;  // fp32 peak (vector units) * compute efficiency
   double memory_Bps = 0.0;          // bandwidth * memory efficiency
   double launch_s = 0.0;            // per kernel
+  LinkRoof intra_node;
+  LinkRoof inter_node;
+  double devices_per_node = 1.0;
+  double comm_exposed = 1.0;  // 1 - the share of communication hidden behind compute
 };
 
 // One operator's totals over a pass (repeat applied).
@@ -70,15 +81,20 @@ struct Estimate {
   double usable_memory_bytes = 0.0;
   bool fits = false;
   int devices = 1;
+  double weight_bytes_per_device = 0.0;    // the heaviest pipeline stage's device
+  double kv_cache_bytes_per_device = 0.0;  // KV heads replicated when tp exceeds them, MLA latents on every rank
+  double comm_time_prefill_s = 0.0;        // along one request's path: collectives and stage-to-stage sends
+  double comm_time_per_decode_step_s = 0.0;  // one step at the mean decode context
+  double pipeline_bubble_fraction = 0.0;     // (pp-1)/(M+pp-1) of the GPipe schedule
   double prefill_flops = 0.0;
   double decode_flops_per_token = 0.0;
   double decode_mean_context = 0.0;
-  double ttft_s = 0.0;
-  double tpot_s = 0.0;
+  double ttft_s = 0.0;  // one request (micro-batch) through every stage: prefill, stage sends included
+  double tpot_s = 0.0;  // the interval between one request's tokens in steady state
   double e2e_latency_s = 0.0;
   double output_throughput_tok_s = 0.0;
-  PhaseResult prefill;      // the whole batch's prefill
-  PhaseResult decode_step;  // one decode step at the mean decode context
+  PhaseResult prefill;      // a request's prefill through every stage, operators summed over stages
+  PhaseResult decode_step;  // one decode step at the mean decode context, likewise
 };
 
 // Throws InputError when the scenario cannot run on the device (no peak for the compute dtype, a

@@ -32,7 +32,11 @@ struct MoeSpec {
   bool shared_expert_gate = false;          // Qwen2-MoE: sigmoid gate, hidden_size parameters
   int first_dense_layers = 0;
   int layer_step = 1;
+  int expert_parallel = 1;  // in a device shard: the ways experts are split (experts holds the local ones)
 };
+
+// Routed experts of the whole model (a shard holds experts / expert_parallel of them).
+[[nodiscard]] constexpr int global_experts(const MoeSpec& e) { return e.experts * e.expert_parallel; }
 
 struct ModelSpec {
   std::string name;         // file stem, e.g. "llama-2-7b"

@@ -23,9 +23,21 @@ struct OpCost {
   Traffic bytes;
 };
 
-// Which roof bounds the arithmetic: matrix (tensor-core) peak of the compute dtype, or the vector
-// units (fp32 CUDA-core peak) for elementwise work.
-enum class OpUnit { matrix, vector };
+// Which roof bounds the operator: matrix (tensor-core) peak of the compute dtype, the vector units
+// (fp32 CUDA-core peak) for elementwise work, or the links for a collective.
+enum class OpUnit { matrix, vector, link };
+
+enum class Collective { none, allreduce, allgather, alltoall, send_recv };
+
+// A collective between devices: `message_B` bytes per device (all-gather: the gathered total) over
+// `group` devices that span `span` consecutive device slots (a group wider than a node crosses the
+// slower inter-node link).
+struct CommCost {
+  Collective kind = Collective::none;
+  double group = 1.0;
+  double span = 1.0;
+  double message_B = 0.0;
+};
 
 struct Operator {
   const char* name = "";  // static string: no allocation per operator
@@ -33,6 +45,7 @@ struct Operator {
   double repeat = 1.0;
   OpCost fixed;
   OpCost per_key;
+  CommCost comm;  // unit == link only
 };
 
 [[nodiscard]] constexpr Traffic scaled(const Traffic& t, double k) {

@@ -17,6 +17,10 @@ namespace infersim::detail {
 [[nodiscard]] Operator vector_op(const char* name, double flops, double elements_in, double elements_out,
                                  double weight_elements, const TensorFormats& p, double repeat);
 
+// A collective of `message_B` bytes per device over `group` devices spanning `span` device slots.
+[[nodiscard]] Operator link_op(const char* name, Collective kind, double group, double span, double message_B,
+                               double repeat);
+
 // A norm over `width` features of `tokens` tokens.
 [[nodiscard]] Operator norm_op(const char* name, NormKind kind, double width, double tokens, const TensorFormats& p,
                                double repeat);

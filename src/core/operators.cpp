@@ -34,11 +34,18 @@ Operator norm_op(const char* name, NormKind kind, double width, double tokens, c
   return vector_op(name, norm_flops_per_element(kind) * elements, elements, elements, weights, p, repeat);
 }
 
+Operator link_op(const char* name, Collective kind, double group, double span, double message_B, double repeat) {
+  Operator op{name, OpUnit::link, repeat, {}, {}, {}};
+  op.comm = {kind, group, span, message_B};
+  return op;
+}
+
 }  // namespace detail
 
 namespace {
 
 using detail::gemm;
+using detail::link_op;
 using detail::norm_op;
 using detail::vector_op;
 
@@ -53,30 +60,59 @@ Operator embedding_op(const ModelSpec& m, double tokens, const TensorFormats& p)
   return op;
 }
 
-// The layer stack for `tokens` tokens of `shape.batch` sequences, then the final norm and the LM head
-// on one position per sequence.
-std::vector<Operator> pass_operators(const ModelSpec& m, const PassShape& shape, double tokens, bool decode) {
+// Megatron-LM tensor parallelism (Shoeybi et al. 2019): the row-parallel output of attention and of
+// the MLP each end in an all-reduce of the activations (one per layer for parallel blocks, which sum
+// both first); the vocabulary-parallel embedding ends in an all-reduce too.
+Operator tp_allreduce(const char* name, const PassShape& shape, double tokens, double hidden, double repeat) {
+  const double tp = shape.layout.tp;
+  return link_op(name, Collective::allreduce, tp, tp, tokens * hidden * shape.formats.act_bytes, repeat);
+}
+
+void append_layer_stack(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape, double tokens,
+                        bool decode) {
   const TensorFormats& p = shape.formats;
   const double L = m.layers;
   const double h = m.hidden_size;
-  std::vector<Operator> ops;
-  ops.reserve(28);
-  ops.push_back(embedding_op(m, tokens, p));
+  const bool tp = shape.layout.tp > 1;
   ops.push_back(norm_op(m.parallel_blocks ? "input_norm" : "attn_norm", m.norm, h, tokens, p, L));
   if (m.attention == AttentionKind::mla) detail::append_mla_attention(ops, m, shape, tokens, decode);
   else detail::append_standard_attention(ops, m, shape, tokens, decode);
   if (!m.parallel_blocks) {
+    if (tp) ops.push_back(tp_allreduce("attn_allreduce", shape, tokens, h, L));
     ops.push_back(vector_op("attn_residual", tokens * h, 2.0 * tokens * h, tokens * h, 0.0, p, L));
     ops.push_back(norm_op("mlp_norm", m.norm, h, tokens, p, L));
   }
   detail::append_mlp(ops, m, shape, tokens);
+  if (tp) ops.push_back(tp_allreduce(m.parallel_blocks ? "allreduce" : "mlp_allreduce", shape, tokens, h, L));
   if (m.parallel_blocks) {  // x + attention(x') + mlp(x'): one add of three inputs
     ops.push_back(vector_op("residual", 2.0 * tokens * h, 3.0 * tokens * h, tokens * h, 0.0, p, L));
   } else {
     ops.push_back(vector_op("mlp_residual", tokens * h, 2.0 * tokens * h, tokens * h, 0.0, p, L));
   }
-  ops.push_back(norm_op("final_norm", m.norm, h, tokens, p, 1.0));
-  ops.push_back(gemm("lm_head", shape.batch, h, m.vocab_size, false, p.weights.embedding, p, 1.0));
+}
+
+// One device's pass for `tokens` tokens of `shape.batch` sequences: the embedding on the first
+// stage, the stage's layers, the final norm and the LM head (on one position per sequence; logits
+// all-gathered across the vocabulary shards) on the last.
+std::vector<Operator> pass_operators(const ModelSpec& m, const PassShape& shape, double tokens, bool decode) {
+  const TensorFormats& p = shape.formats;
+  const double h = m.hidden_size;
+  const double tp = shape.layout.tp;
+  std::vector<Operator> ops;
+  ops.reserve(32);
+  if (shape.first_stage) {
+    ops.push_back(embedding_op(m, tokens, p));
+    if (tp > 1) ops.push_back(tp_allreduce("embed_allreduce", shape, tokens, h, 1.0));
+  }
+  append_layer_stack(ops, m, shape, tokens, decode);
+  if (shape.last_stage) {
+    ops.push_back(norm_op("final_norm", m.norm, h, tokens, p, 1.0));
+    ops.push_back(gemm("lm_head", shape.batch, h, m.vocab_size, false, p.weights.embedding, p, 1.0));
+    if (tp > 1) {
+      const double logits_B = shape.batch * m.vocab_size * tp * p.act_bytes;
+      ops.push_back(link_op("logits_allgather", Collective::allgather, tp, tp, logits_B, 1.0));
+    }
+  }
   return ops;
 }
 

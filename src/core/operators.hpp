@@ -4,6 +4,7 @@
 // moved"), formulas/*.hpp.
 #include <vector>
 
+#include "core/layout.hpp"
 #include "core/model_spec.hpp"
 #include "core/operator.hpp"
 #include "core/weights.hpp"
@@ -28,8 +29,12 @@ struct PassShape {
   AttentionKernel attention = AttentionKernel::fused;
   MlaDecode mla = MlaDecode::absorbed;
   double moe_skew = 0.0;  // Zipf exponent of expert popularity; 0: uniform routing
+  Layout layout;            // tp > 1 adds the Megatron all-reduces, ep > 1 the MoE all-to-alls
+  bool first_stage = true;  // runs the embedding
+  bool last_stage = true;   // runs the final norm and the LM head
 };
 
+// The operator lists describe one device: pass a shard (layout.hpp) when the model is split.
 // Prefill of `batch` sequences of `prompt_tokens` each, causal. Fused attention counts only the
 // unmasked query-key pairs (FlashAttention skips masked blocks) and reads Q, K, V, writes O once;
 // unfused attention computes the full s x s score matrix (masking is applied to it afterwards) and

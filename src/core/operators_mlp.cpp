@@ -29,8 +29,11 @@ void append_routed_experts(std::vector<Operator>& ops, const ModelSpec& m, const
   const MoeSpec& e = m.moe;
   const double h = m.hidden_size;
   const double f = e.expert_intermediate_size;
-  const double routed = tokens * e.experts_per_token;
-  const double touched = expected_experts_touched(e.experts, e.experts_per_token, tokens, shape.moe_skew);
+  // Under expert parallelism this device holds 1/ep of the experts and receives, on average, 1/ep of
+  // the routed rows; it touches 1/ep of the experts the whole step touches.
+  const double ways = e.expert_parallel;
+  const double routed = tokens * e.experts_per_token / ways;
+  const double touched = expected_experts_touched(global_experts(e), e.experts_per_token, tokens, shape.moe_skew) / ways;
   const double up_width = (mlp_matrices(m) - 1.0) * f;
   Operator up = gemm("experts_up", routed, h, up_width, false, p.weights.matrix, p, repeat);
   up.fixed.bytes.weights_read_B = touched * matrix_storage_bytes(h, up_width, p.weights.matrix);
@@ -50,9 +53,15 @@ void append_moe_mlp(std::vector<Operator>& ops, const ModelSpec& m, const PassSh
   const MoeSpec& e = m.moe;
   // The router (and Qwen2-MoE's shared-expert gate) stays 16-bit in quantized checkpoints.
   const StorageFormat router_format = default_storage_format(p.weights.vector_bytes > 2.0 ? Dtype::fp32 : Dtype::bf16);
-  ops.push_back(gemm("router", tokens, m.hidden_size, e.experts + (e.shared_expert_gate ? 1.0 : 0.0), false,
+  ops.push_back(gemm("router", tokens, m.hidden_size, global_experts(e) + (e.shared_expert_gate ? 1.0 : 0.0), false,
                      router_format, p, repeat));
+  const Layout& l = shape.layout;
+  // Expert parallelism: the routed rows go to the experts' devices and come back (two all-to-alls,
+  // each device sending its 1/ep share of the tokens' k copies).
+  const double a2a_B = tokens * e.experts_per_token * m.hidden_size * p.act_bytes / l.ep;
+  if (l.ep > 1) ops.push_back(link_op("moe_dispatch", Collective::alltoall, l.ep, l.tp, a2a_B, repeat));
   append_routed_experts(ops, m, shape, tokens, repeat);
+  if (l.ep > 1) ops.push_back(link_op("moe_gather", Collective::alltoall, l.ep, l.tp, a2a_B, repeat));
   if (e.shared_experts > 0) {
     static const char* const kShared[3] = {"shared_up", "shared_act", "shared_down"};
     append_dense_mlp(ops, m, p, tokens, static_cast<double>(e.shared_experts) * e.shared_expert_intermediate_size,

@@ -44,7 +44,7 @@ double moe_weight_bytes(const ModelSpec& m, const WeightFormats& f) {
   const double h = m.hidden_size;
   return e.experts * mlp_weight_bytes(m, e.expert_intermediate_size, f, false) +
          e.shared_experts * mlp_weight_bytes(m, e.shared_expert_intermediate_size, f, false) +
-         (h * e.experts + (e.shared_expert_gate ? h : 0.0)) * f.vector_bytes;
+         (h * global_experts(e) + (e.shared_expert_gate ? h : 0.0)) * f.vector_bytes;
 }
 
 }  // namespace
@@ -58,18 +58,21 @@ WeightFormats weight_formats(const StorageFormat& weights, bool quantize_embeddi
   return f;
 }
 
-double weight_storage_bytes(const ModelSpec& m, const WeightFormats& f) {
+double weight_storage_bytes(const ModelSpec& m, const WeightFormats& f, bool embedding, bool head) {
   const double h = m.hidden_size;
   const double norms = (norms_per_layer(m) * params_per_norm(m)) * f.vector_bytes;
   const double dense_mlp = mlp_weight_bytes(m, m.intermediate_size, f, m.linear_bias == LinearBias::all);
   const double layers = m.layers * (attention_weight_bytes(m, f) + norms) + dense_layer_count(m) * dense_mlp +
                         moe_layer_count(m) * moe_weight_bytes(m, f);
-  double table = matrix_storage_bytes(h, m.vocab_size, f.embedding);  // V rows of h
-  if (m.position_embedding == PositionEmbedding::learned) {
+  const double vocab_matrix = matrix_storage_bytes(h, m.vocab_size, f.embedding);  // V rows of h
+  double table = embedding ? vocab_matrix : 0.0;
+  if (embedding && m.position_embedding == PositionEmbedding::learned) {
     table += matrix_storage_bytes(h, static_cast<double>(m.max_context), f.embedding);
   }
-  const double lm_head = m.tied_embeddings ? 0.0 : matrix_storage_bytes(h, m.vocab_size, f.embedding);
-  return layers + table + lm_head + params_per_norm(m) * f.vector_bytes;
+  const bool separate_head = head && (!m.tied_embeddings || !embedding);
+  const double lm_head = separate_head ? vocab_matrix : 0.0;
+  const double final_norm = head ? params_per_norm(m) * f.vector_bytes : 0.0;
+  return layers + table + lm_head + final_norm;
 }
 
 }  // namespace infersim

@@ -16,6 +16,9 @@ struct WeightFormats {
 // 16 bits; `quantize_embeddings` stores the embedding and LM head in the weight format too.
 [[nodiscard]] WeightFormats weight_formats(const StorageFormat& weights, bool quantize_embeddings);
 
-[[nodiscard]] double weight_storage_bytes(const ModelSpec& m, const WeightFormats& f);
+// With `embedding` / `head` false, a pipeline stage that holds neither the embedding table nor the LM
+// head (a tied LM head is a copy of the table, held by the last stage).
+[[nodiscard]] double weight_storage_bytes(const ModelSpec& m, const WeightFormats& f, bool embedding = true,
+                                          bool head = true);
 
 }  // namespace infersim

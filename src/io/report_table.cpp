@@ -28,18 +28,18 @@ std::string human_count(double n) {
 }
 
 std::string operator_table(const char* title, const PhaseResult& phase) {
-  std::string out = fmt::format("\n{}\n{:<14} {:>7} {:>11} {:>11} {:>11} {:>11} {:>9} {:>8} {:>12} {:>6}\n", title,
+  std::string out = fmt::format("\n{}\n{:<16} {:>7} {:>11} {:>11} {:>11} {:>11} {:>9} {:>13} {:>12} {:>6}\n", title,
                                 "operator", "kernels", "FLOP", "weights", "activations", "KV cache", "FLOP/B",
                                 "bound", "time", "share");
   for (const OpResult& op : phase.ops) {
     const Traffic& t = op.cost.bytes;
-    out += fmt::format("{:<14} {:>7} {:>11} {:>11} {:>11} {:>11} {:>9.1f} {:>8} {:>12} {:>5.1f}%\n", op.name,
+    out += fmt::format("{:<16} {:>7} {:>11} {:>11} {:>11} {:>11} {:>9.1f} {:>13} {:>12} {:>5.1f}%\n", op.name,
                        human_count(op.kernels), human_count(op.cost.flops), human_bytes(t.weights_read_B),
                        human_bytes(t.act_read_B + t.act_written_B), human_bytes(t.kv_read_B + t.kv_written_B),
                        op.intensity, bound_name(op.bound), human_time(op.time_s),
                        phase.time_s > 0.0 ? 100.0 * op.time_s / phase.time_s : 0.0);
   }
-  out += fmt::format("{:<14} {:>7} {:>11} {:>11} {:>47} {:>12}\n", "total", "", human_count(phase.flops),
+  out += fmt::format("{:<16} {:>7} {:>11} {:>11} {:>52} {:>12}\n", "total", "", human_count(phase.flops),
                      human_bytes(phase.bytes), fmt::format("{}-bound", bound_name(phase.bound)),
                      human_time(phase.time_s));
   return out;
@@ -51,9 +51,12 @@ std::string to_table(const EstimateReport& r, bool breakdown) {
   const Scenario& sc = r.scenario;
   const Estimate& e = r.estimate;
   std::string out = fmt::format("{} on {} ({})\n", r.model.name, r.hardware.name, r.hardware.description);
-  out += fmt::format("batch {}, input {} tokens, output {} tokens; weights {}, activations {}, KV {}; {} device\n\n",
-                     sc.batch, sc.input_tokens, sc.output_tokens, dtype_name(sc.weights.dtype), dtype_name(sc.activations),
-                     dtype_name(sc.kv), e.devices);
+  const Layout& l = sc.layout;
+  out += fmt::format("batch {}, input {} tokens, output {} tokens; weights {}, activations {}, KV {}\n", sc.batch,
+                     sc.input_tokens, sc.output_tokens, dtype_name(sc.weights.dtype), dtype_name(sc.activations),
+                     dtype_name(sc.kv));
+  out += fmt::format("{} device(s): tp {} x pp {} x dp {} (ep {}, {} micro-batch(es))\n\n", e.devices, l.tp, l.pp,
+                     l.dp, l.ep, l.micro_batches);
   out += fmt::format("  parameters        {} total, {} active per token\n", human_count(e.params_total),
                      human_count(e.params_active));
   out += fmt::format("  weights           {} ({:.3g} bits per parameter)\n", human_bytes(e.weight_bytes), e.weight_bits_effective);
@@ -61,6 +64,8 @@ std::string to_table(const EstimateReport& r, bool breakdown) {
                      human_bytes(e.kv_bytes_per_token));
   out += fmt::format("  activations       {} (prefill peak)\n", human_bytes(e.activation_bytes));
   out += fmt::format("  runtime reserve   {}\n", human_bytes(e.runtime_reserve_bytes));
+  out += fmt::format("  per device        weights {}, KV cache {}\n", human_bytes(e.weight_bytes_per_device),
+                     human_bytes(e.kv_cache_bytes_per_device));
   out += fmt::format("  memory / device   {} of {} usable ({} device): {}\n\n", human_bytes(e.memory_per_device_bytes),
                      human_bytes(e.usable_memory_bytes), human_bytes(e.device_memory_bytes),
                      e.fits ? "fits" : "DOES NOT FIT");
@@ -68,10 +73,12 @@ std::string to_table(const EstimateReport& r, bool breakdown) {
                      human_count(e.prefill_flops));
   out += fmt::format("  TPOT (decode)     {}  {}-bound at mean context {}\n", human_time(e.tpot_s),
                      bound_name(e.decode_step.bound), e.decode_mean_context);
+  out += fmt::format("  communication     {} in prefill, {} per decode step\n", human_time(e.comm_time_prefill_s),
+                     human_time(e.comm_time_per_decode_step_s));
   out += fmt::format("  end-to-end        {}\n", human_time(e.e2e_latency_s));
   out += fmt::format("  throughput        {:.1f} output tokens/s\n", e.output_throughput_tok_s);
   if (breakdown) {
-    out += operator_table("Prefill (whole batch)", e.prefill);
+    out += operator_table("Prefill of one (micro-)batch, one device per stage, stages summed", e.prefill);
     out += operator_table(fmt::format("Decode step at mean context {}", e.decode_mean_context).c_str(), e.decode_step);
   }
   return out;

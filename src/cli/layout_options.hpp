@@ -1,0 +1,24 @@
+#pragma once
+// The multi-device layout flags shared by every command that takes a scenario.
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "core/layout.hpp"
+
+namespace infersim {
+
+struct LayoutOptions {
+  std::string tp = "1";
+  std::string pp = "1";
+  std::string ep = "1";
+  std::string dp = "1";
+  std::string micro_batches = "1";
+  std::string comm_overlap = "0";
+};
+
+void add_layout_options(CLI::App& command, LayoutOptions& o);
+// Throws InputError naming the flag for a bad value (the model-dependent checks come later).
+[[nodiscard]] Layout layout_from(const LayoutOptions& o);
+
+}  // namespace infersim

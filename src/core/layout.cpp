@@ -1,0 +1,68 @@
+#include "core/layout.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "core/errors.hpp"
+
+namespace infersim {
+
+namespace {
+
+int ceil_div(int a, int b) { return (a + b - 1) / b; }
+
+void require(bool ok, const std::string& message) {
+  if (!ok) throw InputError(message);
+}
+
+}  // namespace
+
+std::vector<Stage> pipeline_stages(int layers, int pp) {
+  std::vector<Stage> stages;
+  stages.reserve(static_cast<std::size_t>(pp));
+  int first = 0;
+  for (int i = 0; i < pp; ++i) {
+    const int count = layers / pp + (i < layers % pp ? 1 : 0);
+    stages.push_back({first, count, i == 0, i == pp - 1});
+    first += count;
+  }
+  return stages;
+}
+
+void check_layout(const ModelSpec& m, const Layout& l) {
+  const std::string model = "model '" + m.name + "'";
+  require(l.tp >= 1 && l.pp >= 1 && l.ep >= 1 && l.dp >= 1 && l.micro_batches >= 1,
+          "--tp, --pp, --ep, --dp and --micro-batches must be positive");
+  require(m.attention_heads % l.tp == 0, "--tp " + std::to_string(l.tp) + " must divide the " +
+                                             std::to_string(m.attention_heads) + " query heads of " + model);
+  require(m.kv_heads % l.tp == 0 || l.tp % m.kv_heads == 0,
+          "--tp " + std::to_string(l.tp) + " must divide, or be a multiple of, the " + std::to_string(m.kv_heads) +
+              " KV heads of " + model);
+  require(l.pp <= m.layers, "--pp " + std::to_string(l.pp) + " exceeds the " + std::to_string(m.layers) +
+                                " layers of " + model);
+  require(l.tp % l.ep == 0, "--ep " + std::to_string(l.ep) + " must divide --tp " + std::to_string(l.tp) +
+                                " (experts are split inside the tensor-parallel group)");
+  require(l.ep == 1 || (is_moe(m) && m.moe.experts % l.ep == 0),
+          "--ep " + std::to_string(l.ep) + " needs an MoE model whose experts it divides (" + model + ")");
+  require(l.comm_overlap >= 0.0 && l.comm_overlap < 1.0, "--comm-overlap must be in [0, 1)");
+}
+
+ModelSpec stage_shard(const ModelSpec& m, const Stage& stage, const Layout& l) {
+  ModelSpec s = m;
+  s.attention_heads = m.attention_heads / l.tp;
+  s.kv_heads = std::max(1, m.kv_heads / l.tp);
+  s.intermediate_size = ceil_div(m.intermediate_size, l.tp);
+  s.vocab_size = ceil_div(m.vocab_size, l.tp);
+  s.layers = stage.layers;
+  if (is_moe(m)) {
+    const int ffn_ways = l.tp / l.ep;
+    s.moe.experts = m.moe.experts / l.ep;
+    s.moe.expert_parallel = m.moe.expert_parallel * l.ep;
+    s.moe.expert_intermediate_size = ceil_div(m.moe.expert_intermediate_size, ffn_ways);
+    s.moe.shared_expert_intermediate_size = ceil_div(m.moe.shared_expert_intermediate_size, l.tp);
+    s.moe.first_dense_layers = std::clamp(m.moe.first_dense_layers - stage.first_layer, 0, stage.layers);
+  }
+  return s;
+}
+
+}  // namespace infersim

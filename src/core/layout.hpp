@@ -1,0 +1,43 @@
+#pragma once
+// Multi-device layouts (Megatron-LM tensor parallelism, Shoeybi et al. 2019; GPipe pipeline
+// parallelism, Huang et al. 2019; expert parallelism as TensorRT-LLM places it inside the tensor-
+// parallel group; data-parallel replicas). The engine estimates one device of each pipeline stage by
+// running the ordinary operator lists on a shard: a ModelSpec cut down to what that device holds.
+#include <vector>
+
+#include "core/model_spec.hpp"
+
+namespace infersim {
+
+struct Layout {
+  int tp = 1;             // tensor-parallel devices per stage
+  int pp = 1;             // pipeline stages
+  int ep = 1;             // expert-parallel ways inside the tp devices (divides tp)
+  int dp = 1;             // independent replicas
+  int micro_batches = 1;  // pipeline micro-batches the batch is split into
+  double comm_overlap = 0.0;  // share of communication hidden behind compute, [0, 1)
+};
+
+[[nodiscard]] constexpr int device_count(const Layout& l) { return l.dp * l.tp * l.pp; }
+
+struct Stage {
+  int first_layer = 0;
+  int layers = 0;
+  bool first = true;  // holds the embedding
+  bool last = true;   // holds the final norm and the LM head
+};
+
+// Layers split into pp contiguous stages; when they do not divide, the first L % pp stages take one
+// more layer (so the heaviest stage is the first).
+[[nodiscard]] std::vector<Stage> pipeline_stages(int layers, int pp);
+
+// Throws InputError for a split the model cannot take: query heads not divisible by tp, KV heads that
+// neither divide nor are divided by tp, more stages than layers, ep not dividing tp or the experts.
+void check_layout(const ModelSpec& m, const Layout& l);
+
+// What one device of `stage` holds: heads, KV heads (replicated when tp exceeds them), MLP widths,
+// vocabulary split tp ways; experts split ep ways with each expert's FFN split tp/ep ways; MLA's latent
+// projections replicated; the stage's layers, with the dense-prefix of an MoE model cut to it.
+[[nodiscard]] ModelSpec stage_shard(const ModelSpec& m, const Stage& stage, const Layout& l);
+
+}  // namespace infersim

@@ -1,0 +1,130 @@
+#include "core/phase.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/formulas/collectives.hpp"
+#include "core/formulas/roofline.hpp"
+
+namespace infersim::detail {
+
+namespace {
+
+double flops_roof(const Roofs& roofs, OpUnit unit) {
+  return unit == OpUnit::matrix ? roofs.matrix_flops_per_s : roofs.vector_flops_per_s;
+}
+
+// One collective's time on the link its group uses (a group wider than a node pays the inter-node
+// link), less the share hidden behind compute.
+double collective_s(const CommCost& c, const Roofs& roofs) {
+  const LinkRoof& link = c.span > roofs.devices_per_node ? roofs.inter_node : roofs.intra_node;
+  const double B = link.bandwidth_Bps;
+  const double alpha = link.latency_s;
+  double t = 0.0;
+  switch (c.kind) {
+    case Collective::allreduce: t = allreduce_s(c.message_B, c.group, B, alpha); break;
+    case Collective::allgather: t = allgather_s(c.message_B, c.group, B, alpha); break;
+    case Collective::alltoall: t = alltoall_s(c.message_B, c.group, B, alpha); break;
+    case Collective::send_recv: t = send_recv_s(c.message_B, B, alpha); break;
+    case Collective::none: break;
+  }
+  return t * roofs.comm_exposed;
+}
+
+void classify(PhaseResult& phase) {
+  double compute_s = 0.0;
+  double memory_s = 0.0;
+  phase.flops = phase.bytes = phase.time_s = 0.0;
+  for (const OpResult& r : phase.ops) {
+    phase.flops += r.cost.flops;
+    phase.bytes += total_bytes(r.cost.bytes);
+    phase.time_s += r.time_s;
+    if (r.bound == Bound::compute) compute_s += r.time_s;
+    if (r.bound == Bound::memory) memory_s += r.time_s;
+  }
+  phase.bound = compute_s > memory_s ? Bound::compute : Bound::memory;
+}
+
+}  // namespace
+
+OpResult op_result(const Operator& op, double keys, const Roofs& roofs) {
+  OpResult r;
+  r.name = op.name;
+  r.unit = op.unit;
+  r.kernels = op.repeat;
+  if (op.unit == OpUnit::link) {
+    r.cost.bytes.act_read_B = op.comm.message_B * op.repeat;  // the bytes this device sends
+    r.time_s = op.repeat * (collective_s(op.comm, roofs) + roofs.launch_s);
+    r.bound = Bound::communication;
+    return r;
+  }
+  const OpCost one = cost_at(op, keys);
+  const double compute_s = one.flops / flops_roof(roofs, op.unit);
+  const double memory_s = total_bytes(one.bytes) / roofs.memory_Bps;
+  r.cost = {one.flops * op.repeat, scaled(one.bytes, op.repeat)};
+  r.intensity = arithmetic_intensity(one.flops, total_bytes(one.bytes));
+  r.time_s = op.repeat * (std::max(compute_s, memory_s) + roofs.launch_s);
+  r.bound = compute_s >= memory_s ? Bound::compute : Bound::memory;
+  return r;
+}
+
+PhaseResult phase_result(const std::vector<Operator>& ops, double keys, const Roofs& roofs) {
+  PhaseResult phase;
+  phase.ops.reserve(ops.size());
+  for (const Operator& op : ops) phase.ops.push_back(op_result(op, keys, roofs));
+  classify(phase);
+  return phase;
+}
+
+// One operator over contexts lo..hi: the affine part in closed form (sum_max_affine), the part past
+// the window at the window's cost.
+double op_time_sum_s(const Operator& op, const Roofs& roofs, long long lo, long long hi, long long window) {
+  const double steps = static_cast<double>(hi - lo + 1);
+  if (op.unit == OpUnit::link) return op.repeat * steps * (collective_s(op.comm, roofs) + roofs.launch_s);
+  const double flops_roof_ = flops_roof(roofs, op.unit);
+  const double a = op.fixed.flops / flops_roof_;
+  const double b = op.per_key.flops / flops_roof_;
+  const double c = total_bytes(op.fixed.bytes) / roofs.memory_Bps;
+  const double d = total_bytes(op.per_key.bytes) / roofs.memory_Bps;
+  const long long affine_hi = window > 0 ? std::min(hi, window) : hi;
+  double sum = sum_max_affine(a, b, c, d, lo, affine_hi);
+  if (affine_hi < hi) {
+    const double w = static_cast<double>(window);
+    sum += static_cast<double>(hi - std::max(affine_hi, lo - 1)) * std::max(a + b * w, c + d * w);
+  }
+  return op.repeat * (sum + steps * roofs.launch_s);
+}
+
+double decode_time_sum_s(const std::vector<Operator>& ops, const Roofs& roofs, long long lo, long long hi,
+                         long long window) {
+  if (hi < lo) return 0.0;
+  double total = 0.0;
+  for (const Operator& op : ops) total += op_time_sum_s(op, roofs, lo, hi, window);
+  return total;
+}
+
+void accumulate(PhaseResult& into, const PhaseResult& from) {
+  for (const OpResult& r : from.ops) {
+    auto same = [&r](const OpResult& x) { return std::strcmp(x.name, r.name) == 0; };
+    auto it = std::find_if(into.ops.begin(), into.ops.end(), same);
+    if (it == into.ops.end()) {
+      into.ops.push_back(r);
+      continue;
+    }
+    it->kernels += r.kernels;
+    it->cost = {it->cost.flops + r.cost.flops, plus(it->cost.bytes, r.cost.bytes)};
+    it->time_s += r.time_s;
+    it->intensity = arithmetic_intensity(it->cost.flops, total_bytes(it->cost.bytes));
+  }
+  classify(into);
+}
+
+double link_time_s(const PhaseResult& phase) {
+  double t = 0.0;
+  for (const OpResult& r : phase.ops) {
+    if (r.unit == OpUnit::link) t += r.time_s;
+  }
+  return t;
+}
+
+}  // namespace infersim::detail
