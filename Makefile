@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 APT_PACKAGES := cmake make g++ git libcli11-dev libyaml-cpp-dev libfmt-dev catch2 libopenblas-dev
 INFERSIM := ./$(BUILD)/infersim
 
-.PHONY: deps configure build run test reports clean
+.PHONY: deps configure build run test reports bench clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
@@ -35,6 +35,11 @@ reports: build
 	$(INFERSIM) estimate -m llama-2-70b -g h200-sxm --breakdown > reports/llama-2-70b_h200-sxm_breakdown.txt
 	$(INFERSIM) estimate -m llama-2-70b -g h200-sxm --format json > reports/llama-2-70b_h200-sxm.json
 	$(INFERSIM) estimate -m llama-2-70b -g h200-sxm --format json --breakdown > reports/llama-2-70b_h200-sxm_breakdown.json
+
+# The capacity-planning speed target (issue 6): 1,000,000 configurations to CSV; prints the time,
+# configurations per second and peak RSS. Target: <= 2 s wall and <= 64 MB on the 2-core machine.
+bench: build
+	$(INFERSIM) sweep bench/sweep_1m.yaml -o $(BUILD)/sweep_1m.csv --jobs 2
 
 clean:
 	rm -rf $(BUILD)

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   infersim::Action action;
   infersim::add_estimate_command(app, action);
   infersim::add_list_command(app, action);
+  infersim::add_sweep_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

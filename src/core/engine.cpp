@@ -73,10 +73,10 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
 
 namespace {
 
-// One pipeline stage's device: its phases, its share of the decode time and its memory.
+// One pipeline stage's device: its times (its operators go straight into the estimate's phases)
+// and its memory.
 struct StageResult {
-  PhaseResult prefill;
-  PhaseResult decode_step;
+  double prefill_s = 0.0;
   double decode_sum_s = 0.0;  // over every decode step
   double weight_bytes = 0.0;
   double kv_cache_bytes = 0.0;
@@ -84,7 +84,8 @@ struct StageResult {
 };
 
 StageResult run_stage(const ModelSpec& m, const Stage& stage, const Scenario& sc, const TensorFormats& formats,
-                      const Roofs& roofs, const HardwareSpec& hw) {
+                      const Roofs& roofs, const HardwareSpec& hw, Estimate& e, bool keep_operators) {
+  thread_local std::vector<Operator> ops;  // reused: no allocation per configuration in a sweep
   const Layout& l = sc.layout;
   const ModelSpec shard = stage_shard(m, stage, l);
   const double micro_batch = static_cast<double>(sc.batch) / l.micro_batches;
@@ -93,11 +94,14 @@ StageResult run_stage(const ModelSpec& m, const Stage& stage, const Scenario& sc
   const double window = static_cast<double>(m.sliding_window);
   const PassShape shape{micro_batch, s, formats, sc.attention, sc.mla, sc.moe_skew, l, stage.first, stage.last};
   StageResult r;
-  r.prefill = detail::phase_result(prefill_operators(shard, shape), 0.0, roofs);
-  const std::vector<Operator> decode_ops = decode_operators(shard, shape);
-  r.decode_step = detail::phase_result(decode_ops, cached_tokens(s + o / 2.0, window), roofs);
-  r.decode_sum_s = detail::decode_time_sum_s(decode_ops, roofs, sc.input_tokens + 1,
-                                             sc.input_tokens + sc.output_tokens - 1, m.sliding_window);
+  const double prefill_before_s = e.prefill.time_s;
+  prefill_operators(shard, shape, ops);
+  detail::add_ops(e.prefill, ops, 0.0, roofs, keep_operators);
+  r.prefill_s = e.prefill.time_s - prefill_before_s;
+  decode_operators(shard, shape, ops);
+  detail::add_ops(e.decode_step, ops, cached_tokens(s + o / 2.0, window), roofs, keep_operators);
+  r.decode_sum_s = detail::decode_time_sum_s(ops, roofs, sc.input_tokens + 1, sc.input_tokens + sc.output_tokens - 1,
+                                             m.sliding_window);
   // The device keeps the KV cache of every micro-batch of the batch.
   r.weight_bytes = weight_storage_bytes(shard, formats.weights, stage.first, stage.last);
   r.kv_cache_bytes = kv_cache_bytes(static_cast<double>(sc.batch), s + o, window,
@@ -134,7 +138,7 @@ void add_model_totals(Estimate& e, const ModelSpec& m, const Scenario& sc, const
 
 }  // namespace
 
-Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc) {
+Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc, bool keep_operators) {
   check_scenario(sc);
   check_model_scenario(m, sc);
   check_layout(m, sc.layout);
@@ -151,10 +155,8 @@ Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc
   double max_step_s = 0.0;
   double path_step_s = 0.0;
   for (const Stage& stage : pipeline_stages(m.layers, l.pp)) {
-    const StageResult r = run_stage(m, stage, sc, formats, roofs, hw);
-    detail::accumulate(e.prefill, r.prefill);
-    detail::accumulate(e.decode_step, r.decode_step);
-    max_prefill_s = std::max(max_prefill_s, r.prefill.time_s);
+    const StageResult r = run_stage(m, stage, sc, formats, roofs, hw, e, keep_operators);
+    max_prefill_s = std::max(max_prefill_s, r.prefill_s);
     const double stage_step_s = sc.output_tokens > 1 ? r.decode_sum_s / (o - 1.0) : 0.0;
     max_step_s = std::max(max_step_s, stage_step_s);
     path_step_s += stage_step_s;
@@ -168,8 +170,8 @@ Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc
   if (l.pp > 1) {
     const OpResult prefill_send = stage_send(sc, m, micro_batch * static_cast<double>(sc.input_tokens), formats.act_bytes, roofs);
     const OpResult decode_send = stage_send(sc, m, micro_batch, formats.act_bytes, roofs);
-    detail::accumulate(e.prefill, {{prefill_send}});
-    detail::accumulate(e.decode_step, {{decode_send}});
+    detail::add_op_result(e.prefill, prefill_send, keep_operators);
+    detail::add_op_result(e.decode_step, decode_send, keep_operators);
     if (sc.output_tokens > 1) path_step_s += decode_send.time_s;
   }
   e.fits = e.memory_per_device_bytes <= e.usable_memory_bytes;
@@ -177,8 +179,8 @@ Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc
   e.prefill_flops = e.prefill.flops * l.tp * l.micro_batches;
   e.decode_mean_context = static_cast<double>(sc.input_tokens) + o / 2.0;
   e.decode_flops_per_token = e.decode_step.flops * l.tp / micro_batch;
-  e.comm_time_prefill_s = detail::link_time_s(e.prefill);
-  e.comm_time_per_decode_step_s = detail::link_time_s(e.decode_step);
+  e.comm_time_prefill_s = e.prefill.link_s;
+  e.comm_time_per_decode_step_s = e.decode_step.link_s;
   e.pipeline_bubble_fraction = (l.pp - 1.0) / (l.micro_batches + l.pp - 1.0);
   // Per request: the path through every stage. A micro-batch's next token waits for the slowest
   // stage to serve all M micro-batches (GPipe schedule, Huang et al. 2019).

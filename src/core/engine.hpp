@@ -60,11 +60,14 @@ struct OpResult {
 };
 
 struct PhaseResult {
-  std::vector<OpResult> ops;
+  std::vector<OpResult> ops;  // empty unless operators were asked for
   double flops = 0.0;
   double bytes = 0.0;
   double time_s = 0.0;
-  Bound bound = Bound::memory;  // the class of operators that takes more of the time
+  double compute_bound_s = 0.0;  // time of the compute-bound operators
+  double memory_bound_s = 0.0;
+  double link_s = 0.0;           // time of the collectives and sends
+  Bound bound = Bound::memory;   // compute or memory: the class of operators that takes more of the time
 };
 
 struct Estimate {
@@ -100,6 +103,9 @@ struct Estimate {
 // Throws InputError when the scenario cannot run on the device (no peak for the compute dtype, a
 // storage dtype that is not one, non-positive sizes).
 [[nodiscard]] Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc);
-[[nodiscard]] Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc);
+// keep_operators: fill the per-operator lists of `prefill` and `decode_step` (for --breakdown);
+// without them the estimate allocates less (the lean path of sweeps). Every total is the same.
+[[nodiscard]] Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc,
+                                bool keep_operators = true);
 
 }  // namespace infersim

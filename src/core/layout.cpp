@@ -11,10 +11,6 @@ namespace {
 
 int ceil_div(int a, int b) { return (a + b - 1) / b; }
 
-void require(bool ok, const std::string& message) {
-  if (!ok) throw InputError(message);
-}
-
 }  // namespace
 
 std::vector<Stage> pipeline_stages(int layers, int pp) {
@@ -30,21 +26,31 @@ std::vector<Stage> pipeline_stages(int layers, int pp) {
 }
 
 void check_layout(const ModelSpec& m, const Layout& l) {
-  const std::string model = "model '" + m.name + "'";
-  require(l.tp >= 1 && l.pp >= 1 && l.ep >= 1 && l.dp >= 1 && l.micro_batches >= 1,
-          "--tp, --pp, --ep, --dp and --micro-batches must be positive");
-  require(m.attention_heads % l.tp == 0, "--tp " + std::to_string(l.tp) + " must divide the " +
-                                             std::to_string(m.attention_heads) + " query heads of " + model);
-  require(m.kv_heads % l.tp == 0 || l.tp % m.kv_heads == 0,
-          "--tp " + std::to_string(l.tp) + " must divide, or be a multiple of, the " + std::to_string(m.kv_heads) +
-              " KV heads of " + model);
-  require(l.pp <= m.layers, "--pp " + std::to_string(l.pp) + " exceeds the " + std::to_string(m.layers) +
-                                " layers of " + model);
-  require(l.tp % l.ep == 0, "--ep " + std::to_string(l.ep) + " must divide --tp " + std::to_string(l.tp) +
-                                " (experts are split inside the tensor-parallel group)");
-  require(l.ep == 1 || (is_moe(m) && m.moe.experts % l.ep == 0),
-          "--ep " + std::to_string(l.ep) + " needs an MoE model whose experts it divides (" + model + ")");
-  require(l.comm_overlap >= 0.0 && l.comm_overlap < 1.0, "--comm-overlap must be in [0, 1)");
+  // Messages are built only on failure: this runs once per configuration of a sweep.
+  if (l.tp < 1 || l.pp < 1 || l.ep < 1 || l.dp < 1 || l.micro_batches < 1) {
+    throw InputError("--tp, --pp, --ep, --dp and --micro-batches must be positive");
+  }
+  if (m.attention_heads % l.tp != 0) {
+    throw InputError("--tp " + std::to_string(l.tp) + " must divide the " + std::to_string(m.attention_heads) +
+                     " query heads of model '" + m.name + "'");
+  }
+  if (m.kv_heads % l.tp != 0 && l.tp % m.kv_heads != 0) {
+    throw InputError("--tp " + std::to_string(l.tp) + " must divide, or be a multiple of, the " +
+                     std::to_string(m.kv_heads) + " KV heads of model '" + m.name + "'");
+  }
+  if (l.pp > m.layers) {
+    throw InputError("--pp " + std::to_string(l.pp) + " exceeds the " + std::to_string(m.layers) +
+                     " layers of model '" + m.name + "'");
+  }
+  if (l.tp % l.ep != 0) {
+    throw InputError("--ep " + std::to_string(l.ep) + " must divide --tp " + std::to_string(l.tp) +
+                     " (experts are split inside the tensor-parallel group)");
+  }
+  if (l.ep > 1 && !(is_moe(m) && m.moe.experts % l.ep == 0)) {
+    throw InputError("--ep " + std::to_string(l.ep) + " needs an MoE model whose experts it divides (model '" +
+                     m.name + "')");
+  }
+  if (!(l.comm_overlap >= 0.0 && l.comm_overlap < 1.0)) throw InputError("--comm-overlap must be in [0, 1)");
 }
 
 ModelSpec stage_shard(const ModelSpec& m, const Stage& stage, const Layout& l) {

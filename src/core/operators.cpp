@@ -94,12 +94,11 @@ void append_layer_stack(std::vector<Operator>& ops, const ModelSpec& m, const Pa
 // One device's pass for `tokens` tokens of `shape.batch` sequences: the embedding on the first
 // stage, the stage's layers, the final norm and the LM head (on one position per sequence; logits
 // all-gathered across the vocabulary shards) on the last.
-std::vector<Operator> pass_operators(const ModelSpec& m, const PassShape& shape, double tokens, bool decode) {
+void pass_operators(const ModelSpec& m, const PassShape& shape, double tokens, bool decode, std::vector<Operator>& ops) {
   const TensorFormats& p = shape.formats;
   const double h = m.hidden_size;
   const double tp = shape.layout.tp;
-  std::vector<Operator> ops;
-  ops.reserve(32);
+  ops.clear();
   if (shape.first_stage) {
     ops.push_back(embedding_op(m, tokens, p));
     if (tp > 1) ops.push_back(tp_allreduce("embed_allreduce", shape, tokens, h, 1.0));
@@ -113,17 +112,28 @@ std::vector<Operator> pass_operators(const ModelSpec& m, const PassShape& shape,
       ops.push_back(link_op("logits_allgather", Collective::allgather, tp, tp, logits_B, 1.0));
     }
   }
-  return ops;
 }
 
 }  // namespace
 
+void prefill_operators(const ModelSpec& m, const PassShape& shape, std::vector<Operator>& out) {
+  pass_operators(m, shape, shape.batch * shape.prompt_tokens, false, out);
+}
+
+void decode_operators(const ModelSpec& m, const PassShape& shape, std::vector<Operator>& out) {
+  pass_operators(m, shape, shape.batch, true, out);
+}
+
 std::vector<Operator> prefill_operators(const ModelSpec& m, const PassShape& shape) {
-  return pass_operators(m, shape, shape.batch * shape.prompt_tokens, false);
+  std::vector<Operator> ops;
+  prefill_operators(m, shape, ops);
+  return ops;
 }
 
 std::vector<Operator> decode_operators(const ModelSpec& m, const PassShape& shape) {
-  return pass_operators(m, shape, shape.batch, true);
+  std::vector<Operator> ops;
+  decode_operators(m, shape, ops);
+  return ops;
 }
 
 }  // namespace infersim

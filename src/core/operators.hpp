@@ -44,4 +44,8 @@ struct PassShape {
 // One decode step: one new token per sequence. Attention work is in per_key (x keys attended).
 [[nodiscard]] std::vector<Operator> decode_operators(const ModelSpec& m, const PassShape& shape);
 
+// The same, into a caller's buffer (cleared first): no allocation once it has grown.
+void prefill_operators(const ModelSpec& m, const PassShape& shape, std::vector<Operator>& out);
+void decode_operators(const ModelSpec& m, const PassShape& shape, std::vector<Operator>& out);
+
 }  // namespace infersim

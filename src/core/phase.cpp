@@ -31,20 +31,6 @@ double collective_s(const CommCost& c, const Roofs& roofs) {
   return t * roofs.comm_exposed;
 }
 
-void classify(PhaseResult& phase) {
-  double compute_s = 0.0;
-  double memory_s = 0.0;
-  phase.flops = phase.bytes = phase.time_s = 0.0;
-  for (const OpResult& r : phase.ops) {
-    phase.flops += r.cost.flops;
-    phase.bytes += total_bytes(r.cost.bytes);
-    phase.time_s += r.time_s;
-    if (r.bound == Bound::compute) compute_s += r.time_s;
-    if (r.bound == Bound::memory) memory_s += r.time_s;
-  }
-  phase.bound = compute_s > memory_s ? Bound::compute : Bound::memory;
-}
-
 }  // namespace
 
 OpResult op_result(const Operator& op, double keys, const Roofs& roofs) {
@@ -68,12 +54,29 @@ OpResult op_result(const Operator& op, double keys, const Roofs& roofs) {
   return r;
 }
 
-PhaseResult phase_result(const std::vector<Operator>& ops, double keys, const Roofs& roofs) {
-  PhaseResult phase;
-  phase.ops.reserve(ops.size());
-  for (const Operator& op : ops) phase.ops.push_back(op_result(op, keys, roofs));
-  classify(phase);
-  return phase;
+void add_op_result(PhaseResult& into, const OpResult& r, bool keep_operators) {
+  into.flops += r.cost.flops;
+  into.bytes += total_bytes(r.cost.bytes);
+  into.time_s += r.time_s;
+  if (r.bound == Bound::compute) into.compute_bound_s += r.time_s;
+  if (r.bound == Bound::memory) into.memory_bound_s += r.time_s;
+  if (r.bound == Bound::communication) into.link_s += r.time_s;
+  into.bound = into.compute_bound_s > into.memory_bound_s ? Bound::compute : Bound::memory;
+  if (!keep_operators) return;
+  auto same = [&r](const OpResult& x) { return std::strcmp(x.name, r.name) == 0; };
+  auto it = std::find_if(into.ops.begin(), into.ops.end(), same);
+  if (it == into.ops.end()) {
+    into.ops.push_back(r);
+    return;
+  }
+  it->kernels += r.kernels;
+  it->cost = {it->cost.flops + r.cost.flops, plus(it->cost.bytes, r.cost.bytes)};
+  it->time_s += r.time_s;
+  it->intensity = arithmetic_intensity(it->cost.flops, total_bytes(it->cost.bytes));
+}
+
+void add_ops(PhaseResult& into, const std::vector<Operator>& ops, double keys, const Roofs& roofs, bool keep_operators) {
+  for (const Operator& op : ops) add_op_result(into, op_result(op, keys, roofs), keep_operators);
 }
 
 // One operator over contexts lo..hi: the affine part in closed form (sum_max_affine), the part past
@@ -101,30 +104,6 @@ double decode_time_sum_s(const std::vector<Operator>& ops, const Roofs& roofs, l
   double total = 0.0;
   for (const Operator& op : ops) total += op_time_sum_s(op, roofs, lo, hi, window);
   return total;
-}
-
-void accumulate(PhaseResult& into, const PhaseResult& from) {
-  for (const OpResult& r : from.ops) {
-    auto same = [&r](const OpResult& x) { return std::strcmp(x.name, r.name) == 0; };
-    auto it = std::find_if(into.ops.begin(), into.ops.end(), same);
-    if (it == into.ops.end()) {
-      into.ops.push_back(r);
-      continue;
-    }
-    it->kernels += r.kernels;
-    it->cost = {it->cost.flops + r.cost.flops, plus(it->cost.bytes, r.cost.bytes)};
-    it->time_s += r.time_s;
-    it->intensity = arithmetic_intensity(it->cost.flops, total_bytes(it->cost.bytes));
-  }
-  classify(into);
-}
-
-double link_time_s(const PhaseResult& phase) {
-  double t = 0.0;
-  for (const OpResult& r : phase.ops) {
-    if (r.unit == OpUnit::link) t += r.time_s;
-  }
-  return t;
 }
 
 }  // namespace infersim::detail

@@ -1,0 +1,154 @@
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "cli/cli_values.hpp"
+#include "cli/commands.hpp"
+#include "core/errors.hpp"
+#include "io/atomic_output.hpp"
+#include "io/strict_number.hpp"
+#include "io/sweep.hpp"
+
+namespace infersim {
+
+namespace {
+
+struct SweepCommandOptions {
+  std::string spec;
+  std::string output;
+  std::string jobs = "1";
+  std::string shard;
+  bool progress = false;
+  bool quiet = false;
+  // Inline axes: comma lists, in kSweepKeys order (kSweepKeys[i] <-> inline_axes[i]).
+  std::string inline_axes[kSweepKeys.size()];
+};
+
+constexpr const char* kInlineFlags[kSweepKeys.size()] = {"-m,--model", "-g,--hardware", "-b,--batch", "--input",
+                                                         "--output", "--tp", "--pp", "--ep", "--dp",
+                                                         "--micro-batches", "--weights", "--activations", "--kv"};
+
+SweepSpec spec_from(const SweepCommandOptions& o) {
+  SweepSpec inline_spec{"the command line", {}};
+  for (std::size_t i = 0; i < kSweepKeys.size(); ++i) {
+    if (o.inline_axes[i].empty()) continue;
+    const std::string_view flags = kInlineFlags[i];
+    const std::string long_flag(flags.substr(flags.find("--")));
+    inline_spec.axes.push_back({std::string(kSweepKeys[i]), split_list(long_flag, o.inline_axes[i])});
+  }
+  if (o.spec.empty()) return inline_spec;
+  if (!inline_spec.axes.empty()) {
+    throw InputError("give the axes either in SPEC.yaml or as flags, not both (flag '" + inline_spec.axes[0].key + "')");
+  }
+  return load_sweep_spec(o.spec);
+}
+
+// --shard I/N: the I-th (1-based) of N contiguous blocks of configurations.
+std::pair<std::uint64_t, std::uint64_t> shard_range(const std::string& shard, std::uint64_t total) {
+  if (shard.empty()) return {0, total};
+  const std::size_t slash = shard.find('/');
+  const auto i = parse_integer(shard.substr(0, slash == std::string::npos ? 0 : slash));
+  const auto n = parse_integer(slash == std::string::npos ? "" : shard.substr(slash + 1));
+  if (!i || !n || *n < 1 || *i < 1 || *i > *n || *n > 1'000'000) {
+    throw InputError(fmt::format("--shard must be I/N with 1 <= I <= N, got '{}'", shard));
+  }
+  const auto count = static_cast<std::uint64_t>(*n);
+  const auto index = static_cast<std::uint64_t>(*i - 1);
+  // total * index / count without overflow for total < 2^62 and count <= 1e6.
+  auto boundary = [total, count](std::uint64_t k) { return total / count * k + total % count * k / count; };
+  return {boundary(index), boundary(index + 1)};
+}
+
+class ProgressBar {
+ public:
+  ProgressBar(bool enabled, std::uint64_t total) : enabled_(enabled), total_(total) {}
+  void update(std::uint64_t done) {
+    if (!enabled_) return;
+    const double elapsed = seconds();
+    if (done < total_ && elapsed - last_ < 0.1) return;
+    last_ = elapsed;
+    const double rate = elapsed > 0.0 ? static_cast<double>(done) / elapsed : 0.0;
+    const double eta = rate > 0.0 ? static_cast<double>(total_ - done) / rate : 0.0;
+    const double share = total_ > 0 ? static_cast<double>(done) / static_cast<double>(total_) : 1.0;
+    const auto filled = static_cast<std::size_t>(share * 30.0);
+    std::cerr << fmt::format("\r[{:<30}] {:5.1f}% {}/{} configurations, {:.0f}/s, ETA {:.1f} s",
+                             std::string(filled, '='), share * 100.0, done, total_, rate, eta)
+              << (done >= total_ ? "\n" : "") << std::flush;
+  }
+  [[nodiscard]] double seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+ private:
+  bool enabled_;
+  std::uint64_t total_;
+  double last_ = -1.0;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+int run_sweep_command(const SweepCommandOptions& o, const SearchPath& search) {
+  const SweepSpec spec = spec_from(o);
+  const SweepPlan plan = make_sweep_plan(spec, search);
+  SweepOptions options;
+  options.jobs = static_cast<int>(positive_integer_flag("--jobs", o.jobs, 256));
+  std::tie(options.first, options.last) = shard_range(o.shard, plan.total);
+  std::optional<AtomicOutput> file;
+  if (!o.output.empty()) file.emplace(o.output, std::vector<std::string>{o.spec});
+  auto write = [&file](std::string_view text) {
+    if (file) file->write(text);
+    else std::fwrite(text.data(), 1, text.size(), stdout);
+  };
+  ProgressBar bar(!o.quiet && (o.progress || ::isatty(STDERR_FILENO)), options.last - options.first);
+  write(sweep_header());
+  const SweepStats stats = run_sweep(plan, options, write, [&bar](std::uint64_t done) { bar.update(done); });
+  if (file) file->commit();
+  else if (std::fflush(stdout) != 0) throw InputError("cannot write the CSV to standard output");
+  if (!o.quiet) {
+    const double seconds = bar.seconds();
+    const auto configurations = options.last - options.first;
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    std::cerr << fmt::format("sweep: {} configurations in {:.2f} s ({:.0f} configurations/s, peak RSS {:.1f} MB): "
+                             "{} rows, {} skipped as invalid (heads not divisible, context past the model's "
+                             "maximum, dtype without a peak)\n",
+                             configurations, seconds, static_cast<double>(configurations) / seconds,
+                             static_cast<double>(usage.ru_maxrss) / 1024.0, stats.rows, stats.skipped);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_sweep_command(CLI::App& app, Action& action) {
+  auto o = std::make_shared<SweepCommandOptions>();
+  CLI::App* sub = app.add_subcommand("sweep", "Estimate every configuration of a cross product of axes, as CSV");
+  sub->footer(
+      "Axes come from SPEC.yaml (each key a CSV column, its value a list or a range {from, to, mul} /\n"
+      "{from, to, step}) or from the flags below as comma lists; axes left out take estimate's defaults.\n"
+      "Rows follow the axes' order, the last varying fastest; the output is the same whatever --jobs.\n"
+      "Examples:\n"
+      "  infersim sweep spec.yaml -o out.csv --jobs 2\n"
+      "  infersim sweep -m llama-2-7b,llama-3-70b -g h100-sxm -b 1,2,4,8 --input 512,4096 -o out.csv\n"
+      "  infersim sweep spec.yaml --shard 3/10 -o part3.csv   # a job array: shards concatenate to the whole");
+  sub->add_option("spec", o->spec, "sweep spec YAML (optional when the axes are given as flags)");
+  sub->add_option("-o", o->output, "CSV file, written whole or not at all (default: standard output)")->type_name("FILE");
+  sub->add_option("--jobs", o->jobs, "worker threads")->type_name("N")->capture_default_str();
+  sub->add_option("--shard", o->shard, "write only the I-th of N contiguous blocks of configurations")
+      ->type_name("I/N");
+  auto* progress = sub->add_flag("--progress", o->progress, "show a progress bar even when stderr is not a terminal");
+  sub->add_flag("--quiet", o->quiet, "no progress bar and no summary line")->excludes(progress);
+  for (std::size_t i = 0; i < kSweepKeys.size(); ++i) {
+    sub->add_option(kInlineFlags[i], o->inline_axes[i], fmt::format("values of '{}', comma-separated", kSweepKeys[i]))
+        ->type_name("LIST");
+  }
+  sub->callback([o, &action] { action = [o](const SearchPath& search) { return run_sweep_command(*o, search); }; });
+}
+
+}  // namespace infersim
