@@ -14,6 +14,8 @@ using Action = std::function<int(const SearchPath&)>;
 void add_estimate_command(CLI::App& app, Action& action);
 void add_list_command(CLI::App& app, Action& action);
 void add_sweep_command(CLI::App& app, Action& action);
+void add_capacity_command(CLI::App& app, Action& action);
+void add_plan_command(CLI::App& app, Action& action);
 void add_calibrate_command(CLI::App& app, Action& action);
 void add_validate_command(CLI::App& app, Action& action);
 

@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
   infersim::add_estimate_command(app, action);
   infersim::add_list_command(app, action);
   infersim::add_sweep_command(app, action);
+  infersim::add_capacity_command(app, action);
+  infersim::add_plan_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -1,0 +1,47 @@
+#pragma once
+// Deployment planning: for a request rate and latency targets, which device, layout, quantization and
+// batch serve it for the least cost. A steady-state continuous-batching model (Orca, Yu et al. 2022;
+// vLLM): a replica decoding a batch of B serves B / (TTFT + (output-1) * step) requests per second,
+// where each step also runs the prefills of the B/output requests that join per step. TTFT is one
+// request's prefill and excludes queueing; a request-level serving simulation is future work.
+#include <string>
+#include <vector>
+
+#include "core/capacity.hpp"
+
+namespace infersim {
+
+struct PlanRequest {
+  std::vector<HardwareSpec> hardware;
+  std::vector<double> price_per_device_hour;  // per hardware; 0: rank by device count
+  double rate_rps = 1.0;
+  long long input_tokens = 1024;
+  long long output_tokens = 256;
+  LatencyTargets targets;
+  int max_devices_per_replica = 64;
+};
+
+struct PlanCandidate {
+  std::string hardware;
+  Layout layout;
+  Dtype weights = Dtype::bf16;
+  Dtype activations = Dtype::bf16;
+  long long batch = 0;         // the largest decode batch meeting the targets (0: none)
+  double ttft_s = 0.0;
+  double step_s = 0.0;         // decode step with the interleaved prefills: the TPOT a request sees
+  double replica_rps = 0.0;
+  long long replicas = 0;
+  long long devices = 0;
+  double cost = 0.0;           // devices, or USD per hour when prices are given
+  std::string failure;         // empty when the candidate meets the targets
+};
+
+struct PlanResult {
+  std::vector<PlanCandidate> feasible;  // ranked: cost, then TPOT, then TTFT
+  std::vector<PlanCandidate> rejected;  // candidates that cannot meet the targets, with why
+  bool priced = false;
+};
+
+[[nodiscard]] PlanResult plan(const ModelSpec& m, const PlanRequest& request);
+
+}  // namespace infersim
