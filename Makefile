@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 # Debian packages the build needs; installed with apt-get when missing.
-APT_PACKAGES := cmake make g++ git libcli11-dev libyaml-cpp-dev libfmt-dev catch2 libopenblas-dev
+APT_PACKAGES := cmake make g++ git libcli11-dev libyaml-cpp-dev libfmt-dev catch2 libopenblas-dev gnuplot-nox
 INFERSIM := ./$(BUILD)/infersim
 
 .PHONY: deps configure build run test reports bench clean
@@ -35,6 +35,10 @@ reports: build
 	$(INFERSIM) estimate -m llama-2-70b -g h200-sxm --breakdown > reports/llama-2-70b_h200-sxm_breakdown.txt
 	$(INFERSIM) estimate -m llama-2-70b -g h200-sxm --format json > reports/llama-2-70b_h200-sxm.json
 	$(INFERSIM) estimate -m llama-2-70b -g h200-sxm --format json --breakdown > reports/llama-2-70b_h200-sxm_breakdown.json
+	$(INFERSIM) sweep -m llama-2-7b,llama-3-70b -g h100-sxm,h200-sxm -b 1,8,64 --tp 1,4 --weights bf16,int4 --quiet -o reports/sweep_example.csv
+	$(INFERSIM) capacity -m llama-2-70b -g h100-sxm --tp 8 --input 2048 --output 256 --ttft-slo 1 --tpot-slo 0.05 > reports/capacity_llama-2-70b_h100-sxm_tp8.txt
+	$(INFERSIM) plan -m llama-3-70b -g a100-80gb-sxm,h100-sxm,h200-sxm,mi300x --input 2048 --output 256 --rate 10 --ttft-slo 1 --tpot-slo 0.05 > reports/plan_llama-3-70b_10rps.txt
+	$(INFERSIM) report -m llama-2-7b -g a100-80gb-sxm -o reports/report_llama-2-7b_a100-80gb-sxm > /dev/null
 
 # The capacity-planning speed target (issue 6): 1,000,000 configurations to CSV; prints the time,
 # configurations per second and peak RSS. Target: <= 2 s wall and <= 64 MB on the 2-core machine.

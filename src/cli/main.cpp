@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   infersim::add_sweep_command(app, action);
   infersim::add_capacity_command(app, action);
   infersim::add_plan_command(app, action);
+  infersim::add_report_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -17,11 +17,12 @@ struct Run {
   std::string err;
 };
 
-inline Run run_infersim(const std::string& args) {
+// env: assignments put before the command, e.g. "PATH=/nonexistent".
+inline Run run_infersim_env(const std::string& env, const std::string& args) {
   // One stderr file per test process: ctest runs test cases in parallel processes.
   const std::string err_path =
       (std::filesystem::temp_directory_path() / ("infersim_test_stderr_" + std::to_string(getpid()))).string();
-  const std::string command = std::string(INFERSIM_BINARY) + " " + args + " 2>" + err_path;
+  const std::string command = env + " " + std::string(INFERSIM_BINARY) + " " + args + " 2>" + err_path;
   Run r;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return r;
@@ -37,6 +38,8 @@ inline Run run_infersim(const std::string& args) {
   std::filesystem::remove(err_path);
   return r;
 }
+
+inline Run run_infersim(const std::string& args) { return run_infersim_env("", args); }
 
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
