@@ -1,28 +1,18 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/cli_values.hpp"
 #include "cli/commands.hpp"
-#include "cli/layout_options.hpp"
-#include "cli/quant_options.hpp"
+#include "cli/scenario_options.hpp"
 #include "core/capacity.hpp"
 #include "core/errors.hpp"
-#include "io/hardware_loader.hpp"
 #include "io/html_report.hpp"
-#include "io/model_loader.hpp"
 
 namespace infersim {
 
 namespace {
 
 struct ReportOptions {
-  std::string model = "llama-2-7b";
-  std::string hardware = "a100-80gb-sxm";
-  std::string batch = "1";
-  std::string input = "1024";
-  std::string output = "256";
-  QuantOptions quant;
-  LayoutOptions layout;
+  ScenarioOptions scenario;
   std::string dir;
 };
 
@@ -43,16 +33,9 @@ std::vector<BatchPoint> batch_points(const ModelSpec& m, const HardwareSpec& hw,
 }
 
 int run_report(const ReportOptions& o, const SearchPath& search) {
-  const ModelSpec model = load_model(search.resolve("model_configs", o.model));
-  const HardwareSpec hardware = load_hardware(search.resolve("hardware_profiles", o.hardware));
-  Scenario sc;
-  sc.batch = positive_integer_flag("--batch", o.batch, 1'000'000);
-  sc.input_tokens = positive_integer_flag("--input", o.input, 1'000'000'000);
-  sc.output_tokens = positive_integer_flag("--output", o.output, 1'000'000'000);
-  apply_quant_options(o.quant, sc);
-  sc.layout = layout_from(o.layout);
-  const Estimate e = estimate(model, hardware, sc);
-  write_html_report({model, hardware, sc, e, batch_points(model, hardware, sc)}, o.dir);
+  const LoadedScenario l = load_scenario(o.scenario, search);
+  const Estimate e = estimate(l.model, l.hardware, l.scenario);
+  write_html_report({l.model, l.hardware, l.scenario, e, batch_points(l.model, l.hardware, l.scenario)}, o.dir);
   std::cout << "infersim report: wrote " << o.dir << "/index.html\n";
   return 0;
 }
@@ -64,14 +47,7 @@ void add_report_command(CLI::App& app, Action& action) {
   CLI::App* sub = app.add_subcommand("report", "Write an HTML page with the roofline, latency/throughput and "
                                                "memory charts of one configuration (needs gnuplot)");
   sub->footer("Example:\n  infersim report -m llama-2-7b -g a100-80gb-sxm -o reports/llama-2-7b_a100");
-  sub->add_option("-m,--model", o->model, "model name or YAML path")->type_name("MODEL")->capture_default_str();
-  sub->add_option("-g,--hardware", o->hardware, "hardware profile name or YAML path")->type_name("HARDWARE")
-      ->capture_default_str();
-  sub->add_option("-b,--batch", o->batch, "the batch the roofline shows")->type_name("INT")->capture_default_str();
-  sub->add_option("--input", o->input, "prompt tokens per sequence")->type_name("INT")->capture_default_str();
-  sub->add_option("--output", o->output, "generated tokens per sequence")->type_name("INT")->capture_default_str();
-  add_quant_options(*sub, o->quant);
-  add_layout_options(*sub, o->layout);
+  add_scenario_options(*sub, o->scenario, "the batch the roofline shows");
   sub->add_option("-o", o->dir, "directory to write the page and its charts into")->type_name("DIR")->required();
   sub->callback([o, &action] { action = [o](const SearchPath& search) { return run_report(*o, search); }; });
 }

@@ -1,0 +1,39 @@
+#pragma once
+// The flags that describe one configuration, shared by estimate, capacity and report: model,
+// hardware, batch and lengths, quantization, layout, and the kernel choices.
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/layout_options.hpp"
+#include "cli/quant_options.hpp"
+#include "core/engine.hpp"
+#include "io/search_path.hpp"
+
+namespace infersim {
+
+struct ScenarioOptions {
+  std::string model = "llama-2-7b";
+  std::string hardware = "a100-80gb-sxm";
+  std::string batch = "1";
+  std::string input = "1024";
+  std::string output = "256";
+  QuantOptions quant;
+  LayoutOptions layout;
+  std::string attention = "fused";
+  std::string mla = "absorbed";
+  std::string moe_skew = "0";
+};
+
+struct LoadedScenario {
+  ModelSpec model;
+  HardwareSpec hardware;
+  Scenario scenario;
+};
+
+// batch_help says what -b means for the command.
+void add_scenario_options(CLI::App& command, ScenarioOptions& o, const std::string& batch_help);
+// Loads the files and parses every value; throws InputError naming the flag or the file.
+[[nodiscard]] LoadedScenario load_scenario(const ScenarioOptions& o, const SearchPath& search);
+
+}  // namespace infersim
