@@ -57,14 +57,21 @@ TEST_CASE("Batch-1 decode is memory-bound on every shipped GPU profile, for ever
   REQUIRE(profiles.size() >= 9);
   for (const NamedFile& hw_file : profiles) {
     const HardwareSpec hw = load_hardware(hw_file.path);
+    if (!has_peak(hw, Dtype::bf16)) continue;  // a calibrated CPU host (fp32 only) is not a GPU profile
     const Roofs roofs = roofs_for(hw, scenario(1, 1024, 256));
     const double ridge = ridge_point(roofs.matrix_flops_per_s, roofs.memory_Bps);
     for (const NamedFile& model_file : models) {
-      const Estimate e = estimate(load_model(model_file.path), hw, scenario(1, 1024, 256));
+      const ModelSpec m = load_model(model_file.path);
+      const Estimate e = estimate(m, hw, scenario(1, 1024, 256));
       INFO(model_file.name << " on " << hw_file.name);
       CHECK(e.decode_step.bound == Bound::memory);
       for (const OpResult& op : e.decode_step.ops) {
-        if (op.unit == OpUnit::matrix) CHECK(op.intensity < ridge);
+        // Absorbed MLA decode attention scores all H heads against one shared latent: per cached key
+        // 2·H·(2·kv_lora + rope) FLOPs over (kv_lora + rope)·2 B, about 240 FLOP/B for DeepSeek-V3
+        // (128 heads), above most ridges; DeepSeek's FlashMLA decode kernel is compute-bound too.
+        const bool mla_attention =
+            m.attention == AttentionKind::mla && std::string_view(op.name) == "attention";
+        if (op.unit == OpUnit::matrix && !mla_attention) CHECK(op.intensity < ridge);
       }
     }
   }
