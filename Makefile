@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 APT_PACKAGES := cmake make g++ git libcli11-dev libyaml-cpp-dev libfmt-dev catch2 libopenblas-dev gnuplot-nox
 INFERSIM := ./$(BUILD)/infersim
 
-.PHONY: deps configure build run test reports bench clean
+.PHONY: deps configure build run test reports bench sanitize fuzz-deps fuzz clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
@@ -45,5 +45,41 @@ reports: build
 bench: build
 	$(INFERSIM) sweep bench/sweep_1m.yaml -o $(BUILD)/sweep_1m.csv --jobs 2
 
+# Hardening (issue 7). `make sanitize`: the whole ctest suite built with ASan + UBSan (gcc), in its
+# own build directory. `make fuzz`: the libFuzzer targets (clang-14, runtime from libclang-rt-14-dev),
+# each run FUZZ_SECONDS on a scratch copy of its seed corpus (tests/fuzz/corpus/NAME); a crash
+# leaves its input in $(FUZZ_BUILD)/artifacts/ (make it a fixture in tests/config/bad/).
+SANITIZE_BUILD ?= build-sanitize
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := model_loader hardware_loader
+FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
+SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
+sanitize: deps
+	cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS="$(SANITIZE_FLAGS)" -DCMAKE_EXE_LINKER_FLAGS="$(SANITIZE_FLAGS)"
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(SANITIZE_BUILD) --output-on-failure -j $(JOBS)
+
+fuzz-deps: deps
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(FUZZ_PACKAGES)"
+
+fuzz: fuzz-deps
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DINFERSIM_FUZZ=ON -DBUILD_TESTING=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@mkdir -p $(FUZZ_BUILD)/artifacts
+	@for t in $(FUZZ_TARGETS); do \
+	  rm -rf $(FUZZ_BUILD)/corpus/$$t && mkdir -p $(FUZZ_BUILD)/corpus && cp -r tests/fuzz/corpus/$$t $(FUZZ_BUILD)/corpus/$$t; \
+	  echo "make fuzz: fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	  ASAN_OPTIONS=detect_leaks=1 ./$(FUZZ_BUILD)/fuzz_$$t $(FUZZ_BUILD)/corpus/$$t -dict=tests/fuzz/yaml.dict \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- 2>$(FUZZ_BUILD)/fuzz_$$t.log \
+	    || { tail -60 $(FUZZ_BUILD)/fuzz_$$t.log; exit 1; }; \
+	  grep -E '^stat::number_of_executed_units|^Done' $(FUZZ_BUILD)/fuzz_$$t.log || true; \
+	done
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(SANITIZE_BUILD) $(FUZZ_BUILD)

@@ -17,7 +17,5 @@ void add_sweep_command(CLI::App& app, Action& action);
 void add_capacity_command(CLI::App& app, Action& action);
 void add_plan_command(CLI::App& app, Action& action);
 void add_report_command(CLI::App& app, Action& action);
-void add_calibrate_command(CLI::App& app, Action& action);
-void add_validate_command(CLI::App& app, Action& action);
 
 }  // namespace infersim

@@ -1,27 +1,20 @@
 // infersim: the command line. Parses, calls io and core, maps errors to exit codes:
 // 0 success, 1 internal error (a bug), 2 bad input or usage, 3 the answer is "no" (later commands).
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/run_guarded.hpp"
 #include "cli/version.hpp"
 #include "core/errors.hpp"
 
-namespace {
-
-constexpr int kExitInternal = 1;
-constexpr int kExitBadInput = 2;
-
-int report_error(const std::string& message, int code) {
-  std::cerr << "infersim: error: " << message << "\n";
-  return code;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
+  // Past a file-size limit, write(2) then fails with EFBIG and the output writer cleans up, instead of
+  // SIGXFSZ killing the process and leaving a temporary file behind.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"infersim: analytical performance and memory simulator for LLM inference (roofline per operator)",
                "infersim"};
   app.require_subcommand(1);
@@ -43,14 +36,12 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "infersim: error: " << e.what() << "\nRun `infersim --help` for usage.\n";
-    return kExitBadInput;
+    return infersim::kExitBadInput;
   }
-  try {
-    const char* env_path = std::getenv("INFERSIM_PATH");
-    return action(infersim::SearchPath(config_dir, env_path ? env_path : ""));
-  } catch (const infersim::InputError& e) {
-    return report_error(e.what(), kExitBadInput);
-  } catch (const std::exception& e) {
-    return report_error(std::string("internal error (please report): ") + e.what(), kExitInternal);
-  }
+  return infersim::run_guarded(
+      [&] {
+        const char* env_path = std::getenv("INFERSIM_PATH");
+        return action(infersim::SearchPath(config_dir, env_path ? env_path : ""));
+      },
+      std::cerr);
 }

@@ -2,6 +2,7 @@
 // An error in an input file. what() reads `file:line:col: error: message` (line and column 1-based,
 // left out when not known), the form compilers use, so editors can jump to it.
 #include <string>
+#include <string_view>
 
 #include "core/errors.hpp"
 
@@ -16,5 +17,9 @@ class ConfigError : public InputError {
  public:
   ConfigError(const std::string& file, SourceMark mark, const std::string& message);
 };
+
+// User text quoted inside a one-line message: control characters escaped (\x0a), at most
+// max_bytes kept ("..." marks a cut), so a hostile value cannot spread a message over many lines.
+[[nodiscard]] std::string excerpt(std::string_view text, std::size_t max_bytes = 80);
 
 }  // namespace infersim

@@ -21,11 +21,18 @@ constexpr double kMaxMemoryGiB = 1e6;
 constexpr double kMaxBandwidthTBps = 1e4;
 constexpr double kMaxLinkGBps = 1e5;
 constexpr double kMaxMicroseconds = 1e6;
+// Floors (exclusive) on the rates times are divided by, so that no time can overflow to infinity:
+// 1 MFLOP/s, 1 MB/s of memory or link bandwidth, ~1 KiB of memory, an efficiency of 0.1 %.
+constexpr double kMinTflops = 1e-6;
+constexpr double kMinBandwidthTBps = 1e-6;
+constexpr double kMinLinkGBps = 1e-3;
+constexpr double kMinMemoryGiB = 1e-6;
+constexpr double kMinEfficiency = 1e-3;
 
 void read_peaks(YamlMap& y, HardwareSpec& hw) {
   YamlMap peaks = y.mapping("peak_dense_TFLOPS", {"fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"});
   for (PeakSlot slot : kAllPeakSlots) {
-    if (auto tflops = peaks.optional_real(peak_slot_name(slot), 0.0, kMaxTflops)) {
+    if (auto tflops = peaks.optional_real(peak_slot_name(slot), kMinTflops, kMaxTflops)) {
       hw.peak_flops[static_cast<std::size_t>(index_of(slot))] = *tflops * kTera;
     }
   }
@@ -41,9 +48,9 @@ void read_memory(YamlMap& y, HardwareSpec& hw) {
     throw ConfigError(y.file(), y.mark("memory_GB"),
                       "give exactly one of 'memory_GiB' (2^30 bytes) and 'memory_GB' (1e9 bytes)");
   }
-  hw.memory_capacity_B = binary ? y.real("memory_GiB", 0.0, kMaxMemoryGiB) * kGiB
-                                : y.real("memory_GB", 0.0, kMaxMemoryGiB) * kGiga;
-  hw.memory_bandwidth_Bps = y.real("memory_bandwidth_TBps", 0.0, kMaxBandwidthTBps) * kTera;
+  hw.memory_capacity_B = binary ? y.real("memory_GiB", kMinMemoryGiB, kMaxMemoryGiB) * kGiB
+                                : y.real("memory_GB", kMinMemoryGiB, kMaxMemoryGiB) * kGiga;
+  hw.memory_bandwidth_Bps = y.real("memory_bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps) * kTera;
   hw.usable_fraction = y.optional_real("usable_fraction", 0.0, 1.0).value_or(0.9);
   if (y.has("runtime_reserve_GiB")) hw.runtime_reserve_B = y.nonnegative_real("runtime_reserve_GiB", kMaxMemoryGiB) * kGiB;
   if (!y.has("caches")) return;
@@ -53,7 +60,7 @@ void read_memory(YamlMap& y, HardwareSpec& hw) {
     CacheLevel level;
     level.level = cache.text("level");
     level.size_B = cache.real("size_MiB", 0.0, kMaxMemoryGiB * 1024.0) * kMiB;
-    level.bandwidth_Bps = cache.optional_real("bandwidth_TBps", 0.0, kMaxBandwidthTBps).value_or(0.0) * kTera;
+    level.bandwidth_Bps = cache.optional_real("bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps).value_or(0.0) * kTera;
     hw.caches.push_back(level);
   }
 }
@@ -62,18 +69,20 @@ void read_interconnect(YamlMap& y, HardwareSpec& hw) {
   YamlMap link = y.mapping("interconnect", {"link_bandwidth_per_direction_GBps", "link_latency_us", "devices_per_node",
                                              "inter_node_bandwidth_per_direction_GBps", "inter_node_latency_us"});
   Interconnect& ic = hw.interconnect;
-  ic.link_bandwidth_per_direction_Bps = link.real("link_bandwidth_per_direction_GBps", 0.0, kMaxLinkGBps) * kGiga;
+  ic.link_bandwidth_per_direction_Bps = link.real("link_bandwidth_per_direction_GBps", kMinLinkGBps, kMaxLinkGBps) * kGiga;
   ic.link_latency_s = link.real("link_latency_us", 0.0, kMaxMicroseconds) * kMicro;
   ic.devices_per_node = static_cast<int>(link.integer("devices_per_node", 1, 1'000'000));
   ic.inter_node_bandwidth_per_direction_Bps =
-      link.real("inter_node_bandwidth_per_direction_GBps", 0.0, kMaxLinkGBps) * kGiga;
+      link.real("inter_node_bandwidth_per_direction_GBps", kMinLinkGBps, kMaxLinkGBps) * kGiga;
   ic.inter_node_latency_s = link.real("inter_node_latency_us", 0.0, kMaxMicroseconds) * kMicro;
 }
 
 }  // namespace
 
-HardwareSpec load_hardware(const std::string& path) {
-  YamlMap y(load_yaml_mapping(path), path, "",
+HardwareSpec load_hardware(const std::string& path) { return load_hardware_text(read_config_file(path), path); }
+
+HardwareSpec load_hardware_text(const std::string& text, const std::string& path) {
+  YamlMap y(parse_yaml_mapping(text, path), path, "",
             {"description", "source", "peak_dense_TFLOPS", "memory_GiB", "memory_GB", "memory_bandwidth_TBps",
              "usable_fraction", "runtime_reserve_GiB", "caches", "efficiency", "kernel_launch_overhead_us",
              "interconnect"});
@@ -84,8 +93,8 @@ HardwareSpec load_hardware(const std::string& path) {
   read_peaks(y, hw);
   read_memory(y, hw);
   YamlMap efficiency = y.mapping("efficiency", {"compute", "memory"});
-  hw.compute_efficiency = efficiency.real("compute", 0.0, 1.0);
-  hw.memory_efficiency = efficiency.real("memory", 0.0, 1.0);
+  hw.compute_efficiency = efficiency.real("compute", kMinEfficiency, 1.0);
+  hw.memory_efficiency = efficiency.real("memory", kMinEfficiency, 1.0);
   hw.kernel_launch_overhead_s = y.nonnegative_real("kernel_launch_overhead_us", kMaxMicroseconds) * kMicro;
   read_interconnect(y, hw);
   return hw;

@@ -8,5 +8,8 @@
 namespace infersim {
 
 [[nodiscard]] HardwareSpec load_hardware(const std::string& path);
+// The same from text already in memory (fuzzing, importers): `path` names it in messages and its
+// stem becomes the name.
+[[nodiscard]] HardwareSpec load_hardware_text(const std::string& text, const std::string& path);
 
 }  // namespace infersim

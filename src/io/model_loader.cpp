@@ -16,6 +16,17 @@ constexpr long long kMaxWidth = 1'000'000;
 constexpr long long kMaxHeads = 100'000;
 constexpr long long kMaxVocab = 100'000'000;
 constexpr long long kMaxContext = 1'000'000'000;
+// Heads x per-head width stays far inside int (the core multiplies them as int): 10^8, ~100x DeepSeek-V3.
+constexpr long long kMaxHeadsTimesWidth = 100'000'000;
+
+void check_head_product(const YamlMap& y, std::string_view key, std::string_view label, long long heads,
+                        long long width) {
+  if (heads * width > kMaxHeadsTimesWidth) {
+    throw ConfigError(y.file(), y.mark(key),
+                      fmt::format("'attention_heads' x '{}' must be at most {}, got {} x {}", label,
+                                  kMaxHeadsTimesWidth, heads, width));
+  }
+}
 
 void read_shape(YamlMap& y, ModelSpec& m) {
   m.layers = static_cast<int>(y.integer("layers", 1, kMaxLayers));
@@ -34,6 +45,7 @@ void read_shape(YamlMap& y, ModelSpec& m) {
   } else {
     m.head_dim = m.hidden_size / m.attention_heads;
   }
+  check_head_product(y, "head_dim", "head_dim", m.attention_heads, m.head_dim);
   m.intermediate_size = static_cast<int>(y.integer("intermediate_size", 1, 10 * kMaxWidth));
   m.vocab_size = static_cast<int>(y.integer("vocab_size", 1, kMaxVocab));
   m.max_context = y.integer("max_context", 1, kMaxContext);
@@ -62,6 +74,9 @@ void read_mla(YamlMap& y, ModelSpec& m) {
   m.mla.qk_nope_head_dim = static_cast<int>(a.integer("qk_nope_head_dim", 1, kMaxWidth));
   m.mla.qk_rope_head_dim = static_cast<int>(a.integer("qk_rope_head_dim", 1, kMaxWidth));
   m.mla.v_head_dim = static_cast<int>(a.integer("v_head_dim", 1, kMaxWidth));
+  for (std::string_view key : {"qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim"}) {
+    check_head_product(a, key, "mla." + std::string(key), m.attention_heads, a.integer(key, 1, kMaxWidth));
+  }
 }
 
 void read_moe(YamlMap& y, ModelSpec& m) {
@@ -87,8 +102,10 @@ void read_moe(YamlMap& y, ModelSpec& m) {
 
 }  // namespace
 
-ModelSpec load_model(const std::string& path) {
-  YamlMap y(load_yaml_mapping(path), path, "",
+ModelSpec load_model(const std::string& path) { return load_model_text(read_config_file(path), path); }
+
+ModelSpec load_model_text(const std::string& text, const std::string& path) {
+  YamlMap y(parse_yaml_mapping(text, path), path, "",
             {"source", "description", "layers", "hidden_size", "attention_heads", "kv_heads", "head_dim",
              "intermediate_size", "mlp", "activation", "norm", "linear_bias", "parallel_blocks",
              "position_embedding", "vocab_size", "tied_embeddings", "max_context", "sliding_window", "attention",

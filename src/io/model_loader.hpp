@@ -7,5 +7,8 @@
 namespace infersim {
 
 [[nodiscard]] ModelSpec load_model(const std::string& path);
+// The same from text already in memory (fuzzing, importers): `path` names it in messages and its
+// stem becomes the name.
+[[nodiscard]] ModelSpec load_model_text(const std::string& text, const std::string& path);
 
 }  // namespace infersim

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "io/report.hpp"
+#include "io/result_check.hpp"
 
 namespace infersim {
 
@@ -78,6 +79,7 @@ std::string json_operator_list(const char* phase, const PhaseResult& result) {
 }  // namespace
 
 std::string to_json(const EstimateReport& r, bool breakdown) {
+  check_estimate(r.estimate);
   std::string out = json_object(summary_fields(r), "");
   if (breakdown) {
     out.resize(out.size() - 2);  // drop the closing "\n}" to append the two operator lists
@@ -89,6 +91,7 @@ std::string to_json(const EstimateReport& r, bool breakdown) {
 }
 
 std::string to_csv(const EstimateReport& r, bool breakdown) {
+  check_estimate(r.estimate);
   std::vector<std::vector<Field>> rows;
   if (!breakdown) {
     rows.push_back(summary_fields(r));

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "io/report.hpp"
+#include "io/result_check.hpp"
 
 namespace infersim {
 
@@ -48,6 +49,7 @@ std::string operator_table(const char* title, const PhaseResult& phase) {
 }  // namespace
 
 std::string to_table(const EstimateReport& r, bool breakdown) {
+  check_estimate(r.estimate);
   const Scenario& sc = r.scenario;
   const Estimate& e = r.estimate;
   std::string out = fmt::format("{} on {} ({})\n", r.model.name, r.hardware.name, r.hardware.description);

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
+#include "io/close_matches.hpp"
+#include "io/config_error.hpp"
 
 #ifndef INFERSIM_SOURCE_DATA_DIR
 #define INFERSIM_SOURCE_DATA_DIR ""
@@ -41,9 +43,13 @@ std::string SearchPath::resolve(const std::string& kind_dir, const std::string& 
   std::vector<std::string> known;
   for (const NamedFile& f : list(kind_dir)) known.push_back(f.name);
   const std::string what = kind_dir == "model_configs" ? "model" : "hardware";
-  throw InputError(fmt::format("unknown {} '{}' (looked for {}/{}.yaml in: {}); known: {}", what, name_or_path,
-                               kind_dir, name_or_path, fmt::join(dirs_, ", "),
-                               known.empty() ? "none" : fmt::format("{}", fmt::join(known, ", "))));
+  const std::vector<std::string> close = close_matches(name_or_path, known);
+  const std::string hint = !close.empty() ? fmt::format("did you mean {}?", fmt::join(close, ", "))
+                           : known.empty() ? std::string("no names are known")
+                                           : fmt::format("known: {}", fmt::join(known, ", "));
+  throw InputError(fmt::format("unknown {} '{}': {} (looked for {}/NAME.yaml in: {}; `infersim list {}` lists them)",
+                               what, excerpt(name_or_path), hint, kind_dir, fmt::join(dirs_, ", "),
+                               what == "model" ? "models" : "hardware"));
 }
 
 std::vector<NamedFile> SearchPath::list(const std::string& kind_dir) const {

@@ -19,7 +19,7 @@ class SearchPath {
   SearchPath(const std::string& config_dir, const std::string& env_path);
 
   // kind_dir is "model_configs" or "hardware_profiles". Throws InputError naming the places looked
-  // in and the known names when nothing matches.
+  // in and up to three close names ("did you mean"), or every known name when none is close.
   [[nodiscard]] std::string resolve(const std::string& kind_dir, const std::string& name_or_path) const;
   // Every NAME.yaml under kind_dir in the search path, the first directory winning, sorted by name.
   [[nodiscard]] std::vector<NamedFile> list(const std::string& kind_dir) const;

@@ -2,63 +2,108 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <set>
-#include <vector>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
+#include <yaml-cpp/anchor.h>
+#include <yaml-cpp/emitterstyle.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
+#include "io/close_matches.hpp"
 #include "io/strict_number.hpp"
+#include "io/yaml_screen.hpp"
 
 namespace infersim {
 
-YAML::Node load_yaml_mapping(const std::string& path) {
+std::string read_config_file(const std::string& path) {
+  namespace fs = std::filesystem;
   std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status)) throw ConfigError(path, {}, "no such file");
-  if (!std::filesystem::is_regular_file(status)) throw ConfigError(path, {}, "not a regular file");
+  const auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) throw ConfigError(path, {}, "no such file");
+  if (fs::is_directory(status)) throw ConfigError(path, {}, "is a directory, not a file");
+  if (!fs::is_regular_file(status)) throw ConfigError(path, {}, "not a regular file (a device, pipe or socket?)");
+  const auto size = fs::file_size(path, ec);
+  if (!ec && size > kMaxConfigBytes) {
+    throw ConfigError(path, {}, fmt::format("the file is {} bytes, over the {} MiB limit for a configuration file",
+                                            size, kMaxConfigBytes >> 20));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path, {}, "cannot be read (permission denied?)");
-  std::ostringstream text;
-  text << in.rdbuf();
-  YAML::Node root;
-  try {
-    root = YAML::Load(text.str());
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(path, {e.mark.line, e.mark.column}, "invalid YAML: " + e.msg);
-  }
-  if (!root.IsMap()) throw ConfigError(path, YamlMap::mark_of(root), "the top level must be a mapping of keys to values");
-  return root;
+  std::string text(kMaxConfigBytes + 1, '\0');  // one byte more than allowed: a file that grew is caught
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) throw ConfigError(path, {}, "cannot be read (I/O error)");
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
 }
 
 namespace {
 
-// Levenshtein distance, for "did you mean" hints on misspelt keys.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
+// Notes where the events of one document begin. yaml-cpp's LoadAll loops for ever on some input
+// (a stray ',' at the top level) and Load silently drops whatever follows the first document, so
+// documents are counted one HandleNextDocument call at a time: the second call is the last.
+class FirstMark : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& m) override { note(m); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { note(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { note(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { note(m); }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    note(m);
   }
-  return row[b.size()];
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { note(m); }
+  void OnMapEnd() override {}
+  [[nodiscard]] SourceMark mark() const { return mark_; }
+
+ private:
+  void note(const YAML::Mark& m) {
+    if (mark_.line < 0) mark_ = {m.line, m.column};
+  }
+  SourceMark mark_;
+};
+
+void require_one_document(const std::string& text, const std::string& name) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  FirstMark first, second;
+  if (parser.HandleNextDocument(first) && parser.HandleNextDocument(second)) {
+    throw ConfigError(name, second.mark(), "content after the first YAML document: a file holds exactly one");
+  }
 }
+
+}  // namespace
+
+YAML::Node parse_yaml_mapping(const std::string& text, const std::string& name) {
+  screen_yaml_text(text, name);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+    require_one_document(text, name);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(name, {e.mark.line, e.mark.column}, "invalid YAML: " + excerpt(e.msg));
+  }
+  if (!root.IsMap()) throw ConfigError(name, YamlMap::mark_of(root), "the top level must be a mapping of keys to values");
+  return root;
+}
+
+YAML::Node load_yaml_mapping(const std::string& path) { return parse_yaml_mapping(read_config_file(path), path); }
+
+namespace {
 
 std::string unknown_key_message(const std::string& qualified_key, std::string_view key,
                                 std::initializer_list<std::string_view> known_keys) {
   std::string_view best;
   std::size_t best_distance = 3;  // hint only for close matches
   for (std::string_view known : known_keys) {
-    const std::size_t d = edit_distance(key, known);
+    const std::size_t d = key.size() > 64 ? best_distance : edit_distance(key, known);
     if (d < best_distance) best = known, best_distance = d;
   }
-  std::string message = fmt::format("unknown key '{}'", qualified_key);
+  std::string message = fmt::format("unknown key '{}'", excerpt(qualified_key));
   if (!best.empty()) return message + fmt::format(" (did you mean '{}'?)", best);
   return message + fmt::format(" (expected one of: {})", fmt::join(known_keys, ", "));
 }
@@ -76,7 +121,7 @@ YamlMap::YamlMap(YAML::Node node, std::string file, std::string context,
       throw ConfigError(file_, mark_of(entry.first), unknown_key_message(qualified(key), key, known_keys));
     }
     if (!keys.insert(key).second) {
-      throw ConfigError(file_, mark_of(entry.first), fmt::format("duplicate key '{}'", qualified(key)));
+      throw ConfigError(file_, mark_of(entry.first), fmt::format("duplicate key '{}'", excerpt(qualified(key))));
     }
   }
 }
@@ -98,7 +143,7 @@ std::string YamlMap::qualified(std::string_view key) const { return context_ + s
 
 void YamlMap::fail(const YAML::Node& at, std::string_view key, const std::string& expected) const {
   std::string got;
-  if (at && at.IsScalar()) got = fmt::format(", got '{}'", at.Scalar());
+  if (at && at.IsScalar()) got = fmt::format(", got '{}'", excerpt(at.Scalar()));
   else if (at && at.IsMap()) got = ", got a mapping";
   else if (at && at.IsSequence()) got = ", got a list";
   else if (at && at.IsNull()) got = ", got nothing";

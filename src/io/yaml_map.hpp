@@ -13,8 +13,13 @@
 
 namespace infersim {
 
-// Reads a YAML file whose top level must be a mapping. Throws ConfigError for a missing or
-// unreadable file, a directory, a YAML syntax error or a top level that is not a mapping.
+// The whole text of a configuration file. Throws ConfigError for a missing or unreadable file, a
+// directory, device, pipe or socket, or a file over kMaxConfigBytes (io/yaml_screen.hpp).
+[[nodiscard]] std::string read_config_file(const std::string& path);
+// Screens `text` (io/yaml_screen.hpp: size, UTF-8, anchors, depth) and parses it; the top level must
+// be a mapping and there must be one document. `name` is the file name used in messages.
+[[nodiscard]] YAML::Node parse_yaml_mapping(const std::string& text, const std::string& name);
+// read_config_file + parse_yaml_mapping.
 [[nodiscard]] YAML::Node load_yaml_mapping(const std::string& path);
 
 class YamlMap {

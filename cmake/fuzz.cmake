@@ -1,0 +1,23 @@
+# libFuzzer targets (issue 7), built when INFERSIM_FUZZ is ON, with clang only (`make fuzz` configures
+# a separate build directory with clang-14; the runtime is Debian's libclang-rt-14-dev). The libraries
+# the targets exercise get coverage instrumentation and ASan + UBSan; yaml-cpp, a system library,
+# gets neither (its stack overflows are still caught by ASan).
+if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  message(FATAL_ERROR "INFERSIM_FUZZ needs clang (e.g. CC=clang-14 CXX=clang++-14); this is ${CMAKE_CXX_COMPILER_ID}")
+endif()
+
+set(INFERSIM_FUZZ_SANITIZERS -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g)
+foreach(library infersim_core infersim_io)
+  target_compile_options(${library} PRIVATE -fsanitize=fuzzer-no-link ${INFERSIM_FUZZ_SANITIZERS})
+endforeach()
+
+# infersim_add_fuzzer(NAME SOURCE): one libFuzzer executable linked against infersim_io.
+function(infersim_add_fuzzer name source)
+  add_executable(${name} ${source})
+  target_link_libraries(${name} PRIVATE infersim_io)
+  target_compile_options(${name} PRIVATE -fsanitize=fuzzer ${INFERSIM_FUZZ_SANITIZERS})
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer ${INFERSIM_FUZZ_SANITIZERS})
+endfunction()
+
+infersim_add_fuzzer(fuzz_model_loader tests/fuzz/fuzz_model_loader.cpp)
+infersim_add_fuzzer(fuzz_hardware_loader tests/fuzz/fuzz_hardware_loader.cpp)

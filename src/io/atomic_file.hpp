@@ -1,0 +1,21 @@
+#pragma once
+// One-call atomic write of a whole text, for -o outputs that are rendered in memory first; a thin
+// layer over io/atomic_output.hpp (use AtomicOutput directly to stream a large output).
+//
+// Contract of write_file_atomically(path, text, input_paths):
+//  - `text` goes to a temporary file beside `path` (same directory), is flushed and fsynced, and
+//    rename(2) then replaces `path` in one step: readers see the old file or the whole new one.
+//  - Refused before anything is written, with InputError naming `path`: an empty path, a directory,
+//    or the same file as one of `input_paths` (a symlink or another spelling of an input included).
+//  - Any failure (no such directory, permission denied, a full disk, the file-size limit) throws
+//    InputError naming `path` and the reason (the CLI exits 2), removes the temporary file and leaves
+//    an existing `path` untouched.
+#include <string>
+#include <vector>
+
+namespace infersim {
+
+void write_file_atomically(const std::string& path, const std::string& text,
+                           const std::vector<std::string>& input_paths = {});
+
+}  // namespace infersim
