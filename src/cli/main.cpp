@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   infersim::add_capacity_command(app, action);
   infersim::add_plan_command(app, action);
   infersim::add_report_command(app, action);
+  infersim::add_import_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
