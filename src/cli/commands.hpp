@@ -17,6 +17,8 @@ void add_sweep_command(CLI::App& app, Action& action);
 void add_capacity_command(CLI::App& app, Action& action);
 void add_plan_command(CLI::App& app, Action& action);
 void add_report_command(CLI::App& app, Action& action);
+void add_calibrate_command(CLI::App& app, Action& action);
+void add_validate_command(CLI::App& app, Action& action);
 void add_import_command(CLI::App& app, Action& action);
 
 }  // namespace infersim

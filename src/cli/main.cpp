@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   infersim::add_capacity_command(app, action);
   infersim::add_plan_command(app, action);
   infersim::add_report_command(app, action);
+  infersim::add_calibrate_command(app, action);
+  infersim::add_validate_command(app, action);
   infersim::add_import_command(app, action);
   try {
     app.parse(argc, argv);

@@ -7,13 +7,12 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
-#include <memory>
 #include <string>
 #include <thread>
 
 #include "ref/blas.hpp"
 #include "ref/measured_csv.hpp"
-#include "ref/suite.hpp"
+#include "ref/host_suite.hpp"
 
 namespace {
 
@@ -37,16 +36,10 @@ int run(const Options& options) {
   }
   set_blas_threads(options.threads);
   const BlasInfo blas = blas_info();
-  SuiteContext context;
-  context.threads = options.threads;
-  context.device = device_name(blas.core, options.threads);
-  context.timing = options.quick ? TimingOptions{1, 3} : TimingOptions{2, 9};
-  const auto flusher = std::make_unique<CacheFlusher>();
-  context.flusher = flusher.get();
   fmt::print(std::cerr,
              "infersim-ref-cpu: OpenBLAS core {}, {} OpenBLAS threads, {} kernel threads; device {}\n",
-             blas.core, blas.threads, options.threads, context.device);
-  const auto rows = run_suite(options.quick, context, [](const MeasuredRow& r) {
+             blas.core, blas.threads, options.threads, host_device_name(options.threads));
+  const auto rows = run_host_suite({options.quick, options.threads}, [](const MeasuredRow& r) {
     fmt::print(std::cerr, "  {:<24} {:.6f} s  spread {:.3f}  {:.3g} FLOP/s  {:.3g} B/s\n", r.case_name,
                r.measured_s, r.spread, r.flops / r.measured_s, r.bytes / r.measured_s);
   });

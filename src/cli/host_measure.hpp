@@ -1,0 +1,21 @@
+#pragma once
+// The CLI's door to the reference kernels (src/ref). A build without OpenBLAS links
+// host_measure_none.cpp instead, whose functions throw InputError (exit 2) saying so.
+#include <string>
+#include <vector>
+
+#include "core/host_calibration.hpp"
+#include "core/measured_case.hpp"
+
+namespace infersim {
+
+// Calibrates the host on `threads` threads, progress on stderr.
+[[nodiscard]] HostCalibration measure_host(bool quick, int threads);
+
+// Runs the reference CPU suite (src/ref/suite.cpp), one line per case on stderr.
+[[nodiscard]] std::vector<MeasuredRow> measure_suite(bool quick, int threads);
+
+// One line naming where and when, for a profile's header: "HOST on YYYY-MM-DD HH:MM UTC".
+[[nodiscard]] std::string measurement_provenance();
+
+}  // namespace infersim

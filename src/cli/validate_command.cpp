@@ -1,0 +1,88 @@
+// `infersim validate [--quick] [-g PROFILE] [-o FILE.csv] [--measured FILE.csv] [--threshold 0.25]`:
+// measured kernel times against the roofline's predictions (core/kernel_predict.hpp). Exit 3 when the
+// overall MAPE is above the threshold; the figures are printed either way.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include <unistd.h>
+
+#include "cli/cli_values.hpp"
+#include "cli/commands.hpp"
+#include "cli/host_measure.hpp"
+#include "core/errors.hpp"
+#include "io/atomic_output.hpp"
+#include "io/hardware_loader.hpp"
+#include "io/host_profile.hpp"
+#include "io/measured_csv.hpp"
+#include "io/validation_report.hpp"
+
+namespace infersim {
+
+namespace {
+
+constexpr int kExitAnswerNo = 3;
+
+struct ValidateOptions {
+  bool quick = false;
+  std::string hardware;
+  std::string output;
+  std::string measured;
+  std::string threshold = "0.25";
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+};
+
+// The host, calibrated now, as the engine sees a profile: written and loaded like any other.
+HardwareSpec calibrated_host(bool quick, int threads) {
+  const HostCalibration host = measure_host(quick, threads);
+  const auto path = std::filesystem::temp_directory_path() / ("infersim-host-" + std::to_string(::getpid()) + ".yaml");
+  {
+    AtomicOutput out(path.string(), {});
+    out.write(host_profile_yaml(host, measurement_provenance()));
+    out.commit();
+  }
+  HardwareSpec hw = load_hardware(path.string());
+  std::filesystem::remove(path);
+  std::cerr << "infersim validate: calibrated this host: " << host_profile_yaml(host, "now");
+  return hw;
+}
+
+int run_validate(const ValidateOptions& o, const SearchPath& search) {
+  const double threshold = nonnegative_real_flag("--threshold", o.threshold, 1e6);
+  if (!o.measured.empty() && o.hardware.empty())
+    throw InputError("--measured needs -g PROFILE: the hardware the CSV was measured on");
+  const std::string profile = o.hardware.empty() ? "" : search.resolve("hardware_profiles", o.hardware);
+  std::unique_ptr<AtomicOutput> out;  // created first: an input as -o or a missing directory fails before measuring
+  if (!o.output.empty()) out = std::make_unique<AtomicOutput>(o.output, std::vector<std::string>{o.measured, profile});
+  const std::vector<MeasuredRow> rows = o.measured.empty() ? std::vector<MeasuredRow>{} : read_measured_csv(o.measured);
+  const HardwareSpec hw = profile.empty() ? calibrated_host(o.quick, o.threads) : load_hardware(profile);
+  const ValidationResult result = validate_cases(o.measured.empty() ? measure_suite(o.quick, o.threads) : rows, hw);
+  std::cout << validation_table(result, threshold) << std::flush;
+  if (out) {
+    out->write(validation_csv(result));
+    out->commit();
+  }
+  return result.mape > threshold ? kExitAnswerNo : 0;
+}
+
+}  // namespace
+
+void add_validate_command(CLI::App& app, Action& action) {
+  auto o = std::make_shared<ValidateOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "validate", "Time the reference CPU kernels (or read --measured) and compare with the roofline's predictions");
+  sub->add_flag("--quick", o->quick, "quick calibration and the quick suite (under a minute)");
+  sub->add_option("-g,--hardware", o->hardware, "profile to predict with (default: calibrate this host now)")
+      ->type_name("PROFILE");
+  sub->add_option("-o,--output", o->output, "write measured, predicted_s and rel_error to FILE.csv (atomically)")
+      ->type_name("FILE");
+  sub->add_option("--measured", o->measured, "compare this measured CSV (any runner) instead of measuring; needs -g")
+      ->type_name("FILE");
+  sub->add_option("--threshold", o->threshold, "exit 3 when the overall MAPE is above this fraction")
+      ->capture_default_str();
+  sub->add_option("--threads", o->threads, "threads to measure with")->check(CLI::Range(1, 1024))->capture_default_str();
+  sub->callback([o, &action] { action = [o](const SearchPath& search) { return run_validate(*o, search); }; });
+}
+
+}  // namespace infersim

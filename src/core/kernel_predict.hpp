@@ -1,0 +1,40 @@
+#pragma once
+// Predicts one measured kernel case (core/measured_case.hpp) on a hardware profile with the engine's
+// roofline (formulas/roofline.hpp): t = max(FLOPs / (peak * eta_compute), bytes / bandwidth) + overhead.
+// Only the family, dtype, FLOPs and bytes of the case are used; the rules that depend on them:
+//  - Roof: the matrix peak of the case's dtype for GEMM-like families (gemm, gemv, mlp, attention,
+//    model), the vector fp32 peak for elementwise ones (norm, stream), as the engine does; a dtype
+//    the profile has no peak for falls back to fp32.
+//  - Memory level: decode families (gemv, attention_decode, model_decode) read data a real decode
+//    step finds evicted (the runners flush the caches for them), so DRAM. Any other case whose bytes
+//    fit the outermost cache listed with a bandwidth is served at that cache's bandwidth (REFERENCE.md:
+//    "a working set that fits a cache is served at that level's bandwidth"); otherwise DRAM at
+//    bandwidth * eta_memory. Cache bandwidths in a profile are achieved figures (calibrate measures
+//    them), so no efficiency is applied to them.
+//  - Overhead: kernel_launch_overhead per dispatch; the gated MLP is three (two GEMMs and the SiLU).
+// No per-case or per-shape constant is fitted.
+#include "core/hardware_spec.hpp"
+#include "core/measured_case.hpp"
+
+namespace infersim {
+
+enum class MemoryLevel { dram, cache };
+
+struct KernelPrediction {
+  double time_s = 0.0;
+  double compute_s = 0.0;   // FLOPs / achievable FLOP/s
+  double memory_s = 0.0;    // bytes / bandwidth of `level`
+  double overhead_s = 0.0;  // dispatches * launch overhead
+  MemoryLevel level = MemoryLevel::dram;
+  [[nodiscard]] bool compute_bound() const { return compute_s >= memory_s; }
+};
+
+[[nodiscard]] KernelPrediction predict_kernel(const MeasuredRow& kernel, const HardwareSpec& hw);
+
+// Whether the family models data evicted from the caches (see above).
+[[nodiscard]] bool reads_cold_data(KernelFamily family);
+
+// Kernel dispatches one case of the family makes.
+[[nodiscard]] int dispatches(KernelFamily family);
+
+}  // namespace infersim

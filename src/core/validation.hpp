@@ -1,0 +1,36 @@
+#pragma once
+// Measured against predicted: signed relative error per case and the mean absolute percentage error
+// (MAPE) overall and per family, as `infersim validate` reports them.
+#include <string>
+#include <vector>
+
+#include "core/kernel_predict.hpp"
+
+namespace infersim {
+
+struct ValidatedCase {
+  MeasuredRow measured;
+  KernelPrediction predicted;
+  double rel_error = 0.0;  // predicted / measured - 1: negative when the model is optimistic
+};
+
+struct FamilyError {
+  KernelFamily family = KernelFamily::gemm;
+  int cases = 0;
+  double mape = 0.0;  // mean of |rel_error|, a fraction (0.1 = 10 %)
+};
+
+struct ValidationResult {
+  std::vector<ValidatedCase> cases;
+  std::vector<FamilyError> families;  // in KernelFamily order, families with cases only
+  double mape = 0.0;
+};
+
+// predicted / measured - 1.
+[[nodiscard]] constexpr double relative_error(double predicted_s, double measured_s) {
+  return predicted_s / measured_s - 1.0;
+}
+
+[[nodiscard]] ValidationResult validate_cases(const std::vector<MeasuredRow>& rows, const HardwareSpec& hw);
+
+}  // namespace infersim

@@ -1,0 +1,136 @@
+#include "ref/calibrate.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <vector>
+
+#include "ref/blas.hpp"
+#include "ref/host_info.hpp"
+#include "ref/layers.hpp"
+#include "ref/parallel.hpp"
+#include "ref/random.hpp"
+#include "ref/timing.hpp"
+#include "ref/vector_ops.hpp"
+#include "ref/work_counts.hpp"
+
+namespace infersim::ref {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// 8 independent accumulators of 16 lanes: 8 zmm under AVX-512, 16 ymm under AVX2. FMA latency is 4
+// cycles on Zen 4 and Skylake-SP and they issue up to two per cycle, so 8 chains keep both pipes full.
+constexpr int kChains = 8;
+constexpr int kLanes = 16;
+using Lanes = float __attribute__((vector_size(kLanes * sizeof(float))));
+constexpr double kFlopsPerIteration = 2.0 * kChains * kLanes;  // one FMA = 2 FLOPs per lane
+
+// Returns a value depending on every accumulator, so the loop cannot be removed.
+INFERSIM_REF_HOT float fma_burst(long iterations, float seed) {
+  Lanes acc[kChains];
+  for (int c = 0; c < kChains; ++c) acc[c] = Lanes{} + (seed + static_cast<float>(c));
+  const Lanes mul = Lanes{} + 0.9999999f;
+  const Lanes add = Lanes{} + 1e-7f;
+  for (long i = 0; i < iterations; ++i)
+    for (int c = 0; c < kChains; ++c) acc[c] = acc[c] * mul + add;
+  float sum = 0.0f;
+  for (int c = 0; c < kChains; ++c)
+    for (int l = 0; l < kLanes; ++l) sum += acc[c][l];
+  return sum;
+}
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Wall time of every thread running `iterations` of the burst at once.
+double fma_wall_s(int threads, long iterations) {
+  std::vector<float> sinks(static_cast<std::size_t>(threads));
+  const auto start = Clock::now();
+  parallel_for(threads, threads, [&](int t) { sinks[t] = fma_burst(iterations, static_cast<float>(t)); });
+  const double wall = seconds_since(start);
+  volatile float sink = sinks[0];
+  (void)sink;
+  return wall;
+}
+
+// Median sgemm FLOP/s of an n x n x n product.
+double sgemm_flops(int n, int repeats) {
+  const auto count = static_cast<std::size_t>(n) * n;
+  const auto a = random_floats(count, 21);
+  const auto b = random_floats(count, 22);
+  std::vector<float> c(count);
+  const TimingSummary t = time_kernel([&] { gemm(n, n, n, a.data(), b.data(), c.data()); }, {1, repeats});
+  return gemm_work(n, n, n).flops / t.median_s;
+}
+
+}  // namespace
+
+double measure_fma_peak_flops(int threads, double seconds) {
+  long iterations = 1 << 16;
+  while (fma_wall_s(threads, iterations) < seconds / 10.0) iterations *= 2;  // also warms up the clocks
+  double best_s = fma_wall_s(threads, iterations * 10);
+  for (int run = 0; run < 2; ++run) best_s = std::min(best_s, fma_wall_s(threads, iterations * 10));
+  return kFlopsPerIteration * static_cast<double>(iterations * 10) * threads / best_s;
+}
+
+// Median of the repeats, the statistic the suite reports for every case, so the roof is what a kernel
+// typically sustains (STREAM itself reports the best run; on this shared VM the best is an outlier,
+// up to 30 % above the median). Each thread sweeps its own chunk `passes` times inside one dispatch,
+// so a cache-resident working set is not timed against thread start-up.
+double measure_triad_Bps(std::size_t elements, int threads, int repeats) {
+  // Random contents as the suite's inputs have: pages of one repeated value can be merged by the host
+  // (same-page merging in a VM) and then read from one cached physical page, far above DRAM speed.
+  std::vector<float> a(elements);
+  const std::vector<float> b = random_floats(elements, 31);
+  const std::vector<float> c = random_floats(elements, 32);
+  const int passes = static_cast<int>(std::max<std::size_t>(1, (std::size_t{256} << 20) / (elements * 12)));
+  const TimingSummary t = time_kernel(
+      [&] {
+        parallel_for(threads, threads, [&](int w) {
+          const std::size_t begin = elements * w / threads;
+          const std::size_t end = elements * (w + 1) / threads;
+          for (int p = 0; p < passes; ++p)
+            triad(a.data() + begin, b.data() + begin, c.data() + begin, 3.0f, end - begin, 1);
+        });
+      },
+      {1, repeats});
+  return triad_work(static_cast<double>(elements)).bytes * passes / t.median_s;
+}
+
+double measure_fork_join_s(int threads, int repeats) {
+  return time_kernel([threads] { parallel_for(threads, threads, [](int) {}); }, {10, repeats}).median_s;
+}
+
+HostCalibration calibrate_host(const CalibrateOptions& options, const ProgressCallback& progress) {
+  const auto say = [&](const std::string& text) { if (progress) progress(text); };
+  const int threads = options.threads;
+  HostCalibration h = host_description(threads);
+  say("fp32 FMA peak");
+  h.fma_peak_flops = measure_fma_peak_flops(threads, options.quick ? 0.2 : 0.5);
+  for (int n : options.quick ? std::vector<int>{2560} : std::vector<int>{2560, 3584}) {
+    say("sgemm " + std::to_string(n));
+    const double flops = sgemm_flops(n, options.quick ? 2 : 3);
+    if (flops > h.sgemm_flops) h.sgemm_flops = flops, h.sgemm_n = n;
+  }
+  say("DRAM triad, 3 x 512 MiB");
+  const std::size_t dram_elements = (std::size_t{512} << 20) / sizeof(float);
+  h.triad_working_set_B = 3.0 * static_cast<double>(dram_elements) * sizeof(float);
+  h.triad_Bps = measure_triad_Bps(dram_elements, threads, options.quick ? 3 : 5);
+  if (h.llc_size_B > 0.0) {
+    say("LLC triad");
+    const auto llc_elements = static_cast<std::size_t>(h.llc_size_B / 2.0 / (3.0 * sizeof(float)));
+    h.llc_working_set_B = 3.0 * static_cast<double>(llc_elements) * sizeof(float);
+    h.llc_Bps = measure_triad_Bps(llc_elements, threads, options.quick ? 5 : 10);
+  }
+  say("per-call overhead");
+  h.fork_join_s = measure_fork_join_s(threads, 201);
+  std::vector<float> tiny(64, 1.0f), tiny_out(64);
+  h.tiny_sgemm_s =
+      time_kernel([&] { gemm(8, 8, 8, tiny.data(), tiny.data(), tiny_out.data()); }, {10, 201}).median_s;
+  return h;
+}
+
+}  // namespace infersim::ref

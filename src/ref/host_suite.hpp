@@ -1,0 +1,19 @@
+#pragma once
+// The reference suite as both runners of this host run it: OpenBLAS and our kernels on the same
+// threads, quick (1 warm-up + 3 repeats) or full (2 + 9) timing, caches flushed for the cold cases.
+#include "ref/suite.hpp"
+
+namespace infersim::ref {
+
+struct HostSuiteOptions {
+  bool quick = false;
+  int threads = 1;
+};
+
+// The device column it writes (device_name of the OpenBLAS core and the threads).
+[[nodiscard]] std::string host_device_name(int threads);
+
+[[nodiscard]] std::vector<MeasuredRow> run_host_suite(const HostSuiteOptions& options,
+                                                      const RowCallback& on_row = {});
+
+}  // namespace infersim::ref

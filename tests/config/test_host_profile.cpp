@@ -1,0 +1,61 @@
+// calibrate's YAML writer (io/host_profile.hpp): what it writes loads with load_hardware and states
+// the measured figures as the roofline's parameters.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "io/hardware_loader.hpp"
+#include "io/host_profile.hpp"
+
+using namespace infersim;
+
+namespace {
+
+HostCalibration measured_host() {
+  HostCalibration h;
+  h.cpu_model = "Test CPU \"quoted\"";
+  h.blas_core = "Haswell";
+  h.threads = 2;
+  h.memory_B = 24.0 * 1073741824.0;
+  h.fma_peak_flops = 200e9;
+  h.sgemm_flops = 180e9;
+  h.sgemm_n = 3584;
+  h.triad_Bps = 29e9;
+  h.triad_working_set_B = 3.0 * 512 * 1048576.0;
+  h.llc_size_B = 32.0 * 1048576.0;
+  h.llc_Bps = 80e9;
+  h.llc_working_set_B = 16.0 * 1048576.0;
+  h.fork_join_s = 25e-6;
+  h.tiny_sgemm_s = 0.1e-6;
+  return h;
+}
+
+}  // namespace
+
+TEST_CASE("the calibrated profile loads and carries the measurements as roofline parameters") {
+  const auto path = std::filesystem::temp_directory_path() / ("host_profile_test_" + std::to_string(getpid()) + ".yaml");
+  {
+    std::ofstream out(path);
+    out << host_profile_yaml(measured_host(), "host 'test' on 2025-01-01 00:00 UTC");
+  }
+  const HardwareSpec hw = load_hardware(path.string());
+  std::filesystem::remove(path);
+  CHECK(peak_flops(hw, Dtype::fp32) == Approx(200e9));
+  CHECK(hw.compute_efficiency == Approx(0.9));  // 180 / 200
+  CHECK(hw.memory_bandwidth_Bps == Approx(29e9));
+  CHECK(hw.memory_efficiency == 1.0);
+  REQUIRE(hw.caches.size() == 1);
+  CHECK(hw.caches[0].size_B == Approx(32.0 * 1048576.0));
+  CHECK(hw.caches[0].bandwidth_Bps == Approx(80e9));
+  CHECK(hw.kernel_launch_overhead_s == Approx(25e-6));
+  CHECK(hw.memory_capacity_B == Approx(24.0 * 1073741824.0));
+}
+
+TEST_CASE("the compute efficiency is capped at 1 when the sgemm times a hair above the FMA burst") {
+  HostCalibration h = measured_host();
+  h.sgemm_flops = 201e9;
+  CHECK(host_compute_efficiency(h) == 1.0);
+}

@@ -1,0 +1,88 @@
+// The kernel predictor (core/kernel_predict.hpp) against roofline times computed by hand.
+#include <catch2/catch.hpp>
+
+#include "core/kernel_predict.hpp"
+#include "core/validation.hpp"
+
+using namespace infersim;
+
+namespace {
+
+// A host with round numbers: 200 GFLOP/s fp32 at efficiency 0.9, 30 GB/s DRAM, a 32 MiB LLC at
+// 100 GB/s, 20 us per dispatch.
+HardwareSpec round_host() {
+  HardwareSpec hw;
+  hw.peak_flops[static_cast<std::size_t>(index_of(PeakSlot::fp32))] = 200e9;
+  hw.compute_efficiency = 0.9;
+  hw.memory_bandwidth_Bps = 30e9;
+  hw.memory_efficiency = 1.0;
+  hw.caches.push_back({"LLC", 32.0 * 1048576.0, 100e9});
+  hw.kernel_launch_overhead_s = 20e-6;
+  return hw;
+}
+
+MeasuredRow row(KernelFamily family, double flops, double bytes) {
+  MeasuredRow r;
+  r.family = family;
+  r.dtype = "fp32";
+  r.flops = flops;
+  r.bytes = bytes;
+  r.measured_s = 1.0;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("a compute-bound GEMM takes FLOPs / (peak * efficiency) + one dispatch") {
+  // 2048^3 GEMM: 2 * 2048^3 = 17,179,869,184 FLOPs; 3 * 2048^2 * 4 = 50,331,648 B (fits no cache: > 32 MiB).
+  const KernelPrediction p = predict_kernel(row(KernelFamily::gemm, 17179869184.0, 50331648.0), round_host());
+  // 17,179,869,184 / (200e9 * 0.9) = 0.095443717 s; memory 50,331,648 / 30e9 = 0.0016777 s.
+  CHECK(p.compute_bound());
+  CHECK(p.compute_s == Approx(0.0954437177));
+  CHECK(p.level == MemoryLevel::dram);
+  CHECK(p.time_s == Approx(0.0954437177 + 20e-6));
+}
+
+TEST_CASE("a memory-bound decode GEMV reads DRAM even when it would fit the cache") {
+  // 1 x 4096 x 2048 GEMV: 16,777,216 FLOPs; (4096*2048 + 2048 + 4096) * 4 = 33,579,008 B.
+  const KernelPrediction p = predict_kernel(row(KernelFamily::gemv, 16777216.0, 33579008.0), round_host());
+  CHECK_FALSE(p.compute_bound());
+  CHECK(p.level == MemoryLevel::dram);
+  CHECK(p.time_s == Approx(33579008.0 / 30e9 + 20e-6));  // 1.11930 ms + 20 us
+  // A cold family stays in DRAM even with a small working set (the runners flush the caches for it).
+  const KernelPrediction small = predict_kernel(row(KernelFamily::attention_decode, 1e6, 8e6), round_host());
+  CHECK(small.level == MemoryLevel::dram);
+}
+
+TEST_CASE("a warm working set that fits the LLC is served at the LLC bandwidth") {
+  // Norm over 8 MiB: 8,388,608 B / 100e9 = 83.886 us, + 20 us.
+  const KernelPrediction p = predict_kernel(row(KernelFamily::norm, 1e6, 8388608.0), round_host());
+  CHECK(p.level == MemoryLevel::cache);
+  CHECK(p.time_s == Approx(8388608.0 / 100e9 + 20e-6));
+  // One byte more than the LLC: DRAM.
+  const KernelPrediction big = predict_kernel(row(KernelFamily::norm, 1e6, 32.0 * 1048576.0 + 1.0), round_host());
+  CHECK(big.level == MemoryLevel::dram);
+}
+
+TEST_CASE("the gated MLP pays three dispatches") {
+  const KernelPrediction p = predict_kernel(row(KernelFamily::mlp, 180e9, 1e6), round_host());
+  CHECK(p.time_s == Approx(1.0 + 3 * 20e-6));  // 180e9 / 180e9 = 1 s
+}
+
+TEST_CASE("rel_error is predicted / measured - 1 and MAPE averages its magnitude per family and overall") {
+  CHECK(relative_error(1.2, 1.0) == Approx(0.2));
+  CHECK(relative_error(0.5, 1.0) == Approx(-0.5));
+  HardwareSpec hw = round_host();
+  hw.kernel_launch_overhead_s = 0.0;
+  std::vector<MeasuredRow> rows = {row(KernelFamily::gemm, 180e9, 1.0), row(KernelFamily::gemm, 180e9, 1.0),
+                                   row(KernelFamily::stream, 1.0, 30e9 * 2.0)};
+  rows[0].measured_s = 0.8;  // predicted 1 s: +25 %
+  rows[1].measured_s = 1.25;  // -20 %
+  rows[2].measured_s = 2.5;   // 60 GB over 30 GB/s = 2 s: -20 %
+  const ValidationResult v = validate_cases(rows, hw);
+  REQUIRE(v.families.size() == 2);
+  CHECK(v.families[0].family == KernelFamily::gemm);
+  CHECK(v.families[0].mape == Approx(0.225));
+  CHECK(v.families[1].mape == Approx(0.2));
+  CHECK(v.mape == Approx((0.25 + 0.2 + 0.2) / 3.0));
+}
