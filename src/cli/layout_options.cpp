@@ -1,13 +1,11 @@
 #include "cli/layout_options.hpp"
 
+#include <fmt/format.h>
+
 #include "cli/cli_values.hpp"
 #include "core/errors.hpp"
 
 namespace infersim {
-
-namespace {
-constexpr long long kMaxDevices = 1'000'000;
-}
 
 void add_layout_options(CLI::App& command, LayoutOptions& o) {
   command.add_option("--tp", o.tp, "tensor-parallel devices (split heads, MLP and vocabulary)")
@@ -32,6 +30,11 @@ Layout layout_from(const LayoutOptions& o) {
   l.dp = static_cast<int>(positive_integer_flag("--dp", o.dp, kMaxDevices));
   l.micro_batches = static_cast<int>(positive_integer_flag("--micro-batches", o.micro_batches, kMaxDevices));
   l.comm_overlap = nonnegative_real_flag("--comm-overlap", o.comm_overlap, 0.99);
+  const long long devices = static_cast<long long>(l.dp) * l.tp * l.pp;  // each <= 10^6: no overflow here
+  if (devices > kMaxDevices) {
+    throw InputError(fmt::format("--dp x --tp x --pp must be at most {} devices, got {} x {} x {} = {}", kMaxDevices,
+                                 l.dp, l.tp, l.pp, devices));
+  }
   return l;
 }
 

@@ -30,6 +30,12 @@ void check_layout(const ModelSpec& m, const Layout& l) {
   if (l.tp < 1 || l.pp < 1 || l.ep < 1 || l.dp < 1 || l.micro_batches < 1) {
     throw InputError("--tp, --pp, --ep, --dp and --micro-batches must be positive");
   }
+  // Checked factor by factor: each is positive, so dp * tp < 2^62 fits a long long before the bound.
+  const long long dp_tp = static_cast<long long>(l.dp) * l.tp;
+  if (dp_tp > kMaxDevices || dp_tp * l.pp > kMaxDevices) {
+    throw InputError("--dp x --tp x --pp must be at most " + std::to_string(kMaxDevices) + " devices, got " +
+                     std::to_string(l.dp) + " x " + std::to_string(l.tp) + " x " + std::to_string(l.pp));
+  }
   if (m.attention_heads % l.tp != 0) {
     throw InputError("--tp " + std::to_string(l.tp) + " must divide the " + std::to_string(m.attention_heads) +
                      " query heads of model '" + m.name + "'");

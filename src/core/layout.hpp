@@ -18,6 +18,10 @@ struct Layout {
   double comm_overlap = 0.0;  // share of communication hidden behind compute, [0, 1)
 };
 
+// Upper plausibility bound on dp x tp x pp (the largest published training clusters are ~10^5 devices);
+// it also keeps device_count() far from int overflow.
+inline constexpr long long kMaxDevices = 1'000'000;
+
 [[nodiscard]] constexpr int device_count(const Layout& l) { return l.dp * l.tp * l.pp; }
 
 struct Stage {
@@ -32,7 +36,8 @@ struct Stage {
 [[nodiscard]] std::vector<Stage> pipeline_stages(int layers, int pp);
 
 // Throws InputError for a split the model cannot take: query heads not divisible by tp, KV heads that
-// neither divide nor are divided by tp, more stages than layers, ep not dividing tp or the experts.
+// neither divide nor are divided by tp, more stages than layers, ep not dividing tp or the experts,
+// more than kMaxDevices devices in all.
 void check_layout(const ModelSpec& m, const Layout& l);
 
 // What one device of `stage` holds: heads, KV heads (replicated when tp exceeds them), MLP widths,

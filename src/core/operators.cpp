@@ -10,7 +10,7 @@ namespace detail {
 
 Operator gemm(const char* name, double tokens, double in, double out, bool bias, const StorageFormat& weight,
               const TensorFormats& p, double repeat) {
-  Operator op{name, OpUnit::matrix, repeat, {}, {}};
+  Operator op{name, OpUnit::matrix, repeat, {}, {}, {}};
   op.fixed.flops = 2.0 * tokens * in * out + (bias ? tokens * out : 0.0);
   op.fixed.bytes.weights_read_B = matrix_storage_bytes(in, out, weight) + (bias ? out * p.weights.vector_bytes : 0.0);
   op.fixed.bytes.act_read_B = tokens * in * p.act_bytes;
@@ -20,7 +20,7 @@ Operator gemm(const char* name, double tokens, double in, double out, bool bias,
 
 Operator vector_op(const char* name, double flops, double elements_in, double elements_out, double weight_elements,
                    const TensorFormats& p, double repeat) {
-  Operator op{name, OpUnit::vector, repeat, {}, {}};
+  Operator op{name, OpUnit::vector, repeat, {}, {}, {}};
   op.fixed.flops = flops;
   op.fixed.bytes.weights_read_B = weight_elements * p.weights.vector_bytes;
   op.fixed.bytes.act_read_B = elements_in * p.act_bytes;
@@ -53,7 +53,7 @@ using detail::vector_op;
 Operator embedding_op(const ModelSpec& m, double tokens, const TensorFormats& p) {
   const double h = m.hidden_size;
   const bool learned = m.position_embedding == PositionEmbedding::learned;
-  Operator op{"embedding", OpUnit::vector, 1.0, {}, {}};
+  Operator op{"embedding", OpUnit::vector, 1.0, {}, {}, {}};
   op.fixed.flops = learned ? tokens * h : 0.0;
   op.fixed.bytes.weights_read_B = (learned ? 2.0 : 1.0) * matrix_storage_bytes(h, tokens, p.weights.embedding);
   op.fixed.bytes.act_written_B = tokens * h * p.act_bytes;

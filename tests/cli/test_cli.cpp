@@ -2,44 +2,17 @@
 // the core-engine issue, and error messages that name the file or the flag.
 #include <catch2/catch.hpp>
 
-#include <array>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <string>
 
 #include "support/fixtures.hpp"
+#include "support/run_binary.hpp"
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using infersim::test::Run;
 
-Run run(const std::string& args) {
-  // One stderr file per test process: ctest runs test cases in parallel processes.
-  const std::string err_path =
-      (std::filesystem::temp_directory_path() / ("infersim_cli_test_stderr_" + std::to_string(getpid()))).string();
-  const std::string command = std::string(INFERSIM_BINARY) + " " + args + " 2>" + err_path;
-  Run r;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream err(err_path);
-  std::stringstream text;
-  text << err.rdbuf();
-  r.err = text.str();
-  std::filesystem::remove(err_path);
-  return r;
-}
+Run run(const std::string& args) { return infersim::test::run_infersim(args); }
 
 const std::string kData = "--config-dir " + infersim::test::source_path("");
 
@@ -84,6 +57,18 @@ TEST_CASE("estimate --breakdown lists the operators of both phases") {
   REQUIRE(table.exit_code == 0);
   CHECK(table.out.find("attn_scores") != std::string::npos);
   CHECK(table.out.find("softmax") != std::string::npos);
+}
+
+TEST_CASE("Shipped Mixtral-8x7B with --tp 8 --ep 8 shows the two MoE all-to-alls as rows; --ep 1 has none") {
+  // Issue 4: expert parallelism adds a dispatch and a gather all-to-all per MoE layer (32 in Mixtral).
+  const Run ep8 = run(kData + " estimate -m mixtral-8x7b -g h100-sxm --tp 8 --ep 8 --breakdown");
+  REQUIRE(ep8.exit_code == 0);
+  CHECK(ep8.out.find("moe_dispatch          32") != std::string::npos);
+  CHECK(ep8.out.find("moe_gather            32") != std::string::npos);
+  const Run ep1 = run(kData + " estimate -m mixtral-8x7b -g h100-sxm --tp 8 --ep 1 --breakdown");
+  REQUIRE(ep1.exit_code == 0);
+  CHECK(ep1.out.find("moe_dispatch") == std::string::npos);
+  CHECK(ep1.out.find("mlp_allreduce") != std::string::npos);
 }
 
 TEST_CASE("Bad input exits 2 with a one-line message naming the flag or the file") {

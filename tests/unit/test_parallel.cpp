@@ -52,6 +52,15 @@ TEST_CASE("A device shard: heads, KV heads (replicated past their count), MLP an
   l.tp = 4;
   l.ep = 2;
   CHECK_THROWS_AS(check_layout(m, l), InputError);  // ep on a dense model
+  Layout huge;  // 2^31-1 replicas of 32 x 32 (one layer per stage): the product overflows int; refused
+  huge.dp = 2'147'483'647;
+  huge.tp = 32;
+  huge.pp = 32;
+  CHECK_THROWS_AS(check_layout(m, huge), InputError);
+  huge.dp = 977;  // 977 x 1024 = 1,000,448 devices: just past the bound of 10^6
+  CHECK_THROWS_AS(check_layout(m, huge), InputError);
+  huge.dp = 976;  // 976 x 1024 = 999,424: accepted
+  CHECK_NOTHROW(check_layout(m, huge));
 }
 
 TEST_CASE("Llama-2-70B on H100: TP1 does not fit (138 GB of bf16 weights); TP8 fits with 1/8 per device") {
