@@ -7,6 +7,7 @@
 #include "core/errors.hpp"
 #include "io/hardware_loader.hpp"
 #include "io/model_loader.hpp"
+#include "io/runtime_loader.hpp"
 
 namespace infersim {
 
@@ -24,13 +25,22 @@ std::string hardware_summary(const std::string& path) {
                      hw.memory_bandwidth_Bps / 1e12, peak_flops(hw, Dtype::bf16) / 1e12, hw.description);
 }
 
+std::string runtime_summary(const std::string& path) {
+  const RuntimeProfile r = load_runtime(path);
+  return fmt::format("{:g} us per pass, {:g} us per kernel issued: {}", r.terms.step_overhead_s * 1e6,
+                     r.terms.host_launch_s * 1e6, r.description);
+}
+
 int run_list(const std::string& what, const SearchPath& search) {
   const bool models = what == "models";
-  const std::vector<NamedFile> files = search.list(models ? "model_configs" : "hardware_profiles");
+  const bool runtimes = what == "runtimes";
+  const std::vector<NamedFile> files =
+      search.list(models ? "model_configs" : runtimes ? "runtime_profiles" : "hardware_profiles");
   if (files.empty()) throw InputError(fmt::format("no {} found in: {}", what, fmt::join(search.directories(), ", ")));
   std::string out;
   for (const NamedFile& f : files) {
-    out += fmt::format("{:<18} {}\n", f.name, models ? model_summary(f.path) : hardware_summary(f.path));
+    out += fmt::format("{:<18} {}\n", f.name,
+                       models ? model_summary(f.path) : runtimes ? runtime_summary(f.path) : hardware_summary(f.path));
   }
   std::cout << out << std::flush;
   return 0;
@@ -40,8 +50,10 @@ int run_list(const std::string& what, const SearchPath& search) {
 
 void add_list_command(CLI::App& app, Action& action) {
   auto what = std::make_shared<std::string>();
-  CLI::App* sub = app.add_subcommand("list", "List the shipped models or hardware profiles with a one-line summary");
-  sub->add_option("what", *what, "models or hardware")->required()->check(CLI::IsMember({"models", "hardware"}));
+  CLI::App* sub = app.add_subcommand("list", "List the shipped models, hardware or runtime profiles with a one-line summary");
+  sub->add_option("what", *what, "models, hardware or runtimes")
+      ->required()
+      ->check(CLI::IsMember({"models", "hardware", "runtimes"}));
   sub->callback([what, &action] { action = [what](const SearchPath& search) { return run_list(*what, search); }; });
 }
 

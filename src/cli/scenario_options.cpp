@@ -4,6 +4,7 @@
 #include "core/errors.hpp"
 #include "io/hardware_loader.hpp"
 #include "io/model_loader.hpp"
+#include "io/runtime_loader.hpp"
 
 namespace infersim {
 
@@ -34,11 +35,15 @@ void add_scenario_options(CLI::App& command, ScenarioOptions& o, const std::stri
   command.add_option("--moe-skew", o.moe_skew, "Zipf exponent of expert popularity (0: uniform routing)")
       ->type_name("S")
       ->capture_default_str();
+  command.add_option("--runtime", o.runtime,
+                     "serving runtime's host terms: a runtime_profiles/ name (optimized, eager, llama.cpp) or YAML path")
+      ->type_name("RUNTIME")
+      ->capture_default_str();
 }
 
 LoadedScenario load_scenario(const ScenarioOptions& o, const SearchPath& search) {
   LoadedScenario l{load_model(search.resolve("model_configs", o.model)),
-                   load_hardware(search.resolve("hardware_profiles", o.hardware)), {}};
+                   load_hardware(search.resolve("hardware_profiles", o.hardware)), {}, {}};
   Scenario& sc = l.scenario;
   sc.batch = positive_integer_flag("--batch", o.batch, kMaxBatch);
   sc.input_tokens = positive_integer_flag("--input", o.input, kMaxTokens);
@@ -51,6 +56,8 @@ LoadedScenario load_scenario(const ScenarioOptions& o, const SearchPath& search)
   sc.attention = o.attention == "unfused" ? AttentionKernel::unfused : AttentionKernel::fused;
   sc.mla = o.mla == "naive" ? MlaDecode::naive : MlaDecode::absorbed;
   sc.moe_skew = nonnegative_real_flag("--moe-skew", o.moe_skew, 10.0);
+  l.runtime = load_runtime(search.resolve("runtime_profiles", o.runtime));
+  sc.runtime = l.runtime.terms;
   return l;
 }
 

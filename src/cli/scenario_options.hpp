@@ -23,12 +23,14 @@ struct ScenarioOptions {
   std::string attention = "fused";
   std::string mla = "absorbed";
   std::string moe_skew = "0";
+  std::string runtime = "optimized";
 };
 
 struct LoadedScenario {
   ModelSpec model;
   HardwareSpec hardware;
-  Scenario scenario;
+  Scenario scenario;  // scenario.runtime holds runtime.terms
+  RuntimeProfile runtime;
 };
 
 // batch_help says what -b means for the command.

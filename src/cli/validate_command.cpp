@@ -1,6 +1,8 @@
 // `infersim validate [--quick] [-g PROFILE] [-o FILE.csv] [--measured FILE.csv] [--threshold 0.25]`:
-// measured kernel times against the roofline's predictions (core/kernel_predict.hpp). Exit 3 when the
-// overall MAPE is above the threshold; the figures are printed either way.
+// measured kernel times against the roofline's predictions (core/kernel_predict.hpp), end-to-end model
+// cases against the engine's (core/model_predict.hpp). Exit 3 when the overall MAPE is above the
+// threshold; the figures are printed either way.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -11,11 +13,14 @@
 #include "cli/cli_values.hpp"
 #include "cli/commands.hpp"
 #include "cli/host_measure.hpp"
+#include "cli/published_validation.hpp"
 #include "core/errors.hpp"
+#include "core/model_predict.hpp"
 #include "io/atomic_output.hpp"
 #include "io/hardware_loader.hpp"
 #include "io/host_profile.hpp"
 #include "io/measured_csv.hpp"
+#include "io/model_loader.hpp"
 #include "io/validation_report.hpp"
 
 namespace infersim {
@@ -30,6 +35,7 @@ struct ValidateOptions {
   std::string output;
   std::string measured;
   std::string threshold = "0.25";
+  bool published = false;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 };
 
@@ -48,8 +54,24 @@ HardwareSpec calibrated_host(bool quick, int threads) {
   return hw;
 }
 
+// The models the end-to-end cases name (shape "model=NAME;..."), loaded like -m NAME: the engine
+// predicts those cases (core/model_predict.hpp).
+std::vector<ModelSpec> models_of(const std::vector<MeasuredRow>& rows, const SearchPath& search) {
+  std::vector<ModelSpec> models;
+  for (const MeasuredRow& row : rows) {
+    if (!is_model_family(row.family)) continue;
+    const std::string name = parse_model_case_shape(row).model;
+    const bool loaded = std::any_of(models.begin(), models.end(), [&](const ModelSpec& m) { return m.name == name; });
+    if (!loaded) models.push_back(load_model(search.resolve("model_configs", name)));
+  }
+  return models;
+}
+
 int run_validate(const ValidateOptions& o, const SearchPath& search) {
   const double threshold = nonnegative_real_flag("--threshold", o.threshold, 1e6);
+  if (o.published && (o.quick || !o.hardware.empty() || !o.measured.empty()))
+    throw InputError("--published compares the shipped published rows with their own profiles: drop --quick, -g and --measured");
+  if (o.published) return run_published_validation(o.output, threshold, search);
   if (!o.measured.empty() && o.hardware.empty())
     throw InputError("--measured needs -g PROFILE: the hardware the CSV was measured on");
   const std::string profile = o.hardware.empty() ? "" : search.resolve("hardware_profiles", o.hardware);
@@ -57,7 +79,8 @@ int run_validate(const ValidateOptions& o, const SearchPath& search) {
   if (!o.output.empty()) out = std::make_unique<AtomicOutput>(o.output, std::vector<std::string>{o.measured, profile});
   const std::vector<MeasuredRow> rows = o.measured.empty() ? std::vector<MeasuredRow>{} : read_measured_csv(o.measured);
   const HardwareSpec hw = profile.empty() ? calibrated_host(o.quick, o.threads) : load_hardware(profile);
-  const ValidationResult result = validate_cases(o.measured.empty() ? measure_suite(o.quick, o.threads) : rows, hw);
+  const std::vector<MeasuredRow> cases = o.measured.empty() ? measure_suite(o.quick, o.threads) : rows;
+  const ValidationResult result = validate_cases(cases, hw, models_of(cases, search));
   std::cout << validation_table(result, threshold) << std::flush;
   if (out) {
     out->write(validation_csv(result));
@@ -81,6 +104,8 @@ void add_validate_command(CLI::App& app, Action& action) {
       ->type_name("FILE");
   sub->add_option("--threshold", o->threshold, "exit 3 when the overall MAPE is above this fraction")
       ->capture_default_str();
+  sub->add_flag("--published", o->published,
+                "compare with the published GPU measurements (validation/published/) instead of timing this host");
   sub->add_option("--threads", o->threads, "threads to measure with")->check(CLI::Range(1, 1024))->capture_default_str();
   sub->callback([o, &action] { action = [o](const SearchPath& search) { return run_validate(*o, search); }; });
 }

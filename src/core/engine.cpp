@@ -184,8 +184,13 @@ Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc
   e.pipeline_bubble_fraction = (l.pp - 1.0) / (l.micro_batches + l.pp - 1.0);
   // Per request: the path through every stage. A micro-batch's next token waits for the slowest
   // stage to serve all M micro-batches (GPipe schedule, Huang et al. 2019).
-  e.ttft_s = e.prefill.time_s;
-  e.tpot_s = std::max(path_step_s, l.micro_batches * max_step_s);
+  // The runtime's host terms come on top of the device's time, as their own components.
+  const double device_step_s = std::max(path_step_s, l.micro_batches * max_step_s);
+  e.runtime_overhead_prefill_s = runtime_overhead_s(e.prefill.time_s, e.prefill.kernels, sc.runtime);
+  e.runtime_overhead_per_step_s =
+      sc.output_tokens > 1 ? runtime_overhead_s(device_step_s, e.decode_step.kernels, sc.runtime) : 0.0;
+  e.ttft_s = e.prefill.time_s + e.runtime_overhead_prefill_s;
+  e.tpot_s = device_step_s + e.runtime_overhead_per_step_s;
   e.e2e_latency_s = e.ttft_s + (o - 1.0) * e.tpot_s;
   const double prefill_makespan_s = e.ttft_s + (l.micro_batches - 1.0) * max_prefill_s;
   e.output_throughput_tok_s = l.dp * b * o / (prefill_makespan_s + (o - 1.0) * e.tpot_s);

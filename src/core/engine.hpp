@@ -11,6 +11,7 @@
 #include "core/model_spec.hpp"
 #include "core/operator.hpp"
 #include "core/operators.hpp"
+#include "core/runtime_profile.hpp"
 
 namespace infersim {
 
@@ -26,6 +27,7 @@ struct Scenario {
   MlaDecode mla = MlaDecode::absorbed;
   double moe_skew = 0.0;  // Zipf exponent of expert popularity; 0: uniform routing
   Layout layout;
+  RuntimeTerms runtime;  // the serving engine's host terms (core/runtime_profile.hpp); default: none
 };
 
 enum class Bound { compute, memory, communication };
@@ -67,6 +69,7 @@ struct PhaseResult {
   double compute_bound_s = 0.0;  // time of the compute-bound operators
   double memory_bound_s = 0.0;
   double link_s = 0.0;           // time of the collectives and sends
+  double kernels = 0.0;          // kernels launched (the host issues each one unless graphs are used)
   Bound bound = Bound::memory;   // compute or memory: the class of operators that takes more of the time
 };
 
@@ -92,6 +95,8 @@ struct Estimate {
   double prefill_flops = 0.0;
   double decode_flops_per_token = 0.0;
   double decode_mean_context = 0.0;
+  double runtime_overhead_prefill_s = 0.0;   // the runtime profile's share of ttft_s (core/runtime_profile.hpp)
+  double runtime_overhead_per_step_s = 0.0;  // its share of tpot_s (0 when output = 1)
   double ttft_s = 0.0;  // one request (micro-batch) through every stage: prefill, stage sends included
   double tpot_s = 0.0;  // the interval between one request's tokens in steady state
   double e2e_latency_s = 0.0;

@@ -29,10 +29,16 @@ struct HardwareSpec {
   std::array<double, kPeakSlotCount> peak_flops{};  // dense FLOP/s (OP/s for integers); 0: no peak
   double memory_capacity_B = 0.0;
   double memory_bandwidth_Bps = 0.0;
+  // Achieved DRAM bandwidth of a pure read stream where measured apart from the triad (a CPU host,
+  // whose read streams run below its triad); 0: not given, memory_bandwidth_Bps applies.
+  double read_bandwidth_Bps = 0.0;
   double usable_fraction = 0.9;
   double runtime_reserve_B = 0.0;
   std::vector<CacheLevel> caches;
   double compute_efficiency = 1.0;  // achieved / peak of the best real kernels, (0, 1]
+  // achieved / peak of the runner's own vectorised kernels where they are not the GEMM library's (a
+  // CPU host: our attention and 2..16-row GEMV beside OpenBLAS), (0, 1]; 0: not given, compute applies
+  double own_kernel_efficiency = 0.0;
   double memory_efficiency = 1.0;   // achieved / spec bandwidth (STREAM triad), (0, 1]
   double kernel_launch_overhead_s = 0.0;
   Interconnect interconnect;

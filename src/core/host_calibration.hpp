@@ -13,8 +13,11 @@ struct HostCalibration {
   double fma_peak_flops = 0.0;  // fp32 FMA throughput of all threads, FLOP/s
   double sgemm_flops = 0.0;     // best sgemm achieved, FLOP/s
   int sgemm_n = 0;              // its square size
+  double attention_flops = 0.0;  // our causal prefill attention kernel (src/ref) in cache, FLOP/s; 0: not run
   double triad_Bps = 0.0;       // STREAM triad, working set far above the LLC (STREAM byte count)
   double triad_working_set_B = 0.0;
+  double read_Bps = 0.0;        // a pure read stream (sum) far above the LLC; 0: not measured
+  double read_working_set_B = 0.0;
   double llc_size_B = 0.0;      // from sysfs; 0: unknown
   double llc_Bps = 0.0;         // triad with a working set inside the LLC
   double llc_working_set_B = 0.0;

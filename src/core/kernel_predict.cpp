@@ -26,6 +26,19 @@ const CacheLevel* cache_holding(double bytes, const HardwareSpec& hw) {
   return nullptr;
 }
 
+// Families whose FLOPs the reference runners compute in their own kernels rather than the GEMM
+// library: attention (both runners), and the decode GEMV, which the CPU runner computes in its own
+// weight-streaming kernel for 2..16 rows (ref/skinny_gemm.hpp); one row is memory-bound either way.
+bool own_kernel(KernelFamily family) {
+  return family == KernelFamily::attention_decode || family == KernelFamily::attention_prefill ||
+         family == KernelFamily::gemv;
+}
+
+// The efficiency of the kernels that run the family's FLOPs (header comment).
+double efficiency_for(KernelFamily family, const HardwareSpec& hw) {
+  return own_kernel(family) && hw.own_kernel_efficiency > 0.0 ? hw.own_kernel_efficiency : hw.compute_efficiency;
+}
+
 }  // namespace
 
 bool reads_cold_data(KernelFamily family) {
@@ -37,8 +50,9 @@ int dispatches(KernelFamily family) { return family == KernelFamily::mlp ? 3 : 1
 
 KernelPrediction predict_kernel(const MeasuredRow& kernel, const HardwareSpec& hw) {
   KernelPrediction p;
-  const double achievable_flops = peak_for(kernel, hw) * hw.compute_efficiency;
+  const double achievable_flops = peak_for(kernel, hw) * efficiency_for(kernel.family, hw);
   double achievable_Bps = hw.memory_bandwidth_Bps * hw.memory_efficiency;
+  if (reads_cold_data(kernel.family) && hw.read_bandwidth_Bps > 0.0) achievable_Bps = hw.read_bandwidth_Bps;
   if (const CacheLevel* cache = reads_cold_data(kernel.family) ? nullptr : cache_holding(kernel.bytes, hw)) {
     achievable_Bps = cache->bandwidth_Bps;
     p.level = MemoryLevel::cache;

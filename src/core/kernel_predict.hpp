@@ -6,11 +6,15 @@
 //    model), the vector fp32 peak for elementwise ones (norm, stream), as the engine does; a dtype
 //    the profile has no peak for falls back to fp32.
 //  - Memory level: decode families (gemv, attention_decode, model_decode) read data a real decode
-//    step finds evicted (the runners flush the caches for them), so DRAM. Any other case whose bytes
+//    step finds evicted (the runners flush the caches for them), so DRAM, at the profile's read-stream
+//    bandwidth where it gives one (they are read streams; measured, so no efficiency applied). Any other case whose bytes
 //    fit the outermost cache listed with a bandwidth is served at that cache's bandwidth (REFERENCE.md:
 //    "a working set that fits a cache is served at that level's bandwidth"); otherwise DRAM at
 //    bandwidth * eta_memory. Cache bandwidths in a profile are achieved figures (calibrate measures
 //    them), so no efficiency is applied to them.
+//  - Efficiency: compute_efficiency, except for the families the runners compute in their own
+//    kernels (attention; gemv, 2..16 rows on the CPU) on a profile that gives an own-kernel efficiency
+//    (a host whose own vectorised kernels and BLAS differ: calibrate measures each).
 //  - Overhead: kernel_launch_overhead per dispatch; the gated MLP is three (two GEMMs and the SiLU).
 // No per-case or per-shape constant is fitted.
 #include "core/hardware_spec.hpp"

@@ -58,6 +58,7 @@ void add_op_result(PhaseResult& into, const OpResult& r, bool keep_operators) {
   into.flops += r.cost.flops;
   into.bytes += total_bytes(r.cost.bytes);
   into.time_s += r.time_s;
+  into.kernels += r.kernels;
   if (r.bound == Bound::compute) into.compute_bound_s += r.time_s;
   if (r.bound == Bound::memory) into.memory_bound_s += r.time_s;
   if (r.bound == Bound::communication) into.link_s += r.time_s;

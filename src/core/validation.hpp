@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/kernel_predict.hpp"
+#include "core/model_spec.hpp"
 
 namespace infersim {
 
@@ -31,6 +32,10 @@ struct ValidationResult {
   return predicted_s / measured_s - 1.0;
 }
 
-[[nodiscard]] ValidationResult validate_cases(const std::vector<MeasuredRow>& rows, const HardwareSpec& hw);
+// Kernel families are predicted by predict_kernel; the model families (model_prefill, model_decode)
+// by the engine itself (core/model_predict.hpp), with the model their shape names taken from
+// `models` (InputError when it is not there).
+[[nodiscard]] ValidationResult validate_cases(const std::vector<MeasuredRow>& rows, const HardwareSpec& hw,
+                                              const std::vector<ModelSpec>& models = {});
 
 }  // namespace infersim

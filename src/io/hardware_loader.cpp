@@ -51,6 +51,8 @@ void read_memory(YamlMap& y, HardwareSpec& hw) {
   hw.memory_capacity_B = binary ? y.real("memory_GiB", kMinMemoryGiB, kMaxMemoryGiB) * kGiB
                                 : y.real("memory_GB", kMinMemoryGiB, kMaxMemoryGiB) * kGiga;
   hw.memory_bandwidth_Bps = y.real("memory_bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps) * kTera;
+  hw.read_bandwidth_Bps =
+      y.optional_real("memory_read_bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps).value_or(0.0) * kTera;
   hw.usable_fraction = y.optional_real("usable_fraction", 0.0, 1.0).value_or(0.9);
   if (y.has("runtime_reserve_GiB")) hw.runtime_reserve_B = y.nonnegative_real("runtime_reserve_GiB", kMaxMemoryGiB) * kGiB;
   if (!y.has("caches")) return;
@@ -84,7 +86,7 @@ HardwareSpec load_hardware(const std::string& path) { return load_hardware_text(
 HardwareSpec load_hardware_text(const std::string& text, const std::string& path) {
   YamlMap y(parse_yaml_mapping(text, path), path, "",
             {"description", "source", "peak_dense_TFLOPS", "memory_GiB", "memory_GB", "memory_bandwidth_TBps",
-             "usable_fraction", "runtime_reserve_GiB", "caches", "efficiency", "kernel_launch_overhead_us",
+             "memory_read_bandwidth_TBps", "usable_fraction", "runtime_reserve_GiB", "caches", "efficiency", "kernel_launch_overhead_us",
              "interconnect"});
   HardwareSpec hw;
   hw.name = std::filesystem::path(path).stem().string();
@@ -92,9 +94,10 @@ HardwareSpec load_hardware_text(const std::string& text, const std::string& path
   hw.source = y.text("source");
   read_peaks(y, hw);
   read_memory(y, hw);
-  YamlMap efficiency = y.mapping("efficiency", {"compute", "memory"});
+  YamlMap efficiency = y.mapping("efficiency", {"compute", "memory", "own_kernels"});
   hw.compute_efficiency = efficiency.real("compute", kMinEfficiency, 1.0);
   hw.memory_efficiency = efficiency.real("memory", kMinEfficiency, 1.0);
+  hw.own_kernel_efficiency = efficiency.optional_real("own_kernels", kMinEfficiency, 1.0).value_or(0.0);
   hw.kernel_launch_overhead_s = y.nonnegative_real("kernel_launch_overhead_us", kMaxMicroseconds) * kMicro;
   read_interconnect(y, hw);
   return hw;

@@ -77,6 +77,8 @@ std::string to_table(const EstimateReport& r, bool breakdown) {
                      bound_name(e.decode_step.bound), e.decode_mean_context);
   out += fmt::format("  communication     {} in prefill, {} per decode step\n", human_time(e.comm_time_prefill_s),
                      human_time(e.comm_time_per_decode_step_s));
+  out += fmt::format("  runtime ({})  {} in prefill, {} per decode step (included above)\n", r.scenario.runtime.name,
+                     human_time(e.runtime_overhead_prefill_s), human_time(e.runtime_overhead_per_step_s));
   out += fmt::format("  end-to-end        {}\n", human_time(e.e2e_latency_s));
   out += fmt::format("  throughput        {:.1f} output tokens/s\n", e.output_throughput_tok_s);
   if (breakdown) {

@@ -42,14 +42,16 @@ std::string SearchPath::resolve(const std::string& kind_dir, const std::string& 
   }
   std::vector<std::string> known;
   for (const NamedFile& f : list(kind_dir)) known.push_back(f.name);
-  const std::string what = kind_dir == "model_configs" ? "model" : "hardware";
+  const std::string what = kind_dir == "model_configs"      ? "model"
+                           : kind_dir == "runtime_profiles" ? "runtime profile"
+                                                            : "hardware";
   const std::vector<std::string> close = close_matches(name_or_path, known);
   const std::string hint = !close.empty() ? fmt::format("did you mean {}?", fmt::join(close, ", "))
                            : known.empty() ? std::string("no names are known")
                                            : fmt::format("known: {}", fmt::join(known, ", "));
   throw InputError(fmt::format("unknown {} '{}': {} (looked for {}/NAME.yaml in: {}; `infersim list {}` lists them)",
                                what, excerpt(name_or_path), hint, kind_dir, fmt::join(dirs_, ", "),
-                               what == "model" ? "models" : "hardware"));
+                               what == "model" ? "models" : what == "hardware" ? "hardware" : "runtimes"));
 }
 
 std::vector<NamedFile> SearchPath::list(const std::string& kind_dir) const {

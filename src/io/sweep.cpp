@@ -7,12 +7,14 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
 #include "io/hardware_loader.hpp"
 #include "io/model_loader.hpp"
 #include "io/report.hpp"
+#include "io/runtime_loader.hpp"
 #include "io/strict_number.hpp"
 
 namespace infersim {
@@ -69,6 +71,7 @@ void fill_axis(SweepPlan& p, const SweepAxis& axis, const SearchPath& search) {
 void fill_defaults(SweepPlan& p, const SearchPath& search) {
   if (p.models.empty()) p.models.push_back(load_model(search.resolve("model_configs", "llama-2-7b")));
   if (p.hardware.empty()) p.hardware.push_back(load_hardware(search.resolve("hardware_profiles", "a100-80gb-sxm")));
+  p.runtime = load_runtime(search.resolve("runtime_profiles", "optimized")).terms;
   const Scenario defaults;
   for (auto [axis, value] : {std::pair{&p.batch, defaults.batch}, {&p.input, defaults.input_tokens},
                              {&p.output, defaults.output_tokens}, {&p.tp, 1LL}, {&p.pp, 1LL}, {&p.ep, 1LL},
@@ -108,6 +111,7 @@ Config config_at(const SweepPlan& p, std::uint64_t index) {
   sc.weights = default_storage_format(p.weights[digit[10]]);
   sc.activations = p.activations[digit[11]];
   sc.kv = p.kv[digit[12]];
+  sc.runtime = p.runtime;
   return c;
 }
 
@@ -135,8 +139,8 @@ void append_row(fmt::memory_buffer& out, const EstimateReport& report) {
     else if constexpr (std::is_same_v<T, bool>) out.append(std::string_view(value ? "true" : "false"));
     else if constexpr (std::is_same_v<T, double>) {
       if (!std::isfinite(value)) throw std::logic_error("internal error: a result is not a finite number");
-      fmt::format_to(std::back_inserter(out), "{}", value);
-    } else fmt::format_to(std::back_inserter(out), "{}", value);
+      fmt::format_to(fmt::appender(out), FMT_COMPILE("{}"), value);  // shortest round trip, as estimate's
+    } else fmt::format_to(fmt::appender(out), FMT_COMPILE("{}"), value);
   });
   out.push_back('\n');
 }

@@ -22,6 +22,7 @@ struct SweepPlan {
   std::vector<std::size_t> sizes;  // values per axis, same order
   std::vector<long long> batch, input, output, tp, pp, ep, dp, micro_batches;
   std::vector<Dtype> weights, activations, kv;
+  RuntimeTerms runtime;  // estimate's default runtime profile (runtime_profiles/optimized.yaml)
   std::uint64_t total = 0;
 };
 

@@ -2,6 +2,9 @@
 
 #include <cblas.h>
 
+#include <chrono>
+#include <thread>
+
 // OpenBLAS extensions; declared again in case the cblas.h found is not OpenBLAS's own.
 extern "C" {
 char* openblas_get_corename(void);
@@ -30,5 +33,7 @@ BlasInfo blas_info() {
 }
 
 void set_blas_threads(int threads) { openblas_set_num_threads(threads); }
+
+void let_blas_threads_park() { std::this_thread::sleep_for(std::chrono::duration<double>(kBlasParkS)); }
 
 }  // namespace infersim::ref

@@ -26,4 +26,12 @@ struct BlasInfo {
 // Sets OpenBLAS's own thread count (openblas_set_num_threads); the core type is left to OpenBLAS.
 void set_blas_threads(int threads);
 
+// Waits until OpenBLAS's worker threads have gone to sleep. After each threaded call they poll for
+// more work (a sched_yield loop) for thread_timeout = 2^28 TSC cycles, ~0.1 s at 2-3 GHz (OpenBLAS
+// driver/others/blas_server.c, THREAD_TIMEOUT 28), holding a core that the next timed kernel needs:
+// measured here, a triad right after an sgemm ran at 13 GB/s in one run of two, 23-25 GB/s after this
+// wait. Sleeps kBlasParkS, three times that window.
+inline constexpr double kBlasParkS = 0.3;
+void let_blas_threads_park();
+
 }  // namespace infersim::ref

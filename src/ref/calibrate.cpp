@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "ref/attention.hpp"
 #include "ref/blas.hpp"
 #include "ref/host_info.hpp"
 #include "ref/layers.hpp"
@@ -80,7 +81,7 @@ double measure_fma_peak_flops(int threads, double seconds) {
 // typically sustains (STREAM itself reports the best run; on this shared VM the best is an outlier,
 // up to 30 % above the median). Each thread sweeps its own chunk `passes` times inside one dispatch,
 // so a cache-resident working set is not timed against thread start-up.
-double measure_triad_Bps(std::size_t elements, int threads, int repeats) {
+double measure_triad_Bps(std::size_t elements, int threads, int repeats, Stores stores) {
   // Random contents as the suite's inputs have: pages of one repeated value can be merged by the host
   // (same-page merging in a VM) and then read from one cached physical page, far above DRAM speed.
   std::vector<float> a(elements);
@@ -93,11 +94,61 @@ double measure_triad_Bps(std::size_t elements, int threads, int repeats) {
           const std::size_t begin = elements * w / threads;
           const std::size_t end = elements * (w + 1) / threads;
           for (int p = 0; p < passes; ++p)
-            triad(a.data() + begin, b.data() + begin, c.data() + begin, 3.0f, end - begin, 1);
+            triad(a.data() + begin, b.data() + begin, c.data() + begin, 3.0f, end - begin, 1, stores);
         });
       },
       {1, repeats});
   return triad_work(static_cast<double>(elements)).bytes * passes / t.median_s;
+}
+
+double measure_attention_flops(int threads, int repeats) {
+  constexpr AttentionShape kShape{1, 4, 4, 128};
+  constexpr int kSeq = 768;
+  const std::size_t count = static_cast<std::size_t>(kShape.heads) * kSeq * kShape.head_dim;
+  const auto q = random_floats(count, 41);
+  const auto k = random_floats(count, 42);
+  const auto v = random_floats(count, 43);
+  std::vector<float> out(count);
+  const TimingSummary t = time_kernel(
+      [&] { attention_prefill(kShape, kSeq, q.data(), k.data(), v.data(), out.data(), threads); }, {1, repeats});
+  return prefill_attention_work(kShape, kSeq).flops / t.median_s;
+}
+
+namespace {
+
+// Sum of x[0, n) in four 16-lane accumulators (enough independent loads in flight to stream).
+INFERSIM_REF_HOT float sum_floats(const float* x, std::size_t n) {
+  detail::Lanes acc[4] = {};
+  std::size_t i = 0;
+  for (; i + 4 * detail::kLanes <= n; i += 4 * detail::kLanes)
+    for (int c = 0; c < 4; ++c) {
+      detail::Lanes v;
+      detail::load_lanes(v, x + i + c * detail::kLanes);
+      acc[c] += v;
+    }
+  const detail::Lanes total = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+  float sum = detail::lane_sum(total);
+  for (; i < n; ++i) sum += x[i];
+  return sum;
+}
+
+}  // namespace
+
+double measure_read_Bps(std::size_t elements, int threads, int repeats) {
+  const std::vector<float> x = random_floats(elements, 33);  // random: see measure_triad_Bps
+  std::vector<float> sums(static_cast<std::size_t>(threads));
+  const TimingSummary t = time_kernel(
+      [&] {
+        parallel_for(threads, threads, [&](int w) {
+          const std::size_t begin = elements * w / threads;
+          const std::size_t end = elements * (w + 1) / threads;
+          sums[w] = sum_floats(x.data() + begin, end - begin);
+        });
+      },
+      {1, repeats});
+  volatile float sink = sums[0];
+  (void)sink;
+  return static_cast<double>(elements) * sizeof(float) / t.median_s;
 }
 
 double measure_fork_join_s(int threads, int repeats) {
@@ -110,15 +161,23 @@ HostCalibration calibrate_host(const CalibrateOptions& options, const ProgressCa
   HostCalibration h = host_description(threads);
   say("fp32 FMA peak");
   h.fma_peak_flops = measure_fma_peak_flops(threads, options.quick ? 0.2 : 0.5);
+  // Before any BLAS call: OpenBLAS's threads spin for a while after one and would share our cores.
+  say("attention kernel");
+  h.attention_flops = measure_attention_flops(threads, options.quick ? 5 : 11);
   for (int n : options.quick ? std::vector<int>{2560} : std::vector<int>{2560, 3584}) {
     say("sgemm " + std::to_string(n));
     const double flops = sgemm_flops(n, options.quick ? 2 : 3);
     if (flops > h.sgemm_flops) h.sgemm_flops = flops, h.sgemm_n = n;
   }
+  let_blas_threads_park();  // before timing our kernels after the sgemm (ref/blas.hpp)
   say("DRAM triad, 3 x 512 MiB");
   const std::size_t dram_elements = (std::size_t{512} << 20) / sizeof(float);
   h.triad_working_set_B = 3.0 * static_cast<double>(dram_elements) * sizeof(float);
   h.triad_Bps = measure_triad_Bps(dram_elements, threads, options.quick ? 3 : 5);
+  say("DRAM read stream, 1 GiB");
+  const std::size_t read_elements = (std::size_t{1} << 30) / sizeof(float);
+  h.read_working_set_B = static_cast<double>(read_elements) * sizeof(float);
+  h.read_Bps = measure_read_Bps(read_elements, threads, options.quick ? 3 : 5);
   if (h.llc_size_B > 0.0) {
     say("LLC triad");
     const auto llc_elements = static_cast<std::size_t>(h.llc_size_B / 2.0 / (3.0 * sizeof(float)));

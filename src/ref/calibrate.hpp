@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/host_calibration.hpp"
+#include "ref/layers.hpp"
 
 namespace infersim::ref {
 
@@ -21,7 +22,22 @@ using ProgressCallback = std::function<void(const std::string&)>;
 
 // The pieces, each returning its figure (exposed for the runner and for tests).
 [[nodiscard]] double measure_fma_peak_flops(int threads, double seconds);
-[[nodiscard]] double measure_triad_Bps(std::size_t elements, int threads, int repeats);
+// stores: cached (STREAM's compiled default, what calibrate uses: on this host the read streams of the
+// decode kernels reach about the cached triad's STREAM-count figure, and ~0.7x of the streaming-store
+// triad's), or streaming.
+[[nodiscard]] double measure_triad_Bps(std::size_t elements, int threads, int repeats,
+                                       Stores stores = Stores::cached);
 [[nodiscard]] double measure_fork_join_s(int threads, int repeats);
+
+// Bytes/s of a pure read stream: every thread sums its contiguous chunk of `elements` floats (STREAM-
+// style chunks, read once per run). The decode kernels (GEMV, KV-cache attention) are read streams.
+[[nodiscard]] double measure_read_Bps(std::size_t elements, int threads, int repeats);
+
+// FLOP/s of our causal prefill attention kernel (ref/attention.hpp) on its calibration shape: batch 1,
+// 4 heads (MHA), head_dim 128, seq 768, 6 MiB of Q, K, V and O, so it runs from the caches at the
+// throughput of its vectorised inner loops, ~20 ms a run (shorter runs time thread start-up and the
+// scheduler). The suite's prefill shapes are other ones (seq 512, 1024, 2048, 8 heads, MHA and GQA);
+// its decode shapes read DRAM.
+[[nodiscard]] double measure_attention_flops(int threads, int repeats);
 
 }  // namespace infersim::ref

@@ -8,15 +8,29 @@ namespace infersim::ref {
 
 std::string host_device_name(int threads) { return device_name(blas_info().core, threads); }
 
-std::vector<MeasuredRow> run_host_suite(const HostSuiteOptions& options, const RowCallback& on_row) {
+namespace {
+
+SuiteContext host_context(const HostSuiteOptions& options, CacheFlusher& flusher) {
   set_blas_threads(options.threads);
   SuiteContext context;
   context.threads = options.threads;
   context.device = host_device_name(options.threads);
   context.timing = options.quick ? TimingOptions{1, 3} : TimingOptions{2, 9};
+  context.flusher = &flusher;
+  return context;
+}
+
+}  // namespace
+
+std::vector<MeasuredRow> run_host_suite(const HostSuiteOptions& options, const RowCallback& on_row) {
   const auto flusher = std::make_unique<CacheFlusher>();
-  context.flusher = flusher.get();
-  return run_suite(options.quick, context, on_row);
+  return run_suite(options.quick, host_context(options, *flusher), on_row);
+}
+
+std::vector<MeasuredRow> run_host_model_cases(const HostSuiteOptions& options, const ModelRun& run,
+                                              const RowCallback& on_row) {
+  const auto flusher = std::make_unique<CacheFlusher>();
+  return run_model_cases(run, host_context(options, *flusher), on_row);
 }
 
 }  // namespace infersim::ref

@@ -23,6 +23,20 @@ struct SuiteContext {
 
 using RowCallback = std::function<void(const MeasuredRow&)>;
 
+// End-to-end cases of one model (ref/model_forward.hpp, random fp32 weights, batch 1): a timed
+// prefill of prefill_tokens tokens (family model_prefill), then a timed decode step, caches flushed,
+// at each context in decode_contexts (model_decode; context = keys attended, the new token's own
+// included; a context above prefill_tokens + 1 is reached by an untimed prefill of context - 1
+// tokens). `model` is a model_configs name or a path (search path as infersim's, $INFERSIM_PATH
+// included). Shape column: "model=NAME;tokens=N;context=C;batch=1".
+struct ModelRun {
+  std::string model;
+  int prefill_tokens = 0;
+  std::vector<int> decode_contexts;  // ascending
+};
+[[nodiscard]] std::vector<MeasuredRow> run_model_cases(const ModelRun& run, const SuiteContext& context,
+                                                       const RowCallback& on_row = {});
+
 // Runs the quick or the full suite one case at a time (each case allocates, measures and frees its
 // buffers); on_row, when given, sees every row as soon as it is measured.
 [[nodiscard]] std::vector<MeasuredRow> run_suite(bool quick, const SuiteContext& context,

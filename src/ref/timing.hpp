@@ -26,7 +26,7 @@ struct TimingSummary {
 [[nodiscard]] TimingSummary time_kernel(const std::function<void()>& kernel, const TimingOptions& options,
                                         const std::function<void()>& before_each = {});
 
-// Evicts the caches by writing a buffer of `bytes` (default 600 MiB, over twice the 260 MiB L3 of the
+// Evicts the caches by reading a buffer of `bytes` (default 600 MiB, over twice the 260 MiB L3 of the
 // machines this suite targets). For cases that model cold data.
 class CacheFlusher {
  public:

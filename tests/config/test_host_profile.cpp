@@ -52,6 +52,37 @@ TEST_CASE("the calibrated profile loads and carries the measurements as roofline
   CHECK(hw.caches[0].bandwidth_Bps == Approx(80e9));
   CHECK(hw.kernel_launch_overhead_s == Approx(25e-6));
   CHECK(hw.memory_capacity_B == Approx(24.0 * 1073741824.0));
+  CHECK(hw.own_kernel_efficiency == 0.0);  // not measured: every family uses compute
+}
+
+TEST_CASE("the measured attention kernel throughput becomes the profile's own-kernel efficiency") {
+  HostCalibration h = measured_host();
+  h.attention_flops = 60e9;  // 60 / 200 GFLOP/s
+  const auto path = std::filesystem::temp_directory_path() / ("host_profile_attn_" + std::to_string(getpid()) + ".yaml");
+  {
+    std::ofstream out(path);
+    out << host_profile_yaml(h, "host 'test' on 2025-01-01 00:00 UTC");
+  }
+  const HardwareSpec hw = load_hardware(path.string());
+  std::filesystem::remove(path);
+  CHECK(hw.own_kernel_efficiency == Approx(0.3));
+  CHECK(hw.compute_efficiency == Approx(0.9));
+  CHECK(hw.read_bandwidth_Bps == 0.0);  // not measured
+}
+
+TEST_CASE("the measured read-stream bandwidth is written and loads as the profile's read bandwidth") {
+  HostCalibration h = measured_host();
+  h.read_Bps = 21e9;
+  h.read_working_set_B = 1073741824.0;
+  const auto path = std::filesystem::temp_directory_path() / ("host_profile_read_" + std::to_string(getpid()) + ".yaml");
+  {
+    std::ofstream out(path);
+    out << host_profile_yaml(h, "host 'test' on 2025-01-01 00:00 UTC");
+  }
+  const HardwareSpec hw = load_hardware(path.string());
+  std::filesystem::remove(path);
+  CHECK(hw.read_bandwidth_Bps == Approx(21e9));
+  CHECK(hw.memory_bandwidth_Bps == Approx(29e9));
 }
 
 TEST_CASE("the compute efficiency is capped at 1 when the sgemm times a hair above the FMA burst") {

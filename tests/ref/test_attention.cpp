@@ -1,10 +1,14 @@
 // Decode and prefill attention against the naive softmax(QK^T/sqrt(dh))V, across head layouts.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "ref/attention.hpp"
 #include "ref/naive.hpp"
 #include "ref/random.hpp"
+#include "ref/vector_ops.hpp"
 
 using namespace infersim::ref;
 
@@ -43,6 +47,36 @@ TEST_CASE("decode attention matches the naive reference for MHA, GQA and MQA") {
     attention_decode(s, t, q.data(), k.data(), v.data(), out.data(), 3);
     test::require_close(out, naive_decode(s, t, q, k, v));
   }
+}
+
+TEST_CASE("decode attention matches the naive reference across key blocks and head sizes") {
+  // 150 keys: four full 32-key blocks (online-softmax rescaling between them) and a partial one whose
+  // 22 keys end off the 4-key step; head_dim 128 takes the 8-register P.V path, 72 the 4-register one
+  // plus an 8-element tail, 20 only the tails.
+  for (const AttentionShape s : {AttentionShape{2, 4, 4, 128}, AttentionShape{1, 8, 2, 128},
+                                 AttentionShape{1, 16, 1, 128}, AttentionShape{2, 6, 3, 72},
+                                 AttentionShape{1, 3, 1, 20}}) {
+    INFO("heads " << s.heads << " kv_heads " << s.kv_heads << " head_dim " << s.head_dim);
+    const int t = 150;
+    const auto q = random_floats(size(s, s.heads, 1), 21);
+    const auto k = random_floats(size(s, s.kv_heads, t), 22);
+    const auto v = random_floats(size(s, s.kv_heads, t), 23);
+    std::vector<float> out(q.size());
+    attention_decode(s, t, q.data(), k.data(), v.data(), out.data(), 2);
+    test::require_close(out, naive_decode(s, t, q, k, v));
+  }
+}
+
+TEST_CASE("exp_poly, the vectorisable exp of the softmax, is within a few ulp of std::exp") {
+  double worst = 0.0;
+  for (int i = 0; i <= 100000; ++i) {
+    const float x = -87.0f + 95.0f * static_cast<float>(i) / 100000.0f;  // [-87, 8]
+    const double exact = std::exp(static_cast<double>(x));
+    worst = std::max(worst, std::abs(detail::exp_poly(x) - exact) / exact);
+  }
+  REQUIRE(worst < 4.0 * 1.2e-7);  // 4 ulp of fp32 (2^-23 = 1.19e-7)
+  REQUIRE(detail::exp_poly(0.0f) == 1.0f);
+  REQUIRE(detail::exp_poly(-std::numeric_limits<float>::infinity()) < 1e-37f);  // the first online-softmax block
 }
 
 TEST_CASE("GQA decode equals MHA decode with each KV head repeated over its group") {

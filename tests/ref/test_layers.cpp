@@ -35,6 +35,18 @@ TEST_CASE("rmsnorm matches x / sqrt(mean(x^2) + eps) * w") {
   test::require_close(y, expected);
 }
 
+TEST_CASE("rmsnorm with streaming stores matches the cached one, aligned or not") {
+  const int rows = 5, hidden = 4096 + 5;  // rows start at every 16-byte phase: head, body and tail
+  const auto x = random_floats(rows * hidden + 1, 11);
+  const auto w = random_floats(hidden, 12);
+  for (int shift : {0, 1}) {
+    std::vector<float> cached(rows * hidden + 1), streamed(rows * hidden + 1);
+    rmsnorm(x.data() + shift, w.data(), cached.data() + shift, rows, hidden, 1e-5f, 2, Stores::cached);
+    rmsnorm(x.data() + shift, w.data(), streamed.data() + shift, rows, hidden, 1e-5f, 2, Stores::streaming);
+    REQUIRE(streamed == cached);
+  }
+}
+
 TEST_CASE("gated_mlp matches (silu(x Wg) * (x Wu)) Wd") {
   const int tokens = 5, hidden = 12, ffn = 20;
   const auto x = random_floats(tokens * hidden, 3);
@@ -61,4 +73,9 @@ TEST_CASE("triad computes a = b + s*c over chunks that do not divide evenly") {
   std::vector<double> expected(n);
   for (std::size_t i = 0; i < n; ++i) expected[i] = b[i] + 3.0 * c[i];
   test::require_close(a, expected);
+  for (int shift : {0, 1, 3}) {  // streaming stores from every 16-byte phase
+    std::vector<float> streamed(n, 0.0f);
+    triad(streamed.data() + shift, b.data() + shift, c.data() + shift, 3.0f, n - shift, 2, Stores::streaming);
+    for (std::size_t i = shift; i < n; ++i) REQUIRE(streamed[i] == Approx(expected[i]).epsilon(1e-6));
+  }
 }

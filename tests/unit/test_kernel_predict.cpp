@@ -86,3 +86,27 @@ TEST_CASE("rel_error is predicted / measured - 1 and MAPE averages its magnitude
   CHECK(v.families[1].mape == Approx(0.2));
   CHECK(v.mape == Approx((0.25 + 0.2 + 0.2) / 3.0));
 }
+
+TEST_CASE("attention and GEMV run at the own-kernel efficiency when the profile gives one, GEMMs at compute") {
+  // Prefill attention of 1e10 FLOPs and 1 MB: compute-bound. 200e9 * 0.9 = 180 GFLOP/s by default;
+  // with an own-kernel efficiency of 0.3, 60 GFLOP/s: 1e10 / 60e9 = 0.1666667 s.
+  HardwareSpec hw = round_host();
+  const MeasuredRow prefill = row(KernelFamily::attention_prefill, 1e10, 1e6);
+  CHECK(predict_kernel(prefill, hw).compute_s == Approx(1e10 / 180e9));
+  hw.own_kernel_efficiency = 0.3;
+  CHECK(predict_kernel(prefill, hw).compute_s == Approx(0.1666667));
+  CHECK(predict_kernel(row(KernelFamily::attention_decode, 1e10, 1e6), hw).compute_s == Approx(0.1666667));
+  CHECK(predict_kernel(row(KernelFamily::gemv, 1e10, 1e6), hw).compute_s == Approx(0.1666667));
+  CHECK(predict_kernel(row(KernelFamily::gemm, 1e10, 1e6), hw).compute_s == Approx(1e10 / 180e9));
+  CHECK(predict_kernel(row(KernelFamily::mlp, 1e10, 1e6), hw).compute_s == Approx(1e10 / 180e9));
+}
+
+TEST_CASE("the decode families read at the profile's read-stream bandwidth when it gives one") {
+  // 33,579,008 B GEMV: at the 30 GB/s triad 1.119300 ms; at a 20 GB/s read stream 1.678950 ms.
+  HardwareSpec hw = round_host();
+  hw.read_bandwidth_Bps = 20e9;
+  CHECK(predict_kernel(row(KernelFamily::gemv, 16777216.0, 33579008.0), hw).memory_s == Approx(1.67895e-3));
+  CHECK(predict_kernel(row(KernelFamily::attention_decode, 1e6, 33579008.0), hw).memory_s == Approx(1.67895e-3));
+  // A norm over 64 MiB (no cache holds it) still streams at the triad: 67,108,864 / 30e9 = 2.236962 ms.
+  CHECK(predict_kernel(row(KernelFamily::norm, 1e6, 67108864.0), hw).memory_s == Approx(2.236962e-3));
+}

@@ -1,0 +1,37 @@
+#pragma once
+// A runtime profile: what the serving engine adds to the device's own time on every forward pass
+// (issue 5). Real engines reach only part of the roofline at batch 1 because the host works between
+// and around the kernels; the profile names that work in a few physical terms (runtime_profiles/*.yaml
+// give the values and their sources). The default RuntimeTerms{} adds nothing: the device alone.
+#include <algorithm>
+#include <string>
+
+namespace infersim {
+
+struct RuntimeTerms {
+  std::string name = "none";      // "none": no runtime term, the device alone
+  double step_overhead_s = 0.0;   // host work per forward pass (a prefill or one decode step): sampling,
+                                  //   scheduler, interpreter loop, graph launch, the device-to-host sync
+  double host_launch_s = 0.0;     // host time to issue one kernel; 0 when a pass is one CUDA-graph launch
+};
+
+struct RuntimeProfile {
+  RuntimeTerms terms;
+  std::string description;
+  std::string source;
+};
+
+// Host time to issue a pass of `kernels` kernels one at a time: N * t_launch.
+[[nodiscard]] constexpr double host_issue_s(double kernels, double host_launch_s) { return kernels * host_launch_s; }
+
+// What the runtime adds to a pass whose kernels keep the device busy for device_s:
+//   overhead = max(0, N * t_launch - device_s) + t_step.
+// Kernel launches are asynchronous (CUDA Programming Guide, "Asynchronous Concurrent Execution"): the
+// host queues kernels while the device runs earlier ones, so issuing costs time only where it is slower
+// than executing. The per-pass work cannot overlap: sampling needs this pass's logits and the next pass
+// needs the sampled token.
+[[nodiscard]] constexpr double runtime_overhead_s(double device_s, double kernels, const RuntimeTerms& r) {
+  return std::max(0.0, host_issue_s(kernels, r.host_launch_s) - device_s) + r.step_overhead_s;
+}
+
+}  // namespace infersim

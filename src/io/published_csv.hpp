@@ -1,0 +1,24 @@
+#pragma once
+// Reads validation/published/published_measurements.csv (RFC 4180: fields quoted when they hold a
+// comma, a quote or a line break; "" is a quote inside a quoted field). The header must be exactly
+// kPublishedCsvHeader. Throws ConfigError "file:line: error: ..." for a malformed file.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/published.hpp"
+
+namespace infersim {
+
+inline constexpr std::string_view kPublishedCsvHeader =
+    "source,hardware,num_devices,tp,pp,framework,model,precision_weights,precision_kv,batch_or_concurrency,"
+    "input_len,output_len,metric,value,unit,notes";
+
+[[nodiscard]] std::vector<PublishedRow> read_published_csv(const std::string& path);
+// The same from text in memory; `path` names it in messages.
+[[nodiscard]] std::vector<PublishedRow> parse_published_csv(const std::string& text, const std::string& path);
+
+// One RFC 4180 field: quoted only when it must be.
+[[nodiscard]] std::string csv_field(std::string_view text);
+
+}  // namespace infersim

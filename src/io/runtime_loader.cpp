@@ -1,0 +1,29 @@
+#include "io/runtime_loader.hpp"
+
+#include <filesystem>
+
+#include "io/yaml_map.hpp"
+
+namespace infersim {
+
+namespace {
+constexpr double kMicro = 1e-6;
+// A pass slower than one second of host work is not a serving engine; the bound catches unit slips
+// (a value typed in ms or s into a µs key still passes, so the YAML comments give each value's unit).
+constexpr double kMaxMicroseconds = 1e6;
+}  // namespace
+
+RuntimeProfile load_runtime(const std::string& path) { return load_runtime_text(read_config_file(path), path); }
+
+RuntimeProfile load_runtime_text(const std::string& text, const std::string& path) {
+  YamlMap y(parse_yaml_mapping(text, path), path, "", {"description", "source", "step_overhead_us", "host_launch_us"});
+  RuntimeProfile r;
+  r.terms.name = std::filesystem::path(path).stem().string();
+  r.description = y.text("description");
+  r.source = y.text("source");
+  r.terms.step_overhead_s = y.nonnegative_real("step_overhead_us", kMaxMicroseconds) * kMicro;
+  r.terms.host_launch_s = y.nonnegative_real("host_launch_us", kMaxMicroseconds) * kMicro;
+  return r;
+}
+
+}  // namespace infersim

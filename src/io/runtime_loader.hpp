@@ -1,0 +1,15 @@
+#pragma once
+// runtime_profiles/NAME.yaml -> a validated RuntimeProfile in SI units (core/runtime_profile.hpp).
+// Keys: description, source (text), step_overhead_us, host_launch_us (microseconds, >= 0). Unknown
+// or missing keys, and values out of range, throw ConfigError naming the file, the line and the key.
+#include <string>
+
+#include "core/runtime_profile.hpp"
+
+namespace infersim {
+
+[[nodiscard]] RuntimeProfile load_runtime(const std::string& path);
+// The same from text already in memory; `path` names it in messages and its stem becomes the name.
+[[nodiscard]] RuntimeProfile load_runtime_text(const std::string& text, const std::string& path);
+
+}  // namespace infersim

@@ -1,0 +1,68 @@
+// `infersim validate --published` and `--runtime`: exit codes (3 above --threshold, 0 below), the CSV
+// written atomically with one line per published row, and bad runtime input exiting 2.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <sstream>
+
+#include "support/fixtures.hpp"
+#include "support/run_binary.hpp"
+
+using infersim::test::read_file;
+using infersim::test::run_infersim;
+using infersim::test::source_path;
+
+namespace {
+const std::string kData = "--config-dir " + source_path("");
+}
+
+TEST_CASE("validate --published: figures printed, exit 3 above --threshold and 0 below it") {
+  const std::string out =
+      (std::filesystem::temp_directory_path() / ("published_" + std::to_string(getpid()) + ".csv")).string();
+  // The mapped rows' MAPE is far above the default 0.25 (see reports/validation/published.txt).
+  const auto strict = run_infersim(kData + " validate --published -o " + out);
+  CHECK(strict.exit_code == 3);
+  CHECK(strict.out.find("Coverage: ") != std::string::npos);
+  CHECK(strict.out.find("Batch-1 decode MAPE: ") != std::string::npos);
+  CHECK(strict.out.find("Rows used for fitting: none") != std::string::npos);
+  const std::string csv = read_file(out);
+  std::istringstream lines(csv);
+  int count = 0;
+  for (std::string line; std::getline(lines, line);) ++count;
+  CHECK(count == 158);  // header + 157 published rows
+  CHECK(csv.rfind("source,hardware,num_devices,", 0) == 0);
+  CHECK(csv.find(",predicted,rel_error,notes_or_reason\n") != std::string::npos);
+  std::filesystem::remove(out);
+  const auto loose = run_infersim(kData + " validate --published --threshold 100");
+  CHECK(loose.exit_code == 0);
+  CHECK(loose.out == strict.out.substr(0, strict.out.find("Exit status:")) +
+                         "Exit status: 3 when the all-judged-rows MAPE is above --threshold 10000%: not above\n");
+}
+
+TEST_CASE("Runtime flag (--runtime): named profiles change TPOT by their terms; unknown names and bad files exit 2") {
+  const std::string base = kData + " estimate -m llama-2-7b -g a100-80gb-sxm --format json";
+  const auto opt = run_infersim(base);
+  REQUIRE(opt.exit_code == 0);
+  CHECK(opt.out.find("\"runtime\": \"optimized\"") != std::string::npos);
+  // optimized: 30 us per step, no host cost per kernel (runtime_profiles/optimized.yaml).
+  const std::string key = "\"runtime_overhead_per_step_s\": ";
+  const auto at = opt.out.find(key);
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stod(opt.out.substr(at + key.size())) == Approx(30e-6));
+  const auto eager = run_infersim(base + " --runtime eager");
+  REQUIRE(eager.exit_code == 0);
+  CHECK(eager.out.find("\"runtime\": \"eager\"") != std::string::npos);
+  const auto nope = run_infersim(base + " --runtime nope");
+  CHECK(nope.exit_code == 2);
+  CHECK(nope.err.find("unknown runtime profile 'nope'") != std::string::npos);
+  const std::string bad = source_path("tests/config/bad/runtime_unknown_key.yaml");
+  const auto badfile = run_infersim(base + " --runtime " + bad);
+  CHECK(badfile.exit_code == 2);
+  CHECK(badfile.err.find(bad + ":5:1: error: unknown key 'launch_us'") != std::string::npos);
+}
+
+TEST_CASE("validate --published takes no host or measured-CSV options") {
+  const auto r = run_infersim(kData + " validate --published -g h100-sxm");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--published") != std::string::npos);
+}

@@ -1,0 +1,205 @@
+// Runtime profiles and the published-measurement data: every shipped runtime profile loads, each bad
+// fixture (tests/config/bad/runtime_*.yaml) fails naming file, line and key; the published CSV parses
+// with its quoted fields; mapping.yaml maps rows checked by hand against the CSV text.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "core/published.hpp"
+#include "io/config_error.hpp"
+#include "io/published_csv.hpp"
+#include "io/published_mapping.hpp"
+#include "io/runtime_loader.hpp"
+#include "support/fixtures.hpp"
+
+using namespace infersim;
+
+namespace {
+
+std::string runtime_error_of(const std::string& file) {
+  const std::string path = test::source_path("tests/config/bad/" + file);
+  try {
+    (void)load_runtime(path);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+const std::vector<PublishedRow>& published_rows() {
+  static const auto rows = read_published_csv(test::source_path("validation/published/published_measurements.csv"));
+  return rows;
+}
+
+const PublishedRow& row_at_line(int line) {
+  for (const PublishedRow& r : published_rows()) {
+    if (r.line == line) return r;
+  }
+  FAIL("no row at line " << line);
+  return published_rows().front();
+}
+
+const PublishedMapping& mapping() {
+  static const auto m = load_published_mapping(test::source_path("validation/published/mapping.yaml"));
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("runtime profiles: every shipped profile loads; optimized issues no kernel from the host") {
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(test::source_path("runtime_profiles"))) {
+    INFO(entry.path());
+    const RuntimeProfile r = load_runtime(entry.path().string());
+    CHECK_FALSE(r.source.empty());
+    CHECK(r.terms.name == entry.path().stem().string());
+    ++files;
+  }
+  CHECK(files >= 3);
+  const RuntimeProfile opt = load_runtime(test::source_path("runtime_profiles/optimized.yaml"));
+  CHECK(opt.terms.host_launch_s == 0.0);
+  CHECK(opt.terms.step_overhead_s == Approx(30e-6));  // step_overhead_us: 30
+  const RuntimeProfile cpp = load_runtime(test::source_path("runtime_profiles/llama.cpp.yaml"));
+  CHECK(cpp.terms.name == "llama.cpp");
+  CHECK(cpp.terms.host_launch_s == Approx(10e-6));
+}
+
+TEST_CASE("runtime profiles: each bad fixture names the file, the line and the key") {
+  const std::string dir = test::source_path("tests/config/bad/");
+  const std::string unknown = runtime_error_of("runtime_unknown_key.yaml");
+  CHECK(unknown.rfind(dir + "runtime_unknown_key.yaml:5:1: error: unknown key 'launch_us'", 0) == 0);
+  const std::string negative = runtime_error_of("runtime_negative.yaml");
+  CHECK(negative.rfind(dir + "runtime_negative.yaml:3:19: error: 'step_overhead_us' must be a number in [0,", 0) == 0);
+  const std::string missing = runtime_error_of("runtime_missing_key.yaml");
+  CHECK(missing.rfind(dir + "runtime_missing_key.yaml:1:1: error: missing required key 'host_launch_us'", 0) == 0);
+  const std::string unit = runtime_error_of("runtime_unit_in_value.yaml");
+  CHECK(unit.rfind(dir + "runtime_unit_in_value.yaml:3:19: error: 'step_overhead_us' must be a number", 0) == 0);
+}
+
+TEST_CASE("published CSV: every row, quoted commas kept, values as written") {
+  const auto& rows = published_rows();
+  CHECK(rows.size() == 157);  // wc -l = 158 lines: the header and 157 rows, no field spans lines
+  // Line 24 (gpt-fast, Llama-2-7B bf16): its hardware field holds commas inside quotes.
+  const PublishedRow& r = row_at_line(24);
+  CHECK(r.hardware.rfind("A100-SXM 80GB, power-limited to 330 W (8-GPU box, NVLink 'hybrid cube mesh');", 0) == 0);
+  CHECK(r.model == "Llama-2-7B");
+  CHECK(r.value == "104.9");
+  CHECK(r.source == "pytorch-labs/gpt-fast README.md @ 0f925b5d4ce457b89a7ca6c9ce50f42bf2576945");
+  CHECK_THROWS_WITH(parse_published_csv("a,b\n", "x.csv"), Catch::Contains("x.csv:1:1: error: the header must be"));
+  const std::string header(kPublishedCsvHeader);
+  CHECK_THROWS_WITH(parse_published_csv(header + "\n1,2,3\n", "x.csv"),
+                    Catch::Contains("x.csv:2:1: error: expected 16 fields, got 3"));
+  CHECK_THROWS_WITH(parse_published_csv(header + "\n\"open,2\n", "x.csv"), Catch::Contains("not closed"));
+  CHECK(csv_field("a,b \"c\"") == "\"a,b \"\"c\"\"\"");
+}
+
+TEST_CASE("mapping: rows checked by hand against the CSV text") {
+  // Line 24: gpt-fast, 1 device, tp 1, Llama-2-7B bf16/bf16, batch 1, prompt 5, output "200 (generate.py
+  // default ...)", decode_tokens_per_s 104.9.
+  const MappingOutcome gpt = map_row(row_at_line(24), mapping());
+  REQUIRE(gpt.config);
+  const MappedConfig& c = *gpt.config;
+  CHECK(c.model == "llama-2-7b");
+  CHECK(c.hardware == "a100-80gb-sxm");
+  CHECK(c.runtime == "optimized");
+  CHECK(c.metric == MetricKind::decode_tok_s);
+  CHECK(c.published == 104.9);
+  CHECK(c.scenario.batch == 1);
+  CHECK(c.scenario.input_tokens == 5);
+  CHECK(c.scenario.output_tokens == 200);
+  CHECK(c.scenario.weights.dtype == Dtype::bf16);
+  CHECK(c.scenario.kv == Dtype::bf16);
+  CHECK(c.scenario.layout.tp == 1);
+
+  // Line 39: llama.cpp q4_0 Llama-2-7B on an A100: 32-weight blocks, one fp16 scale, no zero = 4.5 bits.
+  const MappingOutcome q4 = map_row(row_at_line(39), mapping());
+  REQUIRE(q4.config);
+  const StorageFormat& w = q4.config->scenario.weights;
+  CHECK(w.dtype == Dtype::int4);
+  CHECK(4.0 + (w.scale_bits + w.zero_point_bits) / w.group_size == 4.5);
+  CHECK(q4.config->runtime == "llama.cpp");
+  CHECK(q4.config->scenario.input_tokens == 300);  // "a few hundred": the mapping's stated assumption
+
+  // Line 34 (gpt-fast, 8 devices, tp 8): layout from the row, no replicas.
+  const MappingOutcome tp8 = map_row(row_at_line(34), mapping());
+  REQUIRE(tp8.config);
+  CHECK(tp8.config->scenario.layout.tp == 8);
+  CHECK(tp8.config->scenario.layout.dp == 1);
+
+  // Line 20: TensorRT-LLM blog, fp8 (W8A8) vs fp16 speedup 1.51 at batch 1, 1024 in, 128 out: the same
+  // configuration twice, differing only in the weight and GEMM dtypes.
+  const MappingOutcome speedup = map_row(row_at_line(20), mapping());
+  REQUIRE(speedup.config);
+  REQUIRE(speedup.config->baseline);
+  CHECK(speedup.config->metric == MetricKind::speedup);
+  CHECK(speedup.config->scenario.weights.dtype == Dtype::fp8);
+  CHECK(speedup.config->scenario.activations == Dtype::fp8);
+  CHECK(speedup.config->baseline->weights.dtype == Dtype::fp16);
+  CHECK(speedup.config->baseline->activations == Dtype::fp16);
+  CHECK(speedup.config->baseline->input_tokens == 1024);
+  CHECK(speedup.config->baseline->kv == speedup.config->scenario.kv);
+
+  // Line 73: MLPerf Offline, batch chosen by the runtime; line 106: a GEMM kernel row.
+  const MappingOutcome offline = map_row(row_at_line(73), mapping());
+  CHECK_FALSE(offline.config);
+  CHECK(offline.reason.find("batch not a fixed number") == 0);
+  const MappingOutcome gemm = map_row(row_at_line(106), mapping());
+  CHECK_FALSE(gemm.config);
+  CHECK(gemm.reason.find("kernel-level row") == 0);
+  CHECK(mapping().fit_subset.empty());
+}
+
+TEST_CASE("mapping: bad entries name the file, the line and the key") {
+  const std::string head = "description: x\nfit_subset: []\nmodels: {}\nhardware: {}\nframeworks: {}\nkv: {}\n"
+                           "metrics: {}\nlengths: {}\n";
+  // Line 10 is `  "bf16": {weights: X, activations: bf16}`: the value X starts at column 21, a key after
+  // `{weights: bf16, ` at column 27.
+  CHECK_THROWS_WITH(load_published_mapping_text(head + "weights:\n  \"bf16\": {weights: bf17, activations: bf16}\n", "m.yaml"),
+                    Catch::StartsWith("m.yaml:10:21: error: 'weights' is not a dtype: 'bf17'"));
+  CHECK_THROWS_WITH(load_published_mapping_text(head + "weights:\n  \"bf16\": {weights: bf16, activation: bf16}\n", "m.yaml"),
+                    Catch::StartsWith("m.yaml:10:27: error: unknown key 'weights['bf16'].activation'"));
+  CHECK_THROWS_WITH(load_published_mapping_text(head, "m.yaml"), Catch::Contains("missing required key 'weights'"));
+  const std::string metric = "description: x\nfit_subset: []\nmodels: {}\nhardware: {}\nframeworks: {}\nkv: {}\n"
+                             "weights: {}\nlengths: {}\nmetrics:\n  \"m\": {kind: none}\n";
+  CHECK_THROWS_WITH(load_published_mapping_text(metric, "m.yaml"), Catch::Contains("needs a 'reason'"));
+}
+
+TEST_CASE("published metrics in the published unit, and MAPE over the judged rows") {
+  Scenario sc;
+  sc.batch = 4;
+  sc.input_tokens = 512;
+  sc.output_tokens = 8;
+  Estimate e;
+  e.tpot_s = 0.01;
+  e.ttft_s = 0.2;
+  e.devices = 2;
+  e.output_throughput_tok_s = 100.0;
+  CHECK(predicted_metric(MetricKind::decode_tok_s, e, sc) == Approx(400.0));      // 4 / 10 ms
+  CHECK(predicted_metric(MetricKind::prefill_tok_s, e, sc) == Approx(10240.0));   // 4 x 512 / 0.2 s
+  CHECK(predicted_metric(MetricKind::output_tok_s_per_device, e, sc) == Approx(50.0));
+  CHECK(predicted_metric(MetricKind::tpot_ms, e, sc) == Approx(10.0));
+  Estimate slower = e;
+  slower.e2e_latency_s = 3.0;
+  e.e2e_latency_s = 2.0;
+  CHECK(predicted_speedup(slower, e) == Approx(1.5));  // 3 s / 2 s
+
+  auto mapped = [](double rel, bool fitted) {
+    PublishedCase c;
+    c.mapping.config = MappedConfig{};
+    c.mapping.config->metric = MetricKind::decode_tok_s;
+    c.mapping.config->scenario.batch = 1;
+    c.rel_error = rel;
+    c.fitted = fitted;
+    return c;
+  };
+  PublishedCase unmapped;
+  unmapped.mapping.reason = "not shipped";
+  const PublishedSummary s = summarize({mapped(0.1, false), mapped(-0.3, false), mapped(5.0, true), unmapped});
+  CHECK(s.total == 4);
+  CHECK(s.mapped == 3);
+  CHECK(s.fitted == 1);
+  CHECK(s.judged == 2);
+  CHECK(s.mape == Approx(0.2));  // (0.1 + 0.3) / 2: the fitted row is left out
+  CHECK(s.batch1_decode.rows == 2);
+  CHECK(s.batch1_decode.mape == Approx(0.2));
+}

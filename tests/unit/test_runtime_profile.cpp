@@ -1,0 +1,58 @@
+// Runtime profiles (core/runtime_profile.hpp): the per-pass overhead formula and the engine adding it
+// to TTFT and TPOT as its own components. Golden values derived by hand in the comments.
+#include <catch2/catch.hpp>
+
+#include "core/engine.hpp"
+#include "core/runtime_profile.hpp"
+#include "support/fixtures.hpp"
+
+using namespace infersim;
+
+TEST_CASE("runtime overhead: hidden kernel issue costs nothing, the per-pass term always counts") {
+  const RuntimeTerms eager{"eager", 30e-6, 20e-6};
+  // 100 kernels x 20 us = 2 ms of issuing against 1 ms of device work: the device waits 1 ms, then
+  // the 30 us per pass: 1.03 ms.
+  CHECK(runtime_overhead_s(1e-3, 100.0, eager) == Approx(1.03e-3));
+  // 100 x 20 us = 2 ms against 5 ms of device work: issuing is hidden, only the 30 us remain.
+  CHECK(runtime_overhead_s(5e-3, 100.0, eager) == Approx(30e-6));
+  CHECK(runtime_overhead_s(5e-3, 419.0, RuntimeTerms{}) == 0.0);  // the default: the device alone
+  CHECK(host_issue_s(419.0, 20e-6) == Approx(8.38e-3));
+}
+
+TEST_CASE("engine: the runtime terms are added to TTFT and TPOT as named components") {
+  const ModelSpec m = test::llama2_7b();
+  const HardwareSpec hw = test::ideal_a100();  // no launch cost, efficiencies 1
+  Scenario sc = test::scenario(1, 128, 3);
+  const Estimate device = estimate(m, hw, sc);
+  CHECK(device.runtime_overhead_per_step_s == 0.0);
+  CHECK(device.runtime_overhead_prefill_s == 0.0);
+
+  // Step term only (graphs): exactly 50 us more per pass.
+  sc.runtime = {"graphs", 50e-6, 0.0};
+  const Estimate graphs = estimate(m, hw, sc);
+  CHECK(graphs.runtime_overhead_per_step_s == Approx(50e-6));
+  CHECK(graphs.tpot_s - device.tpot_s == Approx(50e-6));
+  CHECK(graphs.ttft_s - device.ttft_s == Approx(50e-6));
+  CHECK(graphs.e2e_latency_s == Approx(graphs.ttft_s + 2.0 * graphs.tpot_s));
+
+  // A host that needs 1 ms per kernel. Llama-2-7B issues 419 kernels a pass: embedding, 32 layers x 13
+  // (attn_norm, q, k, v, rotary, attention, o_proj, residual, mlp_norm, gate_up, act, down, residual),
+  // final norm, LM head. 419 ms of issuing hides the ~6.6 ms of device work (13.5 GB / 2.039 TB/s), so
+  // TPOT = TTFT = 419 x 1 ms + 50 us = 0.41905 s, whatever the device time.
+  sc.runtime = {"slow-host", 50e-6, 1e-3};
+  const Estimate slow = estimate(m, hw, sc);
+  CHECK(slow.decode_step.kernels == 419.0);
+  CHECK(slow.prefill.kernels == 419.0);
+  CHECK(slow.tpot_s == Approx(0.41905));
+  CHECK(slow.ttft_s == Approx(0.41905));
+  CHECK(slow.runtime_overhead_per_step_s == Approx(0.41905 - device.tpot_s));
+}
+
+TEST_CASE("engine: one output token has no decode step, so no per-step overhead") {
+  Scenario sc = test::scenario(1, 128, 1);
+  sc.runtime = {"graphs", 50e-6, 0.0};
+  const Estimate e = estimate(test::llama2_7b(), test::ideal_a100(), sc);
+  CHECK(e.tpot_s == 0.0);
+  CHECK(e.runtime_overhead_per_step_s == 0.0);
+  CHECK(e.runtime_overhead_prefill_s == Approx(50e-6));
+}
