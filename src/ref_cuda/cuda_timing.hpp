@@ -1,0 +1,33 @@
+#pragma once
+// Timing on the GPU's clock: every repeat is bracketed by cudaEvents on one stream, so the figure is
+// device time. Warm-up runs first; then all repeats are enqueued back to back (each optionally after
+// an L2 flush) and synchronised once, so host launch gaps do not land inside a repeat. The result is
+// summarised as the CPU runner's (ref/timing.hpp): median and (max - min) / median.
+#include <cstdint>
+#include <functional>
+
+#include "ref/timing.hpp"
+#include "ref_cuda/cuda_check.hpp"
+#include "ref_cuda/device_buffer.hpp"
+
+namespace infersim::ref_cuda {
+
+// Evicts the L2 by writing a buffer of max(4 x L2, 256 MiB): a cold case then reads its data from
+// device memory, as a decode step does after the rest of the model has passed through the cache.
+class L2Flusher {
+ public:
+  L2Flusher(std::size_t l2_B, cudaStream_t stream);
+  void operator()();
+
+ private:
+  DeviceBuffer<std::uint32_t> buffer_;
+  cudaStream_t stream_;
+  std::uint32_t value_ = 0;
+};
+
+// Runs kernel (which enqueues work on `stream`) options.warmup times, then options.repeats timed
+// times; flush, when given, is enqueued before each run, outside the timed interval.
+[[nodiscard]] ref::TimingSummary time_on_device(const std::function<void()>& kernel, cudaStream_t stream,
+                                                const ref::TimingOptions& options, L2Flusher* flush);
+
+}  // namespace infersim::ref_cuda
