@@ -39,6 +39,7 @@ reports: build
 	$(INFERSIM) capacity -m llama-2-70b -g h100-sxm --tp 8 --input 2048 --output 256 --ttft-slo 1 --tpot-slo 0.05 > reports/capacity_llama-2-70b_h100-sxm_tp8.txt
 	$(INFERSIM) plan -m llama-3-70b -g a100-80gb-sxm,h100-sxm,h200-sxm,mi300x --input 2048 --output 256 --rate 10 --ttft-slo 1 --tpot-slo 0.05 > reports/plan_llama-3-70b_10rps.txt
 	$(INFERSIM) report -m llama-2-7b -g a100-80gb-sxm -o reports/report_llama-2-7b_a100-80gb-sxm > /dev/null
+	$(INFERSIM) validate --published -o reports/validation/published.csv > reports/validation/published.txt || test $$? -eq 3  # 3: MAPE above --threshold, report written
 
 # The capacity-planning speed target (issue 6): 1,000,000 configurations to CSV; prints the time,
 # configurations per second and peak RSS. Target: <= 2 s wall and <= 64 MB on the 2-core machine.
@@ -48,11 +49,12 @@ bench: build
 # Hardening (issue 7). `make sanitize`: the whole ctest suite built with ASan + UBSan (gcc), in its
 # own build directory. `make fuzz`: the libFuzzer targets (clang-14, runtime from libclang-rt-14-dev),
 # each run FUZZ_SECONDS on a scratch copy of its seed corpus (tests/fuzz/corpus/NAME); a crash
-# leaves its input in $(FUZZ_BUILD)/artifacts/ (make it a fixture in tests/config/bad/).
+# leaves its input in $(FUZZ_BUILD)/artifacts/ (make it a fixture in tests/config/bad/). Targets: the
+# model and hardware loaders, the sweep spec, the Hugging Face importer (JSON dictionary).
 SANITIZE_BUILD ?= build-sanitize
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := model_loader hardware_loader
+FUZZ_TARGETS := model_loader hardware_loader sweep_spec hf_import
 FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
 SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 
@@ -68,13 +70,14 @@ fuzz-deps: deps
 
 fuzz: fuzz-deps
 	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DINFERSIM_FUZZ=ON -DBUILD_TESTING=OFF
+	  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DINFERSIM_FUZZ=ON -DBUILD_TESTING=OFF -DINFERSIM_CUDA=OFF
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
 	@mkdir -p $(FUZZ_BUILD)/artifacts
 	@for t in $(FUZZ_TARGETS); do \
 	  rm -rf $(FUZZ_BUILD)/corpus/$$t && mkdir -p $(FUZZ_BUILD)/corpus && cp -r tests/fuzz/corpus/$$t $(FUZZ_BUILD)/corpus/$$t; \
 	  echo "make fuzz: fuzz_$$t for $(FUZZ_SECONDS) s"; \
-	  ASAN_OPTIONS=detect_leaks=1 ./$(FUZZ_BUILD)/fuzz_$$t $(FUZZ_BUILD)/corpus/$$t -dict=tests/fuzz/yaml.dict \
+	  dict=tests/fuzz/yaml.dict; [ $$t = hf_import ] && dict=tests/fuzz/json.dict; \
+	  ASAN_OPTIONS=detect_leaks=1 ./$(FUZZ_BUILD)/fuzz_$$t $(FUZZ_BUILD)/corpus/$$t -dict=$$dict \
 	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- 2>$(FUZZ_BUILD)/fuzz_$$t.log \
 	    || { tail -60 $(FUZZ_BUILD)/fuzz_$$t.log; exit 1; }; \

@@ -53,8 +53,10 @@ std::vector<std::string> axis_values(const YAML::Node& node, const std::string& 
 
 }  // namespace
 
-SweepSpec load_sweep_spec(const std::string& path) {
-  const YAML::Node root = load_yaml_mapping(path);
+SweepSpec load_sweep_spec(const std::string& path) { return load_sweep_spec_text(read_config_file(path), path); }
+
+SweepSpec load_sweep_spec_text(const std::string& text, const std::string& path) {
+  const YAML::Node root = parse_yaml_mapping(text, path);
   const YamlMap checked(root, path, "", {kSweepKeys[0], kSweepKeys[1], kSweepKeys[2], kSweepKeys[3], kSweepKeys[4],
                                          kSweepKeys[5], kSweepKeys[6], kSweepKeys[7], kSweepKeys[8], kSweepKeys[9],
                                          kSweepKeys[10], kSweepKeys[11], kSweepKeys[12]});

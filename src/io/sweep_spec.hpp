@@ -25,6 +25,8 @@ inline constexpr std::array<std::string_view, 13> kSweepKeys = {
 
 // Throws ConfigError naming the file, the line and the key.
 [[nodiscard]] SweepSpec load_sweep_spec(const std::string& path);
+// The same from text already read; `path` names it in errors (the fuzz target's entry point).
+[[nodiscard]] SweepSpec load_sweep_spec_text(const std::string& text, const std::string& path);
 
 // "1,2,4" -> {"1", "2", "4"}; empty items are an InputError naming the flag.
 [[nodiscard]] std::vector<std::string> split_list(const std::string& flag, const std::string& text);
