@@ -10,6 +10,7 @@
 #include "io/hardware_loader.hpp"
 #include "io/model_loader.hpp"
 #include "io/plan_report.hpp"
+#include "io/runtime_loader.hpp"
 #include "io/strict_number.hpp"
 #include "io/sweep_spec.hpp"
 
@@ -30,6 +31,7 @@ struct PlanOptions {
   std::vector<std::string> prices;  // HW=USD
   std::string top = "10";
   std::string format = "table";
+  std::string runtime = "optimized";
 };
 
 // --price HW=USD, one per hardware; prices must cover all hardware or none (mixed units cannot rank).
@@ -65,6 +67,7 @@ int run_plan(const PlanOptions& o, const SearchPath& search) {
   if (request.rate_rps <= 0.0) throw InputError("--rate must be positive, got '" + o.rate + "'");
   request.targets = {nonnegative_real_flag("--ttft-slo", o.ttft_slo, 1e6), nonnegative_real_flag("--tpot-slo", o.tpot_slo, 1e6)};
   const int top = static_cast<int>(positive_integer_flag("--top", o.top, 10'000));
+  request.runtime = load_runtime(search.resolve("runtime_profiles", o.runtime)).terms;
   const PlanResult result = plan(model, request);
   std::cout << (o.format == "json" ? plan_json(model, request, result, top) : plan_table(model, request, result, top))
             << std::flush;
@@ -91,6 +94,9 @@ void add_plan_command(CLI::App& app, Action& action) {
   sub->add_option("--ttft-slo", o->ttft_slo, "time-to-first-token target, seconds")->type_name("S")->required();
   sub->add_option("--tpot-slo", o->tpot_slo, "time-per-output-token target, seconds")->type_name("S")->required();
   sub->add_option("--price", o->prices, "device-hour price, HW=USD (repeat for each hardware)")->type_name("HW=USD");
+  sub->add_option("--runtime", o->runtime,
+                  "serving runtime's host terms: a runtime_profiles/ name (optimized, eager, llama.cpp) or YAML path")
+      ->type_name("NAME|PATH")->capture_default_str();
   sub->add_option("--top", o->top, "candidates to print")->type_name("N")->capture_default_str();
   sub->add_option("--format", o->format, "table or json")->capture_default_str()->check(CLI::IsMember({"table", "json"}));
   sub->callback([o, &action] { action = [o](const SearchPath& search) { return run_plan(*o, search); }; });

@@ -42,6 +42,7 @@ Scenario scenario_for(const PlanRequest& r, const Layout& layout, const Quantiza
   sc.weights = default_storage_format(q.weights);
   sc.activations = q.activations;
   sc.layout = layout;
+  sc.runtime = r.runtime;
   return sc;
 }
 

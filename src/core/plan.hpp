@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/capacity.hpp"
+#include "core/runtime_profile.hpp"
 
 namespace infersim {
 
@@ -19,6 +20,7 @@ struct PlanRequest {
   long long output_tokens = 256;
   LatencyTargets targets;
   int max_devices_per_replica = 64;
+  RuntimeTerms runtime;  // the serving runtime's host terms, as estimate's --runtime (default: none)
 };
 
 struct PlanCandidate {

@@ -61,7 +61,7 @@ std::string plan_table(const ModelSpec& m, const PlanRequest& q, const PlanResul
   std::string out = fmt::format("{} at {} requests/s, {} in / {} out, TTFT <= {:.0f} ms, TPOT <= {:.1f} ms\n",
                                 m.name, q.rate_rps, q.input_tokens, q.output_tokens, q.targets.ttft_s * 1e3,
                                 q.targets.tpot_s * 1e3);
-  out += "(steady-state continuous batching; TTFT excludes queueing)\n\n";
+  out += fmt::format("(steady-state continuous batching; TTFT excludes queueing; runtime {})\n\n", q.runtime.name);
   out += fmt::format("{:>4} {:<16} {:<10} {:<11} {:>6} {:>9} {:>9} {:>9} {:>8} {:>8} {:>12}\n", "rank", "hardware",
                      "layout", "quant", "batch", "TTFT ms", "TPOT ms", "req/s", "replicas", "devices",
                      r.priced ? "USD/hour" : "cost");
@@ -88,15 +88,15 @@ std::string plan_json(const ModelSpec& m, const PlanRequest& q, const PlanResult
   for (const PlanCandidate& c : r.feasible) {
     if (++rank > top) break;
     rows += fmt::format(
-        "{}    {{\"rank\": {}, \"hardware\": \"{}\", \"tp\": {}, \"pp\": {}, \"weights\": \"{}\", "
+        "{}    {{\"rank\": {}, \"hardware\": {}, \"tp\": {}, \"pp\": {}, \"weights\": \"{}\", "
         "\"activations\": \"{}\", \"batch\": {}, \"ttft_s\": {}, \"tpot_s\": {}, \"replica_rps\": {}, "
         "\"replicas\": {}, \"devices\": {}, \"cost\": {}}}",
-        rank == 1 ? "" : ",\n", rank, c.hardware, c.layout.tp, c.layout.pp, dtype_name(c.weights),
+        rank == 1 ? "" : ",\n", rank, json_string(c.hardware), c.layout.tp, c.layout.pp, dtype_name(c.weights),
         dtype_name(c.activations), c.batch, format_number(c.ttft_s), format_number(c.step_s),
         format_number(c.replica_rps), c.replicas, c.devices, format_number(c.cost));
   }
-  return fmt::format("{{\n  \"model\": \"{}\",\n  \"rate_rps\": {},\n  \"feasible\": {},\n  \"candidates\": [\n{}\n  ]\n}}\n",
-                     m.name, format_number(q.rate_rps), r.feasible.empty() ? "false" : "true", rows);
+  return fmt::format("{{\n  \"model\": {},\n  \"rate_rps\": {},\n  \"runtime\": {},\n  \"feasible\": {},\n  \"candidates\": [\n{}\n  ]\n}}\n",
+                     json_string(m.name), format_number(q.rate_rps), json_string(q.runtime.name), r.feasible.empty() ? "false" : "true", rows);
 }
 
 }  // namespace infersim
