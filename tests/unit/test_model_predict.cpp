@@ -56,6 +56,21 @@ TEST_CASE(
   CHECK(p.time_s == Approx(estimate(ref_tiny(), fixture_host(), sc).tpot_s).epsilon(1e-12));
 }
 
+TEST_CASE("a model_decode case runs at the profile's read-stream bandwidth where one was measured") {
+  // The same step as above (1,344,274,432 B of weights + 24,576,000 B of KV) on the fixture host with
+  // memory_read_bandwidth 1.6e10 B/s: 1,368,850,432 / 1.6e10 = 0.085553152 s + 81 kernels * 10 us
+  // = 0.086363152 s (activations ~0.2 % more). Prefill keeps the triad figure: it is compute-bound.
+  HardwareSpec hw = fixture_host();
+  hw.read_bandwidth_Bps = 1.6e10;
+  const MeasuredRow decode =
+      model_row(KernelFamily::model_decode, "model=ref-tiny;tokens=1;context=1000;batch=1", 0.09);
+  CHECK(predict_model_case(decode, ref_tiny(), hw).time_s == Approx(0.086363152).epsilon(3e-3));
+  const MeasuredRow prefill =
+      model_row(KernelFamily::model_prefill, "model=ref-tiny;tokens=256;context=256;batch=1", 1.0);
+  CHECK(predict_model_case(prefill, ref_tiny(), hw).time_s ==
+        Approx(predict_model_case(prefill, ref_tiny(), fixture_host()).time_s));
+}
+
 TEST_CASE("a model_prefill case is the engine's TTFT, compute-bound on the fixture host") {
   // 256 tokens: 2 * 270,532,608 * 256 + 2 * 65,536,000 (LM head, last token) = 138,643,767,296 FLOPs of
   // GEMMs, 2.77 s at 5e10 FLOP/s; attention (1.6 GFLOP) and the memory-bound elementwise operators add a
