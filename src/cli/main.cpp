@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
              ".\nRun `infersim COMMAND --help` for a command's options.");
   app.set_version_flag("--version", std::string("infersim ") + infersim::kVersion + " (git " + infersim::kGitRevision + ")");
   std::string config_dir;
-  app.add_option("--config-dir", config_dir, "directory holding model_configs/ and hardware_profiles/");
+  app.add_option("--config-dir", config_dir, "directory holding model_configs/, hardware_profiles/ and runtime_profiles/");
   infersim::Action action;
   infersim::add_estimate_command(app, action);
   infersim::add_list_command(app, action);

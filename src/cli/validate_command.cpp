@@ -94,7 +94,7 @@ int run_validate(const ValidateOptions& o, const SearchPath& search) {
 void add_validate_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<ValidateOptions>();
   CLI::App* sub = app.add_subcommand(
-      "validate", "Time the reference CPU kernels (or read --measured) and compare with the roofline's predictions");
+      "validate", "Time the reference CPU kernels (or read --measured, or the --published GPU rows) and compare with the predictions");
   sub->add_flag("--quick", o->quick, "quick calibration and the quick suite (under a minute)");
   sub->add_option("-g,--hardware", o->hardware, "profile to predict with (default: calibrate this host now)")
       ->type_name("PROFILE");
