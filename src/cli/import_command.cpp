@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "io/atomic_output.hpp"
+#include "io/atomic_file.hpp"
 #include "io/hf_import.hpp"
 
 namespace infersim {
@@ -26,9 +26,7 @@ int run_import(const ImportOptions& o) {
     std::cout << yaml << std::flush;
     return 0;
   }
-  AtomicOutput out(o.output, {o.config});  // refuses to overwrite the config.json it reads
-  out.write(yaml);
-  out.commit();
+  write_file_atomically(o.output, yaml, {o.config});  // refuses to overwrite the config.json it reads
   return 0;
 }
 

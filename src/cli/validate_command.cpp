@@ -3,12 +3,9 @@
 // cases against the engine's (core/model_predict.hpp). Exit 3 when the overall MAPE is above the
 // threshold; the figures are printed either way.
 #include <algorithm>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <thread>
-
-#include <unistd.h>
 
 #include "cli/cli_values.hpp"
 #include "cli/commands.hpp"
@@ -42,14 +39,7 @@ struct ValidateOptions {
 // The host, calibrated now, as the engine sees a profile: written and loaded like any other.
 HardwareSpec calibrated_host(bool quick, int threads) {
   const HostCalibration host = measure_host(quick, threads);
-  const auto path = std::filesystem::temp_directory_path() / ("infersim-host-" + std::to_string(::getpid()) + ".yaml");
-  {
-    AtomicOutput out(path.string(), {});
-    out.write(host_profile_yaml(host, measurement_provenance()));
-    out.commit();
-  }
-  HardwareSpec hw = load_hardware(path.string());
-  std::filesystem::remove(path);
+  HardwareSpec hw = load_hardware_text(host_profile_yaml(host, measurement_provenance()), "calibrated-host.yaml");
   std::cerr << "infersim validate: calibrated this host: " << host_profile_yaml(host, "now");
   return hw;
 }

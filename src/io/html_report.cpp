@@ -7,18 +7,12 @@
 
 #include "core/errors.hpp"
 #include "core/formulas/roofline.hpp"
-#include "io/atomic_output.hpp"
+#include "io/atomic_file.hpp"
 #include "io/report.hpp"
 
 namespace infersim {
 
 namespace {
-
-void write_file(const std::string& path, const std::string& text) {
-  AtomicOutput out(path, {});
-  out.write(text);
-  out.commit();
-}
 
 // Operators as points: intensity (FLOP/B) and achieved FLOP/s = FLOPs / time, by phase.
 std::string operator_points(const PhaseResult& phase) {
@@ -119,19 +113,19 @@ void write_html_report(const HtmlReportInput& in, const std::string& dir) {
   if (ec) throw InputError(fmt::format("cannot create the report directory '{}': {}", dir, ec.message()));
   const std::filesystem::path d(dir);
   const Roofs roofs = roofs_for(in.hardware, in.scenario);
-  write_file((d / "prefill_ops.dat").string(), operator_points(in.estimate.prefill));
-  write_file((d / "decode_ops.dat").string(), operator_points(in.estimate.decode_step));
-  write_file((d / "batches.dat").string(), batch_data(in.batches));
-  write_file((d / "roofline.gp").string(), roofline_script(roofs, in));
-  write_file((d / "latency.gp").string(), latency_script(in));
-  write_file((d / "memory.gp").string(), memory_script(in));
+  write_file_atomically((d / "prefill_ops.dat").string(), operator_points(in.estimate.prefill));
+  write_file_atomically((d / "decode_ops.dat").string(), operator_points(in.estimate.decode_step));
+  write_file_atomically((d / "batches.dat").string(), batch_data(in.batches));
+  write_file_atomically((d / "roofline.gp").string(), roofline_script(roofs, in));
+  write_file_atomically((d / "latency.gp").string(), latency_script(in));
+  write_file_atomically((d / "memory.gp").string(), memory_script(in));
   const std::string command =
       fmt::format("cd '{}' && gnuplot roofline.gp latency.gp memory.gp 2> gnuplot.log", d.string());
   if (std::system(command.c_str()) != 0) {
     throw InputError(fmt::format("gnuplot failed drawing the report's charts; see {}", (d / "gnuplot.log").string()));
   }
   std::filesystem::remove(d / "gnuplot.log", ec);
-  write_file((d / "index.html").string(), html_page(in));
+  write_file_atomically((d / "index.html").string(), html_page(in));
 }
 
 }  // namespace infersim

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "io/atomic_output.hpp"
+#include "io/atomic_file.hpp"
 #include "io/config_error.hpp"
 #include "io/strict_number.hpp"
 
@@ -95,9 +95,7 @@ std::string measured_csv_text(const std::vector<MeasuredRow>& rows) {
 void write_measured_csv(std::ostream& out, const std::vector<MeasuredRow>& rows) { out << measured_csv_text(rows); }
 
 void write_measured_csv_file(const std::string& path, const std::vector<MeasuredRow>& rows) {
-  AtomicOutput out(path, {});
-  out.write(measured_csv_text(rows));
-  out.commit();
+  write_file_atomically(path, measured_csv_text(rows));
 }
 
 std::vector<MeasuredRow> read_measured_csv(const std::string& path) {
