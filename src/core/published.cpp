@@ -70,9 +70,14 @@ bool is_decode(MetricKind k) { return k == MetricKind::decode_tok_s || k == Metr
 // Input and output lengths; a prefill metric does not depend on the output, a decode one from an
 // empty context starts from one token.
 std::string map_lengths(const PublishedRow& row, const PublishedMapping& m, MappedConfig& c) {
+  const bool prefill_only = c.metric == MetricKind::prefill_tok_s || c.metric == MetricKind::ttft_ms;
+  // A prefill rate is a function of the prompt length: an assumed length (the lengths table) would make
+  // the row say what the assumption says. A decode rate at batch 1 depends on it only through the KV reads.
+  if (prefill_only && !plain_count(row.input_len))
+    return "prefill metric with a prompt length not stated exactly (" + quoted(row.input_len) +
+           "): the prefill rate depends on it";
   const auto input = length(row.input_len, m, c);
   if (!input) return "input length not stated exactly: " + quoted(row.input_len);
-  const bool prefill_only = c.metric == MetricKind::prefill_tok_s || c.metric == MetricKind::ttft_ms;
   const auto output = prefill_only ? std::optional<long long>(1) : length(row.output_len, m, c);
   if (!output) return "output length not stated exactly: " + quoted(row.output_len);
   if (prefill_only) note(c, "prefill metric: output length not used");

@@ -13,6 +13,7 @@ struct RuntimeTerms {
   double step_overhead_s = 0.0;   // host work per forward pass (a prefill or one decode step): sampling,
                                   //   scheduler, interpreter loop, graph launch, the device-to-host sync
   double host_launch_s = 0.0;     // host time to issue one kernel; 0 when a pass is one CUDA-graph launch
+  bool launches_serialized = false;  // true: the device waits for each kernel's issue, nothing overlaps
 };
 
 struct RuntimeProfile {
@@ -25,13 +26,16 @@ struct RuntimeProfile {
 [[nodiscard]] constexpr double host_issue_s(double kernels, double host_launch_s) { return kernels * host_launch_s; }
 
 // What the runtime adds to a pass whose kernels keep the device busy for device_s:
-//   overhead = max(0, N * t_launch - device_s) + t_step.
+//   asynchronous launches: overhead = max(0, N * t_launch - device_s) + t_step;
+//   serialized launches:   overhead = N * t_launch + t_step.
 // Kernel launches are asynchronous (CUDA Programming Guide, "Asynchronous Concurrent Execution"): the
 // host queues kernels while the device runs earlier ones, so issuing costs time only where it is slower
-// than executing. The per-pass work cannot overlap: sampling needs this pass's logits and the next pass
-// needs the sampled token.
+// than executing. A runtime that waits on the device between kernels (a synchronising call per graph
+// node) gets no overlap: issue and execution add up. The per-pass work never overlaps: sampling needs
+// this pass's logits and the next pass needs the sampled token.
 [[nodiscard]] constexpr double runtime_overhead_s(double device_s, double kernels, const RuntimeTerms& r) {
-  return std::max(0.0, host_issue_s(kernels, r.host_launch_s) - device_s) + r.step_overhead_s;
+  const double issue_s = host_issue_s(kernels, r.host_launch_s);
+  return (r.launches_serialized ? issue_s : std::max(0.0, issue_s - device_s)) + r.step_overhead_s;
 }
 
 }  // namespace infersim

@@ -16,13 +16,15 @@ constexpr double kMaxMicroseconds = 1e6;
 RuntimeProfile load_runtime(const std::string& path) { return load_runtime_text(read_config_file(path), path); }
 
 RuntimeProfile load_runtime_text(const std::string& text, const std::string& path) {
-  YamlMap y(parse_yaml_mapping(text, path), path, "", {"description", "source", "step_overhead_us", "host_launch_us"});
+  YamlMap y(parse_yaml_mapping(text, path), path, "", {"description", "source", "step_overhead_us", "host_launch_us", "launch_mode"});
   RuntimeProfile r;
   r.terms.name = std::filesystem::path(path).stem().string();
   r.description = y.text("description");
   r.source = y.text("source");
   r.terms.step_overhead_s = y.nonnegative_real("step_overhead_us", kMaxMicroseconds) * kMicro;
   r.terms.host_launch_s = y.nonnegative_real("host_launch_us", kMaxMicroseconds) * kMicro;
+  // Optional, default async (core/runtime_profile.hpp says what each mode adds).
+  r.terms.launches_serialized = y.has("launch_mode") && y.choice("launch_mode", {"async", "serialized"}) == 1;
   return r;
 }
 

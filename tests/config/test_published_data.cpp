@@ -61,7 +61,9 @@ TEST_CASE("runtime profiles: every shipped profile loads; optimized issues no ke
   CHECK(opt.terms.step_overhead_s == Approx(30e-6));  // step_overhead_us: 30
   const RuntimeProfile cpp = load_runtime(test::source_path("runtime_profiles/llama.cpp.yaml"));
   CHECK(cpp.terms.name == "llama.cpp");
-  CHECK(cpp.terms.host_launch_s == Approx(10e-6));
+  CHECK(cpp.terms.host_launch_s == Approx(9.9e-6));  // host_launch_us: 9.9
+  CHECK(cpp.terms.launches_serialized);             // launch_mode: serialized
+  CHECK_FALSE(opt.terms.launches_serialized);       // no launch_mode: async
 }
 
 TEST_CASE("runtime profiles: each bad fixture names the file, the line and the key") {
@@ -146,7 +148,25 @@ TEST_CASE("mapping: rows checked by hand against the CSV text") {
   const MappingOutcome gemm = map_row(row_at_line(106), mapping());
   CHECK_FALSE(gemm.config);
   CHECK(gemm.reason.find("kernel-level row") == 0);
-  CHECK(mapping().fit_subset.empty());
+
+  // Line 40: XiongjieDai prefill on "a fixed prompt of a few hundred tokens": a prefill rate with an
+  // assumed prompt length is not mapped (the decode rows of the same prompt, like line 39, are).
+  const MappingOutcome prefill = map_row(row_at_line(40), mapping());
+  CHECK_FALSE(prefill.config);
+  CHECK(prefill.reason.find("prefill metric with a prompt length not stated exactly") == 0);
+
+  // Line 69: ggml-org llama-bench tg128 on an "A100 80GB PCIe", input 0: decode from one token.
+  const MappingOutcome tg = map_row(row_at_line(69), mapping());
+  REQUIRE(tg.config);
+  CHECK(tg.config->hardware == "a100-80gb-pcie");
+  CHECK(tg.config->runtime == "llama.cpp");
+  CHECK(tg.config->scenario.input_tokens == 1);
+  CHECK(tg.config->scenario.output_tokens == 128);
+
+  // The fit subset is the one source that runtime_profiles/llama.cpp.yaml's host_launch_us came from.
+  REQUIRE(mapping().fit_subset.size() == 1);
+  CHECK(mapping().fit_subset[0].rfind("ggml-org/llama.cpp pull request #6017", 0) == 0);
+  CHECK(row_at_line(69).source == mapping().fit_subset[0]);
 }
 
 TEST_CASE("mapping: bad entries name the file, the line and the key") {

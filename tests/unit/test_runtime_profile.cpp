@@ -19,6 +19,24 @@ TEST_CASE("runtime overhead: hidden kernel issue costs nothing, the per-pass ter
   CHECK(host_issue_s(419.0, 20e-6) == Approx(8.38e-3));
 }
 
+TEST_CASE("runtime overhead: serialized launches add to the device time whatever its length") {
+  RuntimeTerms serial{"serial", 30e-6, 20e-6};
+  serial.launches_serialized = true;
+  // 100 kernels x 20 us = 2 ms of issuing the device cannot hide, plus 30 us: 2.03 ms, against 1 ms or
+  // 5 ms of device work alike.
+  CHECK(runtime_overhead_s(1e-3, 100.0, serial) == Approx(2.03e-3));
+  CHECK(runtime_overhead_s(5e-3, 100.0, serial) == Approx(2.03e-3));
+  // In the engine: Llama-2-7B's 419 kernels a pass (see below) x 20 us = 8.38 ms on top of the device's
+  // TPOT, plus the 30 us.
+  const ModelSpec m = test::llama2_7b();
+  Scenario sc = test::scenario(1, 128, 3);
+  const Estimate device = estimate(m, test::ideal_a100(), sc);
+  sc.runtime = serial;
+  const Estimate e = estimate(m, test::ideal_a100(), sc);
+  CHECK(e.tpot_s - device.tpot_s == Approx(8.38e-3 + 30e-6));
+  CHECK(e.runtime_overhead_per_step_s == Approx(8.41e-3));
+}
+
 TEST_CASE("engine: the runtime terms are added to TTFT and TPOT as named components") {
   const ModelSpec m = test::llama2_7b();
   const HardwareSpec hw = test::ideal_a100();  // no launch cost, efficiencies 1
