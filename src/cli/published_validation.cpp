@@ -52,15 +52,8 @@ struct Library {
   }
 };
 
-bool in_fit_subset(const PublishedMapping& m, const std::string& source) {
-  for (const std::string& s : m.fit_subset) {
-    if (s == source) return true;
-  }
-  return false;
-}
-
 PublishedCase judge(const PublishedRow& row, const PublishedMapping& mapping, Library& lib) {
-  PublishedCase c{row, map_row(row, mapping), in_fit_subset(mapping, row.source), 0.0, 0.0, true};
+  PublishedCase c{row, map_row(row, mapping), in_fit_subset(mapping.fit_subset, row), 0.0, 0.0, true};
   if (!c.mapping.config) return c;
   MappedConfig& cfg = *c.mapping.config;
   cfg.scenario.runtime = lib.runtime(cfg.runtime).terms;

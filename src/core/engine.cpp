@@ -68,7 +68,10 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
           {ic.link_bandwidth_per_direction_Bps, ic.link_latency_s},
           {ic.inter_node_bandwidth_per_direction_Bps, ic.inter_node_latency_s},
           static_cast<double>(ic.devices_per_node),
-          1.0 - sc.layout.comm_overlap};
+          1.0 - sc.layout.comm_overlap,
+          sc.runtime.int8_weight_only_efficiency,
+          sc.runtime.int4_weight_only_efficiency,
+          sc.runtime.collective_latency_s};
 }
 
 namespace {

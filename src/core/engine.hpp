@@ -48,6 +48,11 @@ struct Roofs {
   LinkRoof inter_node;
   double devices_per_node = 1.0;
   double comm_exposed = 1.0;  // 1 - the share of communication hidden behind compute
+  // The runtime's kernels (core/runtime_profile.hpp): the share of the 16-bit weight-streaming rate its
+  // weight-only int8 / int4 GEMMs reach, and the fixed time it adds to every collective call.
+  double int8_weight_only_efficiency = 1.0;
+  double int4_weight_only_efficiency = 1.0;
+  double collective_latency_s = 0.0;
 };
 
 // One operator's totals over a pass (repeat applied).

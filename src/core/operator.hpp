@@ -46,6 +46,10 @@ struct Operator {
   OpCost fixed;
   OpCost per_key;
   CommCost comm;  // unit == link only
+  // Integer weights that the GEMM dequantizes to its 16-bit compute dtype as it reads them (weight-only
+  // quantization: W8A16, W4A16): their bits, 8 or 4; 0 for any other operator. A runtime's mat-vec
+  // kernels may stream such weights below the 16-bit rate (core/runtime_profile.hpp).
+  double weight_only_bits = 0.0;
 };
 
 [[nodiscard]] constexpr Traffic scaled(const Traffic& t, double k) {

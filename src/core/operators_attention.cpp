@@ -19,7 +19,7 @@ void append_prefill_attention(std::vector<Operator>& ops, const ModelSpec& m, co
   const double kv_append_B = tokens * 2.0 * kv_width(m) * p.kv_bytes;
   if (shape.attention == AttentionKernel::fused) {
     const double pairs = b * causal_pairs(s, static_cast<double>(m.sliding_window));
-    Operator op{"attention", OpUnit::matrix, L, {}, {}, {}};
+    Operator op{"attention", OpUnit::matrix, L, {}, {}, {}, 0.0};
     op.fixed.flops = pairs * (2.0 * matmul_flops_per_pair(m.attention_heads, m.head_dim) + kSoftmaxFlopsPerScore * H);
     op.fixed.bytes.act_read_B = tokens * (q_width(m) + 2.0 * kv_width(m)) * p.act_bytes;
     op.fixed.bytes.act_written_B = tokens * q_width(m) * p.act_bytes;
@@ -28,14 +28,14 @@ void append_prefill_attention(std::vector<Operator>& ops, const ModelSpec& m, co
     return;
   }
   const double scores = b * H * s * s;  // the full matrix, masked entries included
-  Operator qk{"attn_scores", OpUnit::matrix, L, {}, {}, {}};
+  Operator qk{"attn_scores", OpUnit::matrix, L, {}, {}, {}, 0.0};
   qk.fixed.flops = b * s * s * matmul_flops_per_pair(m.attention_heads, m.head_dim);
   qk.fixed.bytes.act_read_B = tokens * (q_width(m) + kv_width(m)) * p.act_bytes;
   qk.fixed.bytes.act_written_B = scores * p.act_bytes;
   qk.fixed.bytes.kv_written_B = kv_append_B;
   ops.push_back(qk);
   ops.push_back(vector_op("softmax", kSoftmaxFlopsPerScore * scores, scores, scores, 0.0, p, L));
-  Operator av{"attn_values", OpUnit::matrix, L, {}, {}, {}};
+  Operator av{"attn_values", OpUnit::matrix, L, {}, {}, {}, 0.0};
   av.fixed.flops = qk.fixed.flops;
   av.fixed.bytes.act_read_B = scores * p.act_bytes + tokens * kv_width(m) * p.act_bytes;
   av.fixed.bytes.act_written_B = tokens * q_width(m) * p.act_bytes;
@@ -52,7 +52,7 @@ void append_decode_attention(std::vector<Operator>& ops, const ModelSpec& m, con
   const double new_qkv_B = b * (q_width(m) + 2.0 * kv_width(m)) * p.act_bytes;
   const double kv_append_B = b * 2.0 * kv_width(m) * p.kv_bytes;
   if (shape.attention == AttentionKernel::fused) {
-    Operator op{"attention", OpUnit::matrix, L, {}, {}, {}};
+    Operator op{"attention", OpUnit::matrix, L, {}, {}, {}, 0.0};
     op.fixed.bytes.act_read_B = new_qkv_B;
     op.fixed.bytes.act_written_B = b * q_width(m) * p.act_bytes;
     op.fixed.bytes.kv_written_B = kv_append_B;
@@ -61,19 +61,19 @@ void append_decode_attention(std::vector<Operator>& ops, const ModelSpec& m, con
     ops.push_back(op);
     return;
   }
-  Operator qk{"attn_scores", OpUnit::matrix, L, {}, {}, {}};
+  Operator qk{"attn_scores", OpUnit::matrix, L, {}, {}, {}, 0.0};
   qk.fixed.bytes.act_read_B = new_qkv_B;
   qk.fixed.bytes.kv_written_B = kv_append_B;
   qk.per_key.flops = b * pair_matmul_flops;
   qk.per_key.bytes.kv_read_B = b * kv_width(m) * p.kv_bytes;
   qk.per_key.bytes.act_written_B = b * H * p.act_bytes;
   ops.push_back(qk);
-  Operator softmax{"softmax", OpUnit::vector, L, {}, {}, {}};
+  Operator softmax{"softmax", OpUnit::vector, L, {}, {}, {}, 0.0};
   softmax.per_key.flops = b * H * kSoftmaxFlopsPerScore;
   softmax.per_key.bytes.act_read_B = b * H * p.act_bytes;
   softmax.per_key.bytes.act_written_B = b * H * p.act_bytes;
   ops.push_back(softmax);
-  Operator av{"attn_values", OpUnit::matrix, L, {}, {}, {}};
+  Operator av{"attn_values", OpUnit::matrix, L, {}, {}, {}, 0.0};
   av.fixed.bytes.act_written_B = b * q_width(m) * p.act_bytes;
   av.per_key.flops = b * pair_matmul_flops;
   av.per_key.bytes.kv_read_B = b * kv_width(m) * p.kv_bytes;

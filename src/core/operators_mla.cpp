@@ -39,7 +39,7 @@ void append_mla_prefill(std::vector<Operator>& ops, const ModelSpec& m, const Pa
   const double kv_up = H * (a.qk_nope_head_dim + a.v_head_dim);
   ops.push_back(gemm("kv_up", tokens, a.kv_lora_rank, kv_up, false, p.weights.matrix, p, m.layers));
   const double pairs = shape.batch * causal_pairs(shape.prompt_tokens, static_cast<double>(m.sliding_window));
-  Operator op{"attention", OpUnit::matrix, static_cast<double>(m.layers), {}, {}, {}};
+  Operator op{"attention", OpUnit::matrix, static_cast<double>(m.layers), {}, {}, {}, 0.0};
   op.fixed.flops = pairs * (2.0 * H * q_head + 2.0 * H * a.v_head_dim + kSoftmaxFlopsPerScore * H);
   op.fixed.bytes.act_read_B = tokens * (H * q_head + kv_up + a.qk_rope_head_dim) * p.act_bytes;
   op.fixed.bytes.act_written_B = tokens * H * a.v_head_dim * p.act_bytes;
@@ -62,7 +62,7 @@ void append_mla_decode_absorbed(std::vector<Operator>& ops, const ModelSpec& m, 
   absorb.fixed.bytes.weights_read_B = matrix_storage_bytes(a.kv_lora_rank, H * a.qk_nope_head_dim, p.weights.matrix);
   absorb.fixed.bytes.act_written_B = b * H * a.kv_lora_rank * p.act_bytes;
   ops.push_back(absorb);
-  Operator op{"attention", OpUnit::matrix, L, {}, {}, {}};
+  Operator op{"attention", OpUnit::matrix, L, {}, {}, {}, 0.0};
   op.fixed.bytes.act_read_B = b * H * latent * p.act_bytes;
   op.fixed.bytes.act_written_B = b * H * a.kv_lora_rank * p.act_bytes;
   op.fixed.bytes.kv_written_B = b * latent * p.kv_bytes;
@@ -85,7 +85,7 @@ void append_mla_decode_naive(std::vector<Operator>& ops, const ModelSpec& m, con
   const double H = m.attention_heads;
   const double L = m.layers;
   const double kv_up_width = H * (a.qk_nope_head_dim + a.v_head_dim);
-  Operator up{"kv_up", OpUnit::matrix, L, {}, {}, {}};
+  Operator up{"kv_up", OpUnit::matrix, L, {}, {}, {}, 0.0};
   up.fixed.bytes.weights_read_B = matrix_storage_bytes(a.kv_lora_rank, kv_up_width, p.weights.matrix);
   up.fixed.bytes.kv_written_B = b * (a.kv_lora_rank + a.qk_rope_head_dim) * p.kv_bytes;
   up.per_key.flops = 2.0 * b * a.kv_lora_rank * kv_up_width;
@@ -93,7 +93,7 @@ void append_mla_decode_naive(std::vector<Operator>& ops, const ModelSpec& m, con
   up.per_key.bytes.act_written_B = b * kv_up_width * p.act_bytes;
   ops.push_back(up);
   const double q_head = a.qk_nope_head_dim + a.qk_rope_head_dim;
-  Operator op{"attention", OpUnit::matrix, L, {}, {}, {}};
+  Operator op{"attention", OpUnit::matrix, L, {}, {}, {}, 0.0};
   op.fixed.bytes.act_read_B = b * H * q_head * p.act_bytes;
   op.fixed.bytes.act_written_B = b * H * a.v_head_dim * p.act_bytes;
   op.per_key.flops = b * H * (2.0 * q_head + 2.0 * a.v_head_dim + kSoftmaxFlopsPerScore);

@@ -28,7 +28,16 @@ double collective_s(const CommCost& c, const Roofs& roofs) {
     case Collective::send_recv: t = send_recv_s(c.message_B, B, alpha); break;
     case Collective::none: break;
   }
-  return t * roofs.comm_exposed;
+  return (t + roofs.collective_latency_s) * roofs.comm_exposed;
+}
+
+// Bytes the operator costs at the memory roof: its traffic, its weight-only integer weights counted at
+// 1 / efficiency (a runtime that streams them below the 16-bit rate takes that much longer for them).
+double memory_bytes(const Operator& op, const Traffic& t, const Roofs& roofs) {
+  double efficiency = 1.0;
+  if (op.weight_only_bits == 8.0) efficiency = roofs.int8_weight_only_efficiency;
+  if (op.weight_only_bits == 4.0) efficiency = roofs.int4_weight_only_efficiency;
+  return total_bytes(t) + t.weights_read_B * (1.0 / efficiency - 1.0);
 }
 
 }  // namespace
@@ -46,7 +55,7 @@ OpResult op_result(const Operator& op, double keys, const Roofs& roofs) {
   }
   const OpCost one = cost_at(op, keys);
   const double compute_s = one.flops / flops_roof(roofs, op.unit);
-  const double memory_s = total_bytes(one.bytes) / roofs.memory_Bps;
+  const double memory_s = memory_bytes(op, one.bytes, roofs) / roofs.memory_Bps;
   r.cost = {one.flops * op.repeat, scaled(one.bytes, op.repeat)};
   r.intensity = arithmetic_intensity(one.flops, total_bytes(one.bytes));
   r.time_s = op.repeat * (std::max(compute_s, memory_s) + roofs.launch_s);
@@ -88,8 +97,8 @@ double op_time_sum_s(const Operator& op, const Roofs& roofs, long long lo, long 
   const double flops_roof_ = flops_roof(roofs, op.unit);
   const double a = op.fixed.flops / flops_roof_;
   const double b = op.per_key.flops / flops_roof_;
-  const double c = total_bytes(op.fixed.bytes) / roofs.memory_Bps;
-  const double d = total_bytes(op.per_key.bytes) / roofs.memory_Bps;
+  const double c = memory_bytes(op, op.fixed.bytes, roofs) / roofs.memory_Bps;
+  const double d = memory_bytes(op, op.per_key.bytes, roofs) / roofs.memory_Bps;
   const long long affine_hi = window > 0 ? std::min(hi, window) : hi;
   double sum = sum_max_affine(a, b, c, d, lo, affine_hi);
   if (affine_hi < hi) {

@@ -167,6 +167,13 @@ MappingOutcome map_row(const PublishedRow& row, const PublishedMapping& m) {
   return out;
 }
 
+bool in_fit_subset(const std::vector<FitSubsetEntry>& subset, const PublishedRow& row) {
+  return std::any_of(subset.begin(), subset.end(), [&row](const FitSubsetEntry& e) {
+    return e.source == row.source &&
+           (e.lines.empty() || std::find(e.lines.begin(), e.lines.end(), row.line) != e.lines.end());
+  });
+}
+
 double predicted_metric(MetricKind kind, const Estimate& e, const Scenario& sc) {
   const double replicas_x_batch = static_cast<double>(sc.layout.dp) * static_cast<double>(sc.batch);
   switch (kind) {

@@ -14,6 +14,15 @@
 namespace infersim {
 
 // One line of the published CSV, every field as written.
+// Published rows a runtime-profile term was fitted on: every row of `source`, or only its `lines`.
+struct FitSubsetEntry {
+  std::string source;
+  std::vector<int> lines;  // empty: the whole source
+};
+
+// Whether the row is in the fit subset.
+[[nodiscard]] bool in_fit_subset(const std::vector<FitSubsetEntry>& subset, const struct PublishedRow& row);
+
 struct PublishedRow {
   int line = 0;  // 1-based line in the file
   std::string source, hardware, num_devices, tp, pp, framework, model, precision_weights, precision_kv, batch,
@@ -71,7 +80,7 @@ struct PublishedMapping {
   std::map<std::string, KvEntry> kv;                                // precision_kv text
   std::map<std::string, MetricEntry> metrics;
   std::map<std::string, LengthEntry> lengths;  // length texts that are not plain integers
-  std::vector<std::string> fit_subset;         // sources whose rows a runtime term was fitted on
+  std::vector<FitSubsetEntry> fit_subset;      // rows a runtime term was fitted on
 };
 
 struct MappedConfig {

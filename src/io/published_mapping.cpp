@@ -3,6 +3,7 @@
 #include <functional>
 #include <set>
 
+#include "io/strict_number.hpp"
 #include "io/yaml_map.hpp"
 
 namespace infersim {
@@ -11,6 +12,7 @@ namespace {
 
 constexpr long long kMaxTokens = 1'000'000'000;
 constexpr double kMaxBits = 64.0;
+constexpr long long kMaxCsvLine = 10'000'000;  // far above any published-data file
 
 // Calls read(key, entry) for every entry of the table `key`; each entry must be a mapping.
 void for_each_entry(const YAML::Node& root, const std::string& file, const std::string& key,
@@ -100,9 +102,23 @@ PublishedMapping load_published_mapping_text(const std::string& text, const std:
   for_each_entry(root, path, "lengths", [&m](const std::string& name, YamlMap& y) {
     m.lengths[name] = {y.integer("tokens", 0, kMaxTokens), y.text("note")};
   }, {"tokens", "note"});
-  for (const YAML::Node& source : top.sequence("fit_subset")) {
-    if (!source.IsScalar()) throw ConfigError(path, YamlMap::mark_of(source), "each 'fit_subset' entry must be a source");
-    m.fit_subset.push_back(source.Scalar());
+  // An entry is a source (all its rows) or {source: TEXT, lines: [N, ...]} (those CSV lines of it).
+  for (const YAML::Node& entry : top.sequence("fit_subset")) {
+    if (entry.IsScalar()) {
+      m.fit_subset.push_back({entry.Scalar(), {}});
+      continue;
+    }
+    if (!entry.IsMap())
+      throw ConfigError(path, YamlMap::mark_of(entry), "each 'fit_subset' entry must be a source or {source, lines}");
+    YamlMap y(entry, path, "fit_subset", {"source", "lines"});
+    FitSubsetEntry e{y.text("source"), {}};
+    for (const YAML::Node& line : y.sequence("lines")) {
+      const auto number = line.IsScalar() ? parse_integer(line.Scalar()) : std::nullopt;
+      if (!number || *number < 2 || *number > kMaxCsvLine)
+        throw ConfigError(path, YamlMap::mark_of(line), "'fit_subset' lines must be CSV line numbers (2 or more)");
+      e.lines.push_back(static_cast<int>(*number));
+    }
+    m.fit_subset.push_back(std::move(e));
   }
   return m;
 }

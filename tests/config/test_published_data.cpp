@@ -5,8 +5,11 @@
 
 #include <filesystem>
 
+#include "core/engine.hpp"
 #include "core/published.hpp"
 #include "io/config_error.hpp"
+#include "io/hardware_loader.hpp"
+#include "io/model_loader.hpp"
 #include "io/published_csv.hpp"
 #include "io/published_mapping.hpp"
 #include "io/runtime_loader.hpp"
@@ -74,6 +77,10 @@ TEST_CASE("runtime profiles: each bad fixture names the file, the line and the k
   CHECK(negative.rfind(dir + "runtime_negative.yaml:3:19: error: 'step_overhead_us' must be a number in [0,", 0) == 0);
   const std::string missing = runtime_error_of("runtime_missing_key.yaml");
   CHECK(missing.rfind(dir + "runtime_missing_key.yaml:1:1: error: missing required key 'host_launch_us'", 0) == 0);
+  CHECK(runtime_error_of("runtime_zero_efficiency.yaml")
+            .rfind(dir + "runtime_zero_efficiency.yaml:5:30: error: 'int4_weight_only_efficiency' must be a number in (0.001, 1]", 0) == 0);
+  CHECK(runtime_error_of("runtime_bad_launch_mode.yaml")
+            .rfind(dir + "runtime_bad_launch_mode.yaml:5:14: error: 'launch_mode' must be one of async, serialized, got 'sync'", 0) == 0);
   const std::string unit = runtime_error_of("runtime_unit_in_value.yaml");
   CHECK(unit.rfind(dir + "runtime_unit_in_value.yaml:3:19: error: 'step_overhead_us' must be a number", 0) == 0);
 }
@@ -103,7 +110,7 @@ TEST_CASE("mapping: rows checked by hand against the CSV text") {
   const MappedConfig& c = *gpt.config;
   CHECK(c.model == "llama-2-7b");
   CHECK(c.hardware == "a100-80gb-sxm");
-  CHECK(c.runtime == "optimized");
+  CHECK(c.runtime == "gpt-fast");
   CHECK(c.metric == MetricKind::decode_tok_s);
   CHECK(c.published == 104.9);
   CHECK(c.scenario.batch == 1);
@@ -163,10 +170,39 @@ TEST_CASE("mapping: rows checked by hand against the CSV text") {
   CHECK(tg.config->scenario.input_tokens == 1);
   CHECK(tg.config->scenario.output_tokens == 128);
 
-  // The fit subset is the one source that runtime_profiles/llama.cpp.yaml's host_launch_us came from.
-  REQUIRE(mapping().fit_subset.size() == 1);
-  CHECK(mapping().fit_subset[0].rfind("ggml-org/llama.cpp pull request #6017", 0) == 0);
-  CHECK(row_at_line(69).source == mapping().fit_subset[0]);
+  // The fit subset: the ggml-org source (runtime_profiles/llama.cpp.yaml's host_launch_us) and gpt-fast's
+  // Llama-2-7B lines 25, 26, 29-31 (runtime_profiles/gpt-fast.yaml's kernel terms); its 70B rows are judged.
+  const auto& fit = mapping().fit_subset;
+  REQUIRE(fit.size() == 2);
+  CHECK(fit[0].lines.empty());
+  CHECK(in_fit_subset(fit, row_at_line(69)));
+  CHECK(in_fit_subset(fit, row_at_line(25)));
+  CHECK(in_fit_subset(fit, row_at_line(31)));
+  CHECK_FALSE(in_fit_subset(fit, row_at_line(24)));  // bf16 at TP 1: no term was fitted on it
+  CHECK_FALSE(in_fit_subset(fit, row_at_line(27)));  // Llama-2-70B int8: judged
+  CHECK_FALSE(in_fit_subset(fit, row_at_line(39)));  // XiongjieDai llama.cpp: judged
+}
+
+TEST_CASE("mapping: fit_subset entries are sources or {source, lines} with CSV line numbers") {
+  const std::string head = "description: x\nmodels: {}\nhardware: {}\nframeworks: {}\nkv: {}\nweights: {}\n"
+                           "metrics: {}\nlengths: {}\n";
+  const PublishedMapping m =
+      load_published_mapping_text(head + "fit_subset:\n  - \"A\"\n  - {source: \"B\", lines: [3, 5]}\n", "m.yaml");
+  REQUIRE(m.fit_subset.size() == 2);
+  CHECK(m.fit_subset[0].source == "A");
+  CHECK(m.fit_subset[0].lines.empty());
+  CHECK(m.fit_subset[1].lines == std::vector<int>{3, 5});
+  PublishedRow row;
+  row.source = "B";
+  row.line = 5;
+  CHECK(in_fit_subset(m.fit_subset, row));
+  row.line = 4;
+  CHECK_FALSE(in_fit_subset(m.fit_subset, row));
+  // Line 10 is `  - {source: "B", lines: [x]}`: the x at column 27.
+  CHECK_THROWS_WITH(load_published_mapping_text(head + "fit_subset:\n  - {source: \"B\", lines: [x]}\n", "m.yaml"),
+                    Catch::StartsWith("m.yaml:10:27: error: 'fit_subset' lines must be CSV line numbers"));
+  CHECK_THROWS_WITH(load_published_mapping_text(head + "fit_subset:\n  - {source: \"B\", line: [3]}\n", "m.yaml"),
+                    Catch::Contains("unknown key"));
 }
 
 TEST_CASE("mapping: bad entries name the file, the line and the key") {
@@ -222,4 +258,34 @@ TEST_CASE("published metrics in the published unit, and MAPE over the judged row
   CHECK(s.mape == Approx(0.2));  // (0.1 + 0.3) / 2: the fitted row is left out
   CHECK(s.batch1_decode.rows == 2);
   CHECK(s.batch1_decode.mape == Approx(0.2));
+}
+
+namespace {
+
+// The engine's prediction for a mapped row, loading its shipped model, hardware and runtime profiles.
+double predicted_for_line(int line) {
+  const MappingOutcome m = map_row(row_at_line(line), mapping());
+  REQUIRE(m.config);
+  MappedConfig c = *m.config;
+  c.scenario.runtime = load_runtime(test::source_path("runtime_profiles/" + c.runtime + ".yaml")).terms;
+  const Estimate e = estimate(load_model(test::source_path("model_configs/" + c.model + ".yaml")),
+                              load_hardware(test::source_path("hardware_profiles/" + c.hardware + ".yaml")),
+                              c.scenario, false);
+  return predicted_metric(c.metric, e, c.scenario);
+}
+
+}  // namespace
+
+TEST_CASE("published rows: the fitted runtime terms reproduce the rows they were fitted on") {
+  // runtime_profiles/gpt-fast.yaml: int8 efficiency from line 25, int4 from line 26 (each solved
+  // exactly, to the 3 digits written), collective latency by least squares over lines 29-31 (residuals
+  // -0.4, -1.3, +1.0 %). runtime_profiles/llama.cpp.yaml: host_launch_us from line 69 (9.9 us, 2 digits).
+  // The published values are the CSV's (tok/s); a drift here means a profile value or the engine changed
+  // and the fit must be redone.
+  CHECK(predicted_for_line(25) == Approx(155.6).epsilon(0.005));
+  CHECK(predicted_for_line(26) == Approx(196.8).epsilon(0.005));
+  CHECK(predicted_for_line(29) == Approx(168.8).epsilon(0.02));
+  CHECK(predicted_for_line(30) == Approx(254.0).epsilon(0.02));
+  CHECK(predicted_for_line(31) == Approx(328.4).epsilon(0.02));
+  CHECK(predicted_for_line(69) == Approx(74.77).epsilon(0.005));
 }

@@ -74,3 +74,42 @@ TEST_CASE("engine: one output token has no decode step, so no per-step overhead"
   CHECK(e.runtime_overhead_per_step_s == 0.0);
   CHECK(e.runtime_overhead_prefill_s == Approx(50e-6));
 }
+
+TEST_CASE("runtime kernel terms: weight-only integer weights stream at the runtime's efficiency") {
+  // Llama-2-7B, int8 weights with no scales, bf16 GEMMs, batch 1 on the ideal A100 (efficiencies 1, no
+  // launch cost). The int8 matrices of the 32 layers: q, k, v, o (4096 x 4096) and gate, up, down
+  // (4096 x 11008): 32 x (4 x 16,777,216 + 3 x 45,088,768) = 6,476,005,376 B. The embedding and LM head
+  // stay bf16 (quantize_embeddings false). At efficiency 0.5 they cost twice their bytes: the decode
+  // step grows by 6,476,005,376 B / 2.039e12 B/s = 3.176 ms, whatever the context.
+  const ModelSpec m = test::llama2_7b();
+  Scenario sc = test::scenario(1, 128, 3);
+  sc.weights = StorageFormat{Dtype::int8, 0, 0.0, 0.0, 0.0};
+  const Estimate full = estimate(m, test::ideal_a100(), sc);
+  sc.runtime.int8_weight_only_efficiency = 0.5;
+  sc.runtime.int4_weight_only_efficiency = 0.25;  // not int4 weights: no effect
+  const Estimate half = estimate(m, test::ideal_a100(), sc);
+  CHECK(half.tpot_s - full.tpot_s == Approx(6476005376.0 / 2.039e12));
+  // W8A8 (int8 GEMMs) is not weight-only: the term does not apply.
+  sc.activations = Dtype::int8;
+  HardwareSpec hw = test::ideal_a100();
+  hw.peak_flops[static_cast<std::size_t>(index_of(PeakSlot::int8))] = 624e12;
+  Scenario w8a8 = sc;
+  w8a8.runtime = {};
+  CHECK(estimate(m, hw, sc).tpot_s == Approx(estimate(m, hw, w8a8).tpot_s));
+}
+
+TEST_CASE("runtime kernel terms: the collective latency is added to every collective call") {
+  // Llama-2-7B at TP 2: 32 layers x 2 all-reduces + the embedding all-reduce + the logits all-gather =
+  // 66 collectives a decode step; 10 us each adds 0.66 ms to TPOT.
+  const ModelSpec m = test::llama2_7b();
+  Scenario sc = test::scenario(1, 128, 3);
+  sc.layout.tp = 2;
+  HardwareSpec hw = test::ideal_a100();
+  hw.interconnect.link_bandwidth_per_direction_Bps = 300e9;
+  hw.interconnect.devices_per_node = 8;
+  const Estimate plain = estimate(m, hw, sc);
+  sc.runtime.collective_latency_s = 10e-6;
+  const Estimate slow = estimate(m, hw, sc);
+  CHECK(slow.tpot_s - plain.tpot_s == Approx(66 * 10e-6));
+  CHECK(slow.comm_time_per_decode_step_s - plain.comm_time_per_decode_step_s == Approx(66 * 10e-6));
+}
