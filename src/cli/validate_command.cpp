@@ -2,8 +2,11 @@
 // measured kernel times against the roofline's predictions (core/kernel_predict.hpp), end-to-end model
 // cases against the engine's (core/model_predict.hpp). Exit 3 when the overall MAPE is above the
 // threshold; the figures are printed either way.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <iostream>
+#include <optional>
 #include <memory>
 #include <thread>
 
@@ -34,15 +37,8 @@ struct ValidateOptions {
   std::string threshold = "0.25";
   bool published = false;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int runs = 1;
 };
-
-// The host, calibrated now, as the engine sees a profile: written and loaded like any other.
-HardwareSpec calibrated_host(bool quick, int threads) {
-  const HostCalibration host = measure_host(quick, threads);
-  HardwareSpec hw = load_hardware_text(host_profile_yaml(host, measurement_provenance()), "calibrated-host.yaml");
-  std::cerr << "infersim validate: calibrated this host: " << host_profile_yaml(host, "now");
-  return hw;
-}
 
 // The models the end-to-end cases name (shape "model=NAME;..."), loaded like -m NAME: the engine
 // predicts those cases (core/model_predict.hpp).
@@ -57,19 +53,66 @@ std::vector<ModelSpec> models_of(const std::vector<MeasuredRow>& rows, const Sea
   return models;
 }
 
+// A calibration as the engine sees a profile: written and loaded like any other.
+HardwareSpec profile_of(const HostCalibration& host) {
+  return load_hardware_text(host_profile_yaml(host, measurement_provenance()), "calibrated-host.yaml");
+}
+
+// What the runs measured, each run's calibration (when calibrating now) and suite rows.
+struct Runs {
+  std::vector<HostCalibration> calibrations;
+  std::vector<std::vector<MeasuredRow>> rows;
+};
+
+// `runs` times: calibrate this host (unless a profile was given) and run the suite. With more than one
+// run, prints each run's MAPE against its own calibration (the run-to-run scatter of a shared machine).
+Runs measure_runs(const ValidateOptions& o, const HardwareSpec* given, const SearchPath& search, double threshold) {
+  Runs r;
+  for (int run = 1; run <= o.runs; ++run) {
+    if (o.runs > 1) std::cerr << "infersim validate: run " << run << " of " << o.runs << "\n";
+    if (!given) r.calibrations.push_back(measure_host(o.quick, o.threads));
+    r.rows.push_back(measure_suite(o.quick, o.threads));
+    if (o.runs == 1) continue;
+    const HardwareSpec hw = given ? *given : profile_of(r.calibrations.back());
+    const ValidationResult one = validate_cases(r.rows.back(), hw, models_of(r.rows.back(), search));
+    std::cout << fmt::format("run {} of {}: MAPE {:.1f}% over {} cases, {} its own threshold\n", run, o.runs,
+                             100.0 * one.mape, one.cases.size(), one.mape > threshold ? "above" : "within");
+  }
+  return r;
+}
+
 int run_validate(const ValidateOptions& o, const SearchPath& search) {
   const double threshold = nonnegative_real_flag("--threshold", o.threshold, 1e6);
   if (o.published && (o.quick || !o.hardware.empty() || !o.measured.empty()))
     throw InputError("--published compares the shipped published rows with their own profiles: drop --quick, -g and --measured");
+  if (o.runs > 1 && (o.published || !o.measured.empty()))
+    throw InputError("--runs repeats this host's measurement: it does not apply to --published or --measured");
   if (o.published) return run_published_validation(o.output, threshold, search);
   if (!o.measured.empty() && o.hardware.empty())
     throw InputError("--measured needs -g PROFILE: the hardware the CSV was measured on");
   const std::string profile = o.hardware.empty() ? "" : search.resolve("hardware_profiles", o.hardware);
   std::unique_ptr<AtomicOutput> out;  // created first: an input as -o or a missing directory fails before measuring
   if (!o.output.empty()) out = std::make_unique<AtomicOutput>(o.output, std::vector<std::string>{o.measured, profile});
-  const std::vector<MeasuredRow> rows = o.measured.empty() ? std::vector<MeasuredRow>{} : read_measured_csv(o.measured);
-  const HardwareSpec hw = profile.empty() ? calibrated_host(o.quick, o.threads) : load_hardware(profile);
-  const std::vector<MeasuredRow> cases = o.measured.empty() ? measure_suite(o.quick, o.threads) : rows;
+  std::optional<HardwareSpec> given;
+  if (!profile.empty()) given = load_hardware(profile);
+  std::vector<MeasuredRow> cases;
+  HardwareSpec hw;
+  if (!o.measured.empty()) {
+    cases = read_measured_csv(o.measured);
+    hw = *given;
+  } else {
+    const Runs runs = measure_runs(o, given ? &*given : nullptr, search, threshold);
+    cases = median_rows(runs.rows);
+    if (given) {
+      hw = *given;
+    } else {
+      const HostCalibration host = median_calibration(runs.calibrations);
+      hw = profile_of(host);
+      std::cerr << "infersim validate: calibrated this host" << (o.runs > 1 ? " (each figure the median of the runs)" : "")
+                << ": " << host_profile_yaml(host, "now");
+    }
+    if (o.runs > 1) std::cout << fmt::format("median of the {} runs, case by case and figure by figure:\n", o.runs);
+  }
   const ValidationResult result = validate_cases(cases, hw, models_of(cases, search));
   std::cout << validation_table(result, threshold) << std::flush;
   if (out) {
@@ -97,6 +140,11 @@ void add_validate_command(CLI::App& app, Action& action) {
   sub->add_flag("--published", o->published,
                 "compare with the published GPU measurements (validation/published/) instead of timing this host");
   sub->add_option("--threads", o->threads, "threads to measure with")->check(CLI::Range(1, 1024))->capture_default_str();
+  sub->add_option("--runs", o->runs,
+                  "calibrate and run the suite this many times, then judge each case's median time on the median "
+                  "calibration (a shared machine's load comes and goes; CI uses 5)")
+      ->check(CLI::Range(1, 20))
+      ->capture_default_str();
   sub->callback([o, &action] { action = [o](const SearchPath& search) { return run_validate(*o, search); }; });
 }
 

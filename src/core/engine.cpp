@@ -71,7 +71,8 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
           1.0 - sc.layout.comm_overlap,
           sc.runtime.int8_weight_only_efficiency,
           sc.runtime.int4_weight_only_efficiency,
-          sc.runtime.collective_latency_s};
+          sc.runtime.collective_latency_s,
+          hw.gemm_time_is_sum};
 }
 
 namespace {

@@ -53,6 +53,7 @@ struct Roofs {
   double int8_weight_only_efficiency = 1.0;
   double int4_weight_only_efficiency = 1.0;
   double collective_latency_s = 0.0;
+  bool gemm_time_is_sum = false;  // the hardware's library GEMMs add compute and memory time (HardwareSpec)
 };
 
 // One operator's totals over a pass (repeat applied).

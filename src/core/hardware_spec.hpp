@@ -41,6 +41,14 @@ struct HardwareSpec {
   double own_kernel_efficiency = 0.0;
   double memory_efficiency = 1.0;   // achieved / spec bandwidth (STREAM triad), (0, 1]
   double kernel_launch_overhead_s = 0.0;
+  // How a library GEMM's compute and memory times combine. false (GPUs, the roofline): they overlap,
+  // the time is the larger. true (a CPU BLAS): they add. OpenBLAS packs its operands into contiguous
+  // buffers in a copy phase of its own before the micro-kernel computes on them (Goto & van de Geijn,
+  // "Anatomy of High-Performance Matrix Multiplication", ACM TOMS 2008), and a core that streams a
+  // GEMV's matrix issues every load itself between its FMAs: the Execution-Cache-Memory model's
+  // non-overlapping in-core and transfer terms (Treibig & Hager, "Introducing a Performance Model for
+  // Bandwidth-Limited Loop Kernels", PPAM 2009).
+  bool gemm_time_is_sum = false;
   Interconnect interconnect;
 };
 

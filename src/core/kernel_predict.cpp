@@ -26,17 +26,28 @@ const CacheLevel* cache_holding(double bytes, const HardwareSpec& hw) {
   return nullptr;
 }
 
-// Families whose FLOPs the reference runners compute in their own kernels rather than the GEMM
-// library: attention (both runners), and the decode GEMV, which the CPU runner computes in its own
-// weight-streaming kernel for 2..16 rows (ref/skinny_gemm.hpp); one row is memory-bound either way.
-bool own_kernel(KernelFamily family) {
-  return family == KernelFamily::attention_decode || family == KernelFamily::attention_prefill ||
-         family == KernelFamily::gemv;
+// A GEMV case of one row ("m=1"): the GEMM library's matrix-vector product on every runner.
+bool single_row_gemv(const MeasuredRow& kernel) {
+  return kernel.family == KernelFamily::gemv && shape_value(kernel.shape, "m") == std::optional<std::string_view>("1");
 }
 
-// The efficiency of the kernels that run the family's FLOPs (header comment).
-double efficiency_for(KernelFamily family, const HardwareSpec& hw) {
-  return own_kernel(family) && hw.own_kernel_efficiency > 0.0 ? hw.own_kernel_efficiency : hw.compute_efficiency;
+// Cases whose FLOPs the reference runners compute in their own kernels rather than the GEMM library:
+// attention (both runners), and the decode GEMV of 2..16 rows, which the CPU runner computes in its
+// own weight-streaming kernel (ref/skinny_gemm.hpp).
+bool own_kernel(const MeasuredRow& kernel) {
+  const KernelFamily f = kernel.family;
+  return f == KernelFamily::attention_decode || f == KernelFamily::attention_prefill ||
+         (f == KernelFamily::gemv && !single_row_gemv(kernel));
+}
+
+// Cases the GEMM library runs: gemm, the gated MLP's GEMMs, the one-row GEMV (header comment).
+bool library_gemm(const MeasuredRow& kernel) {
+  return kernel.family == KernelFamily::gemm || kernel.family == KernelFamily::mlp || single_row_gemv(kernel);
+}
+
+// The efficiency of the kernels that run the case's FLOPs (header comment).
+double efficiency_for(const MeasuredRow& kernel, const HardwareSpec& hw) {
+  return own_kernel(kernel) && hw.own_kernel_efficiency > 0.0 ? hw.own_kernel_efficiency : hw.compute_efficiency;
 }
 
 }  // namespace
@@ -50,7 +61,7 @@ int dispatches(KernelFamily family) { return family == KernelFamily::mlp ? 3 : 1
 
 KernelPrediction predict_kernel(const MeasuredRow& kernel, const HardwareSpec& hw) {
   KernelPrediction p;
-  const double achievable_flops = peak_for(kernel, hw) * efficiency_for(kernel.family, hw);
+  const double achievable_flops = peak_for(kernel, hw) * efficiency_for(kernel, hw);
   double achievable_Bps = hw.memory_bandwidth_Bps * hw.memory_efficiency;
   if (reads_cold_data(kernel.family) && hw.read_bandwidth_Bps > 0.0) achievable_Bps = hw.read_bandwidth_Bps;
   if (const CacheLevel* cache = reads_cold_data(kernel.family) ? nullptr : cache_holding(kernel.bytes, hw)) {
@@ -60,7 +71,9 @@ KernelPrediction predict_kernel(const MeasuredRow& kernel, const HardwareSpec& h
   p.compute_s = achievable_flops > 0.0 ? kernel.flops / achievable_flops : 0.0;
   p.memory_s = kernel.bytes / achievable_Bps;
   p.overhead_s = dispatches(kernel.family) * hw.kernel_launch_overhead_s;
-  p.time_s = roofline_time_s(kernel.flops, kernel.bytes, achievable_flops, achievable_Bps) + p.overhead_s;
+  const bool add = hw.gemm_time_is_sum && library_gemm(kernel);
+  p.time_s = (add ? p.compute_s + p.memory_s : roofline_time_s(kernel.flops, kernel.bytes, achievable_flops, achievable_Bps)) +
+             p.overhead_s;
   return p;
 }
 

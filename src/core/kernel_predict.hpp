@@ -12,9 +12,12 @@
 //    "a working set that fits a cache is served at that level's bandwidth"); otherwise DRAM at
 //    bandwidth * eta_memory. Cache bandwidths in a profile are achieved figures (calibrate measures
 //    them), so no efficiency is applied to them.
-//  - Efficiency: compute_efficiency, except for the families the runners compute in their own
-//    kernels (attention; gemv, 2..16 rows on the CPU) on a profile that gives an own-kernel efficiency
+//  - Efficiency: compute_efficiency, except for the cases the runners compute in their own
+//    kernels (attention; gemv of 2..16 rows on the CPU) on a profile that gives an own-kernel efficiency
 //    (a host whose own vectorised kernels and BLAS differ: calibrate measures each).
+//  - Compute and memory: the larger of the two times, except for the cases the GEMM library runs
+//    (gemm, mlp, gemv of one row, "m=1" in the shape) on a profile whose GEMMs add the two
+//    (gemm_time: sum, a CPU BLAS; HardwareSpec::gemm_time_is_sum says why).
 //  - Overhead: kernel_launch_overhead per dispatch; the gated MLP is three (two GEMMs and the SiLU).
 // No per-case or per-shape constant is fitted.
 #include "core/hardware_spec.hpp"

@@ -35,6 +35,19 @@ inline constexpr std::array<std::string_view, 9> kKernelFamilyNames = {
   return std::nullopt;
 }
 
+// The value of `key` in a shape column "k=v;k=v", or none.
+[[nodiscard]] constexpr std::optional<std::string_view> shape_value(std::string_view shape, std::string_view key) {
+  while (!shape.empty()) {
+    const std::size_t end = shape.find(';');
+    const std::string_view item = shape.substr(0, end);
+    const std::size_t eq = item.find('=');
+    if (eq != std::string_view::npos && item.substr(0, eq) == key) return item.substr(eq + 1);
+    if (end == std::string_view::npos) break;
+    shape.remove_prefix(end + 1);
+  }
+  return std::nullopt;
+}
+
 struct MeasuredRow {
   std::string case_name;
   KernelFamily family = KernelFamily::gemm;

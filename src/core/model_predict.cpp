@@ -11,19 +11,6 @@ namespace infersim {
 
 namespace {
 
-// The value of `key` in "k=v;k=v", or none.
-std::optional<std::string_view> shape_value(std::string_view shape, std::string_view key) {
-  while (!shape.empty()) {
-    const std::size_t end = shape.find(';');
-    const std::string_view item = shape.substr(0, end);
-    const std::size_t eq = item.find('=');
-    if (eq != std::string_view::npos && item.substr(0, eq) == key) return item.substr(eq + 1);
-    if (end == std::string_view::npos) break;
-    shape.remove_prefix(end + 1);
-  }
-  return std::nullopt;
-}
-
 [[noreturn]] void bad_shape(const MeasuredRow& row, const std::string& why) {
   throw InputError("case '" + row.case_name + "' (" + std::string(family_name(row.family)) + "): shape '" +
                    row.shape + "' " + why);

@@ -40,6 +40,12 @@ double memory_bytes(const Operator& op, const Traffic& t, const Roofs& roofs) {
   return total_bytes(t) + t.weights_read_B * (1.0 / efficiency - 1.0);
 }
 
+// A weight GEMM (a matrix operator that reads weights) on hardware whose GEMMs add their compute and
+// memory times (HardwareSpec::gemm_time_is_sum); attention, elementwise work and the rest overlap.
+bool adds_times(const Operator& op, const Roofs& roofs) {
+  return roofs.gemm_time_is_sum && op.unit == OpUnit::matrix && op.fixed.bytes.weights_read_B > 0.0;
+}
+
 }  // namespace
 
 OpResult op_result(const Operator& op, double keys, const Roofs& roofs) {
@@ -58,7 +64,8 @@ OpResult op_result(const Operator& op, double keys, const Roofs& roofs) {
   const double memory_s = memory_bytes(op, one.bytes, roofs) / roofs.memory_Bps;
   r.cost = {one.flops * op.repeat, scaled(one.bytes, op.repeat)};
   r.intensity = arithmetic_intensity(one.flops, total_bytes(one.bytes));
-  r.time_s = op.repeat * (std::max(compute_s, memory_s) + roofs.launch_s);
+  const double device_s = adds_times(op, roofs) ? compute_s + memory_s : std::max(compute_s, memory_s);
+  r.time_s = op.repeat * (device_s + roofs.launch_s);
   r.bound = compute_s >= memory_s ? Bound::compute : Bound::memory;
   return r;
 }
@@ -100,10 +107,12 @@ double op_time_sum_s(const Operator& op, const Roofs& roofs, long long lo, long 
   const double c = memory_bytes(op, op.fixed.bytes, roofs) / roofs.memory_Bps;
   const double d = memory_bytes(op, op.per_key.bytes, roofs) / roofs.memory_Bps;
   const long long affine_hi = window > 0 ? std::min(hi, window) : hi;
-  double sum = sum_max_affine(a, b, c, d, lo, affine_hi);
+  const bool add = adds_times(op, roofs);
+  double sum = add ? sum_affine(a + c, b + d, lo, affine_hi) : sum_max_affine(a, b, c, d, lo, affine_hi);
   if (affine_hi < hi) {
     const double w = static_cast<double>(window);
-    sum += static_cast<double>(hi - std::max(affine_hi, lo - 1)) * std::max(a + b * w, c + d * w);
+    const double at_window = add ? a + b * w + c + d * w : std::max(a + b * w, c + d * w);
+    sum += static_cast<double>(hi - std::max(affine_hi, lo - 1)) * at_window;
   }
   return op.repeat * (sum + steps * roofs.launch_s);
 }

@@ -5,15 +5,6 @@
 
 namespace infersim {
 
-namespace {
-// Sum of a + b*t over the integers t in [lo, hi] (empty when hi < lo).
-double sum_affine(double a, double b, long long lo, long long hi) {
-  if (hi < lo) return 0.0;
-  const double n = static_cast<double>(hi - lo + 1);
-  const double sum_t = (static_cast<double>(lo) + static_cast<double>(hi)) * n / 2.0;
-  return a * n + b * sum_t;
-}
-}  // namespace
 
 double sum_max_affine(double a, double b, double c, double d, long long lo, long long hi) {
   if (hi < lo) return 0.0;

@@ -1,5 +1,6 @@
 #include "core/validation.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/errors.hpp"
@@ -17,7 +18,54 @@ KernelPrediction predict_case(const MeasuredRow& row, const HardwareSpec& hw, co
   throw InputError("case '" + row.case_name + "' names model '" + name + "', which was not loaded");
 }
 
+// Median of the values (mean of the two middle ones for an even count); values must not be empty.
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
 }  // namespace
+
+HostCalibration median_calibration(const std::vector<HostCalibration>& runs) {
+  if (runs.empty()) throw InputError("median_calibration: no runs");
+  HostCalibration m = runs.front();
+  const auto field = [&runs](double HostCalibration::*member) {
+    std::vector<double> values;
+    for (const HostCalibration& run : runs) values.push_back(run.*member);
+    return median(std::move(values));
+  };
+  for (double HostCalibration::*member :
+       {&HostCalibration::fma_peak_flops, &HostCalibration::sgemm_flops, &HostCalibration::attention_flops,
+        &HostCalibration::triad_Bps, &HostCalibration::read_Bps, &HostCalibration::llc_Bps,
+        &HostCalibration::fork_join_s, &HostCalibration::tiny_sgemm_s})
+    m.*member = field(member);
+  return m;
+}
+
+std::vector<MeasuredRow> median_rows(const std::vector<std::vector<MeasuredRow>>& runs) {
+  if (runs.empty()) return {};
+  for (const std::vector<MeasuredRow>& run : runs)
+    if (run.size() != runs.front().size()) throw InputError("median_rows: the runs list different cases");
+  std::vector<MeasuredRow> out;
+  for (const MeasuredRow& first : runs.front()) {
+    MeasuredRow row = first;
+    row.repeats = 0;
+    std::vector<double> times;
+    for (const std::vector<MeasuredRow>& run : runs) {
+      const auto same = [&first](const MeasuredRow& r) { return r.case_name == first.case_name; };
+      const auto it = std::find_if(run.begin(), run.end(), same);
+      if (it == run.end()) throw InputError("median_rows: case '" + first.case_name + "' is missing from a run");
+      times.push_back(it->measured_s);
+      row.repeats += it->repeats;
+    }
+    const auto [lo, hi] = std::minmax_element(times.begin(), times.end());
+    row.measured_s = median(times);
+    row.spread = row.measured_s > 0.0 ? (*hi - *lo) / row.measured_s : 0.0;
+    out.push_back(std::move(row));
+  }
+  return out;
+}
 
 ValidationResult validate_cases(const std::vector<MeasuredRow>& rows, const HardwareSpec& hw,
                                 const std::vector<ModelSpec>& models) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/host_calibration.hpp"
 #include "core/kernel_predict.hpp"
 #include "core/model_spec.hpp"
 
@@ -37,5 +38,16 @@ struct ValidationResult {
 // `models` (InputError when it is not there).
 [[nodiscard]] ValidationResult validate_cases(const std::vector<MeasuredRow>& rows, const HardwareSpec& hw,
                                               const std::vector<ModelSpec>& models = {});
+
+// Several runs of the same calibration and suite (validate --runs), reduced to one: on a shared
+// machine other tenants slow some seconds down and not others, and a run's figures move with them;
+// the median over runs spread in time is what the machine offers most of the time.
+//  - median_calibration: each measured figure's median over the runs (the descriptive fields of the
+//    first run). Throws InputError on an empty list.
+//  - median_rows: each case's median measured_s over the runs (cases matched by name, in the first
+//    run's order), repeats summed, spread = (max - min) / median of the runs' medians. Throws
+//    InputError when the runs do not list the same cases.
+[[nodiscard]] HostCalibration median_calibration(const std::vector<HostCalibration>& runs);
+[[nodiscard]] std::vector<MeasuredRow> median_rows(const std::vector<std::vector<MeasuredRow>>& runs);
 
 }  // namespace infersim

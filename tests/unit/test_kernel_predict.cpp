@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/kernel_predict.hpp"
+#include "core/errors.hpp"
 #include "core/validation.hpp"
 
 using namespace infersim;
@@ -109,4 +110,66 @@ TEST_CASE("the decode families read at the profile's read-stream bandwidth when 
   CHECK(predict_kernel(row(KernelFamily::attention_decode, 1e6, 33579008.0), hw).memory_s == Approx(1.67895e-3));
   // A norm over 64 MiB (no cache holds it) still streams at the triad: 67,108,864 / 30e9 = 2.236962 ms.
   CHECK(predict_kernel(row(KernelFamily::norm, 1e6, 67108864.0), hw).memory_s == Approx(2.236962e-3));
+}
+
+TEST_CASE("on a profile with gemm_time: sum the library's GEMMs add compute and memory, own kernels do not") {
+  HardwareSpec hw = round_host();
+  hw.gemm_time_is_sum = true;
+  hw.own_kernel_efficiency = 0.3;
+  // The 2048^3 GEMM of the first case: 0.0954437177 s of compute + 50,331,648 B / 30e9 = 1.6777216 ms of
+  // memory + 20 us.
+  CHECK(predict_kernel(row(KernelFamily::gemm, 17179869184.0, 50331648.0), hw).time_s ==
+        Approx(0.0954437177 + 0.0016777216 + 20e-6));
+  // A one-row GEMV ("m=1") is the library's sgemv: compute efficiency 0.9 (not the own kernels' 0.3),
+  // and the times add: 16,777,216 / 180e9 = 93.207 us + 33,579,008 / 30e9 = 1.119300 ms, + 20 us.
+  MeasuredRow gemv = row(KernelFamily::gemv, 16777216.0, 33579008.0);
+  gemv.shape = "m=1;n=2048;k=4096";
+  CHECK(predict_kernel(gemv, hw).time_s == Approx(16777216.0 / 180e9 + 33579008.0 / 30e9 + 20e-6));
+  // Eight rows run in our own streaming kernel: efficiency 0.3 (60 GFLOP/s), the larger time.
+  // 8 x 16,777,216 = 134,217,728 FLOPs / 60e9 = 2.236962 ms against 1.119300 ms of memory.
+  MeasuredRow eight = row(KernelFamily::gemv, 134217728.0, 33579008.0);
+  eight.shape = "m=8;n=2048;k=4096";
+  CHECK(predict_kernel(eight, hw).time_s == Approx(134217728.0 / 60e9 + 20e-6));
+  // Attention is our own kernel: the larger time, as on any profile.
+  CHECK(predict_kernel(row(KernelFamily::attention_decode, 1e6, 33579008.0), hw).time_s ==
+        Approx(33579008.0 / 30e9 + 20e-6));
+}
+
+TEST_CASE("median_rows and median_calibration reduce repeated runs figure by figure") {
+  MeasuredRow a = row(KernelFamily::gemm, 1.0, 1.0);
+  a.case_name = "a";
+  a.repeats = 3;
+  MeasuredRow b = row(KernelFamily::stream, 1.0, 1.0);
+  b.case_name = "b";
+  b.repeats = 3;
+  std::vector<std::vector<MeasuredRow>> runs(3, std::vector<MeasuredRow>{a, b});
+  runs[0][0].measured_s = 1.0;
+  runs[1][0].measured_s = 3.0;
+  runs[2][0].measured_s = 2.0;
+  runs[2][1].measured_s = 4.0;  // b: 1, 1, 4 -> median 1
+  std::swap(runs[1][0], runs[1][1]);  // cases matched by name, not position
+  const std::vector<MeasuredRow> m = median_rows(runs);
+  REQUIRE(m.size() == 2);
+  CHECK(m[0].case_name == "a");
+  CHECK(m[0].measured_s == 2.0);
+  CHECK(m[0].spread == Approx(1.0));  // (3 - 1) / 2
+  CHECK(m[0].repeats == 9);
+  CHECK(m[1].measured_s == 1.0);
+  CHECK(m[1].spread == Approx(3.0));  // (4 - 1) / 1
+  runs[2].pop_back();
+  CHECK_THROWS_AS(median_rows(runs), InputError);
+
+  std::vector<HostCalibration> cal(2);
+  cal[0].cpu_model = "first";
+  cal[0].sgemm_n = 2560;
+  cal[0].sgemm_flops = 40e9;
+  cal[1].sgemm_flops = 50e9;
+  cal[0].read_Bps = 20e9;
+  cal[1].read_Bps = 22e9;
+  const HostCalibration c = median_calibration(cal);
+  CHECK(c.cpu_model == "first");
+  CHECK(c.sgemm_n == 2560);
+  CHECK(c.sgemm_flops == Approx(45e9));  // an even count: the mean of the middle two
+  CHECK(c.read_Bps == Approx(21e9));
+  CHECK_THROWS_AS(median_calibration({}), InputError);
 }

@@ -32,4 +32,13 @@ namespace infersim {
 // The two lines cross at most once, so the range splits into two arithmetic series.
 [[nodiscard]] double sum_max_affine(double a, double b, double c, double d, long long lo, long long hi);
 
+// Sum over the integers t in [lo, hi] of a + b*t: an arithmetic series, n*a + b*n*(lo + hi)/2 (0 when
+// hi < lo). The time of an operator whose compute and memory times add (HardwareSpec::gemm_time_is_sum).
+[[nodiscard]] constexpr double sum_affine(double a, double b, long long lo, long long hi) {
+  if (hi < lo) return 0.0;
+  const double n = static_cast<double>(hi - lo + 1);
+  const double sum_t = (static_cast<double>(lo) + static_cast<double>(hi)) * n / 2.0;
+  return a * n + b * sum_t;
+}
+
 }  // namespace infersim
