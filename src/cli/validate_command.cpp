@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <iostream>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "cli/cli_values.hpp"
@@ -66,7 +66,8 @@ struct Runs {
 
 // `runs` times: calibrate this host (unless a profile was given) and run the suite. With more than one
 // run, prints each run's MAPE against its own calibration (the run-to-run scatter of a shared machine).
-Runs measure_runs(const ValidateOptions& o, const HardwareSpec* given, const SearchPath& search, double threshold) {
+Runs measure_runs(const ValidateOptions& o, const HardwareSpec* given, const SearchPath& search,
+                  double threshold) {
   Runs r;
   for (int run = 1; run <= o.runs; ++run) {
     if (o.runs > 1) std::cerr << "infersim validate: run " << run << " of " << o.runs << "\n";
@@ -86,7 +87,8 @@ int run_validate(const ValidateOptions& o, const SearchPath& search) {
   if (o.published && (o.quick || !o.hardware.empty() || !o.measured.empty()))
     throw InputError("--published compares the shipped published rows with their own profiles: drop --quick, -g and --measured");
   if (o.runs > 1 && (o.published || !o.measured.empty()))
-    throw InputError("--runs repeats this host's measurement: it does not apply to --published or --measured");
+    throw InputError(
+        "--runs repeats this host's measurement: it does not apply to --published or --measured");
   if (o.published) return run_published_validation(o.output, threshold, search);
   if (!o.measured.empty() && o.hardware.empty())
     throw InputError("--measured needs -g PROFILE: the hardware the CSV was measured on");
@@ -108,10 +110,12 @@ int run_validate(const ValidateOptions& o, const SearchPath& search) {
     } else {
       const HostCalibration host = median_calibration(runs.calibrations);
       hw = profile_of(host);
-      std::cerr << "infersim validate: calibrated this host" << (o.runs > 1 ? " (each figure the median of the runs)" : "")
-                << ": " << host_profile_yaml(host, "now");
+      std::cerr << "infersim validate: calibrated this host"
+                << (o.runs > 1 ? " (each figure the median of the runs)" : "") << ": "
+                << host_profile_yaml(host, "now");
     }
-    if (o.runs > 1) std::cout << fmt::format("median of the {} runs, case by case and figure by figure:\n", o.runs);
+    if (o.runs > 1)
+      std::cout << fmt::format("median of the {} runs, case by case and figure by figure:\n", o.runs);
   }
   const ValidationResult result = validate_cases(cases, hw, models_of(cases, search));
   std::cout << validation_table(result, threshold) << std::flush;
@@ -140,9 +144,10 @@ void add_validate_command(CLI::App& app, Action& action) {
   sub->add_flag("--published", o->published,
                 "compare with the published GPU measurements (validation/published/) instead of timing this host");
   sub->add_option("--threads", o->threads, "threads to measure with")->check(CLI::Range(1, 1024))->capture_default_str();
-  sub->add_option("--runs", o->runs,
-                  "calibrate and run the suite this many times, then judge each case's median time on the median "
-                  "calibration (a shared machine's load comes and goes; CI uses 5)")
+  sub->add_option(
+         "--runs", o->runs,
+         "calibrate and run the suite this many times, then judge each case's median time on the median "
+         "calibration (a shared machine's load comes and goes; CI uses 5)")
       ->check(CLI::Range(1, 20))
       ->capture_default_str();
   sub->callback([o, &action] { action = [o](const SearchPath& search) { return run_validate(*o, search); }; });

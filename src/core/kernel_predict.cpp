@@ -28,7 +28,8 @@ const CacheLevel* cache_holding(double bytes, const HardwareSpec& hw) {
 
 // A GEMV case of one row ("m=1"): the GEMM library's matrix-vector product on every runner.
 bool single_row_gemv(const MeasuredRow& kernel) {
-  return kernel.family == KernelFamily::gemv && shape_value(kernel.shape, "m") == std::optional<std::string_view>("1");
+  return kernel.family == KernelFamily::gemv &&
+         shape_value(kernel.shape, "m") == std::optional<std::string_view>("1");
 }
 
 // Cases whose FLOPs the reference runners compute in their own kernels rather than the GEMM library:
@@ -47,7 +48,8 @@ bool library_gemm(const MeasuredRow& kernel) {
 
 // The efficiency of the kernels that run the case's FLOPs (header comment).
 double efficiency_for(const MeasuredRow& kernel, const HardwareSpec& hw) {
-  return own_kernel(kernel) && hw.own_kernel_efficiency > 0.0 ? hw.own_kernel_efficiency : hw.compute_efficiency;
+  return own_kernel(kernel) && hw.own_kernel_efficiency > 0.0 ? hw.own_kernel_efficiency
+                                                              : hw.compute_efficiency;
 }
 
 }  // namespace
@@ -72,7 +74,8 @@ KernelPrediction predict_kernel(const MeasuredRow& kernel, const HardwareSpec& h
   p.memory_s = kernel.bytes / achievable_Bps;
   p.overhead_s = dispatches(kernel.family) * hw.kernel_launch_overhead_s;
   const bool add = hw.gemm_time_is_sum && library_gemm(kernel);
-  p.time_s = (add ? p.compute_s + p.memory_s : roofline_time_s(kernel.flops, kernel.bytes, achievable_flops, achievable_Bps)) +
+  p.time_s = (add ? p.compute_s + p.memory_s
+                  : roofline_time_s(kernel.flops, kernel.bytes, achievable_flops, achievable_Bps)) +
              p.overhead_s;
   return p;
 }

@@ -36,7 +36,8 @@ inline constexpr std::array<std::string_view, 9> kKernelFamilyNames = {
 }
 
 // The value of `key` in a shape column "k=v;k=v", or none.
-[[nodiscard]] constexpr std::optional<std::string_view> shape_value(std::string_view shape, std::string_view key) {
+[[nodiscard]] constexpr std::optional<std::string_view> shape_value(std::string_view shape,
+                                                                    std::string_view key) {
   while (!shape.empty()) {
     const std::size_t end = shape.find(';');
     const std::string_view item = shape.substr(0, end);

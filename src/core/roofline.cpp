@@ -5,7 +5,6 @@
 
 namespace infersim {
 
-
 double sum_max_affine(double a, double b, double c, double d, long long lo, long long hi) {
   if (hi < lo) return 0.0;
   // g(t) = (a + b t) - (c + d t) = slope * (t - t*) changes sign at most once, at t*.

@@ -16,9 +16,10 @@ struct RuntimeTerms {
   bool launches_serialized = false;  // true: the device waits for each kernel's issue, nothing overlaps
   // The engine's own kernels, where they differ from the hardware profile's achievable roofs:
   double int8_weight_only_efficiency = 1.0;  // its W8A16 GEMMs stream int8 weights at this share of the
-  double int4_weight_only_efficiency = 1.0;  //   16-bit weight rate (dequantizing in the mat-vec); W4A16 likewise
-  double collective_latency_s = 0.0;         // added to every collective it calls (its all-reduce path's
-                                             //   fixed cost beyond the link latencies of the hardware profile)
+  double int4_weight_only_efficiency =
+      1.0;                            //   16-bit weight rate (dequantizing in the mat-vec); W4A16 likewise
+  double collective_latency_s = 0.0;  // added to every collective it calls (its all-reduce path's
+                                      //   fixed cost beyond the link latencies of the hardware profile)
 };
 
 struct RuntimeProfile {

@@ -55,7 +55,8 @@ std::vector<MeasuredRow> median_rows(const std::vector<std::vector<MeasuredRow>>
     for (const std::vector<MeasuredRow>& run : runs) {
       const auto same = [&first](const MeasuredRow& r) { return r.case_name == first.case_name; };
       const auto it = std::find_if(run.begin(), run.end(), same);
-      if (it == run.end()) throw InputError("median_rows: case '" + first.case_name + "' is missing from a run");
+      if (it == run.end())
+        throw InputError("median_rows: case '" + first.case_name + "' is missing from a run");
       times.push_back(it->measured_s);
       row.repeats += it->repeats;
     }

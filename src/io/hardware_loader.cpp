@@ -86,8 +86,8 @@ HardwareSpec load_hardware(const std::string& path) { return load_hardware_text(
 HardwareSpec load_hardware_text(const std::string& text, const std::string& path) {
   YamlMap y(parse_yaml_mapping(text, path), path, "",
             {"description", "source", "peak_dense_TFLOPS", "memory_GiB", "memory_GB", "memory_bandwidth_TBps",
-             "memory_read_bandwidth_TBps", "usable_fraction", "runtime_reserve_GiB", "caches", "efficiency", "kernel_launch_overhead_us",
-             "gemm_time", "interconnect"});
+             "memory_read_bandwidth_TBps", "usable_fraction", "runtime_reserve_GiB", "caches", "efficiency",
+             "kernel_launch_overhead_us", "gemm_time", "interconnect"});
   HardwareSpec hw;
   hw.name = std::filesystem::path(path).stem().string();
   hw.description = y.text("description");
@@ -99,7 +99,8 @@ HardwareSpec load_hardware_text(const std::string& text, const std::string& path
   hw.memory_efficiency = efficiency.real("memory", kMinEfficiency, 1.0);
   hw.own_kernel_efficiency = efficiency.optional_real("own_kernels", kMinEfficiency, 1.0).value_or(0.0);
   hw.kernel_launch_overhead_s = y.nonnegative_real("kernel_launch_overhead_us", kMaxMicroseconds) * kMicro;
-  hw.gemm_time_is_sum = y.has("gemm_time") && y.choice("gemm_time", {"max", "sum"}) == 1;  // optional, default max
+  hw.gemm_time_is_sum =
+      y.has("gemm_time") && y.choice("gemm_time", {"max", "sum"}) == 1;  // optional, default max
   read_interconnect(y, hw);
   return hw;
 }

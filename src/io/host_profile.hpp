@@ -12,6 +12,7 @@ namespace infersim {
 [[nodiscard]] std::string host_profile_yaml(const HostCalibration& host, const std::string& provenance);
 
 // The roofline parameters the profile states, derived from the measurements.
-[[nodiscard]] double host_compute_efficiency(const HostCalibration& host);  // best sgemm compute / FMA peak, <= 1
+[[nodiscard]] double host_compute_efficiency(
+    const HostCalibration& host);  // best sgemm compute / FMA peak, <= 1
 
 }  // namespace infersim

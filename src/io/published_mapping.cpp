@@ -109,13 +109,15 @@ PublishedMapping load_published_mapping_text(const std::string& text, const std:
       continue;
     }
     if (!entry.IsMap())
-      throw ConfigError(path, YamlMap::mark_of(entry), "each 'fit_subset' entry must be a source or {source, lines}");
+      throw ConfigError(path, YamlMap::mark_of(entry),
+                        "each 'fit_subset' entry must be a source or {source, lines}");
     YamlMap y(entry, path, "fit_subset", {"source", "lines"});
     FitSubsetEntry e{y.text("source"), {}};
     for (const YAML::Node& line : y.sequence("lines")) {
       const auto number = line.IsScalar() ? parse_integer(line.Scalar()) : std::nullopt;
       if (!number || *number < 2 || *number > kMaxCsvLine)
-        throw ConfigError(path, YamlMap::mark_of(line), "'fit_subset' lines must be CSV line numbers (2 or more)");
+        throw ConfigError(path, YamlMap::mark_of(line),
+                          "'fit_subset' lines must be CSV line numbers (2 or more)");
       e.lines.push_back(static_cast<int>(*number));
     }
     m.fit_subset.push_back(std::move(e));

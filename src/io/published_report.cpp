@@ -81,7 +81,8 @@ std::string fitting(const PublishedMapping& m, const PublishedSummary& s) {
   std::string out = fmt::format("Rows used for fitting: the {} mapped rows of these sources (marked (fit), left out of "
                                 "every MAPE below):\n", s.fitted);
   for (const FitSubsetEntry& e : m.fit_subset)
-    out += "  " + e.source + (e.lines.empty() ? "" : fmt::format(" (lines {})", fmt::join(e.lines, ", "))) + "\n";
+    out += "  " + e.source + (e.lines.empty() ? "" : fmt::format(" (lines {})", fmt::join(e.lines, ", "))) +
+           "\n";
   return out;
 }
 

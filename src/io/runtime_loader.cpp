@@ -16,9 +16,9 @@ constexpr double kMaxMicroseconds = 1e6;
 RuntimeProfile load_runtime(const std::string& path) { return load_runtime_text(read_config_file(path), path); }
 
 RuntimeProfile load_runtime_text(const std::string& text, const std::string& path) {
-  YamlMap y(parse_yaml_mapping(text, path), path, "", {"description", "source", "step_overhead_us", "host_launch_us", "launch_mode",
-                                                        "int8_weight_only_efficiency", "int4_weight_only_efficiency",
-                                                        "collective_latency_us"});
+  YamlMap y(parse_yaml_mapping(text, path), path, "",
+            {"description", "source", "step_overhead_us", "host_launch_us", "launch_mode",
+             "int8_weight_only_efficiency", "int4_weight_only_efficiency", "collective_latency_us"});
   RuntimeProfile r;
   r.terms.name = std::filesystem::path(path).stem().string();
   r.description = y.text("description");
@@ -28,8 +28,10 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
   // Optional, default async (core/runtime_profile.hpp says what each mode adds).
   r.terms.launches_serialized = y.has("launch_mode") && y.choice("launch_mode", {"async", "serialized"}) == 1;
   // Optional kernel terms, default: the hardware profile's roofs as they are.
-  r.terms.int8_weight_only_efficiency = y.optional_real("int8_weight_only_efficiency", 0.001, 1.0).value_or(1.0);
-  r.terms.int4_weight_only_efficiency = y.optional_real("int4_weight_only_efficiency", 0.001, 1.0).value_or(1.0);
+  r.terms.int8_weight_only_efficiency =
+      y.optional_real("int8_weight_only_efficiency", 0.001, 1.0).value_or(1.0);
+  r.terms.int4_weight_only_efficiency =
+      y.optional_real("int4_weight_only_efficiency", 0.001, 1.0).value_or(1.0);
   if (y.has("collective_latency_us"))
     r.terms.collective_latency_s = y.nonnegative_real("collective_latency_us", kMaxMicroseconds) * kMicro;
   return r;

@@ -84,10 +84,12 @@ TEST_CASE("validate never writes over an input and needs -g with --measured") {
   CHECK(WEXITSTATUS(status) == 2);
 }
 
-TEST_CASE("validate --runs repeats this host's measurement only: with --measured or --published it is an error") {
+TEST_CASE(
+    "validate --runs repeats this host's measurement only: with --measured or --published it is an error") {
   const auto r = validate("--runs 3");
   CHECK(r.exit_code == 2);
-  const int status = std::system((std::string(INFERSIM_BINARY) + " validate --published --runs 2 >/dev/null 2>&1").c_str());
+  const int status =
+      std::system((std::string(INFERSIM_BINARY) + " validate --published --runs 2 >/dev/null 2>&1").c_str());
   CHECK(WEXITSTATUS(status) == 2);
   const int zero = std::system((std::string(INFERSIM_BINARY) + " validate --runs 0 >/dev/null 2>&1").c_str());
   CHECK(WEXITSTATUS(zero) == 2);  // CLI11's range check: 1 to 20

@@ -2,7 +2,6 @@
 // fixture (tests/config/bad/runtime_*.yaml) fails naming file, line and key; the published CSV parses
 // with its quoted fields; mapping.yaml maps rows checked by hand against the CSV text.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 
 #include "core/engine.hpp"
@@ -65,8 +64,8 @@ TEST_CASE("runtime profiles: every shipped profile loads; optimized issues no ke
   const RuntimeProfile cpp = load_runtime(test::source_path("runtime_profiles/llama.cpp.yaml"));
   CHECK(cpp.terms.name == "llama.cpp");
   CHECK(cpp.terms.host_launch_s == Approx(9.9e-6));  // host_launch_us: 9.9
-  CHECK(cpp.terms.launches_serialized);             // launch_mode: serialized
-  CHECK_FALSE(opt.terms.launches_serialized);       // no launch_mode: async
+  CHECK(cpp.terms.launches_serialized);              // launch_mode: serialized
+  CHECK_FALSE(opt.terms.launches_serialized);        // no launch_mode: async
 }
 
 TEST_CASE("runtime profiles: each bad fixture names the file, the line and the key") {
@@ -78,9 +77,13 @@ TEST_CASE("runtime profiles: each bad fixture names the file, the line and the k
   const std::string missing = runtime_error_of("runtime_missing_key.yaml");
   CHECK(missing.rfind(dir + "runtime_missing_key.yaml:1:1: error: missing required key 'host_launch_us'", 0) == 0);
   CHECK(runtime_error_of("runtime_zero_efficiency.yaml")
-            .rfind(dir + "runtime_zero_efficiency.yaml:5:30: error: 'int4_weight_only_efficiency' must be a number in (0.001, 1]", 0) == 0);
+            .rfind(dir + "runtime_zero_efficiency.yaml:5:30: error: 'int4_weight_only_efficiency' must be a "
+                         "number in (0.001, 1]",
+                   0) == 0);
   CHECK(runtime_error_of("runtime_bad_launch_mode.yaml")
-            .rfind(dir + "runtime_bad_launch_mode.yaml:5:14: error: 'launch_mode' must be one of async, serialized, got 'sync'", 0) == 0);
+            .rfind(dir + "runtime_bad_launch_mode.yaml:5:14: error: 'launch_mode' must be one of async, "
+                         "serialized, got 'sync'",
+                   0) == 0);
   const std::string unit = runtime_error_of("runtime_unit_in_value.yaml");
   CHECK(unit.rfind(dir + "runtime_unit_in_value.yaml:3:19: error: 'step_overhead_us' must be a number", 0) == 0);
 }
@@ -184,10 +187,11 @@ TEST_CASE("mapping: rows checked by hand against the CSV text") {
 }
 
 TEST_CASE("mapping: fit_subset entries are sources or {source, lines} with CSV line numbers") {
-  const std::string head = "description: x\nmodels: {}\nhardware: {}\nframeworks: {}\nkv: {}\nweights: {}\n"
-                           "metrics: {}\nlengths: {}\n";
-  const PublishedMapping m =
-      load_published_mapping_text(head + "fit_subset:\n  - \"A\"\n  - {source: \"B\", lines: [3, 5]}\n", "m.yaml");
+  const std::string head =
+      "description: x\nmodels: {}\nhardware: {}\nframeworks: {}\nkv: {}\nweights: {}\n"
+      "metrics: {}\nlengths: {}\n";
+  const PublishedMapping m = load_published_mapping_text(
+      head + "fit_subset:\n  - \"A\"\n  - {source: \"B\", lines: [3, 5]}\n", "m.yaml");
   REQUIRE(m.fit_subset.size() == 2);
   CHECK(m.fit_subset[0].source == "A");
   CHECK(m.fit_subset[0].lines.empty());
@@ -199,10 +203,12 @@ TEST_CASE("mapping: fit_subset entries are sources or {source, lines} with CSV l
   row.line = 4;
   CHECK_FALSE(in_fit_subset(m.fit_subset, row));
   // Line 10 is `  - {source: "B", lines: [x]}`: the x at column 27.
-  CHECK_THROWS_WITH(load_published_mapping_text(head + "fit_subset:\n  - {source: \"B\", lines: [x]}\n", "m.yaml"),
-                    Catch::StartsWith("m.yaml:10:27: error: 'fit_subset' lines must be CSV line numbers"));
-  CHECK_THROWS_WITH(load_published_mapping_text(head + "fit_subset:\n  - {source: \"B\", line: [3]}\n", "m.yaml"),
-                    Catch::Contains("unknown key"));
+  CHECK_THROWS_WITH(
+      load_published_mapping_text(head + "fit_subset:\n  - {source: \"B\", lines: [x]}\n", "m.yaml"),
+      Catch::StartsWith("m.yaml:10:27: error: 'fit_subset' lines must be CSV line numbers"));
+  CHECK_THROWS_WITH(
+      load_published_mapping_text(head + "fit_subset:\n  - {source: \"B\", line: [3]}\n", "m.yaml"),
+      Catch::Contains("unknown key"));
 }
 
 TEST_CASE("mapping: bad entries name the file, the line and the key") {

@@ -100,7 +100,8 @@ TEST_CASE("Acceptance: Mistral-7B (GQA-8) caches 4x less than Llama-2-7B; Falcon
   CHECK(falcon == 8192.0);
 }
 
-TEST_CASE("On hardware whose GEMMs add compute and memory time, each decode step pays the weight GEMMs' compute") {
+TEST_CASE(
+    "On hardware whose GEMMs add compute and memory time, each decode step pays the weight GEMMs' compute") {
   // Llama-2-7B at batch 1: the weight GEMMs are q, k, v, o (4 x 4096 x 4096) and gate, up, down
   // (3 x 4096 x 11008) in 32 layers, 6,476,005,376 weights, plus the LM head 4096 x 32000 =
   // 131,072,000: 2 x 6,607,077,376 = 13,214,154,752 FLOPs a step. On the ideal A100 (312 TFLOP/s bf16,

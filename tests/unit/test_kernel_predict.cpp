@@ -1,8 +1,8 @@
 // The kernel predictor (core/kernel_predict.hpp) against roofline times computed by hand.
 #include <catch2/catch.hpp>
 
-#include "core/kernel_predict.hpp"
 #include "core/errors.hpp"
+#include "core/kernel_predict.hpp"
 #include "core/validation.hpp"
 
 using namespace infersim;
@@ -146,7 +146,7 @@ TEST_CASE("median_rows and median_calibration reduce repeated runs figure by fig
   runs[0][0].measured_s = 1.0;
   runs[1][0].measured_s = 3.0;
   runs[2][0].measured_s = 2.0;
-  runs[2][1].measured_s = 4.0;  // b: 1, 1, 4 -> median 1
+  runs[2][1].measured_s = 4.0;        // b: 1, 1, 4 -> median 1
   std::swap(runs[1][0], runs[1][1]);  // cases matched by name, not position
   const std::vector<MeasuredRow> m = median_rows(runs);
   REQUIRE(m.size() == 2);
