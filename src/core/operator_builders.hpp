@@ -12,6 +12,10 @@ namespace infersim::detail {
 [[nodiscard]] Operator gemm(const char* name, double tokens, double in, double out, bool bias,
                             const StorageFormat& weight, const TensorFormats& p, double repeat);
 
+// Operator::weight_only_bits for weights stored as `weight` under compute formats `p`: 8 or 4 for
+// integer weights a 16-bit GEMM dequantizes (W8A16, W4A16), 0 otherwise.
+[[nodiscard]] double weight_only_bits(const StorageFormat& weight, const TensorFormats& p);
+
 // An elementwise operator over `elements_in` inputs producing `elements_out` outputs, reading
 // `weight_elements` small-vector parameters (norm scales).
 [[nodiscard]] Operator vector_op(const char* name, double flops, double elements_in, double elements_out,

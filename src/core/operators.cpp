@@ -15,9 +15,13 @@ Operator gemm(const char* name, double tokens, double in, double out, bool bias,
   op.fixed.bytes.weights_read_B = matrix_storage_bytes(in, out, weight) + (bias ? out * p.weights.vector_bytes : 0.0);
   op.fixed.bytes.act_read_B = tokens * in * p.act_bytes;
   op.fixed.bytes.act_written_B = tokens * out * p.act_bytes;
-  const bool integer = weight.dtype == Dtype::int8 || weight.dtype == Dtype::int4;
-  if (integer && p.act_bytes >= 2.0) op.weight_only_bits = bits_per_element(weight.dtype);
+  op.weight_only_bits = weight_only_bits(weight, p);
   return op;
+}
+
+double weight_only_bits(const StorageFormat& weight, const TensorFormats& p) {
+  const bool integer = weight.dtype == Dtype::int8 || weight.dtype == Dtype::int4;
+  return integer && p.act_bytes >= 2.0 ? bits_per_element(weight.dtype) : 0.0;
 }
 
 Operator vector_op(const char* name, double flops, double elements_in, double elements_out, double weight_elements,

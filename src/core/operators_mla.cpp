@@ -87,6 +87,7 @@ void append_mla_decode_naive(std::vector<Operator>& ops, const ModelSpec& m, con
   const double kv_up_width = H * (a.qk_nope_head_dim + a.v_head_dim);
   Operator up{"kv_up", OpUnit::matrix, L, {}, {}, {}, 0.0};
   up.fixed.bytes.weights_read_B = matrix_storage_bytes(a.kv_lora_rank, kv_up_width, p.weights.matrix);
+  up.weight_only_bits = weight_only_bits(p.weights.matrix, p);
   up.fixed.bytes.kv_written_B = b * (a.kv_lora_rank + a.qk_rope_head_dim) * p.kv_bytes;
   up.per_key.flops = 2.0 * b * a.kv_lora_rank * kv_up_width;
   up.per_key.bytes.kv_read_B = b * a.kv_lora_rank * p.kv_bytes;
