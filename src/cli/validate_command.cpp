@@ -69,13 +69,15 @@ struct Runs {
 Runs measure_runs(const ValidateOptions& o, const HardwareSpec* given, const SearchPath& search,
                   double threshold) {
   Runs r;
+  std::vector<ModelSpec> models;  // the runs list the same cases: loaded after the first
   for (int run = 1; run <= o.runs; ++run) {
     if (o.runs > 1) std::cerr << "infersim validate: run " << run << " of " << o.runs << "\n";
     if (!given) r.calibrations.push_back(measure_host(o.quick, o.threads));
     r.rows.push_back(measure_suite(o.quick, o.threads));
     if (o.runs == 1) continue;
+    if (run == 1) models = models_of(r.rows.back(), search);
     const HardwareSpec hw = given ? *given : profile_of(r.calibrations.back());
-    const ValidationResult one = validate_cases(r.rows.back(), hw, models_of(r.rows.back(), search));
+    const ValidationResult one = validate_cases(r.rows.back(), hw, models);
     std::cout << fmt::format("run {} of {}: MAPE {:.1f}% over {} cases, {} its own threshold\n", run, o.runs,
                              100.0 * one.mape, one.cases.size(), one.mape > threshold ? "above" : "within");
   }

@@ -34,9 +34,9 @@ double collective_s(const CommCost& c, const Roofs& roofs) {
 // Bytes the operator costs at the memory roof: its traffic, its weight-only integer weights counted at
 // 1 / efficiency (a runtime that streams them below the 16-bit rate takes that much longer for them).
 double memory_bytes(const Operator& op, const Traffic& t, const Roofs& roofs) {
-  double efficiency = 1.0;
-  if (op.weight_only_bits == 8.0) efficiency = roofs.int8_weight_only_efficiency;
-  if (op.weight_only_bits == 4.0) efficiency = roofs.int4_weight_only_efficiency;
+  if (op.weight_only_bits == 0.0) return total_bytes(t);
+  const double efficiency =
+      op.weight_only_bits == 8.0 ? roofs.int8_weight_only_efficiency : roofs.int4_weight_only_efficiency;
   return total_bytes(t) + t.weights_read_B * (1.0 / efficiency - 1.0);
 }
 

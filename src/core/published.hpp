@@ -20,14 +20,14 @@ struct FitSubsetEntry {
   std::vector<int> lines;  // empty: the whole source
 };
 
-// Whether the row is in the fit subset.
-[[nodiscard]] bool in_fit_subset(const std::vector<FitSubsetEntry>& subset, const struct PublishedRow& row);
-
 struct PublishedRow {
   int line = 0;  // 1-based line in the file
   std::string source, hardware, num_devices, tp, pp, framework, model, precision_weights, precision_kv, batch,
       input_len, output_len, metric, value, unit, notes;
 };
+
+// Whether the row is in the fit subset.
+[[nodiscard]] bool in_fit_subset(const std::vector<FitSubsetEntry>& subset, const PublishedRow& row);
 
 // What a published number measures, in the unit it is published in.
 enum class MetricKind {

@@ -26,6 +26,18 @@ MeasuredRow model_row(KernelFamily family, const std::string& shape, double meas
 }
 
 ModelSpec ref_tiny() { return load_model(test::source_path("model_configs/ref-tiny.yaml")); }
+// Batch 1, fp32 weights, activations and KV: what the reference decoder runs.
+Scenario fp32_scenario(long long input_tokens, long long output_tokens) {
+  Scenario sc;
+  sc.batch = 1;
+  sc.input_tokens = input_tokens;
+  sc.output_tokens = output_tokens;
+  sc.weights = default_storage_format(Dtype::fp32);
+  sc.activations = Dtype::fp32;
+  sc.kv = Dtype::fp32;
+  return sc;
+}
+
 HardwareSpec fixture_host() { return load_hardware(test::source_path("tests/validation/host_fixture.yaml")); }
 
 }  // namespace
@@ -46,14 +58,8 @@ TEST_CASE(
   CHECK(p.overhead_s == Approx(81 * 10e-6));
   CHECK_FALSE(p.compute_bound());
   // The same as the engine's TPOT of input 999, output 2 (one step, attending 1000 keys).
-  Scenario sc;
-  sc.batch = 1;
-  sc.input_tokens = 999;
-  sc.output_tokens = 2;
-  sc.weights = default_storage_format(Dtype::fp32);
-  sc.activations = Dtype::fp32;
-  sc.kv = Dtype::fp32;
-  CHECK(p.time_s == Approx(estimate(ref_tiny(), fixture_host(), sc).tpot_s).epsilon(1e-12));
+  CHECK(p.time_s ==
+        Approx(estimate(ref_tiny(), fixture_host(), fp32_scenario(999, 2)).tpot_s).epsilon(1e-12));
 }
 
 TEST_CASE("a model_decode case runs at the profile's read-stream bandwidth where one was measured") {
@@ -81,14 +87,8 @@ TEST_CASE("a model_prefill case is the engine's TTFT, compute-bound on the fixtu
   CHECK(p.compute_bound());
   CHECK(p.time_s > 138643767296.0 / 5e10);
   CHECK(p.time_s < 1.05 * 138643767296.0 / 5e10);
-  Scenario sc;
-  sc.batch = 1;
-  sc.input_tokens = 256;
-  sc.output_tokens = 1;
-  sc.weights = default_storage_format(Dtype::fp32);
-  sc.activations = Dtype::fp32;
-  sc.kv = Dtype::fp32;
-  CHECK(p.time_s == Approx(estimate(ref_tiny(), fixture_host(), sc).ttft_s).epsilon(1e-12));
+  CHECK(p.time_s ==
+        Approx(estimate(ref_tiny(), fixture_host(), fp32_scenario(256, 1)).ttft_s).epsilon(1e-12));
 }
 
 TEST_CASE("model case shapes are checked, and validate_cases predicts them with the model it is given") {
