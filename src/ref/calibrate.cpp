@@ -62,7 +62,7 @@ double sgemm_flops(int n, int repeats) {
   const auto count = static_cast<std::size_t>(n) * n;
   const auto a = random_floats(count, 21);
   const auto b = random_floats(count, 22);
-  std::vector<float> c(count);
+  Floats c(count);
   const TimingSummary t = time_kernel([&] { gemm(n, n, n, a.data(), b.data(), c.data()); }, {1, repeats});
   return gemm_work(n, n, n).flops / t.median_s;
 }
@@ -84,9 +84,9 @@ double measure_fma_peak_flops(int threads, double seconds) {
 double measure_triad_Bps(std::size_t elements, int threads, int repeats, Stores stores) {
   // Random contents as the suite's inputs have: pages of one repeated value can be merged by the host
   // (same-page merging in a VM) and then read from one cached physical page, far above DRAM speed.
-  std::vector<float> a(elements);
-  const std::vector<float> b = random_floats(elements, 31);
-  const std::vector<float> c = random_floats(elements, 32);
+  Floats a(elements);
+  const Floats b = random_floats(elements, 31);
+  const Floats c = random_floats(elements, 32);
   const int passes = static_cast<int>(std::max<std::size_t>(1, (std::size_t{256} << 20) / (elements * 12)));
   const TimingSummary t = time_kernel(
       [&] {
@@ -108,7 +108,7 @@ double measure_attention_flops(int threads, int repeats) {
   const auto q = random_floats(count, 41);
   const auto k = random_floats(count, 42);
   const auto v = random_floats(count, 43);
-  std::vector<float> out(count);
+  Floats out(count);
   const TimingSummary t = time_kernel(
       [&] { attention_prefill(kShape, kSeq, q.data(), k.data(), v.data(), out.data(), threads); }, {1, repeats});
   return prefill_attention_work(kShape, kSeq).flops / t.median_s;
@@ -135,7 +135,7 @@ INFERSIM_REF_HOT float sum_floats(const float* x, std::size_t n) {
 }  // namespace
 
 double measure_read_Bps(std::size_t elements, int threads, int repeats) {
-  const std::vector<float> x = random_floats(elements, 33);  // random: see measure_triad_Bps
+  const Floats x = random_floats(elements, 33);  // random: see measure_triad_Bps
   std::vector<float> sums(static_cast<std::size_t>(threads));
   const TimingSummary t = time_kernel(
       [&] {
@@ -163,7 +163,7 @@ HostCalibration calibrate_host(const CalibrateOptions& options, const ProgressCa
   h.fma_peak_flops = measure_fma_peak_flops(threads, options.quick ? 0.2 : 0.5);
   // Before any BLAS call: OpenBLAS's threads spin for a while after one and would share our cores.
   say("attention kernel");
-  h.attention_flops = measure_attention_flops(threads, options.quick ? 5 : 11);
+  h.attention_flops = measure_attention_flops(threads, options.quick ? 9 : 11);
   for (int n : options.quick ? std::vector<int>{2560} : std::vector<int>{2560, 3584}) {
     say("sgemm " + std::to_string(n));
     const double flops = sgemm_flops(n, options.quick ? 2 : 3);
@@ -173,11 +173,11 @@ HostCalibration calibrate_host(const CalibrateOptions& options, const ProgressCa
   say("DRAM triad, 3 x 512 MiB");
   const std::size_t dram_elements = (std::size_t{512} << 20) / sizeof(float);
   h.triad_working_set_B = 3.0 * static_cast<double>(dram_elements) * sizeof(float);
-  h.triad_Bps = measure_triad_Bps(dram_elements, threads, options.quick ? 3 : 5);
+  h.triad_Bps = measure_triad_Bps(dram_elements, threads, options.quick ? 7 : 9);
   say("DRAM read stream, 1 GiB");
   const std::size_t read_elements = (std::size_t{1} << 30) / sizeof(float);
   h.read_working_set_B = static_cast<double>(read_elements) * sizeof(float);
-  h.read_Bps = measure_read_Bps(read_elements, threads, options.quick ? 3 : 5);
+  h.read_Bps = measure_read_Bps(read_elements, threads, options.quick ? 7 : 9);
   if (h.llc_size_B > 0.0) {
     say("LLC triad");
     const auto llc_elements = static_cast<std::size_t>(h.llc_size_B / 2.0 / (3.0 * sizeof(float)));

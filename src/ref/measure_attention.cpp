@@ -17,7 +17,7 @@ std::string attention_shape(const AttentionShape& s, const char* tokens_key, int
 
 // Random q [batch, H, q_tokens, dh] and k, v [batch, Hkv, kv_tokens, dh]; out shaped as q.
 struct AttentionBuffers {
-  std::vector<float> q, k, v, out;
+  Floats q, k, v, out;
   AttentionBuffers(const AttentionShape& s, int q_tokens, int kv_tokens) {
     const std::size_t per_head_token = static_cast<std::size_t>(s.batch) * s.head_dim;
     q = random_floats(per_head_token * s.heads * q_tokens, 12);

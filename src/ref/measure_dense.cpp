@@ -20,7 +20,7 @@ std::size_t count(double n) { return static_cast<std::size_t>(n); }
 MeasuredRow measure(const GemmCase& c, const SuiteContext& context) {
   const auto a = random_floats(count(1.0 * c.m * c.k), 1);
   const auto b = random_floats(count(1.0 * c.k * c.n), 2);
-  std::vector<float> out(count(1.0 * c.m * c.n));
+  Floats out(count(1.0 * c.m * c.n));
   return timed_row(
       c.name, Family::gemm, fmt::format("m={};n={};k={}", c.m, c.n, c.k), gemm_work(c.m, c.n, c.k),
       [&] { gemm(c.m, c.n, c.k, a.data(), b.data(), out.data()); }, false, context);
@@ -31,7 +31,7 @@ MeasuredRow measure(const GemmCase& c, const SuiteContext& context) {
 MeasuredRow measure(const LinearCase& c, const SuiteContext& context) {
   const auto x = random_floats(count(1.0 * c.rows * c.k_in), 3);
   const auto w = random_floats(count(1.0 * c.n_out * c.k_in), 4);
-  std::vector<float> y(count(1.0 * c.rows * c.n_out));
+  Floats y(count(1.0 * c.rows * c.n_out));
   return timed_row(
       c.name, Family::gemv, fmt::format("m={};n={};k={}", c.rows, c.n_out, c.k_in),
       linear_work(c.rows, c.n_out, c.k_in),
@@ -43,8 +43,8 @@ MeasuredRow measure(const MlpCase& c, const SuiteContext& context) {
   const auto x = random_floats(count(1.0 * c.tokens * c.hidden), 5);
   const auto gate_up = random_floats(count(2.0 * c.hidden * c.ffn), 6);
   const auto down = random_floats(count(1.0 * c.ffn * c.hidden), 7);
-  std::vector<float> scratch(count(2.0 * c.tokens * c.ffn));
-  std::vector<float> y(count(1.0 * c.tokens * c.hidden));
+  Floats scratch(count(2.0 * c.tokens * c.ffn));
+  Floats y(count(1.0 * c.tokens * c.hidden));
   const GatedMlp mlp{gate_up.data(), down.data(), c.hidden, c.ffn};
   return timed_row(
       c.name, Family::mlp, fmt::format("tokens={};hidden={};ffn={}", c.tokens, c.hidden, c.ffn),
@@ -58,7 +58,7 @@ MeasuredRow measure(const MlpCase& c, const SuiteContext& context) {
 MeasuredRow measure(const NormCase& c, const SuiteContext& context) {
   const auto x = random_floats(count(1.0 * c.rows * c.hidden), 8);
   const auto weight = random_floats(count(c.hidden), 9);
-  std::vector<float> y(x.size());
+  Floats y(x.size());
   return timed_row(
       c.name, Family::norm, fmt::format("rows={};hidden={}", c.rows, c.hidden),
       rmsnorm_work(c.rows, c.hidden),
@@ -72,7 +72,7 @@ MeasuredRow measure(const NormCase& c, const SuiteContext& context) {
 MeasuredRow measure(const TriadCase& c, const SuiteContext& context) {
   const auto b = random_floats(c.n, 10);
   const auto in_c = random_floats(c.n, 11);
-  std::vector<float> a(c.n);
+  Floats a(c.n);
   return timed_row(
       c.name, Family::stream, fmt::format("n={}", c.n), triad_work(static_cast<double>(c.n)),
       [&] { triad(a.data(), b.data(), in_c.data(), 3.0f, c.n, context.threads); }, false, context);

@@ -97,7 +97,7 @@ void Decoder::add_residual(int rows) {
   });
 }
 
-const std::vector<float>& Decoder::prefill(const std::vector<int>& tokens) {
+const Floats& Decoder::prefill(const std::vector<int>& tokens) {
   const int s = static_cast<int>(tokens.size());
   if (s <= 0 || s > max_tokens_)
     throw std::invalid_argument("reference decoder: a prefill needs 1 to " + std::to_string(max_tokens_) +
@@ -108,7 +108,7 @@ const std::vector<float>& Decoder::prefill(const std::vector<int>& tokens) {
   return head_logits(s);
 }
 
-const std::vector<float>& Decoder::decode(int token, int pos) {
+const Floats& Decoder::decode(int token, int pos) {
   if (pos < 0 || pos >= max_tokens_)
     throw std::invalid_argument("reference decoder: position " + std::to_string(pos) +
                                 " is outside the KV cache of " + std::to_string(max_tokens_) + " tokens");
@@ -123,7 +123,7 @@ const std::vector<float>& Decoder::decode(int token, int pos) {
 }
 
 // Final norm of the last of `rows` rows, then the LM head as a GEMV.
-const std::vector<float>& Decoder::head_logits(int rows) {
+const Floats& Decoder::head_logits(int rows) {
   const std::size_t h = at(m_.hidden_size);
   b_.xn.resize(std::max(b_.xn.size(), h));
   rmsnorm(b_.x.data() + at(rows - 1) * h, w_.final_norm.data(), b_.xn.data(), 1, m_.hidden_size, kNormEps, 1);

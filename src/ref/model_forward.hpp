@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/model_spec.hpp"
+#include "ref/aligned.hpp"
 #include "ref/work_counts.hpp"
 
 namespace infersim::ref {
@@ -32,19 +33,19 @@ void check_supported(const ModelSpec& m);
 void apply_rope(float* x, int heads, int head_dim, int pos, double theta);
 
 struct LayerWeights {
-  std::vector<float> attn_norm;  // [h]
-  std::vector<float> qkv;        // [(q_width + 2 kv_width) x h], nn.Linear layout: Q rows, K rows, V rows
-  std::vector<float> o;          // [h x q_width], nn.Linear layout
-  std::vector<float> mlp_norm;   // [h]
-  std::vector<float> gate_up;    // [2f x h], nn.Linear layout: gate rows [0, f), up rows [f, 2f)
-  std::vector<float> down;       // [h x f], nn.Linear layout
+  Floats attn_norm;  // [h]
+  Floats qkv;        // [(q_width + 2 kv_width) x h], nn.Linear layout: Q rows, K rows, V rows
+  Floats o;          // [h x q_width], nn.Linear layout
+  Floats mlp_norm;   // [h]
+  Floats gate_up;    // [2f x h], nn.Linear layout: gate rows [0, f), up rows [f, 2f)
+  Floats down;       // [h x f], nn.Linear layout
 };
 
 struct DecoderWeights {
-  std::vector<float> embedding;  // [vocab x h]
+  Floats embedding;  // [vocab x h]
   std::vector<LayerWeights> layers;
-  std::vector<float> final_norm;  // [h]
-  std::vector<float> lm_head;     // [vocab x h]; empty when the embeddings are tied
+  Floats final_norm;  // [h]
+  Floats lm_head;     // [vocab x h]; empty when the embeddings are tied
   [[nodiscard]] const float* head() const { return lm_head.empty() ? embedding.data() : lm_head.data(); }
 };
 
@@ -61,12 +62,12 @@ class Decoder {
   // Runs tokens[0..n) from position 0, writes their K and V at positions 0..n-1, returns the last
   // token's logits [vocab]. Throws std::invalid_argument on an empty prompt, one over max_tokens or a
   // token outside the vocabulary.
-  const std::vector<float>& prefill(const std::vector<int>& tokens);
+  const Floats& prefill(const std::vector<int>& tokens);
 
   // One decode step: `token` at position pos attends to positions 0..pos (the cache must hold
   // 0..pos-1, e.g. from a prefill of pos tokens, else std::invalid_argument); writes its K and V at
   // pos; returns its logits. Repeating a step at the same pos recomputes it (what the timing does).
-  const std::vector<float>& decode(int token, int pos);
+  const Floats& decode(int token, int pos);
 
   [[nodiscard]] const ModelSpec& model() const { return m_; }
   [[nodiscard]] const DecoderWeights& weights() const { return w_; }
@@ -74,11 +75,11 @@ class Decoder {
 
  private:
   struct LayerCache {
-    std::vector<float> k, v;  // [kv_heads x max_tokens x head_dim]
+    Floats k, v;  // [kv_heads x max_tokens x head_dim]
   };
   // Scratch, sized on first use for a token count and kept, so repeated runs allocate nothing.
   struct Buffers {
-    std::vector<float> x, xn, qkv, q_heads, out_heads, attn, proj, gate_up, act;
+    Floats x, xn, qkv, q_heads, out_heads, attn, proj, gate_up, act;
   };
 
   void check_token(int token) const;
@@ -88,7 +89,7 @@ class Decoder {
   void write_kv(int layer, const float* qkv_row, int pos);
   void add_residual(int rows);
   void mlp(int layer, int rows);
-  const std::vector<float>& head_logits(int rows);
+  const Floats& head_logits(int rows);
 
   ModelSpec m_;
   DecoderWeights w_;
@@ -97,7 +98,7 @@ class Decoder {
   int filled_ = 0;  // positions 0..filled_-1 of the cache hold this sequence's K and V
   std::vector<LayerCache> cache_;
   Buffers b_;
-  std::vector<float> logits_;
+  Floats logits_;
 };
 
 // The work of one pass as the engine counts it (core operator lists, fp32 weights, activations and

@@ -18,19 +18,19 @@ namespace {
 std::size_t elements(double n) { return static_cast<std::size_t>(n); }
 
 // n values uniform in [-bound, bound).
-std::vector<float> uniform(std::size_t n, float bound, std::uint64_t seed) {
-  std::vector<float> values = random_floats(n, seed);
+Floats uniform(std::size_t n, float bound, std::uint64_t seed) {
+  Floats values = random_floats(n, seed);
   for (float& v : values) v *= bound;
   return values;
 }
 
 // A weight of fan_in inputs: +-1/sqrt(fan_in), so each output keeps about the scale of one input.
-std::vector<float> matrix(double rows, double cols, int fan_in, std::uint64_t seed) {
+Floats matrix(double rows, double cols, int fan_in, std::uint64_t seed) {
   return uniform(elements(rows * cols), 1.0f / std::sqrt(static_cast<float>(fan_in)), seed);
 }
 
-std::vector<float> norm_scale(int n, std::uint64_t seed) {
-  std::vector<float> values = uniform(elements(n), 0.1f, seed);
+Floats norm_scale(int n, std::uint64_t seed) {
+  Floats values = uniform(elements(n), 0.1f, seed);
   for (float& v : values) v += 1.0f;
   return values;
 }

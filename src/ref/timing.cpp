@@ -23,12 +23,18 @@ TimingSummary time_kernel(const std::function<void()>& kernel, const TimingOptio
     kernel();
   }
   std::vector<double> samples_s;
-  samples_s.reserve(static_cast<std::size_t>(options.repeats));
-  for (int i = 0; i < options.repeats; ++i) {
+  samples_s.reserve(static_cast<std::size_t>(std::max(options.repeats, options.max_repeats)));
+  double total_s = 0.0;
+  const auto wanted = [&] {
+    const int n = static_cast<int>(samples_s.size());
+    return n < options.repeats || (n < options.max_repeats && total_s < options.min_total_s);
+  };
+  while (wanted()) {
     if (before_each) before_each();
     const auto start = Clock::now();
     kernel();
     samples_s.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+    total_s += samples_s.back();
   }
   return summarize(std::move(samples_s));
 }

@@ -9,7 +9,12 @@ namespace infersim::ref {
 
 struct TimingOptions {
   int warmup = 1;   // untimed runs first: page faults, OpenBLAS buffers, thread start-up
-  int repeats = 5;  // timed runs
+  int repeats = 5;  // timed runs, at least
+  // A short kernel is timed further, up to max_repeats runs, until its timed runs add up to
+  // min_total_s: on a shared host the median of 3 runs of 15 ms each moves with every neighbour's
+  // burst, the median of 15 much less, at a cost of a fraction of a second. 0: exactly `repeats`.
+  double min_total_s = 0.0;
+  int max_repeats = 0;
 };
 
 struct TimingSummary {
@@ -22,7 +27,8 @@ struct TimingSummary {
 // Throws std::invalid_argument when samples_s is empty.
 [[nodiscard]] TimingSummary summarize(std::vector<double> samples_s);
 
-// Runs kernel warmup + repeats times; before_each, when given, runs before every run, untimed.
+// Runs kernel warmup + repeats times (more for a short kernel, see TimingOptions); before_each, when given,
+// runs before every run, untimed.
 [[nodiscard]] TimingSummary time_kernel(const std::function<void()>& kernel, const TimingOptions& options,
                                         const std::function<void()>& before_each = {});
 

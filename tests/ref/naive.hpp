@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstddef>
+#include <span>
 #include <vector>
 
 #include "ref/attention.hpp"
@@ -12,7 +13,7 @@
 namespace infersim::ref::test {
 
 // Every element within 1e-4 relative (1e-5 absolute near zero) of the reference.
-inline void require_close(const std::vector<float>& actual, const std::vector<double>& expected) {
+inline void require_close(std::span<const float> actual, const std::vector<double>& expected) {
   REQUIRE(actual.size() == expected.size());
   for (std::size_t i = 0; i < actual.size(); ++i) {
     INFO("element " << i);
@@ -21,8 +22,8 @@ inline void require_close(const std::vector<float>& actual, const std::vector<do
 }
 
 // C[m x n] = A[m x k] B[k x n]
-inline std::vector<double> naive_gemm(int m, int n, int k, const std::vector<float>& a,
-                                      const std::vector<float>& b) {
+inline std::vector<double> naive_gemm(int m, int n, int k, std::span<const float> a,
+                                      std::span<const float> b) {
   std::vector<double> c(static_cast<std::size_t>(m) * n, 0.0);
   for (int i = 0; i < m; ++i)
     for (int j = 0; j < n; ++j)

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <stdexcept>
 
 #include "ref/attention.hpp"
@@ -19,8 +20,8 @@ std::size_t size(const AttentionShape& s, int heads, int tokens) {
 }
 
 // Naive decode: every (batch, head) row against its KV head's t keys.
-std::vector<double> naive_decode(const AttentionShape& s, int t, const std::vector<float>& q,
-                                 const std::vector<float>& k, const std::vector<float>& v) {
+std::vector<double> naive_decode(const AttentionShape& s, int t, std::span<const float> q,
+                                 std::span<const float> k, std::span<const float> v) {
   const test::NaiveAttention naive{s, t};
   std::vector<double> out;
   for (int b = 0; b < s.batch; ++b)

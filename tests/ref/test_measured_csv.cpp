@@ -81,6 +81,19 @@ TEST_CASE("time_kernel runs warm-up and repeats, calling before_each before ever
   CHECK(t.repeats == 3);
 }
 
+TEST_CASE("time_kernel times a short kernel further, up to max_repeats, until min_total_s is reached") {
+  int runs = 0;
+  // An empty kernel never adds up to a day: it stops at max_repeats.
+  const TimingSummary capped = time_kernel([&] { ++runs; }, {1, 3, 86400.0, 7});
+  CHECK(runs == 8);
+  CHECK(capped.repeats == 7);
+  // Any kernel adds up to a zero total at once: the minimum repeats only.
+  runs = 0;
+  const TimingSummary minimum = time_kernel([&] { ++runs; }, {1, 3, 0.0, 7});
+  CHECK(runs == 4);
+  CHECK(minimum.repeats == 3);
+}
+
 TEST_CASE("device name: cpu, the BLAS core in lower case, the thread count") {
   CHECK(device_name("Prescott", 2) == "cpu-prescott-2t");
 }

@@ -3,6 +3,7 @@
 // work counts against closed forms.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -38,7 +39,7 @@ std::vector<int> tokens(int n, int vocab) {
 std::vector<int> first(const std::vector<int>& ids, int n) { return {ids.begin(), ids.begin() + n}; }
 
 // Logits within fp32 accumulation error of each other: 1e-4 relative, 1e-4 absolute (logits are O(1)).
-void require_same_logits(const std::vector<float>& actual, const std::vector<double>& expected) {
+void require_same_logits(std::span<const float> actual, const std::vector<double>& expected) {
   REQUIRE(actual.size() == expected.size());
   for (std::size_t i = 0; i < actual.size(); ++i) {
     INFO("logit " << i);
@@ -46,11 +47,11 @@ void require_same_logits(const std::vector<float>& actual, const std::vector<dou
   }
 }
 
-std::vector<double> widen(const std::vector<float>& v) { return {v.begin(), v.end()}; }
+std::vector<double> widen(std::span<const float> v) { return {v.begin(), v.end()}; }
 
 using Rows = std::vector<std::vector<double>>;
 
-Rows rmsnorm_rows(const Rows& x, const std::vector<float>& w) {
+Rows rmsnorm_rows(const Rows& x, std::span<const float> w) {
   Rows y = x;
   for (auto& row : y) {
     double sum_sq = 0.0;
@@ -62,7 +63,7 @@ Rows rmsnorm_rows(const Rows& x, const std::vector<float>& w) {
 }
 
 // y[t][o] = sum_i x[t][i] W[o][i], W [out x in] (nn.Linear).
-Rows matmul(const Rows& x, const std::vector<float>& w, int out) {
+Rows matmul(const Rows& x, std::span<const float> w, int out) {
   Rows y(x.size(), std::vector<double>(out, 0.0));
   const std::size_t in = x[0].size();
   for (std::size_t t = 0; t < x.size(); ++t)
@@ -183,7 +184,7 @@ TEST_CASE("decode of token n after a prefill of n tokens equals the last logits 
       INFO(heads << "/" << kv_heads << " heads, " << threads << " threads, n = " << n);
       (void)decoder.prefill(first(ids, n));
       for (int step = 0; step < 3; ++step) {
-        const std::vector<float> decoded = decoder.decode(ids[n + step], n + step);
+        const Floats decoded = decoder.decode(ids[n + step], n + step);
         Decoder longer(m, 80, 3, threads);
         require_same_logits(decoded, widen(longer.prefill(first(ids, n + step + 1))));
       }
