@@ -43,8 +43,10 @@ int run_calibrate(const CalibrateOptions& o) {
 
 void add_calibrate_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<CalibrateOptions>();
-  CLI::App* sub = app.add_subcommand("calibrate", "Measure this host (FMA peak, sgemm, triad, LLC, overhead) "
-                                                  "and write a hardware profile");
+  CLI::App* sub = app.add_subcommand(
+      "calibrate",
+      "Measure this host (FMA peak, sgemm, our kernels, triad, read stream, LLC, overhead) "
+      "and write a hardware profile");
   sub->add_option("-o,--output", o->output, "write the profile to FILE (atomically) instead of stdout")
       ->type_name("FILE");
   sub->add_flag("--quick", o->quick, "fewer repeats and one sgemm size (a few seconds)");

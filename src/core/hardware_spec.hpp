@@ -39,6 +39,13 @@ struct HardwareSpec {
   // achieved / peak of the runner's own vectorised kernels where they are not the GEMM library's (a
   // CPU host: our attention and 2..16-row GEMV beside OpenBLAS), (0, 1]; 0: not given, compute applies
   double own_kernel_efficiency = 0.0;
+  // In-core throughput / peak of the runner's own streaming decode kernels, their data held in L2: KV-cache
+  // decode attention and the 2..16-row decode GEMV (a CPU host: calibrate measures both); 0: not given.
+  // Where given, that family's cases take this compute time plus their memory time: on these cores a
+  // streaming loop's in-core work does not overlap its transfers from memory (the ECM model, Treibig &
+  // Hager 2009; core/kernel_predict.hpp).
+  double decode_attention_in_core_efficiency = 0.0;
+  double skinny_gemv_in_core_efficiency = 0.0;
   double memory_efficiency = 1.0;   // achieved / spec bandwidth (STREAM triad), (0, 1]
   double kernel_launch_overhead_s = 0.0;
   // How a library GEMM's compute and memory times combine. false (GPUs, the roofline): they overlap,

@@ -14,6 +14,9 @@ struct HostCalibration {
   double sgemm_flops = 0.0;     // best sgemm achieved, FLOP/s
   int sgemm_n = 0;              // its square size
   double attention_flops = 0.0;  // our causal prefill attention kernel (src/ref) in cache, FLOP/s; 0: not run
+  // Our streaming decode kernels with their data in L2, every thread its own copy, FLOP/s; 0: not run
+  double decode_attention_in_core_flops = 0.0;
+  double skinny_gemv_in_core_flops = 0.0;
   double triad_Bps = 0.0;       // STREAM triad, working set far above the LLC (STREAM byte count)
   double triad_working_set_B = 0.0;
   double read_Bps = 0.0;        // a pure read stream (sum) far above the LLC; 0: not measured

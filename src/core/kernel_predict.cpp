@@ -52,6 +52,15 @@ double efficiency_for(const MeasuredRow& kernel, const HardwareSpec& hw) {
                                                               : hw.compute_efficiency;
 }
 
+// The in-core efficiency of the runner's streaming kernel that runs the case, 0 where the profile gives
+// none or the case is not one of them (header comment).
+double in_core_efficiency(const MeasuredRow& kernel, const HardwareSpec& hw) {
+  if (kernel.family == KernelFamily::attention_decode) return hw.decode_attention_in_core_efficiency;
+  if (kernel.family == KernelFamily::gemv && !single_row_gemv(kernel))
+    return hw.skinny_gemv_in_core_efficiency;
+  return 0.0;
+}
+
 }  // namespace
 
 bool reads_cold_data(KernelFamily family) {
@@ -63,7 +72,9 @@ int dispatches(KernelFamily family) { return family == KernelFamily::mlp ? 3 : 1
 
 KernelPrediction predict_kernel(const MeasuredRow& kernel, const HardwareSpec& hw) {
   KernelPrediction p;
-  const double achievable_flops = peak_for(kernel, hw) * efficiency_for(kernel, hw);
+  const double in_core = in_core_efficiency(kernel, hw);
+  const double achievable_flops =
+      peak_for(kernel, hw) * (in_core > 0.0 ? in_core : efficiency_for(kernel, hw));
   double achievable_Bps = hw.memory_bandwidth_Bps * hw.memory_efficiency;
   if (reads_cold_data(kernel.family) && hw.read_bandwidth_Bps > 0.0) achievable_Bps = hw.read_bandwidth_Bps;
   if (const CacheLevel* cache = reads_cold_data(kernel.family) ? nullptr : cache_holding(kernel.bytes, hw)) {
@@ -73,7 +84,7 @@ KernelPrediction predict_kernel(const MeasuredRow& kernel, const HardwareSpec& h
   p.compute_s = achievable_flops > 0.0 ? kernel.flops / achievable_flops : 0.0;
   p.memory_s = kernel.bytes / achievable_Bps;
   p.overhead_s = dispatches(kernel.family) * hw.kernel_launch_overhead_s;
-  const bool add = hw.gemm_time_is_sum && library_gemm(kernel);
+  const bool add = (hw.gemm_time_is_sum && library_gemm(kernel)) || in_core > 0.0;
   p.time_s = (add ? p.compute_s + p.memory_s
                   : roofline_time_s(kernel.flops, kernel.bytes, achievable_flops, achievable_Bps)) +
              p.overhead_s;

@@ -17,7 +17,16 @@
 //    (a host whose own vectorised kernels and BLAS differ: calibrate measures each).
 //  - Compute and memory: the larger of the two times, except for the cases the GEMM library runs
 //    (gemm, mlp, gemv of one row, "m=1" in the shape) on a profile whose GEMMs add the two
-//    (gemm_time: sum, a CPU BLAS; HardwareSpec::gemm_time_is_sum says why).
+//    (gemm_time: sum, a CPU BLAS; HardwareSpec::gemm_time_is_sum says why), and for the runner's
+//    streaming decode kernels (attention_decode; gemv of 2..16 rows) on a profile that gives their
+//    in-core efficiency (decode_attention_in_core, skinny_gemv_in_core: each measured with its data in
+//    L2): the in-core time at that efficiency plus the memory time. In the Execution-Cache-Memory model
+//    (Treibig & Hager, PPAM 2009) a loop streaming from memory on an Intel core takes the time of its
+//    loads plus the transfer time of its data through the hierarchy, not the larger of its compute
+//    and memory times. Measured on the 2-core host at a fixed 335 MB of weights, our skinny GEMV
+//    kernel's time grows with its rows' FLOPs from 1.03x a read stream's time at 2 rows to 1.6x at 8
+//    and 2.0x at 16, with no memory-bound plateau; the decode attention kernel's from 1.2x at group 1
+//    to 2.7x at group 16.
 //  - Overhead: kernel_launch_overhead per dispatch; the gated MLP is three (two GEMMs and the SiLU).
 // No per-case or per-shape constant is fitted.
 #include "core/hardware_spec.hpp"

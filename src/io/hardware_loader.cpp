@@ -94,10 +94,15 @@ HardwareSpec load_hardware_text(const std::string& text, const std::string& path
   hw.source = y.text("source");
   read_peaks(y, hw);
   read_memory(y, hw);
-  YamlMap efficiency = y.mapping("efficiency", {"compute", "memory", "own_kernels"});
+  YamlMap efficiency = y.mapping(
+      "efficiency", {"compute", "memory", "own_kernels", "decode_attention_in_core", "skinny_gemv_in_core"});
   hw.compute_efficiency = efficiency.real("compute", kMinEfficiency, 1.0);
   hw.memory_efficiency = efficiency.real("memory", kMinEfficiency, 1.0);
   hw.own_kernel_efficiency = efficiency.optional_real("own_kernels", kMinEfficiency, 1.0).value_or(0.0);
+  hw.decode_attention_in_core_efficiency =
+      efficiency.optional_real("decode_attention_in_core", kMinEfficiency, 1.0).value_or(0.0);
+  hw.skinny_gemv_in_core_efficiency =
+      efficiency.optional_real("skinny_gemv_in_core", kMinEfficiency, 1.0).value_or(0.0);
   hw.kernel_launch_overhead_s = y.nonnegative_real("kernel_launch_overhead_us", kMaxMicroseconds) * kMicro;
   hw.gemm_time_is_sum =
       y.has("gemm_time") && y.choice("gemm_time", {"max", "sum"}) == 1;  // optional, default max

@@ -70,13 +70,39 @@ std::string attention_line(const HostCalibration& h) {
       std::min(1.0, h.attention_flops / h.fma_peak_flops), h.attention_flops / 1e9);
 }
 
+// Our streaming decode kernels' in-core throughput, their data in L2 (src/ref/calibrate.hpp).
+std::string in_core_lines(const HostCalibration& h) {
+  if (h.fma_peak_flops <= 0.0) return "";
+  std::string lines;
+  if (h.decode_attention_in_core_flops > 0.0)
+    lines += fmt::format(
+        "  decode_attention_in_core: {:.4f}  # measured: our decode attention kernel {:.4g} GFLOP/s with its "
+        "KV "
+        "cache in L2 (group 8, context 512, every thread its own) / FMA peak\n",
+        std::min(1.0, h.decode_attention_in_core_flops / h.fma_peak_flops),
+        h.decode_attention_in_core_flops / 1e9);
+  if (h.skinny_gemv_in_core_flops > 0.0)
+    lines += fmt::format(
+        "  skinny_gemv_in_core: {:.4f}  # measured: our 8-row GEMV kernel {:.4g} GFLOP/s with its weights in "
+        "L2 "
+        "(32 x 4096, every thread its own) / FMA peak\n",
+        std::min(1.0, h.skinny_gemv_in_core_flops / h.fma_peak_flops), h.skinny_gemv_in_core_flops / 1e9);
+  if (!lines.empty())
+    lines +=
+        "  # A streaming kernel's in-core work and its transfers from memory do not overlap on these cores "
+        "(the\n"
+        "  # ECM model, Treibig & Hager 2009): validate adds the two for decode attention and the skinny "
+        "GEMV.\n";
+  return lines;
+}
+
 std::string roofs(const HostCalibration& h) {
   return fmt::format(
       "efficiency:\n"
       "  compute: {:.4f}  # measured: best sgemm {:.4g} GFLOP/s (n = {}, OpenBLAS core {}), its operands' "
       "transfer "
       "time taken out (gemm_time: sum), / FMA peak {:.4g} GFLOP/s\n"
-      "{}"
+      "{}{}"
       "  memory: 1.0  # the measured triad is the bandwidth above\n"
       "kernel_launch_overhead_us: {:.4g}  # measured: empty fork-join over {} threads (median); "
       "an 8x8x8 sgemm call takes {:.3g} us\n"
@@ -92,7 +118,7 @@ std::string roofs(const HostCalibration& h) {
       "  inter_node_bandwidth_per_direction_GBps: 1  # placeholder, no network modelled\n"
       "  inter_node_latency_us: 1  # placeholder\n",
       host_compute_efficiency(h), h.sgemm_flops / 1e9, h.sgemm_n, h.blas_core, h.fma_peak_flops / 1e9,
-      attention_line(h), h.fork_join_s * 1e6, h.threads, h.tiny_sgemm_s * 1e6);
+      attention_line(h), in_core_lines(h), h.fork_join_s * 1e6, h.threads, h.tiny_sgemm_s * 1e6);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "ref/layers.hpp"
 #include "ref/parallel.hpp"
 #include "ref/random.hpp"
+#include "ref/skinny_gemm.hpp"
 #include "ref/timing.hpp"
 #include "ref/vector_ops.hpp"
 #include "ref/work_counts.hpp"
@@ -116,6 +117,68 @@ double measure_attention_flops(int threads, int repeats) {
 
 namespace {
 
+// Wall time of every thread running `calls` of its own copy of a kernel at once, back to back inside one
+// dispatch, so the fork-join is paid once per sample rather than once per call.
+template <class Kernel>
+double concurrent_calls_s(int threads, int calls, const Kernel& kernel) {
+  const auto start = Clock::now();
+  parallel_for(threads, threads, [&](int t) {
+    for (int c = 0; c < calls; ++c) kernel(t);
+  });
+  return seconds_since(start);
+}
+
+// Median FLOP/s over `repeats` samples of every thread running `calls` calls of `flops_per_call` each.
+template <class Kernel>
+double in_core_flops(int threads, int repeats, int calls, double flops_per_call, const Kernel& kernel) {
+  (void)concurrent_calls_s(threads, calls, kernel);  // warm-up: the working sets come into L2
+  std::vector<double> samples_s;
+  for (int r = 0; r < repeats; ++r) samples_s.push_back(concurrent_calls_s(threads, calls, kernel));
+  return flops_per_call * calls * threads / summarize(std::move(samples_s)).median_s;
+}
+
+}  // namespace
+
+double measure_decode_attention_in_core_flops(int threads, int repeats) {
+  constexpr AttentionShape kShape{1, 8, 1, 128};  // 8 query heads on one KV head
+  constexpr int kContext = 512;                   // 2 x 512 x 128 x 4 B = 512 KiB of K and V
+  struct Buffers {
+    Floats q, k, v, out;
+  };
+  std::vector<Buffers> per_thread;
+  for (int t = 0; t < threads; ++t) {
+    const auto seed = static_cast<std::uint64_t>(t) * 4;
+    per_thread.push_back({random_floats(kShape.heads * kShape.head_dim, 51 + seed),
+                          random_floats(std::size_t{kContext} * kShape.head_dim, 52 + seed),
+                          random_floats(std::size_t{kContext} * kShape.head_dim, 53 + seed),
+                          Floats(std::size_t(kShape.heads) * kShape.head_dim)});
+  }
+  return in_core_flops(threads, repeats, 300, decode_attention_work(kShape, kContext).flops, [&](int t) {
+    Buffers& b = per_thread[static_cast<std::size_t>(t)];
+    attention_decode(kShape, kContext, b.q.data(), b.k.data(), b.v.data(), b.out.data(), 1);
+  });
+}
+
+double measure_skinny_gemv_in_core_flops(int threads, int repeats) {
+  constexpr int kRows = 8, kOut = 32, kIn = 4096;  // W: 32 x 4096 x 4 B = 512 KiB
+  struct Buffers {
+    Floats x, w, y;
+  };
+  std::vector<Buffers> per_thread;
+  for (int t = 0; t < threads; ++t) {
+    const auto seed = static_cast<std::uint64_t>(t) * 2;
+    per_thread.push_back({random_floats(std::size_t{kRows} * kIn, 61 + seed),
+                          random_floats(std::size_t{kOut} * kIn, 62 + seed),
+                          Floats(std::size_t{kRows} * kOut)});
+  }
+  return in_core_flops(threads, repeats, 500, linear_work(kRows, kOut, kIn).flops, [&](int t) {
+    Buffers& b = per_thread[static_cast<std::size_t>(t)];
+    stream_linear(b.x.data(), b.w.data(), b.y.data(), kRows, kOut, kIn, 1);
+  });
+}
+
+namespace {
+
 // Sum of x[0, n) in four 16-lane accumulators (enough independent loads in flight to stream).
 INFERSIM_REF_HOT float sum_floats(const float* x, std::size_t n) {
   detail::Lanes acc[4] = {};
@@ -164,6 +227,9 @@ HostCalibration calibrate_host(const CalibrateOptions& options, const ProgressCa
   // Before any BLAS call: OpenBLAS's threads spin for a while after one and would share our cores.
   say("attention kernel");
   h.attention_flops = measure_attention_flops(threads, options.quick ? 9 : 11);
+  say("decode attention and skinny GEMV kernels in L2");
+  h.decode_attention_in_core_flops = measure_decode_attention_in_core_flops(threads, options.quick ? 9 : 15);
+  h.skinny_gemv_in_core_flops = measure_skinny_gemv_in_core_flops(threads, options.quick ? 9 : 15);
   for (int n : options.quick ? std::vector<int>{2560} : std::vector<int>{2560, 3584}) {
     say("sgemm " + std::to_string(n));
     const double flops = sgemm_flops(n, options.quick ? 2 : 3);

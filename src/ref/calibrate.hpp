@@ -40,4 +40,14 @@ using ProgressCallback = std::function<void(const std::string&)>;
 // its decode shapes read DRAM.
 [[nodiscard]] double measure_attention_flops(int threads, int repeats);
 
+// In-core FLOP/s of our two streaming decode kernels, their data held in L2 (512 KiB a thread, within
+// the 1-2 MiB L2 of current x86 server cores): every thread runs its own copy, call after call. What the
+// suite's DRAM-sized decode cases add to their memory time (core/kernel_predict.hpp, the ECM model).
+//  - decode attention (ref/attention.hpp): batch 1, 8 query heads on one KV head, head_dim 128, context
+//    512; the suite's decode cases have groups of 1, 4 and 16 and contexts of 1024 to 8192;
+//  - skinny GEMV (ref/skinny_gemm.hpp): 8 rows x 4096 inputs by 32 outputs; the suite's have 4 to 16
+//    rows and 8192 or 16384 outputs.
+[[nodiscard]] double measure_decode_attention_in_core_flops(int threads, int repeats);
+[[nodiscard]] double measure_skinny_gemv_in_core_flops(int threads, int repeats);
+
 }  // namespace infersim::ref

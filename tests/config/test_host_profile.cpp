@@ -33,16 +33,23 @@ HostCalibration measured_host() {
   return h;
 }
 
+// What calibrate would write for h, loaded back through a temporary file named after `tag`.
+HardwareSpec written_and_loaded(const HostCalibration& h, const std::string& tag) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("host_profile_" + tag + "_" + std::to_string(getpid()) + ".yaml");
+  {
+    std::ofstream out(path);
+    out << host_profile_yaml(h, "host 'test' on 2025-01-01 00:00 UTC");
+  }
+  HardwareSpec hw = load_hardware(path.string());
+  std::filesystem::remove(path);
+  return hw;
+}
+
 }  // namespace
 
 TEST_CASE("the calibrated profile loads and carries the measurements as roofline parameters") {
-  const auto path = std::filesystem::temp_directory_path() / ("host_profile_test_" + std::to_string(getpid()) + ".yaml");
-  {
-    std::ofstream out(path);
-    out << host_profile_yaml(measured_host(), "host 'test' on 2025-01-01 00:00 UTC");
-  }
-  const HardwareSpec hw = load_hardware(path.string());
-  std::filesystem::remove(path);
+  const HardwareSpec hw = written_and_loaded(measured_host(), "test");
   CHECK(peak_flops(hw, Dtype::fp32) == Approx(200e9));
   // The sgemm (n = 3584, 2 n^3 = 92,073,361,408 FLOP) at 180 GFLOP/s takes 0.511519 s; under
   // gemm_time: sum its operands' transfer, 3 n^2 x 4 B = 154,140,672 B (over the 32 MiB LLC: at the
@@ -62,29 +69,28 @@ TEST_CASE("the calibrated profile loads and carries the measurements as roofline
 TEST_CASE("the measured attention kernel throughput becomes the profile's own-kernel efficiency") {
   HostCalibration h = measured_host();
   h.attention_flops = 60e9;  // 60 / 200 GFLOP/s
-  const auto path = std::filesystem::temp_directory_path() / ("host_profile_attn_" + std::to_string(getpid()) + ".yaml");
-  {
-    std::ofstream out(path);
-    out << host_profile_yaml(h, "host 'test' on 2025-01-01 00:00 UTC");
-  }
-  const HardwareSpec hw = load_hardware(path.string());
-  std::filesystem::remove(path);
+  const HardwareSpec hw = written_and_loaded(h, "attn");
   CHECK(hw.own_kernel_efficiency == Approx(0.3));
   CHECK(hw.compute_efficiency == Approx(0.90945).margin(5e-5));  // as in the first case
   CHECK(hw.read_bandwidth_Bps == 0.0);  // not measured
+}
+
+TEST_CASE(
+    "the in-core throughputs of the streaming decode kernels are written and load as their efficiencies") {
+  HostCalibration h = measured_host();
+  h.decode_attention_in_core_flops = 80e9;  // 80 / 200 GFLOP/s
+  h.skinny_gemv_in_core_flops = 150e9;      // 150 / 200
+  const HardwareSpec hw = written_and_loaded(h, "in_core");
+  CHECK(hw.decode_attention_in_core_efficiency == Approx(0.4));
+  CHECK(hw.skinny_gemv_in_core_efficiency == Approx(0.75));
+  CHECK(hw.own_kernel_efficiency == 0.0);  // not measured in this calibration
 }
 
 TEST_CASE("the measured read-stream bandwidth is written and loads as the profile's read bandwidth") {
   HostCalibration h = measured_host();
   h.read_Bps = 21e9;
   h.read_working_set_B = 1073741824.0;
-  const auto path = std::filesystem::temp_directory_path() / ("host_profile_read_" + std::to_string(getpid()) + ".yaml");
-  {
-    std::ofstream out(path);
-    out << host_profile_yaml(h, "host 'test' on 2025-01-01 00:00 UTC");
-  }
-  const HardwareSpec hw = load_hardware(path.string());
-  std::filesystem::remove(path);
+  const HardwareSpec hw = written_and_loaded(h, "read");
   CHECK(hw.read_bandwidth_Bps == Approx(21e9));
   CHECK(hw.memory_bandwidth_Bps == Approx(29e9));
 }

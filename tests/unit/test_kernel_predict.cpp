@@ -135,6 +135,41 @@ TEST_CASE("on a profile with gemm_time: sum the library's GEMMs add compute and 
         Approx(33579008.0 / 30e9 + 20e-6));
 }
 
+TEST_CASE(
+    "the streaming decode kernels add their in-core time to their memory time where the profile gives it") {
+  HardwareSpec hw = round_host();
+  hw.own_kernel_efficiency = 0.3;
+  hw.read_bandwidth_Bps = 20e9;
+  // Decode attention, GQA: batch 10, 32 heads on 8 KV heads, context 4096, head_dim 128.
+  // FLOPs 4 x 10 x 32 x 4096 x 128 = 671,088,640; K and V 2 x 10 x 8 x 4096 x 128 x 4 B = 335,544,320 B
+  // (q and out, 2 x 10 x 32 x 128 x 4 B = 327,680 B more: 335,872,000 B).
+  const MeasuredRow gqa = row(KernelFamily::attention_decode, 671088640.0, 335872000.0);
+  // Without the in-core figure: the larger of 671,088,640 / 60e9 = 11.18481 ms and 335,872,000 / 20e9
+  // = 16.7936 ms, + 20 us.
+  CHECK(predict_kernel(gqa, hw).time_s == Approx(16.7936e-3 + 20e-6));
+  // In-core efficiency 0.4 (80 GFLOP/s): 671,088,640 / 80e9 = 8.388608 ms, added: 25.182208 ms + 20 us.
+  hw.decode_attention_in_core_efficiency = 0.4;
+  const KernelPrediction added = predict_kernel(gqa, hw);
+  CHECK(added.compute_s == Approx(8.388608e-3));
+  CHECK(added.time_s == Approx(25.182208e-3 + 20e-6));
+  // The skinny GEMV of 8 rows, n 8192, k 10240: 2 x 8 x 8192 x 10240 = 1,342,177,280 FLOPs, W
+  // 335,544,320 B + X and Y 8 x (10240 + 8192) x 4 = 589,824 B = 336,134,144 B.
+  MeasuredRow eight = row(KernelFamily::gemv, 1342177280.0, 336134144.0);
+  eight.shape = "m=8;n=8192;k=10240";
+  // The attention figure does not apply to it: own kernels' 60 GFLOP/s, the larger time 22.369621 ms.
+  CHECK(predict_kernel(eight, hw).time_s == Approx(1342177280.0 / 60e9 + 20e-6));
+  // Its own figure, 0.5 (100 GFLOP/s): 13.421773 ms + 336,134,144 / 20e9 = 16.806707 ms = 30.228480 ms.
+  hw.skinny_gemv_in_core_efficiency = 0.5;
+  CHECK(predict_kernel(eight, hw).time_s == Approx(30.22848e-3 + 20e-6));
+  // The one-row GEMV is the library's sgemv: untouched (the larger time on this max profile).
+  MeasuredRow one = row(KernelFamily::gemv, 167772160.0, 335585280.0);
+  one.shape = "m=1;n=8192;k=10240";
+  CHECK(predict_kernel(one, hw).time_s == Approx(335585280.0 / 20e9 + 20e-6));
+  // Prefill attention keeps the roofline at the own-kernel efficiency.
+  CHECK(predict_kernel(row(KernelFamily::attention_prefill, 1e10, 1e6), hw).time_s ==
+        Approx(1e10 / 60e9 + 20e-6));
+}
+
 TEST_CASE("median_rows and median_calibration reduce repeated runs figure by figure") {
   MeasuredRow a = row(KernelFamily::gemm, 1.0, 1.0);
   a.case_name = "a";
@@ -166,10 +201,16 @@ TEST_CASE("median_rows and median_calibration reduce repeated runs figure by fig
   cal[1].sgemm_flops = 50e9;
   cal[0].read_Bps = 20e9;
   cal[1].read_Bps = 22e9;
+  cal[0].decode_attention_in_core_flops = 80e9;
+  cal[1].decode_attention_in_core_flops = 90e9;
+  cal[0].skinny_gemv_in_core_flops = 140e9;
+  cal[1].skinny_gemv_in_core_flops = 160e9;
   const HostCalibration c = median_calibration(cal);
   CHECK(c.cpu_model == "first");
   CHECK(c.sgemm_n == 2560);
   CHECK(c.sgemm_flops == Approx(45e9));  // an even count: the mean of the middle two
   CHECK(c.read_Bps == Approx(21e9));
+  CHECK(c.decode_attention_in_core_flops == Approx(85e9));
+  CHECK(c.skinny_gemv_in_core_flops == Approx(150e9));
   CHECK_THROWS_AS(median_calibration({}), InputError);
 }
