@@ -73,27 +73,22 @@ std::string attention_line(const HostCalibration& h) {
 // Our streaming decode kernels' in-core throughput, their data in L2 (src/ref/calibrate.hpp).
 std::string in_core_lines(const HostCalibration& h) {
   if (h.fma_peak_flops <= 0.0) return "";
+  const auto line = [&h](const char* key, double flops, const char* what) {
+    return fmt::format(
+        "  {}: {:.4f}  # measured: our {} {:.4g} GFLOP/s in L2, every thread its own / FMA peak\n", key,
+        std::min(1.0, flops / h.fma_peak_flops), what, flops / 1e9);
+  };
   std::string lines;
   if (h.decode_attention_in_core_flops > 0.0)
-    lines += fmt::format(
-        "  decode_attention_in_core: {:.4f}  # measured: our decode attention kernel {:.4g} GFLOP/s with its "
-        "KV "
-        "cache in L2 (group 8, context 512, every thread its own) / FMA peak\n",
-        std::min(1.0, h.decode_attention_in_core_flops / h.fma_peak_flops),
-        h.decode_attention_in_core_flops / 1e9);
+    lines += line("decode_attention_in_core", h.decode_attention_in_core_flops,
+                  "decode attention kernel (group 8, context 512)");
   if (h.skinny_gemv_in_core_flops > 0.0)
-    lines += fmt::format(
-        "  skinny_gemv_in_core: {:.4f}  # measured: our 8-row GEMV kernel {:.4g} GFLOP/s with its weights in "
-        "L2 "
-        "(32 x 4096, every thread its own) / FMA peak\n",
-        std::min(1.0, h.skinny_gemv_in_core_flops / h.fma_peak_flops), h.skinny_gemv_in_core_flops / 1e9);
-  if (!lines.empty())
     lines +=
-        "  # A streaming kernel's in-core work and its transfers from memory do not overlap on these cores "
-        "(the\n"
-        "  # ECM model, Treibig & Hager 2009): validate adds the two for decode attention and the skinny "
-        "GEMV.\n";
-  return lines;
+        line("skinny_gemv_in_core", h.skinny_gemv_in_core_flops, "GEMV kernel (8 rows, 32 x 4096 weights)");
+  if (lines.empty()) return "";
+  return lines +
+         "  # A streaming kernel's in-core work and its transfers from memory add on these cores (the ECM\n"
+         "  # model, Treibig & Hager 2009): validate adds them for decode attention and the skinny GEMV.\n";
 }
 
 std::string roofs(const HostCalibration& h) {
