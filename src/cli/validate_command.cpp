@@ -64,16 +64,24 @@ struct Runs {
   std::vector<std::vector<MeasuredRow>> rows;
 };
 
-// `runs` times: calibrate this host (unless a profile was given) and run the suite. With more than one
-// run, prints each run's MAPE against its own calibration (the run-to-run scatter of a shared machine).
+// `runs` times: run the suite, calibrating this host (unless a profile was given) before and after it,
+// each figure the mean of the two: a shared host's speed drifts over the suite's half minute, and the
+// bracket judges the cases against the host's speed while they ran (exactly so for a linear drift).
+// With more than one run, prints each run's MAPE against its own calibration (the run-to-run scatter
+// of a shared machine).
 Runs measure_runs(const ValidateOptions& o, const HardwareSpec* given, const SearchPath& search,
                   double threshold) {
   Runs r;
   std::vector<ModelSpec> models;  // the runs list the same cases: loaded after the first
   for (int run = 1; run <= o.runs; ++run) {
     if (o.runs > 1) std::cerr << "infersim validate: run " << run << " of " << o.runs << "\n";
-    if (!given) r.calibrations.push_back(measure_host(o.quick, o.threads));
+    std::vector<HostCalibration> bracket;
+    if (!given) bracket.push_back(measure_host(o.quick, o.threads));
     r.rows.push_back(measure_suite(o.quick, o.threads));
+    if (!given) {
+      bracket.push_back(measure_host(o.quick, o.threads));
+      r.calibrations.push_back(median_calibration(bracket));  // the median of two: their mean
+    }
     if (o.runs == 1) continue;
     if (run == 1) models = models_of(r.rows.back(), search);
     const HardwareSpec hw = given ? *given : profile_of(r.calibrations.back());
@@ -112,8 +120,8 @@ int run_validate(const ValidateOptions& o, const SearchPath& search) {
     } else {
       const HostCalibration host = median_calibration(runs.calibrations);
       hw = profile_of(host);
-      std::cerr << "infersim validate: calibrated this host"
-                << (o.runs > 1 ? " (each figure the median of the runs)" : "") << ": "
+      std::cerr << "infersim validate: calibrated this host before and after the suite (each figure the mean"
+                << (o.runs > 1 ? " of the two, then the median of the runs)" : " of the two)") << ": "
                 << host_profile_yaml(host, "now");
     }
     if (o.runs > 1)
@@ -134,7 +142,9 @@ void add_validate_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<ValidateOptions>();
   CLI::App* sub = app.add_subcommand(
       "validate", "Time the reference CPU kernels (or read --measured, or the --published GPU rows) and compare with the predictions");
-  sub->add_flag("--quick", o->quick, "quick calibration and the quick suite (under a minute)");
+  sub->add_flag("--quick", o->quick,
+                "quick calibrations (before and after the suite, each figure their mean) and the quick suite "
+                "(under a minute)");
   sub->add_option("-g,--hardware", o->hardware, "profile to predict with (default: calibrate this host now)")
       ->type_name("PROFILE");
   sub->add_option("-o,--output", o->output, "write measured, predicted_s and rel_error to FILE.csv (atomically)")

@@ -1,7 +1,8 @@
 #pragma once
 // Host calibration (`infersim calibrate`): the few physically meaningful figures the roofline needs,
-// each measured on shapes the validation suite never uses (square sgemm of 2560/3584, triads of
-// 3 x 512 MiB and of half the LLC), so validation predicts new shapes rather than replaying old ones.
+// each measured on shapes the validation suite never uses (square sgemm of 2560/3584, 2304 when quick;
+// triads of 3 x 512 MiB, 3 x 384 MiB when quick, and of half the LLC; a read stream of 1 GiB, 512 MiB when
+// quick), so validation predicts new shapes rather than replaying old ones.
 #include <functional>
 #include <string>
 
