@@ -32,13 +32,17 @@ bool single_row_gemv(const MeasuredRow& kernel) {
          shape_value(kernel.shape, "m") == std::optional<std::string_view>("1");
 }
 
+// A GEMV case of 2..16 rows, which the CPU runner computes in its own weight-streaming kernel
+// (ref/skinny_gemm.hpp).
+bool skinny_gemv(const MeasuredRow& kernel) {
+  return kernel.family == KernelFamily::gemv && !single_row_gemv(kernel);
+}
+
 // Cases whose FLOPs the reference runners compute in their own kernels rather than the GEMM library:
-// attention (both runners), and the decode GEMV of 2..16 rows, which the CPU runner computes in its
-// own weight-streaming kernel (ref/skinny_gemm.hpp).
+// attention (both runners) and the skinny GEMV.
 bool own_kernel(const MeasuredRow& kernel) {
   const KernelFamily f = kernel.family;
-  return f == KernelFamily::attention_decode || f == KernelFamily::attention_prefill ||
-         (f == KernelFamily::gemv && !single_row_gemv(kernel));
+  return f == KernelFamily::attention_decode || f == KernelFamily::attention_prefill || skinny_gemv(kernel);
 }
 
 // Cases the GEMM library runs: gemm, the gated MLP's GEMMs, the one-row GEMV (header comment).
@@ -56,8 +60,7 @@ double efficiency_for(const MeasuredRow& kernel, const HardwareSpec& hw) {
 // none or the case is not one of them (header comment).
 double in_core_efficiency(const MeasuredRow& kernel, const HardwareSpec& hw) {
   if (kernel.family == KernelFamily::attention_decode) return hw.decode_attention_in_core_efficiency;
-  if (kernel.family == KernelFamily::gemv && !single_row_gemv(kernel))
-    return hw.skinny_gemv_in_core_efficiency;
+  if (skinny_gemv(kernel)) return hw.skinny_gemv_in_core_efficiency;
   return 0.0;
 }
 

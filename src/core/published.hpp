@@ -13,13 +13,13 @@
 
 namespace infersim {
 
-// One line of the published CSV, every field as written.
 // Published rows a runtime-profile term was fitted on: every row of `source`, or only its `lines`.
 struct FitSubsetEntry {
   std::string source;
   std::vector<int> lines;  // empty: the whole source
 };
 
+// One line of the published CSV, every field as written.
 struct PublishedRow {
   int line = 0;  // 1-based line in the file
   std::string source, hardware, num_devices, tp, pp, framework, model, precision_weights, precision_kv, batch,

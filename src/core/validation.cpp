@@ -5,6 +5,7 @@
 
 #include "core/errors.hpp"
 #include "core/model_predict.hpp"
+#include "core/statistics.hpp"
 
 namespace infersim {
 
@@ -16,13 +17,6 @@ KernelPrediction predict_case(const MeasuredRow& row, const HardwareSpec& hw, co
   for (const ModelSpec& m : models)
     if (m.name == name) return predict_model_case(row, m, hw);
   throw InputError("case '" + row.case_name + "' names model '" + name + "', which was not loaded");
-}
-
-// Median of the values (mean of the two middle ones for an even count); values must not be empty.
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
 }  // namespace

@@ -47,12 +47,22 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// Wall time of every thread running `calls` of its own copy of a kernel at once, back to back inside one
+// dispatch, so the fork-join is paid once per sample rather than once per call.
+template <class Kernel>
+double concurrent_calls_s(int threads, int calls, const Kernel& kernel) {
+  const auto start = Clock::now();
+  parallel_for(threads, threads, [&](int t) {
+    for (int c = 0; c < calls; ++c) kernel(t);
+  });
+  return seconds_since(start);
+}
+
 // Wall time of every thread running `iterations` of the burst at once.
 double fma_wall_s(int threads, long iterations) {
   std::vector<float> sinks(static_cast<std::size_t>(threads));
-  const auto start = Clock::now();
-  parallel_for(threads, threads, [&](int t) { sinks[t] = fma_burst(iterations, static_cast<float>(t)); });
-  const double wall = seconds_since(start);
+  const double wall =
+      concurrent_calls_s(threads, 1, [&](int t) { sinks[t] = fma_burst(iterations, static_cast<float>(t)); });
   volatile float sink = sinks[0];
   (void)sink;
   return wall;
@@ -116,17 +126,6 @@ double measure_attention_flops(int threads, int repeats) {
 }
 
 namespace {
-
-// Wall time of every thread running `calls` of its own copy of a kernel at once, back to back inside one
-// dispatch, so the fork-join is paid once per sample rather than once per call.
-template <class Kernel>
-double concurrent_calls_s(int threads, int calls, const Kernel& kernel) {
-  const auto start = Clock::now();
-  parallel_for(threads, threads, [&](int t) {
-    for (int c = 0; c < calls; ++c) kernel(t);
-  });
-  return seconds_since(start);
-}
 
 // Median FLOP/s over `repeats` samples of every thread running `calls` calls of `flops_per_call` each.
 template <class Kernel>

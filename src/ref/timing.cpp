@@ -4,15 +4,16 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "core/statistics.hpp"
+
 namespace infersim::ref {
 
 TimingSummary summarize(std::vector<double> samples_s) {
   if (samples_s.empty()) throw std::invalid_argument("summarize: no samples");
-  std::sort(samples_s.begin(), samples_s.end());
-  const std::size_t n = samples_s.size();
-  const double median = n % 2 == 1 ? samples_s[n / 2] : 0.5 * (samples_s[n / 2 - 1] + samples_s[n / 2]);
-  const double spread = median > 0.0 ? (samples_s.back() - samples_s.front()) / median : 0.0;
-  return {median, spread, static_cast<int>(n)};
+  const auto [lo, hi] = std::minmax_element(samples_s.begin(), samples_s.end());
+  const double middle = median(samples_s);
+  const double spread = middle > 0.0 ? (*hi - *lo) / middle : 0.0;
+  return {middle, spread, static_cast<int>(samples_s.size())};
 }
 
 TimingSummary time_kernel(const std::function<void()>& kernel, const TimingOptions& options,
