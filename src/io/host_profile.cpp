@@ -80,8 +80,9 @@ std::string in_core_lines(const HostCalibration& h) {
   };
   std::string lines;
   if (h.decode_attention_in_core_flops > 0.0)
-    lines += line("decode_attention_in_core", h.decode_attention_in_core_flops,
-                  "decode attention kernel (group 8, context 512)");
+    lines +=
+        line("decode_attention_in_core", h.decode_attention_in_core_flops,
+             "decode attention kernel's per-query-head work (8 less 2 heads on one KV head, context 512)");
   if (h.skinny_gemv_in_core_flops > 0.0)
     lines +=
         line("skinny_gemv_in_core", h.skinny_gemv_in_core_flops, "GEMV kernel (8 rows, 32 x 4096 weights)");
