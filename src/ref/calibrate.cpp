@@ -246,10 +246,10 @@ HostCalibration calibrate_host(const CalibrateOptions& options, const ProgressCa
   h.fma_peak_flops = measure_fma_peak_flops(threads, options.quick ? 0.2 : 0.5);
   // Before any BLAS call: OpenBLAS's threads spin for a while after one and would share our cores.
   say("attention kernel");
-  h.attention_flops = measure_attention_flops(threads, options.quick ? 9 : 11);
+  h.attention_flops = measure_attention_flops(threads, options.quick ? 15 : 21);
   say("decode attention and skinny GEMV kernels in L2");
   h.decode_attention_in_core_flops = measure_decode_attention_in_core_flops(threads, options.quick ? 15 : 25);
-  h.skinny_gemv_in_core_flops = measure_skinny_gemv_in_core_flops(threads, options.quick ? 9 : 15);
+  h.skinny_gemv_in_core_flops = measure_skinny_gemv_in_core_flops(threads, options.quick ? 15 : 25);
   // Quick: one size a little smaller (`validate` calibrates twice per run: before and after the suite).
   for (int n : options.quick ? std::vector<int>{2304} : std::vector<int>{2560, 3584}) {
     say("sgemm " + std::to_string(n));
@@ -261,11 +261,15 @@ HostCalibration calibrate_host(const CalibrateOptions& options, const ProgressCa
   say(options.quick ? "DRAM triad, 3 x 384 MiB" : "DRAM triad, 3 x 512 MiB");
   const std::size_t dram_elements = (std::size_t{options.quick ? 384u : 512u} << 20) / sizeof(float);
   h.triad_working_set_B = 3.0 * static_cast<double>(dram_elements) * sizeof(float);
-  h.triad_Bps = measure_triad_Bps(dram_elements, threads, options.quick ? 7 : 9);
+  // The streams take 15-19 passes: on the shared development VM a median of 7 took a slow spell of a few
+  // tenths of a second for the bandwidth. In 8 interleaved trials the triad's median of 7 read 15.5 GB/s
+  // once (24.0-25.8 otherwise; of 15 passes 24.5-26.3), and the quick read stream's 15.5 and 22.6 GB/s
+  // (mean 23.4; of 19 passes 24.7-26.5, mean 25.7).
+  h.triad_Bps = measure_triad_Bps(dram_elements, threads, 15);
   say(options.quick ? "DRAM read stream, 512 MiB" : "DRAM read stream, 1 GiB");
   const std::size_t read_elements = (std::size_t{options.quick ? 512u : 1024u} << 20) / sizeof(float);
   h.read_working_set_B = static_cast<double>(read_elements) * sizeof(float);
-  h.read_Bps = measure_read_Bps(read_elements, threads, options.quick ? 7 : 9);
+  h.read_Bps = measure_read_Bps(read_elements, threads, options.quick ? 19 : 15);
   if (h.llc_size_B > 0.0) {
     say("LLC triad");
     const auto llc_elements = static_cast<std::size_t>(h.llc_size_B / 2.0 / (3.0 * sizeof(float)));
