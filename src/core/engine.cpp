@@ -61,18 +61,26 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
   // compute dtype's.
   const double vector_peak = has_peak(hw, Dtype::fp32) ? peak_flops(hw, Dtype::fp32) : matrix_peak;
   const Interconnect& ic = hw.interconnect;
-  return {matrix_peak * hw.compute_efficiency,
-          vector_peak * hw.compute_efficiency,
-          hw.memory_bandwidth_Bps * hw.memory_efficiency,
-          hw.kernel_launch_overhead_s,
-          {ic.link_bandwidth_per_direction_Bps, ic.link_latency_s},
-          {ic.inter_node_bandwidth_per_direction_Bps, ic.inter_node_latency_s},
-          static_cast<double>(ic.devices_per_node),
-          1.0 - sc.layout.comm_overlap,
-          sc.runtime.int8_weight_only_efficiency,
-          sc.runtime.int4_weight_only_efficiency,
-          sc.runtime.collective_latency_s,
-          hw.gemm_time_is_sum};
+  return {
+      matrix_peak * hw.compute_efficiency,
+      vector_peak * hw.compute_efficiency,
+      hw.memory_bandwidth_Bps * hw.memory_efficiency,
+      hw.read_bandwidth_Bps > 0.0 ? hw.read_bandwidth_Bps : hw.memory_bandwidth_Bps * hw.memory_efficiency,
+      hw.kernel_launch_overhead_s,
+      {ic.link_bandwidth_per_direction_Bps, ic.link_latency_s},
+      {ic.inter_node_bandwidth_per_direction_Bps, ic.inter_node_latency_s},
+      static_cast<double>(ic.devices_per_node),
+      1.0 - sc.layout.comm_overlap,
+      sc.runtime.int8_weight_only_efficiency,
+      sc.runtime.int4_weight_only_efficiency,
+      sc.runtime.collective_latency_s,
+      hw.gemm_time_is_sum};
+}
+
+Roofs decode_step_roofs(const Roofs& roofs) {
+  Roofs decode = roofs;
+  decode.memory_Bps = roofs.decode_memory_Bps;
+  return decode;
 }
 
 namespace {
@@ -87,8 +95,9 @@ struct StageResult {
   double memory_bytes = 0.0;
 };
 
-StageResult run_stage(const ModelSpec& m, const Stage& stage, const Scenario& sc, const TensorFormats& formats,
-                      const Roofs& roofs, const HardwareSpec& hw, Estimate& e, bool keep_operators) {
+StageResult run_stage(const ModelSpec& m, const Stage& stage, const Scenario& sc,
+                      const TensorFormats& formats, const Roofs& roofs, const Roofs& decode_roofs,
+                      const HardwareSpec& hw, Estimate& e, bool keep_operators) {
   thread_local std::vector<Operator> ops;  // reused: no allocation per configuration in a sweep
   const Layout& l = sc.layout;
   const ModelSpec shard = stage_shard(m, stage, l);
@@ -103,9 +112,9 @@ StageResult run_stage(const ModelSpec& m, const Stage& stage, const Scenario& sc
   detail::add_ops(e.prefill, ops, 0.0, roofs, keep_operators);
   r.prefill_s = e.prefill.time_s - prefill_before_s;
   decode_operators(shard, shape, ops);
-  detail::add_ops(e.decode_step, ops, cached_tokens(s + o / 2.0, window), roofs, keep_operators);
-  r.decode_sum_s = detail::decode_time_sum_s(ops, roofs, sc.input_tokens + 1, sc.input_tokens + sc.output_tokens - 1,
-                                             m.sliding_window);
+  detail::add_ops(e.decode_step, ops, cached_tokens(s + o / 2.0, window), decode_roofs, keep_operators);
+  r.decode_sum_s = detail::decode_time_sum_s(ops, decode_roofs, sc.input_tokens + 1,
+                                             sc.input_tokens + sc.output_tokens - 1, m.sliding_window);
   // The device keeps the KV cache of every micro-batch of the batch.
   r.weight_bytes = weight_storage_bytes(shard, formats.weights, stage.first, stage.last);
   r.kv_cache_bytes = kv_cache_bytes(static_cast<double>(sc.batch), s + o, window,
@@ -147,6 +156,7 @@ Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc
   check_model_scenario(m, sc);
   check_layout(m, sc.layout);
   const Roofs roofs = roofs_for(hw, sc);
+  const Roofs decode_roofs = decode_step_roofs(roofs);
   const Layout& l = sc.layout;
   const double b = static_cast<double>(sc.batch);
   const double o = static_cast<double>(sc.output_tokens);
@@ -159,7 +169,7 @@ Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc
   double max_step_s = 0.0;
   double path_step_s = 0.0;
   for (const Stage& stage : pipeline_stages(m.layers, l.pp)) {
-    const StageResult r = run_stage(m, stage, sc, formats, roofs, hw, e, keep_operators);
+    const StageResult r = run_stage(m, stage, sc, formats, roofs, decode_roofs, hw, e, keep_operators);
     max_prefill_s = std::max(max_prefill_s, r.prefill_s);
     const double stage_step_s = sc.output_tokens > 1 ? r.decode_sum_s / (o - 1.0) : 0.0;
     max_step_s = std::max(max_step_s, stage_step_s);
@@ -173,7 +183,7 @@ Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc
   }
   if (l.pp > 1) {
     const OpResult prefill_send = stage_send(sc, m, micro_batch * static_cast<double>(sc.input_tokens), formats.act_bytes, roofs);
-    const OpResult decode_send = stage_send(sc, m, micro_batch, formats.act_bytes, roofs);
+    const OpResult decode_send = stage_send(sc, m, micro_batch, formats.act_bytes, decode_roofs);
     detail::add_op_result(e.prefill, prefill_send, keep_operators);
     detail::add_op_result(e.decode_step, decode_send, keep_operators);
     if (sc.output_tokens > 1) path_step_s += decode_send.time_s;

@@ -43,6 +43,10 @@ struct Roofs {
   double matrix_flops_per_s = 0.0;  // peak[compute dtype] * compute efficiency
   double vector_flops_per_s = 0.0;  // fp32 peak (vector units) * compute efficiency
   double memory_Bps = 0.0;          // bandwidth * memory efficiency
+  // A decode step's bandwidth: it reads the weights and the KV cache and writes next to nothing, so where
+  // the profile gives a measured read-stream bandwidth (HardwareSpec::read_bandwidth_Bps, an achieved
+  // figure: no efficiency applied) it runs at that; elsewhere memory_Bps.
+  double decode_memory_Bps = 0.0;
   double launch_s = 0.0;            // per kernel
   LinkRoof intra_node;
   LinkRoof inter_node;
@@ -114,6 +118,8 @@ struct Estimate {
 // Throws InputError when the scenario cannot run on the device (no peak for the compute dtype, a
 // storage dtype that is not one, non-positive sizes).
 [[nodiscard]] Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc);
+// The roofs of a decode step: roofs with memory_Bps = decode_memory_Bps.
+[[nodiscard]] Roofs decode_step_roofs(const Roofs& roofs);
 // keep_operators: fill the per-operator lists of `prefill` and `decode_step` (for --breakdown);
 // without them the estimate allocates less (the lean path of sweeps). Every total is the same.
 [[nodiscard]] Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc,

@@ -44,18 +44,6 @@ Scenario model_scenario(const MeasuredRow& row, const ModelCaseShape& s) {
   return sc;
 }
 
-// A decode step streams the weights and the KV cache from DRAM (the runner flushes the caches first),
-// the same read stream as the cold kernel families of core/kernel_predict.hpp: where the profile
-// measured a read-stream bandwidth apart from the triad, the step runs at that, as those kernels do.
-HardwareSpec hw_for_cold_reads(const HardwareSpec& hw) {
-  HardwareSpec h = hw;
-  if (hw.read_bandwidth_Bps > 0.0) {
-    h.memory_bandwidth_Bps = hw.read_bandwidth_Bps;
-    h.memory_efficiency = 1.0;  // an achieved figure, like the triad of a calibrated host
-  }
-  return h;
-}
-
 KernelPrediction from_phase(const PhaseResult& phase, const Roofs& roofs) {
   KernelPrediction p;
   for (const OpResult& op : phase.ops) {
@@ -92,10 +80,10 @@ KernelPrediction predict_model_case(const MeasuredRow& row, const ModelSpec& m, 
   const ModelCaseShape s = parse_model_case_shape(row);
   if (s.model != m.name) bad_shape(row, "names model '" + s.model + "', not '" + m.name + "'");
   const Scenario sc = model_scenario(row, s);
-  const HardwareSpec& device = row.family == KernelFamily::model_decode ? hw_for_cold_reads(hw) : hw;
-  const Estimate e = estimate(m, device, sc);
-  const Roofs roofs = roofs_for(device, sc);
-  return from_phase(row.family == KernelFamily::model_prefill ? e.prefill : e.decode_step, roofs);
+  const Estimate e = estimate(m, hw, sc);
+  const Roofs roofs = roofs_for(hw, sc);
+  if (row.family == KernelFamily::model_prefill) return from_phase(e.prefill, roofs);
+  return from_phase(e.decode_step, decode_step_roofs(roofs));
 }
 
 }  // namespace infersim

@@ -71,6 +71,8 @@ TEST_CASE("a model_decode case runs at the profile's read-stream bandwidth where
   const MeasuredRow decode =
       model_row(KernelFamily::model_decode, "model=ref-tiny;tokens=1;context=1000;batch=1", 0.09);
   CHECK(predict_model_case(decode, ref_tiny(), hw).time_s == Approx(0.086363152).epsilon(3e-3));
+  // The engine itself runs the step there: estimate()'s TPOT on that profile is the same hand figure.
+  CHECK(estimate(ref_tiny(), hw, fp32_scenario(999, 2)).tpot_s == Approx(0.086363152).epsilon(3e-3));
   const MeasuredRow prefill =
       model_row(KernelFamily::model_prefill, "model=ref-tiny;tokens=256;context=256;batch=1", 1.0);
   CHECK(predict_model_case(prefill, ref_tiny(), hw).time_s ==
