@@ -61,20 +61,19 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
   // compute dtype's.
   const double vector_peak = has_peak(hw, Dtype::fp32) ? peak_flops(hw, Dtype::fp32) : matrix_peak;
   const Interconnect& ic = hw.interconnect;
-  return {
-      matrix_peak * hw.compute_efficiency,
-      vector_peak * hw.compute_efficiency,
-      hw.memory_bandwidth_Bps * hw.memory_efficiency,
-      hw.read_bandwidth_Bps > 0.0 ? hw.read_bandwidth_Bps : hw.memory_bandwidth_Bps * hw.memory_efficiency,
-      hw.kernel_launch_overhead_s,
-      {ic.link_bandwidth_per_direction_Bps, ic.link_latency_s},
-      {ic.inter_node_bandwidth_per_direction_Bps, ic.inter_node_latency_s},
-      static_cast<double>(ic.devices_per_node),
-      1.0 - sc.layout.comm_overlap,
-      sc.runtime.int8_weight_only_efficiency,
-      sc.runtime.int4_weight_only_efficiency,
-      sc.runtime.collective_latency_s,
-      hw.gemm_time_is_sum};
+  return {matrix_peak * hw.compute_efficiency,
+          vector_peak * hw.compute_efficiency,
+          achievable_memory_Bps(hw),
+          achievable_read_Bps(hw),
+          hw.kernel_launch_overhead_s,
+          {ic.link_bandwidth_per_direction_Bps, ic.link_latency_s},
+          {ic.inter_node_bandwidth_per_direction_Bps, ic.inter_node_latency_s},
+          static_cast<double>(ic.devices_per_node),
+          1.0 - sc.layout.comm_overlap,
+          sc.runtime.int8_weight_only_efficiency,
+          sc.runtime.int4_weight_only_efficiency,
+          sc.runtime.collective_latency_s,
+          hw.gemm_time_is_sum};
 }
 
 Roofs decode_step_roofs(const Roofs& roofs) {

@@ -43,9 +43,9 @@ struct Roofs {
   double matrix_flops_per_s = 0.0;  // peak[compute dtype] * compute efficiency
   double vector_flops_per_s = 0.0;  // fp32 peak (vector units) * compute efficiency
   double memory_Bps = 0.0;          // bandwidth * memory efficiency
-  // A decode step's bandwidth: it reads the weights and the KV cache and writes next to nothing, so where
-  // the profile gives a measured read-stream bandwidth (HardwareSpec::read_bandwidth_Bps, an achieved
-  // figure: no efficiency applied) it runs at that; elsewhere memory_Bps.
+  // A decode step's bandwidth: it reads the weights and the KV cache and writes next to nothing, so it
+  // runs at the read-stream figure (achievable_read_Bps: the measured one where the profile gives it,
+  // else memory_Bps).
   double decode_memory_Bps = 0.0;
   double launch_s = 0.0;            // per kernel
   LinkRoof intra_node;

@@ -65,4 +65,14 @@ struct HardwareSpec {
 [[nodiscard]] inline double peak_flops(const HardwareSpec& hw, Dtype d) { return peak_flops(hw, peak_slot(d)); }
 [[nodiscard]] inline bool has_peak(const HardwareSpec& hw, Dtype d) { return peak_flops(hw, d) > 0.0; }
 
+// Achievable DRAM bandwidth: the spec (or measured triad) figure times its efficiency.
+[[nodiscard]] inline double achievable_memory_Bps(const HardwareSpec& hw) {
+  return hw.memory_bandwidth_Bps * hw.memory_efficiency;
+}
+// Achievable bandwidth of a pure read stream from DRAM (a decode step, a GEMV, a KV-cache read): the
+// measured read-stream figure where the profile gives one (already an achieved figure), else the above.
+[[nodiscard]] inline double achievable_read_Bps(const HardwareSpec& hw) {
+  return hw.read_bandwidth_Bps > 0.0 ? hw.read_bandwidth_Bps : achievable_memory_Bps(hw);
+}
+
 }  // namespace infersim

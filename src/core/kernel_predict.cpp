@@ -78,8 +78,8 @@ KernelPrediction predict_kernel(const MeasuredRow& kernel, const HardwareSpec& h
   const double in_core = in_core_efficiency(kernel, hw);
   const double achievable_flops =
       peak_for(kernel, hw) * (in_core > 0.0 ? in_core : efficiency_for(kernel, hw));
-  double achievable_Bps = hw.memory_bandwidth_Bps * hw.memory_efficiency;
-  if (reads_cold_data(kernel.family) && hw.read_bandwidth_Bps > 0.0) achievable_Bps = hw.read_bandwidth_Bps;
+  double achievable_Bps =
+      reads_cold_data(kernel.family) ? achievable_read_Bps(hw) : achievable_memory_Bps(hw);
   if (const CacheLevel* cache = reads_cold_data(kernel.family) ? nullptr : cache_holding(kernel.bytes, hw)) {
     achievable_Bps = cache->bandwidth_Bps;
     p.level = MemoryLevel::cache;
