@@ -65,6 +65,7 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
           vector_peak * hw.compute_efficiency,
           achievable_memory_Bps(hw),
           achievable_read_Bps(hw),
+          achievable_weight_pack_Bps(hw),
           hw.kernel_launch_overhead_s,
           {ic.link_bandwidth_per_direction_Bps, ic.link_latency_s},
           {ic.inter_node_bandwidth_per_direction_Bps, ic.inter_node_latency_s},
@@ -76,9 +77,10 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
           hw.gemm_time_is_sum};
 }
 
-Roofs decode_step_roofs(const Roofs& roofs) {
+Roofs decode_step_roofs(const Roofs& roofs, double rows) {
   Roofs decode = roofs;
   decode.memory_Bps = roofs.decode_memory_Bps;
+  if (rows <= 1.0) decode.weight_pack_Bps = roofs.decode_memory_Bps;
   return decode;
 }
 
@@ -155,11 +157,11 @@ Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc
   check_model_scenario(m, sc);
   check_layout(m, sc.layout);
   const Roofs roofs = roofs_for(hw, sc);
-  const Roofs decode_roofs = decode_step_roofs(roofs);
   const Layout& l = sc.layout;
   const double b = static_cast<double>(sc.batch);
   const double o = static_cast<double>(sc.output_tokens);
   const double micro_batch = b / l.micro_batches;
+  const Roofs decode_roofs = decode_step_roofs(roofs, micro_batch);
   const TensorFormats formats{weight_formats(sc.weights, sc.quantize_embeddings), bytes_per_element(sc.activations),
                               bytes_per_element(sc.kv)};
   Estimate e;

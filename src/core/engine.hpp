@@ -47,6 +47,10 @@ struct Roofs {
   // runs at the read-stream figure (achievable_read_Bps: the measured one where the profile gives it,
   // else memory_Bps).
   double decode_memory_Bps = 0.0;
+  // Where the weight GEMMs add their compute and memory times (gemm_time_is_sum): the rate at which they
+  // take in their weights, which the library packs (achievable_weight_pack_Bps). A decode step of one
+  // row streams its weights in a GEMV at decode_memory_Bps instead (decode_step_roofs).
+  double weight_pack_Bps = 0.0;
   double launch_s = 0.0;            // per kernel
   LinkRoof intra_node;
   LinkRoof inter_node;
@@ -68,6 +72,8 @@ struct OpResult {
   OpCost cost;
   double intensity = 0.0;  // FLOP/B
   double time_s = 0.0;     // roofline time + launch overhead
+  double compute_s = 0.0;  // the parts time_s was built from: FLOPs at the compute roof,
+  double memory_s = 0.0;   //   bytes at the memory roofs (launches not included)
   Bound bound = Bound::memory;
 };
 
@@ -118,8 +124,10 @@ struct Estimate {
 // Throws InputError when the scenario cannot run on the device (no peak for the compute dtype, a
 // storage dtype that is not one, non-positive sizes).
 [[nodiscard]] Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc);
-// The roofs of a decode step: roofs with memory_Bps = decode_memory_Bps.
-[[nodiscard]] Roofs decode_step_roofs(const Roofs& roofs);
+// The roofs of a decode step of `rows` sequences (the micro-batch): roofs with memory_Bps =
+// decode_memory_Bps, and with one row also weight_pack_Bps = decode_memory_Bps (a GEMV streams its
+// weights unpacked).
+[[nodiscard]] Roofs decode_step_roofs(const Roofs& roofs, double rows);
 // keep_operators: fill the per-operator lists of `prefill` and `decode_step` (for --breakdown);
 // without them the estimate allocates less (the lean path of sweeps). Every total is the same.
 [[nodiscard]] Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc,

@@ -32,6 +32,12 @@ struct HardwareSpec {
   // Achieved DRAM bandwidth of a pure read stream where measured apart from the triad (a CPU host,
   // whose read streams run below its triad); 0: not given, memory_bandwidth_Bps applies.
   double read_bandwidth_Bps = 0.0;
+  // Bytes/s at which the GEMM library packs a weight matrix of the nn.Linear layout (Y = X W^T, W stored
+  // [out x in]) from DRAM, where that is below the memory roof: OpenBLAS packs the weight operand into
+  // micro-panels in a copy phase of its own (Goto & van de Geijn 2008), and for this layout the copy is
+  // a transpose. With gemm_time_is_sum, a weight GEMM of more than one row reads its weights at this
+  // rate (a one-row GEMV streams them unpacked). 0: not given, the memory roof applies.
+  double weight_pack_bandwidth_Bps = 0.0;
   double usable_fraction = 0.9;
   double runtime_reserve_B = 0.0;
   std::vector<CacheLevel> caches;
@@ -73,6 +79,11 @@ struct HardwareSpec {
 // measured read-stream figure where the profile gives one (already an achieved figure), else the above.
 [[nodiscard]] inline double achievable_read_Bps(const HardwareSpec& hw) {
   return hw.read_bandwidth_Bps > 0.0 ? hw.read_bandwidth_Bps : achievable_memory_Bps(hw);
+}
+// Bytes/s at which a library GEMM of more than one row takes in its weights: the measured packing rate
+// where the profile gives one (already an achieved figure), else the achievable DRAM bandwidth.
+[[nodiscard]] inline double achievable_weight_pack_Bps(const HardwareSpec& hw) {
+  return hw.weight_pack_bandwidth_Bps > 0.0 ? hw.weight_pack_bandwidth_Bps : achievable_memory_Bps(hw);
 }
 
 }  // namespace infersim

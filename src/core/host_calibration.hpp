@@ -21,6 +21,7 @@ struct HostCalibration {
   double triad_working_set_B = 0.0;
   double read_Bps = 0.0;        // a pure read stream (sum) far above the LLC; 0: not measured
   double read_working_set_B = 0.0;
+  double weight_pack_Bps = 0.0;  // sgemm's intake of nn.Linear-layout weights from DRAM; 0: not measured
   double llc_size_B = 0.0;      // from sysfs; 0: unknown
   double llc_Bps = 0.0;         // triad with a working set inside the LLC
   double llc_working_set_B = 0.0;

@@ -44,14 +44,13 @@ Scenario model_scenario(const MeasuredRow& row, const ModelCaseShape& s) {
   return sc;
 }
 
-KernelPrediction from_phase(const PhaseResult& phase, const Roofs& roofs) {
+// The phase's time, and its compute / memory parts (which say what bounds it) from its operators.
+KernelPrediction from_phase(const PhaseResult& phase, double launch_s) {
   KernelPrediction p;
   for (const OpResult& op : phase.ops) {
-    p.overhead_s += op.kernels * roofs.launch_s;
-    if (op.unit == OpUnit::link) continue;
-    const double roof = op.unit == OpUnit::matrix ? roofs.matrix_flops_per_s : roofs.vector_flops_per_s;
-    p.compute_s += op.cost.flops / roof;
-    p.memory_s += total_bytes(op.cost.bytes) / roofs.memory_Bps;
+    p.overhead_s += op.kernels * launch_s;
+    p.compute_s += op.compute_s;
+    p.memory_s += op.memory_s;
   }
   p.time_s = phase.time_s;
   p.level = MemoryLevel::dram;
@@ -81,9 +80,8 @@ KernelPrediction predict_model_case(const MeasuredRow& row, const ModelSpec& m, 
   if (s.model != m.name) bad_shape(row, "names model '" + s.model + "', not '" + m.name + "'");
   const Scenario sc = model_scenario(row, s);
   const Estimate e = estimate(m, hw, sc);
-  const Roofs roofs = roofs_for(hw, sc);
-  if (row.family == KernelFamily::model_prefill) return from_phase(e.prefill, roofs);
-  return from_phase(e.decode_step, decode_step_roofs(roofs));
+  const double launch_s = roofs_for(hw, sc).launch_s;
+  return from_phase(row.family == KernelFamily::model_prefill ? e.prefill : e.decode_step, launch_s);
 }
 
 }  // namespace infersim

@@ -31,19 +31,34 @@ double collective_s(const CommCost& c, const Roofs& roofs) {
   return (t + roofs.collective_latency_s) * roofs.comm_exposed;
 }
 
-// Bytes the operator costs at the memory roof: its traffic, its weight-only integer weights counted at
-// 1 / efficiency (a runtime that streams them below the 16-bit rate takes that much longer for them).
-double memory_bytes(const Operator& op, const Traffic& t, const Roofs& roofs) {
-  if (op.weight_only_bits == 0.0) return total_bytes(t);
-  const double efficiency =
-      op.weight_only_bits == 8.0 ? roofs.int8_weight_only_efficiency : roofs.int4_weight_only_efficiency;
-  return total_bytes(t) + t.weights_read_B * (1.0 / efficiency - 1.0);
-}
-
 // A weight GEMM (a matrix operator that reads weights) on hardware whose GEMMs add their compute and
 // memory times (HardwareSpec::gemm_time_is_sum); attention, elementwise work and the rest overlap.
 bool adds_times(const Operator& op, const Roofs& roofs) {
   return roofs.gemm_time_is_sum && op.unit == OpUnit::matrix && op.fixed.bytes.weights_read_B > 0.0;
+}
+
+// The share of the 16-bit weight-streaming rate the runtime's kernels reach on the operator's weight-only
+// integer weights (core/runtime_profile.hpp).
+double weight_only_efficiency(const Operator& op, const Roofs& roofs) {
+  return op.weight_only_bits == 8.0 ? roofs.int8_weight_only_efficiency : roofs.int4_weight_only_efficiency;
+}
+
+// Bytes the operator costs at the memory roof: its traffic, its weight-only integer weights counted at
+// 1 / efficiency (a runtime that streams them below the 16-bit rate takes that much longer for them).
+double memory_bytes(const Operator& op, const Traffic& t, const Roofs& roofs) {
+  if (op.weight_only_bits == 0.0) return total_bytes(t);
+  return total_bytes(t) + t.weights_read_B * (1.0 / weight_only_efficiency(op, roofs) - 1.0);
+}
+
+// Seconds the operator's traffic takes at the memory roofs: a weight GEMM that adds its times takes in
+// its weights (as counted above) at the rate its library packs them (Roofs::weight_pack_Bps; Goto &
+// van de Geijn 2008), the rest of its traffic and every other operator's at memory_Bps.
+double memory_time_s(const Operator& op, const Traffic& t, const Roofs& roofs) {
+  const double bytes = memory_bytes(op, t, roofs);
+  if (!adds_times(op, roofs) || roofs.weight_pack_Bps == roofs.memory_Bps) return bytes / roofs.memory_Bps;
+  const double weights =
+      op.weight_only_bits == 0.0 ? t.weights_read_B : t.weights_read_B / weight_only_efficiency(op, roofs);
+  return (bytes - weights) / roofs.memory_Bps + weights / roofs.weight_pack_Bps;
 }
 
 }  // namespace
@@ -61,11 +76,13 @@ OpResult op_result(const Operator& op, double keys, const Roofs& roofs) {
   }
   const OpCost one = cost_at(op, keys);
   const double compute_s = one.flops / flops_roof(roofs, op.unit);
-  const double memory_s = memory_bytes(op, one.bytes, roofs) / roofs.memory_Bps;
+  const double memory_s = memory_time_s(op, one.bytes, roofs);
   r.cost = {one.flops * op.repeat, scaled(one.bytes, op.repeat)};
   r.intensity = arithmetic_intensity(one.flops, total_bytes(one.bytes));
   const double device_s = adds_times(op, roofs) ? compute_s + memory_s : std::max(compute_s, memory_s);
   r.time_s = op.repeat * (device_s + roofs.launch_s);
+  r.compute_s = op.repeat * compute_s;
+  r.memory_s = op.repeat * memory_s;
   r.bound = compute_s >= memory_s ? Bound::compute : Bound::memory;
   return r;
 }
@@ -89,6 +106,8 @@ void add_op_result(PhaseResult& into, const OpResult& r, bool keep_operators) {
   it->kernels += r.kernels;
   it->cost = {it->cost.flops + r.cost.flops, plus(it->cost.bytes, r.cost.bytes)};
   it->time_s += r.time_s;
+  it->compute_s += r.compute_s;
+  it->memory_s += r.memory_s;
   it->intensity = arithmetic_intensity(it->cost.flops, total_bytes(it->cost.bytes));
 }
 
@@ -104,8 +123,8 @@ double op_time_sum_s(const Operator& op, const Roofs& roofs, long long lo, long 
   const double flops_roof_ = flops_roof(roofs, op.unit);
   const double a = op.fixed.flops / flops_roof_;
   const double b = op.per_key.flops / flops_roof_;
-  const double c = memory_bytes(op, op.fixed.bytes, roofs) / roofs.memory_Bps;
-  const double d = memory_bytes(op, op.per_key.bytes, roofs) / roofs.memory_Bps;
+  const double c = memory_time_s(op, op.fixed.bytes, roofs);
+  const double d = memory_time_s(op, op.per_key.bytes, roofs);
   const long long affine_hi = window > 0 ? std::min(hi, window) : hi;
   const bool add = adds_times(op, roofs);
   double sum = add ? sum_affine(a + c, b + d, lo, affine_hi) : sum_max_affine(a, b, c, d, lo, affine_hi);

@@ -32,8 +32,8 @@ HostCalibration median_calibration(const std::vector<HostCalibration>& runs) {
   for (double HostCalibration::*member :
        {&HostCalibration::fma_peak_flops, &HostCalibration::sgemm_flops, &HostCalibration::attention_flops,
         &HostCalibration::decode_attention_in_core_flops, &HostCalibration::skinny_gemv_in_core_flops,
-        &HostCalibration::triad_Bps, &HostCalibration::read_Bps, &HostCalibration::llc_Bps,
-        &HostCalibration::fork_join_s, &HostCalibration::tiny_sgemm_s})
+        &HostCalibration::triad_Bps, &HostCalibration::read_Bps, &HostCalibration::weight_pack_Bps,
+        &HostCalibration::llc_Bps, &HostCalibration::fork_join_s, &HostCalibration::tiny_sgemm_s})
     m.*member = field(member);
   return m;
 }

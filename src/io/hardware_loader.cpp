@@ -86,8 +86,9 @@ HardwareSpec load_hardware(const std::string& path) { return load_hardware_text(
 HardwareSpec load_hardware_text(const std::string& text, const std::string& path) {
   YamlMap y(parse_yaml_mapping(text, path), path, "",
             {"description", "source", "peak_dense_TFLOPS", "memory_GiB", "memory_GB", "memory_bandwidth_TBps",
-             "memory_read_bandwidth_TBps", "usable_fraction", "runtime_reserve_GiB", "caches", "efficiency",
-             "kernel_launch_overhead_us", "gemm_time", "interconnect"});
+             "memory_read_bandwidth_TBps", "gemm_weight_pack_bandwidth_TBps", "usable_fraction",
+             "runtime_reserve_GiB", "caches", "efficiency", "kernel_launch_overhead_us", "gemm_time",
+             "interconnect"});
   HardwareSpec hw;
   hw.name = std::filesystem::path(path).stem().string();
   hw.description = y.text("description");
@@ -106,6 +107,14 @@ HardwareSpec load_hardware_text(const std::string& text, const std::string& path
   hw.kernel_launch_overhead_s = y.nonnegative_real("kernel_launch_overhead_us", kMaxMicroseconds) * kMicro;
   hw.gemm_time_is_sum =
       y.has("gemm_time") && y.choice("gemm_time", {"max", "sum"}) == 1;  // optional, default max
+  // A packing rate adds to the compute time only under gemm_time: sum; under max it would be ignored.
+  if (y.has("gemm_weight_pack_bandwidth_TBps") && !hw.gemm_time_is_sum)
+    throw ConfigError(y.file(), y.mark("gemm_weight_pack_bandwidth_TBps"),
+                      "'gemm_weight_pack_bandwidth_TBps' applies only with 'gemm_time: sum' (a CPU BLAS); "
+                      "add that key or remove this one");
+  hw.weight_pack_bandwidth_Bps =
+      y.optional_real("gemm_weight_pack_bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps).value_or(0.0) *
+      kTera;
   read_interconnect(y, hw);
   return hw;
 }

@@ -217,8 +217,8 @@ INFERSIM_REF_HOT float sum_floats(const float* x, std::size_t n) {
 
 }  // namespace
 
-double measure_read_Bps(std::size_t elements, int threads, int repeats) {
-  const Floats x = random_floats(elements, 33);  // random: see measure_triad_Bps
+double measure_read_Bps(const Floats& x, int threads, int repeats) {
+  const std::size_t elements = x.size();
   std::vector<float> sums(static_cast<std::size_t>(threads));
   const TimingSummary t = time_kernel(
       [&] {
@@ -232,6 +232,46 @@ double measure_read_Bps(std::size_t elements, int threads, int repeats) {
   volatile float sink = sums[0];
   (void)sink;
   return static_cast<double>(elements) * sizeof(float) / t.median_s;
+}
+
+double measure_read_Bps(std::size_t elements, int threads, int repeats) {
+  return measure_read_Bps(random_floats(elements, 33), threads, repeats);  // random: see measure_triad_Bps
+}
+
+double measure_weight_pack_Bps(const Floats& pool, int repeats) {
+  constexpr int kOut = 1024, kIn = 4096;  // 16 MiB of fp32 weights
+  constexpr int kFewRows = 8, kManyRows = 64;
+  constexpr std::size_t kWeightElements = std::size_t{kOut} * kIn;
+  const std::size_t matrices = pool.size() / kWeightElements;
+  if (matrices < kMinWeightPackMatrices)
+    throw std::invalid_argument("measure_weight_pack_Bps: the pool holds " + std::to_string(matrices) +
+                                " weight matrices of 16 MiB, fewer than " +
+                                std::to_string(kMinWeightPackMatrices));
+  const Floats x = random_floats(std::size_t{kManyRows} * kIn, 71);
+  Floats y(std::size_t{kManyRows} * kOut);
+  std::size_t next = 0;
+  const auto call_s = [&](int rows) {
+    const float* w = pool.data() + next * kWeightElements;
+    next = (next + 1) % matrices;  // the others since its last use evicted it (header comment)
+    const auto start = Clock::now();
+    linear(x.data(), w, y.data(), rows, kOut, kIn);
+    return seconds_since(start);
+  };
+  (void)call_s(kManyRows);  // warm-up: OpenBLAS's buffers and threads
+  // t(rows) = rows * per-row time + the weights' time: solved from the pair, timed back to back so that
+  // a shared host's slow drift cancels.
+  std::vector<double> weights_s;
+  for (int r = 0; r < repeats; ++r) {
+    const double few_s = call_s(kFewRows);
+    const double many_s = call_s(kManyRows);
+    weights_s.push_back((kManyRows * few_s - kFewRows * many_s) / (kManyRows - kFewRows));
+  }
+  const double per_matrix_s = median(std::move(weights_s));
+  if (!(per_matrix_s > 0.0))
+    throw std::runtime_error(
+        "calibrate: an sgemm of 8 rows took no longer than 1/8 of one of 64 rows on the same weights "
+        "(the host too busy to measure); run calibrate again");
+  return static_cast<double>(kWeightElements) * sizeof(float) / per_matrix_s;
 }
 
 double measure_fork_join_s(int threads, int repeats) {
@@ -269,7 +309,11 @@ HostCalibration calibrate_host(const CalibrateOptions& options, const ProgressCa
   say(options.quick ? "DRAM read stream, 512 MiB" : "DRAM read stream, 1 GiB");
   const std::size_t read_elements = (std::size_t{options.quick ? 512u : 1024u} << 20) / sizeof(float);
   h.read_working_set_B = static_cast<double>(read_elements) * sizeof(float);
-  h.read_Bps = measure_read_Bps(read_elements, threads, options.quick ? 19 : 15);
+  const Floats pool = random_floats(read_elements, 33);  // random: see measure_triad_Bps
+  h.read_Bps = measure_read_Bps(pool, threads, options.quick ? 19 : 15);
+  say("sgemm weight packing, weights from DRAM");
+  h.weight_pack_Bps = measure_weight_pack_Bps(pool, options.quick ? 25 : 41);
+  let_blas_threads_park();
   if (h.llc_size_B > 0.0) {
     say("LLC triad");
     const auto llc_elements = static_cast<std::size_t>(h.llc_size_B / 2.0 / (3.0 * sizeof(float)));

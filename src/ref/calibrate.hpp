@@ -2,11 +2,14 @@
 // Host calibration (`infersim calibrate`): the few physically meaningful figures the roofline needs,
 // each measured on shapes the validation suite never uses (square sgemm of 2560/3584, 2304 when quick;
 // triads of 3 x 512 MiB, 3 x 384 MiB when quick, and of half the LLC; a read stream of 1 GiB, 512 MiB when
-// quick), so validation predicts new shapes rather than replaying old ones.
+// quick; sgemms of 8 and 64 rows on 1024 x 4096 weights), so validation predicts new shapes rather than
+// replaying old ones.
+#include <cstddef>
 #include <functional>
 #include <string>
 
 #include "core/host_calibration.hpp"
+#include "ref/aligned.hpp"
 #include "ref/layers.hpp"
 
 namespace infersim::ref {
@@ -33,6 +36,22 @@ using ProgressCallback = std::function<void(const std::string&)>;
 // Bytes/s of a pure read stream: every thread sums its contiguous chunk of `elements` floats (STREAM-
 // style chunks, read once per run). The decode kernels (GEMV, KV-cache attention) are read streams.
 [[nodiscard]] double measure_read_Bps(std::size_t elements, int threads, int repeats);
+// The same over the floats of x.
+[[nodiscard]] double measure_read_Bps(const Floats& x, int threads, int repeats);
+
+// Bytes/s at which OpenBLAS takes in a weight matrix of the nn.Linear layout (Y = X W^T, W [out x in],
+// ref::linear) from DRAM: each sample times 8 rows and then 64 rows on two of the pool's 1024 x 4096
+// matrices (16 MiB) and solves t(rows) = rows * a + b for b, the weights' time; the median of
+// `repeats` samples. Each matrix comes round again after all the pool's others, so with a pool of
+// twice the LLC it comes from DRAM. OpenBLAS packs its operands into micro-panels before computing
+// (Goto & van de Geijn 2008); for this layout the weights' copy is a transpose, and on the development
+// VM (OpenBLAS core Prescott) it ran at 7-9 GB/s against a 25 GB/s read stream: an sgemm of 16 rows ran
+// at 0.59x the square sgemm's FLOP/s, of 64 rows at 0.86x and of 128 rows at 0.94x; of the plain
+// layout (X W, W [in x out]) at 0.82x, 0.99x and 0.93x. Timing the prompt's GEMMs inside the reference
+// decoder found them 97 % of its prefill. The suite's GEMMs have 128 to 4096 rows.
+// Throws std::invalid_argument when the pool holds fewer than kMinWeightPackMatrices matrices.
+inline constexpr std::size_t kMinWeightPackMatrices = 4;
+[[nodiscard]] double measure_weight_pack_Bps(const Floats& pool, int repeats);
 
 // FLOP/s of our causal prefill attention kernel (ref/attention.hpp) on its calibration shape: batch 1,
 // 4 heads (MHA), head_dim 128, seq 768, 6 MiB of Q, K, V and O, so it runs from the caches at the

@@ -95,6 +95,15 @@ TEST_CASE("the measured read-stream bandwidth is written and loads as the profil
   CHECK(hw.memory_bandwidth_Bps == Approx(29e9));
 }
 
+TEST_CASE("the measured weight-packing rate is written and loads as the profile's packing bandwidth") {
+  HostCalibration h = measured_host();
+  CHECK(written_and_loaded(h, "no_pack").weight_pack_bandwidth_Bps == 0.0);  // not measured: not written
+  h.weight_pack_Bps = 8.5e9;
+  const HardwareSpec hw = written_and_loaded(h, "pack");
+  CHECK(hw.weight_pack_bandwidth_Bps == Approx(8.5e9));
+  CHECK(hw.gemm_time_is_sum);  // the key is accepted only beside gemm_time: sum
+}
+
 TEST_CASE("the compute efficiency is capped at 1 when the sgemm times a hair above the FMA burst") {
   HostCalibration h = measured_host();
   h.sgemm_flops = 201e9;

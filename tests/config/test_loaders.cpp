@@ -99,6 +99,8 @@ const BadCase kHardwareCases[] = {
     {"hw_misspelt_key.yaml", ":7:1: error:", "unknown key 'memory_bandwith_TBps' (did you mean 'memory_bandwidth_TBps'?)"},
     {"hw_missing_efficiency.yaml", ":1:1: error:", "missing required key 'efficiency'"},
     {"hw_alias.yaml", ":9:12: error:", "YAML anchors"},
+    {"hw_pack_without_sum.yaml", ":18:34: error:",
+     "'gemm_weight_pack_bandwidth_TBps' applies only with 'gemm_time: sum'"},
 };
 
 std::string error_of(const std::string& path, bool model) {

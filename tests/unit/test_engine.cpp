@@ -114,3 +114,22 @@ TEST_CASE(
   CHECK(sum.tpot_s - overlap.tpot_s == Approx(13214154752.0 / 312e12));
   CHECK(sum.decode_step.time_s - overlap.decode_step.time_s == Approx(13214154752.0 / 312e12));
 }
+
+TEST_CASE("A weight-packing rate slows the GEMMs of many rows by their weights' bytes, not a one-row GEMV") {
+  // Llama-2-7B's weight GEMMs read 6,607,077,376 bf16 weights (the case above), 13,214,154,752 B, in
+  // the prefill and in every decode step. Taken in at a packing rate of 1e12 B/s instead of the ideal
+  // A100's 2.039e12, each pass takes 13,214,154,752 x (1 / 1e12 - 1 / 2.039e12) = 6.733426 ms longer.
+  // At batch 1 a decode step is a GEMV, which streams its weights unpacked: no change.
+  HardwareSpec hw = test::ideal_a100();
+  hw.gemm_time_is_sum = true;
+  const double extra_s = 13214154752.0 * (1.0 / 1e12 - 1.0 / 2.039e12);
+  for (long long batch : {1LL, 4LL}) {
+    hw.weight_pack_bandwidth_Bps = 0.0;
+    const Estimate plain = estimate(test::llama2_7b(), hw, scenario(batch, 1024, 256));
+    hw.weight_pack_bandwidth_Bps = 1e12;
+    const Estimate packed = estimate(test::llama2_7b(), hw, scenario(batch, 1024, 256));
+    CHECK(packed.prefill.time_s - plain.prefill.time_s == Approx(extra_s));
+    CHECK(packed.decode_step.time_s - plain.decode_step.time_s == Approx(batch == 1 ? 0.0 : extra_s));
+    CHECK(packed.tpot_s - plain.tpot_s == Approx(batch == 1 ? 0.0 : extra_s));
+  }
+}
