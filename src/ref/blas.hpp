@@ -30,7 +30,8 @@ void set_blas_threads(int threads);
 // more work (a sched_yield loop) for thread_timeout = 2^28 TSC cycles, ~0.1 s at 2-3 GHz (OpenBLAS
 // driver/others/blas_server.c, THREAD_TIMEOUT 28), holding a core that the next timed kernel needs:
 // measured here, a triad right after an sgemm ran at 13 GB/s in one run of two, 23-25 GB/s after this
-// wait. Sleeps kBlasParkS, three times that window.
+// wait. Sleeps until kBlasParkS, three times that window, after the last call through this header
+// returned; not at all when there was none, or when that was longer ago.
 inline constexpr double kBlasParkS = 0.3;
 void let_blas_threads_park();
 

@@ -1,5 +1,7 @@
 // GEMM and linear (GEMV / skinny GEMM) through OpenBLAS against the naive triple loop.
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <vector>
 
 #include "ref/blas.hpp"
 #include "ref/naive.hpp"
@@ -36,4 +38,18 @@ TEST_CASE("blas_info names the core OpenBLAS picked and a positive thread count"
   const BlasInfo info = blas_info();
   CHECK_FALSE(info.core.empty());
   CHECK(info.threads >= 1);
+}
+
+TEST_CASE("let_blas_threads_park waits out kBlasParkS after the last BLAS call, and no longer") {
+  using Clock = std::chrono::steady_clock;
+  const std::vector<float> tiny(64, 1.0f);
+  std::vector<float> out(64);
+  const auto before_call = Clock::now();  // the call's end, which the wait counts from, is later
+  gemm(8, 8, 8, tiny.data(), tiny.data(), out.data());
+  let_blas_threads_park();
+  const auto parked = Clock::now();
+  CHECK(std::chrono::duration<double>(parked - before_call).count() >= kBlasParkS);
+  // Nothing called since: the window has passed, so a second wait returns without sleeping it again.
+  let_blas_threads_park();
+  CHECK(std::chrono::duration<double>(Clock::now() - parked).count() < kBlasParkS);
 }
