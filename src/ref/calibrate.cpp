@@ -309,10 +309,13 @@ HostCalibration calibrate_host(const CalibrateOptions& options, const ProgressCa
   say(options.quick ? "DRAM read stream, 512 MiB" : "DRAM read stream, 1 GiB");
   const std::size_t read_elements = (std::size_t{options.quick ? 512u : 1024u} << 20) / sizeof(float);
   h.read_working_set_B = static_cast<double>(read_elements) * sizeof(float);
-  const Floats pool = random_floats(read_elements, 33);  // random: see measure_triad_Bps
-  h.read_Bps = measure_read_Bps(pool, threads, options.quick ? 19 : 15);
-  say("sgemm weight packing, weights from DRAM");
-  h.weight_pack_Bps = measure_weight_pack_Bps(pool, options.quick ? 25 : 41);
+  {
+    // The read stream's array, twice the LLC and more, also holds the packing measurement's weights.
+    const Floats pool = random_floats(read_elements, 33);  // random: see measure_triad_Bps
+    h.read_Bps = measure_read_Bps(pool, threads, options.quick ? 19 : 15);
+    say("sgemm weight packing, weights from DRAM");
+    h.weight_pack_Bps = measure_weight_pack_Bps(pool, options.quick ? 25 : 41);
+  }
   let_blas_threads_park();
   if (h.llc_size_B > 0.0) {
     say("LLC triad");
