@@ -45,7 +45,7 @@ using ProgressCallback = std::function<void(const std::string&)>;
 // `repeats` samples. Each matrix comes round again after all the pool's others, so with a pool of
 // twice the LLC it comes from DRAM. OpenBLAS packs its operands into micro-panels before computing
 // (Goto & van de Geijn 2008); for this layout the weights' copy is a transpose, and on the development
-// VM (OpenBLAS core Prescott) it ran at 7-9 GB/s against a 25 GB/s read stream: an sgemm of 16 rows ran
+// VM (OpenBLAS core Prescott) it ran at 7-11 GB/s against a 25 GB/s read stream: an sgemm of 16 rows ran
 // at 0.59x the square sgemm's FLOP/s, of 64 rows at 0.86x and of 128 rows at 0.94x; of the plain
 // layout (X W, W [in x out]) at 0.82x, 0.99x and 0.93x. Timing the prompt's GEMMs inside the reference
 // decoder found them 97 % of its prefill. The suite's GEMMs have 128 to 4096 rows.
