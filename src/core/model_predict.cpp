@@ -45,7 +45,7 @@ Scenario model_scenario(const MeasuredRow& row, const ModelCaseShape& s) {
 }
 
 // The phase's time, and its compute / memory parts (which say what bounds it) from its operators.
-KernelPrediction from_phase(const PhaseResult& phase, double launch_s) {
+KernelPrediction from_phase(const PhaseResult& phase, double launch_s) {  // per kernel, as Roofs::launch_s
   KernelPrediction p;
   for (const OpResult& op : phase.ops) {
     p.overhead_s += op.kernels * launch_s;
@@ -80,8 +80,8 @@ KernelPrediction predict_model_case(const MeasuredRow& row, const ModelSpec& m, 
   if (s.model != m.name) bad_shape(row, "names model '" + s.model + "', not '" + m.name + "'");
   const Scenario sc = model_scenario(row, s);
   const Estimate e = estimate(m, hw, sc);
-  const double launch_s = roofs_for(hw, sc).launch_s;
-  return from_phase(row.family == KernelFamily::model_prefill ? e.prefill : e.decode_step, launch_s);
+  return from_phase(row.family == KernelFamily::model_prefill ? e.prefill : e.decode_step,
+                    hw.kernel_launch_overhead_s);
 }
 
 }  // namespace infersim

@@ -234,10 +234,6 @@ double measure_read_Bps(const Floats& x, int threads, int repeats) {
   return static_cast<double>(elements) * sizeof(float) / t.median_s;
 }
 
-double measure_read_Bps(std::size_t elements, int threads, int repeats) {
-  return measure_read_Bps(random_floats(elements, 33), threads, repeats);  // random: see measure_triad_Bps
-}
-
 double measure_weight_pack_Bps(const Floats& pool, int repeats) {
   constexpr int kOut = 1024, kIn = 4096;  // 16 MiB of fp32 weights
   constexpr int kFewRows = 8, kManyRows = 64;

@@ -33,10 +33,9 @@ using ProgressCallback = std::function<void(const std::string&)>;
                                        Stores stores = Stores::cached);
 [[nodiscard]] double measure_fork_join_s(int threads, int repeats);
 
-// Bytes/s of a pure read stream: every thread sums its contiguous chunk of `elements` floats (STREAM-
-// style chunks, read once per run). The decode kernels (GEMV, KV-cache attention) are read streams.
-[[nodiscard]] double measure_read_Bps(std::size_t elements, int threads, int repeats);
-// The same over the floats of x.
+// Bytes/s of a pure read stream over x (random contents, far above the LLC): every thread sums its
+// contiguous chunk of it (STREAM-style chunks, read once per run). The decode kernels (GEMV, KV-cache
+// attention) are read streams.
 [[nodiscard]] double measure_read_Bps(const Floats& x, int threads, int repeats);
 
 // Bytes/s at which OpenBLAS takes in a weight matrix of the nn.Linear layout (Y = X W^T, W [out x in],
