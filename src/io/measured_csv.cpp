@@ -3,12 +3,13 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "io/atomic_file.hpp"
 #include "io/config_error.hpp"
 #include "io/strict_number.hpp"
+#include "io/text_file.hpp"
 
 namespace infersim {
 
@@ -99,8 +100,7 @@ void write_measured_csv_file(const std::string& path, const std::vector<Measured
 }
 
 std::vector<MeasuredRow> read_measured_csv(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("cannot read '" + path + "'");
+  std::istringstream in(read_text_file(path, kMaxDataFileBytes, "a measured CSV"));
   std::string line;
   if (!std::getline(in, line) || without_cr(line).rfind(kMeasuredCsvHeader, 0) != 0)
     throw ConfigError(path, {0, -1}, fmt::format("the header must start with '{}'", kMeasuredCsvHeader));

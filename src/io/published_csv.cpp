@@ -1,9 +1,7 @@
 #include "io/published_csv.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include "io/config_error.hpp"
+#include "io/text_file.hpp"
 
 namespace infersim {
 
@@ -79,11 +77,7 @@ std::vector<PublishedRow> parse_published_csv(const std::string& text, const std
 }
 
 std::vector<PublishedRow> read_published_csv(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path, {}, "cannot read the published measurements");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_published_csv(text.str(), path);
+  return parse_published_csv(read_text_file(path, kMaxDataFileBytes, "the published measurements"), path);
 }
 
 std::string csv_field(std::string_view text) {

@@ -1,8 +1,6 @@
 #include "io/yaml_map.hpp"
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -15,29 +13,13 @@
 
 #include "io/close_matches.hpp"
 #include "io/strict_number.hpp"
+#include "io/text_file.hpp"
 #include "io/yaml_screen.hpp"
 
 namespace infersim {
 
 std::string read_config_file(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const auto status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) throw ConfigError(path, {}, "no such file");
-  if (fs::is_directory(status)) throw ConfigError(path, {}, "is a directory, not a file");
-  if (!fs::is_regular_file(status)) throw ConfigError(path, {}, "not a regular file (a device, pipe or socket?)");
-  const auto size = fs::file_size(path, ec);
-  if (!ec && size > kMaxConfigBytes) {
-    throw ConfigError(path, {}, fmt::format("the file is {} bytes, over the {} MiB limit for a configuration file",
-                                            size, kMaxConfigBytes >> 20));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path, {}, "cannot be read (permission denied?)");
-  std::string text(kMaxConfigBytes + 1, '\0');  // one byte more than allowed: a file that grew is caught
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad()) throw ConfigError(path, {}, "cannot be read (I/O error)");
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  return text;
+  return read_text_file(path, kMaxConfigBytes, "a configuration file");
 }
 
 namespace {

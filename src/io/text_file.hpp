@@ -1,0 +1,17 @@
+#pragma once
+// Reading a whole input file as text, with the same one-line errors for every format (YAML
+// configurations, measured and published CSVs).
+#include <cstddef>
+#include <string>
+
+namespace infersim {
+
+// Data files (measured and published CSVs): the shipped published file is ~80 KiB, a measured CSV a few.
+inline constexpr std::size_t kMaxDataFileBytes = std::size_t{64} << 20;
+
+// The whole text of `path`. Throws ConfigError naming the file for a missing or unreadable file, a
+// directory, device, pipe or socket, or a file over max_bytes (`kind` names the limit in the message,
+// e.g. "a configuration file").
+[[nodiscard]] std::string read_text_file(const std::string& path, std::size_t max_bytes, const char* kind);
+
+}  // namespace infersim
