@@ -39,12 +39,14 @@ void add_import_command(CLI::App& app, Action& action) {
       "Families: Llama, Mistral, Mixtral, Qwen2, Qwen2-MoE, DeepSeek-V2/V3, Falcon, GPT-NeoX.\n"
       "Example:\n"
       "  infersim import-hf ~/models/Qwen2-7B/config.json -o model_configs/qwen2-7b.yaml");
-  sub->add_option("config", o->config, "the model's config.json")->required();
+  sub->add_option("config", o->config, "the model's config.json")->type_name("FILE")->required();
   sub->add_option("-o,--output", o->output,
-                  "YAML file, written whole or not at all (default: standard output)");
+                  "YAML file, written whole or not at all (default: standard output)")
+      ->type_name("FILE");
   sub->add_option(
-      "--name", o->name,
-      "name in the description (default: -o's file name, else the config's file or directory name)");
+         "--name", o->name,
+         "name in the description (default: -o's file name, else the config's file or directory name)")
+      ->type_name("NAME");
   sub->callback([o, &action] { action = [o](const SearchPath&) { return run_import(*o); }; });
 }
 

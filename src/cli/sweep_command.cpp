@@ -137,7 +137,8 @@ void add_sweep_command(CLI::App& app, Action& action) {
       "  infersim sweep spec.yaml -o out.csv --jobs 2\n"
       "  infersim sweep -m llama-2-7b,llama-3-70b -g h100-sxm -b 1,2,4,8 --input 512,4096 -o out.csv\n"
       "  infersim sweep spec.yaml --shard 3/10 -o part3.csv   # a job array: shards concatenate to the whole");
-  sub->add_option("spec", o->spec, "sweep spec YAML (optional when the axes are given as flags)");
+  sub->add_option("spec", o->spec, "sweep spec YAML (optional when the axes are given as flags)")
+      ->type_name("FILE");
   sub->add_option("-o", o->output, "CSV file, written whole or not at all (default: standard output)")->type_name("FILE");
   sub->add_option("--jobs", o->jobs, "worker threads")->type_name("N")->capture_default_str();
   sub->add_option("--shard", o->shard, "write only the I-th of N contiguous blocks of configurations")

@@ -152,6 +152,7 @@ void add_validate_command(CLI::App& app, Action& action) {
   sub->add_option("--measured", o->measured, "compare this measured CSV (any runner) instead of measuring; needs -g")
       ->type_name("FILE");
   sub->add_option("--threshold", o->threshold, "exit 3 when the overall MAPE is above this fraction")
+      ->type_name("FRACTION")
       ->capture_default_str();
   sub->add_flag("--published", o->published,
                 "compare with the published GPU measurements (validation/published/) instead of timing this host");
