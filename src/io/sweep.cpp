@@ -13,6 +13,7 @@
 #include "core/errors.hpp"
 #include "io/hardware_loader.hpp"
 #include "io/model_loader.hpp"
+#include "io/number_text.hpp"
 #include "io/report.hpp"
 #include "io/runtime_loader.hpp"
 #include "io/strict_number.hpp"
@@ -139,7 +140,7 @@ void append_row(fmt::memory_buffer& out, const EstimateReport& report) {
     else if constexpr (std::is_same_v<T, bool>) out.append(std::string_view(value ? "true" : "false"));
     else if constexpr (std::is_same_v<T, double>) {
       if (!std::isfinite(value)) throw std::logic_error("internal error: a result is not a finite number");
-      fmt::format_to(fmt::appender(out), FMT_COMPILE("{}"), value);  // shortest round trip, as estimate's
+      append_shortest(out, value);  // shortest round trip, as estimate's
     } else fmt::format_to(fmt::appender(out), FMT_COMPILE("{}"), value);
   });
   out.push_back('\n');
