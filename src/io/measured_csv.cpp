@@ -100,7 +100,7 @@ void write_measured_csv_file(const std::string& path, const std::vector<Measured
 }
 
 std::vector<MeasuredRow> read_measured_csv(const std::string& path) {
-  std::istringstream in(read_text_file(path, kMaxDataFileBytes, "a measured CSV"));
+  std::istringstream in(read_text_file(path, kMaxDataFileBytes, "a measured CSV", Streams::accepted));
   std::string line;
   if (!std::getline(in, line) || without_cr(line).rfind(kMeasuredCsvHeader, 0) != 0)
     throw ConfigError(path, {0, -1}, fmt::format("the header must start with '{}'", kMeasuredCsvHeader));

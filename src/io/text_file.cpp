@@ -20,13 +20,16 @@ std::string limit_text(std::size_t max_bytes) {
 
 }  // namespace
 
-std::string read_text_file(const std::string& path, std::size_t max_bytes, const char* kind) {
+std::string read_text_file(const std::string& path, std::size_t max_bytes, const char* kind,
+                           Streams streams) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const auto status = fs::status(path, ec);
   if (ec || !fs::exists(status)) throw ConfigError(path, {}, "no such file");
   if (fs::is_directory(status)) throw ConfigError(path, {}, "is a directory, not a file");
-  if (!fs::is_regular_file(status))
+  const bool stream_ok =
+      streams == Streams::accepted && (fs::is_fifo(status) || fs::is_character_file(status));
+  if (!fs::is_regular_file(status) && !stream_ok)
     throw ConfigError(path, {}, "not a regular file (a device, pipe or socket?)");
   const auto size = fs::file_size(path, ec);
   if (!ec && size > max_bytes)

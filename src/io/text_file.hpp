@@ -9,9 +9,15 @@ namespace infersim {
 // Data files (measured and published CSVs): the shipped published file is ~80 KiB, a measured CSV a few.
 inline constexpr std::size_t kMaxDataFileBytes = std::size_t{64} << 20;
 
+// What read_text_file accepts besides regular files: configurations only those; a data file may also
+// come through a pipe or a character device (`--measured <(infersim-ref-cpu --quick)`), read up to
+// the same limit.
+enum class Streams { refused, accepted };
+
 // The whole text of `path`. Throws ConfigError naming the file for a missing or unreadable file, a
-// directory, device, pipe or socket, or a file over max_bytes (`kind` names the limit in the message,
-// e.g. "a configuration file").
-[[nodiscard]] std::string read_text_file(const std::string& path, std::size_t max_bytes, const char* kind);
+// directory, a socket or block device, a pipe or character device unless `streams` accepts them, or
+// more than max_bytes (`kind` names the limit in the message, e.g. "a configuration file").
+[[nodiscard]] std::string read_text_file(const std::string& path, std::size_t max_bytes, const char* kind,
+                                         Streams streams = Streams::refused);
 
 }  // namespace infersim

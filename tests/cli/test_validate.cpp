@@ -84,6 +84,20 @@ TEST_CASE("validate never writes over an input and needs -g with --measured") {
   CHECK(WEXITSTATUS(status) == 2);
 }
 
+TEST_CASE("validate --measured reads a measured CSV through a pipe (another runner's output, unsaved)") {
+  const std::string fixtures = infersim::test::source_path("tests/validation/");
+  const auto out_path = temp_file("infersim_validate_pipe");
+  const std::string script = std::string(INFERSIM_BINARY) + " validate --measured <(cat " + fixtures +
+                             "measured_fixture.csv) -g " + fixtures + "host_fixture.yaml >" +
+                             out_path.string() + " 2>&1";
+  const int status = std::system(("bash -c '" + script + "'").c_str());
+  const std::string out = read_all(out_path);
+  std::filesystem::remove(out_path);
+  INFO(out);
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(out.find("MAPE overall: 22.5%") != std::string::npos);  // the hand-computed figure, as from the file
+}
+
 TEST_CASE(
     "validate --runs repeats this host's measurement only: with --measured or --published it is an error") {
   const auto r = validate("--runs 3");

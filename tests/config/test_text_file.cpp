@@ -45,6 +45,10 @@ TEST_CASE("read_text_file: the whole text, or one line naming the file and what 
         dir.string() + ": error: is a directory, not a file");
   CHECK(error_of([] { return read_text_file("/dev/null", 16, "a test file"); }) ==
         "/dev/null: error: not a regular file (a device, pipe or socket?)");
+  // A data file may come through a pipe or a character device, read up to the same limit.
+  CHECK(read_text_file("/dev/null", 16, "a test file", Streams::accepted).empty());
+  CHECK(error_of([] { return read_text_file("/dev/zero", 1 << 20, "a test file", Streams::accepted); }) ==
+        "/dev/zero: error: the file grew past the 1 MiB limit for a test file while it was read");
   std::filesystem::remove_all(dir);
 }
 
