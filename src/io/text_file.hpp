@@ -6,7 +6,7 @@
 
 namespace infersim {
 
-// Data files (measured and published CSVs): the shipped published file is ~80 KiB, a measured CSV a few.
+// Data files (measured and published CSVs): the shipped published file is ~80 KiB, a measured CSV a few KiB.
 inline constexpr std::size_t kMaxDataFileBytes = std::size_t{64} << 20;
 
 // What read_text_file accepts besides regular files: configurations only those; a data file may also
