@@ -38,16 +38,16 @@ std::string read_text_file(const std::string& path, std::size_t max_bytes, const
         fmt::format("the file is {} bytes, over the {} limit for {}", size, limit_text(max_bytes), kind));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path, {}, "cannot be read (permission denied?)");
-  // Read to the end, whatever the size said: a file that grew meanwhile is read whole or caught.
+  // Read to the end, whatever the size said: a file that grew meanwhile, or a stream, is read whole or
+  // stopped at the limit.
   std::string text;
   if (!ec) text.reserve(static_cast<std::size_t>(size));
   std::array<char, 1 << 16> chunk{};
   while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
     text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
     if (text.size() > max_bytes)
-      throw ConfigError(path, {},
-                        fmt::format("the file grew past the {} limit for {} while it was read",
-                                    limit_text(max_bytes), kind));
+      throw ConfigError(
+          path, {}, fmt::format("the file holds more than the {} limit for {}", limit_text(max_bytes), kind));
   }
   if (in.bad()) throw ConfigError(path, {}, "cannot be read (I/O error)");
   return text;

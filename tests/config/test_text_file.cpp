@@ -48,7 +48,7 @@ TEST_CASE("read_text_file: the whole text, or one line naming the file and what 
   // A data file may come through a pipe or a character device, read up to the same limit.
   CHECK(read_text_file("/dev/null", 16, "a test file", Streams::accepted).empty());
   CHECK(error_of([] { return read_text_file("/dev/zero", 1 << 20, "a test file", Streams::accepted); }) ==
-        "/dev/zero: error: the file grew past the 1 MiB limit for a test file while it was read");
+        "/dev/zero: error: the file holds more than the 1 MiB limit for a test file");
   std::filesystem::remove_all(dir);
 }
 
