@@ -55,7 +55,10 @@ struct Work {
 }
 
 // Gated MLP on T tokens: GEMMs 2*T*h*2f (gate and up) + 2*T*f*h (down), SiLU * up per element (core
-// count). Bytes when the T x 2f intermediate stays on chip: the 3hf weights, x read, y written.
+// count). Bytes when the T x 2f intermediate stays on chip: the 3hf weights, x read, y written. Both
+// runners run it unfused (three dispatches), so the intermediate also crosses memory: at T = 1 a few
+// hundred KiB against the weights' tens of MiB; at the suites' T of 256 to 2048 up to about as many
+// bytes again, on cases whose FLOPs bound them by a wide margin.
 [[nodiscard]] constexpr Work gated_mlp_work(double tokens, double hidden, double ffn) {
   const double flops = 2.0 * tokens * hidden * 2.0 * ffn + 2.0 * tokens * ffn * hidden +
                        tokens * ffn * activation_flops_per_element(Activation::silu, MlpKind::gated);

@@ -38,7 +38,7 @@ __global__ void __launch_bounds__(kThreads)
     prefill_kernel(PrefillDims dims, const T* q, const T* k, const T* v, T* out) {
   static_assert(kDh % kThreadsPerRow == 0, "head_dim must split over the threads of a row");
   constexpr int kPerThread = kDh / kThreadsPerRow;
-  extern __shared__ float smem[];
+  extern __shared__ __align__(16) float smem[];  // read through float4
   float* qs = smem;                    // [kTile][kDh + 1]
   float* kt = qs + kTile * (kDh + 1);  // [kDh][kTile + 1]
   float* vs = kt + kDh * (kTile + 1);  // [kTile][kDh]

@@ -24,9 +24,13 @@ class Event {
 }  // namespace
 
 L2Flusher::L2Flusher(std::size_t l2_B, cudaStream_t stream)
-    : buffer_(std::max(4 * l2_B, std::size_t{256} << 20) / sizeof(std::uint32_t)), stream_(stream) {}
+    : buffer_(std::max(4 * l2_B, std::size_t{256} << 20) / sizeof(std::uint32_t)),
+      sink_(read_words_sink_size(buffer_.size())),
+      stream_(stream) {
+  fill_words(buffer_.data(), buffer_.size(), 1, stream_);  // defined contents; ordered before every flush
+}
 
-void L2Flusher::operator()() { fill_words(buffer_.data(), buffer_.size(), ++value_, stream_); }
+void L2Flusher::operator()() { read_words(buffer_.data(), buffer_.size(), sink_.data(), stream_); }
 
 ref::TimingSummary time_on_device(const std::function<void()>& kernel, cudaStream_t stream,
                                   const ref::TimingOptions& options, L2Flusher* flush) {

@@ -12,8 +12,11 @@
 
 namespace infersim::ref_cuda {
 
-// Evicts the L2 by writing a buffer of max(4 x L2, 256 MiB): a cold case then reads its data from
-// device memory, as a decode step does after the rest of the model has passed through the cache.
+// Evicts the L2 by reading a buffer of max(4 x L2, 256 MiB), written once when constructed: a cold case
+// then reads its data from device memory, as a decode step does after the rest of the model has passed
+// through the cache. Reading, not writing, leaves the L2 holding clean lines, so the timed kernel pays
+// no write-backs as it evicts them (the CPU runner's CacheFlusher reads for the same reason,
+// ref/timing.cpp). The per-warp sink is a few KiB.
 class L2Flusher {
  public:
   L2Flusher(std::size_t l2_B, cudaStream_t stream);
@@ -21,8 +24,8 @@ class L2Flusher {
 
  private:
   DeviceBuffer<std::uint32_t> buffer_;
+  DeviceBuffer<std::uint32_t> sink_;
   cudaStream_t stream_;
-  std::uint32_t value_ = 0;
 };
 
 // Runs kernel (which enqueues work on `stream`) options.warmup times, then options.repeats timed

@@ -1,4 +1,5 @@
-// Elementwise and row-wise kernels: random fill, conversion, L2 eviction, RMSNorm, SiLU gate, triad.
+// Elementwise and row-wise kernels: random fill, conversion, L2 eviction (a read pass), RMSNorm, SiLU
+// gate, triad.
 #include <algorithm>
 
 #include "ref_cuda/cuda_check.hpp"
@@ -51,6 +52,15 @@ __global__ void fill_words_kernel(std::uint32_t* p, std::size_t n, std::uint32_t
   for (std::size_t i = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; i < n;
        i += std::size_t{gridDim.x} * blockDim.x)
     p[i] = value;
+}
+
+// kThreads is a multiple of 32 and every thread of a warp reaches the shuffles.
+__global__ void read_words_kernel(const std::uint32_t* p, std::size_t n, std::uint32_t* sink) {
+  const std::size_t first = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x;
+  std::uint32_t bits = 0;
+  for (std::size_t i = first; i < n; i += std::size_t{gridDim.x} * blockDim.x) bits ^= p[i];
+  for (int offset = 16; offset > 0; offset /= 2) bits ^= __shfl_xor_sync(0xffffffffu, bits, offset);
+  if (threadIdx.x % 32 == 0) sink[first / 32] = bits;
 }
 
 // One block per row: sum of squares reduced over the block, then the scaled row written.
@@ -125,6 +135,13 @@ void convert_to_float(const T* in, float* out, std::size_t n, cudaStream_t strea
 void fill_words(std::uint32_t* p, std::size_t n, std::uint32_t value, cudaStream_t stream) {
   fill_words_kernel<<<grid_for(n), kThreads, 0, stream>>>(p, n, value);
   check_launch("fill_words");
+}
+
+std::size_t read_words_sink_size(std::size_t n) { return std::size_t{grid_for(n)} * (kThreads / 32); }
+
+void read_words(const std::uint32_t* p, std::size_t n, std::uint32_t* sink, cudaStream_t stream) {
+  read_words_kernel<<<grid_for(n), kThreads, 0, stream>>>(p, n, sink);
+  check_launch("read_words");
 }
 
 template <class T>

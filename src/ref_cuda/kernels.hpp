@@ -27,8 +27,14 @@ void convert_from_float(const float* in, T* out, std::size_t n, cudaStream_t str
 template <class T>
 void convert_to_float(const T* in, float* out, std::size_t n, cudaStream_t stream);
 
-// Writes `value` to all n words: evicts the L2 when n words exceed it (cuda_timing.hpp).
+// Writes `value` to all n words.
 void fill_words(std::uint32_t* p, std::size_t n, std::uint32_t value, cudaStream_t stream);
+
+// Reads all n words, so the L2 ends up holding clean lines of p (cuda_timing.hpp: L2Flusher). Each warp
+// stores the XOR of the words it read to sink[warp], so the loads are not optimised away; sink holds
+// read_words_sink_size(n) words.
+[[nodiscard]] std::size_t read_words_sink_size(std::size_t n);
+void read_words(const std::uint32_t* p, std::size_t n, std::uint32_t* sink, cudaStream_t stream);
 
 // y[r, :] = x[r, :] / sqrt(mean(x[r, :]^2) + eps) * weight; x, y [rows, hidden].
 template <class T>
