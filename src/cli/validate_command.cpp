@@ -160,7 +160,7 @@ void add_validate_command(CLI::App& app, Action& action) {
   sub->add_option(
          "--runs", o->runs,
          "calibrate and run the suite this many times, then judge each case's median time on the median "
-         "calibration (a shared machine's load comes and goes; CI uses 5)")
+         "calibration (a shared machine's load comes and goes; CI uses 9)")
       ->check(CLI::Range(1, 20))
       ->capture_default_str();
   sub->callback([o, &action] { action = [o](const SearchPath& search) { return run_validate(*o, search); }; });
