@@ -51,7 +51,9 @@ void add_calibrate_command(CLI::App& app, Action& action) {
       ->type_name("FILE");
   sub->add_flag("--quick", o->quick, "fewer repeats and one sgemm size (a few seconds)");
   sub->add_flag("--force", o->force, "overwrite FILE when it exists");
-  sub->add_option("--threads", o->threads, "threads to measure with")->check(CLI::Range(1, 1024))->capture_default_str();
+  sub->add_option("--threads", o->threads, "threads to measure with")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
   sub->callback([o, &action] { action = [o](const SearchPath&) { return run_calibrate(*o); }; });
 }
 

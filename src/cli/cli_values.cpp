@@ -10,7 +10,8 @@ namespace infersim {
 long long positive_integer_flag(const std::string& flag, const std::string& text, long long max) {
   const auto value = parse_integer(text);
   if (!value || *value < 1 || *value > max) {
-    throw InputError(fmt::format("{} must be a positive integer no larger than {}, got '{}'", flag, max, text));
+    throw InputError(
+        fmt::format("{} must be a positive integer no larger than {}, got '{}'", flag, max, text));
   }
   return *value;
 }

@@ -7,7 +7,8 @@
 
 namespace infersim {
 
-[[nodiscard]] long long positive_integer_flag(const std::string& flag, const std::string& text, long long max);
+[[nodiscard]] long long positive_integer_flag(const std::string& flag, const std::string& text,
+                                              long long max);
 [[nodiscard]] double nonnegative_real_flag(const std::string& flag, const std::string& text, double max);
 [[nodiscard]] Dtype dtype_flag(const std::string& flag, const std::string& text);
 

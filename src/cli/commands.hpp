@@ -1,9 +1,8 @@
 #pragma once
 // The subcommands. Each registers its options on the app and returns the action to run once the
 // command line has parsed; actions throw InputError for bad input and return the exit code.
-#include <functional>
-
 #include <CLI/CLI.hpp>
+#include <functional>
 
 #include "io/search_path.hpp"
 

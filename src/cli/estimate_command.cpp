@@ -45,7 +45,8 @@ void add_estimate_command(CLI::App& app, Action& action) {
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json", "csv"}));
   sub->add_flag("--breakdown", o->breakdown, "also show every operator of prefill and of one decode step");
-  sub->callback([o, &action] { action = [o](const SearchPath& search) { return run_estimate(*o, search); }; });
+  sub->callback(
+      [o, &action] { action = [o](const SearchPath& search) { return run_estimate(*o, search); }; });
 }
 
 }  // namespace infersim

@@ -1,8 +1,7 @@
 #pragma once
 // The multi-device layout flags shared by every command that takes a scenario.
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "core/layout.hpp"
 

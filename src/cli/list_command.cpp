@@ -1,7 +1,7 @@
+#include <fmt/format.h>
+
 #include <iostream>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "cli/commands.hpp"
 #include "core/errors.hpp"
@@ -15,8 +15,8 @@ namespace {
 
 std::string model_summary(const std::string& path) {
   const ModelSpec m = load_model(path);
-  return fmt::format("{} layers, hidden {}, {} heads / {} KV heads, max context {}: {}", m.layers, m.hidden_size,
-                     m.attention_heads, m.kv_heads, m.max_context, m.description);
+  return fmt::format("{} layers, hidden {}, {} heads / {} KV heads, max context {}: {}", m.layers,
+                     m.hidden_size, m.attention_heads, m.kv_heads, m.max_context, m.description);
 }
 
 std::string hardware_summary(const std::string& path) {
@@ -35,13 +35,17 @@ std::string runtime_summary(const std::string& path) {
 int run_list(const std::string& what, const SearchPath& search) {
   const bool models = what == "models";
   const bool runtimes = what == "runtimes";
-  const std::vector<NamedFile> files =
-      search.list(models ? "model_configs" : runtimes ? "runtime_profiles" : "hardware_profiles");
-  if (files.empty()) throw InputError(fmt::format("no {} found in: {}", what, fmt::join(search.directories(), ", ")));
+  const std::vector<NamedFile> files = search.list(models     ? "model_configs"
+                                                   : runtimes ? "runtime_profiles"
+                                                              : "hardware_profiles");
+  if (files.empty())
+    throw InputError(fmt::format("no {} found in: {}", what, fmt::join(search.directories(), ", ")));
   std::string out;
   for (const NamedFile& f : files) {
     out += fmt::format("{:<18} {}\n", f.name,
-                       models ? model_summary(f.path) : runtimes ? runtime_summary(f.path) : hardware_summary(f.path));
+                       models     ? model_summary(f.path)
+                       : runtimes ? runtime_summary(f.path)
+                                  : hardware_summary(f.path));
   }
   std::cout << out << std::flush;
   return 0;
@@ -51,11 +55,13 @@ int run_list(const std::string& what, const SearchPath& search) {
 
 void add_list_command(CLI::App& app, Action& action) {
   auto what = std::make_shared<std::string>();
-  CLI::App* sub = app.add_subcommand("list", "List the shipped models, hardware or runtime profiles with a one-line summary");
+  CLI::App* sub = app.add_subcommand(
+      "list", "List the shipped models, hardware or runtime profiles with a one-line summary");
   sub->add_option("what", *what, "models, hardware or runtimes")
       ->required()
       ->check(CLI::IsMember({"models", "hardware", "runtimes"}));
-  sub->callback([what, &action] { action = [what](const SearchPath& search) { return run_list(*what, search); }; });
+  sub->callback(
+      [what, &action] { action = [what](const SearchPath& search) { return run_list(*what, search); }; });
 }
 
 }  // namespace infersim

@@ -1,7 +1,7 @@
+#include <fmt/format.h>
+
 #include <iostream>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "cli/cli_values.hpp"
 #include "cli/commands.hpp"
@@ -35,13 +35,15 @@ struct PlanOptions {
 };
 
 // --price HW=USD, one per hardware; prices must cover all hardware or none (mixed units cannot rank).
-std::vector<double> prices_for(const std::vector<HardwareSpec>& hardware, const std::vector<std::string>& prices) {
+std::vector<double> prices_for(const std::vector<HardwareSpec>& hardware,
+                               const std::vector<std::string>& prices) {
   std::vector<double> out(hardware.size(), 0.0);
   for (const std::string& p : prices) {
     const std::size_t eq = p.find('=');
     const auto usd = parse_real(eq == std::string::npos ? "" : p.substr(eq + 1));
     const std::string name = p.substr(0, eq);
-    if (!usd || *usd <= 0.0) throw InputError(fmt::format("--price must be HW=USD per device-hour, got '{}'", p));
+    if (!usd || *usd <= 0.0)
+      throw InputError(fmt::format("--price must be HW=USD per device-hour, got '{}'", p));
     bool found = false;
     for (std::size_t i = 0; i < hardware.size(); ++i) {
       if (hardware[i].name == name) out[i] = *usd, found = true;
@@ -65,11 +67,13 @@ int run_plan(const PlanOptions& o, const SearchPath& search) {
   request.output_tokens = positive_integer_flag("--output", o.output, 1'000'000'000);
   request.rate_rps = nonnegative_real_flag("--rate", o.rate, 1e9);
   if (request.rate_rps <= 0.0) throw InputError("--rate must be positive, got '" + o.rate + "'");
-  request.targets = {nonnegative_real_flag("--ttft-slo", o.ttft_slo, 1e6), nonnegative_real_flag("--tpot-slo", o.tpot_slo, 1e6)};
+  request.targets = {nonnegative_real_flag("--ttft-slo", o.ttft_slo, 1e6),
+                     nonnegative_real_flag("--tpot-slo", o.tpot_slo, 1e6)};
   const int top = static_cast<int>(positive_integer_flag("--top", o.top, 10'000));
   request.runtime = load_runtime(search.resolve("runtime_profiles", o.runtime)).terms;
   const PlanResult result = plan(model, request);
-  std::cout << (o.format == "json" ? plan_json(model, request, result, top) : plan_table(model, request, result, top))
+  std::cout << (o.format == "json" ? plan_json(model, request, result, top)
+                                   : plan_table(model, request, result, top))
             << std::flush;
   return result.feasible.empty() ? kExitNoPlan : 0;
 }
@@ -78,27 +82,41 @@ int run_plan(const PlanOptions& o, const SearchPath& search) {
 
 void add_plan_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<PlanOptions>();
-  CLI::App* sub = app.add_subcommand("plan", "Cheapest deployments (device, layout, quantization, batch, replicas) "
-                                             "that serve a request rate within latency targets");
+  CLI::App* sub = app.add_subcommand("plan",
+                                     "Cheapest deployments (device, layout, quantization, batch, replicas) "
+                                     "that serve a request rate within latency targets");
   sub->footer(
       "Ranks by device count, or by USD per hour when every device has a --price; then by TPOT and TTFT.\n"
       "Exit code 3 when nothing meets the targets.\nExample:\n"
-      "  infersim plan -m llama-3-70b -g a100-80gb-sxm,h100-sxm,h200-sxm,mi300x --input 2048 --output 256 \\\n"
+      "  infersim plan -m llama-3-70b -g a100-80gb-sxm,h100-sxm,h200-sxm,mi300x --input 2048 --output 256 "
+      "\\\n"
       "    --rate 10 --ttft-slo 1 --tpot-slo 0.05");
   sub->add_option("-m,--model", o->model, "model name or YAML path")->type_name("MODEL")->required();
-  sub->add_option("-g,--hardware", o->hardware, "comma list of hardware names or YAML paths")->type_name("LIST")
+  sub->add_option("-g,--hardware", o->hardware, "comma list of hardware names or YAML paths")
+      ->type_name("LIST")
       ->required();
   sub->add_option("--input", o->input, "prompt tokens per request")->type_name("INT")->capture_default_str();
-  sub->add_option("--output", o->output, "generated tokens per request")->type_name("INT")->capture_default_str();
+  sub->add_option("--output", o->output, "generated tokens per request")
+      ->type_name("INT")
+      ->capture_default_str();
   sub->add_option("--rate", o->rate, "requests per second to serve")->type_name("RPS")->required();
-  sub->add_option("--ttft-slo", o->ttft_slo, "time-to-first-token target, seconds")->type_name("S")->required();
-  sub->add_option("--tpot-slo", o->tpot_slo, "time-per-output-token target, seconds")->type_name("S")->required();
-  sub->add_option("--price", o->prices, "device-hour price, HW=USD (repeat for each hardware)")->type_name("HW=USD");
-  sub->add_option("--runtime", o->runtime,
-                  "serving runtime's host terms: a runtime_profiles/ name (optimized, eager, llama.cpp) or YAML path")
-      ->type_name("NAME|PATH")->capture_default_str();
+  sub->add_option("--ttft-slo", o->ttft_slo, "time-to-first-token target, seconds")
+      ->type_name("S")
+      ->required();
+  sub->add_option("--tpot-slo", o->tpot_slo, "time-per-output-token target, seconds")
+      ->type_name("S")
+      ->required();
+  sub->add_option("--price", o->prices, "device-hour price, HW=USD (repeat for each hardware)")
+      ->type_name("HW=USD");
+  sub->add_option(
+         "--runtime", o->runtime,
+         "serving runtime's host terms: a runtime_profiles/ name (optimized, eager, llama.cpp) or YAML path")
+      ->type_name("NAME|PATH")
+      ->capture_default_str();
   sub->add_option("--top", o->top, "candidates to print")->type_name("N")->capture_default_str();
-  sub->add_option("--format", o->format, "table or json")->capture_default_str()->check(CLI::IsMember({"table", "json"}));
+  sub->add_option("--format", o->format, "table or json")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"table", "json"}));
   sub->callback([o, &action] { action = [o](const SearchPath& search) { return run_plan(*o, search); }; });
 }
 

@@ -1,9 +1,8 @@
 #pragma once
 // The quantization flags shared by every command that takes a scenario: storage formats, the compute
 // dtype, presets and group-scale overrides. Explicit --weights/--activations/--kv beat the preset.
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "core/engine.hpp"
 
@@ -14,9 +13,9 @@ struct QuantOptions {
   std::string weights;      // "" = from the preset, else bf16
   std::string activations;  // likewise
   std::string kv;
-  std::string group_size;   // "" = the format's default
+  std::string group_size;  // "" = the format's default
   std::string scale_dtype;
-  std::string zero_point;   // "", on, off
+  std::string zero_point;  // "", on, off
   bool quantize_embeddings = false;
 };
 

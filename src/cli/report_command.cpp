@@ -35,7 +35,8 @@ std::vector<BatchPoint> batch_points(const ModelSpec& m, const HardwareSpec& hw,
 int run_report(const ReportOptions& o, const SearchPath& search) {
   const LoadedScenario l = load_scenario(o.scenario, search);
   const Estimate e = estimate(l.model, l.hardware, l.scenario);
-  write_html_report({l.model, l.hardware, l.scenario, e, batch_points(l.model, l.hardware, l.scenario)}, o.dir);
+  write_html_report({l.model, l.hardware, l.scenario, e, batch_points(l.model, l.hardware, l.scenario)},
+                    o.dir);
   std::cout << "infersim report: wrote " << o.dir << "/index.html\n";
   return 0;
 }
@@ -44,11 +45,14 @@ int run_report(const ReportOptions& o, const SearchPath& search) {
 
 void add_report_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<ReportOptions>();
-  CLI::App* sub = app.add_subcommand("report", "Write an HTML page with the roofline, latency/throughput and "
-                                               "memory charts of one configuration (needs gnuplot)");
+  CLI::App* sub = app.add_subcommand("report",
+                                     "Write an HTML page with the roofline, latency/throughput and "
+                                     "memory charts of one configuration (needs gnuplot)");
   sub->footer("Example:\n  infersim report -m llama-2-7b -g a100-80gb-sxm -o reports/llama-2-7b_a100");
   add_scenario_options(*sub, o->scenario, "the batch the roofline shows");
-  sub->add_option("-o", o->dir, "directory to write the page and its charts into")->type_name("DIR")->required();
+  sub->add_option("-o", o->dir, "directory to write the page and its charts into")
+      ->type_name("DIR")
+      ->required();
   sub->callback([o, &action] { action = [o](const SearchPath& search) { return run_report(*o, search); }; });
 }
 

@@ -15,12 +15,16 @@ constexpr long long kMaxTokens = 1'000'000'000;
 }  // namespace
 
 void add_scenario_options(CLI::App& command, ScenarioOptions& o, const std::string& batch_help) {
-  command.add_option("-m,--model", o.model, "model name or YAML path")->type_name("MODEL")->capture_default_str();
+  command.add_option("-m,--model", o.model, "model name or YAML path")
+      ->type_name("MODEL")
+      ->capture_default_str();
   command.add_option("-g,--hardware", o.hardware, "hardware profile name or YAML path")
       ->type_name("HARDWARE")
       ->capture_default_str();
   command.add_option("-b,--batch", o.batch, batch_help)->type_name("INT")->capture_default_str();
-  command.add_option("--input", o.input, "prompt tokens per sequence")->type_name("INT")->capture_default_str();
+  command.add_option("--input", o.input, "prompt tokens per sequence")
+      ->type_name("INT")
+      ->capture_default_str();
   command.add_option("--output", o.output, "generated tokens per sequence (the first comes from prefill)")
       ->type_name("INT")
       ->capture_default_str();
@@ -35,15 +39,19 @@ void add_scenario_options(CLI::App& command, ScenarioOptions& o, const std::stri
   command.add_option("--moe-skew", o.moe_skew, "Zipf exponent of expert popularity (0: uniform routing)")
       ->type_name("S")
       ->capture_default_str();
-  command.add_option("--runtime", o.runtime,
-                     "serving runtime's host terms: a runtime_profiles/ name (optimized, eager, llama.cpp) or YAML path")
+  command
+      .add_option(
+          "--runtime", o.runtime,
+          "serving runtime's host terms: a runtime_profiles/ name (optimized, eager, llama.cpp) or YAML path")
       ->type_name("RUNTIME")
       ->capture_default_str();
 }
 
 LoadedScenario load_scenario(const ScenarioOptions& o, const SearchPath& search) {
   LoadedScenario l{load_model(search.resolve("model_configs", o.model)),
-                   load_hardware(search.resolve("hardware_profiles", o.hardware)), {}, {}};
+                   load_hardware(search.resolve("hardware_profiles", o.hardware)),
+                   {},
+                   {}};
   Scenario& sc = l.scenario;
   sc.batch = positive_integer_flag("--batch", o.batch, kMaxBatch);
   sc.input_tokens = positive_integer_flag("--input", o.input, kMaxTokens);

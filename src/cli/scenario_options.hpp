@@ -1,9 +1,8 @@
 #pragma once
 // The flags that describe one configuration, shared by estimate, capacity and report: model,
 // hardware, batch and lengths, quantization, layout, and the kernel choices.
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "cli/layout_options.hpp"
 #include "cli/quant_options.hpp"

@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -6,8 +7,6 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "cli/cli_values.hpp"
 #include "cli/commands.hpp"
@@ -31,9 +30,9 @@ struct SweepCommandOptions {
   std::string inline_axes[kSweepKeys.size()];
 };
 
-constexpr const char* kInlineFlags[kSweepKeys.size()] = {"-m,--model", "-g,--hardware", "-b,--batch", "--input",
-                                                         "--output", "--tp", "--pp", "--ep", "--dp",
-                                                         "--micro-batches", "--weights", "--activations", "--kv"};
+constexpr const char* kInlineFlags[kSweepKeys.size()] = {
+    "-m,--model", "-g,--hardware", "-b,--batch",      "--input",   "--output",      "--tp", "--pp",
+    "--ep",       "--dp",          "--micro-batches", "--weights", "--activations", "--kv"};
 
 SweepSpec spec_from(const SweepCommandOptions& o) {
   SweepSpec inline_spec{"the command line", {}};
@@ -45,7 +44,8 @@ SweepSpec spec_from(const SweepCommandOptions& o) {
   }
   if (o.spec.empty()) return inline_spec;
   if (!inline_spec.axes.empty()) {
-    throw InputError("give the axes either in SPEC.yaml or as flags, not both (flag '" + inline_spec.axes[0].key + "')");
+    throw InputError("give the axes either in SPEC.yaml or as flags, not both (flag '" +
+                     inline_spec.axes[0].key + "')");
   }
   return load_sweep_spec(o.spec);
 }
@@ -102,24 +102,29 @@ int run_sweep_command(const SweepCommandOptions& o, const SearchPath& search) {
   std::optional<AtomicOutput> file;
   if (!o.output.empty()) file.emplace(o.output, std::vector<std::string>{o.spec});
   auto write = [&file](std::string_view text) {
-    if (file) file->write(text);
-    else std::fwrite(text.data(), 1, text.size(), stdout);
+    if (file)
+      file->write(text);
+    else
+      std::fwrite(text.data(), 1, text.size(), stdout);
   };
   ProgressBar bar(!o.quiet && (o.progress || ::isatty(STDERR_FILENO)), options.last - options.first);
   write(sweep_header());
   const SweepStats stats = run_sweep(plan, options, write, [&bar](std::uint64_t done) { bar.update(done); });
-  if (file) file->commit();
-  else if (std::fflush(stdout) != 0) throw InputError("cannot write the CSV to standard output");
+  if (file)
+    file->commit();
+  else if (std::fflush(stdout) != 0)
+    throw InputError("cannot write the CSV to standard output");
   if (!o.quiet) {
     const double seconds = bar.seconds();
     const auto configurations = options.last - options.first;
     rusage usage{};
     ::getrusage(RUSAGE_SELF, &usage);
-    std::cerr << fmt::format("sweep: {} configurations in {:.2f} s ({:.0f} configurations/s, peak RSS {:.1f} MB): "
-                             "{} rows, {} skipped as invalid (heads not divisible, context past the model's "
-                             "maximum, dtype without a peak)\n",
-                             configurations, seconds, static_cast<double>(configurations) / seconds,
-                             static_cast<double>(usage.ru_maxrss) / 1024.0, stats.rows, stats.skipped);
+    std::cerr << fmt::format(
+        "sweep: {} configurations in {:.2f} s ({:.0f} configurations/s, peak RSS {:.1f} MB): "
+        "{} rows, {} skipped as invalid (heads not divisible, context past the model's "
+        "maximum, dtype without a peak)\n",
+        configurations, seconds, static_cast<double>(configurations) / seconds,
+        static_cast<double>(usage.ru_maxrss) / 1024.0, stats.rows, stats.skipped);
   }
   return 0;
 }
@@ -128,7 +133,8 @@ int run_sweep_command(const SweepCommandOptions& o, const SearchPath& search) {
 
 void add_sweep_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<SweepCommandOptions>();
-  CLI::App* sub = app.add_subcommand("sweep", "Estimate every configuration of a cross product of axes, as CSV");
+  CLI::App* sub =
+      app.add_subcommand("sweep", "Estimate every configuration of a cross product of axes, as CSV");
   sub->footer(
       "Axes come from SPEC.yaml (each key a CSV column, its value a list or a range {from, to, mul} /\n"
       "{from, to, step}) or from the flags below as comma lists; axes left out take estimate's defaults.\n"
@@ -136,20 +142,25 @@ void add_sweep_command(CLI::App& app, Action& action) {
       "Examples:\n"
       "  infersim sweep spec.yaml -o out.csv --jobs 2\n"
       "  infersim sweep -m llama-2-7b,llama-3-70b -g h100-sxm -b 1,2,4,8 --input 512,4096 -o out.csv\n"
-      "  infersim sweep spec.yaml --shard 3/10 -o part3.csv   # a job array: shards concatenate to the whole");
+      "  infersim sweep spec.yaml --shard 3/10 -o part3.csv   # a job array: shards concatenate to the "
+      "whole");
   sub->add_option("spec", o->spec, "sweep spec YAML (optional when the axes are given as flags)")
       ->type_name("FILE");
-  sub->add_option("-o", o->output, "CSV file, written whole or not at all (default: standard output)")->type_name("FILE");
+  sub->add_option("-o", o->output, "CSV file, written whole or not at all (default: standard output)")
+      ->type_name("FILE");
   sub->add_option("--jobs", o->jobs, "worker threads")->type_name("N")->capture_default_str();
   sub->add_option("--shard", o->shard, "write only the I-th of N contiguous blocks of configurations")
       ->type_name("I/N");
-  auto* progress = sub->add_flag("--progress", o->progress, "show a progress bar even when stderr is not a terminal");
+  auto* progress =
+      sub->add_flag("--progress", o->progress, "show a progress bar even when stderr is not a terminal");
   sub->add_flag("--quiet", o->quiet, "no progress bar and no summary line")->excludes(progress);
   for (std::size_t i = 0; i < kSweepKeys.size(); ++i) {
-    sub->add_option(kInlineFlags[i], o->inline_axes[i], fmt::format("values of '{}', comma-separated", kSweepKeys[i]))
+    sub->add_option(kInlineFlags[i], o->inline_axes[i],
+                    fmt::format("values of '{}', comma-separated", kSweepKeys[i]))
         ->type_name("LIST");
   }
-  sub->callback([o, &action] { action = [o](const SearchPath& search) { return run_sweep_command(*o, search); }; });
+  sub->callback(
+      [o, &action] { action = [o](const SearchPath& search) { return run_sweep_command(*o, search); }; });
 }
 
 }  // namespace infersim

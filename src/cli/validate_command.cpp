@@ -47,7 +47,8 @@ std::vector<ModelSpec> models_of(const std::vector<MeasuredRow>& rows, const Sea
   for (const MeasuredRow& row : rows) {
     if (!is_model_family(row.family)) continue;
     const std::string name = parse_model_case_shape(row).model;
-    const bool loaded = std::any_of(models.begin(), models.end(), [&](const ModelSpec& m) { return m.name == name; });
+    const bool loaded =
+        std::any_of(models.begin(), models.end(), [&](const ModelSpec& m) { return m.name == name; });
     if (!loaded) models.push_back(load_model(search.resolve("model_configs", name)));
   }
   return models;
@@ -95,7 +96,9 @@ Runs measure_runs(const ValidateOptions& o, const HardwareSpec* given, const Sea
 int run_validate(const ValidateOptions& o, const SearchPath& search) {
   const double threshold = nonnegative_real_flag("--threshold", o.threshold, 1e6);
   if (o.published && (o.quick || !o.hardware.empty() || !o.measured.empty()))
-    throw InputError("--published compares the shipped published rows with their own profiles: drop --quick, -g and --measured");
+    throw InputError(
+        "--published compares the shipped published rows with their own profiles: drop --quick, -g and "
+        "--measured");
   if (o.runs > 1 && (o.published || !o.measured.empty()))
     throw InputError(
         "--runs repeats this host's measurement: it does not apply to --published or --measured");
@@ -103,8 +106,10 @@ int run_validate(const ValidateOptions& o, const SearchPath& search) {
   if (!o.measured.empty() && o.hardware.empty())
     throw InputError("--measured needs -g PROFILE: the hardware the CSV was measured on");
   const std::string profile = o.hardware.empty() ? "" : search.resolve("hardware_profiles", o.hardware);
-  std::unique_ptr<AtomicOutput> out;  // created first: an input as -o or a missing directory fails before measuring
-  if (!o.output.empty()) out = std::make_unique<AtomicOutput>(o.output, std::vector<std::string>{o.measured, profile});
+  std::unique_ptr<AtomicOutput>
+      out;  // created first: an input as -o or a missing directory fails before measuring
+  if (!o.output.empty())
+    out = std::make_unique<AtomicOutput>(o.output, std::vector<std::string>{o.measured, profile});
   std::optional<HardwareSpec> given;
   if (!profile.empty()) given = load_hardware(profile);
   std::vector<MeasuredRow> cases;
@@ -140,30 +145,37 @@ int run_validate(const ValidateOptions& o, const SearchPath& search) {
 
 void add_validate_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<ValidateOptions>();
-  CLI::App* sub = app.add_subcommand(
-      "validate", "Time the reference CPU kernels (or read --measured, or the --published GPU rows) and compare with the predictions");
+  CLI::App* sub = app.add_subcommand("validate",
+                                     "Time the reference CPU kernels (or read --measured, or the --published "
+                                     "GPU rows) and compare with the predictions");
   sub->add_flag("--quick", o->quick,
                 "quick calibrations (before and after the suite, each figure their mean) and the quick suite "
                 "(under a minute)");
   sub->add_option("-g,--hardware", o->hardware, "profile to predict with (default: calibrate this host now)")
       ->type_name("PROFILE");
-  sub->add_option("-o,--output", o->output, "write measured, predicted_s and rel_error to FILE.csv (atomically)")
+  sub->add_option("-o,--output", o->output,
+                  "write measured, predicted_s and rel_error to FILE.csv (atomically)")
       ->type_name("FILE");
-  sub->add_option("--measured", o->measured, "compare this measured CSV (any runner) instead of measuring; needs -g")
+  sub->add_option("--measured", o->measured,
+                  "compare this measured CSV (any runner) instead of measuring; needs -g")
       ->type_name("FILE");
   sub->add_option("--threshold", o->threshold, "exit 3 when the overall MAPE is above this fraction")
       ->type_name("FRACTION")
       ->capture_default_str();
-  sub->add_flag("--published", o->published,
-                "compare with the published GPU measurements (validation/published/) instead of timing this host");
-  sub->add_option("--threads", o->threads, "threads to measure with")->check(CLI::Range(1, 1024))->capture_default_str();
+  sub->add_flag(
+      "--published", o->published,
+      "compare with the published GPU measurements (validation/published/) instead of timing this host");
+  sub->add_option("--threads", o->threads, "threads to measure with")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
   sub->add_option(
          "--runs", o->runs,
          "calibrate and run the suite this many times, then judge each case's median time on the median "
          "calibration (a shared machine's load comes and goes; CI uses 9)")
       ->check(CLI::Range(1, 20))
       ->capture_default_str();
-  sub->callback([o, &action] { action = [o](const SearchPath& search) { return run_validate(*o, search); }; });
+  sub->callback(
+      [o, &action] { action = [o](const SearchPath& search) { return run_validate(*o, search); }; });
 }
 
 }  // namespace infersim

@@ -17,8 +17,10 @@ long long last_true(long long lo, long long hi, Ok ok) {
   if (!ok(lo)) return lo - 1;
   while (lo < hi) {
     const long long mid = lo + (hi - lo + 1) / 2;
-    if (ok(mid)) lo = mid;
-    else hi = mid - 1;
+    if (ok(mid))
+      lo = mid;
+    else
+      hi = mid - 1;
   }
   return lo;
 }
@@ -84,10 +86,12 @@ std::optional<long long> largest_batch_where(const ModelSpec& m, const HardwareS
 
 std::optional<long long> largest_batch_meeting(const ModelSpec& m, const HardwareSpec& hw, Scenario sc,
                                                const LatencyTargets& targets, long long max) {
-  return largest_batch_where(m, hw, sc, [&targets](const Estimate& e, long long) { return meets(e, targets); }, max);
+  return largest_batch_where(
+      m, hw, sc, [&targets](const Estimate& e, long long) { return meets(e, targets); }, max);
 }
 
-CapacityResult capacity(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc, const LatencyTargets& targets) {
+CapacityResult capacity(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc,
+                        const LatencyTargets& targets) {
   CapacityResult r;
   r.max_batch = largest_batch_meeting(m, hw, sc, {}, kMaxBatch).value_or(0);
   Scenario one = sc;

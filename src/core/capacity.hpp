@@ -22,7 +22,7 @@ struct CapacityResult {
   int min_devices = 0;                 // fewest devices (TP first, then PP) that hold the model at batch 1
   int min_tp = 0;
   int min_pp = 0;
-  long long slo_max_batch = 0;          // largest batch meeting the targets and fitting (0: none)
+  long long slo_max_batch = 0;  // largest batch meeting the targets and fitting (0: none)
   double slo_throughput_per_device_tok_s = 0.0;
   double slo_ttft_s = 0.0;
   double slo_tpot_s = 0.0;
@@ -35,15 +35,16 @@ struct CapacityResult {
 // Whether the scenario fits; false, not an exception, for a configuration the engine rejects.
 [[nodiscard]] bool fits(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc);
 
-// The largest batch in [1, max] whose estimate satisfies ok(estimate, batch) (which must hold up to some batch and
-// fail after: memory and latency grow with batch); nullopt when batch 1 does not. Configurations the
-// engine rejects count as not ok.
-[[nodiscard]] std::optional<long long> largest_batch_where(const ModelSpec& m, const HardwareSpec& hw, Scenario sc,
-                                                           const std::function<bool(const Estimate&, long long)>& ok,
-                                                           long long max);
+// The largest batch in [1, max] whose estimate satisfies ok(estimate, batch) (which must hold up to some
+// batch and fail after: memory and latency grow with batch); nullopt when batch 1 does not. Configurations
+// the engine rejects count as not ok.
+[[nodiscard]] std::optional<long long> largest_batch_where(
+    const ModelSpec& m, const HardwareSpec& hw, Scenario sc,
+    const std::function<bool(const Estimate&, long long)>& ok, long long max);
 
 // The largest batch in [1, max] meeting the targets (and fitting); nullopt when batch 1 does not.
-[[nodiscard]] std::optional<long long> largest_batch_meeting(const ModelSpec& m, const HardwareSpec& hw, Scenario sc,
-                                                             const LatencyTargets& targets, long long max);
+[[nodiscard]] std::optional<long long> largest_batch_meeting(const ModelSpec& m, const HardwareSpec& hw,
+                                                             Scenario sc, const LatencyTargets& targets,
+                                                             long long max);
 
 }  // namespace infersim

@@ -10,9 +10,9 @@ namespace infersim {
 
 enum class Dtype { fp32, tf32, bf16, fp16, fp8, fp8_e5m2, int8, int4, nvfp4, mxfp4 };
 inline constexpr int kDtypeCount = 10;
-inline constexpr std::array<Dtype, kDtypeCount> kAllDtypes = {Dtype::fp32, Dtype::tf32, Dtype::bf16,     Dtype::fp16,
-                                                              Dtype::fp8,  Dtype::fp8_e5m2, Dtype::int8, Dtype::int4,
-                                                              Dtype::nvfp4, Dtype::mxfp4};
+inline constexpr std::array<Dtype, kDtypeCount> kAllDtypes = {
+    Dtype::fp32,     Dtype::tf32, Dtype::bf16, Dtype::fp16,  Dtype::fp8,
+    Dtype::fp8_e5m2, Dtype::int8, Dtype::int4, Dtype::nvfp4, Dtype::mxfp4};
 
 // The peaks a spec sheet lists: one per tensor-core rate. fp8 covers e4m3 and e5m2 (same rate on
 // Hopper, NVIDIA H100 datasheet); fp4 covers nvfp4 and mxfp4 (Blackwell).
@@ -27,16 +27,24 @@ inline constexpr std::array<PeakSlot, kPeakSlotCount> kAllPeakSlots = {
 
 [[nodiscard]] constexpr PeakSlot peak_slot(Dtype d) {
   switch (d) {
-    case Dtype::fp32: return PeakSlot::fp32;
-    case Dtype::tf32: return PeakSlot::tf32;
-    case Dtype::bf16: return PeakSlot::bf16;
-    case Dtype::fp16: return PeakSlot::fp16;
+    case Dtype::fp32:
+      return PeakSlot::fp32;
+    case Dtype::tf32:
+      return PeakSlot::tf32;
+    case Dtype::bf16:
+      return PeakSlot::bf16;
+    case Dtype::fp16:
+      return PeakSlot::fp16;
     case Dtype::fp8:
-    case Dtype::fp8_e5m2: return PeakSlot::fp8;
-    case Dtype::int8: return PeakSlot::int8;
-    case Dtype::int4: return PeakSlot::int4;
+    case Dtype::fp8_e5m2:
+      return PeakSlot::fp8;
+    case Dtype::int8:
+      return PeakSlot::int8;
+    case Dtype::int4:
+      return PeakSlot::int4;
     case Dtype::nvfp4:
-    case Dtype::mxfp4: return PeakSlot::fp4;
+    case Dtype::mxfp4:
+      return PeakSlot::fp4;
   }
   return PeakSlot::fp32;
 }
@@ -47,15 +55,19 @@ inline constexpr std::array<PeakSlot, kPeakSlotCount> kAllPeakSlots = {
 [[nodiscard]] constexpr double bits_per_element(Dtype d) {
   switch (d) {
     case Dtype::fp32:
-    case Dtype::tf32: return 32.0;
+    case Dtype::tf32:
+      return 32.0;
     case Dtype::bf16:
-    case Dtype::fp16: return 16.0;
+    case Dtype::fp16:
+      return 16.0;
     case Dtype::fp8:
     case Dtype::fp8_e5m2:
-    case Dtype::int8: return 8.0;
+    case Dtype::int8:
+      return 8.0;
     case Dtype::int4:
     case Dtype::nvfp4:
-    case Dtype::mxfp4: return 4.0;
+    case Dtype::mxfp4:
+      return 4.0;
   }
   return 0.0;
 }

@@ -14,9 +14,12 @@ namespace infersim {
 
 std::string_view bound_name(Bound b) {
   switch (b) {
-    case Bound::compute: return "compute";
-    case Bound::memory: return "memory";
-    case Bound::communication: return "communication";
+    case Bound::compute:
+      return "compute";
+    case Bound::memory:
+      return "memory";
+    case Bound::communication:
+      return "communication";
   }
   return "memory";
 }
@@ -37,11 +40,12 @@ void check_scenario(const Scenario& sc) {
 void check_model_scenario(const ModelSpec& m, const Scenario& sc) {
   if (sc.input_tokens + sc.output_tokens > m.max_context) {
     throw InputError("input + output = " + std::to_string(sc.input_tokens + sc.output_tokens) +
-                     " tokens exceeds the max_context of model '" + m.name + "' (" + std::to_string(m.max_context) +
-                     ")");
+                     " tokens exceeds the max_context of model '" + m.name + "' (" +
+                     std::to_string(m.max_context) + ")");
   }
   if (m.attention == AttentionKind::mla && sc.attention == AttentionKernel::unfused) {
-    throw InputError("unfused attention is not modelled for multi-head latent attention (model '" + m.name + "')");
+    throw InputError("unfused attention is not modelled for multi-head latent attention (model '" + m.name +
+                     "')");
   }
 }
 
@@ -106,7 +110,8 @@ StageResult run_stage(const ModelSpec& m, const Stage& stage, const Scenario& sc
   const double s = static_cast<double>(sc.input_tokens);
   const double o = static_cast<double>(sc.output_tokens);
   const double window = static_cast<double>(m.sliding_window);
-  const PassShape shape{micro_batch, s, formats, sc.attention, sc.mla, sc.moe_skew, l, stage.first, stage.last};
+  const PassShape shape{micro_batch, s, formats,     sc.attention, sc.mla,
+                        sc.moe_skew, l, stage.first, stage.last};
   StageResult r;
   const double prefill_before_s = e.prefill.time_s;
   prefill_operators(shard, shape, ops);
@@ -120,17 +125,19 @@ StageResult run_stage(const ModelSpec& m, const Stage& stage, const Scenario& sc
   r.weight_bytes = weight_storage_bytes(shard, formats.weights, stage.first, stage.last);
   r.kv_cache_bytes = kv_cache_bytes(static_cast<double>(sc.batch), s + o, window,
                                     model_kv_bytes_per_token(shard, formats.kv_bytes));
-  const double activations = prefill_activation_peak_bytes(shard, micro_batch, micro_batch * s, s,
-                                                           sc.attention == AttentionKernel::unfused, formats.act_bytes);
+  const double activations = prefill_activation_peak_bytes(
+      shard, micro_batch, micro_batch * s, s, sc.attention == AttentionKernel::unfused, formats.act_bytes);
   r.memory_bytes = r.weight_bytes + r.kv_cache_bytes + activations + hw.runtime_reserve_B;
   return r;
 }
 
 // A send of one micro-batch's activations between consecutive stages (GPipe), as an operator row.
-OpResult stage_send(const Scenario& sc, const ModelSpec& m, double tokens, double act_bytes, const Roofs& roofs) {
+OpResult stage_send(const Scenario& sc, const ModelSpec& m, double tokens, double act_bytes,
+                    const Roofs& roofs) {
   const Layout& l = sc.layout;
   Operator send{"pp_send", OpUnit::link, static_cast<double>(l.pp - 1), {}, {}, {}};
-  send.comm = {Collective::send_recv, 2.0, static_cast<double>(l.tp * l.pp), tokens * m.hidden_size * act_bytes};
+  send.comm = {Collective::send_recv, 2.0, static_cast<double>(l.tp * l.pp),
+               tokens * m.hidden_size * act_bytes};
   return detail::op_result(send, 0.0, roofs);
 }
 
@@ -162,8 +169,8 @@ Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc
   const double o = static_cast<double>(sc.output_tokens);
   const double micro_batch = b / l.micro_batches;
   const Roofs decode_roofs = decode_step_roofs(roofs, micro_batch);
-  const TensorFormats formats{weight_formats(sc.weights, sc.quantize_embeddings), bytes_per_element(sc.activations),
-                              bytes_per_element(sc.kv)};
+  const TensorFormats formats{weight_formats(sc.weights, sc.quantize_embeddings),
+                              bytes_per_element(sc.activations), bytes_per_element(sc.kv)};
   Estimate e;
   add_model_totals(e, m, sc, formats, hw);
   double max_prefill_s = 0.0;
@@ -183,7 +190,8 @@ Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc
     }
   }
   if (l.pp > 1) {
-    const OpResult prefill_send = stage_send(sc, m, micro_batch * static_cast<double>(sc.input_tokens), formats.act_bytes, roofs);
+    const OpResult prefill_send =
+        stage_send(sc, m, micro_batch * static_cast<double>(sc.input_tokens), formats.act_bytes, roofs);
     const OpResult decode_send = stage_send(sc, m, micro_batch, formats.act_bytes, decode_roofs);
     detail::add_op_result(e.prefill, prefill_send, keep_operators);
     detail::add_op_result(e.decode_step, decode_send, keep_operators);

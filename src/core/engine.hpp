@@ -20,8 +20,8 @@ struct Scenario {
   long long input_tokens = 1024;
   long long output_tokens = 256;
   StorageFormat weights = default_storage_format(Dtype::bf16);  // how weights are stored
-  Dtype activations = Dtype::bf16;  // the dtype the GEMMs compute in: picks the compute roof
-  Dtype kv = Dtype::bf16;           // how the KV cache is stored
+  Dtype activations = Dtype::bf16;   // the dtype the GEMMs compute in: picks the compute roof
+  Dtype kv = Dtype::bf16;            // how the KV cache is stored
   bool quantize_embeddings = false;  // store embedding and LM head in the weight format too
   AttentionKernel attention = AttentionKernel::fused;
   MlaDecode mla = MlaDecode::absorbed;
@@ -51,7 +51,7 @@ struct Roofs {
   // take in their weights, which the library packs (achievable_weight_pack_Bps). A decode step of one
   // row streams its weights in a GEMV at decode_memory_Bps instead (decode_step_roofs).
   double weight_pack_Bps = 0.0;
-  double launch_s = 0.0;            // per kernel
+  double launch_s = 0.0;  // per kernel
   LinkRoof intra_node;
   LinkRoof inter_node;
   double devices_per_node = 1.0;
@@ -84,9 +84,9 @@ struct PhaseResult {
   double time_s = 0.0;
   double compute_bound_s = 0.0;  // time of the compute-bound operators
   double memory_bound_s = 0.0;
-  double link_s = 0.0;           // time of the collectives and sends
-  double kernels = 0.0;          // kernels launched (the host issues each one unless graphs are used)
-  Bound bound = Bound::memory;   // compute or memory: the class of operators that takes more of the time
+  double link_s = 0.0;          // time of the collectives and sends
+  double kernels = 0.0;         // kernels launched (the host issues each one unless graphs are used)
+  Bound bound = Bound::memory;  // compute or memory: the class of operators that takes more of the time
 };
 
 struct Estimate {
@@ -103,15 +103,17 @@ struct Estimate {
   double usable_memory_bytes = 0.0;
   bool fits = false;
   int devices = 1;
-  double weight_bytes_per_device = 0.0;    // the heaviest pipeline stage's device
-  double kv_cache_bytes_per_device = 0.0;  // KV heads replicated when tp exceeds them, MLA latents on every rank
-  double comm_time_prefill_s = 0.0;        // along one request's path: collectives and stage-to-stage sends
+  double weight_bytes_per_device = 0.0;  // the heaviest pipeline stage's device
+  double kv_cache_bytes_per_device =
+      0.0;                           // KV heads replicated when tp exceeds them, MLA latents on every rank
+  double comm_time_prefill_s = 0.0;  // along one request's path: collectives and stage-to-stage sends
   double comm_time_per_decode_step_s = 0.0;  // one step at the mean decode context
   double pipeline_bubble_fraction = 0.0;     // (pp-1)/(M+pp-1) of the GPipe schedule
   double prefill_flops = 0.0;
   double decode_flops_per_token = 0.0;
   double decode_mean_context = 0.0;
-  double runtime_overhead_prefill_s = 0.0;   // the runtime profile's share of ttft_s (core/runtime_profile.hpp)
+  double runtime_overhead_prefill_s =
+      0.0;  // the runtime profile's share of ttft_s (core/runtime_profile.hpp)
   double runtime_overhead_per_step_s = 0.0;  // its share of tpot_s (0 when output = 1)
   double ttft_s = 0.0;  // one request (micro-batch) through every stage: prefill, stage sends included
   double tpot_s = 0.0;  // the interval between one request's tokens in steady state

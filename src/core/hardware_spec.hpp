@@ -9,9 +9,9 @@
 namespace infersim {
 
 struct CacheLevel {
-  std::string level;            // "L2", "LLC", ...
+  std::string level;  // "L2", "LLC", ...
   double size_B = 0.0;
-  double bandwidth_Bps = 0.0;   // 0: not known
+  double bandwidth_Bps = 0.0;  // 0: not known
 };
 
 struct Interconnect {
@@ -52,7 +52,7 @@ struct HardwareSpec {
   // Hager 2009; core/kernel_predict.hpp).
   double decode_attention_in_core_efficiency = 0.0;
   double skinny_gemv_in_core_efficiency = 0.0;
-  double memory_efficiency = 1.0;   // achieved / spec bandwidth (STREAM triad), (0, 1]
+  double memory_efficiency = 1.0;  // achieved / spec bandwidth (STREAM triad), (0, 1]
   double kernel_launch_overhead_s = 0.0;
   // How a library GEMM's compute and memory times combine. false (GPUs, the roofline): they overlap,
   // the time is the larger. true (a CPU BLAS): they add. OpenBLAS packs its operands into contiguous
@@ -68,7 +68,9 @@ struct HardwareSpec {
 [[nodiscard]] inline double peak_flops(const HardwareSpec& hw, PeakSlot p) {
   return hw.peak_flops[static_cast<std::size_t>(index_of(p))];
 }
-[[nodiscard]] inline double peak_flops(const HardwareSpec& hw, Dtype d) { return peak_flops(hw, peak_slot(d)); }
+[[nodiscard]] inline double peak_flops(const HardwareSpec& hw, Dtype d) {
+  return peak_flops(hw, peak_slot(d));
+}
 [[nodiscard]] inline bool has_peak(const HardwareSpec& hw, Dtype d) { return peak_flops(hw, d) > 0.0; }
 
 // Achievable DRAM bandwidth: the spec (or measured triad) figure times its efficiency.

@@ -6,7 +6,9 @@ namespace infersim {
 
 namespace {
 
-bool elementwise(KernelFamily family) { return family == KernelFamily::norm || family == KernelFamily::stream; }
+bool elementwise(KernelFamily family) {
+  return family == KernelFamily::norm || family == KernelFamily::stream;
+}
 
 double peak_for(const MeasuredRow& kernel, const HardwareSpec& hw) {
   const std::optional<Dtype> dtype = parse_dtype(kernel.dtype);

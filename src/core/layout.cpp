@@ -37,8 +37,8 @@ void check_layout(const ModelSpec& m, const Layout& l) {
                      std::to_string(l.dp) + " x " + std::to_string(l.tp) + " x " + std::to_string(l.pp));
   }
   if (m.attention_heads % l.tp != 0) {
-    throw InputError("--tp " + std::to_string(l.tp) + " must divide the " + std::to_string(m.attention_heads) +
-                     " query heads of model '" + m.name + "'");
+    throw InputError("--tp " + std::to_string(l.tp) + " must divide the " +
+                     std::to_string(m.attention_heads) + " query heads of model '" + m.name + "'");
   }
   if (m.kv_heads % l.tp != 0 && l.tp % m.kv_heads != 0) {
     throw InputError("--tp " + std::to_string(l.tp) + " must divide, or be a multiple of, the " +
@@ -53,8 +53,8 @@ void check_layout(const ModelSpec& m, const Layout& l) {
                      " (experts are split inside the tensor-parallel group)");
   }
   if (l.ep > 1 && !(is_moe(m) && m.moe.experts % l.ep == 0)) {
-    throw InputError("--ep " + std::to_string(l.ep) + " needs an MoE model whose experts it divides (model '" +
-                     m.name + "')");
+    throw InputError("--ep " + std::to_string(l.ep) +
+                     " needs an MoE model whose experts it divides (model '" + m.name + "')");
   }
   if (!(l.comm_overlap >= 0.0 && l.comm_overlap < 1.0)) throw InputError("--comm-overlap must be in [0, 1)");
 }

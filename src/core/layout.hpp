@@ -10,11 +10,11 @@
 namespace infersim {
 
 struct Layout {
-  int tp = 1;             // tensor-parallel devices per stage
-  int pp = 1;             // pipeline stages
-  int ep = 1;             // expert-parallel ways inside the tp devices (divides tp)
-  int dp = 1;             // independent replicas
-  int micro_batches = 1;  // pipeline micro-batches the batch is split into
+  int tp = 1;                 // tensor-parallel devices per stage
+  int pp = 1;                 // pipeline stages
+  int ep = 1;                 // expert-parallel ways inside the tp devices (divides tp)
+  int dp = 1;                 // independent replicas
+  int micro_batches = 1;      // pipeline micro-batches the batch is split into
   double comm_overlap = 0.0;  // share of communication hidden behind compute, [0, 1)
 };
 

@@ -22,8 +22,8 @@ enum class KernelFamily {
 };
 
 inline constexpr std::array<std::string_view, 9> kKernelFamilyNames = {
-    "gemm", "gemv", "attention_decode", "attention_prefill", "norm", "mlp", "stream", "model_prefill",
-    "model_decode"};
+    "gemm", "gemv",   "attention_decode", "attention_prefill", "norm",
+    "mlp",  "stream", "model_prefill",    "model_decode"};
 
 [[nodiscard]] constexpr std::string_view family_name(KernelFamily family) {
   return kKernelFamilyNames[static_cast<std::size_t>(family)];

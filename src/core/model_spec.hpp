@@ -5,7 +5,7 @@
 
 namespace infersim {
 
-enum class MlpKind { gated, plain };         // gated: gate, up, down (SwiGLU); plain: up, down
+enum class MlpKind { gated, plain };  // gated: gate, up, down (SwiGLU); plain: up, down
 enum class Activation { silu, gelu, relu };
 enum class NormKind { rmsnorm, layernorm };
 enum class LinearBias { none, qkv, all };

@@ -1,7 +1,7 @@
+#include "core/formulas/moe.hpp"
+
 #include <algorithm>
 #include <cmath>
-
-#include "core/formulas/moe.hpp"
 
 namespace infersim {
 

@@ -26,14 +26,14 @@ namespace infersim::detail {
                                double repeat);
 
 // A norm over `width` features of `tokens` tokens.
-[[nodiscard]] Operator norm_op(const char* name, NormKind kind, double width, double tokens, const TensorFormats& p,
-                               double repeat);
+[[nodiscard]] Operator norm_op(const char* name, NormKind kind, double width, double tokens,
+                               const TensorFormats& p, double repeat);
 
 // Attention blocks, from the input projections to the output projection (o_proj included).
-void append_standard_attention(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape, double tokens,
-                               bool decode);
-void append_mla_attention(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape, double tokens,
-                          bool decode);
+void append_standard_attention(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape,
+                               double tokens, bool decode);
+void append_mla_attention(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape,
+                          double tokens, bool decode);
 // The MLPs: dense layers and MoE layers, each with its own repeat count.
 void append_mlp(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape, double tokens);
 

@@ -12,7 +12,8 @@ Operator gemm(const char* name, double tokens, double in, double out, bool bias,
               const TensorFormats& p, double repeat) {
   Operator op{name, OpUnit::matrix, repeat, {}, {}, {}, 0.0};
   op.fixed.flops = 2.0 * tokens * in * out + (bias ? tokens * out : 0.0);
-  op.fixed.bytes.weights_read_B = matrix_storage_bytes(in, out, weight) + (bias ? out * p.weights.vector_bytes : 0.0);
+  op.fixed.bytes.weights_read_B =
+      matrix_storage_bytes(in, out, weight) + (bias ? out * p.weights.vector_bytes : 0.0);
   op.fixed.bytes.act_read_B = tokens * in * p.act_bytes;
   op.fixed.bytes.act_written_B = tokens * out * p.act_bytes;
   op.weight_only_bits = weight_only_bits(weight, p);
@@ -24,8 +25,8 @@ double weight_only_bits(const StorageFormat& weight, const TensorFormats& p) {
   return integer && p.act_bytes >= 2.0 ? bits_per_element(weight.dtype) : 0.0;
 }
 
-Operator vector_op(const char* name, double flops, double elements_in, double elements_out, double weight_elements,
-                   const TensorFormats& p, double repeat) {
+Operator vector_op(const char* name, double flops, double elements_in, double elements_out,
+                   double weight_elements, const TensorFormats& p, double repeat) {
   Operator op{name, OpUnit::vector, repeat, {}, {}, {}, 0.0};
   op.fixed.flops = flops;
   op.fixed.bytes.weights_read_B = weight_elements * p.weights.vector_bytes;
@@ -34,13 +35,15 @@ Operator vector_op(const char* name, double flops, double elements_in, double el
   return op;
 }
 
-Operator norm_op(const char* name, NormKind kind, double width, double tokens, const TensorFormats& p, double repeat) {
+Operator norm_op(const char* name, NormKind kind, double width, double tokens, const TensorFormats& p,
+                 double repeat) {
   const double elements = tokens * width;
   const double weights = kind == NormKind::layernorm ? 2.0 * width : width;
   return vector_op(name, norm_flops_per_element(kind) * elements, elements, elements, weights, p, repeat);
 }
 
-Operator link_op(const char* name, Collective kind, double group, double span, double message_B, double repeat) {
+Operator link_op(const char* name, Collective kind, double group, double span, double message_B,
+                 double repeat) {
   Operator op{name, OpUnit::link, repeat, {}, {}, {}, 0.0};
   op.comm = {kind, group, span, message_B};
   return op;
@@ -61,7 +64,8 @@ Operator embedding_op(const ModelSpec& m, double tokens, const TensorFormats& p)
   const bool learned = m.position_embedding == PositionEmbedding::learned;
   Operator op{"embedding", OpUnit::vector, 1.0, {}, {}, {}, 0.0};
   op.fixed.flops = learned ? tokens * h : 0.0;
-  op.fixed.bytes.weights_read_B = (learned ? 2.0 : 1.0) * matrix_storage_bytes(h, tokens, p.weights.embedding);
+  op.fixed.bytes.weights_read_B =
+      (learned ? 2.0 : 1.0) * matrix_storage_bytes(h, tokens, p.weights.embedding);
   op.fixed.bytes.act_written_B = tokens * h * p.act_bytes;
   return op;
 }
@@ -81,8 +85,10 @@ void append_layer_stack(std::vector<Operator>& ops, const ModelSpec& m, const Pa
   const double h = m.hidden_size;
   const bool tp = shape.layout.tp > 1;
   ops.push_back(norm_op(m.parallel_blocks ? "input_norm" : "attn_norm", m.norm, h, tokens, p, L));
-  if (m.attention == AttentionKind::mla) detail::append_mla_attention(ops, m, shape, tokens, decode);
-  else detail::append_standard_attention(ops, m, shape, tokens, decode);
+  if (m.attention == AttentionKind::mla)
+    detail::append_mla_attention(ops, m, shape, tokens, decode);
+  else
+    detail::append_standard_attention(ops, m, shape, tokens, decode);
   if (!m.parallel_blocks) {
     if (tp) ops.push_back(tp_allreduce("attn_allreduce", shape, tokens, h, L));
     ops.push_back(vector_op("attn_residual", tokens * h, 2.0 * tokens * h, tokens * h, 0.0, p, L));
@@ -100,7 +106,8 @@ void append_layer_stack(std::vector<Operator>& ops, const ModelSpec& m, const Pa
 // One device's pass for `tokens` tokens of `shape.batch` sequences: the embedding on the first
 // stage, the stage's layers, the final norm and the LM head (on one position per sequence; logits
 // all-gathered across the vocabulary shards) on the last.
-void pass_operators(const ModelSpec& m, const PassShape& shape, double tokens, bool decode, std::vector<Operator>& ops) {
+void pass_operators(const ModelSpec& m, const PassShape& shape, double tokens, bool decode,
+                    std::vector<Operator>& ops) {
   const TensorFormats& p = shape.formats;
   const double h = m.hidden_size;
   const double tp = shape.layout.tp;

@@ -28,7 +28,7 @@ struct PassShape {
   TensorFormats formats;
   AttentionKernel attention = AttentionKernel::fused;
   MlaDecode mla = MlaDecode::absorbed;
-  double moe_skew = 0.0;  // Zipf exponent of expert popularity; 0: uniform routing
+  double moe_skew = 0.0;    // Zipf exponent of expert popularity; 0: uniform routing
   Layout layout;            // tp > 1 adds the Megatron all-reduces, ep > 1 the MoE all-to-alls
   bool first_stage = true;  // runs the embedding
   bool last_stage = true;   // runs the final norm and the LM head

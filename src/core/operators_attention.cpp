@@ -20,7 +20,8 @@ void append_prefill_attention(std::vector<Operator>& ops, const ModelSpec& m, co
   if (shape.attention == AttentionKernel::fused) {
     const double pairs = b * causal_pairs(s, static_cast<double>(m.sliding_window));
     Operator op{"attention", OpUnit::matrix, L, {}, {}, {}, 0.0};
-    op.fixed.flops = pairs * (2.0 * matmul_flops_per_pair(m.attention_heads, m.head_dim) + kSoftmaxFlopsPerScore * H);
+    op.fixed.flops =
+        pairs * (2.0 * matmul_flops_per_pair(m.attention_heads, m.head_dim) + kSoftmaxFlopsPerScore * H);
     op.fixed.bytes.act_read_B = tokens * (q_width(m) + 2.0 * kv_width(m)) * p.act_bytes;
     op.fixed.bytes.act_written_B = tokens * q_width(m) * p.act_bytes;
     op.fixed.bytes.kv_written_B = kv_append_B;
@@ -83,8 +84,8 @@ void append_decode_attention(std::vector<Operator>& ops, const ModelSpec& m, con
 
 }  // namespace
 
-void append_standard_attention(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape, double tokens,
-                               bool decode) {
+void append_standard_attention(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape,
+                               double tokens, bool decode) {
   const double L = m.layers;
   const double h = m.hidden_size;
   const TensorFormats& p = shape.formats;
@@ -97,8 +98,10 @@ void append_standard_attention(std::vector<Operator>& ops, const ModelSpec& m, c
     const double elements = tokens * (q_width(m) + kv_width(m));
     ops.push_back(vector_op("rotary", kRotaryFlopsPerElement * elements, elements, elements, 0.0, p, L));
   }
-  if (decode) append_decode_attention(ops, m, shape);
-  else append_prefill_attention(ops, m, shape);
+  if (decode)
+    append_decode_attention(ops, m, shape);
+  else
+    append_prefill_attention(ops, m, shape);
   ops.push_back(gemm("o_proj", tokens, q_width(m), h, m.linear_bias == LinearBias::all, w, p, L));
 }
 

@@ -10,7 +10,8 @@ namespace infersim::detail {
 
 namespace {
 
-void append_mla_projections(std::vector<Operator>& ops, const ModelSpec& m, const TensorFormats& p, double tokens) {
+void append_mla_projections(std::vector<Operator>& ops, const ModelSpec& m, const TensorFormats& p,
+                            double tokens) {
   const double L = m.layers;
   const double h = m.hidden_size;
   const double H = m.attention_heads;
@@ -27,11 +28,13 @@ void append_mla_projections(std::vector<Operator>& ops, const ModelSpec& m, cons
   ops.push_back(gemm("kv_down", tokens, h, a.kv_lora_rank + a.qk_rope_head_dim, false, w, p, L));
   ops.push_back(norm_op("kv_norm", NormKind::rmsnorm, a.kv_lora_rank, tokens, p, L));
   const double rotary_elements = tokens * (H * a.qk_rope_head_dim + a.qk_rope_head_dim);
-  ops.push_back(vector_op("rotary", kRotaryFlopsPerElement * rotary_elements, rotary_elements, rotary_elements, 0.0, p, L));
+  ops.push_back(vector_op("rotary", kRotaryFlopsPerElement * rotary_elements, rotary_elements,
+                          rotary_elements, 0.0, p, L));
 }
 
 // Prefill: up-project the s new latents to per-head keys and values, then fused causal attention.
-void append_mla_prefill(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape, double tokens) {
+void append_mla_prefill(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape,
+                        double tokens) {
   const TensorFormats& p = shape.formats;
   const MlaSpec& a = m.mla;
   const double H = m.attention_heads;
@@ -57,9 +60,11 @@ void append_mla_decode_absorbed(std::vector<Operator>& ops, const ModelSpec& m, 
   const double L = m.layers;
   const double latent = a.kv_lora_rank + a.qk_rope_head_dim;
   // Per head, [b x nope] . [nope x kv_lora]: as one GEMM of b*H rows against H blocks of W_UK.
-  Operator absorb = gemm("q_absorb", b, H * a.qk_nope_head_dim, a.kv_lora_rank, false, p.weights.matrix, p, L);
+  Operator absorb =
+      gemm("q_absorb", b, H * a.qk_nope_head_dim, a.kv_lora_rank, false, p.weights.matrix, p, L);
   absorb.fixed.flops = 2.0 * b * H * a.qk_nope_head_dim * a.kv_lora_rank;
-  absorb.fixed.bytes.weights_read_B = matrix_storage_bytes(a.kv_lora_rank, H * a.qk_nope_head_dim, p.weights.matrix);
+  absorb.fixed.bytes.weights_read_B =
+      matrix_storage_bytes(a.kv_lora_rank, H * a.qk_nope_head_dim, p.weights.matrix);
   absorb.fixed.bytes.act_written_B = b * H * a.kv_lora_rank * p.act_bytes;
   ops.push_back(absorb);
   Operator op{"attention", OpUnit::matrix, L, {}, {}, {}, 0.0};
@@ -105,15 +110,18 @@ void append_mla_decode_naive(std::vector<Operator>& ops, const ModelSpec& m, con
 
 }  // namespace
 
-void append_mla_attention(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape, double tokens,
-                          bool decode) {
+void append_mla_attention(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape,
+                          double tokens, bool decode) {
   const TensorFormats& p = shape.formats;
   append_mla_projections(ops, m, p, tokens);
-  if (!decode) append_mla_prefill(ops, m, shape, tokens);
-  else if (shape.mla == MlaDecode::absorbed) append_mla_decode_absorbed(ops, m, shape);
-  else append_mla_decode_naive(ops, m, shape);
-  ops.push_back(gemm("o_proj", tokens, m.attention_heads * m.mla.v_head_dim, m.hidden_size, false, p.weights.matrix, p,
-                     m.layers));
+  if (!decode)
+    append_mla_prefill(ops, m, shape, tokens);
+  else if (shape.mla == MlaDecode::absorbed)
+    append_mla_decode_absorbed(ops, m, shape);
+  else
+    append_mla_decode_naive(ops, m, shape);
+  ops.push_back(gemm("o_proj", tokens, m.attention_heads * m.mla.v_head_dim, m.hidden_size, false,
+                     p.weights.matrix, p, m.layers));
 }
 
 }  // namespace infersim::detail

@@ -23,8 +23,8 @@ void append_dense_mlp(std::vector<Operator>& ops, const ModelSpec& m, const Tens
 
 // Routed experts: T tokens each sent to k experts; FLOPs follow the T*k routed rows, weight traffic
 // the distinct experts the step touches (formulas/moe.hpp; all of them in a long prefill).
-void append_routed_experts(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape, double tokens,
-                           double repeat) {
+void append_routed_experts(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape,
+                           double tokens, double repeat) {
   const TensorFormats& p = shape.formats;
   const MoeSpec& e = m.moe;
   const double h = m.hidden_size;
@@ -33,7 +33,8 @@ void append_routed_experts(std::vector<Operator>& ops, const ModelSpec& m, const
   // the routed rows; it touches 1/ep of the experts the whole step touches.
   const double ways = e.expert_parallel;
   const double routed = tokens * e.experts_per_token / ways;
-  const double touched = expected_experts_touched(global_experts(e), e.experts_per_token, tokens, shape.moe_skew) / ways;
+  const double touched =
+      expected_experts_touched(global_experts(e), e.experts_per_token, tokens, shape.moe_skew) / ways;
   const double up_width = (mlp_matrices(m) - 1.0) * f;
   Operator up = gemm("experts_up", routed, h, up_width, false, p.weights.matrix, p, repeat);
   up.fixed.bytes.weights_read_B = touched * matrix_storage_bytes(h, up_width, p.weights.matrix);
@@ -52,9 +53,10 @@ void append_moe_mlp(std::vector<Operator>& ops, const ModelSpec& m, const PassSh
   const TensorFormats& p = shape.formats;
   const MoeSpec& e = m.moe;
   // The router (and Qwen2-MoE's shared-expert gate) stays 16-bit in quantized checkpoints.
-  const StorageFormat router_format = default_storage_format(p.weights.vector_bytes > 2.0 ? Dtype::fp32 : Dtype::bf16);
-  ops.push_back(gemm("router", tokens, m.hidden_size, global_experts(e) + (e.shared_expert_gate ? 1.0 : 0.0), false,
-                     router_format, p, repeat));
+  const StorageFormat router_format =
+      default_storage_format(p.weights.vector_bytes > 2.0 ? Dtype::fp32 : Dtype::bf16);
+  ops.push_back(gemm("router", tokens, m.hidden_size, global_experts(e) + (e.shared_expert_gate ? 1.0 : 0.0),
+                     false, router_format, p, repeat));
   const Layout& l = shape.layout;
   // Expert parallelism: the routed rows go to the experts' devices and come back (two all-to-alls,
   // each device sending its 1/ep share of the tokens' k copies).
@@ -64,8 +66,9 @@ void append_moe_mlp(std::vector<Operator>& ops, const ModelSpec& m, const PassSh
   if (l.ep > 1) ops.push_back(link_op("moe_gather", Collective::alltoall, l.ep, l.tp, a2a_B, repeat));
   if (e.shared_experts > 0) {
     static const char* const kShared[3] = {"shared_up", "shared_act", "shared_down"};
-    append_dense_mlp(ops, m, p, tokens, static_cast<double>(e.shared_experts) * e.shared_expert_intermediate_size,
-                     repeat, kShared);
+    append_dense_mlp(ops, m, p, tokens,
+                     static_cast<double>(e.shared_experts) * e.shared_expert_intermediate_size, repeat,
+                     kShared);
   }
 }
 

@@ -22,11 +22,20 @@ double collective_s(const CommCost& c, const Roofs& roofs) {
   const double alpha = link.latency_s;
   double t = 0.0;
   switch (c.kind) {
-    case Collective::allreduce: t = allreduce_s(c.message_B, c.group, B, alpha); break;
-    case Collective::allgather: t = allgather_s(c.message_B, c.group, B, alpha); break;
-    case Collective::alltoall: t = alltoall_s(c.message_B, c.group, B, alpha); break;
-    case Collective::send_recv: t = send_recv_s(c.message_B, B, alpha); break;
-    case Collective::none: break;
+    case Collective::allreduce:
+      t = allreduce_s(c.message_B, c.group, B, alpha);
+      break;
+    case Collective::allgather:
+      t = allgather_s(c.message_B, c.group, B, alpha);
+      break;
+    case Collective::alltoall:
+      t = alltoall_s(c.message_B, c.group, B, alpha);
+      break;
+    case Collective::send_recv:
+      t = send_recv_s(c.message_B, B, alpha);
+      break;
+    case Collective::none:
+      break;
   }
   return (t + roofs.collective_latency_s) * roofs.comm_exposed;
 }
@@ -111,7 +120,8 @@ void add_op_result(PhaseResult& into, const OpResult& r, bool keep_operators) {
   it->intensity = arithmetic_intensity(it->cost.flops, total_bytes(it->cost.bytes));
 }
 
-void add_ops(PhaseResult& into, const std::vector<Operator>& ops, double keys, const Roofs& roofs, bool keep_operators) {
+void add_ops(PhaseResult& into, const std::vector<Operator>& ops, double keys, const Roofs& roofs,
+             bool keep_operators) {
   for (const Operator& op : ops) add_op_result(into, op_result(op, keys, roofs), keep_operators);
 }
 

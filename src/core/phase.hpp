@@ -11,12 +11,12 @@ namespace infersim::detail {
 
 // Adds the results of `ops` to `into`: totals always; per-operator rows when keep_operators, summed
 // with the rows already there of the same name (pipeline stages along a request's path).
-void add_ops(PhaseResult& into, const std::vector<Operator>& ops, double keys, const Roofs& roofs, bool keep_operators);
+void add_ops(PhaseResult& into, const std::vector<Operator>& ops, double keys, const Roofs& roofs,
+             bool keep_operators);
 void add_op_result(PhaseResult& into, const OpResult& r, bool keep_operators);
 
 // Exact sum of the step times of `ops` over decode contexts t = lo..hi (keys = min(t, window)).
-[[nodiscard]] double decode_time_sum_s(const std::vector<Operator>& ops, const Roofs& roofs, long long lo, long long hi,
-                                       long long window);
-
+[[nodiscard]] double decode_time_sum_s(const std::vector<Operator>& ops, const Roofs& roofs, long long lo,
+                                       long long hi, long long window);
 
 }  // namespace infersim::detail

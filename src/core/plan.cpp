@@ -47,8 +47,8 @@ Scenario scenario_for(const PlanRequest& r, const Layout& layout, const Quantiza
 }
 
 // Why batch 1 already fails, or "" when it does not.
-std::string batch_one_failure(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc, const PlanRequest& r,
-                              double& prefill_one_s) {
+std::string batch_one_failure(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc,
+                              const PlanRequest& r, double& prefill_one_s) {
   Estimate one;
   try {
     one = estimate(m, hw, sc, false);
@@ -57,9 +57,11 @@ std::string batch_one_failure(const ModelSpec& m, const HardwareSpec& hw, const 
   }
   prefill_one_s = one.ttft_s;
   if (!one.fits) return "memory: does not fit at batch 1";
-  if (r.targets.ttft_s > 0.0 && one.ttft_s > r.targets.ttft_s) return "TTFT " + ms(one.ttft_s) + " > " + ms(r.targets.ttft_s);
+  if (r.targets.ttft_s > 0.0 && one.ttft_s > r.targets.ttft_s)
+    return "TTFT " + ms(one.ttft_s) + " > " + ms(r.targets.ttft_s);
   const double step = step_s(one, 1, one.ttft_s, static_cast<double>(r.output_tokens));
-  if (r.targets.tpot_s > 0.0 && step > r.targets.tpot_s) return "TPOT " + ms(step) + " > " + ms(r.targets.tpot_s) + " at batch 1";
+  if (r.targets.tpot_s > 0.0 && step > r.targets.tpot_s)
+    return "TPOT " + ms(step) + " > " + ms(r.targets.tpot_s) + " at batch 1";
   return "";
 }
 

@@ -28,14 +28,14 @@ struct PlanCandidate {
   Layout layout;
   Dtype weights = Dtype::bf16;
   Dtype activations = Dtype::bf16;
-  long long batch = 0;         // the largest decode batch meeting the targets (0: none)
+  long long batch = 0;  // the largest decode batch meeting the targets (0: none)
   double ttft_s = 0.0;
-  double step_s = 0.0;         // decode step with the interleaved prefills: the TPOT a request sees
+  double step_s = 0.0;  // decode step with the interleaved prefills: the TPOT a request sees
   double replica_rps = 0.0;
   long long replicas = 0;
   long long devices = 0;
-  double cost = 0.0;           // devices, or USD per hour when prices are given
-  std::string failure;         // empty when the candidate meets the targets
+  double cost = 0.0;    // devices, or USD per hour when prices are given
+  std::string failure;  // empty when the candidate meets the targets
 };
 
 struct PlanResult {

@@ -9,14 +9,22 @@ namespace infersim {
 
 const char* metric_kind_name(MetricKind k) {
   switch (k) {
-    case MetricKind::decode_tok_s: return "decode_tok_s";
-    case MetricKind::prefill_tok_s: return "prefill_tok_s";
-    case MetricKind::output_tok_s: return "output_tok_s";
-    case MetricKind::output_tok_s_per_device: return "output_tok_s_per_device";
-    case MetricKind::tpot_ms: return "tpot_ms";
-    case MetricKind::ttft_ms: return "ttft_ms";
-    case MetricKind::speedup: return "speedup";
-    case MetricKind::none: return "none";
+    case MetricKind::decode_tok_s:
+      return "decode_tok_s";
+    case MetricKind::prefill_tok_s:
+      return "prefill_tok_s";
+    case MetricKind::output_tok_s:
+      return "output_tok_s";
+    case MetricKind::output_tok_s_per_device:
+      return "output_tok_s_per_device";
+    case MetricKind::tpot_ms:
+      return "tpot_ms";
+    case MetricKind::ttft_ms:
+      return "ttft_ms";
+    case MetricKind::speedup:
+      return "speedup";
+    case MetricKind::none:
+      return "none";
   }
   return "none";
 }
@@ -93,8 +101,8 @@ std::string map_layout(const PublishedRow& row, MappedConfig& c) {
   const auto tp = plain_count(row.tp);
   const auto pp = plain_count(row.pp);
   if (!devices || !tp || !pp || *tp < 1 || *pp < 1)
-    return "layout not stated exactly (devices " + quoted(row.num_devices) + ", tp " + quoted(row.tp) + ", pp " +
-           quoted(row.pp) + ")";
+    return "layout not stated exactly (devices " + quoted(row.num_devices) + ", tp " + quoted(row.tp) +
+           ", pp " + quoted(row.pp) + ")";
   if (*devices % (*tp * *pp) != 0) return "devices not a multiple of tp x pp";
   c.scenario.layout.tp = static_cast<int>(*tp);
   c.scenario.layout.pp = static_cast<int>(*pp);
@@ -177,24 +185,34 @@ bool in_fit_subset(const std::vector<FitSubsetEntry>& subset, const PublishedRow
 double predicted_metric(MetricKind kind, const Estimate& e, const Scenario& sc) {
   const double replicas_x_batch = static_cast<double>(sc.layout.dp) * static_cast<double>(sc.batch);
   switch (kind) {
-    case MetricKind::decode_tok_s: return replicas_x_batch / e.tpot_s;
-    case MetricKind::prefill_tok_s: return replicas_x_batch * static_cast<double>(sc.input_tokens) / e.ttft_s;
-    case MetricKind::output_tok_s: return e.output_throughput_tok_s;
-    case MetricKind::output_tok_s_per_device: return e.output_throughput_tok_s / e.devices;
-    case MetricKind::tpot_ms: return e.tpot_s * 1e3;
-    case MetricKind::ttft_ms: return e.ttft_s * 1e3;
+    case MetricKind::decode_tok_s:
+      return replicas_x_batch / e.tpot_s;
+    case MetricKind::prefill_tok_s:
+      return replicas_x_batch * static_cast<double>(sc.input_tokens) / e.ttft_s;
+    case MetricKind::output_tok_s:
+      return e.output_throughput_tok_s;
+    case MetricKind::output_tok_s_per_device:
+      return e.output_throughput_tok_s / e.devices;
+    case MetricKind::tpot_ms:
+      return e.tpot_s * 1e3;
+    case MetricKind::ttft_ms:
+      return e.ttft_s * 1e3;
     case MetricKind::speedup:
-    case MetricKind::none: break;
+    case MetricKind::none:
+      break;
   }
   return 0.0;
 }
 
-double predicted_speedup(const Estimate& baseline, const Estimate& e) { return baseline.e2e_latency_s / e.e2e_latency_s; }
+double predicted_speedup(const Estimate& baseline, const Estimate& e) {
+  return baseline.e2e_latency_s / e.e2e_latency_s;
+}
 
 namespace {
 
 void add_to(std::vector<GroupError>& groups, const std::string& name, double abs_error) {
-  auto it = std::find_if(groups.begin(), groups.end(), [&name](const GroupError& g) { return g.name == name; });
+  auto it =
+      std::find_if(groups.begin(), groups.end(), [&name](const GroupError& g) { return g.name == name; });
   if (it == groups.end()) it = groups.insert(groups.end(), GroupError{name, 0, 0.0});
   it->mape += abs_error;  // a sum until finish()
   ++it->rows;

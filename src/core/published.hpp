@@ -38,7 +38,7 @@ enum class MetricKind {
   tpot_ms,
   ttft_ms,
   speedup,  // end-to-end time of the baseline precision / that of the row's precision, same configuration
-  none,  // not comparable with one configuration (the entry's reason says why)
+  none,     // not comparable with one configuration (the entry's reason says why)
 };
 
 [[nodiscard]] const char* metric_kind_name(MetricKind k);
@@ -109,10 +109,10 @@ struct MappingOutcome {
 struct PublishedCase {
   PublishedRow row;
   MappingOutcome mapping;
-  bool fitted = false;        // in the fit subset: judged apart from the rest
-  double predicted = 0.0;     // when mapped
-  double rel_error = 0.0;     // predicted / published - 1
-  bool fits = true;           // the configuration fits the device's memory
+  bool fitted = false;     // in the fit subset: judged apart from the rest
+  double predicted = 0.0;  // when mapped
+  double rel_error = 0.0;  // predicted / published - 1
+  bool fits = true;        // the configuration fits the device's memory
 };
 
 struct GroupError {
@@ -124,8 +124,8 @@ struct GroupError {
 struct PublishedSummary {
   int total = 0;
   int mapped = 0;
-  int fitted = 0;   // mapped rows in the fit subset
-  int judged = 0;   // mapped rows not in the fit subset: every figure below is over these
+  int fitted = 0;  // mapped rows in the fit subset
+  int judged = 0;  // mapped rows not in the fit subset: every figure below is over these
   double mape = 0.0;
   GroupError batch1_decode;  // decode_tok_s and tpot_ms rows at batch 1
   std::vector<GroupError> per_source;

@@ -9,10 +9,10 @@
 namespace infersim {
 
 struct RuntimeTerms {
-  std::string name = "none";      // "none": no runtime term, the device alone
-  double step_overhead_s = 0.0;   // host work per forward pass (a prefill or one decode step): sampling,
-                                  //   scheduler, interpreter loop, graph launch, the device-to-host sync
-  double host_launch_s = 0.0;     // host time to issue one kernel; 0 when a pass is one CUDA-graph launch
+  std::string name = "none";         // "none": no runtime term, the device alone
+  double step_overhead_s = 0.0;      // host work per forward pass (a prefill or one decode step): sampling,
+                                     //   scheduler, interpreter loop, graph launch, the device-to-host sync
+  double host_launch_s = 0.0;        // host time to issue one kernel; 0 when a pass is one CUDA-graph launch
   bool launches_serialized = false;  // true: the device waits for each kernel's issue, nothing overlaps
   // The engine's own kernels, where they differ from the hardware profile's achievable roofs:
   double int8_weight_only_efficiency = 1.0;  // its W8A16 GEMMs stream int8 weights at this share of the
@@ -29,7 +29,9 @@ struct RuntimeProfile {
 };
 
 // Host time to issue a pass of `kernels` kernels one at a time: N * t_launch.
-[[nodiscard]] constexpr double host_issue_s(double kernels, double host_launch_s) { return kernels * host_launch_s; }
+[[nodiscard]] constexpr double host_issue_s(double kernels, double host_launch_s) {
+  return kernels * host_launch_s;
+}
 
 // What the runtime adds to a pass whose kernels keep the device busy for device_s:
 //   asynchronous launches: overhead = max(0, N * t_launch - device_s) + t_step;

@@ -11,7 +11,8 @@ namespace infersim {
 
 namespace {
 
-KernelPrediction predict_case(const MeasuredRow& row, const HardwareSpec& hw, const std::vector<ModelSpec>& models) {
+KernelPrediction predict_case(const MeasuredRow& row, const HardwareSpec& hw,
+                              const std::vector<ModelSpec>& models) {
   if (!is_model_family(row.family)) return predict_kernel(row, hw);
   const std::string name = parse_model_case_shape(row).model;
   for (const ModelSpec& m : models)

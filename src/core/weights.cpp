@@ -24,7 +24,8 @@ double attention_weight_bytes(const ModelSpec& m, const WeightFormats& f) {
   }
   const double q = q_width(m);
   const double kv = kv_width(m);
-  double bytes = matrix_storage_bytes(h, q, w) + 2.0 * matrix_storage_bytes(h, kv, w) + matrix_storage_bytes(q, h, w);
+  double bytes =
+      matrix_storage_bytes(h, q, w) + 2.0 * matrix_storage_bytes(h, kv, w) + matrix_storage_bytes(q, h, w);
   if (m.linear_bias != LinearBias::none) bytes += (q + 2.0 * kv) * f.vector_bytes;
   if (m.linear_bias == LinearBias::all) bytes += h * f.vector_bytes;
   return bytes;

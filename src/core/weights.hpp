@@ -7,8 +7,8 @@
 namespace infersim {
 
 struct WeightFormats {
-  StorageFormat matrix;     // every linear layer but the embedding, LM head and router
-  StorageFormat embedding;  // embedding table and LM head
+  StorageFormat matrix;       // every linear layer but the embedding, LM head and router
+  StorageFormat embedding;    // embedding table and LM head
   double vector_bytes = 2.0;  // norms, biases and the MoE router: kept 16-bit by quantized checkpoints
 };
 

@@ -1,8 +1,8 @@
 #include "io/atomic_file.hpp"
 
-#include <filesystem>
-
 #include <fmt/format.h>
+
+#include <filesystem>
 
 #include "core/errors.hpp"
 #include "io/atomic_output.hpp"
@@ -13,7 +13,8 @@ void write_file_atomically(const std::string& path, const std::string& text,
                            const std::vector<std::string>& input_paths) {
   if (path.empty()) throw InputError("cannot write '': the output path is empty");
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw InputError(fmt::format("cannot write '{}': it is a directory", path));
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(fmt::format("cannot write '{}': it is a directory", path));
   AtomicOutput out(path, input_paths);
   out.write(text);
   out.commit();

@@ -1,13 +1,12 @@
 #include "io/atomic_output.hpp"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 #include "core/errors.hpp"
 
@@ -20,9 +19,11 @@ bool same_file(const std::string& a, const std::string& b) {
 }
 }  // namespace
 
-AtomicOutput::AtomicOutput(std::string path, const std::vector<std::string>& inputs) : path_(std::move(path)) {
+AtomicOutput::AtomicOutput(std::string path, const std::vector<std::string>& inputs)
+    : path_(std::move(path)) {
   for (const std::string& input : inputs) {
-    if (same_file(path_, input)) throw InputError(fmt::format("refusing to overwrite the input file '{}'", path_));
+    if (same_file(path_, input))
+      throw InputError(fmt::format("refusing to overwrite the input file '{}'", path_));
   }
   const std::filesystem::path target(path_);
   std::string temp_name = ".";  // built in steps: gcc 12 warns (-Wrestrict, a false positive) on "." + string

@@ -36,7 +36,8 @@ std::vector<std::string> close_matches(std::string_view name, const std::vector<
     if (d > threshold && c.find(name) != std::string::npos) d = threshold;  // "llama" -> "llama-2-7b"
     if (d <= threshold) scored.emplace_back(d, i);
   }
-  std::stable_sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::stable_sort(scored.begin(), scored.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
   std::vector<std::string> out;
   for (std::size_t k = 0; k < scored.size() && k < limit; ++k) out.push_back(candidates[scored[k].second]);
   return out;

@@ -11,7 +11,8 @@ namespace infersim {
 
 // Up to `limit` candidates close to `name` (edit distance at most max(2, |name| / 3), or containing
 // `name`), closest first, ties in the candidates' order. Empty when none is close.
-[[nodiscard]] std::vector<std::string> close_matches(std::string_view name, const std::vector<std::string>& candidates,
+[[nodiscard]] std::vector<std::string> close_matches(std::string_view name,
+                                                     const std::vector<std::string>& candidates,
                                                      std::size_t limit = 3);
 
 }  // namespace infersim

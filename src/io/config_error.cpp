@@ -19,8 +19,10 @@ std::string excerpt(std::string_view text, std::size_t max_bytes) {
   for (const char c : text) {
     const auto byte = static_cast<unsigned char>(c);
     if (out.size() >= max_bytes && (byte & 0xC0) != 0x80) return out + "...";  // cut between characters
-    if (byte < 0x20 || byte == 0x7f) fmt::format_to(std::back_inserter(out), "\\x{:02x}", byte);
-    else out.push_back(c);
+    if (byte < 0x20 || byte == 0x7f)
+      fmt::format_to(std::back_inserter(out), "\\x{:02x}", byte);
+    else
+      out.push_back(c);
   }
   return out;
 }

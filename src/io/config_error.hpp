@@ -9,7 +9,7 @@
 namespace infersim {
 
 struct SourceMark {
-  int line = -1;    // 0-based as yaml-cpp reports it; -1: unknown
+  int line = -1;  // 0-based as yaml-cpp reports it; -1: unknown
   int column = -1;
 };
 

@@ -30,7 +30,8 @@ constexpr double kMinMemoryGiB = 1e-6;
 constexpr double kMinEfficiency = 1e-3;
 
 void read_peaks(YamlMap& y, HardwareSpec& hw) {
-  YamlMap peaks = y.mapping("peak_dense_TFLOPS", {"fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"});
+  YamlMap peaks =
+      y.mapping("peak_dense_TFLOPS", {"fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"});
   for (PeakSlot slot : kAllPeakSlots) {
     if (auto tflops = peaks.optional_real(peak_slot_name(slot), kMinTflops, kMaxTflops)) {
       hw.peak_flops[static_cast<std::size_t>(index_of(slot))] = *tflops * kTera;
@@ -52,26 +53,32 @@ void read_memory(YamlMap& y, HardwareSpec& hw) {
                                 : y.real("memory_GB", kMinMemoryGiB, kMaxMemoryGiB) * kGiga;
   hw.memory_bandwidth_Bps = y.real("memory_bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps) * kTera;
   hw.read_bandwidth_Bps =
-      y.optional_real("memory_read_bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps).value_or(0.0) * kTera;
+      y.optional_real("memory_read_bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps).value_or(0.0) *
+      kTera;
   hw.usable_fraction = y.optional_real("usable_fraction", 0.0, 1.0).value_or(0.9);
-  if (y.has("runtime_reserve_GiB")) hw.runtime_reserve_B = y.nonnegative_real("runtime_reserve_GiB", kMaxMemoryGiB) * kGiB;
+  if (y.has("runtime_reserve_GiB"))
+    hw.runtime_reserve_B = y.nonnegative_real("runtime_reserve_GiB", kMaxMemoryGiB) * kGiB;
   if (!y.has("caches")) return;
   for (const YAML::Node& entry : y.sequence("caches")) {
-    if (!entry.IsMap()) throw ConfigError(y.file(), YamlMap::mark_of(entry), "each entry of 'caches' must be a mapping");
+    if (!entry.IsMap())
+      throw ConfigError(y.file(), YamlMap::mark_of(entry), "each entry of 'caches' must be a mapping");
     YamlMap cache(entry, y.file(), "caches[].", {"level", "size_MiB", "bandwidth_TBps"});
     CacheLevel level;
     level.level = cache.text("level");
     level.size_B = cache.real("size_MiB", 0.0, kMaxMemoryGiB * 1024.0) * kMiB;
-    level.bandwidth_Bps = cache.optional_real("bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps).value_or(0.0) * kTera;
+    level.bandwidth_Bps =
+        cache.optional_real("bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps).value_or(0.0) * kTera;
     hw.caches.push_back(level);
   }
 }
 
 void read_interconnect(YamlMap& y, HardwareSpec& hw) {
-  YamlMap link = y.mapping("interconnect", {"link_bandwidth_per_direction_GBps", "link_latency_us", "devices_per_node",
-                                             "inter_node_bandwidth_per_direction_GBps", "inter_node_latency_us"});
+  YamlMap link =
+      y.mapping("interconnect", {"link_bandwidth_per_direction_GBps", "link_latency_us", "devices_per_node",
+                                 "inter_node_bandwidth_per_direction_GBps", "inter_node_latency_us"});
   Interconnect& ic = hw.interconnect;
-  ic.link_bandwidth_per_direction_Bps = link.real("link_bandwidth_per_direction_GBps", kMinLinkGBps, kMaxLinkGBps) * kGiga;
+  ic.link_bandwidth_per_direction_Bps =
+      link.real("link_bandwidth_per_direction_GBps", kMinLinkGBps, kMaxLinkGBps) * kGiga;
   ic.link_latency_s = link.real("link_latency_us", 0.0, kMaxMicroseconds) * kMicro;
   ic.devices_per_node = static_cast<int>(link.integer("devices_per_node", 1, 1'000'000));
   ic.inter_node_bandwidth_per_direction_Bps =
@@ -81,7 +88,9 @@ void read_interconnect(YamlMap& y, HardwareSpec& hw) {
 
 }  // namespace
 
-HardwareSpec load_hardware(const std::string& path) { return load_hardware_text(read_config_file(path), path); }
+HardwareSpec load_hardware(const std::string& path) {
+  return load_hardware_text(read_config_file(path), path);
+}
 
 HardwareSpec load_hardware_text(const std::string& text, const std::string& path) {
   YamlMap y(parse_yaml_mapping(text, path), path, "",

@@ -22,8 +22,10 @@ std::string header(const HostCalibration& h, const std::string& provenance) {
   return fmt::format(
       "# {} ({} threads, OpenBLAS core {}).\n"
       "# Written by `infersim calibrate` on {}.\n"
-      "# Every figure below was measured on this host by infersim's calibration kernels (src/ref/calibrate.cpp);\n"
-      "# the shapes differ from the validation suite's (src/ref/suite.cpp), so `infersim validate` predicts new shapes.\n",
+      "# Every figure below was measured on this host by infersim's calibration kernels "
+      "(src/ref/calibrate.cpp);\n"
+      "# the shapes differ from the validation suite's (src/ref/suite.cpp), so `infersim validate` predicts "
+      "new shapes.\n",
       h.cpu_model, h.threads, h.blas_core, provenance);
 }
 
@@ -35,7 +37,8 @@ std::string body(const HostCalibration& h) {
       "  fp32: {:.6g}  # measured: fp32 FMA throughput, {} threads x 8 independent 16-lane FMA chains\n"
       "memory_GiB: {:.4g}  # physical memory (sysconf)\n"
       "# A CPU has no spec-sheet figure here: the measured STREAM triad is the roof (efficiency.memory 1).\n"
-      "memory_bandwidth_TBps: {:.6g}  # measured: triad a = b + s*c, 3 x {:.0f} MiB, STREAM byte count, median run\n",
+      "memory_bandwidth_TBps: {:.6g}  # measured: triad a = b + s*c, 3 x {:.0f} MiB, STREAM byte count, "
+      "median run\n",
       quoted(fmt::format("{} ({} threads), measured by infersim calibrate", h.cpu_model, h.threads)),
       h.fma_peak_flops / 1e12, h.threads, h.memory_B / kGiB, h.triad_Bps / 1e12,
       h.triad_working_set_B / 3.0 / kMiB);
@@ -60,12 +63,14 @@ std::string weight_pack_bandwidth(const HostCalibration& h) {
 }
 
 std::string caches(const HostCalibration& h) {
-  if (h.llc_size_B <= 0.0 || h.llc_Bps <= 0.0) return "# caches: the last-level cache size was not found in sysfs\n";
+  if (h.llc_size_B <= 0.0 || h.llc_Bps <= 0.0)
+    return "# caches: the last-level cache size was not found in sysfs\n";
   return fmt::format(
       "caches:\n"
       "  - level: LLC\n"
       "    size_MiB: {:.6g}  # sysfs cpu0 cache, highest level (what this machine's cores see)\n"
-      "    bandwidth_TBps: {:.6g}  # measured: triad with a {:.3g} MiB working set (half the LLC), median run\n",
+      "    bandwidth_TBps: {:.6g}  # measured: triad with a {:.3g} MiB working set (half the LLC), median "
+      "run\n",
       h.llc_size_B / kMiB, h.llc_Bps / 1e12, h.llc_working_set_B / kMiB);
 }
 
@@ -74,7 +79,8 @@ std::string caches(const HostCalibration& h) {
 std::string attention_line(const HostCalibration& h) {
   if (h.attention_flops <= 0.0 || h.fma_peak_flops <= 0.0) return "";
   return fmt::format(
-      "  own_kernels: {:.4f}  # measured: our causal prefill attention kernel {:.4g} GFLOP/s (batch 1, 4 heads, "
+      "  own_kernels: {:.4f}  # measured: our causal prefill attention kernel {:.4g} GFLOP/s (batch 1, 4 "
+      "heads, "
       "head_dim 128, seq 768, in cache) / FMA peak\n",
       std::min(1.0, h.attention_flops / h.fma_peak_flops), h.attention_flops / 1e9);
 }

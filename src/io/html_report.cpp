@@ -1,9 +1,9 @@
 #include "io/html_report.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 #include "core/errors.hpp"
 #include "core/formulas/roofline.hpp"
@@ -41,7 +41,8 @@ std::string roofline_script(const Roofs& roofs, const HtmlReportInput& in) {
 }
 
 std::string batch_data(const std::vector<BatchPoint>& points) {
-  std::string out = "# batch ttft_s tpot_s throughput_tok_s weights_B kv_B activations_B reserve_B usable_B\n";
+  std::string out =
+      "# batch ttft_s tpot_s throughput_tok_s weights_B kv_B activations_B reserve_B usable_B\n";
   for (const BatchPoint& p : points) {
     const Estimate& e = p.estimate;
     out += fmt::format("{} {} {} {} {} {} {} {} {}\n", p.batch, e.ttft_s, e.tpot_s, e.output_throughput_tok_s,
@@ -54,8 +55,10 @@ std::string batch_data(const std::vector<BatchPoint>& points) {
 std::string latency_script(const HtmlReportInput& in) {
   return fmt::format(
       "reset\nset terminal svg size 900,500 dynamic noenhanced font 'sans,11'\nset output 'latency.svg'\n"
-      "set title '{} on {}: latency and throughput against batch'\nset logscale x 2\nset logscale y\nset grid\n"
-      "set xlabel 'batch'\nset ylabel 'milliseconds'\nset y2label 'output tokens/s'\nset y2tics\nset ytics nomirror\n"
+      "set title '{} on {}: latency and throughput against batch'\nset logscale x 2\nset logscale y\nset "
+      "grid\n"
+      "set xlabel 'batch'\nset ylabel 'milliseconds'\nset y2label 'output tokens/s'\nset y2tics\nset ytics "
+      "nomirror\n"
       "set key top left\nplot 'batches.dat' using 1:($2*1000) with linespoints title 'TTFT', "
       "'batches.dat' using 1:($3*1000) with linespoints title 'TPOT', "
       "'batches.dat' using 1:4 axes x1y2 with linespoints title 'throughput (right axis)'\n",
@@ -80,10 +83,14 @@ std::string html_page(const HtmlReportInput& in) {
     std::string value = std::visit(
         [](const auto& v) -> std::string {
           using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, std::string>) return v;
-          else if constexpr (std::is_same_v<T, bool>) return v ? "true" : "false";
-          else if constexpr (std::is_same_v<T, double>) return format_number(v);
-          else return std::to_string(v);
+          if constexpr (std::is_same_v<T, std::string>)
+            return v;
+          else if constexpr (std::is_same_v<T, bool>)
+            return v ? "true" : "false";
+          else if constexpr (std::is_same_v<T, double>)
+            return format_number(v);
+          else
+            return std::to_string(v);
         },
         f.value);
     rows += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", f.key, value);
@@ -104,10 +111,12 @@ std::string html_page(const HtmlReportInput& in) {
 
 void write_html_report(const HtmlReportInput& in, const std::string& dir) {
   if (std::system("command -v gnuplot > /dev/null 2>&1") != 0) {
-    throw InputError("infersim report draws its charts with gnuplot, which is not installed "
-                     "(Debian: apt-get install gnuplot-nox)");
+    throw InputError(
+        "infersim report draws its charts with gnuplot, which is not installed "
+        "(Debian: apt-get install gnuplot-nox)");
   }
-  if (dir.find('\'') != std::string::npos) throw InputError(fmt::format("the report directory '{}' has a quote in its name", dir));
+  if (dir.find('\'') != std::string::npos)
+    throw InputError(fmt::format("the report directory '{}' has a quote in its name", dir));
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw InputError(fmt::format("cannot create the report directory '{}': {}", dir, ec.message()));
@@ -122,7 +131,8 @@ void write_html_report(const HtmlReportInput& in, const std::string& dir) {
   const std::string command =
       fmt::format("cd '{}' && gnuplot roofline.gp latency.gp memory.gp 2> gnuplot.log", d.string());
   if (std::system(command.c_str()) != 0) {
-    throw InputError(fmt::format("gnuplot failed drawing the report's charts; see {}", (d / "gnuplot.log").string()));
+    throw InputError(
+        fmt::format("gnuplot failed drawing the report's charts; see {}", (d / "gnuplot.log").string()));
   }
   std::filesystem::remove(d / "gnuplot.log", ec);
   write_file_atomically((d / "index.html").string(), html_page(in));

@@ -18,8 +18,8 @@ struct BatchPoint {
 struct HtmlReportInput {
   const ModelSpec& model;
   const HardwareSpec& hardware;
-  const Scenario& scenario;        // the configuration the roofline shows
-  const Estimate& estimate;        // its estimate, with operators
+  const Scenario& scenario;         // the configuration the roofline shows
+  const Estimate& estimate;         // its estimate, with operators
   std::vector<BatchPoint> batches;  // the same configuration at other batches
 };
 

@@ -83,8 +83,8 @@ std::string without_cr(std::string line) {
 
 std::string measured_csv_fields(const MeasuredRow& r) {
   return fmt::format("{},{},{},{},{},{},{},{},{},{}", checked_field(r.case_name), family_name(r.family),
-                     checked_field(r.device), checked_field(r.dtype), checked_field(r.shape), r.flops, r.bytes,
-                     r.measured_s, r.repeats, r.spread);
+                     checked_field(r.device), checked_field(r.dtype), checked_field(r.shape), r.flops,
+                     r.bytes, r.measured_s, r.repeats, r.spread);
 }
 
 std::string measured_csv_text(const std::vector<MeasuredRow>& rows) {
@@ -93,7 +93,9 @@ std::string measured_csv_text(const std::vector<MeasuredRow>& rows) {
   return text;
 }
 
-void write_measured_csv(std::ostream& out, const std::vector<MeasuredRow>& rows) { out << measured_csv_text(rows); }
+void write_measured_csv(std::ostream& out, const std::vector<MeasuredRow>& rows) {
+  out << measured_csv_text(rows);
+}
 
 void write_measured_csv_file(const std::string& path, const std::vector<MeasuredRow>& rows) {
   write_file_atomically(path, measured_csv_text(rows));
@@ -110,7 +112,8 @@ std::vector<MeasuredRow> read_measured_csv(const std::string& path) {
     if (line.empty()) continue;
     const std::vector<std::string> fields = split(line, ',');
     if (fields.size() < kColumns)
-      throw ConfigError(path, {number, 0}, fmt::format("a row must have {} columns, got {}", kColumns, fields.size()));
+      throw ConfigError(path, {number, 0},
+                        fmt::format("a row must have {} columns, got {}", kColumns, fields.size()));
     rows.push_back(LineReader{path, number, fields}.row());
   }
   if (rows.empty()) throw ConfigError(path, {0, -1}, "the file holds no measured rows");

@@ -30,15 +30,18 @@ std::string capacity_table(const CapacityReport& r) {
   const CapacityResult& c = r.result;
   const Scenario& sc = r.scenario;
   std::string out = fmt::format("{} on {}: input {}, output {} tokens, tp {} x pp {}, weights {}, KV {}\n",
-                                r.model.name, r.hardware.name, sc.input_tokens, sc.output_tokens, sc.layout.tp,
-                                sc.layout.pp, dtype_name(sc.weights.dtype), dtype_name(sc.kv));
+                                r.model.name, r.hardware.name, sc.input_tokens, sc.output_tokens,
+                                sc.layout.tp, sc.layout.pp, dtype_name(sc.weights.dtype), dtype_name(sc.kv));
   out += fmt::format("  largest batch that fits            {}\n", c.max_batch);
   out += fmt::format("  longest context at batch 1         {} tokens\n", c.max_context_batch1);
-  if (sc.batch != 1) out += fmt::format("  longest context at batch {:<9} {} tokens\n", sc.batch, c.max_context_at_batch);
-  out += fmt::format("  fewest devices holding the model   {} (tp {} x pp {})\n", c.min_devices, c.min_tp, c.min_pp);
+  if (sc.batch != 1)
+    out += fmt::format("  longest context at batch {:<9} {} tokens\n", sc.batch, c.max_context_at_batch);
+  out += fmt::format("  fewest devices holding the model   {} (tp {} x pp {})\n", c.min_devices, c.min_tp,
+                     c.min_pp);
   if (r.targets.ttft_s > 0.0 || r.targets.tpot_s > 0.0) {
-    out += fmt::format("  largest batch meeting the SLOs     {} (TTFT {:.1f} ms, TPOT {:.2f} ms, {:.1f} tok/s per device)\n",
-                       c.slo_max_batch, c.slo_ttft_s * 1e3, c.slo_tpot_s * 1e3, c.slo_throughput_per_device_tok_s);
+    out += fmt::format(
+        "  largest batch meeting the SLOs     {} (TTFT {:.1f} ms, TPOT {:.2f} ms, {:.1f} tok/s per device)\n",
+        c.slo_max_batch, c.slo_ttft_s * 1e3, c.slo_tpot_s * 1e3, c.slo_throughput_per_device_tok_s);
   }
   return out;
 }
@@ -61,23 +64,25 @@ std::string plan_table(const ModelSpec& m, const PlanRequest& q, const PlanResul
   std::string out = fmt::format("{} at {} requests/s, {} in / {} out, TTFT <= {:.0f} ms, TPOT <= {:.1f} ms\n",
                                 m.name, q.rate_rps, q.input_tokens, q.output_tokens, q.targets.ttft_s * 1e3,
                                 q.targets.tpot_s * 1e3);
-  out += fmt::format("(steady-state continuous batching; TTFT excludes queueing; runtime {})\n\n", q.runtime.name);
-  out += fmt::format("{:>4} {:<16} {:<10} {:<11} {:>6} {:>9} {:>9} {:>9} {:>8} {:>8} {:>12}\n", "rank", "hardware",
-                     "layout", "quant", "batch", "TTFT ms", "TPOT ms", "req/s", "replicas", "devices",
-                     r.priced ? "USD/hour" : "cost");
+  out += fmt::format("(steady-state continuous batching; TTFT excludes queueing; runtime {})\n\n",
+                     q.runtime.name);
+  out += fmt::format("{:>4} {:<16} {:<10} {:<11} {:>6} {:>9} {:>9} {:>9} {:>8} {:>8} {:>12}\n", "rank",
+                     "hardware", "layout", "quant", "batch", "TTFT ms", "TPOT ms", "req/s", "replicas",
+                     "devices", r.priced ? "USD/hour" : "cost");
   int rank = 0;
   for (const PlanCandidate& c : r.feasible) {
     if (++rank > top) break;
-    out += fmt::format("{:>4} {:<16} {:<10} {:<11} {:>6} {:>9.1f} {:>9.2f} {:>9.2f} {:>8} {:>8} {:>12}\n", rank,
-                       c.hardware, layout_text(c.layout), quant_text(c), c.batch, c.ttft_s * 1e3, c.step_s * 1e3,
-                       c.replica_rps, c.replicas, c.devices,
+    out += fmt::format("{:>4} {:<16} {:<10} {:<11} {:>6} {:>9.1f} {:>9.2f} {:>9.2f} {:>8} {:>8} {:>12}\n",
+                       rank, c.hardware, layout_text(c.layout), quant_text(c), c.batch, c.ttft_s * 1e3,
+                       c.step_s * 1e3, c.replica_rps, c.replicas, c.devices,
                        r.priced ? fmt::format("{:.2f}", c.cost) : fmt::format("{} devices", c.devices));
   }
   if (r.feasible.empty()) out += "no candidate meets the targets\n";
   const auto cheaper = cheaper_rejections(r, 12);
   if (!cheaper.empty()) out += "\nCheaper candidates that fail (per replica):\n";
   for (const PlanCandidate* c : cheaper) {
-    out += fmt::format("  {:<16} {:<10} {:<11} {}\n", c->hardware, layout_text(c->layout), quant_text(*c), c->failure);
+    out += fmt::format("  {:<16} {:<10} {:<11} {}\n", c->hardware, layout_text(c->layout), quant_text(*c),
+                       c->failure);
   }
   return out;
 }
@@ -91,12 +96,15 @@ std::string plan_json(const ModelSpec& m, const PlanRequest& q, const PlanResult
         "{}    {{\"rank\": {}, \"hardware\": {}, \"tp\": {}, \"pp\": {}, \"weights\": \"{}\", "
         "\"activations\": \"{}\", \"batch\": {}, \"ttft_s\": {}, \"tpot_s\": {}, \"replica_rps\": {}, "
         "\"replicas\": {}, \"devices\": {}, \"cost\": {}}}",
-        rank == 1 ? "" : ",\n", rank, json_string(c.hardware), c.layout.tp, c.layout.pp, dtype_name(c.weights),
-        dtype_name(c.activations), c.batch, format_number(c.ttft_s), format_number(c.step_s),
-        format_number(c.replica_rps), c.replicas, c.devices, format_number(c.cost));
+        rank == 1 ? "" : ",\n", rank, json_string(c.hardware), c.layout.tp, c.layout.pp,
+        dtype_name(c.weights), dtype_name(c.activations), c.batch, format_number(c.ttft_s),
+        format_number(c.step_s), format_number(c.replica_rps), c.replicas, c.devices, format_number(c.cost));
   }
-  return fmt::format("{{\n  \"model\": {},\n  \"rate_rps\": {},\n  \"runtime\": {},\n  \"feasible\": {},\n  \"candidates\": [\n{}\n  ]\n}}\n",
-                     json_string(m.name), format_number(q.rate_rps), json_string(q.runtime.name), r.feasible.empty() ? "false" : "true", rows);
+  return fmt::format(
+      "{{\n  \"model\": {},\n  \"rate_rps\": {},\n  \"runtime\": {},\n  \"feasible\": {},\n  \"candidates\": "
+      "[\n{}\n  ]\n}}\n",
+      json_string(m.name), format_number(q.rate_rps), json_string(q.runtime.name),
+      r.feasible.empty() ? "false" : "true", rows);
 }
 
 }  // namespace infersim

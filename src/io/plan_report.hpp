@@ -18,7 +18,9 @@ struct CapacityReport {
 [[nodiscard]] std::string capacity_table(const CapacityReport& r);
 [[nodiscard]] std::string capacity_json(const CapacityReport& r);
 
-[[nodiscard]] std::string plan_table(const ModelSpec& m, const PlanRequest& request, const PlanResult& result, int top);
-[[nodiscard]] std::string plan_json(const ModelSpec& m, const PlanRequest& request, const PlanResult& result, int top);
+[[nodiscard]] std::string plan_table(const ModelSpec& m, const PlanRequest& request, const PlanResult& result,
+                                     int top);
+[[nodiscard]] std::string plan_json(const ModelSpec& m, const PlanRequest& request, const PlanResult& result,
+                                    int top);
 
 }  // namespace infersim

@@ -47,7 +47,8 @@ std::vector<Record> records(const std::string& text, const std::string& path) {
       field += c;
     }
   }
-  if (quoted) throw ConfigError(path, {rec.line - 1, 0}, "a quoted field is not closed before the end of the file");
+  if (quoted)
+    throw ConfigError(path, {rec.line - 1, 0}, "a quoted field is not closed before the end of the file");
   if (rec.fields.size() > 1 || !rec.fields[0].empty()) out.push_back(std::move(rec));
   return out;
 }
@@ -56,22 +57,25 @@ std::vector<Record> records(const std::string& text, const std::string& path) {
 
 std::vector<PublishedRow> parse_published_csv(const std::string& text, const std::string& path) {
   const std::vector<Record> recs = records(text, path);
-  if (recs.empty()) throw ConfigError(path, {}, "empty file: expected the header " + std::string(kPublishedCsvHeader));
+  if (recs.empty())
+    throw ConfigError(path, {}, "empty file: expected the header " + std::string(kPublishedCsvHeader));
   std::string header;
   for (const std::string& f : recs[0].fields) header += (header.empty() ? "" : ",") + f;
   if (header != kPublishedCsvHeader)
-    throw ConfigError(path, {0, 0}, "the header must be " + std::string(kPublishedCsvHeader) + ", got '" +
-                                          excerpt(header) + "'");
+    throw ConfigError(
+        path, {0, 0},
+        "the header must be " + std::string(kPublishedCsvHeader) + ", got '" + excerpt(header) + "'");
   std::vector<PublishedRow> rows;
   for (std::size_t i = 1; i < recs.size(); ++i) {
     const Record& r = recs[i];
     if (r.fields.size() == 1 && r.fields[0].empty()) continue;  // a blank line
     if (r.fields.size() != kColumns)
-      throw ConfigError(path, {r.line - 1, 0}, "expected " + std::to_string(kColumns) + " fields, got " +
-                                                    std::to_string(r.fields.size()));
+      throw ConfigError(
+          path, {r.line - 1, 0},
+          "expected " + std::to_string(kColumns) + " fields, got " + std::to_string(r.fields.size()));
     const auto& f = r.fields;
-    rows.push_back({r.line, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13],
-                    f[14], f[15]});
+    rows.push_back({r.line, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12],
+                    f[13], f[14], f[15]});
   }
   return rows;
 }

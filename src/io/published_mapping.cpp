@@ -23,10 +23,12 @@ void for_each_entry(const YAML::Node& root, const std::string& file, const std::
   if (!table.IsMap()) throw ConfigError(file, YamlMap::mark_of(table), "'" + key + "' must be a mapping");
   std::set<std::string> seen;
   for (const auto& entry : table) {
-    if (!entry.first.IsScalar()) throw ConfigError(file, YamlMap::mark_of(entry.first), "keys must be plain text");
+    if (!entry.first.IsScalar())
+      throw ConfigError(file, YamlMap::mark_of(entry.first), "keys must be plain text");
     const std::string name = entry.first.Scalar();
     const std::string where = key + "['" + excerpt(name, 40) + "']";
-    if (!seen.insert(name).second) throw ConfigError(file, YamlMap::mark_of(entry.first), "duplicate entry " + where);
+    if (!seen.insert(name).second)
+      throw ConfigError(file, YamlMap::mark_of(entry.first), "duplicate entry " + where);
     if (!entry.second.IsMap())
       throw ConfigError(file, YamlMap::mark_of(entry.second), "'" + where + "' must be a mapping");
     YamlMap y(entry.second, file, where + ".", known);
@@ -34,12 +36,16 @@ void for_each_entry(const YAML::Node& root, const std::string& file, const std::
   }
 }
 
-std::string optional_text(YamlMap& y, std::string_view key) { return y.has(key) ? y.text(key) : std::string(); }
+std::string optional_text(YamlMap& y, std::string_view key) {
+  return y.has(key) ? y.text(key) : std::string();
+}
 
 Dtype dtype_at(YamlMap& y, std::string_view key) {
   const std::string name = y.text(key);
   const auto d = parse_dtype(name);
-  if (!d) throw ConfigError(y.file(), y.mark(key), "'" + std::string(key) + "' is not a dtype: '" + excerpt(name) + "'");
+  if (!d)
+    throw ConfigError(y.file(), y.mark(key),
+                      "'" + std::string(key) + "' is not a dtype: '" + excerpt(name) + "'");
   return *d;
 }
 
@@ -51,9 +57,11 @@ MetricKind kind_at(YamlMap& y) {
 
 void read_names(const YAML::Node& root, const std::string& file, const std::string& key,
                 std::map<std::string, NamedTarget>& into) {
-  for_each_entry(root, file, key, [&into](const std::string& name, YamlMap& y) {
-    into[name] = {y.text("to"), optional_text(y, "note")};
-  }, {"to", "note"});
+  for_each_entry(root, file, key,
+                 [&into](const std::string& name, YamlMap& y) {
+                   into[name] = {y.text("to"), optional_text(y, "note")};
+                 },
+                 {"to", "note"});
 }
 
 WeightsEntry weights_entry(YamlMap& y) {
@@ -81,27 +89,35 @@ PublishedMapping load_published_mapping(const std::string& path) {
 PublishedMapping load_published_mapping_text(const std::string& text, const std::string& path) {
   const YAML::Node root = parse_yaml_mapping(text, path);
   YamlMap top(root, path, "",
-              {"description", "models", "hardware", "frameworks", "weights", "kv", "metrics", "lengths", "fit_subset"});
+              {"description", "models", "hardware", "frameworks", "weights", "kv", "metrics", "lengths",
+               "fit_subset"});
   PublishedMapping m;
   (void)top.text("description");
   read_names(root, path, "models", m.models);
   read_names(root, path, "hardware", m.hardware);
   read_names(root, path, "frameworks", m.frameworks);
-  for_each_entry(root, path, "weights", [&m](const std::string& name, YamlMap& y) { m.weights[name] = weights_entry(y); },
-                 {"weights", "group_size", "scale_bits", "zero_point_bits", "activations", "quantize_embeddings",
-                  "baseline_weights", "baseline_activations", "note"});
-  for_each_entry(root, path, "kv", [&m](const std::string& name, YamlMap& y) {
-    m.kv[name] = {dtype_at(y, "kv"), optional_text(y, "note")};
-  }, {"kv", "note"});
-  for_each_entry(root, path, "metrics", [&m](const std::string& name, YamlMap& y) {
-    MetricEntry e{kind_at(y), optional_text(y, "reason"), optional_text(y, "note")};
-    if (e.kind == MetricKind::none && e.reason.empty())
-      throw ConfigError(y.file(), y.mark(), "a metric of kind none needs a 'reason'");
-    m.metrics[name] = e;
-  }, {"kind", "reason", "note"});
-  for_each_entry(root, path, "lengths", [&m](const std::string& name, YamlMap& y) {
-    m.lengths[name] = {y.integer("tokens", 0, kMaxTokens), y.text("note")};
-  }, {"tokens", "note"});
+  for_each_entry(root, path, "weights",
+                 [&m](const std::string& name, YamlMap& y) { m.weights[name] = weights_entry(y); },
+                 {"weights", "group_size", "scale_bits", "zero_point_bits", "activations",
+                  "quantize_embeddings", "baseline_weights", "baseline_activations", "note"});
+  for_each_entry(root, path, "kv",
+                 [&m](const std::string& name, YamlMap& y) {
+                   m.kv[name] = {dtype_at(y, "kv"), optional_text(y, "note")};
+                 },
+                 {"kv", "note"});
+  for_each_entry(root, path, "metrics",
+                 [&m](const std::string& name, YamlMap& y) {
+                   MetricEntry e{kind_at(y), optional_text(y, "reason"), optional_text(y, "note")};
+                   if (e.kind == MetricKind::none && e.reason.empty())
+                     throw ConfigError(y.file(), y.mark(), "a metric of kind none needs a 'reason'");
+                   m.metrics[name] = e;
+                 },
+                 {"kind", "reason", "note"});
+  for_each_entry(root, path, "lengths",
+                 [&m](const std::string& name, YamlMap& y) {
+                   m.lengths[name] = {y.integer("tokens", 0, kMaxTokens), y.text("note")};
+                 },
+                 {"tokens", "note"});
   // An entry is a source (all its rows) or {source: TEXT, lines: [N, ...]} (those CSV lines of it).
   for (const YAML::Node& entry : top.sequence("fit_subset")) {
     if (entry.IsScalar()) {

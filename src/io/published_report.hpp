@@ -13,8 +13,9 @@ namespace infersim {
 // |rel_error| above which the report prints the row's notes as the likely reason.
 inline constexpr double kFarOff = 0.25;
 
-[[nodiscard]] std::string published_table(const std::vector<PublishedCase>& cases, const PublishedSummary& summary,
-                                          const PublishedMapping& mapping, double threshold);
+[[nodiscard]] std::string published_table(const std::vector<PublishedCase>& cases,
+                                          const PublishedSummary& summary, const PublishedMapping& mapping,
+                                          double threshold);
 [[nodiscard]] std::string published_csv(const std::vector<PublishedCase>& cases);
 
 }  // namespace infersim

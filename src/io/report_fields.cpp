@@ -1,8 +1,8 @@
+#include <fmt/format.h>
+
 #include <cmath>
 #include <stdexcept>
 #include <type_traits>
-
-#include <fmt/format.h>
 
 #include "io/report.hpp"
 

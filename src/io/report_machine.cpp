@@ -61,7 +61,8 @@ std::string json_object(const std::vector<Field>& fields, const char* indent) {
 std::string json_operator_list(const char* phase, const PhaseResult& result) {
   std::string out = "[";
   for (std::size_t i = 0; i < result.ops.size(); ++i) {
-    out += (i == 0 ? "\n    " : ",\n    ") + json_object(operator_fields(phase, result.ops[i], result.time_s), "    ");
+    out += (i == 0 ? "\n    " : ",\n    ") +
+           json_object(operator_fields(phase, result.ops[i], result.time_s), "    ");
   }
   return out + "\n  ]";
 }
@@ -71,9 +72,12 @@ std::string json_operator_list(const char* phase, const PhaseResult& result) {
 std::string json_string(const std::string& s) {
   std::string out = "\"";
   for (const char c : s) {
-    if (c == '"' || c == '\\') out += fmt::format("\\{}", c);
-    else if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", static_cast<int>(c));
-    else out += c;
+    if (c == '"' || c == '\\')
+      out += fmt::format("\\{}", c);
+    else if (static_cast<unsigned char>(c) < 0x20)
+      out += fmt::format("\\u{:04x}", static_cast<int>(c));
+    else
+      out += c;
   }
   return out + "\"";
 }
@@ -96,7 +100,8 @@ std::string to_csv(const EstimateReport& r, bool breakdown) {
   if (!breakdown) {
     rows.push_back(summary_fields(r));
   } else {
-    for (const OpResult& op : r.estimate.prefill.ops) rows.push_back(operator_fields("prefill", op, r.estimate.prefill.time_s));
+    for (const OpResult& op : r.estimate.prefill.ops)
+      rows.push_back(operator_fields("prefill", op, r.estimate.prefill.time_s));
     for (const OpResult& op : r.estimate.decode_step.ops)
       rows.push_back(operator_fields("decode", op, r.estimate.decode_step.time_s));
   }

@@ -1,9 +1,9 @@
 #include "io/result_check.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 namespace infersim {
 
@@ -22,8 +22,8 @@ void check_phase(const char* phase, const PhaseResult& p) {
   check(phase, p.time_s, false);  // 0: no decode step when output is 1 token
   for (const OpResult& op : p.ops) {
     const Traffic& t = op.cost.bytes;
-    for (const double v : {op.kernels, op.cost.flops, t.weights_read_B, t.act_read_B, t.act_written_B, t.kv_read_B,
-                           t.kv_written_B, op.intensity, op.time_s}) {
+    for (const double v : {op.kernels, op.cost.flops, t.weights_read_B, t.act_read_B, t.act_written_B,
+                           t.kv_read_B, t.kv_written_B, op.intensity, op.time_s}) {
       check(op.name, v, false);
     }
   }
@@ -62,7 +62,8 @@ void check_estimate(const Estimate& e) {
       {"output_throughput_tok_s", e.output_throughput_tok_s, true},
   };
   for (const auto& f : fields) check(f.name, f.value, f.positive);
-  if (e.devices < 1) throw std::logic_error(fmt::format("result 'devices' is {}; it must be at least 1", e.devices));
+  if (e.devices < 1)
+    throw std::logic_error(fmt::format("result 'devices' is {}; it must be at least 1", e.devices));
   check_phase("prefill", e.prefill);
   check_phase("decode", e.decode_step);
 }

@@ -13,7 +13,9 @@ constexpr double kMicro = 1e-6;
 constexpr double kMaxMicroseconds = 1e6;
 }  // namespace
 
-RuntimeProfile load_runtime(const std::string& path) { return load_runtime_text(read_config_file(path), path); }
+RuntimeProfile load_runtime(const std::string& path) {
+  return load_runtime_text(read_config_file(path), path);
+}
 
 RuntimeProfile load_runtime_text(const std::string& text, const std::string& path) {
   YamlMap y(parse_yaml_mapping(text, path), path, "",

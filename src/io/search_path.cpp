@@ -1,10 +1,10 @@
 #include "io/search_path.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "core/errors.hpp"
 #include "io/close_matches.hpp"
@@ -27,8 +27,9 @@ bool looks_like_path(const std::string& name_or_path) {
 }
 
 SearchPath::SearchPath(const std::string& config_dir, const std::string& env_path) {
-  for (const std::string& dir : {config_dir, env_path, std::string("."), std::string(INFERSIM_SOURCE_DATA_DIR),
-                                 std::string(INFERSIM_INSTALL_DATA_DIR)}) {
+  for (const std::string& dir :
+       {config_dir, env_path, std::string("."), std::string(INFERSIM_SOURCE_DATA_DIR),
+        std::string(INFERSIM_INSTALL_DATA_DIR)}) {
     if (!dir.empty() && std::find(dirs_.begin(), dirs_.end(), dir) == dirs_.end()) dirs_.push_back(dir);
   }
 }
@@ -46,12 +47,15 @@ std::string SearchPath::resolve(const std::string& kind_dir, const std::string& 
                            : kind_dir == "runtime_profiles" ? "runtime profile"
                                                             : "hardware";
   const std::vector<std::string> close = close_matches(name_or_path, known);
-  const std::string hint = !close.empty() ? fmt::format("did you mean {}?", fmt::join(close, ", "))
+  const std::string hint = !close.empty()  ? fmt::format("did you mean {}?", fmt::join(close, ", "))
                            : known.empty() ? std::string("no names are known")
                                            : fmt::format("known: {}", fmt::join(known, ", "));
-  throw InputError(fmt::format("unknown {} '{}': {} (looked for {}/NAME.yaml in: {}; `infersim list {}` lists them)",
-                               what, excerpt(name_or_path), hint, kind_dir, fmt::join(dirs_, ", "),
-                               what == "model" ? "models" : what == "hardware" ? "hardware" : "runtimes"));
+  throw InputError(
+      fmt::format("unknown {} '{}': {} (looked for {}/NAME.yaml in: {}; `infersim list {}` lists them)", what,
+                  excerpt(name_or_path), hint, kind_dir, fmt::join(dirs_, ", "),
+                  what == "model"      ? "models"
+                  : what == "hardware" ? "hardware"
+                                       : "runtimes"));
 }
 
 std::vector<NamedFile> SearchPath::list(const std::string& kind_dir) const {
@@ -67,7 +71,8 @@ std::vector<NamedFile> SearchPath::list(const std::string& kind_dir) const {
       if (seen.insert(name).second) files.push_back({name, entry.path().string()});
     }
   }
-  std::sort(files.begin(), files.end(), [](const NamedFile& a, const NamedFile& b) { return a.name < b.name; });
+  std::sort(files.begin(), files.end(),
+            [](const NamedFile& a, const NamedFile& b) { return a.name < b.name; });
   return files;
 }
 

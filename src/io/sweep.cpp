@@ -1,14 +1,14 @@
 #include "io/sweep.hpp"
 
+#include <fmt/compile.h>
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <future>
 #include <iterator>
 #include <stdexcept>
 #include <type_traits>
-
-#include <fmt/compile.h>
-#include <fmt/format.h>
 
 #include "core/errors.hpp"
 #include "io/hardware_loader.hpp"
@@ -28,14 +28,16 @@ constexpr long long kMaxValue = 1'000'000'000;
 long long integer_value(const std::string& key, const std::string& text) {
   const auto v = parse_integer(text);
   if (!v || *v < 1 || *v > kMaxValue) {
-    throw InputError(fmt::format("sweep axis '{}' takes positive integers up to {}, got '{}'", key, kMaxValue, text));
+    throw InputError(
+        fmt::format("sweep axis '{}' takes positive integers up to {}, got '{}'", key, kMaxValue, text));
   }
   return *v;
 }
 
 Dtype dtype_value(const std::string& key, const std::string& text) {
   const auto d = parse_dtype(text);
-  if (!d) throw InputError(fmt::format("sweep axis '{}' must be one of {}, got '{}'", key, dtype_choices(), text));
+  if (!d)
+    throw InputError(fmt::format("sweep axis '{}' must be one of {}, got '{}'", key, dtype_choices(), text));
   return *d;
 }
 
@@ -60,23 +62,34 @@ std::vector<Dtype>* dtype_axis(SweepPlan& p, std::string_view key) {
 
 void fill_axis(SweepPlan& p, const SweepAxis& axis, const SearchPath& search) {
   for (const std::string& v : axis.values) {
-    if (axis.key == "model") p.models.push_back(load_model(search.resolve("model_configs", v)));
-    else if (axis.key == "hardware") p.hardware.push_back(load_hardware(search.resolve("hardware_profiles", v)));
-    else if (auto* ints = integer_axis(p, axis.key)) ints->push_back(integer_value(axis.key, v));
-    else if (auto* dtypes = dtype_axis(p, axis.key)) dtypes->push_back(dtype_value(axis.key, v));
-    else throw InputError(fmt::format("unknown sweep axis '{}'", axis.key));
+    if (axis.key == "model")
+      p.models.push_back(load_model(search.resolve("model_configs", v)));
+    else if (axis.key == "hardware")
+      p.hardware.push_back(load_hardware(search.resolve("hardware_profiles", v)));
+    else if (auto* ints = integer_axis(p, axis.key))
+      ints->push_back(integer_value(axis.key, v));
+    else if (auto* dtypes = dtype_axis(p, axis.key))
+      dtypes->push_back(dtype_value(axis.key, v));
+    else
+      throw InputError(fmt::format("unknown sweep axis '{}'", axis.key));
   }
 }
 
 // Axes the spec leaves out take estimate's defaults.
 void fill_defaults(SweepPlan& p, const SearchPath& search) {
   if (p.models.empty()) p.models.push_back(load_model(search.resolve("model_configs", "llama-2-7b")));
-  if (p.hardware.empty()) p.hardware.push_back(load_hardware(search.resolve("hardware_profiles", "a100-80gb-sxm")));
+  if (p.hardware.empty())
+    p.hardware.push_back(load_hardware(search.resolve("hardware_profiles", "a100-80gb-sxm")));
   p.runtime = load_runtime(search.resolve("runtime_profiles", "optimized")).terms;
   const Scenario defaults;
-  for (auto [axis, value] : {std::pair{&p.batch, defaults.batch}, {&p.input, defaults.input_tokens},
-                             {&p.output, defaults.output_tokens}, {&p.tp, 1LL}, {&p.pp, 1LL}, {&p.ep, 1LL},
-                             {&p.dp, 1LL}, {&p.micro_batches, 1LL}}) {
+  for (auto [axis, value] : {std::pair{&p.batch, defaults.batch},
+                             {&p.input, defaults.input_tokens},
+                             {&p.output, defaults.output_tokens},
+                             {&p.tp, 1LL},
+                             {&p.pp, 1LL},
+                             {&p.ep, 1LL},
+                             {&p.dp, 1LL},
+                             {&p.micro_batches, 1LL}}) {
     if (axis->empty()) axis->push_back(value);
   }
   for (std::vector<Dtype>* axis : {&p.weights, &p.activations, &p.kv}) {
@@ -136,12 +149,15 @@ void append_row(fmt::memory_buffer& out, const EstimateReport& report) {
     if (!first) out.push_back(',');
     first = false;
     using T = decltype(value);
-    if constexpr (std::is_same_v<T, std::string_view>) append_text(out, value);
-    else if constexpr (std::is_same_v<T, bool>) out.append(std::string_view(value ? "true" : "false"));
+    if constexpr (std::is_same_v<T, std::string_view>)
+      append_text(out, value);
+    else if constexpr (std::is_same_v<T, bool>)
+      out.append(std::string_view(value ? "true" : "false"));
     else if constexpr (std::is_same_v<T, double>) {
       if (!std::isfinite(value)) throw std::logic_error("internal error: a result is not a finite number");
       append_shortest(out, value);  // shortest round trip, as estimate's
-    } else fmt::format_to(fmt::appender(out), FMT_COMPILE("{}"), value);
+    } else
+      fmt::format_to(fmt::appender(out), FMT_COMPILE("{}"), value);
   });
   out.push_back('\n');
 }
@@ -179,7 +195,8 @@ SweepPlan make_sweep_plan(const SweepSpec& spec, const SearchPath& search) {
   SweepPlan p;
   for (const SweepAxis& axis : spec.axes) {
     const auto it = std::find(kSweepKeys.begin(), kSweepKeys.end(), axis.key);
-    if (it == kSweepKeys.end()) throw InputError(fmt::format("{}: unknown sweep axis '{}'", spec.origin, axis.key));
+    if (it == kSweepKeys.end())
+      throw InputError(fmt::format("{}: unknown sweep axis '{}'", spec.origin, axis.key));
     if (std::find(p.order.begin(), p.order.end(), it - kSweepKeys.begin()) != p.order.end()) {
       throw InputError(fmt::format("{}: sweep axis '{}' is given twice", spec.origin, axis.key));
     }
@@ -190,7 +207,8 @@ SweepPlan make_sweep_plan(const SweepSpec& spec, const SearchPath& search) {
   fill_defaults(p, search);
   p.total = 1;
   for (const std::size_t n : p.sizes) {
-    if (p.total > (std::uint64_t{1} << 62) / n) throw InputError(fmt::format("{}: too many configurations", spec.origin));
+    if (p.total > (std::uint64_t{1} << 62) / n)
+      throw InputError(fmt::format("{}: too many configurations", spec.origin));
     p.total *= n;
   }
   return p;
@@ -222,7 +240,8 @@ SweepStats run_sweep(const SweepPlan& plan, const SweepOptions& options,
     for (std::size_t j = 0; j < jobs; ++j) {
       const std::uint64_t a = std::min(options.last, from + j * kBlock);
       const std::uint64_t b = std::min(options.last, a + kBlock);
-      running.push_back(std::async(std::launch::async, [&plan, a, b, &block = blocks[j]] { run_block(plan, a, b, block); }));
+      running.push_back(std::async(std::launch::async,
+                                   [&plan, a, b, &block = blocks[j]] { run_block(plan, a, b, block); }));
     }
     return running;
   };
@@ -232,8 +251,10 @@ SweepStats run_sweep(const SweepPlan& plan, const SweepOptions& options,
     for (auto& f : computing) f.get();
     std::swap(ready, next);
     const std::uint64_t round_end = std::min(options.last, start + jobs * kBlock);
-    if (round_end < options.last) computing = launch(next, round_end);
-    else computing.clear();
+    if (round_end < options.last)
+      computing = launch(next, round_end);
+    else
+      computing.clear();
     for (const Block& b : ready) {
       write(std::string_view(b.text.data(), b.text.size()));
       stats.rows += b.rows;

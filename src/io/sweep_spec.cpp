@@ -17,20 +17,24 @@ std::vector<std::string> expand_range(YamlMap& range, const std::string& key) {
   const long long to = range.integer("to", from, 1'000'000'000'000LL);
   const bool geometric = range.has("mul");
   if (geometric == range.has("step")) {
-    throw ConfigError(range.file(), range.mark(), fmt::format("range '{}' must give exactly one of 'mul' and 'step'", key));
+    throw ConfigError(range.file(), range.mark(),
+                      fmt::format("range '{}' must give exactly one of 'mul' and 'step'", key));
   }
-  const long long by = geometric ? range.integer("mul", 2, 1'000'000) : range.integer("step", 1, 1'000'000'000'000LL);
+  const long long by =
+      geometric ? range.integer("mul", 2, 1'000'000) : range.integer("step", 1, 1'000'000'000'000LL);
   std::vector<std::string> values;
   for (long long v = from; v <= to; v = geometric ? v * by : v + by) {
     values.push_back(std::to_string(v));
     if (static_cast<long long>(values.size()) > kMaxAxisValues) {
-      throw ConfigError(range.file(), range.mark(), fmt::format("range '{}' has more than {} values", key, kMaxAxisValues));
+      throw ConfigError(range.file(), range.mark(),
+                        fmt::format("range '{}' has more than {} values", key, kMaxAxisValues));
     }
   }
   return values;
 }
 
-std::vector<std::string> axis_values(const YAML::Node& node, const std::string& file, const std::string& key) {
+std::vector<std::string> axis_values(const YAML::Node& node, const std::string& file,
+                                     const std::string& key) {
   if (node.IsMap()) {
     YamlMap range(node, file, key + ".", {"from", "to", "mul", "step"});
     return expand_range(range, key);
@@ -46,20 +50,24 @@ std::vector<std::string> axis_values(const YAML::Node& node, const std::string& 
     }
   }
   if (values.empty()) {
-    throw ConfigError(file, YamlMap::mark_of(node), fmt::format("'{}' must be a non-empty list or a range", key));
+    throw ConfigError(file, YamlMap::mark_of(node),
+                      fmt::format("'{}' must be a non-empty list or a range", key));
   }
   return values;
 }
 
 }  // namespace
 
-SweepSpec load_sweep_spec(const std::string& path) { return load_sweep_spec_text(read_config_file(path), path); }
+SweepSpec load_sweep_spec(const std::string& path) {
+  return load_sweep_spec_text(read_config_file(path), path);
+}
 
 SweepSpec load_sweep_spec_text(const std::string& text, const std::string& path) {
   const YAML::Node root = parse_yaml_mapping(text, path);
-  const YamlMap checked(root, path, "", {kSweepKeys[0], kSweepKeys[1], kSweepKeys[2], kSweepKeys[3], kSweepKeys[4],
-                                         kSweepKeys[5], kSweepKeys[6], kSweepKeys[7], kSweepKeys[8], kSweepKeys[9],
-                                         kSweepKeys[10], kSweepKeys[11], kSweepKeys[12]});
+  const YamlMap checked(root, path, "",
+                        {kSweepKeys[0], kSweepKeys[1], kSweepKeys[2], kSweepKeys[3], kSweepKeys[4],
+                         kSweepKeys[5], kSweepKeys[6], kSweepKeys[7], kSweepKeys[8], kSweepKeys[9],
+                         kSweepKeys[10], kSweepKeys[11], kSweepKeys[12]});
   SweepSpec spec{path, {}};
   for (const auto& entry : root) {
     const std::string key = entry.first.Scalar();
@@ -73,8 +81,11 @@ std::vector<std::string> split_list(const std::string& flag, const std::string& 
   std::size_t start = 0;
   while (true) {
     const std::size_t comma = text.find(',', start);
-    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (item.empty()) throw InputError(fmt::format("{} must be a comma-separated list without empty items, got '{}'", flag, text));
+    const std::string item =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (item.empty())
+      throw InputError(
+          fmt::format("{} must be a comma-separated list without empty items, got '{}'", flag, text));
     items.push_back(item);
     if (comma == std::string::npos) return items;
     start = comma + 1;

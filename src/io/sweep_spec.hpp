@@ -20,8 +20,8 @@ struct SweepSpec {
 };
 
 inline constexpr std::array<std::string_view, 13> kSweepKeys = {
-    "model", "hardware", "batch", "input_tokens", "output_tokens", "tp", "pp", "ep", "dp",
-    "micro_batches", "weights", "activations", "kv"};
+    "model", "hardware", "batch",         "input_tokens", "output_tokens", "tp", "pp",
+    "ep",    "dp",       "micro_batches", "weights",      "activations",   "kv"};
 
 // Throws ConfigError naming the file, the line and the key.
 [[nodiscard]] SweepSpec load_sweep_spec(const std::string& path);

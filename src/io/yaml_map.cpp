@@ -1,15 +1,15 @@
 #include "io/yaml_map.hpp"
 
-#include <algorithm>
-#include <set>
-#include <sstream>
-#include <vector>
-
 #include <fmt/format.h>
 #include <yaml-cpp/anchor.h>
 #include <yaml-cpp/emitterstyle.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+#include <vector>
 
 #include "io/close_matches.hpp"
 #include "io/strict_number.hpp"
@@ -33,12 +33,18 @@ class FirstMark : public YAML::EventHandler {
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& m, YAML::anchor_t) override { note(m); }
   void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { note(m); }
-  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { note(m); }
-  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override {
+    note(m);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
     note(m);
   }
   void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { note(m); }
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    note(m);
+  }
   void OnMapEnd() override {}
   [[nodiscard]] SourceMark mark() const { return mark_; }
 
@@ -69,11 +75,14 @@ YAML::Node parse_yaml_mapping(const std::string& text, const std::string& name) 
   } catch (const YAML::Exception& e) {
     throw ConfigError(name, {e.mark.line, e.mark.column}, "invalid YAML: " + excerpt(e.msg));
   }
-  if (!root.IsMap()) throw ConfigError(name, YamlMap::mark_of(root), "the top level must be a mapping of keys to values");
+  if (!root.IsMap())
+    throw ConfigError(name, YamlMap::mark_of(root), "the top level must be a mapping of keys to values");
   return root;
 }
 
-YAML::Node load_yaml_mapping(const std::string& path) { return parse_yaml_mapping(read_config_file(path), path); }
+YAML::Node load_yaml_mapping(const std::string& path) {
+  return parse_yaml_mapping(read_config_file(path), path);
+}
 
 namespace {
 
@@ -103,7 +112,8 @@ YamlMap::YamlMap(YAML::Node node, std::string file, std::string context,
       throw ConfigError(file_, mark_of(entry.first), unknown_key_message(qualified(key), key, known_keys));
     }
     if (!keys.insert(key).second) {
-      throw ConfigError(file_, mark_of(entry.first), fmt::format("duplicate key '{}'", excerpt(qualified(key))));
+      throw ConfigError(file_, mark_of(entry.first),
+                        fmt::format("duplicate key '{}'", excerpt(qualified(key))));
     }
   }
 }
@@ -125,11 +135,16 @@ std::string YamlMap::qualified(std::string_view key) const { return context_ + s
 
 void YamlMap::fail(const YAML::Node& at, std::string_view key, const std::string& expected) const {
   std::string got;
-  if (at && at.IsScalar()) got = fmt::format(", got '{}'", excerpt(at.Scalar()));
-  else if (at && at.IsMap()) got = ", got a mapping";
-  else if (at && at.IsSequence()) got = ", got a list";
-  else if (at && at.IsNull()) got = ", got nothing";
-  throw ConfigError(file_, at ? mark_of(at) : mark(), fmt::format("'{}' must be {}{}", qualified(key), expected, got));
+  if (at && at.IsScalar())
+    got = fmt::format(", got '{}'", excerpt(at.Scalar()));
+  else if (at && at.IsMap())
+    got = ", got a mapping";
+  else if (at && at.IsSequence())
+    got = ", got a list";
+  else if (at && at.IsNull())
+    got = ", got nothing";
+  throw ConfigError(file_, at ? mark_of(at) : mark(),
+                    fmt::format("'{}' must be {}{}", qualified(key), expected, got));
 }
 
 bool YamlMap::has(std::string_view key) const {

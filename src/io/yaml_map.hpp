@@ -2,12 +2,12 @@
 // Checked reading of one YAML mapping: the constructor rejects duplicate keys and keys outside the
 // declared set (a typo must not silently fall back to a default), every getter validates type and
 // range and throws ConfigError naming the file, the line and the key. yaml-cpp stays inside io/.
+#include <yaml-cpp/yaml.h>
+
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <yaml-cpp/yaml.h>
 
 #include "io/config_error.hpp"
 
@@ -25,7 +25,8 @@ namespace infersim {
 class YamlMap {
  public:
   // context: "" at top level, "efficiency." for a nested mapping (prefixes key names in messages).
-  YamlMap(YAML::Node node, std::string file, std::string context, std::initializer_list<std::string_view> known_keys);
+  YamlMap(YAML::Node node, std::string file, std::string context,
+          std::initializer_list<std::string_view> known_keys);
 
   [[nodiscard]] bool has(std::string_view key) const;
   [[nodiscard]] long long integer(std::string_view key, long long min, long long max);

@@ -1,9 +1,9 @@
 #include "io/yaml_screen.hpp"
 
+#include <fmt/format.h>
+
 #include <cstring>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "io/config_error.hpp"
 
@@ -18,14 +18,22 @@ std::size_t utf8_length(std::string_view text, std::size_t i) {
   if (b0 < 0x80) return 1;
   std::size_t n = 0;
   unsigned lo = 0x80, hi = 0xBF;  // range of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) n = 2;
-  else if (b0 == 0xE0) n = 3, lo = 0xA0;
-  else if ((b0 >= 0xE1 && b0 <= 0xEC) || b0 == 0xEE || b0 == 0xEF) n = 3;
-  else if (b0 == 0xED) n = 3, hi = 0x9F;
-  else if (b0 == 0xF0) n = 4, lo = 0x90;
-  else if (b0 >= 0xF1 && b0 <= 0xF3) n = 4;
-  else if (b0 == 0xF4) n = 4, hi = 0x8F;
-  else return 0;
+  if (b0 >= 0xC2 && b0 <= 0xDF)
+    n = 2;
+  else if (b0 == 0xE0)
+    n = 3, lo = 0xA0;
+  else if ((b0 >= 0xE1 && b0 <= 0xEC) || b0 == 0xEE || b0 == 0xEF)
+    n = 3;
+  else if (b0 == 0xED)
+    n = 3, hi = 0x9F;
+  else if (b0 == 0xF0)
+    n = 4, lo = 0x90;
+  else if (b0 >= 0xF1 && b0 <= 0xF3)
+    n = 4;
+  else if (b0 == 0xF4)
+    n = 4, hi = 0x8F;
+  else
+    return 0;
   if (i + n > text.size()) return 0;
   for (std::size_t k = 1; k < n; ++k) {
     const auto b = static_cast<unsigned char>(text[i + k]);
@@ -42,12 +50,17 @@ void check_characters(std::string_view text, const std::string& name) {
     const SourceMark here{line, column};
     if (byte == 0) throw ConfigError(name, here, "NUL byte: a configuration file must be text (UTF-8 YAML)");
     if ((byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7f) {
-      throw ConfigError(name, here, fmt::format("control character \\x{:02x} is not allowed in YAML text", byte));
+      throw ConfigError(name, here,
+                        fmt::format("control character \\x{:02x} is not allowed in YAML text", byte));
     }
     const std::size_t n = utf8_length(text, i);
-    if (n == 0) throw ConfigError(name, here, fmt::format("invalid UTF-8 (byte \\x{:02x}): the file must be UTF-8 text", byte));
-    if (byte == '\n') ++line, column = 0;
-    else ++column;
+    if (n == 0)
+      throw ConfigError(name, here,
+                        fmt::format("invalid UTF-8 (byte \\x{:02x}): the file must be UTF-8 text", byte));
+    if (byte == '\n')
+      ++line, column = 0;
+    else
+      ++column;
     i += n;
   }
 }
@@ -87,7 +100,8 @@ class StructureScan {
       push_block(indent, line);
       pos = indent;
       // Compact nesting on one line: "- - x", "- key: v", "? key".
-      while (pos < s.size() && (s[pos] == '-' || s[pos] == '?') && (pos + 1 == s.size() || is_blank(s[pos + 1]))) {
+      while (pos < s.size() && (s[pos] == '-' || s[pos] == '?') &&
+             (pos + 1 == s.size() || is_blank(s[pos + 1]))) {
         ++pos;
         while (pos < s.size() && is_blank(s[pos])) ++pos;
         if (pos == s.size() || s[pos] == '#') return;
@@ -103,34 +117,42 @@ class StructureScan {
     for (std::size_t i = pos; i < s.size(); ++i) {
       const char c = s[i];
       if (quote_ == '\'') {
-        if (c == '\'' && i + 1 < s.size() && s[i + 1] == '\'') ++i;
-        else if (c == '\'') quote_ = 0, last = c, closed_ = true;
+        if (c == '\'' && i + 1 < s.size() && s[i + 1] == '\'')
+          ++i;
+        else if (c == '\'')
+          quote_ = 0, last = c, closed_ = true;
         continue;
       }
       if (quote_ == '"') {
-        if (c == '\\') ++i;
-        else if (c == '"') quote_ = 0, last = c, closed_ = true;
+        if (c == '\\')
+          ++i;
+        else if (c == '"')
+          quote_ = 0, last = c, closed_ = true;
         continue;
       }
       if (is_blank(c)) continue;
       const bool after_blank = i == 0 || is_blank(s[i - 1]);
       const bool token_start = after_blank || is_one_of(s[i - 1], "[{,:");
       // Where a node may begin: the line's first content, after "key: ", or inside flow brackets.
-      const bool node_start = last == 0 || (last == ':' && (after_blank || flow_ > 0)) ||
-                              (flow_ > 0 && is_one_of(last, "[{,"));
+      const bool node_start =
+          last == 0 || (last == ':' && (after_blank || flow_ > 0)) || (flow_ > 0 && is_one_of(last, "[{,"));
       if (c == '#' && after_blank) return;  // a comment
       if (token_start && (c == '&' || c == '*') && i + 1 < s.size() && !is_one_of(s[i + 1], " \t\r,[]{}")) {
-        throw ConfigError(name_, {line, static_cast<int>(i)},
-                          fmt::format("YAML {} ('{}') are not accepted: the configuration formats never need them",
-                                      c == '&' ? "anchors" : "aliases", excerpt(s.substr(i, 32), 24)));
+        throw ConfigError(
+            name_, {line, static_cast<int>(i)},
+            fmt::format("YAML {} ('{}') are not accepted: the configuration formats never need them",
+                        c == '&' ? "anchors" : "aliases", excerpt(s.substr(i, 32), 24)));
       }
       // yaml-cpp 0.7 mishandles a ',' that cannot be part of a plain scalar outside brackets (LoadAll
       // never returns); it is not valid YAML anyway.
       if (c == ',' && flow_ == 0 && (node_start || closed_)) {
-        throw ConfigError(name_, {line, static_cast<int>(i)}, "',' is only allowed between items inside [ ] or { }");
+        throw ConfigError(name_, {line, static_cast<int>(i)},
+                          "',' is only allowed between items inside [ ] or { }");
       }
-      if (node_start && (c == '\'' || c == '"')) quote_ = c;
-      else if ((c == '[' || c == '{') && (flow_ > 0 || node_start)) open_flow(line, i);
+      if (node_start && (c == '\'' || c == '"'))
+        quote_ = c;
+      else if ((c == '[' || c == '{') && (flow_ > 0 || node_start))
+        open_flow(line, i);
       else if ((c == ']' || c == '}') && flow_ > 0) {
         closed_ = --flow_ == 0;
         last = c;
@@ -164,20 +186,21 @@ class StructureScan {
 
   std::string_view text_;
   const std::string& name_;
-  std::vector<int> block_;         // indentation columns of the open block nodes
-  int flow_ = 0;                   // open [ and { brackets
-  char quote_ = 0;                 // ' or " inside a quoted scalar (which may span lines)
-  int block_scalar_parent_ = -1;   // >= 0: skipping the content of a | or > scalar
-  int line_indent_ = 0;            // indentation of the line where the current block node started
-  bool closed_ = false;            // the last token closed a quoted scalar or a top-level [ ] or { }
+  std::vector<int> block_;        // indentation columns of the open block nodes
+  int flow_ = 0;                  // open [ and { brackets
+  char quote_ = 0;                // ' or " inside a quoted scalar (which may span lines)
+  int block_scalar_parent_ = -1;  // >= 0: skipping the content of a | or > scalar
+  int line_indent_ = 0;           // indentation of the line where the current block node started
+  bool closed_ = false;           // the last token closed a quoted scalar or a top-level [ ] or { }
 };
 
 }  // namespace
 
 void screen_yaml_text(std::string_view text, const std::string& name) {
   if (text.size() > kMaxConfigBytes) {
-    throw ConfigError(name, {}, fmt::format("the file is {} bytes, over the {} MiB limit for a configuration file",
-                                            text.size(), kMaxConfigBytes >> 20));
+    throw ConfigError(name, {},
+                      fmt::format("the file is {} bytes, over the {} MiB limit for a configuration file",
+                                  text.size(), kMaxConfigBytes >> 20));
   }
   check_characters(text, name);
   StructureScan(text, name).run();

@@ -2,8 +2,8 @@
 // The reference kernels' data buffers, aligned to a 64-byte cache line. A 64-byte (AVX-512) load from an
 // address that is not a multiple of 64 touches two lines; glibc returns large blocks 16-byte aligned, so
 // every such load of a std::vector<float> did: in cache, our attention kernels ran 18-28 % and our
-// skinny GEMV 46 % slower than on aligned buffers (measured on the development VM). Engines align their weights and KV
-// caches the same way (e.g. PyTorch's CPU allocator to 64 bytes).
+// skinny GEMV 46 % slower than on aligned buffers (measured on the development VM). Engines align their
+// weights and KV caches the same way (e.g. PyTorch's CPU allocator to 64 bytes).
 #include <cstddef>
 #include <new>
 #include <vector>

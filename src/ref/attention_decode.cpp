@@ -48,8 +48,8 @@ INFERSIM_REF_INLINE void prefetch_rows(const float* k, const float* v, int j0, i
 // s[i * kKeyBlock + j] = scale * q_i . k_j for the group's query heads i and the block's keys j. Four
 // keys at a time: each K row is loaded from DRAM once and reused from L1 by every head of the group.
 // k and v point at the block's first key j0 of t; rows kPrefetchKeys ahead are prefetched as it goes.
-INFERSIM_REF_INLINE void block_scores(int group, int cols, int dh, float scale, const float* q, const float* k,
-                                      const float* v, int j0, int t, float* s) {
+INFERSIM_REF_INLINE void block_scores(int group, int cols, int dh, float scale, const float* q,
+                                      const float* k, const float* v, int j0, int t, float* s) {
   const auto row = [dh](const float* base, int i) { return base + static_cast<std::size_t>(i) * dh; };
   int j = 0;
   for (; j + 4 <= cols; j += 4) {

@@ -28,8 +28,8 @@ struct RowState {
 // Folds keys [0, cols) of a key block into one row's state; scores is scratch of kBlockK floats. Inlined
 // into the per-target copies of prefill_head (a call would run a baseline-SSE2 copy). Scores four keys
 // at a time (independent FMA chains), the exponentials vectorised, P.V with acc held in registers.
-INFERSIM_REF_INLINE void fold_block(RowState& row, const float* q_row, const float* k, const float* v, int cols,
-                                    int dh, float scale, float* scores) {
+INFERSIM_REF_INLINE void fold_block(RowState& row, const float* q_row, const float* k, const float* v,
+                                    int cols, int dh, float scale, float* scores) {
   const auto key = [k, dh](int j) { return k + static_cast<std::size_t>(j) * dh; };
   int j = 0;
   for (; j + 4 <= cols; j += 4) {

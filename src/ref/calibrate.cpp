@@ -122,8 +122,9 @@ double measure_attention_flops(int threads, int repeats) {
   const auto k = random_floats(count, 42);
   const auto v = random_floats(count, 43);
   Floats out(count);
-  const TimingSummary t = time_kernel(
-      [&] { attention_prefill(kShape, kSeq, q.data(), k.data(), v.data(), out.data(), threads); }, {1, repeats});
+  const TimingSummary t =
+      time_kernel([&] { attention_prefill(kShape, kSeq, q.data(), k.data(), v.data(), out.data(), threads); },
+                  {1, repeats});
   return prefill_attention_work(kShape, kSeq).flops / t.median_s;
 }
 
@@ -275,7 +276,9 @@ double measure_fork_join_s(int threads, int repeats) {
 }
 
 HostCalibration calibrate_host(const CalibrateOptions& options, const ProgressCallback& progress) {
-  const auto say = [&](const std::string& text) { if (progress) progress(text); };
+  const auto say = [&](const std::string& text) {
+    if (progress) progress(text);
+  };
   const int threads = options.threads;
   HostCalibration h = host_description(threads);
   say("fp32 FMA peak");

@@ -24,10 +24,14 @@ double sysfs_size_B(const std::string& text) {
   if (text.empty()) return 0.0;
   const double value = std::stod(text);
   switch (text.back()) {
-    case 'K': return value * 1024.0;
-    case 'M': return value * 1048576.0;
-    case 'G': return value * 1073741824.0;
-    default: return value;
+    case 'K':
+      return value * 1024.0;
+    case 'M':
+      return value * 1048576.0;
+    case 'G':
+      return value * 1073741824.0;
+    default:
+      return value;
   }
 }
 

@@ -18,7 +18,8 @@ struct HostSuiteOptions {
                                                       const RowCallback& on_row = {});
 
 // Only the end-to-end model cases (suite.hpp, ModelRun), with the same threads, timing and flushing.
-[[nodiscard]] std::vector<MeasuredRow> run_host_model_cases(const HostSuiteOptions& options, const ModelRun& run,
+[[nodiscard]] std::vector<MeasuredRow> run_host_model_cases(const HostSuiteOptions& options,
+                                                            const ModelRun& run,
                                                             const RowCallback& on_row = {});
 
 }  // namespace infersim::ref

@@ -63,10 +63,10 @@ MeasuredRow measure(const NormCase& c, const SuiteContext& context) {
       c.name, Family::norm, fmt::format("rows={};hidden={}", c.rows, c.hidden),
       rmsnorm_work(c.rows, c.hidden),
       [&] {
-        rmsnorm(x.data(), weight.data(), y.data(), c.rows, c.hidden, 1e-5f, context.threads, Stores::streaming);
+        rmsnorm(x.data(), weight.data(), y.data(), c.rows, c.hidden, 1e-5f, context.threads,
+                Stores::streaming);
       },
-      false,
-      context);
+      false, context);
 }
 
 MeasuredRow measure(const TriadCase& c, const SuiteContext& context) {

@@ -43,7 +43,8 @@ TimingSummary time_kernel(const std::function<void()>& kernel, const TimingOptio
 CacheFlusher::CacheFlusher(std::size_t bytes) : buffer_(bytes) {
   // Distinct contents per line, written once: pages of one repeated value could be merged by the host
   // (same-page merging in a VM) and then read from one cached physical page, evicting nothing.
-  for (std::size_t i = 0; i < buffer_.size(); ++i) buffer_[i] = static_cast<unsigned char>(i * 2654435761u >> 13);
+  for (std::size_t i = 0; i < buffer_.size(); ++i)
+    buffer_[i] = static_cast<unsigned char>(i * 2654435761u >> 13);
 }
 
 void CacheFlusher::operator()() {

@@ -87,8 +87,8 @@ inline bool aligned16(const float* p) { return reinterpret_cast<std::uintptr_t>(
 
 // Four dot products a.b0 .. a.b3 into out[0..3]: four independent accumulator chains hide the FMA
 // latency that a single reduction waits on, and a is loaded once for all four.
-INFERSIM_REF_INLINE void dot4(const float* a, const float* b0, const float* b1, const float* b2, const float* b3,
-                              int n, float* out) {
+INFERSIM_REF_INLINE void dot4(const float* a, const float* b0, const float* b1, const float* b2,
+                              const float* b3, int n, float* out) {
   Lanes s0{}, s1{}, s2{}, s3{};
   int i = 0;
   for (; i + kLanes <= n; i += kLanes) {
@@ -148,7 +148,8 @@ INFERSIM_REF_INLINE void axpy(float alpha, const float* x, float* y, int n) {
 // row element is loaded once and acc once per chunk (an axpy per row would load and store acc for
 // every row); eight independent chains cover the FMA latency at two FMAs per cycle.
 template <int kVectors>
-INFERSIM_REF_INLINE void accumulate_chunk(const float* p, const float* rows, int count, int stride, float* acc) {
+INFERSIM_REF_INLINE void accumulate_chunk(const float* p, const float* rows, int count, int stride,
+                                          float* acc) {
   Lanes a[kVectors];
   for (int c = 0; c < kVectors; ++c) load_lanes(a[c], acc + c * kLanes);
   for (int j = 0; j < count; ++j) {

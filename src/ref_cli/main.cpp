@@ -6,15 +6,15 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <exception>
-#include <stdexcept>
 #include <filesystem>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
 #include "ref/blas.hpp"
-#include "ref/measured_csv.hpp"
 #include "ref/host_suite.hpp"
+#include "ref/measured_csv.hpp"
 
 namespace {
 
@@ -48,9 +48,10 @@ int run(const Options& options) {
                r.measured_s, r.spread, r.flops / r.measured_s, r.bytes / r.measured_s);
   };
   const HostSuiteOptions suite{options.quick, options.threads};
-  const auto rows = options.model.empty()
-                        ? run_host_suite(suite, progress)
-                        : run_host_model_cases(suite, {options.model, options.tokens, {options.tokens + 1}}, progress);
+  const auto rows =
+      options.model.empty()
+          ? run_host_suite(suite, progress)
+          : run_host_model_cases(suite, {options.model, options.tokens, {options.tokens + 1}}, progress);
   if (options.output.empty()) {
     write_measured_csv(std::cout, rows);
   } else {
@@ -68,9 +69,10 @@ int main(int argc, char** argv) {
   app.add_flag("--quick", options.quick, "the short suite (working sets just above the L3 cache)");
   app.add_option("-o,--output", options.output, "write the CSV to FILE (atomically) instead of stdout")
       ->type_name("FILE");
-  app.add_option("--model", options.model,
-                 "run only the end-to-end cases of this model config (name or path, e.g. ref-tiny): a prefill "
-                 "of --tokens tokens and a decode step after it")
+  app.add_option(
+         "--model", options.model,
+         "run only the end-to-end cases of this model config (name or path, e.g. ref-tiny): a prefill "
+         "of --tokens tokens and a decode step after it")
       ->type_name("MODEL");
   app.add_option("--tokens", options.tokens, "prefill length of the --model cases")
       ->check(CLI::Range(1, 1 << 20))

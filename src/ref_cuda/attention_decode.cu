@@ -41,14 +41,14 @@ __global__ void decode_partial_kernel(DecodeDims dims, const T* q, const T* k, c
   const int split = blockIdx.x, kvh = blockIdx.y, b = blockIdx.z;
   const int group = dims.heads / dims.kv_heads, dh = dims.head_dim, tid = threadIdx.x;
   extern __shared__ __align__(16) float smem[];  // read through float4
-  float* qs = smem;                      // [group][dh], pre-scaled
-  float* acc = qs + group * dh;          // [group][dh]
-  float* ks = acc + group * dh;          // [kTile][dh + kPad]: lanes read different rows
-  float* vs = ks + kTile * (dh + kPad);  // [kTile][dh]
-  float* score = vs + kTile * dh;        // [group][kTile]
-  float* m = score + group * kTile;      // [group]
-  float* l = m + group;                  // [group]
-  float* alpha = l + group;              // [group]
+  float* qs = smem;                              // [group][dh], pre-scaled
+  float* acc = qs + group * dh;                  // [group][dh]
+  float* ks = acc + group * dh;                  // [kTile][dh + kPad]: lanes read different rows
+  float* vs = ks + kTile * (dh + kPad);          // [kTile][dh]
+  float* score = vs + kTile * dh;                // [group][kTile]
+  float* m = score + group * kTile;              // [group]
+  float* l = m + group;                          // [group]
+  float* alpha = l + group;                      // [group]
 
   const float scale = rsqrtf(static_cast<float>(dh));
   const T* q_group =

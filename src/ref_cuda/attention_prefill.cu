@@ -39,10 +39,10 @@ __global__ void __launch_bounds__(kThreads)
   static_assert(kDh % kThreadsPerRow == 0, "head_dim must split over the threads of a row");
   constexpr int kPerThread = kDh / kThreadsPerRow;
   extern __shared__ __align__(16) float smem[];  // read through float4
-  float* qs = smem;                    // [kTile][kDh + 1]
-  float* kt = qs + kTile * (kDh + 1);  // [kDh][kTile + 1]
-  float* vs = kt + kDh * (kTile + 1);  // [kTile][kDh]
-  float* ps = vs + kTile * kDh;        // [kTile][kTile + 1]
+  float* qs = smem;                              // [kTile][kDh + 1]
+  float* kt = qs + kTile * (kDh + 1);            // [kDh][kTile + 1]
+  float* vs = kt + kDh * (kTile + 1);            // [kTile][kDh]
+  float* ps = vs + kTile * kDh;                  // [kTile][kTile + 1]
 
   const int q_tile = gridDim.x - 1 - blockIdx.x;  // longest rows first: better tail balance
   const int h = blockIdx.y, b = blockIdx.z, tid = threadIdx.x;

@@ -1,7 +1,6 @@
 // The infersim binary end to end: exit codes (STYLE.md: 0 ok, 2 bad input), the stable JSON keys of
 // the core-engine issue, and error messages that name the file or the flag.
 #include <catch2/catch.hpp>
-
 #include <sstream>
 #include <string>
 
@@ -21,11 +20,31 @@ const std::string kData = "--config-dir " + infersim::test::source_path("");
 TEST_CASE("estimate --format json prints every key the core issue fixes") {
   const Run r = run(kData + " estimate -m llama-2-7b -g a100-80gb-sxm --format json");
   REQUIRE(r.exit_code == 0);
-  for (const char* key :
-       {"model", "hardware", "batch", "input_tokens", "output_tokens", "weights", "activations", "kv", "devices",
-        "params_total", "params_active", "weight_bytes", "kv_bytes_per_token", "kv_cache_bytes",
-        "memory_per_device_bytes", "device_memory_bytes", "fits", "prefill_flops", "decode_flops_per_token",
-        "ttft_s", "tpot_s", "e2e_latency_s", "output_throughput_tok_s", "prefill_bound", "decode_bound"}) {
+  for (const char* key : {"model",
+                          "hardware",
+                          "batch",
+                          "input_tokens",
+                          "output_tokens",
+                          "weights",
+                          "activations",
+                          "kv",
+                          "devices",
+                          "params_total",
+                          "params_active",
+                          "weight_bytes",
+                          "kv_bytes_per_token",
+                          "kv_cache_bytes",
+                          "memory_per_device_bytes",
+                          "device_memory_bytes",
+                          "fits",
+                          "prefill_flops",
+                          "decode_flops_per_token",
+                          "ttft_s",
+                          "tpot_s",
+                          "e2e_latency_s",
+                          "output_throughput_tok_s",
+                          "prefill_bound",
+                          "decode_bound"}) {
     INFO(key);
     CHECK(r.out.find(std::string("\"") + key + "\": ") != std::string::npos);
   }
@@ -74,7 +93,8 @@ TEST_CASE("Shipped Mixtral-8x7B with --tp 8 --ep 8 shows the two MoE all-to-alls
 TEST_CASE("Bad input exits 2 with a one-line message naming the flag or the file") {
   const Run batch = run(kData + " estimate -b abc");
   CHECK(batch.exit_code == 2);
-  CHECK(batch.err == "infersim: error: --batch must be a positive integer no larger than 1000000, got 'abc'\n");
+  CHECK(batch.err ==
+        "infersim: error: --batch must be a positive integer no larger than 1000000, got 'abc'\n");
   CHECK(run(kData + " estimate --input 0").exit_code == 2);
   CHECK(run(kData + " estimate --output -5").exit_code == 2);
   const Run dtype = run(kData + " estimate --kv fp12");
@@ -89,7 +109,8 @@ TEST_CASE("Bad input exits 2 with a one-line message naming the flag or the file
   const std::string bad = infersim::test::source_path("tests/config/bad/model_bad_choice.yaml");
   const Run yaml = run(kData + " estimate -m " + bad);
   CHECK(yaml.exit_code == 2);
-  CHECK(yaml.err == "infersim: error: " + bad + ":10:7: error: 'norm' must be one of rmsnorm, layernorm, got 'batchnorm'\n");
+  CHECK(yaml.err == "infersim: error: " + bad +
+                        ":10:7: error: 'norm' must be one of rmsnorm, layernorm, got 'batchnorm'\n");
   CHECK(yaml.out.empty());
   CHECK(run(kData + " estimate --no-such-flag").exit_code == 2);
   CHECK(run(kData + " estimate --format xml").exit_code == 2);

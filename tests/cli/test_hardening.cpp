@@ -1,7 +1,6 @@
 // Hardening of the command line (issue 7): every bad value exits 2 naming its flag; unknown names
 // get close matches; a non-finite result is a bug (exit 1), never printed; output is deterministic.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -35,7 +34,7 @@ const BadFlag kBadFlags[] = {
     {"-b 1000000000000000", "--batch"},  // 10^15: reported, not wrapped
     {"-b 1e3", "--batch"},
     {"-b 99999999999999999999999", "--batch"},  // beyond long long
-    {"--input 1000000000000", "--input"},     // 10^12 tokens of context
+    {"--input 1000000000000", "--input"},       // 10^12 tokens of context
     {"--input 0", "--input"},
     {"--input ''", "--input"},
     {"--output -5", "--output"},
@@ -84,11 +83,17 @@ TEST_CASE("Every bad command-line value exits 2 with one line naming the flag") 
 TEST_CASE("Exceptions map to exit codes: bad input 2, anything else a bug 1") {
   std::ostringstream err;
   CHECK(infersim::run_guarded([] { return 0; }, err) == 0);
-  CHECK(infersim::run_guarded([]() -> int { throw infersim::InputError("--batch must be positive"); }, err) == 2);
-  CHECK(infersim::run_guarded([]() -> int { throw infersim::ConfigError("m.yaml", {2, 0}, "bad"); }, err) == 2);
+  CHECK(infersim::run_guarded([]() -> int { throw infersim::InputError("--batch must be positive"); }, err) ==
+        2);
+  CHECK(infersim::run_guarded(
+            []() -> int {
+              throw infersim::ConfigError("m.yaml", {2, 0}, "bad");
+            },
+            err) == 2);
   CHECK(err.str() == "infersim: error: --batch must be positive\ninfersim: error: m.yaml:3:1: error: bad\n");
   std::ostringstream bug;
-  CHECK(infersim::run_guarded([]() -> int { throw std::logic_error("a result is not a finite number"); }, bug) == 1);
+  CHECK(infersim::run_guarded([]() -> int { throw std::logic_error("a result is not a finite number"); },
+                              bug) == 1);
   CHECK(bug.str().rfind("infersim: internal error", 0) == 0);
   CHECK(infersim::run_guarded([]() -> int { throw 7; }, bug) == 1);
 }
@@ -117,18 +122,20 @@ TEST_CASE("A non-finite number never reaches the output: the writers throw logic
 TEST_CASE("The extremes of every accepted range still give finite numbers (exit 0 or 2, never 1)") {
   const auto dir = std::filesystem::temp_directory_path() / ("infersim_extreme_" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
-  std::ofstream(dir / "huge.yaml") << "source: x\ndescription: x\nlayers: 10000\nhidden_size: 1000000\n"
-                                      "attention_heads: 100\nkv_heads: 100\nhead_dim: 1000000\n"
-                                      "intermediate_size: 10000000\nmlp: gated\nactivation: silu\nnorm: rmsnorm\n"
-                                      "linear_bias: all\nparallel_blocks: false\nposition_embedding: learned\n"
-                                      "vocab_size: 100000000\ntied_embeddings: false\nmax_context: 1000000000\n";
-  std::ofstream(dir / "slow.yaml") << "description: x\nsource: x\npeak_dense_TFLOPS:\n  fp32: 0.000001001\n"
-                                      "  bf16: 0.000001001\nmemory_GiB: 0.000001001\nmemory_bandwidth_TBps: 0.000001001\n"
-                                      "efficiency:\n  compute: 0.001001\n  memory: 0.001001\n"
-                                      "kernel_launch_overhead_us: 1000000\ninterconnect:\n"
-                                      "  link_bandwidth_per_direction_GBps: 0.001001\n  link_latency_us: 1000000\n"
-                                      "  devices_per_node: 1\n  inter_node_bandwidth_per_direction_GBps: 0.001001\n"
-                                      "  inter_node_latency_us: 1000000\n";
+  std::ofstream(dir / "huge.yaml")
+      << "source: x\ndescription: x\nlayers: 10000\nhidden_size: 1000000\n"
+         "attention_heads: 100\nkv_heads: 100\nhead_dim: 1000000\n"
+         "intermediate_size: 10000000\nmlp: gated\nactivation: silu\nnorm: rmsnorm\n"
+         "linear_bias: all\nparallel_blocks: false\nposition_embedding: learned\n"
+         "vocab_size: 100000000\ntied_embeddings: false\nmax_context: 1000000000\n";
+  std::ofstream(dir / "slow.yaml")
+      << "description: x\nsource: x\npeak_dense_TFLOPS:\n  fp32: 0.000001001\n"
+         "  bf16: 0.000001001\nmemory_GiB: 0.000001001\nmemory_bandwidth_TBps: 0.000001001\n"
+         "efficiency:\n  compute: 0.001001\n  memory: 0.001001\n"
+         "kernel_launch_overhead_us: 1000000\ninterconnect:\n"
+         "  link_bandwidth_per_direction_GBps: 0.001001\n  link_latency_us: 1000000\n"
+         "  devices_per_node: 1\n  inter_node_bandwidth_per_direction_GBps: 0.001001\n"
+         "  inter_node_latency_us: 1000000\n";
   const std::string files = "-m " + (dir / "huge.yaml").string() + " -g " + (dir / "slow.yaml").string();
   for (const std::string extra : {"", " -b 1000000 --input 1000000000 --output 1000000000 --format json",
                                   " --output 1 --attention unfused --breakdown --format csv",

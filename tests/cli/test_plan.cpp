@@ -1,9 +1,9 @@
 // infersim capacity and plan on the command line: keys, exit codes (3: no plan meets the targets).
-#include <catch2/catch.hpp>
+#include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "support/fixtures.hpp"
 #include "support/run_binary.hpp"
@@ -23,8 +23,9 @@ TEST_CASE("capacity --format json names min_devices and max_batch") {
 }
 
 TEST_CASE("plan: a ranked table when targets can be met, exit 3 when they cannot, exit 2 on bad prices") {
-  const std::string base = kData + " plan -m llama-3-70b -g a100-80gb-sxm,h100-sxm,h200-sxm,mi300x --input 2048 "
-                                   "--output 256 --rate 10 --tpot-slo 0.05";
+  const std::string base = kData +
+                           " plan -m llama-3-70b -g a100-80gb-sxm,h100-sxm,h200-sxm,mi300x --input 2048 "
+                           "--output 256 --rate 10 --tpot-slo 0.05";
   const auto ok = run_infersim(base + " --ttft-slo 1");
   CHECK(ok.exit_code == 0);
   CHECK(ok.out.find("   1 ") != std::string::npos);
@@ -36,8 +37,9 @@ TEST_CASE("plan: a ranked table when targets can be met, exit 3 when they cannot
 }
 
 TEST_CASE("plan takes --runtime like estimate: named in the output, its step overhead in every TPOT") {
-  const std::string base = kData + " plan -m llama-3-70b -g h100-sxm --input 2048 --output 256 --rate 10 "
-                                   "--ttft-slo 1 --tpot-slo 0.05 --format json --top 1";
+  const std::string base = kData +
+                           " plan -m llama-3-70b -g h100-sxm --input 2048 --output 256 --rate 10 "
+                           "--ttft-slo 1 --tpot-slo 0.05 --format json --top 1";
   const auto optimized = run_infersim(base);
   REQUIRE(optimized.exit_code == 0);
   CHECK(optimized.out.find("\"runtime\": \"optimized\"") != std::string::npos);
@@ -46,11 +48,13 @@ TEST_CASE("plan takes --runtime like estimate: named in the output, its step ove
   CHECK(eager.out.find("\"runtime\": \"eager\"") != std::string::npos);
   // A runtime that spends 60 ms of host work on every pass: no TPOT can be under 50 ms, whatever the
   // device, layout or batch, so nothing meets the target (exit 3).
-  const auto dir = std::filesystem::temp_directory_path() / ("infersim_plan_runtime_" + std::to_string(getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("infersim_plan_runtime_" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   const auto slow = dir / "slow-host.yaml";
-  std::ofstream(slow) << "description: \"test: 60 ms of host work a pass\"\nsource: \"made up for this test\"\n"
-                         "step_overhead_us: 60000\nhost_launch_us: 0\n";
+  std::ofstream(slow)
+      << "description: \"test: 60 ms of host work a pass\"\nsource: \"made up for this test\"\n"
+         "step_overhead_us: 60000\nhost_launch_us: 0\n";
   const auto none = run_infersim(base + " --runtime " + slow.string());
   CHECK(none.exit_code == 3);
   CHECK(run_infersim(base + " --runtime nope").exit_code == 2);

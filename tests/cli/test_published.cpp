@@ -1,7 +1,6 @@
 // `infersim validate --published` and `--runtime`: exit codes (3 above --threshold, 0 below), the CSV
 // written atomically with one line per published row, and bad runtime input exiting 2.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <sstream>
 
@@ -37,11 +36,14 @@ TEST_CASE("validate --published: figures printed, exit 3 above --threshold and 0
   std::filesystem::remove(out);
   const auto loose = run_infersim(kData + " validate --published --threshold 100");
   CHECK(loose.exit_code == 0);
-  CHECK(loose.out == strict.out.substr(0, strict.out.find("Exit status:")) +
-                         "Exit status: 3 when the all-judged-rows MAPE is above --threshold 10000%: not above\n");
+  CHECK(loose.out ==
+        strict.out.substr(0, strict.out.find("Exit status:")) +
+            "Exit status: 3 when the all-judged-rows MAPE is above --threshold 10000%: not above\n");
 }
 
-TEST_CASE("Runtime flag (--runtime): named profiles change TPOT by their terms; unknown names and bad files exit 2") {
+TEST_CASE(
+    "Runtime flag (--runtime): named profiles change TPOT by their terms; unknown names and bad files exit "
+    "2") {
   const std::string base = kData + " estimate -m llama-2-7b -g a100-80gb-sxm --format json";
   const auto opt = run_infersim(base);
   REQUIRE(opt.exit_code == 0);

@@ -1,7 +1,6 @@
 // infersim sweep: row order, skipped combinations, identical bytes whatever --jobs, shards that
 // concatenate to the whole, atomic output, and rows equal to estimate's CSV row.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <sstream>
 
@@ -37,7 +36,8 @@ TEST_CASE("sweep: rows in the spec's order, last axis fastest; invalid combinati
   // 48 configurations: tp 3 never divides 32 heads (16 skipped); llama-2-7b with input 4096 exceeds
   // its 4096 context for tp 1 and 2 (4 batches x 2 = 8 skipped) -> 24 rows + the header.
   REQUIRE(rows.size() == 25);
-  CHECK(rows[0].rfind("model,hardware,batch,input_tokens,output_tokens,tp,pp,ep,dp,weights,activations,kv,", 0) == 0);
+  CHECK(rows[0].rfind("model,hardware,batch,input_tokens,output_tokens,tp,pp,ep,dp,weights,activations,kv,",
+                      0) == 0);
   CHECK(rows[1].rfind("llama-2-7b,a100-80gb-sxm,1,512,64,1,", 0) == 0);
   CHECK(rows[2].rfind("llama-2-7b,a100-80gb-sxm,1,512,64,2,", 0) == 0);  // tp varies fastest
   CHECK(rows[3].rfind("llama-2-7b,a100-80gb-sxm,2,512,64,1,", 0) == 0);  // batch range {1..8, x2}
@@ -66,8 +66,10 @@ TEST_CASE("sweep: --jobs 1 and --jobs 2 write the same bytes; shards concatenate
 }
 
 TEST_CASE("sweep: a row equals estimate's CSV row for the same configuration") {
-  const auto sweep = run_infersim(kData + " sweep -m llama-3-8b -g h100-sxm -b 16 --tp 2 --weights int4 --quiet");
-  const auto est = run_infersim(kData + " estimate -m llama-3-8b -g h100-sxm -b 16 --tp 2 --weights int4 --format csv");
+  const auto sweep =
+      run_infersim(kData + " sweep -m llama-3-8b -g h100-sxm -b 16 --tp 2 --weights int4 --quiet");
+  const auto est =
+      run_infersim(kData + " estimate -m llama-3-8b -g h100-sxm -b 16 --tp 2 --weights int4 --format csv");
   REQUIRE(sweep.exit_code == 0);
   CHECK(sweep.out == est.out);
 }
@@ -77,7 +79,8 @@ TEST_CASE("sweep: the output file appears only when complete; bad specs and flag
   std::filesystem::remove(out);
   const auto bad = run_infersim(kData + " sweep " + source_path("tests/sweep/bad_key.yaml") + " -o " + out);
   CHECK(bad.exit_code == 2);
-  CHECK(bad.err.find("bad_key.yaml:2:1: error: unknown key 'batches' (did you mean 'batch'?)") != std::string::npos);
+  CHECK(bad.err.find("bad_key.yaml:2:1: error: unknown key 'batches' (did you mean 'batch'?)") !=
+        std::string::npos);
   CHECK_FALSE(std::filesystem::exists(out));
   const auto good = run_infersim(kData + " sweep " + kSpec + " -o " + out + " --quiet");
   CHECK(good.exit_code == 0);

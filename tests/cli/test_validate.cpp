@@ -1,14 +1,13 @@
 // `infersim validate --measured` end to end on the hand-computed fixture (tests/validation/README.md):
 // rel_error, MAPE, the CSV columns and the exit codes. Nothing here measures the host.
-#include <catch2/catch.hpp>
-
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <sys/wait.h>
 
 #include "support/fixtures.hpp"
 
@@ -48,8 +47,8 @@ TEST_CASE("validate --measured prints the hand-computed errors and MAPE and exit
   const Result r = validate("");
   INFO(r.out);
   CHECK(r.exit_code == 0);
-  CHECK(r.out.find("-20.0%") != std::string::npos);  // gemm: 0.20001 / 0.25 - 1 = -0.19996
-  CHECK(r.out.find("+25.1%") != std::string::npos);  // gemv: 0.02001 / 0.016 - 1 = +0.250625
+  CHECK(r.out.find("-20.0%") != std::string::npos);               // gemm: 0.20001 / 0.25 - 1 = -0.19996
+  CHECK(r.out.find("+25.1%") != std::string::npos);               // gemv: 0.02001 / 0.016 - 1 = +0.250625
   CHECK(r.out.find("MAPE overall: 22.5%") != std::string::npos);  // (0.19996 + 0.250625) / 2
 }
 
@@ -68,7 +67,8 @@ TEST_CASE("validate -o writes the measured columns plus predicted_s and rel_erro
   std::string header, gemm;
   std::getline(lines, header);
   std::getline(lines, gemm);
-  CHECK(header == "case,family,device,dtype,shape,flops,bytes,measured_s,repeats,spread,predicted_s,rel_error");
+  CHECK(header ==
+        "case,family,device,dtype,shape,flops,bytes,measured_s,repeats,spread,predicted_s,rel_error");
   CHECK(gemm.rfind("gemm_fixture,gemm,cpu-fixture-2t,fp32,m=1000;n=1000;k=5000,", 0) == 0);
   const std::string rel = gemm.substr(gemm.rfind(',') + 1);
   const std::string rest = gemm.substr(0, gemm.rfind(','));
@@ -80,7 +80,8 @@ TEST_CASE("validate never writes over an input and needs -g with --measured") {
   const std::string fixtures = infersim::test::source_path("tests/validation/");
   CHECK(validate("-o " + fixtures + "measured_fixture.csv").exit_code == 2);
   const int status = std::system((std::string(INFERSIM_BINARY) + " validate --measured " + fixtures +
-                                  "measured_fixture.csv >/dev/null 2>&1").c_str());
+                                  "measured_fixture.csv >/dev/null 2>&1")
+                                     .c_str());
   CHECK(WEXITSTATUS(status) == 2);
 }
 

@@ -2,12 +2,11 @@
 // inputs never overwritten.
 // A full disk is simulated with RLIMIT_FSIZE in a child process (no privileges needed, unlike a
 // small tmpfs): write(2) then fails with EFBIG exactly as it fails with ENOSPC.
-#include <catch2/catch.hpp>
-
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -26,7 +25,9 @@ struct TempDir {
   fs::path path = fs::temp_directory_path() / ("infersim_atomic_" + std::to_string(::getpid()));
   TempDir() { fs::create_directories(path); }
   ~TempDir() { fs::remove_all(path); }
-  [[nodiscard]] std::size_t entries() const { return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), {})); }
+  [[nodiscard]] std::size_t entries() const {
+    return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), {}));
+  }
 };
 
 std::string slurp(const fs::path& p) {
@@ -52,12 +53,14 @@ TEST_CASE("Unwritable targets are errors that name the path, and leave nothing b
   TempDir dir;
   const std::string missing_dir = (dir.path / "no_such_dir" / "out.csv").string();
   CHECK_THROWS_WITH(write_file_atomically(missing_dir, "x"),
-                    Catch::StartsWith("cannot write '" + missing_dir + "'") && Catch::Contains("No such file or directory"));
+                    Catch::StartsWith("cannot write '" + missing_dir + "'") &&
+                        Catch::Contains("No such file or directory"));
   const std::string file = (dir.path / "plain").string();
   write_file_atomically(file, "x");
   const std::string under_file = file + "/out.csv";
-  CHECK_THROWS_WITH(write_file_atomically(under_file, "x"),
-                    Catch::StartsWith("cannot write '" + under_file + "'") && Catch::Contains("Not a directory"));
+  CHECK_THROWS_WITH(
+      write_file_atomically(under_file, "x"),
+      Catch::StartsWith("cannot write '" + under_file + "'") && Catch::Contains("Not a directory"));
   CHECK_THROWS_WITH(write_file_atomically(dir.path.string(), "x"), Catch::EndsWith("it is a directory"));
   CHECK_THROWS_AS(write_file_atomically("", "x"), InputError);
   CHECK(dir.entries() == 1);  // only `plain`
@@ -70,13 +73,16 @@ TEST_CASE("An input file is never overwritten, by any spelling of its path") {
   const fs::path link = dir.path / "link.yaml";
   fs::create_symlink(input, link);
   const std::string other_spelling = (dir.path / "." / "model.yaml").string();
-  CHECK_THROWS_WITH(write_file_atomically(other_spelling, "x", {input.string()}), Catch::Contains("refusing to overwrite"));
-  CHECK_THROWS_WITH(write_file_atomically(link.string(), "x", {input.string()}), Catch::Contains("refusing to overwrite"));
+  CHECK_THROWS_WITH(write_file_atomically(other_spelling, "x", {input.string()}),
+                    Catch::Contains("refusing to overwrite"));
+  CHECK_THROWS_WITH(write_file_atomically(link.string(), "x", {input.string()}),
+                    Catch::Contains("refusing to overwrite"));
   CHECK(slurp(input) == "layers: 2\n");
   CHECK_NOTHROW(write_file_atomically((dir.path / "out.yaml").string(), "x", {input.string()}));
 }
 
-TEST_CASE("A full disk (file size limit) is an error and leaves neither a partial file nor the old one changed") {
+TEST_CASE(
+    "A full disk (file size limit) is an error and leaves neither a partial file nor the old one changed") {
   TempDir dir;
   const std::string out = (dir.path / "out.csv").string();
   write_file_atomically(out, "old\n");

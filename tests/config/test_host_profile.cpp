@@ -1,9 +1,8 @@
 // calibrate's YAML writer (io/host_profile.hpp): what it writes loads with load_hardware and states
 // the measured figures as the roofline's parameters.
-#include <catch2/catch.hpp>
-
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 
@@ -72,7 +71,7 @@ TEST_CASE("the measured attention kernel throughput becomes the profile's own-ke
   const HardwareSpec hw = written_and_loaded(h, "attn");
   CHECK(hw.own_kernel_efficiency == Approx(0.3));
   CHECK(hw.compute_efficiency == Approx(0.90945).margin(5e-5));  // as in the first case
-  CHECK(hw.read_bandwidth_Bps == 0.0);  // not measured
+  CHECK(hw.read_bandwidth_Bps == 0.0);                           // not measured
 }
 
 TEST_CASE(

@@ -1,9 +1,8 @@
 // The YAML loaders: every shipped file loads; every defective fixture (tests/config/bad/, one defect
 // each) is rejected with `file:line:col: error:` at the line and column counted by hand below.
-#include <catch2/catch.hpp>
-
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -44,17 +43,23 @@ const BadCase kModelCases[] = {
     {"model_malformed.yaml", ":", "invalid YAML"},
     {"no_such_file.yaml", ": error:", "no such file"},
     // Plausibility and consistency (lines past 16 are the defect appended to the good fixture).
-    {"model_sliding_window_too_large.yaml", ":17:17: error:", "'sliding_window' must be an integer in [1, 256], got '512'"},
-    {"model_topk_above_experts.yaml", ":19:22: error:", "'moe.experts_per_token' must be an integer in [1, 8]"},
-    {"model_heads_times_head_dim.yaml", ":7:11: error:", "'attention_heads' x 'head_dim' must be at most 100000000"},
+    {"model_sliding_window_too_large.yaml",
+     ":17:17: error:", "'sliding_window' must be an integer in [1, 256], got '512'"},
+    {"model_topk_above_experts.yaml",
+     ":19:22: error:", "'moe.experts_per_token' must be an integer in [1, 8]"},
+    {"model_heads_times_head_dim.yaml",
+     ":7:11: error:", "'attention_heads' x 'head_dim' must be at most 100000000"},
     {"model_mla_without_attention.yaml", ":18:3: error:", "'mla' is given but 'attention' is not mla"},
     {"model_layer_step_too_large.yaml", ":21:15: error:", "'moe.layer_step' must be an integer in [1, 2]"},
-    {"model_first_dense_all_layers.yaml", ":21:23: error:", "'moe.first_dense_layers' must be an integer in [0, 1]"},
+    {"model_first_dense_all_layers.yaml",
+     ":21:23: error:", "'moe.first_dense_layers' must be an integer in [0, 1]"},
     {"model_unknown_moe_key.yaml", ":18:3: error:", "unknown key 'moe.expert' (did you mean 'experts'?)"},
     {"model_integer_overflow.yaml", ":3:9: error:", "got '99999999999999999999999'"},
-    {"model_hex_number.yaml", ":4:14: error:", "'hidden_size' must be an integer in [1, 1000000], got '0x40'"},
+    {"model_hex_number.yaml",
+     ":4:14: error:", "'hidden_size' must be an integer in [1, 1000000], got '0x40'"},
     {"model_list_for_number.yaml", ":3:9: error:", "'layers' must be an integer in [1, 10000], got a list"},
-    {"model_huge_context.yaml", ":16:14: error:", "'max_context' must be an integer in [1, 1000000000], got '1e12'"},
+    {"model_huge_context.yaml",
+     ":16:14: error:", "'max_context' must be an integer in [1, 1000000000], got '1e12'"},
     {"model_empty_description.yaml", ":2:14: error:", "'description' must be a non-empty string"},
     {"model_mapping_key.yaml", ":17:1: error:", "keys must be plain names"},
     // Screened before yaml-cpp parses (io/yaml_screen.hpp).
@@ -78,35 +83,46 @@ const BadCase kModelCases[] = {
 // 8 efficiency, 9 compute, 10 memory, 11 kernel_launch_overhead_us, 12 interconnect, 13 link_bandwidth…
 const BadCase kHardwareCases[] = {
     {"hw_both_memory_units.yaml", ":7:12: error:", "give exactly one of 'memory_GiB'"},
-    {"hw_efficiency_above_one.yaml", ":10:11: error:", "'efficiency.memory' must be a number in (0.001, 1], got '1.5'"},
+    {"hw_efficiency_above_one.yaml",
+     ":10:11: error:", "'efficiency.memory' must be a number in (0.001, 1], got '1.5'"},
     {"hw_unknown_dtype.yaml", ":5:3: error:", "unknown key 'peak_dense_TFLOPS.bf17' (did you mean 'bf16'?)"},
-    {"hw_negative_bandwidth.yaml", ":7:24: error:", "'memory_bandwidth_TBps' must be a number in (1e-06, 10000]"},
-    {"hw_missing_interconnect_key.yaml", ":13:3: error:", "missing required key 'interconnect.devices_per_node'"},
+    {"hw_negative_bandwidth.yaml",
+     ":7:24: error:", "'memory_bandwidth_TBps' must be a number in (1e-06, 10000]"},
+    {"hw_missing_interconnect_key.yaml",
+     ":13:3: error:", "missing required key 'interconnect.devices_per_node'"},
     {"hw_huge_value.yaml", ":6:13: error:", "got '1e300'"},
     {"hw_nan.yaml", ":5:9: error:", "'peak_dense_TFLOPS.bf16' must be a number"},
-    {"hw_efficiency_zero.yaml", ":9:12: error:", "'efficiency.compute' must be a number in (0.001, 1], got '0'"},
-    {"hw_usable_fraction_above_one.yaml", ":18:18: error:", "'usable_fraction' must be a number in (0, 1], got '1.2'"},
-    {"hw_zero_link_bandwidth.yaml", ":13:38: error:", "'interconnect.link_bandwidth_per_direction_GBps' must be"},
+    {"hw_efficiency_zero.yaml",
+     ":9:12: error:", "'efficiency.compute' must be a number in (0.001, 1], got '0'"},
+    {"hw_usable_fraction_above_one.yaml",
+     ":18:18: error:", "'usable_fraction' must be a number in (0, 1], got '1.2'"},
+    {"hw_zero_link_bandwidth.yaml",
+     ":13:38: error:", "'interconnect.link_bandwidth_per_direction_GBps' must be"},
     {"hw_tiny_bandwidth.yaml", ":7:24: error:", "got '1e-300'"},
     {"hw_no_peaks.yaml", ":3:20: error:", "'peak_dense_TFLOPS' must give at least one dtype's peak"},
-    {"hw_peaks_not_mapping.yaml", ":3:20: error:", "'peak_dense_TFLOPS' must be a mapping of keys to values, got '100'"},
+    {"hw_peaks_not_mapping.yaml",
+     ":3:20: error:", "'peak_dense_TFLOPS' must be a mapping of keys to values, got '100'"},
     {"hw_cache_not_mapping.yaml", ":19:5: error:", "each entry of 'caches' must be a mapping"},
     {"hw_cache_negative_size.yaml", ":20:15: error:", "'caches[].size_MiB' must be a number in (0,"},
     {"hw_negative_latency.yaml", ":14:20: error:", "'interconnect.link_latency_us' must be a number in (0,"},
-    {"hw_devices_per_node_zero.yaml", ":15:21: error:", "'interconnect.devices_per_node' must be an integer in [1,"},
+    {"hw_devices_per_node_zero.yaml",
+     ":15:21: error:", "'interconnect.devices_per_node' must be an integer in [1,"},
     {"hw_infinity.yaml", ":6:13: error:", "'memory_GiB' must be a number in (1e-06, 1000000], got '.inf'"},
     {"hw_words_for_number.yaml", ":6:13: error:", "got 'eighty'"},
-    {"hw_misspelt_key.yaml", ":7:1: error:", "unknown key 'memory_bandwith_TBps' (did you mean 'memory_bandwidth_TBps'?)"},
+    {"hw_misspelt_key.yaml",
+     ":7:1: error:", "unknown key 'memory_bandwith_TBps' (did you mean 'memory_bandwidth_TBps'?)"},
     {"hw_missing_efficiency.yaml", ":1:1: error:", "missing required key 'efficiency'"},
     {"hw_alias.yaml", ":9:12: error:", "YAML anchors"},
-    {"hw_pack_without_sum.yaml", ":18:34: error:",
-     "'gemm_weight_pack_bandwidth_TBps' applies only with 'gemm_time: sum'"},
+    {"hw_pack_without_sum.yaml",
+     ":18:34: error:", "'gemm_weight_pack_bandwidth_TBps' applies only with 'gemm_time: sum'"},
 };
 
 std::string error_of(const std::string& path, bool model) {
   try {
-    if (model) (void)load_model(path);
-    else (void)load_hardware(path);
+    if (model)
+      (void)load_model(path);
+    else
+      (void)load_hardware(path);
   } catch (const ConfigError& e) {
     return e.what();
   }
@@ -176,7 +192,7 @@ TEST_CASE("The good fixtures load, with defaults filled in") {
   CHECK(m.sliding_window == 0);
   const HardwareSpec hw = load_hardware(test::source_path("tests/config/good_hardware.yaml"));
   CHECK(hw.memory_capacity_B == 16.0 * 1073741824.0);  // memory_GiB: 16
-  CHECK(hw.memory_bandwidth_Bps == 1e12);             // 1.0 TB/s
+  CHECK(hw.memory_bandwidth_Bps == 1e12);              // 1.0 TB/s
   CHECK(peak_flops(hw, PeakSlot::bf16) == 100e12);
   CHECK(hw.usable_fraction == 0.9);  // default
   CHECK(hw.kernel_launch_overhead_s == Approx(2e-6));

@@ -29,7 +29,8 @@ std::string runtime_error_of(const std::string& file) {
 }
 
 const std::vector<PublishedRow>& published_rows() {
-  static const auto rows = read_published_csv(test::source_path("validation/published/published_measurements.csv"));
+  static const auto rows =
+      read_published_csv(test::source_path("validation/published/published_measurements.csv"));
   return rows;
 }
 
@@ -73,9 +74,11 @@ TEST_CASE("runtime profiles: each bad fixture names the file, the line and the k
   const std::string unknown = runtime_error_of("runtime_unknown_key.yaml");
   CHECK(unknown.rfind(dir + "runtime_unknown_key.yaml:5:1: error: unknown key 'launch_us'", 0) == 0);
   const std::string negative = runtime_error_of("runtime_negative.yaml");
-  CHECK(negative.rfind(dir + "runtime_negative.yaml:3:19: error: 'step_overhead_us' must be a number in [0,", 0) == 0);
+  CHECK(negative.rfind(dir + "runtime_negative.yaml:3:19: error: 'step_overhead_us' must be a number in [0,",
+                       0) == 0);
   const std::string missing = runtime_error_of("runtime_missing_key.yaml");
-  CHECK(missing.rfind(dir + "runtime_missing_key.yaml:1:1: error: missing required key 'host_launch_us'", 0) == 0);
+  CHECK(missing.rfind(dir + "runtime_missing_key.yaml:1:1: error: missing required key 'host_launch_us'",
+                      0) == 0);
   CHECK(runtime_error_of("runtime_zero_efficiency.yaml")
             .rfind(dir + "runtime_zero_efficiency.yaml:5:30: error: 'int4_weight_only_efficiency' must be a "
                          "number in (0.001, 1]",
@@ -85,7 +88,8 @@ TEST_CASE("runtime profiles: each bad fixture names the file, the line and the k
                          "serialized, got 'sync'",
                    0) == 0);
   const std::string unit = runtime_error_of("runtime_unit_in_value.yaml");
-  CHECK(unit.rfind(dir + "runtime_unit_in_value.yaml:3:19: error: 'step_overhead_us' must be a number", 0) == 0);
+  CHECK(unit.rfind(dir + "runtime_unit_in_value.yaml:3:19: error: 'step_overhead_us' must be a number", 0) ==
+        0);
 }
 
 TEST_CASE("published CSV: every row, quoted commas kept, values as written") {
@@ -93,11 +97,13 @@ TEST_CASE("published CSV: every row, quoted commas kept, values as written") {
   CHECK(rows.size() == 157);  // wc -l = 158 lines: the header and 157 rows, no field spans lines
   // Line 24 (gpt-fast, Llama-2-7B bf16): its hardware field holds commas inside quotes.
   const PublishedRow& r = row_at_line(24);
-  CHECK(r.hardware.rfind("A100-SXM 80GB, power-limited to 330 W (8-GPU box, NVLink 'hybrid cube mesh');", 0) == 0);
+  CHECK(r.hardware.rfind("A100-SXM 80GB, power-limited to 330 W (8-GPU box, NVLink 'hybrid cube mesh');",
+                         0) == 0);
   CHECK(r.model == "Llama-2-7B");
   CHECK(r.value == "104.9");
   CHECK(r.source == "pytorch-labs/gpt-fast README.md @ 0f925b5d4ce457b89a7ca6c9ce50f42bf2576945");
-  CHECK_THROWS_WITH(parse_published_csv("a,b\n", "x.csv"), Catch::Contains("x.csv:1:1: error: the header must be"));
+  CHECK_THROWS_WITH(parse_published_csv("a,b\n", "x.csv"),
+                    Catch::Contains("x.csv:1:1: error: the header must be"));
   const std::string header(kPublishedCsvHeader);
   CHECK_THROWS_WITH(parse_published_csv(header + "\n1,2,3\n", "x.csv"),
                     Catch::Contains("x.csv:2:1: error: expected 16 fields, got 3"));
@@ -212,17 +218,22 @@ TEST_CASE("mapping: fit_subset entries are sources or {source, lines} with CSV l
 }
 
 TEST_CASE("mapping: bad entries name the file, the line and the key") {
-  const std::string head = "description: x\nfit_subset: []\nmodels: {}\nhardware: {}\nframeworks: {}\nkv: {}\n"
-                           "metrics: {}\nlengths: {}\n";
+  const std::string head =
+      "description: x\nfit_subset: []\nmodels: {}\nhardware: {}\nframeworks: {}\nkv: {}\n"
+      "metrics: {}\nlengths: {}\n";
   // Line 10 is `  "bf16": {weights: X, activations: bf16}`: the value X starts at column 21, a key after
   // `{weights: bf16, ` at column 27.
-  CHECK_THROWS_WITH(load_published_mapping_text(head + "weights:\n  \"bf16\": {weights: bf17, activations: bf16}\n", "m.yaml"),
+  CHECK_THROWS_WITH(load_published_mapping_text(
+                        head + "weights:\n  \"bf16\": {weights: bf17, activations: bf16}\n", "m.yaml"),
                     Catch::StartsWith("m.yaml:10:21: error: 'weights' is not a dtype: 'bf17'"));
-  CHECK_THROWS_WITH(load_published_mapping_text(head + "weights:\n  \"bf16\": {weights: bf16, activation: bf16}\n", "m.yaml"),
+  CHECK_THROWS_WITH(load_published_mapping_text(
+                        head + "weights:\n  \"bf16\": {weights: bf16, activation: bf16}\n", "m.yaml"),
                     Catch::StartsWith("m.yaml:10:27: error: unknown key 'weights['bf16'].activation'"));
-  CHECK_THROWS_WITH(load_published_mapping_text(head, "m.yaml"), Catch::Contains("missing required key 'weights'"));
-  const std::string metric = "description: x\nfit_subset: []\nmodels: {}\nhardware: {}\nframeworks: {}\nkv: {}\n"
-                             "weights: {}\nlengths: {}\nmetrics:\n  \"m\": {kind: none}\n";
+  CHECK_THROWS_WITH(load_published_mapping_text(head, "m.yaml"),
+                    Catch::Contains("missing required key 'weights'"));
+  const std::string metric =
+      "description: x\nfit_subset: []\nmodels: {}\nhardware: {}\nframeworks: {}\nkv: {}\n"
+      "weights: {}\nlengths: {}\nmetrics:\n  \"m\": {kind: none}\n";
   CHECK_THROWS_WITH(load_published_mapping_text(metric, "m.yaml"), Catch::Contains("needs a 'reason'"));
 }
 
@@ -236,8 +247,8 @@ TEST_CASE("published metrics in the published unit, and MAPE over the judged row
   e.ttft_s = 0.2;
   e.devices = 2;
   e.output_throughput_tok_s = 100.0;
-  CHECK(predicted_metric(MetricKind::decode_tok_s, e, sc) == Approx(400.0));      // 4 / 10 ms
-  CHECK(predicted_metric(MetricKind::prefill_tok_s, e, sc) == Approx(10240.0));   // 4 x 512 / 0.2 s
+  CHECK(predicted_metric(MetricKind::decode_tok_s, e, sc) == Approx(400.0));     // 4 / 10 ms
+  CHECK(predicted_metric(MetricKind::prefill_tok_s, e, sc) == Approx(10240.0));  // 4 x 512 / 0.2 s
   CHECK(predicted_metric(MetricKind::output_tok_s_per_device, e, sc) == Approx(50.0));
   CHECK(predicted_metric(MetricKind::tpot_ms, e, sc) == Approx(10.0));
   Estimate slower = e;
@@ -256,7 +267,8 @@ TEST_CASE("published metrics in the published unit, and MAPE over the judged row
   };
   PublishedCase unmapped;
   unmapped.mapping.reason = "not shipped";
-  const PublishedSummary s = summarize({mapped(0.1, false), mapped(-0.3, false), mapped(5.0, true), unmapped});
+  const PublishedSummary s =
+      summarize({mapped(0.1, false), mapped(-0.3, false), mapped(5.0, true), unmapped});
   CHECK(s.total == 4);
   CHECK(s.mapped == 3);
   CHECK(s.fitted == 1);

@@ -1,8 +1,8 @@
 // read_text_file: the one reader of every input file (YAML configurations, measured and published
 // CSVs), so a directory, a device or a missing file gets the same one-line error in each format.
-#include <catch2/catch.hpp>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 

@@ -1,7 +1,6 @@
 // The screen in front of yaml-cpp (io/yaml_screen.hpp): what it must reject, and the valid YAML it
 // must let through (quoted '&' and '*', comments, block scalars, shallow flow collections).
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "io/close_matches.hpp"
@@ -36,11 +35,11 @@ TEST_CASE("Valid YAML of the kinds our files use passes the screen") {
            "a: 1\nb: \"x & y * z [ { #\"\nc: 'it''s *not* an &alias'\n",
            "a: 1  # 2 * 4096 & more [\nb: [1, 2, {c: 3}]\n",
            "a: |\n  *literal [[[[ & text\n  more\nb: >-\n  folded *x\nc: 2\n",
-           "list:\n  - level: L2\n    size_MiB: 50\n  - level: L3\n",
-           "url: https://example.com/a*b&c=1\n",
+           "list:\n  - level: L2\n    size_MiB: 50\n  - level: L3\n", "url: https://example.com/a*b&c=1\n",
            "a: \"multi\n  line [ quoted\"\nb: 1\n",
            "name: caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\n",  // 2-, 3- and 4-byte UTF-8
-           "\xef\xbb\xbf" "a: 1\r\nb: 2\r\n",                   // BOM and CRLF
+           "\xef\xbb\xbf"
+           "a: 1\r\nb: 2\r\n",  // BOM and CRLF
        }) {
     INFO(text);
     CHECK(screen_error(text).empty());
@@ -50,7 +49,8 @@ TEST_CASE("Valid YAML of the kinds our files use passes the screen") {
 }
 
 TEST_CASE("The screen rejects what yaml-cpp cannot be trusted with, naming line and column") {
-  CHECK(screen_error(nested("[", "]", 100)) == "t.yaml:1:67: error: nesting deeper than 64 levels is not accepted");
+  CHECK(screen_error(nested("[", "]", 100)) ==
+        "t.yaml:1:67: error: nesting deeper than 64 levels is not accepted");
   CHECK(screen_error(nested("{a: ", "}", 100)).find("nesting deeper than 64") != std::string::npos);
   std::string block;
   for (int i = 0; i < 100; ++i) block += std::string(static_cast<std::size_t>(i), ' ') + "k:\n";
@@ -59,11 +59,13 @@ TEST_CASE("The screen rejects what yaml-cpp cannot be trusted with, naming line 
   CHECK(screen_error("b: *x\n").rfind("t.yaml:1:4: error: YAML aliases", 0) == 0);
   CHECK(screen_error("a: [1, *x]\n").rfind("t.yaml:1:8: error: YAML aliases", 0) == 0);
   CHECK(screen_error("- &a [1]\n").rfind("t.yaml:1:3: error: YAML anchors", 0) == 0);
-  CHECK(screen_error(std::string("a: 1\nb: \0\n", 10)) == "t.yaml:2:4: error: NUL byte: a configuration file must be text (UTF-8 YAML)");
-  CHECK(screen_error("a: \xed\xa0\x80\n").find("invalid UTF-8") != std::string::npos);  // a surrogate
+  CHECK(screen_error(std::string("a: 1\nb: \0\n", 10)) ==
+        "t.yaml:2:4: error: NUL byte: a configuration file must be text (UTF-8 YAML)");
+  CHECK(screen_error("a: \xed\xa0\x80\n").find("invalid UTF-8") != std::string::npos);      // a surrogate
   CHECK(screen_error("a: \xf4\x90\x80\x80\n").find("invalid UTF-8") != std::string::npos);  // above U+10FFFF
-  CHECK(screen_error("a: \xe2\x82\n").find("invalid UTF-8") != std::string::npos);  // cut short
-  CHECK(screen_error(std::string(kMaxConfigBytes + 1, ' ')).find("over the 1 MiB limit") != std::string::npos);
+  CHECK(screen_error("a: \xe2\x82\n").find("invalid UTF-8") != std::string::npos);          // cut short
+  CHECK(screen_error(std::string(kMaxConfigBytes + 1, ' ')).find("over the 1 MiB limit") !=
+        std::string::npos);
 }
 
 TEST_CASE("One document per file, never a hang; yaml-cpp's own errors keep their position") {
@@ -74,10 +76,12 @@ TEST_CASE("One document per file, never a hang; yaml-cpp's own errors keep their
   // yaml-cpp's LoadAll never returns on these; the screen stops them first.
   CHECK(screen_error(", a\n") == "t.yaml:1:1: error: ',' is only allowed between items inside [ ] or { }");
   CHECK(screen_error("\"x\", a\n").rfind("t.yaml:1:4: error: ','", 0) == 0);
-  CHECK_THROWS_WITH(parse_yaml_mapping("!t , a\n", "t.yaml"), Catch::Contains("content after the first YAML document"));
-  CHECK_THROWS_WITH(parse_yaml_mapping("a: [1, 2\n", "t.yaml"), Catch::StartsWith("t.yaml:") &&
-                                                                  Catch::Contains("invalid YAML"));
-  CHECK_THROWS_WITH(parse_yaml_mapping("", "t.yaml"), "t.yaml: error: the top level must be a mapping of keys to values");
+  CHECK_THROWS_WITH(parse_yaml_mapping("!t , a\n", "t.yaml"),
+                    Catch::Contains("content after the first YAML document"));
+  CHECK_THROWS_WITH(parse_yaml_mapping("a: [1, 2\n", "t.yaml"),
+                    Catch::StartsWith("t.yaml:") && Catch::Contains("invalid YAML"));
+  CHECK_THROWS_WITH(parse_yaml_mapping("", "t.yaml"),
+                    "t.yaml: error: the top level must be a mapping of keys to values");
 }
 
 TEST_CASE("Quoted user text stays on one line and short") {
@@ -87,8 +91,10 @@ TEST_CASE("Quoted user text stays on one line and short") {
 }
 
 TEST_CASE("Close matches: nearest first, at most three, none when nothing is close") {
-  const std::vector<std::string> names = {"llama-2-7b", "llama-2-13b", "llama-2-70b", "llama-3-8b", "mistral-7b"};
-  CHECK(close_matches("llama-2-7", names) == std::vector<std::string>{"llama-2-7b", "llama-2-70b", "llama-2-13b"});
+  const std::vector<std::string> names = {"llama-2-7b", "llama-2-13b", "llama-2-70b", "llama-3-8b",
+                                          "mistral-7b"};
+  CHECK(close_matches("llama-2-7", names) ==
+        std::vector<std::string>{"llama-2-7b", "llama-2-70b", "llama-2-13b"});
   CHECK(close_matches("mistral", names) == std::vector<std::string>{"mistral-7b"});
   CHECK(close_matches("gpt-4", names).empty());
   CHECK(edit_distance("kitten", "sitting") == 3);

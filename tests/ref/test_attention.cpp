@@ -54,9 +54,9 @@ TEST_CASE("decode attention matches the naive reference across key blocks and he
   // 150 keys: four full 32-key blocks (online-softmax rescaling between them) and a partial one whose
   // 22 keys end off the 4-key step; head_dim 128 takes the 8-register P.V path, 72 the 4-register one
   // plus an 8-element tail, 20 only the tails.
-  for (const AttentionShape s : {AttentionShape{2, 4, 4, 128}, AttentionShape{1, 8, 2, 128},
-                                 AttentionShape{1, 16, 1, 128}, AttentionShape{2, 6, 3, 72},
-                                 AttentionShape{1, 3, 1, 20}}) {
+  for (const AttentionShape s :
+       {AttentionShape{2, 4, 4, 128}, AttentionShape{1, 8, 2, 128}, AttentionShape{1, 16, 1, 128},
+        AttentionShape{2, 6, 3, 72}, AttentionShape{1, 3, 1, 20}}) {
     INFO("heads " << s.heads << " kv_heads " << s.kv_heads << " head_dim " << s.head_dim);
     const int t = 150;
     const auto q = random_floats(size(s, s.heads, 1), 21);
@@ -77,7 +77,8 @@ TEST_CASE("exp_poly, the vectorisable exp of the softmax, is within a few ulp of
   }
   REQUIRE(worst < 4.0 * 1.2e-7);  // 4 ulp of fp32 (2^-23 = 1.19e-7)
   REQUIRE(detail::exp_poly(0.0f) == 1.0f);
-  REQUIRE(detail::exp_poly(-std::numeric_limits<float>::infinity()) < 1e-37f);  // the first online-softmax block
+  REQUIRE(detail::exp_poly(-std::numeric_limits<float>::infinity()) <
+          1e-37f);  // the first online-softmax block
 }
 
 TEST_CASE("GQA decode equals MHA decode with each KV head repeated over its group") {

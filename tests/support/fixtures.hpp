@@ -9,7 +9,9 @@
 
 namespace infersim::test {
 
-inline std::string source_path(const std::string& relative) { return std::string(INFERSIM_SOURCE_DIR) + "/" + relative; }
+inline std::string source_path(const std::string& relative) {
+  return std::string(INFERSIM_SOURCE_DIR) + "/" + relative;
+}
 
 // meta-llama/Llama-2-7b-hf config.json: 32 layers, hidden 4096, 32 heads, MHA, ffn 11008, vocab 32000.
 inline ModelSpec llama2_7b() {

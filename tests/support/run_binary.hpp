@@ -1,13 +1,14 @@
 #pragma once
 // Runs the infersim binary with arguments through the shell; captures exit code, stdout and stderr.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace infersim::test {
 
@@ -21,7 +22,8 @@ struct Run {
 inline Run run_infersim_env(const std::string& env, const std::string& args) {
   // One stderr file per test process: ctest runs test cases in parallel processes.
   const std::string err_path =
-      (std::filesystem::temp_directory_path() / ("infersim_test_stderr_" + std::to_string(getpid()))).string();
+      (std::filesystem::temp_directory_path() / ("infersim_test_stderr_" + std::to_string(getpid())))
+          .string();
   const std::string command = env + " " + std::string(INFERSIM_BINARY) + " " + args + " 2>" + err_path;
   Run r;
   FILE* pipe = popen(command.c_str(), "r");

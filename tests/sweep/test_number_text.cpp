@@ -20,9 +20,29 @@ std::string shortest(double value) {
 
 TEST_CASE("append_shortest writes fmt's \"{}\" text: integers, their edges, fractions, -0") {
   constexpr double two_53 = 9007199254740992.0;
-  constexpr double kValues[] = {0.0, -0.0, 1.0, -1.0, 16.0, 128.5, 0.1, 6738415616.0, 13476831232.0, 1663031377920.0,
-                                1e15, 999999999999999.0, two_53 - 1.0, -(two_53 - 1.0), two_53, two_53 + 2.0, 1e16,
-                                1e17, 1e300, -1e300, 2.9999999999999997e-05, 104.23803065029178, 4503599627370497.0};
+  constexpr double kValues[] = {0.0,
+                                -0.0,
+                                1.0,
+                                -1.0,
+                                16.0,
+                                128.5,
+                                0.1,
+                                6738415616.0,
+                                13476831232.0,
+                                1663031377920.0,
+                                1e15,
+                                999999999999999.0,
+                                two_53 - 1.0,
+                                -(two_53 - 1.0),
+                                two_53,
+                                two_53 + 2.0,
+                                1e16,
+                                1e17,
+                                1e300,
+                                -1e300,
+                                2.9999999999999997e-05,
+                                104.23803065029178,
+                                4503599627370497.0};
   for (const double v : kValues) {
     INFO(v);
     CHECK(shortest(v) == fmt::format("{}", v));

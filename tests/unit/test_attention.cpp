@@ -6,9 +6,9 @@
 using namespace infersim;
 
 TEST_CASE("Causal pairs: query i sees i keys, or the window") {
-  CHECK(causal_pairs(4, 0) == 10.0);       // 1+2+3+4
-  CHECK(causal_pairs(5, 2) == 9.0);        // 1+2+2+2+2
-  CHECK(causal_pairs(5, 5) == 15.0);       // window as long as the sequence: no cap
+  CHECK(causal_pairs(4, 0) == 10.0);  // 1+2+3+4
+  CHECK(causal_pairs(5, 2) == 9.0);   // 1+2+2+2+2
+  CHECK(causal_pairs(5, 5) == 15.0);  // window as long as the sequence: no cap
   CHECK(causal_pairs(4096, 0) == 4096.0 * 4097.0 / 2.0);
 }
 

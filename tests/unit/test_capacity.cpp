@@ -10,13 +10,16 @@
 using namespace infersim;
 
 namespace {
-ModelSpec model(const std::string& name) { return load_model(test::source_path("model_configs/" + name + ".yaml")); }
+ModelSpec model(const std::string& name) {
+  return load_model(test::source_path("model_configs/" + name + ".yaml"));
+}
 HardwareSpec device(const std::string& name) {
   return load_hardware(test::source_path("hardware_profiles/" + name + ".yaml"));
 }
 }  // namespace
 
-TEST_CASE("capacity: Llama-2-70B in bf16 needs at least 2 H100s; the TP8 max batch fits and one more does not") {
+TEST_CASE(
+    "capacity: Llama-2-70B in bf16 needs at least 2 H100s; the TP8 max batch fits and one more does not") {
   const ModelSpec m = model("llama-2-70b");
   const HardwareSpec hw = device("h100-sxm");
   Scenario sc = test::scenario(1, 1024, 256);
@@ -61,7 +64,8 @@ TEST_CASE("capacity: the SLO batch meets both targets; one more breaks one of th
 
 TEST_CASE("plan: the top candidate meets both targets and serves the rate (issue 6 acceptance)") {
   PlanRequest q;
-  for (const char* name : {"a100-80gb-sxm", "h100-sxm", "h200-sxm", "mi300x"}) q.hardware.push_back(device(name));
+  for (const char* name : {"a100-80gb-sxm", "h100-sxm", "h200-sxm", "mi300x"})
+    q.hardware.push_back(device(name));
   q.rate_rps = 10.0;
   q.input_tokens = 2048;
   q.output_tokens = 256;
@@ -75,9 +79,11 @@ TEST_CASE("plan: the top candidate meets both targets and serves the rate (issue
   sc.layout = top.layout;
   sc.weights = default_storage_format(top.weights);
   sc.activations = top.activations;
-  const double ttft = estimate(m, *std::find_if(q.hardware.begin(), q.hardware.end(),
-                                                [&](const HardwareSpec& h) { return h.name == top.hardware; }),
-                               sc).ttft_s;
+  const double ttft = estimate(m,
+                               *std::find_if(q.hardware.begin(), q.hardware.end(),
+                                             [&](const HardwareSpec& h) { return h.name == top.hardware; }),
+                               sc)
+                          .ttft_s;
   CHECK(ttft <= 1.0);
   CHECK(top.step_s <= 0.05);
   CHECK(top.replicas * top.replica_rps >= 10.0);

@@ -93,9 +93,12 @@ TEST_CASE("Acceptance: llama-2-7b on a100-80gb-sxm (shipped files)") {
 TEST_CASE("Acceptance: Mistral-7B (GQA-8) caches 4x less than Llama-2-7B; Falcon-7B (MQA) 8,192 B/token") {
   const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/a100-80gb-sxm.yaml"));
   const Scenario sc = scenario(1, 1024, 256);
-  const double llama = estimate(load_model(test::source_path("model_configs/llama-2-7b.yaml")), hw, sc).kv_bytes_per_token;
-  const double mistral = estimate(load_model(test::source_path("model_configs/mistral-7b.yaml")), hw, sc).kv_bytes_per_token;
-  const double falcon = estimate(load_model(test::source_path("model_configs/falcon-7b.yaml")), hw, sc).kv_bytes_per_token;
+  const double llama =
+      estimate(load_model(test::source_path("model_configs/llama-2-7b.yaml")), hw, sc).kv_bytes_per_token;
+  const double mistral =
+      estimate(load_model(test::source_path("model_configs/mistral-7b.yaml")), hw, sc).kv_bytes_per_token;
+  const double falcon =
+      estimate(load_model(test::source_path("model_configs/falcon-7b.yaml")), hw, sc).kv_bytes_per_token;
   CHECK(llama / mistral == 4.0);
   CHECK(falcon == 8192.0);
 }

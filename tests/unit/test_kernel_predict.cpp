@@ -61,7 +61,8 @@ TEST_CASE("a warm working set that fits the LLC is served at the LLC bandwidth")
   CHECK(p.level == MemoryLevel::cache);
   CHECK(p.time_s == Approx(8388608.0 / 100e9 + 20e-6));
   // One byte more than the LLC: DRAM.
-  const KernelPrediction big = predict_kernel(row(KernelFamily::norm, 1e6, 32.0 * 1048576.0 + 1.0), round_host());
+  const KernelPrediction big =
+      predict_kernel(row(KernelFamily::norm, 1e6, 32.0 * 1048576.0 + 1.0), round_host());
   CHECK(big.level == MemoryLevel::dram);
 }
 
@@ -77,7 +78,7 @@ TEST_CASE("rel_error is predicted / measured - 1 and MAPE averages its magnitude
   hw.kernel_launch_overhead_s = 0.0;
   std::vector<MeasuredRow> rows = {row(KernelFamily::gemm, 180e9, 1.0), row(KernelFamily::gemm, 180e9, 1.0),
                                    row(KernelFamily::stream, 1.0, 30e9 * 2.0)};
-  rows[0].measured_s = 0.8;  // predicted 1 s: +25 %
+  rows[0].measured_s = 0.8;   // predicted 1 s: +25 %
   rows[1].measured_s = 1.25;  // -20 %
   rows[2].measured_s = 2.5;   // 60 GB over 30 GB/s = 2 s: -20 %
   const ValidationResult v = validate_cases(rows, hw);
@@ -88,7 +89,8 @@ TEST_CASE("rel_error is predicted / measured - 1 and MAPE averages its magnitude
   CHECK(v.mape == Approx((0.25 + 0.2 + 0.2) / 3.0));
 }
 
-TEST_CASE("attention and GEMV run at the own-kernel efficiency when the profile gives one, GEMMs at compute") {
+TEST_CASE(
+    "attention and GEMV run at the own-kernel efficiency when the profile gives one, GEMMs at compute") {
   // Prefill attention of 1e10 FLOPs and 1 MB: compute-bound. 200e9 * 0.9 = 180 GFLOP/s by default;
   // with an own-kernel efficiency of 0.3, 60 GFLOP/s: 1e10 / 60e9 = 0.1666667 s.
   HardwareSpec hw = round_host();
@@ -107,7 +109,8 @@ TEST_CASE("the decode families read at the profile's read-stream bandwidth when 
   HardwareSpec hw = round_host();
   hw.read_bandwidth_Bps = 20e9;
   CHECK(predict_kernel(row(KernelFamily::gemv, 16777216.0, 33579008.0), hw).memory_s == Approx(1.67895e-3));
-  CHECK(predict_kernel(row(KernelFamily::attention_decode, 1e6, 33579008.0), hw).memory_s == Approx(1.67895e-3));
+  CHECK(predict_kernel(row(KernelFamily::attention_decode, 1e6, 33579008.0), hw).memory_s ==
+        Approx(1.67895e-3));
   // A norm over 64 MiB (no cache holds it) still streams at the triad: 67,108,864 / 30e9 = 2.236962 ms.
   CHECK(predict_kernel(row(KernelFamily::norm, 1e6, 67108864.0), hw).memory_s == Approx(2.236962e-3));
 }

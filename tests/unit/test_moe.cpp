@@ -32,9 +32,9 @@ TEST_CASE("Mixtral-8x7B: 46,702,792,704 total and 12,879,925,248 active paramete
 }
 
 TEST_CASE("Expected experts touched: uniform routing, by hand") {
-  CHECK(expected_experts_touched(8, 2, 1, 0.0) == Approx(2.0));                     // one token: its top-2
-  CHECK(expected_experts_touched(8, 2, 2, 0.0) == Approx(8.0 * (1.0 - 0.5625)));    // 8*(1-(3/4)^2) = 3.5
-  CHECK(expected_experts_touched(256, 8, 1e6, 0.0) == Approx(256.0));               // a long prefill: all
+  CHECK(expected_experts_touched(8, 2, 1, 0.0) == Approx(2.0));                   // one token: its top-2
+  CHECK(expected_experts_touched(8, 2, 2, 0.0) == Approx(8.0 * (1.0 - 0.5625)));  // 8*(1-(3/4)^2) = 3.5
+  CHECK(expected_experts_touched(256, 8, 1e6, 0.0) == Approx(256.0));             // a long prefill: all
   // Skew concentrates tokens on popular experts: fewer distinct experts for the same batch.
   CHECK(expected_experts_touched(64, 4, 16, 1.0) < expected_experts_touched(64, 4, 16, 0.0));
   CHECK(expected_experts_touched(64, 4, 16, 1e-12) == Approx(expected_experts_touched(64, 4, 16, 0.0)));

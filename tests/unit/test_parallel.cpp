@@ -12,8 +12,8 @@
 using namespace infersim;
 
 namespace {
-Estimate run(const std::string& model, const std::string& hw, Layout layout, long long batch = 1, long long input = 1024,
-             long long output = 256) {
+Estimate run(const std::string& model, const std::string& hw, Layout layout, long long batch = 1,
+             long long input = 1024, long long output = 256) {
   Scenario sc = test::scenario(batch, input, output);
   sc.layout = layout;
   return estimate(load_model(test::source_path("model_configs/" + model + ".yaml")),
@@ -44,7 +44,7 @@ TEST_CASE("A device shard: heads, KV heads (replicated past their count), MLP an
   Layout l = tp(16);
   const ModelSpec s = stage_shard(m, pipeline_stages(32, 1)[0], l);
   CHECK(s.attention_heads == 2);
-  CHECK(s.kv_heads == 1);  // 8 KV heads over 16 devices: each device keeps one, replicated
+  CHECK(s.kv_heads == 1);             // 8 KV heads over 16 devices: each device keeps one, replicated
   CHECK(s.intermediate_size == 688);  // 11008 / 16
   CHECK(s.vocab_size == 2000);
   l.tp = 3;

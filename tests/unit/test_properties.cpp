@@ -12,7 +12,9 @@ using namespace infersim;
 using test::scenario;
 
 namespace {
-std::vector<NamedFile> shipped(const std::string& kind) { return SearchPath(test::source_path(""), "").list(kind); }
+std::vector<NamedFile> shipped(const std::string& kind) {
+  return SearchPath(test::source_path(""), "").list(kind);
+}
 
 }  // namespace
 
@@ -24,8 +26,10 @@ TEST_CASE("Time never rises when bandwidth or peak rises") {
       hw.kernel_launch_overhead_s = 2e-6;
       Estimate previous = estimate(m, hw, scenario(batch, 512, 64));
       for (int step = 0; step < 6; ++step) {
-        if (scale_bandwidth) hw.memory_bandwidth_Bps *= 1.7;
-        else for (double& p : hw.peak_flops) p *= 1.7;
+        if (scale_bandwidth)
+          hw.memory_bandwidth_Bps *= 1.7;
+        else
+          for (double& p : hw.peak_flops) p *= 1.7;
         const Estimate next = estimate(m, hw, scenario(batch, 512, 64));
         CHECK(next.ttft_s <= previous.ttft_s);
         CHECK(next.tpot_s <= previous.tpot_s);

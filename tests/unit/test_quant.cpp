@@ -18,9 +18,11 @@ TEST_CASE("Effective bits per weight of the default formats, by hand") {
   CHECK(effective_bits_per_weight(4096, 4096, default_storage_format(Dtype::nvfp4)) ==
         Approx(4.5 + 32.0 / (4096.0 * 4096.0)));
   // int8 per output channel: 8 + 16/4096.
-  CHECK(effective_bits_per_weight(4096, 4096, default_storage_format(Dtype::int8)) == Approx(8.0 + 16.0 / 4096.0));
+  CHECK(effective_bits_per_weight(4096, 4096, default_storage_format(Dtype::int8)) ==
+        Approx(8.0 + 16.0 / 4096.0));
   // A partial last group still stores a whole scale: in = 130 -> 2 groups of int4.
-  CHECK(matrix_storage_bytes(130, 1, default_storage_format(Dtype::int4)) == Approx((130 * 4 + 2 * 20) / 8.0));
+  CHECK(matrix_storage_bytes(130, 1, default_storage_format(Dtype::int4)) ==
+        Approx((130 * 4 + 2 * 20) / 8.0));
 }
 
 TEST_CASE("Unquantized weight storage equals parameters x bytes, for every layout the counts know") {

@@ -1,7 +1,6 @@
 // The roofline (Williams, Waterman & Patterson 2009) and the closed-form decode sum.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <random>
 
 #include "core/formulas/roofline.hpp"

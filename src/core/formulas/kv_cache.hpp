@@ -7,14 +7,16 @@
 namespace infersim {
 
 // Bytes of K and V cached per token over all layers, one sequence: 2 * L * Hkv * dh * p_kv.
-[[nodiscard]] constexpr double kv_bytes_per_token(int layers, int kv_heads, int head_dim, double kv_bytes_per_elem) {
+[[nodiscard]] constexpr double kv_bytes_per_token(int layers, int kv_heads, int head_dim,
+                                                  double kv_bytes_per_elem) {
   return 2.0 * layers * kv_heads * head_dim * kv_bytes_per_elem;
 }
 
 // MLA caches the kv latent plus the decoupled rotary key, shared by all heads:
 // L * (kv_lora_rank + qk_rope_head_dim) * p_kv (DeepSeek-V2 paper §2.1; DeepSeek-V3 bf16:
 // 61 * (512 + 64) * 2 = 70,272 B).
-[[nodiscard]] constexpr double mla_kv_bytes_per_token(int layers, int kv_lora_rank, int rope_dim, double kv_bytes_per_elem) {
+[[nodiscard]] constexpr double mla_kv_bytes_per_token(int layers, int kv_lora_rank, int rope_dim,
+                                                      double kv_bytes_per_elem) {
   return static_cast<double>(layers) * (kv_lora_rank + rope_dim) * kv_bytes_per_elem;
 }
 

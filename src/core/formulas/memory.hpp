@@ -19,7 +19,8 @@ namespace infersim {
   if (m.attention == AttentionKind::mla) {
     const MlaSpec& a = m.mla;
     const double H = m.attention_heads;
-    return H * (a.qk_nope_head_dim + a.qk_rope_head_dim) + H * (a.qk_nope_head_dim + a.v_head_dim) + H * a.v_head_dim;
+    return H * (a.qk_nope_head_dim + a.qk_rope_head_dim) + H * (a.qk_nope_head_dim + a.v_head_dim) +
+           H * a.v_head_dim;
   }
   return 2.0 * q_width(m) + 2.0 * kv_width(m);
 }

@@ -8,6 +8,7 @@ namespace infersim {
 // zipf_exponent 0: uniform routing. s > 0: expert i (1-based) is chosen with popularity
 // w_i = i^-s / sum_j j^-s, each token including it with probability min(1, k*w_i); the expectation is
 // sum_i 1 - (1 - p_i)^T (our skew model: a knob for imbalanced routing, not a fitted law).
-[[nodiscard]] double expected_experts_touched(int experts, int experts_per_token, double tokens, double zipf_exponent);
+[[nodiscard]] double expected_experts_touched(int experts, int experts_per_token, double tokens,
+                                              double zipf_exponent);
 
 }  // namespace infersim

@@ -15,7 +15,8 @@ namespace infersim {
   const double H = m.attention_heads;
   const MlaSpec& a = m.mla;
   const double q_head = a.qk_nope_head_dim + a.qk_rope_head_dim;
-  const double q = a.q_lora_rank > 0 ? h * a.q_lora_rank + a.q_lora_rank + a.q_lora_rank * H * q_head : h * H * q_head;
+  const double q =
+      a.q_lora_rank > 0 ? h * a.q_lora_rank + a.q_lora_rank + a.q_lora_rank * H * q_head : h * H * q_head;
   const double kv = h * (a.kv_lora_rank + a.qk_rope_head_dim) + a.kv_lora_rank +
                     a.kv_lora_rank * H * (a.qk_nope_head_dim + a.v_head_dim);
   return q + kv + H * a.v_head_dim * h;
@@ -35,7 +36,9 @@ namespace infersim {
 }
 
 // Weight matrices of one MLP: gated (gate, up, down) 3, plain (up, down) 2.
-[[nodiscard]] constexpr double mlp_matrices(const ModelSpec& m) { return m.mlp == MlpKind::gated ? 3.0 : 2.0; }
+[[nodiscard]] constexpr double mlp_matrices(const ModelSpec& m) {
+  return m.mlp == MlpKind::gated ? 3.0 : 2.0;
+}
 
 // A dense MLP of inner width f: gated 3*h*f, plain 2*h*f; biases f per up/gate and h for down.
 [[nodiscard]] constexpr double dense_mlp_params(const ModelSpec& m, double f) {
@@ -88,7 +91,8 @@ namespace infersim {
 // Token embedding V*h, plus a learned position table max_context*h (GPT-2/GPT-3).
 [[nodiscard]] constexpr double embedding_params(const ModelSpec& m) {
   double params = static_cast<double>(m.vocab_size) * m.hidden_size;
-  if (m.position_embedding == PositionEmbedding::learned) params += static_cast<double>(m.max_context) * m.hidden_size;
+  if (m.position_embedding == PositionEmbedding::learned)
+    params += static_cast<double>(m.max_context) * m.hidden_size;
   return params;
 }
 
@@ -105,7 +109,8 @@ namespace infersim {
 // Parameters one token passes through, as model cards count "active" parameters: every routed
 // expert it is sent to (top-k) plus everything else, embedding and LM head included.
 [[nodiscard]] constexpr double params_active(const ModelSpec& m) {
-  return layer_stack_params(m, m.moe.experts_per_token) + embedding_params(m) + lm_head_params(m) + params_per_norm(m);
+  return layer_stack_params(m, m.moe.experts_per_token) + embedding_params(m) + lm_head_params(m) +
+         params_per_norm(m);
 }
 
 }  // namespace infersim

@@ -21,13 +21,19 @@ struct StorageFormat {
 // The layout each format is stored in by default (REFERENCE.md "Quantization").
 [[nodiscard]] constexpr StorageFormat default_storage_format(Dtype d) {
   switch (d) {
-    case Dtype::int4: return {d, 128, 16.0, 4.0, 0.0};  // AWQ/GPTQ: g128, fp16 scale, 4-bit zero
-    case Dtype::int8: return {d, 0, 16.0, 0.0, 0.0};    // per-output-channel fp16 scale
-    case Dtype::nvfp4: return {d, 16, 8.0, 0.0, 32.0};  // e4m3 block scale + fp32 per tensor
-    case Dtype::mxfp4: return {d, 32, 8.0, 0.0, 0.0};   // E8M0 block scale
+    case Dtype::int4:
+      return {d, 128, 16.0, 4.0, 0.0};  // AWQ/GPTQ: g128, fp16 scale, 4-bit zero
+    case Dtype::int8:
+      return {d, 0, 16.0, 0.0, 0.0};  // per-output-channel fp16 scale
+    case Dtype::nvfp4:
+      return {d, 16, 8.0, 0.0, 32.0};  // e4m3 block scale + fp32 per tensor
+    case Dtype::mxfp4:
+      return {d, 32, 8.0, 0.0, 0.0};  // E8M0 block scale
     case Dtype::fp8:
-    case Dtype::fp8_e5m2: return {d, 0, 0.0, 0.0, 32.0};  // one fp32 scale per tensor
-    default: return {d, 0, 0.0, 0.0, 0.0};
+    case Dtype::fp8_e5m2:
+      return {d, 0, 0.0, 0.0, 32.0};  // one fp32 scale per tensor
+    default:
+      return {d, 0, 0.0, 0.0, 0.0};
   }
 }
 
@@ -36,7 +42,8 @@ struct StorageFormat {
 [[nodiscard]] inline double matrix_storage_bytes(double in, double out, const StorageFormat& f) {
   const double element_bits = in * out * bits_per_element(f.dtype);
   const double groups_per_row = f.group_size > 0 ? std::ceil(in / f.group_size) : 1.0;
-  const double group_bits = f.scale_bits > 0.0 ? out * groups_per_row * (f.scale_bits + f.zero_point_bits) : 0.0;
+  const double group_bits =
+      f.scale_bits > 0.0 ? out * groups_per_row * (f.scale_bits + f.zero_point_bits) : 0.0;
   return (element_bits + group_bits + f.tensor_scale_bits) / 8.0;
 }
 
