@@ -4,7 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "core/engine.hpp"
+#include "core/scenario.hpp"
 
 namespace infersim {
 

@@ -6,7 +6,7 @@
 
 #include "cli/layout_options.hpp"
 #include "cli/quant_options.hpp"
-#include "core/engine.hpp"
+#include "core/estimate.hpp"
 #include "io/search_path.hpp"
 
 namespace infersim {

@@ -6,7 +6,7 @@
 #include <functional>
 #include <optional>
 
-#include "core/engine.hpp"
+#include "core/estimate.hpp"
 
 namespace infersim {
 

@@ -1,6 +1,7 @@
 #include "core/layout.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "core/errors.hpp"
@@ -25,38 +26,45 @@ std::vector<Stage> pipeline_stages(int layers, int pp) {
   return stages;
 }
 
-void check_layout(const ModelSpec& m, const Layout& l) {
+std::optional<std::string> layout_problem(const ModelSpec& m, const Layout& l) {
   // Messages are built only on failure: this runs once per configuration of a sweep.
   if (l.tp < 1 || l.pp < 1 || l.ep < 1 || l.dp < 1 || l.micro_batches < 1) {
-    throw InputError("--tp, --pp, --ep, --dp and --micro-batches must be positive");
+    return std::string("--tp, --pp, --ep, --dp and --micro-batches must be positive");
   }
   // Checked factor by factor: each is positive, so dp * tp < 2^62 fits a long long before the bound.
   const long long dp_tp = static_cast<long long>(l.dp) * l.tp;
   if (dp_tp > kMaxDevices || dp_tp * l.pp > kMaxDevices) {
-    throw InputError("--dp x --tp x --pp must be at most " + std::to_string(kMaxDevices) + " devices, got " +
-                     std::to_string(l.dp) + " x " + std::to_string(l.tp) + " x " + std::to_string(l.pp));
+    return std::string("--dp x --tp x --pp must be at most " + std::to_string(kMaxDevices) +
+                       " devices, got " + std::to_string(l.dp) + " x " + std::to_string(l.tp) + " x " +
+                       std::to_string(l.pp));
   }
   if (m.attention_heads % l.tp != 0) {
-    throw InputError("--tp " + std::to_string(l.tp) + " must divide the " +
-                     std::to_string(m.attention_heads) + " query heads of model '" + m.name + "'");
+    return std::string("--tp " + std::to_string(l.tp) + " must divide the " +
+                       std::to_string(m.attention_heads) + " query heads of model '" + m.name + "'");
   }
   if (m.kv_heads % l.tp != 0 && l.tp % m.kv_heads != 0) {
-    throw InputError("--tp " + std::to_string(l.tp) + " must divide, or be a multiple of, the " +
-                     std::to_string(m.kv_heads) + " KV heads of model '" + m.name + "'");
+    return std::string("--tp " + std::to_string(l.tp) + " must divide, or be a multiple of, the " +
+                       std::to_string(m.kv_heads) + " KV heads of model '" + m.name + "'");
   }
   if (l.pp > m.layers) {
-    throw InputError("--pp " + std::to_string(l.pp) + " exceeds the " + std::to_string(m.layers) +
-                     " layers of model '" + m.name + "'");
+    return std::string("--pp " + std::to_string(l.pp) + " exceeds the " + std::to_string(m.layers) +
+                       " layers of model '" + m.name + "'");
   }
   if (l.tp % l.ep != 0) {
-    throw InputError("--ep " + std::to_string(l.ep) + " must divide --tp " + std::to_string(l.tp) +
-                     " (experts are split inside the tensor-parallel group)");
+    return std::string("--ep " + std::to_string(l.ep) + " must divide --tp " + std::to_string(l.tp) +
+                       " (experts are split inside the tensor-parallel group)");
   }
   if (l.ep > 1 && !(is_moe(m) && m.moe.experts % l.ep == 0)) {
-    throw InputError("--ep " + std::to_string(l.ep) +
-                     " needs an MoE model whose experts it divides (model '" + m.name + "')");
+    return std::string("--ep " + std::to_string(l.ep) +
+                       " needs an MoE model whose experts it divides (model '" + m.name + "')");
   }
-  if (!(l.comm_overlap >= 0.0 && l.comm_overlap < 1.0)) throw InputError("--comm-overlap must be in [0, 1)");
+  if (!(l.comm_overlap >= 0.0 && l.comm_overlap < 1.0))
+    return std::string("--comm-overlap must be in [0, 1)");
+  return std::nullopt;
+}
+
+void check_layout(const ModelSpec& m, const Layout& l) {
+  if (auto why = layout_problem(m, l)) throw InputError(*why);
 }
 
 ModelSpec stage_shard(const ModelSpec& m, const Stage& stage, const Layout& l) {

@@ -3,6 +3,8 @@
 // parallelism, Huang et al. 2019; expert parallelism as TensorRT-LLM places it inside the tensor-
 // parallel group; data-parallel replicas). The engine estimates one device of each pipeline stage by
 // running the ordinary operator lists on a shard: a ModelSpec cut down to what that device holds.
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/model_spec.hpp"
@@ -35,9 +37,11 @@ struct Stage {
 // more layer (so the heaviest stage is the first).
 [[nodiscard]] std::vector<Stage> pipeline_stages(int layers, int pp);
 
-// Throws InputError for a split the model cannot take: query heads not divisible by tp, KV heads that
+// Why the model cannot take a split, if it cannot: query heads not divisible by tp, KV heads that
 // neither divide nor are divided by tp, more stages than layers, ep not dividing tp or the experts,
-// more than kMaxDevices devices in all.
+// more than kMaxDevices devices in all, a communication overlap outside [0, 1). The reason, or none.
+[[nodiscard]] std::optional<std::string> layout_problem(const ModelSpec& m, const Layout& l);
+// Throws InputError with layout_problem's reason when there is one.
 void check_layout(const ModelSpec& m, const Layout& l);
 
 // What one device of `stage` holds: heads, KV heads (replicated when tp exceeds them), MLP widths,

@@ -4,8 +4,9 @@
 #include <optional>
 #include <string_view>
 
-#include "core/engine.hpp"
 #include "core/errors.hpp"
+#include "core/estimate.hpp"
+#include "core/roofs.hpp"
 
 namespace infersim {
 

@@ -2,7 +2,9 @@
 // Internal to the engine: operator lists -> timed results under a device's roofs.
 #include <vector>
 
-#include "core/engine.hpp"
+#include "core/operator.hpp"
+#include "core/phase_result.hpp"
+#include "core/roofs.hpp"
 
 namespace infersim::detail {
 

@@ -7,6 +7,7 @@
 
 #include "core/errors.hpp"
 #include "core/formulas/roofline.hpp"
+#include "core/roofs.hpp"
 #include "io/atomic_file.hpp"
 #include "io/report.hpp"
 

@@ -6,7 +6,7 @@
 #include <variant>
 #include <vector>
 
-#include "core/engine.hpp"
+#include "core/estimate.hpp"
 
 namespace infersim {
 

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/engine.hpp"
+#include "core/estimate.hpp"
 #include "io/search_path.hpp"
 #include "io/sweep_spec.hpp"
 

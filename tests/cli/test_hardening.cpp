@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "cli/run_guarded.hpp"
-#include "core/engine.hpp"
+#include "core/estimate.hpp"
 #include "io/config_error.hpp"
 #include "io/report.hpp"
 #include "support/fixtures.hpp"

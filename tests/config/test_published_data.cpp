@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "core/engine.hpp"
+#include "core/estimate.hpp"
 #include "core/published.hpp"
 #include "io/config_error.hpp"
 #include "io/hardware_loader.hpp"

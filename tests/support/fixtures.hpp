@@ -3,7 +3,7 @@
 // beside each, so that formula tests do not depend on the YAML loader.
 #include <string>
 
-#include "core/engine.hpp"
+#include "core/estimate.hpp"
 #include "core/hardware_spec.hpp"
 #include "core/model_spec.hpp"
 

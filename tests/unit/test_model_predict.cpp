@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "core/engine.hpp"
+#include "core/estimate.hpp"
 #include "core/errors.hpp"
 #include "core/model_predict.hpp"
 #include "core/validation.hpp"

@@ -2,7 +2,7 @@
 // the experts a decode step touches (REFERENCE.md: E * (1 - (1 - k/E)^T)).
 #include <catch2/catch.hpp>
 
-#include "core/engine.hpp"
+#include "core/estimate.hpp"
 #include "core/formulas/moe.hpp"
 #include "core/formulas/params.hpp"
 #include "support/fixtures.hpp"

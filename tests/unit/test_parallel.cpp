@@ -2,7 +2,7 @@
 // parallelism, and the TP scaling gpt-fast measured (shared/data/published_measurements.csv).
 #include <catch2/catch.hpp>
 
-#include "core/engine.hpp"
+#include "core/estimate.hpp"
 #include "core/errors.hpp"
 #include "core/layout.hpp"
 #include "io/hardware_loader.hpp"

@@ -1,8 +1,9 @@
 // Properties every roofline estimate must keep, over the shipped models and profiles (STYLE.md).
 #include <catch2/catch.hpp>
 
-#include "core/engine.hpp"
+#include "core/estimate.hpp"
 #include "core/formulas/roofline.hpp"
+#include "core/roofs.hpp"
 #include "io/hardware_loader.hpp"
 #include "io/model_loader.hpp"
 #include "io/search_path.hpp"

@@ -2,7 +2,7 @@
 // NVFP4) and how the engine treats a storage format narrower than the compute dtype (W4A16).
 #include <catch2/catch.hpp>
 
-#include "core/engine.hpp"
+#include "core/estimate.hpp"
 #include "core/formulas/params.hpp"
 #include "core/weights.hpp"
 #include "support/fixtures.hpp"

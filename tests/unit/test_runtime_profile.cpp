@@ -2,7 +2,7 @@
 // to TTFT and TPOT as its own components. Golden values derived by hand in the comments.
 #include <catch2/catch.hpp>
 
-#include "core/engine.hpp"
+#include "core/estimate.hpp"
 #include "core/runtime_profile.hpp"
 #include "support/fixtures.hpp"
 

@@ -1,6 +1,8 @@
-#include "core/engine.hpp"
+#include "core/estimate.hpp"
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/errors.hpp"
 #include "core/formulas/kv_cache.hpp"
@@ -8,84 +10,49 @@
 #include "core/formulas/params.hpp"
 #include "core/formulas/roofline.hpp"
 #include "core/phase.hpp"
+#include "core/roofs.hpp"
 #include "core/weights.hpp"
 
 namespace infersim {
 
-std::string_view bound_name(Bound b) {
-  switch (b) {
-    case Bound::compute:
-      return "compute";
-    case Bound::memory:
-      return "memory";
-    case Bound::communication:
-      return "communication";
-  }
-  return "memory";
-}
-
 namespace {
 
-void check_scenario(const Scenario& sc) {
-  if (sc.batch <= 0) throw InputError("batch must be a positive integer, got " + std::to_string(sc.batch));
+// Messages are built only on failure: a sweep asks once per configuration.
+std::optional<std::string> scenario_problem(const Scenario& sc) {
+  if (sc.batch <= 0) return "batch must be a positive integer, got " + std::to_string(sc.batch);
   if (sc.input_tokens <= 0)
-    throw InputError("input tokens must be a positive integer, got " + std::to_string(sc.input_tokens));
+    return "input tokens must be a positive integer, got " + std::to_string(sc.input_tokens);
   if (sc.output_tokens <= 0)
-    throw InputError("output tokens must be a positive integer, got " + std::to_string(sc.output_tokens));
+    return "output tokens must be a positive integer, got " + std::to_string(sc.output_tokens);
   if (!is_storage_format(sc.weights.dtype) || !is_storage_format(sc.kv))
-    throw InputError("tf32 is a compute mode, not a storage format: store weights and KV as fp32");
-  if (!(sc.moe_skew >= 0.0)) throw InputError("the MoE routing skew must be >= 0");
+    return std::string("tf32 is a compute mode, not a storage format: store weights and KV as fp32");
+  if (!(sc.moe_skew >= 0.0)) return std::string("the MoE routing skew must be >= 0");
+  return std::nullopt;
 }
 
-void check_model_scenario(const ModelSpec& m, const Scenario& sc) {
+std::optional<std::string> model_scenario_problem(const ModelSpec& m, const Scenario& sc) {
   if (sc.input_tokens + sc.output_tokens > m.max_context) {
-    throw InputError("input + output = " + std::to_string(sc.input_tokens + sc.output_tokens) +
-                     " tokens exceeds the max_context of model '" + m.name + "' (" +
-                     std::to_string(m.max_context) + ")");
+    return "input + output = " + std::to_string(sc.input_tokens + sc.output_tokens) +
+           " tokens exceeds the max_context of model '" + m.name + "' (" + std::to_string(m.max_context) +
+           ")";
   }
   if (m.attention == AttentionKind::mla && sc.attention == AttentionKernel::unfused) {
-    throw InputError("unfused attention is not modelled for multi-head latent attention (model '" + m.name +
-                     "')");
+    return "unfused attention is not modelled for multi-head latent attention (model '" + m.name + "')";
   }
+  return std::nullopt;
 }
 
 }  // namespace
 
-Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
-  if (!has_peak(hw, sc.activations)) {
-    std::string have;
-    for (PeakSlot slot : kAllPeakSlots) {
-      if (peak_flops(hw, slot) > 0.0) have += (have.empty() ? "" : ", ") + std::string(peak_slot_name(slot));
-    }
-    throw InputError("hardware '" + hw.name + "' has no " + std::string(dtype_name(sc.activations)) +
-                     " compute peak (it has: " + have + ")");
+std::optional<std::string> why_invalid(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc) {
+  if (auto why = scenario_problem(sc)) return why;
+  if (auto why = model_scenario_problem(m, sc)) return why;
+  if (auto why = layout_problem(m, sc.layout)) return why;
+  if (sc.batch % sc.layout.micro_batches != 0) {
+    return "micro-batches " + std::to_string(sc.layout.micro_batches) + " must divide the batch " +
+           std::to_string(sc.batch);
   }
-  const double matrix_peak = peak_flops(hw, sc.activations);
-  // Elementwise work runs on the vector units; where no fp32 peak is published (TPUs), use the
-  // compute dtype's.
-  const double vector_peak = has_peak(hw, Dtype::fp32) ? peak_flops(hw, Dtype::fp32) : matrix_peak;
-  const Interconnect& ic = hw.interconnect;
-  return {matrix_peak * hw.compute_efficiency,
-          vector_peak * hw.compute_efficiency,
-          achievable_memory_Bps(hw),
-          achievable_read_Bps(hw),
-          achievable_weight_pack_Bps(hw),
-          hw.kernel_launch_overhead_s,
-          {ic.link_bandwidth_per_direction_Bps, ic.link_latency_s},
-          {ic.inter_node_bandwidth_per_direction_Bps, ic.inter_node_latency_s},
-          static_cast<double>(ic.devices_per_node),
-          1.0 - sc.layout.comm_overlap,
-          sc.runtime.int8_weight_only_efficiency,
-          sc.runtime.int4_weight_only_efficiency,
-          sc.runtime.collective_latency_s,
-          hw.gemm_time_is_sum};
-}
-
-Roofs decode_step_roofs(const Roofs& roofs, double rows) {
-  Roofs decode = roofs;
-  decode.memory_Bps = roofs.decode_memory_Bps;
-  if (rows <= 1.0) decode.weight_pack_Bps = roofs.decode_memory_Bps;
-  return decode;
+  return roofs_problem(hw, sc);
 }
 
 namespace {
@@ -102,8 +69,7 @@ struct StageResult {
 
 StageResult run_stage(const ModelSpec& m, const Stage& stage, const Scenario& sc,
                       const TensorFormats& formats, const Roofs& roofs, const Roofs& decode_roofs,
-                      const HardwareSpec& hw, Estimate& e, bool keep_operators) {
-  thread_local std::vector<Operator> ops;  // reused: no allocation per configuration in a sweep
+                      const HardwareSpec& hw, Estimate& e, bool keep_operators, std::vector<Operator>& ops) {
   const Layout& l = sc.layout;
   const ModelSpec shard = stage_shard(m, stage, l);
   const double micro_batch = static_cast<double>(sc.batch) / l.micro_batches;
@@ -160,9 +126,13 @@ void add_model_totals(Estimate& e, const ModelSpec& m, const Scenario& sc, const
 }  // namespace
 
 Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc, bool keep_operators) {
-  check_scenario(sc);
-  check_model_scenario(m, sc);
-  check_layout(m, sc.layout);
+  EstimateScratch scratch;
+  return estimate(m, hw, sc, keep_operators, scratch);
+}
+
+Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc, bool keep_operators,
+                  EstimateScratch& scratch) {
+  if (auto why = why_invalid(m, hw, sc)) throw InputError(*why);
   const Roofs roofs = roofs_for(hw, sc);
   const Layout& l = sc.layout;
   const double b = static_cast<double>(sc.batch);
@@ -177,7 +147,8 @@ Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc
   double max_step_s = 0.0;
   double path_step_s = 0.0;
   for (const Stage& stage : pipeline_stages(m.layers, l.pp)) {
-    const StageResult r = run_stage(m, stage, sc, formats, roofs, decode_roofs, hw, e, keep_operators);
+    const StageResult r =
+        run_stage(m, stage, sc, formats, roofs, decode_roofs, hw, e, keep_operators, scratch.ops);
     max_prefill_s = std::max(max_prefill_s, r.prefill_s);
     const double stage_step_s = sc.output_tokens > 1 ? r.decode_sum_s / (o - 1.0) : 0.0;
     max_step_s = std::max(max_step_s, stage_step_s);

@@ -1,0 +1,65 @@
+#include "core/roofs.hpp"
+
+#include <optional>
+#include <string>
+
+#include "core/errors.hpp"
+
+namespace infersim {
+
+std::string_view bound_name(Bound b) {
+  switch (b) {
+    case Bound::compute:
+      return "compute";
+    case Bound::memory:
+      return "memory";
+    case Bound::communication:
+      return "communication";
+  }
+  return "memory";
+}
+
+std::optional<std::string> roofs_problem(const HardwareSpec& hw, const Scenario& sc) {
+  if (has_peak(hw, sc.activations)) return std::nullopt;
+  std::string have;
+  for (PeakSlot slot : kAllPeakSlots) {
+    if (peak_flops(hw, slot) > 0.0) have += (have.empty() ? "" : ", ") + std::string(peak_slot_name(slot));
+  }
+  return "hardware '" + hw.name + "' has no " + std::string(dtype_name(sc.activations)) +
+         " compute peak (it has: " + have + ")";
+}
+
+Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
+  if (auto why = roofs_problem(hw, sc)) throw InputError(*why);
+  const double matrix_peak = peak_flops(hw, sc.activations);
+  // Elementwise work runs on the vector units; where no fp32 peak is published (TPUs), use the
+  // compute dtype's.
+  const double vector_peak = has_peak(hw, Dtype::fp32) ? peak_flops(hw, Dtype::fp32) : matrix_peak;
+  const Interconnect& ic = hw.interconnect;
+  return Roofs{
+      .matrix_flops_per_s = matrix_peak * hw.compute_efficiency,
+      .vector_flops_per_s = vector_peak * hw.compute_efficiency,
+      .memory_Bps = achievable_memory_Bps(hw),
+      .decode_memory_Bps = achievable_read_Bps(hw),
+      .weight_pack_Bps = achievable_weight_pack_Bps(hw),
+      .launch_s = hw.kernel_launch_overhead_s,
+      .intra_node = {.bandwidth_Bps = ic.link_bandwidth_per_direction_Bps, .latency_s = ic.link_latency_s},
+      .inter_node = {.bandwidth_Bps = ic.inter_node_bandwidth_per_direction_Bps,
+                     .latency_s = ic.inter_node_latency_s},
+      .devices_per_node = static_cast<double>(ic.devices_per_node),
+      .comm_exposed = 1.0 - sc.layout.comm_overlap,
+      .int8_weight_only_efficiency = sc.runtime.int8_weight_only_efficiency,
+      .int4_weight_only_efficiency = sc.runtime.int4_weight_only_efficiency,
+      .collective_latency_s = sc.runtime.collective_latency_s,
+      .gemm_time_is_sum = hw.gemm_time_is_sum,
+  };
+}
+
+Roofs decode_step_roofs(const Roofs& roofs, double rows) {
+  Roofs decode = roofs;
+  decode.memory_Bps = roofs.decode_memory_Bps;
+  if (rows <= 1.0) decode.weight_pack_Bps = roofs.decode_memory_Bps;
+  return decode;
+}
+
+}  // namespace infersim

@@ -1,0 +1,56 @@
+#pragma once
+// The roofs one scenario runs under on one device: the compute, memory and link rates every operator
+// is timed against (docs/formulas.md#roofline).
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/hardware_spec.hpp"
+#include "core/scenario.hpp"
+
+namespace infersim {
+
+enum class Bound { compute, memory, communication };
+[[nodiscard]] std::string_view bound_name(Bound b);
+
+struct LinkRoof {
+  double bandwidth_Bps = 0.0;  // per direction
+  double latency_s = 0.0;
+};
+
+// The roofs one scenario runs under on one device (SI units, efficiencies applied).
+struct Roofs {
+  double matrix_flops_per_s = 0.0;  // peak[compute dtype] * compute efficiency
+  double vector_flops_per_s = 0.0;  // fp32 peak (vector units) * compute efficiency
+  double memory_Bps = 0.0;          // bandwidth * memory efficiency
+  // A decode step's bandwidth: it reads the weights and the KV cache and writes next to nothing, so it
+  // runs at the read-stream figure (achievable_read_Bps: the measured one where the profile gives it,
+  // else memory_Bps).
+  double decode_memory_Bps = 0.0;
+  // Where the weight GEMMs add their compute and memory times (gemm_time_is_sum): the rate at which they
+  // take in their weights, which the library packs (achievable_weight_pack_Bps). A decode step of one
+  // row streams its weights in a GEMV at decode_memory_Bps instead (decode_step_roofs).
+  double weight_pack_Bps = 0.0;
+  double launch_s = 0.0;  // per kernel
+  LinkRoof intra_node;
+  LinkRoof inter_node;
+  double devices_per_node = 1.0;
+  double comm_exposed = 1.0;  // 1 - the share of communication hidden behind compute
+  // The runtime's kernels (core/runtime_profile.hpp): the share of the 16-bit weight-streaming rate its
+  // weight-only int8 / int4 GEMMs reach, and the fixed time it adds to every collective call.
+  double int8_weight_only_efficiency = 1.0;
+  double int4_weight_only_efficiency = 1.0;
+  double collective_latency_s = 0.0;
+  bool gemm_time_is_sum = false;  // the hardware's library GEMMs add compute and memory time (HardwareSpec)
+};
+
+// Why the device cannot run the scenario's compute dtype (it has no peak for it), or none.
+[[nodiscard]] std::optional<std::string> roofs_problem(const HardwareSpec& hw, const Scenario& sc);
+// Throws InputError with roofs_problem's reason when there is one.
+[[nodiscard]] Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc);
+// The roofs of a decode step of `rows` sequences (the micro-batch): roofs with memory_Bps =
+// decode_memory_Bps, and with one row also weight_pack_Bps = decode_memory_Bps (a GEMV streams its
+// weights unpacked).
+[[nodiscard]] Roofs decode_step_roofs(const Roofs& roofs, double rows);
+
+}  // namespace infersim

@@ -1,0 +1,27 @@
+#pragma once
+// One configuration to estimate: batch, lengths, storage and compute dtypes, kernels, the multi-device
+// layout and the runtime's host terms. Plain data; io/scenario/ builds it from text, the one way.
+#include "core/dtype.hpp"
+#include "core/formulas/quant.hpp"
+#include "core/layout.hpp"
+#include "core/operators.hpp"
+#include "core/runtime_profile.hpp"
+
+namespace infersim {
+
+struct Scenario {
+  long long batch = 1;
+  long long input_tokens = 1024;
+  long long output_tokens = 256;
+  StorageFormat weights = default_storage_format(Dtype::bf16);  // how weights are stored
+  Dtype activations = Dtype::bf16;   // the dtype the GEMMs compute in: picks the compute roof
+  Dtype kv = Dtype::bf16;            // how the KV cache is stored
+  bool quantize_embeddings = false;  // store embedding and LM head in the weight format too
+  AttentionKernel attention = AttentionKernel::fused;
+  MlaDecode mla = MlaDecode::absorbed;
+  double moe_skew = 0.0;  // Zipf exponent of expert popularity; 0: uniform routing
+  Layout layout;
+  RuntimeTerms runtime;  // the serving engine's host terms (core/runtime_profile.hpp); default: none
+};
+
+}  // namespace infersim
