@@ -24,10 +24,7 @@ std::vector<BatchPoint> batch_points(const ModelSpec& m, const HardwareSpec& hw,
   std::vector<BatchPoint> points;
   for (long long b = 1; b <= std::min(1024LL, std::max(2LL, 2 * max_batch)); b *= 2) {
     sc.batch = b;
-    try {
-      points.push_back({b, estimate(m, hw, sc, false)});
-    } catch (const InputError&) {
-    }
+    if (!why_invalid(m, hw, sc)) points.push_back({b, estimate(m, hw, sc, false)});
   }
   return points;
 }

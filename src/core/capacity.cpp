@@ -30,11 +30,8 @@ bool meets(const Estimate& e, const LatencyTargets& t) {
 }
 
 std::optional<Estimate> try_estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc) {
-  try {
-    return estimate(m, hw, sc, false);
-  } catch (const InputError&) {
-    return std::nullopt;
-  }
+  if (why_invalid(m, hw, sc)) return std::nullopt;
+  return estimate(m, hw, sc, false);
 }
 
 long long max_context(const ModelSpec& m, const HardwareSpec& hw, Scenario sc) {

@@ -49,12 +49,8 @@ Scenario scenario_for(const PlanRequest& r, const Layout& layout, const Quantiza
 // Why batch 1 already fails, or "" when it does not.
 std::string batch_one_failure(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc,
                               const PlanRequest& r, double& prefill_one_s) {
-  Estimate one;
-  try {
-    one = estimate(m, hw, sc, false);
-  } catch (const InputError& e) {
-    return e.what();
-  }
+  if (auto why = why_invalid(m, hw, sc)) return *why;
+  const Estimate one = estimate(m, hw, sc, false);
   prefill_one_s = one.ttft_s;
   if (!one.fits) return "memory: does not fit at batch 1";
   if (r.targets.ttft_s > 0.0 && one.ttft_s > r.targets.ttft_s)
@@ -105,11 +101,7 @@ std::vector<Layout> layouts(const ModelSpec& m, const HardwareSpec& hw, int max_
       l.tp = tp;
       l.pp = pp;
       if (tp * pp > max_devices) continue;
-      try {
-        check_layout(m, l);
-        out.push_back(l);
-      } catch (const InputError&) {
-      }
+      if (!layout_problem(m, l)) out.push_back(l);
     }
   }
   return out;

@@ -163,6 +163,7 @@ void append_row(fmt::memory_buffer& out, const EstimateReport& report) {
 }
 
 struct Block {
+  EstimateScratch scratch;  // this job's operator lists, reused configuration after configuration
   fmt::memory_buffer text;
   std::uint64_t rows = 0;
   std::uint64_t skipped = 0;
@@ -173,19 +174,13 @@ void run_block(const SweepPlan& plan, std::uint64_t from, std::uint64_t to, Bloc
   block.rows = block.skipped = 0;
   for (std::uint64_t i = from; i < to; ++i) {
     const Config c = config_at(plan, i);
-    // The commonest invalid combinations, screened without the cost of an exception.
-    const bool too_long = c.scenario.input_tokens + c.scenario.output_tokens > c.model->max_context;
-    if (too_long || c.scenario.batch % c.scenario.layout.micro_batches != 0) {
+    if (why_invalid(*c.model, *c.hardware, c.scenario)) {
       ++block.skipped;
       continue;
     }
-    try {
-      const Estimate e = estimate(*c.model, *c.hardware, c.scenario, false);
-      append_row(block.text, {*c.model, *c.hardware, c.scenario, e});
-      ++block.rows;
-    } catch (const InputError&) {
-      ++block.skipped;
-    }
+    const Estimate e = estimate(*c.model, *c.hardware, c.scenario, false, block.scratch);
+    append_row(block.text, {*c.model, *c.hardware, c.scenario, e});
+    ++block.rows;
   }
 }
 
