@@ -1,11 +1,11 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/cli_values.hpp"
 #include "cli/commands.hpp"
 #include "cli/scenario_options.hpp"
 #include "core/capacity.hpp"
 #include "io/plan_report.hpp"
+#include "io/value_text.hpp"
 
 namespace infersim {
 

@@ -3,8 +3,6 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "core/layout.hpp"
-
 namespace infersim {
 
 struct LayoutOptions {
@@ -17,7 +15,5 @@ struct LayoutOptions {
 };
 
 void add_layout_options(CLI::App& command, LayoutOptions& o);
-// Throws InputError naming the flag for a bad value (the model-dependent checks come later).
-[[nodiscard]] Layout layout_from(const LayoutOptions& o);
 
 }  // namespace infersim

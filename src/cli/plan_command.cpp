@@ -3,7 +3,6 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/cli_values.hpp"
 #include "cli/commands.hpp"
 #include "core/errors.hpp"
 #include "core/plan.hpp"
@@ -13,6 +12,7 @@
 #include "io/runtime_loader.hpp"
 #include "io/strict_number.hpp"
 #include "io/sweep_spec.hpp"
+#include "io/value_text.hpp"
 
 namespace infersim {
 

@@ -4,8 +4,6 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "core/scenario.hpp"
-
 namespace infersim {
 
 struct QuantOptions {
@@ -20,7 +18,5 @@ struct QuantOptions {
 };
 
 void add_quant_options(CLI::App& command, QuantOptions& o);
-// Throws InputError naming the flag for a bad value.
-void apply_quant_options(const QuantOptions& o, Scenario& sc);
 
 }  // namespace infersim

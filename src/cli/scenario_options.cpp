@@ -1,18 +1,17 @@
 #include "cli/scenario_options.hpp"
 
-#include "cli/cli_values.hpp"
+#include <fmt/format.h>
+
+#include <utility>
+
 #include "core/errors.hpp"
+#include "core/layout.hpp"
 #include "io/hardware_loader.hpp"
 #include "io/model_loader.hpp"
 #include "io/runtime_loader.hpp"
+#include "io/scenario_text.hpp"
 
 namespace infersim {
-
-namespace {
-// Bounds on the command line: far above anything a device holds, low enough that no count overflows.
-constexpr long long kMaxBatch = 1'000'000;
-constexpr long long kMaxTokens = 1'000'000'000;
-}  // namespace
 
 void add_scenario_options(CLI::App& command, ScenarioOptions& o, const std::string& batch_help) {
   command.add_option("-m,--model", o.model, "model name or YAML path")
@@ -48,25 +47,54 @@ void add_scenario_options(CLI::App& command, ScenarioOptions& o, const std::stri
 }
 
 LoadedScenario load_scenario(const ScenarioOptions& o, const SearchPath& search) {
-  LoadedScenario l{load_model(search.resolve("model_configs", o.model)),
-                   load_hardware(search.resolve("hardware_profiles", o.hardware)),
-                   {},
-                   {}};
-  Scenario& sc = l.scenario;
-  sc.batch = positive_integer_flag("--batch", o.batch, kMaxBatch);
-  sc.input_tokens = positive_integer_flag("--input", o.input, kMaxTokens);
-  sc.output_tokens = positive_integer_flag("--output", o.output, kMaxTokens);
-  apply_quant_options(o.quant, sc);
-  sc.layout = layout_from(o.layout);
-  if (sc.batch % sc.layout.micro_batches != 0) {
-    throw InputError("--micro-batches " + o.layout.micro_batches + " must divide --batch " + o.batch);
+  ScenarioValues values;
+  const QuantOptions& q = o.quant;
+  const LayoutOptions& l = o.layout;
+  // Flags with a default always hold text (an empty value is an error); the quantization flags hold
+  // "" when not given.
+  const std::pair<ScenarioKey, const std::string*> with_default[] = {
+      {ScenarioKey::batch, &o.batch},
+      {ScenarioKey::input_tokens, &o.input},
+      {ScenarioKey::output_tokens, &o.output},
+      {ScenarioKey::tp, &l.tp},
+      {ScenarioKey::pp, &l.pp},
+      {ScenarioKey::ep, &l.ep},
+      {ScenarioKey::dp, &l.dp},
+      {ScenarioKey::micro_batches, &l.micro_batches},
+      {ScenarioKey::comm_overlap, &l.comm_overlap},
+      {ScenarioKey::attention, &o.attention},
+      {ScenarioKey::mla, &o.mla},
+      {ScenarioKey::moe_skew, &o.moe_skew},
+  };
+  const std::pair<ScenarioKey, const std::string*> optional[] = {
+      {ScenarioKey::quant, &q.preset},
+      {ScenarioKey::weights, &q.weights},
+      {ScenarioKey::activations, &q.activations},
+      {ScenarioKey::kv, &q.kv},
+      {ScenarioKey::group_size, &q.group_size},
+      {ScenarioKey::scale_dtype, &q.scale_dtype},
+      {ScenarioKey::zero_point, &q.zero_point},
+  };
+  LoadedScenario loaded{load_model(search.resolve("model_configs", o.model)),
+                        load_hardware(search.resolve("hardware_profiles", o.hardware)),
+                        {},
+                        {}};
+  for (const auto& [key, text] : with_default) parse_scenario_value(values, key, *text, flag_name(key));
+  for (const auto& [key, text] : optional) {
+    if (!text->empty()) parse_scenario_value(values, key, *text, flag_name(key));
   }
-  sc.attention = o.attention == "unfused" ? AttentionKernel::unfused : AttentionKernel::fused;
-  sc.mla = o.mla == "naive" ? MlaDecode::naive : MlaDecode::absorbed;
-  sc.moe_skew = nonnegative_real_flag("--moe-skew", o.moe_skew, 10.0);
-  l.runtime = load_runtime(search.resolve("runtime_profiles", o.runtime));
-  sc.runtime = l.runtime.terms;
-  return l;
+  if (q.quantize_embeddings) values.quantize_embeddings = true;
+  const long long devices = static_cast<long long>(*values.dp) * *values.tp * *values.pp;  // each <= 10^6
+  if (devices > kMaxDevices) {
+    throw InputError(fmt::format("--dp x --tp x --pp must be at most {} devices, got {} x {} x {} = {}",
+                                 kMaxDevices, *values.dp, *values.tp, *values.pp, devices));
+  }
+  if (*values.batch % *values.micro_batches != 0) {
+    throw InputError("--micro-batches " + l.micro_batches + " must divide --batch " + o.batch);
+  }
+  loaded.runtime = load_runtime(search.resolve("runtime_profiles", o.runtime));
+  loaded.scenario = compose_scenario(values, loaded.runtime.terms);
+  return loaded;
 }
 
 }  // namespace infersim

@@ -7,13 +7,14 @@
 #include "cli/layout_options.hpp"
 #include "cli/quant_options.hpp"
 #include "core/estimate.hpp"
+#include "io/scenario_text.hpp"
 #include "io/search_path.hpp"
 
 namespace infersim {
 
 struct ScenarioOptions {
-  std::string model = "llama-2-7b";
-  std::string hardware = "a100-80gb-sxm";
+  std::string model = kDefaultModel;
+  std::string hardware = kDefaultHardware;
   std::string batch = "1";
   std::string input = "1024";
   std::string output = "256";
@@ -22,7 +23,7 @@ struct ScenarioOptions {
   std::string attention = "fused";
   std::string mla = "absorbed";
   std::string moe_skew = "0";
-  std::string runtime = "optimized";
+  std::string runtime = kDefaultRuntime;
 };
 
 struct LoadedScenario {

@@ -8,12 +8,12 @@
 #include <memory>
 #include <optional>
 
-#include "cli/cli_values.hpp"
 #include "cli/commands.hpp"
 #include "core/errors.hpp"
 #include "io/atomic_output.hpp"
 #include "io/strict_number.hpp"
 #include "io/sweep.hpp"
+#include "io/value_text.hpp"
 
 namespace infersim {
 

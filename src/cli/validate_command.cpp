@@ -10,7 +10,6 @@
 #include <optional>
 #include <thread>
 
-#include "cli/cli_values.hpp"
 #include "cli/commands.hpp"
 #include "cli/host_measure.hpp"
 #include "cli/published_validation.hpp"
@@ -22,6 +21,7 @@
 #include "io/measured_csv.hpp"
 #include "io/model_loader.hpp"
 #include "io/validation_report.hpp"
+#include "io/value_text.hpp"
 
 namespace infersim {
 

@@ -1,4 +1,4 @@
-#include "cli/cli_values.hpp"
+#include "io/value_text.hpp"
 
 #include <fmt/format.h>
 

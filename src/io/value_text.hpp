@@ -1,6 +1,6 @@
 #pragma once
-// Command-line values, parsed strictly with errors that name the flag:
-// "--batch must be a positive integer, got 'abc'".
+// Values given as text (a flag, a sweep cell), parsed strictly with errors that name where the text
+// came from: "--batch must be a positive integer no larger than 1000000, got 'abc'".
 #include <string>
 
 #include "core/dtype.hpp"
