@@ -28,7 +28,8 @@ run: build
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-# Regenerates the example outputs in reports/ (see reports/README.md).
+# Regenerates the example outputs in reports/ (see reports/README.md) and stamps them, in reports/STAMP,
+# with the `infersim --version` (git revision, -dirty for uncommitted changes) that wrote them.
 reports: build
 	$(INFERSIM) estimate -m llama-2-7b -g a100-80gb-sxm --breakdown > reports/llama-2-7b_a100-80gb-sxm_breakdown.txt
 	$(INFERSIM) estimate -m llama-2-7b -g a100-80gb-sxm --format json > reports/llama-2-7b_a100-80gb-sxm.json
@@ -40,6 +41,7 @@ reports: build
 	$(INFERSIM) plan -m llama-3-70b -g a100-80gb-sxm,h100-sxm,h200-sxm,mi300x --input 2048 --output 256 --rate 10 --ttft-slo 1 --tpot-slo 0.05 > reports/plan_llama-3-70b_10rps.txt
 	$(INFERSIM) report -m llama-2-7b -g a100-80gb-sxm -o reports/report_llama-2-7b_a100-80gb-sxm > /dev/null
 	$(INFERSIM) validate --published -o reports/validation/published.csv > reports/validation/published.txt || test $$? -eq 3  # 3: MAPE above --threshold, report written
+	{ echo "The files make reports regenerates in reports/ were written by:"; $(INFERSIM) --version; } > reports/STAMP
 
 # The capacity-planning speed target (issue 6): 1,000,000 configurations to CSV; prints the time,
 # configurations per second and peak RSS. Target: <= 2 s wall and <= 64 MB on the 2-core machine.
