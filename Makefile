@@ -43,12 +43,12 @@ reports: build
 	$(INFERSIM) validate --published -o reports/validation/published.csv > reports/validation/published.txt || test $$? -eq 3  # 3: MAPE above --threshold, report written
 	{ echo "The files make reports regenerates in reports/ were written by:"; $(INFERSIM) --version; } > reports/STAMP
 
-# The capacity-planning speed target (issue 6): 1,000,000 configurations to CSV; prints the time,
+# The capacity-planning speed target: 1,000,000 configurations to CSV; prints the time,
 # configurations per second and peak RSS. Target: <= 2 s wall and <= 64 MB on the 2-core machine.
 bench: build
 	$(INFERSIM) sweep bench/sweep_1m.yaml -o $(BUILD)/sweep_1m.csv --jobs 2
 
-# Hardening (issue 7). `make sanitize`: the whole ctest suite built with ASan + UBSan (gcc), in its
+# Hardening. `make sanitize`: the whole ctest suite built with ASan + UBSan (gcc), in its
 # own build directory. `make fuzz`: the libFuzzer targets (clang-14, runtime from libclang-rt-14-dev),
 # each run FUZZ_SECONDS on a scratch copy of its seed corpus (tests/fuzz/corpus/NAME); a crash
 # leaves its input in $(FUZZ_BUILD)/artifacts/ (make it a fixture in tests/config/bad/). Targets: the

@@ -1,4 +1,4 @@
-# libFuzzer targets (issue 7), built when INFERSIM_FUZZ is ON, with clang only (`make fuzz` configures
+# libFuzzer targets (hardening), built when INFERSIM_FUZZ is ON, with clang only (`make fuzz` configures
 # a separate build directory with clang-14; the runtime is Debian's libclang-rt-14-dev). The libraries
 # the targets exercise get coverage instrumentation and ASan + UBSan; yaml-cpp, a system library,
 # gets neither (its stack overflows are still caught by ASan).

@@ -1,5 +1,5 @@
 #pragma once
-// The one place exceptions become exit codes (STYLE.md): InputError (bad input or usage, ConfigError
+// The one place exceptions become exit codes: InputError (bad input or usage, ConfigError
 // included) -> 2 with its one-line message; anything else escaping a command is a bug -> 1,
 // "internal error", never a printed result. Header-only so the tests can check the mapping.
 #include <exception>

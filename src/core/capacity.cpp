@@ -43,7 +43,8 @@ long long max_context(const ModelSpec& m, const HardwareSpec& hw, Scenario sc) {
   return input < 1 ? 0 : input + sc.output_tokens;
 }
 
-// TP over the valid powers of two within a node, then PP, as deployments grow (Megatron-LM practice).
+// TP over the valid powers of two within a node, then PP, as deployments grow (Megatron-LM practice;
+// docs/formulas.md#min_devices).
 void min_devices(const ModelSpec& m, const HardwareSpec& hw, Scenario sc, CapacityResult& r) {
   sc.batch = 1;
   sc.layout.micro_batches = 1;

@@ -177,7 +177,8 @@ Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc
   e.comm_time_per_decode_step_s = e.decode_step.link_s;
   e.pipeline_bubble_fraction = (l.pp - 1.0) / (l.micro_batches + l.pp - 1.0);
   // Per request: the path through every stage. A micro-batch's next token waits for the slowest
-  // stage to serve all M micro-batches (GPipe schedule, Huang et al. 2019).
+  // stage to serve all M micro-batches (GPipe schedule, Huang et al. 2019; docs/formulas.md#tpot, #ttft,
+  // #output_throughput, #pipeline_bubble).
   // The runtime's host terms come on top of the device's time, as their own components.
   const double device_step_s = std::max(path_step_s, l.micro_batches * max_step_s);
   e.runtime_overhead_prefill_s = runtime_overhead_s(e.prefill.time_s, e.prefill.kernels, sc.runtime);

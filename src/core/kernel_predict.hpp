@@ -9,7 +9,7 @@
 //    step finds evicted (the runners flush the caches for them), so DRAM, at the profile's read-stream
 //    bandwidth where it gives one (they are read streams; measured, so no efficiency applied). Any other case
 //    whose bytes fit the outermost cache listed with a bandwidth is served at that cache's bandwidth
-//    (REFERENCE.md: "a working set that fits a cache is served at that level's bandwidth"); otherwise DRAM at
+//    (docs/formulas.md#predict_kernel); otherwise DRAM at
 //    bandwidth * eta_memory. Cache bandwidths in a profile are achieved figures (calibrate measures
 //    them), so no efficiency is applied to them.
 //  - Efficiency: compute_efficiency, except for the cases the runners compute in their own

@@ -1,5 +1,5 @@
 #pragma once
-// One timed kernel case as every reference runner reports it (issue 5, the measured CSV):
+// One timed kernel case as every reference runner reports it (a row of the measured CSV):
 // case, family, device, dtype, shape, flops, bytes, measured_s, repeats, spread. Plain data, shared by
 // the runners (src/ref, a CUDA runner elsewhere), the CSV reader and the kernel predictor.
 #include <array>

@@ -6,7 +6,7 @@
 
 namespace infersim::detail {
 
-// A GEMM [tokens x in] . [in x out]: 2*tokens*in*out FLOPs (REFERENCE.md "FLOPs"); reads the weight
+// A GEMM [tokens x in] . [in x out]: 2*tokens*in*out FLOPs (docs/formulas.md#gemm); reads the weight
 // matrix once (in its storage format) and the input activations, writes the output activations.
 // A bias adds tokens*out FLOPs and out 16-bit values.
 [[nodiscard]] Operator gemm(const char* name, double tokens, double in, double out, bool bias,

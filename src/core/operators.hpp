@@ -1,7 +1,7 @@
 #pragma once
 // Builds the operator list of one prefill pass or one decode step of a decoder-only model (dense or
-// MoE MLPs; standard or latent attention). Sources for each count: REFERENCE.md ("FLOPs", "Bytes
-// moved"), formulas/*.hpp.
+// MoE MLPs; standard or latent attention). Sources for each count: docs/formulas.md (the
+// Operators entries), formulas/*.hpp.
 #include <vector>
 
 #include "core/layout.hpp"

@@ -1,7 +1,7 @@
-// Multi-head latent attention (DeepSeek-V2 paper, 2024, §2.1): low-rank query and joint key/value
-// projections; the cache holds the kv latent (kv_lora_rank) and one rotary key (qk_rope_head_dim) per
-// token, shared by all heads. Prefill up-projects the new latents once and runs ordinary attention
-// with head dims (nope + rope) for Q·K and v for A·V.
+// Multi-head latent attention (DeepSeek-V2 paper, 2024, §2.1; docs/formulas.md#mla_prefill and after):
+// low-rank query and joint key/value projections; the cache holds the kv latent (kv_lora_rank) and one rotary
+// key (qk_rope_head_dim) per token, shared by all heads. Prefill up-projects the new latents once and runs
+// ordinary attention with head dims (nope + rope) for Q·K and v for A·V.
 #include "core/formulas/attention.hpp"
 #include "core/formulas/elementwise.hpp"
 #include "core/operator_builders.hpp"

@@ -22,7 +22,7 @@ void append_dense_mlp(std::vector<Operator>& ops, const ModelSpec& m, const Tens
 }
 
 // Routed experts: T tokens each sent to k experts; FLOPs follow the T*k routed rows, weight traffic
-// the distinct experts the step touches (formulas/moe.hpp; all of them in a long prefill).
+// the distinct experts the step touches (docs/formulas.md#routed_experts; all of them in a long prefill).
 void append_routed_experts(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape,
                            double tokens, double repeat) {
   const TensorFormats& p = shape.formats;

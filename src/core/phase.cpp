@@ -15,7 +15,7 @@ double flops_roof(const Roofs& roofs, OpUnit unit) {
 }
 
 // One collective's time on the link its group uses (a group wider than a node pays the inter-node
-// link), less the share hidden behind compute.
+// link), less the share hidden behind compute (docs/formulas.md#collective_time).
 double collective_s(const CommCost& c, const Roofs& roofs) {
   const LinkRoof& link = c.span > roofs.devices_per_node ? roofs.inter_node : roofs.intra_node;
   const double B = link.bandwidth_Bps;
@@ -72,6 +72,7 @@ double memory_time_s(const Operator& op, const Traffic& t, const Roofs& roofs) {
 
 }  // namespace
 
+// docs/formulas.md#op_time (Williams, Waterman & Patterson 2009).
 OpResult op_result(const Operator& op, double keys, const Roofs& roofs) {
   OpResult r;
   r.name = op.name;

@@ -30,7 +30,7 @@ std::string ms(double s) {
 }
 
 // The step a request sees in steady state at decode batch B: the decode step plus the prefills of
-// the B/output requests that join per step.
+// the B/output requests that join per step (docs/formulas.md#plan_step).
 double step_s(const Estimate& decode, long long batch, double prefill_one_s, double output_tokens) {
   return decode.tpot_s + prefill_one_s * static_cast<double>(batch) / output_tokens;
 }

@@ -1,9 +1,9 @@
 #pragma once
-// Published end-to-end measurements against the engine (issue 5, `infersim validate --published`).
-// A row of validation/published/published_measurements.csv maps to one exact configuration only
-// through the explicit tables of validation/published/mapping.yaml (PublishedMapping): every string
-// that matters (model, hardware, framework, precisions, lengths, metric) must be listed there, else
-// the row stays unmapped with the reason. Pure: the loaders live in io/, the orchestration in cli/.
+// Published end-to-end measurements against the engine (the validation suite, `infersim validate
+// --published`). A row of validation/published/published_measurements.csv maps to one exact configuration
+// only through the explicit tables of validation/published/mapping.yaml (PublishedMapping): every string that
+// matters (model, hardware, framework, precisions, lengths, metric) must be listed there, else the row stays
+// unmapped with the reason. Pure: the loaders live in io/, the orchestration in cli/.
 #include <map>
 #include <optional>
 #include <string>

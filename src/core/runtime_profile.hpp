@@ -1,8 +1,9 @@
 #pragma once
 // A runtime profile: what the serving engine adds to the device's own time on every forward pass
-// (issue 5). Real engines reach only part of the roofline at batch 1 because the host works between
-// and around the kernels; the profile names that work in a few physical terms (runtime_profiles/*.yaml
-// give the values and their sources). The default RuntimeTerms{} adds nothing: the device alone.
+// (docs/formulas.md#runtime_overhead). Real engines reach only part of the roofline at batch 1 because the
+// host works between and around the kernels; the profile names that work in a few physical terms
+// (runtime_profiles/*.yaml give the values and their sources). The default RuntimeTerms{} adds nothing: the
+// device alone.
 #include <algorithm>
 #include <string>
 

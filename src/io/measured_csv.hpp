@@ -1,5 +1,5 @@
 #pragma once
-// The measured CSV that every reference runner writes (issue 5), one row per case:
+// The measured CSV that every reference runner writes, one row per case:
 // case,family,device,dtype,shape,flops,bytes,measured_s,repeats,spread
 // Fields are never quoted: a text field holding a comma, a quote or a line break is a bug and throws
 // std::invalid_argument. Numbers are printed shortest round-trip (fmt "{}").

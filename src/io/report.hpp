@@ -74,7 +74,7 @@ void for_each_summary_field(const EstimateReport& r, Visit&& visit) {
   visit("output_throughput_tok_s", e.output_throughput_tok_s);
   visit("prefill_bound", bound_name(e.prefill.bound));
   visit("decode_bound", bound_name(e.decode_step.bound));
-  // Added with runtime profiles (issue 5): ttft_s and tpot_s include these components.
+  // Added with runtime profiles: ttft_s and tpot_s include these components.
   visit("runtime", std::string_view(sc.runtime.name));
   visit("runtime_overhead_prefill_s", e.runtime_overhead_prefill_s);
   visit("runtime_overhead_per_step_s", e.runtime_overhead_per_step_s);

@@ -1,13 +1,12 @@
 #pragma once
-// A whole decoder forward pass on the reference CPU kernels (issue 5): a Llama-style model built from
-// a core ModelSpec with deterministic random fp32 weights, batch 1. Prefill runs a prompt from an
-// empty KV cache and fills it; decode runs one token against the cache. Per layer: RMSNorm, fused QKV
-// projection, RoPE, causal attention (ref::attention_prefill / ref::attention_decode), output
-// projection, residual, RMSNorm, SiLU-gated MLP, residual; then the final norm and the LM head on the
-// last position. Every projection is ref::linear on an nn.Linear-layout weight: an OpenBLAS GEMM in
-// prefill, a GEMV (the gemv suite family) in decode.
-// Only what it implements is accepted: check_supported() refuses the rest rather than run something
-// else under the model's name.
+// A whole decoder forward pass on the reference CPU kernels (the validation suite): a Llama-style model built
+// from a core ModelSpec with deterministic random fp32 weights, batch 1. Prefill runs a prompt from an empty
+// KV cache and fills it; decode runs one token against the cache. Per layer: RMSNorm, fused QKV projection,
+// RoPE, causal attention (ref::attention_prefill / ref::attention_decode), output projection, residual,
+// RMSNorm, SiLU-gated MLP, residual; then the final norm and the LM head on the last position. Every
+// projection is ref::linear on an nn.Linear-layout weight: an OpenBLAS GEMM in prefill, a GEMV (the gemv
+// suite family) in decode. Only what it implements is accepted: check_supported() refuses the rest rather
+// than run something else under the model's name.
 #include <cstdint>
 #include <vector>
 

@@ -26,8 +26,8 @@ struct Work {
 }
 
 // Decode at context t: every (query head, key) pair costs 2*dh for QK^T, 2*dh for AV and the softmax
-// per score (REFERENCE.md "FLOPs"; the engine's fused-attention count). Bytes: Q read, O written, the
-// K and V caches read once: b*Hkv*t*dh each (GQA reads each KV head once per group).
+// per score (docs/formulas.md#attention_flops; the engine's fused-attention count). Bytes: Q read, O written,
+// the K and V caches read once: b*Hkv*t*dh each (GQA reads each KV head once per group).
 [[nodiscard]] constexpr Work decode_attention_work(const AttentionShape& s, double t) {
   const double pairs = s.batch * t;
   const double flops =

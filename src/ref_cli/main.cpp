@@ -1,4 +1,4 @@
-// infersim-ref-cpu: runs the reference CPU kernel suite and writes the measured CSV (issue 5);
+// infersim-ref-cpu: runs the reference CPU kernel suite and writes the measured CSV;
 // `--model NAME` runs only the end-to-end cases of one model config.
 // Exit codes as infersim's: 0 success, 1 internal error, 2 bad usage or an unwritable output.
 #include <fmt/ostream.h>

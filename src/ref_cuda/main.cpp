@@ -1,5 +1,5 @@
 // infersim-ref-cuda: runs the reference CUDA kernel suite (cuBLAS GEMMs, our attention, norm, SiLU
-// and triad kernels) and writes the measured CSV (issue 5), which `infersim validate --measured FILE
+// and triad kernels) and writes the measured CSV, which `infersim validate --measured FILE
 // -g PROFILE` compares with the engine's predictions. `--check` verifies every kernel against a CPU
 // reference; `--list-cases` prints the suite without a GPU.
 // Exit codes as infersim's: 0 success, 1 internal error, 2 bad usage, an unwritable output or no CUDA

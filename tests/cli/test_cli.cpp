@@ -1,4 +1,4 @@
-// The infersim binary end to end: exit codes (STYLE.md: 0 ok, 2 bad input), the stable JSON keys of
+// The infersim binary end to end: exit codes (0 ok, 2 bad input), the stable JSON keys of
 // the core-engine issue, and error messages that name the file or the flag.
 #include <catch2/catch.hpp>
 #include <sstream>
@@ -79,7 +79,7 @@ TEST_CASE("estimate --breakdown lists the operators of both phases") {
 }
 
 TEST_CASE("Shipped Mixtral-8x7B with --tp 8 --ep 8 shows the two MoE all-to-alls as rows; --ep 1 has none") {
-  // Issue 4: expert parallelism adds a dispatch and a gather all-to-all per MoE layer (32 in Mixtral).
+  // Expert parallelism adds a dispatch and a gather all-to-all per MoE layer (32 in Mixtral).
   const Run ep8 = run(kData + " estimate -m mixtral-8x7b -g h100-sxm --tp 8 --ep 8 --breakdown");
   REQUIRE(ep8.exit_code == 0);
   CHECK(ep8.out.find("moe_dispatch          32") != std::string::npos);

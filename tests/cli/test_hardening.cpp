@@ -1,4 +1,4 @@
-// Hardening of the command line (issue 7): every bad value exits 2 naming its flag; unknown names
+// Hardening of the command line: every bad value exits 2 naming its flag; unknown names
 // get close matches; a non-finite result is a bug (exit 1), never printed; output is deterministic.
 #include <catch2/catch.hpp>
 #include <cmath>

@@ -117,7 +117,7 @@ TEST_CASE("Each family's config.json converts to the shipped hand-written model,
 }
 
 TEST_CASE("Imported MoE and MLA models count the published parameters") {
-  // Issue 3 / Mixtral model card: 46,702,792,704 total, 12,879,925,248 active.
+  // Mixtral model card: 46,702,792,704 total, 12,879,925,248 active.
   const ModelSpec mixtral = imported("mixtral-8x7b-v0.1.json");
   CHECK(params_total(mixtral) == 46'702'792'704.0);
   CHECK(params_active(mixtral) == 12'879'925'248.0);

@@ -1,4 +1,4 @@
-// Causal attention pair counts (REFERENCE.md "FLOPs"; Jiang et al. 2023 for the sliding window).
+// Causal attention pair counts (docs/formulas.md#causal_pairs; Jiang et al. 2023 for the sliding window).
 #include <catch2/catch.hpp>
 
 #include "core/formulas/attention.hpp"

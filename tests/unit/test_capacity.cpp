@@ -62,7 +62,7 @@ TEST_CASE("capacity: the SLO batch meets both targets; one more breaks one of th
   CHECK_FALSE((past.fits && past.ttft_s <= 2.0 && past.tpot_s <= 0.03));
 }
 
-TEST_CASE("plan: the top candidate meets both targets and serves the rate (issue 6 acceptance)") {
+TEST_CASE("plan: the top candidate meets both targets and serves the rate (capacity-planning acceptance)") {
   PlanRequest q;
   for (const char* name : {"a100-80gb-sxm", "h100-sxm", "h200-sxm", "mi300x"})
     q.hardware.push_back(device(name));

@@ -1,4 +1,4 @@
-// Collective times against their closed forms (Patarasuk & Yuan 2009; REFERENCE.md "Parallelism").
+// Collective times against their closed forms (Patarasuk & Yuan 2009; docs/formulas.md#ring_allreduce).
 #include <catch2/catch.hpp>
 
 #include "core/formulas/collectives.hpp"

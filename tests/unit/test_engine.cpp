@@ -1,4 +1,4 @@
-// The engine against hand-derived totals (REFERENCE.md "FLOPs", "Derived metrics") and the issue's
+// The engine against hand-derived totals (docs/formulas.md#attention_flops, #ttft, #tpot) and the
 // acceptance figures for the shipped Llama-2-7B / A100 files.
 #include <catch2/catch.hpp>
 
@@ -11,7 +11,7 @@
 using namespace infersim;
 using test::scenario;
 
-TEST_CASE("Decode FLOPs per token = 2*N_active + 4*L*H*dh*t (kipply 2022; REFERENCE.md)") {
+TEST_CASE("Decode FLOPs per token = 2*N_active + 4*L*H*dh*t (kipply 2022; docs/formulas.md)") {
   // N without the embedding gather: 6,738,415,616 - 32000*4096 = 6,607,343,616. Mean decode context
   // for input 1024, output 256: 1024 + 256/2 = 1152. 2N + 4*32*32*128*1152 = 13,818,667,008.
   // The engine also counts norms, softmax, rotary and residual adds (< 0.1 %).
@@ -82,7 +82,7 @@ TEST_CASE("Acceptance: llama-2-7b on a100-80gb-sxm (shipped files)") {
   CHECK(e.decode_step.bound == Bound::memory);
   CHECK(e.prefill.bound == Bound::compute);
   // Floor 6.9 ms (spec bandwidth); gpt-fast measured 9.5 ms on a power-limited A100
-  // (shared/data/published_measurements.csv).
+  // (validation/published/published_measurements.csv).
   CHECK(e.tpot_s > 6.6e-3);
   CHECK(e.tpot_s < 10e-3);
   CHECK(e.fits);

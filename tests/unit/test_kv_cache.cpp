@@ -1,4 +1,4 @@
-// KV-cache sizes (REFERENCE.md "KV cache": Shazeer 2019; Ainslie et al. 2023; NVIDIA's 2 GiB example).
+// KV-cache sizes (docs/formulas.md#kv_bytes_per_token: Shazeer 2019; Ainslie et al. 2023; the 2 GiB check).
 #include <catch2/catch.hpp>
 
 #include "core/formulas/kv_cache.hpp"

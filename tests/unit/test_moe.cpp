@@ -1,5 +1,5 @@
 // Mixture-of-Experts: parameters (Mixtral paper; DeepSeek-V3 report; Qwen1.5-MoE model card) and
-// the experts a decode step touches (REFERENCE.md: E * (1 - (1 - k/E)^T)).
+// the experts a decode step touches (docs/formulas.md#expected_experts_touched: E * (1 - (1 - k/E)^T)).
 #include <catch2/catch.hpp>
 
 #include "core/estimate.hpp"

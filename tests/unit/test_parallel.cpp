@@ -1,5 +1,5 @@
 // Multi-device layouts: memory per device, the Megatron all-reduces, pipeline stages, expert
-// parallelism, and the TP scaling gpt-fast measured (shared/data/published_measurements.csv).
+// parallelism, and the TP scaling gpt-fast measured (validation/published/published_measurements.csv).
 #include <catch2/catch.hpp>
 
 #include "core/estimate.hpp"

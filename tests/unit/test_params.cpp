@@ -1,4 +1,4 @@
-// Parameter counts against the model cards (REFERENCE.md "Parameters").
+// Parameter counts against the model cards (docs/formulas.md#params_total).
 #include <catch2/catch.hpp>
 
 #include "core/formulas/params.hpp"

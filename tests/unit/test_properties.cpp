@@ -1,4 +1,4 @@
-// Properties every roofline estimate must keep, over the shipped models and profiles (STYLE.md).
+// Properties every roofline estimate must keep, over the shipped models and profiles.
 #include <catch2/catch.hpp>
 
 #include "core/errors.hpp"

@@ -1,4 +1,4 @@
-// Quantized storage (REFERENCE.md "Quantization": AWQ/GPTQ int4 groups, SmoothQuant int8, OCP MX,
+// Quantized storage (docs/formulas.md#matrix_storage_bytes: AWQ/GPTQ int4 groups, SmoothQuant int8, OCP MX,
 // NVFP4) and how the engine treats a storage format narrower than the compute dtype (W4A16).
 #include <catch2/catch.hpp>
 
@@ -10,7 +10,7 @@
 using namespace infersim;
 
 TEST_CASE("Effective bits per weight of the default formats, by hand") {
-  // int4, group 128, fp16 scale, 4-bit zero: 4 + (16 + 4)/128 = 4.15625 (REFERENCE.md: ~4.16).
+  // int4, group 128, fp16 scale, 4-bit zero: 4 + (16 + 4)/128 = 4.15625 (about 4.16 bits per weight).
   CHECK(effective_bits_per_weight(4096, 4096, default_storage_format(Dtype::int4)) == Approx(4.15625));
   // mxfp4: 32-element blocks with an 8-bit E8M0 scale: 4 + 8/32 = 4.25.
   CHECK(effective_bits_per_weight(4096, 4096, default_storage_format(Dtype::mxfp4)) == Approx(4.25));
@@ -33,7 +33,7 @@ TEST_CASE("Unquantized weight storage equals parameters x bytes, for every layou
   CHECK(weight_storage_bytes(m, fp32) == 4.0 * params_total(m));
 }
 
-TEST_CASE("int4 Llama-2-7B: 3.3-4.2 GB with scales and 16-bit embeddings (core issue 3 acceptance)") {
+TEST_CASE("int4 Llama-2-7B: 3.3-4.2 GB with scales and 16-bit embeddings (quantization acceptance)") {
   // Hand: 6,476,267,520 layer matrix weights at 4.15625 bits = 3,364,702,720 B (norms 16-bit: 0.5 MB);
   // embedding and LM head 2 * 32000 * 4096 * 2 B = 524,288,000 B -> about 3.89e9.
   Scenario sc = test::scenario(1, 1024, 256);

@@ -7,7 +7,7 @@
 
 using namespace infersim;
 
-TEST_CASE("A100 bf16 ridge point is 312e12 / 2.039e12 = 153 FLOP/B (REFERENCE.md)") {
+TEST_CASE("A100 bf16 ridge point is 312e12 / 2.039e12 = 153 FLOP/B (Williams et al. 2009)") {
   CHECK(ridge_point(312e12, 2.039e12) == Approx(153.0).epsilon(0.001));
 }
 

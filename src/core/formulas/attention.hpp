@@ -1,6 +1,6 @@
 #pragma once
-// Attention work counts. Source: REFERENCE.md "FLOPs"; kipply, "Transformer Inference Arithmetic"
-// (2022); Dao et al. 2022 (FlashAttention) for what a fused kernel reads and writes.
+// Attention work counts. Source: docs/formulas.md#causal_pairs, #attention_flops; kipply, "Transformer
+// Inference Arithmetic" (2022); Dao et al. 2022 (FlashAttention) for what a fused kernel reads and writes.
 
 namespace infersim {
 

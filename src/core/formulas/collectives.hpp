@@ -2,7 +2,7 @@
 // Collective communication time: latency + bandwidth ("alpha-beta") models of the algorithms NCCL
 // and TensorRT-LLM pick between. S is the message size in bytes, p the devices in the group, B the
 // per-direction link bandwidth of one device (B/s), alpha the latency of one step (s).
-// Sources: REFERENCE.md "Parallelism and communication"; Patarasuk & Yuan 2009 (ring all-reduce);
+// Sources: docs/formulas.md#ring_allreduce and the entries after it; Patarasuk & Yuan 2009 (ring all-reduce);
 // Thakur, Rabenseifner & Gropp 2005 (reduce-scatter + all-gather); NCCL's performance notes (bus
 // bandwidth = algorithm bandwidth * 2(p-1)/p); TensorRT-LLM's custom one-shot / two-shot all-reduce.
 #include <algorithm>

@@ -1,5 +1,6 @@
 #pragma once
-// KV-cache sizes. Source: REFERENCE.md "KV cache"; Shazeer 2019 (MQA) §2; Ainslie et al. 2023 (GQA).
+// KV-cache sizes. Source: docs/formulas.md#kv_bytes_per_token; Shazeer 2019 (MQA) §2.4, §3; Ainslie et al.
+// 2023 (GQA) §2.2.
 #include <algorithm>
 
 #include "core/model_spec.hpp"

@@ -1,6 +1,7 @@
 #pragma once
 // Device memory: what must be resident, and whether it fits.
-// Source: REFERENCE.md "Derived metrics"; vLLM's gpu_memory_utilization for the usable fraction.
+// Source: docs/formulas.md#prefill_activation_peak_bytes, #memory_per_device; vLLM's
+// gpu_memory_utilization for the usable fraction.
 #include <algorithm>
 
 #include "core/model_spec.hpp"

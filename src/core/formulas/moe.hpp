@@ -1,6 +1,6 @@
 #pragma once
-// How many experts a batch of routed tokens touches. Source: REFERENCE.md "Parallelism"
-// (MoE decode); the uniform case is the expectation of distinct experts hit when each of T tokens
+// How many experts a batch of routed tokens touches. Source: docs/formulas.md#expected_experts_touched;
+// the uniform case is the expectation of distinct experts hit when each of T tokens
 // picks k of E experts: E * (1 - (1 - k/E)^T).
 
 namespace infersim {

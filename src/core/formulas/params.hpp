@@ -1,6 +1,6 @@
 #pragma once
 // Parameter counts of a decoder-only transformer.
-// Source: REFERENCE.md "Parameters"; Touvron et al. 2023 (Llama 2) and the published config.json
+// Source: docs/formulas.md#params_total; Touvron et al. 2023 (Llama 2) and the published config.json
 // files; Brown et al. 2020 (GPT-3) and Radford et al. 2019 (GPT-2) for biases and learned positions.
 #include "core/model_spec.hpp"
 
@@ -77,7 +77,7 @@ namespace infersim {
   return attention_params_per_layer(m) + norms_per_layer(m) * params_per_norm(m);
 }
 
-// One dense layer (the per-layer count of REFERENCE.md "Parameters").
+// One dense layer (docs/formulas.md#attention_params_per_layer, #dense_mlp_params).
 [[nodiscard]] constexpr double params_per_layer(const ModelSpec& m) {
   return attention_and_norm_params_per_layer(m) + mlp_params_per_layer(m);
 }

@@ -1,5 +1,5 @@
 #pragma once
-// Stored size of quantized weight matrices, scales included. Source: REFERENCE.md "Quantization";
+// Stored size of quantized weight matrices, scales included. Source: docs/formulas.md#matrix_storage_bytes;
 // Lin et al. 2024 (AWQ) and Frantar et al. 2023 (GPTQ) for int4 groups with fp16 scales and 4-bit
 // zero points; Xiao et al. 2023 (SmoothQuant) for per-channel int8; the OCP Microscaling (MX) spec
 // v1.0 for mxfp4 (32-element blocks, E8M0 scale); NVIDIA's NVFP4 (16-element blocks, E4M3 scale, one
@@ -18,7 +18,7 @@ struct StorageFormat {
   double tensor_scale_bits = 0.0;  // one scale per matrix
 };
 
-// The layout each format is stored in by default (REFERENCE.md "Quantization").
+// The layout each format is stored in by default (docs/formulas.md#matrix_storage_bytes).
 [[nodiscard]] constexpr StorageFormat default_storage_format(Dtype d) {
   switch (d) {
     case Dtype::int4:

@@ -1,6 +1,6 @@
 #pragma once
 // The roofline model. Source: Williams, Waterman & Patterson, "Roofline: an insightful visual
-// performance model", CACM 2009; REFERENCE.md "Bytes moved and the roofline".
+// performance model", CACM 2009; docs/formulas.md#roofline_time, #sum_max_affine.
 #include <algorithm>
 
 namespace infersim {
