@@ -30,9 +30,30 @@ struct SweepCommandOptions {
   std::string inline_axes[kSweepKeys.size()];
 };
 
-constexpr const char* kInlineFlags[kSweepKeys.size()] = {
-    "-m,--model", "-g,--hardware", "-b,--batch",      "--input",   "--output",      "--tp", "--pp",
-    "--ep",       "--dp",          "--micro-batches", "--weights", "--activations", "--kv"};
+// estimate's flags, as comma lists of the same values.
+constexpr const char* kInlineFlags[kSweepKeys.size()] = {"-m,--model",
+                                                         "-g,--hardware",
+                                                         "-b,--batch",
+                                                         "--input",
+                                                         "--output",
+                                                         "--tp",
+                                                         "--pp",
+                                                         "--ep",
+                                                         "--dp",
+                                                         "--micro-batches",
+                                                         "--weights",
+                                                         "--activations",
+                                                         "--kv",
+                                                         "--runtime",
+                                                         "--attention",
+                                                         "--mla",
+                                                         "--moe-skew",
+                                                         "--comm-overlap",
+                                                         "--quant",
+                                                         "--group-size",
+                                                         "--scale-dtype",
+                                                         "--zero-point",
+                                                         "--quantize-embeddings"};
 
 SweepSpec spec_from(const SweepCommandOptions& o) {
   SweepSpec inline_spec{"the command line", {}};
@@ -108,7 +129,7 @@ int run_sweep_command(const SweepCommandOptions& o, const SearchPath& search) {
       std::fwrite(text.data(), 1, text.size(), stdout);
   };
   ProgressBar bar(!o.quiet && (o.progress || ::isatty(STDERR_FILENO)), options.last - options.first);
-  write(sweep_header());
+  write(sweep_header(plan));
   const SweepStats stats = run_sweep(plan, options, write, [&bar](std::uint64_t done) { bar.update(done); });
   if (file)
     file->commit();

@@ -16,117 +16,82 @@
 #include "io/number_text.hpp"
 #include "io/report.hpp"
 #include "io/runtime_loader.hpp"
-#include "io/strict_number.hpp"
+#include "io/scenario_text.hpp"
 
 namespace infersim {
 
 namespace {
 
 constexpr std::uint64_t kBlock = 2048;  // configurations per job per round
-constexpr long long kMaxValue = 1'000'000'000;
+constexpr std::size_t kModelColumn = 0;
+constexpr std::size_t kHardwareColumn = 1;
+constexpr std::size_t kRuntimeColumn = 13;
+static_assert(kSweepKeys[kModelColumn] == "model" && kSweepKeys[kHardwareColumn] == "hardware" &&
+              kSweepKeys[kRuntimeColumn] == "runtime");
 
-long long integer_value(const std::string& key, const std::string& text) {
-  const auto v = parse_integer(text);
-  if (!v || *v < 1 || *v > kMaxValue) {
-    throw InputError(
-        fmt::format("sweep axis '{}' takes positive integers up to {}, got '{}'", key, kMaxValue, text));
+// Columns a summary field already shows: the file axes and the scenario values the summary prints.
+bool summary_shows(std::string_view column) {
+  for (std::string_view shown :
+       {"model", "hardware", "batch", "input_tokens", "output_tokens", "tp", "pp", "ep", "dp",
+        "micro_batches", "weights", "activations", "kv", "runtime", "attention"}) {
+    if (column == shown) return true;
   }
-  return *v;
+  return false;
 }
 
-Dtype dtype_value(const std::string& key, const std::string& text) {
-  const auto d = parse_dtype(text);
-  if (!d)
-    throw InputError(fmt::format("sweep axis '{}' must be one of {}, got '{}'", key, dtype_choices(), text));
-  return *d;
-}
-
-std::vector<long long>* integer_axis(SweepPlan& p, std::string_view key) {
-  if (key == "batch") return &p.batch;
-  if (key == "input_tokens") return &p.input;
-  if (key == "output_tokens") return &p.output;
-  if (key == "tp") return &p.tp;
-  if (key == "pp") return &p.pp;
-  if (key == "ep") return &p.ep;
-  if (key == "dp") return &p.dp;
-  if (key == "micro_batches") return &p.micro_batches;
-  return nullptr;
-}
-
-std::vector<Dtype>* dtype_axis(SweepPlan& p, std::string_view key) {
-  if (key == "weights") return &p.weights;
-  if (key == "activations") return &p.activations;
-  if (key == "kv") return &p.kv;
-  return nullptr;
-}
-
-void fill_axis(SweepPlan& p, const SweepAxis& axis, const SearchPath& search) {
+SweepAxisPlan resolve_axis(SweepPlan& p, const SweepAxis& axis, int column, const SearchPath& search) {
+  if (axis.values.empty()) throw InputError(fmt::format("sweep axis '{}' has no values", axis.key));
+  SweepAxisPlan a;
+  a.column = column;
+  a.size = axis.values.size();
+  a.extra_column = !summary_shows(axis.key);
+  a.key = scenario_key_for_column(axis.key);
+  const std::string what = fmt::format("sweep axis '{}'", axis.key);
   for (const std::string& v : axis.values) {
-    if (axis.key == "model")
+    if (axis.key == "model") {
       p.models.push_back(load_model(search.resolve("model_configs", v)));
-    else if (axis.key == "hardware")
+    } else if (axis.key == "hardware") {
       p.hardware.push_back(load_hardware(search.resolve("hardware_profiles", v)));
-    else if (auto* ints = integer_axis(p, axis.key))
-      ints->push_back(integer_value(axis.key, v));
-    else if (auto* dtypes = dtype_axis(p, axis.key))
-      dtypes->push_back(dtype_value(axis.key, v));
-    else
-      throw InputError(fmt::format("unknown sweep axis '{}'", axis.key));
+    } else if (axis.key == "runtime") {
+      p.runtimes.push_back(load_runtime(search.resolve("runtime_profiles", v)).terms);
+    } else {
+      parse_scenario_value(a.values.emplace_back(), *a.key, v, what);
+      a.text.push_back(v);
+    }
   }
+  return a;
 }
 
-// Axes the spec leaves out take estimate's defaults.
+// Axes the spec leaves out take estimate's defaults (io/scenario_text.hpp).
 void fill_defaults(SweepPlan& p, const SearchPath& search) {
-  if (p.models.empty()) p.models.push_back(load_model(search.resolve("model_configs", "llama-2-7b")));
+  if (p.models.empty()) p.models.push_back(load_model(search.resolve("model_configs", kDefaultModel)));
   if (p.hardware.empty())
-    p.hardware.push_back(load_hardware(search.resolve("hardware_profiles", "a100-80gb-sxm")));
-  p.runtime = load_runtime(search.resolve("runtime_profiles", "optimized")).terms;
-  const Scenario defaults;
-  for (auto [axis, value] : {std::pair{&p.batch, defaults.batch},
-                             {&p.input, defaults.input_tokens},
-                             {&p.output, defaults.output_tokens},
-                             {&p.tp, 1LL},
-                             {&p.pp, 1LL},
-                             {&p.ep, 1LL},
-                             {&p.dp, 1LL},
-                             {&p.micro_batches, 1LL}}) {
-    if (axis->empty()) axis->push_back(value);
-  }
-  for (std::vector<Dtype>* axis : {&p.weights, &p.activations, &p.kv}) {
-    if (axis->empty()) axis->push_back(Dtype::bf16);
-  }
+    p.hardware.push_back(load_hardware(search.resolve("hardware_profiles", kDefaultHardware)));
+  if (p.runtimes.empty())
+    p.runtimes.push_back(load_runtime(search.resolve("runtime_profiles", kDefaultRuntime)).terms);
 }
 
 struct Config {
   const ModelSpec* model;
   const HardwareSpec* hardware;
   Scenario scenario;
+  std::size_t digit[kSweepKeys.size()];  // each axis' value index, by column
 };
 
 // Configuration `index` of the cross product, the last axis varying fastest.
-Config config_at(const SweepPlan& p, std::uint64_t index) {
-  Config c{&p.models[0], &p.hardware[0], {}};
-  Scenario& sc = c.scenario;
-  std::size_t digit[kSweepKeys.size()] = {};
-  for (std::size_t k = p.order.size(); k-- > 0;) {
-    digit[p.order[k]] = static_cast<std::size_t>(index % p.sizes[k]);
-    index /= p.sizes[k];
+void config_at(const SweepPlan& p, std::uint64_t index, Config& c) {
+  ScenarioValues values;
+  std::fill(std::begin(c.digit), std::end(c.digit), std::size_t{0});
+  for (std::size_t k = p.axes.size(); k-- > 0;) {
+    const SweepAxisPlan& a = p.axes[k];
+    const auto d = static_cast<std::size_t>(index % a.size);
+    index /= a.size;
+    c.digit[a.column] = d;
+    if (a.key) overlay(values, a.values[d]);
   }
-  c.model = &p.models[digit[0]];
-  c.hardware = &p.hardware[digit[1]];
-  sc.batch = p.batch[digit[2]];
-  sc.input_tokens = p.input[digit[3]];
-  sc.output_tokens = p.output[digit[4]];
-  sc.layout.tp = static_cast<int>(p.tp[digit[5]]);
-  sc.layout.pp = static_cast<int>(p.pp[digit[6]]);
-  sc.layout.ep = static_cast<int>(p.ep[digit[7]]);
-  sc.layout.dp = static_cast<int>(p.dp[digit[8]]);
-  sc.layout.micro_batches = static_cast<int>(p.micro_batches[digit[9]]);
-  sc.weights = default_storage_format(p.weights[digit[10]]);
-  sc.activations = p.activations[digit[11]];
-  sc.kv = p.kv[digit[12]];
-  sc.runtime = p.runtime;
-  return c;
+  c.model = &p.models[c.digit[kModelColumn]];
+  c.hardware = &p.hardware[c.digit[kHardwareColumn]];
+  c.scenario = compose_scenario(values, p.runtimes[c.digit[kRuntimeColumn]]);
 }
 
 // RFC 4180 quoting, only when needed (names come from file names and rarely need it).
@@ -143,7 +108,8 @@ void append_text(fmt::memory_buffer& out, std::string_view s) {
   out.push_back('"');
 }
 
-void append_row(fmt::memory_buffer& out, const EstimateReport& report) {
+void append_row(fmt::memory_buffer& out, const EstimateReport& report, const SweepPlan& plan,
+                const Config& c) {
   bool first = true;
   for_each_summary_field(report, [&out, &first](const char*, auto value) {
     if (!first) out.push_back(',');
@@ -159,6 +125,11 @@ void append_row(fmt::memory_buffer& out, const EstimateReport& report) {
     } else
       fmt::format_to(fmt::appender(out), FMT_COMPILE("{}"), value);
   });
+  for (const SweepAxisPlan& a : plan.axes) {
+    if (!a.extra_column) continue;
+    out.push_back(',');
+    append_text(out, a.text[c.digit[a.column]]);
+  }
   out.push_back('\n');
 }
 
@@ -172,14 +143,15 @@ struct Block {
 void run_block(const SweepPlan& plan, std::uint64_t from, std::uint64_t to, Block& block) {
   block.text.clear();
   block.rows = block.skipped = 0;
+  Config c{};
   for (std::uint64_t i = from; i < to; ++i) {
-    const Config c = config_at(plan, i);
+    config_at(plan, i, c);
     if (why_invalid(*c.model, *c.hardware, c.scenario)) {
       ++block.skipped;
       continue;
     }
     const Estimate e = estimate(*c.model, *c.hardware, c.scenario, false, block.scratch);
-    append_row(block.text, {*c.model, *c.hardware, c.scenario, e});
+    append_row(block.text, {*c.model, *c.hardware, c.scenario, e}, plan, c);
     ++block.rows;
   }
 }
@@ -192,24 +164,23 @@ SweepPlan make_sweep_plan(const SweepSpec& spec, const SearchPath& search) {
     const auto it = std::find(kSweepKeys.begin(), kSweepKeys.end(), axis.key);
     if (it == kSweepKeys.end())
       throw InputError(fmt::format("{}: unknown sweep axis '{}'", spec.origin, axis.key));
-    if (std::find(p.order.begin(), p.order.end(), it - kSweepKeys.begin()) != p.order.end()) {
+    const int column = static_cast<int>(it - kSweepKeys.begin());
+    if (std::any_of(p.axes.begin(), p.axes.end(),
+                    [column](const SweepAxisPlan& a) { return a.column == column; }))
       throw InputError(fmt::format("{}: sweep axis '{}' is given twice", spec.origin, axis.key));
-    }
-    fill_axis(p, axis, search);
-    p.order.push_back(static_cast<int>(it - kSweepKeys.begin()));
-    p.sizes.push_back(axis.values.size());
+    p.axes.push_back(resolve_axis(p, axis, column, search));
   }
   fill_defaults(p, search);
   p.total = 1;
-  for (const std::size_t n : p.sizes) {
-    if (p.total > (std::uint64_t{1} << 62) / n)
+  for (const SweepAxisPlan& a : p.axes) {
+    if (p.total > (std::uint64_t{1} << 62) / a.size)
       throw InputError(fmt::format("{}: too many configurations", spec.origin));
-    p.total *= n;
+    p.total *= a.size;
   }
   return p;
 }
 
-std::string sweep_header() {
+std::string sweep_header(const SweepPlan& plan) {
   std::string header;
   const ModelSpec m;
   const HardwareSpec hw;
@@ -219,6 +190,9 @@ std::string sweep_header() {
     if (!header.empty()) header += ',';
     header += key;
   });
+  for (const SweepAxisPlan& a : plan.axes) {
+    if (a.extra_column) header += fmt::format(",{}", kSweepKeys[static_cast<std::size_t>(a.column)]);
+  }
   return header + "\n";
 }
 

@@ -5,24 +5,36 @@
 // a compute dtype the device lacks) are skipped and counted; ones that do not fit stay, fits=false.
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/estimate.hpp"
+#include "io/scenario_text.hpp"
 #include "io/search_path.hpp"
 #include "io/sweep_spec.hpp"
 
 namespace infersim {
 
-// The axes resolved once: files loaded, values parsed. Errors name the key and the value.
+// One axis resolved once: its column (an index into kSweepKeys), the number of values and, for a
+// scenario value, each value parsed (a patch that sets only that key) with its text.
+struct SweepAxisPlan {
+  int column = 0;
+  std::size_t size = 0;
+  std::optional<ScenarioKey> key;      // none for the file axes (model, hardware, runtime)
+  std::vector<ScenarioValues> values;  // scenario axes only
+  std::vector<std::string> text;       // as given, for the extra columns
+  bool extra_column = false;           // written after the summary fields (no summary field shows it)
+};
+
+// The axes resolved once: files loaded, values parsed through io/scenario_text (the same parsers, bounds
+// and errors as estimate's flags). Errors name the axis and the value.
 struct SweepPlan {
   std::vector<ModelSpec> models;
   std::vector<HardwareSpec> hardware;
-  std::vector<int> order;          // the axes in the spec's order, as indexes into kSweepKeys
-  std::vector<std::size_t> sizes;  // values per axis, same order
-  std::vector<long long> batch, input, output, tp, pp, ep, dp, micro_batches;
-  std::vector<Dtype> weights, activations, kv;
-  RuntimeTerms runtime;  // estimate's default runtime profile (runtime_profiles/optimized.yaml)
+  std::vector<RuntimeTerms> runtimes;
+  std::vector<SweepAxisPlan> axes;  // in the spec's order, the last varying fastest
   std::uint64_t total = 0;
 };
 
@@ -39,8 +51,8 @@ struct SweepStats {
   std::uint64_t skipped = 0;
 };
 
-// The header line (column names).
-[[nodiscard]] std::string sweep_header();
+// The header line (column names): the summary fields, then the extra columns of the plan's axes.
+[[nodiscard]] std::string sweep_header(const SweepPlan& plan);
 
 // Calls write(text) with the CSV rows of configurations [first, last), in order, and progress(done)
 // after each block.

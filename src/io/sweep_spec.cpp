@@ -64,10 +64,7 @@ SweepSpec load_sweep_spec(const std::string& path) {
 
 SweepSpec load_sweep_spec_text(const std::string& text, const std::string& path) {
   const YAML::Node root = parse_yaml_mapping(text, path);
-  const YamlMap checked(root, path, "",
-                        {kSweepKeys[0], kSweepKeys[1], kSweepKeys[2], kSweepKeys[3], kSweepKeys[4],
-                         kSweepKeys[5], kSweepKeys[6], kSweepKeys[7], kSweepKeys[8], kSweepKeys[9],
-                         kSweepKeys[10], kSweepKeys[11], kSweepKeys[12]});
+  const YamlMap checked(root, path, "", {kSweepKeys.begin(), kSweepKeys.end()});
   SweepSpec spec{path, {}};
   for (const auto& entry : root) {
     const std::string key = entry.first.Scalar();

@@ -19,9 +19,32 @@ struct SweepSpec {
   std::vector<SweepAxis> axes;
 };
 
-inline constexpr std::array<std::string_view, 13> kSweepKeys = {
-    "model", "hardware", "batch",         "input_tokens", "output_tokens", "tp", "pp",
-    "ep",    "dp",       "micro_batches", "weights",      "activations",   "kv"};
+// Every axis a sweep can vary: the files (model, hardware, runtime) and every value of a scenario that
+// estimate takes as a flag (io/scenario_text.hpp), by their CSV column names. The first thirteen keep
+// their places (flags given on the command line become axes in this order).
+inline constexpr std::array<std::string_view, 23> kSweepKeys = {"model",
+                                                                "hardware",
+                                                                "batch",
+                                                                "input_tokens",
+                                                                "output_tokens",
+                                                                "tp",
+                                                                "pp",
+                                                                "ep",
+                                                                "dp",
+                                                                "micro_batches",
+                                                                "weights",
+                                                                "activations",
+                                                                "kv",
+                                                                "runtime",
+                                                                "attention",
+                                                                "mla",
+                                                                "moe_skew",
+                                                                "comm_overlap",
+                                                                "quant",
+                                                                "group_size",
+                                                                "scale_dtype",
+                                                                "zero_point",
+                                                                "quantize_embeddings"};
 
 // Throws ConfigError naming the file, the line and the key.
 [[nodiscard]] SweepSpec load_sweep_spec(const std::string& path);

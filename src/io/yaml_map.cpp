@@ -87,7 +87,7 @@ YAML::Node load_yaml_mapping(const std::string& path) {
 namespace {
 
 std::string unknown_key_message(const std::string& qualified_key, std::string_view key,
-                                std::initializer_list<std::string_view> known_keys) {
+                                std::span<const std::string_view> known_keys) {
   std::string_view best;
   std::size_t best_distance = 3;  // hint only for close matches
   for (std::string_view known : known_keys) {
@@ -102,7 +102,7 @@ std::string unknown_key_message(const std::string& qualified_key, std::string_vi
 }  // namespace
 
 YamlMap::YamlMap(YAML::Node node, std::string file, std::string context,
-                 std::initializer_list<std::string_view> known_keys)
+                 std::span<const std::string_view> known_keys)
     : node_(std::move(node)), file_(std::move(file)), context_(std::move(context)) {
   std::set<std::string, std::less<>> keys;
   for (const auto& entry : node_) {

@@ -6,8 +6,10 @@
 
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "io/config_error.hpp"
 
@@ -26,7 +28,11 @@ class YamlMap {
  public:
   // context: "" at top level, "efficiency." for a nested mapping (prefixes key names in messages).
   YamlMap(YAML::Node node, std::string file, std::string context,
-          std::initializer_list<std::string_view> known_keys);
+          std::initializer_list<std::string_view> known_keys)
+      : YamlMap(std::move(node), std::move(file), std::move(context),
+                std::span<const std::string_view>(known_keys.begin(), known_keys.size())) {}
+  YamlMap(YAML::Node node, std::string file, std::string context,
+          std::span<const std::string_view> known_keys);
 
   [[nodiscard]] bool has(std::string_view key) const;
   [[nodiscard]] long long integer(std::string_view key, long long min, long long max);

@@ -95,3 +95,39 @@ TEST_CASE("sweep: the output file appears only when complete; bad specs and flag
   CHECK(run_infersim(kData + " sweep --shard 0/3 -b 1").exit_code == 2);
   CHECK(run_infersim(kData + " sweep -m nope -b 1").exit_code == 2);
 }
+
+TEST_CASE("sweep: every estimate flag is an axis; a row matches estimate with the same flags") {
+  // The scenario values that estimate's summary shows (runtime, attention, micro-batches, quantization
+  // dtypes) stay in their own columns; the others (quant preset, moe skew, comm overlap, group scales,
+  // mla) get a column of their own after the summary fields, only when the sweep varies them.
+  const std::string flags =
+      " -m mixtral-8x7b -g h100-sxm -b 8 --tp 2 --runtime eager --attention unfused --moe-skew 1.5"
+      " --comm-overlap 0.5 --quant w4a16 --group-size 64 --scale-dtype fp32 --zero-point off";
+  const auto sweep = run_infersim(kData + " sweep" + flags + " --quiet");
+  const auto est = run_infersim(kData + " estimate" + flags + " --format csv");
+  REQUIRE(sweep.exit_code == 0);
+  REQUIRE(est.exit_code == 0);
+  const auto sweep_rows = lines(sweep.out);
+  const auto est_rows = lines(est.out);
+  REQUIRE(sweep_rows.size() == 2);
+  REQUIRE(est_rows.size() == 2);
+  // The sweep's extra columns, in kSweepKeys order, follow estimate's columns.
+  CHECK(sweep_rows[0] == est_rows[0] + ",moe_skew,comm_overlap,quant,group_size,scale_dtype,zero_point");
+  CHECK(sweep_rows[1] == est_rows[1] + ",1.5,0.5,w4a16,64,fp32,off");
+}
+
+TEST_CASE("sweep: the same bounds and messages as estimate's flags") {
+  const auto sweep = run_infersim(kData + " sweep -b 2000000 --quiet");
+  const auto est = run_infersim(kData + " estimate -b 2000000");
+  CHECK(sweep.exit_code == 2);
+  CHECK(est.exit_code == 2);
+  CHECK(sweep.err ==
+        "infersim: error: sweep axis 'batch' must be a positive integer no larger than 1000000, "
+        "got '2000000'\n");
+  CHECK(est.err ==
+        "infersim: error: --batch must be a positive integer no larger than 1000000, got '2000000'\n");
+  const auto quant = run_infersim(kData + " sweep --quant w9a9 --quiet");
+  CHECK(quant.exit_code == 2);
+  CHECK(quant.err.find("sweep axis 'quant' must be one of w4a16, w8a16, w8a8, fp8, nvfp4, got 'w9a9'") !=
+        std::string::npos);
+}
