@@ -10,6 +10,7 @@
 #include "io/model_loader.hpp"
 #include "io/plan_report.hpp"
 #include "io/runtime_loader.hpp"
+#include "io/scenario_text.hpp"
 #include "io/strict_number.hpp"
 #include "io/sweep_spec.hpp"
 #include "io/value_text.hpp"
@@ -31,7 +32,7 @@ struct PlanOptions {
   std::vector<std::string> prices;  // HW=USD
   std::string top = "10";
   std::string format = "table";
-  std::string runtime = "optimized";
+  std::string runtime = kDefaultRuntime;
 };
 
 // --price HW=USD, one per hardware; prices must cover all hardware or none (mixed units cannot rank).
@@ -63,14 +64,15 @@ int run_plan(const PlanOptions& o, const SearchPath& search) {
     request.hardware.push_back(load_hardware(search.resolve("hardware_profiles", name)));
   }
   request.price_per_device_hour = prices_for(request.hardware, o.prices);
-  request.input_tokens = positive_integer_flag("--input", o.input, 1'000'000'000);
-  request.output_tokens = positive_integer_flag("--output", o.output, 1'000'000'000);
+  ScenarioValues lengths;
+  parse_scenario_value(lengths, ScenarioKey::input_tokens, o.input, "--input");
+  parse_scenario_value(lengths, ScenarioKey::output_tokens, o.output, "--output");
   request.rate_rps = nonnegative_real_flag("--rate", o.rate, 1e9);
   if (request.rate_rps <= 0.0) throw InputError("--rate must be positive, got '" + o.rate + "'");
   request.targets = {nonnegative_real_flag("--ttft-slo", o.ttft_slo, 1e6),
                      nonnegative_real_flag("--tpot-slo", o.tpot_slo, 1e6)};
   const int top = static_cast<int>(positive_integer_flag("--top", o.top, 10'000));
-  request.runtime = load_runtime(search.resolve("runtime_profiles", o.runtime)).terms;
+  request.base = compose_scenario(lengths, load_runtime(search.resolve("runtime_profiles", o.runtime)).terms);
   const PlanResult result = plan(model, request);
   std::cout << (o.format == "json" ? plan_json(model, request, result, top)
                                    : plan_table(model, request, result, top))

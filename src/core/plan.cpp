@@ -36,13 +36,11 @@ double step_s(const Estimate& decode, long long batch, double prefill_one_s, dou
 }
 
 Scenario scenario_for(const PlanRequest& r, const Layout& layout, const Quantization& q) {
-  Scenario sc;
-  sc.input_tokens = r.input_tokens;
-  sc.output_tokens = r.output_tokens;
+  Scenario sc = r.base;
+  sc.batch = 1;
   sc.weights = default_storage_format(q.weights);
   sc.activations = q.activations;
   sc.layout = layout;
-  sc.runtime = r.runtime;
   return sc;
 }
 
@@ -55,7 +53,7 @@ std::string batch_one_failure(const ModelSpec& m, const HardwareSpec& hw, const 
   if (!one.fits) return "memory: does not fit at batch 1";
   if (r.targets.ttft_s > 0.0 && one.ttft_s > r.targets.ttft_s)
     return "TTFT " + ms(one.ttft_s) + " > " + ms(r.targets.ttft_s);
-  const double step = step_s(one, 1, one.ttft_s, static_cast<double>(r.output_tokens));
+  const double step = step_s(one, 1, one.ttft_s, static_cast<double>(r.base.output_tokens));
   if (r.targets.tpot_s > 0.0 && step > r.targets.tpot_s)
     return "TPOT " + ms(step) + " > " + ms(r.targets.tpot_s) + " at batch 1";
   return "";
@@ -74,7 +72,7 @@ PlanCandidate evaluate(const ModelSpec& m, const HardwareSpec& hw, double price,
   double prefill_one_s = 0.0;
   c.failure = batch_one_failure(m, hw, sc, r, prefill_one_s);
   if (!c.failure.empty()) return c;
-  const double o = static_cast<double>(r.output_tokens);
+  const double o = static_cast<double>(r.base.output_tokens);
   c.batch = *largest_batch_where(
       m, hw, sc,
       [&](const Estimate& e, long long batch) {

@@ -16,11 +16,11 @@ struct PlanRequest {
   std::vector<HardwareSpec> hardware;
   std::vector<double> price_per_device_hour;  // per hardware; 0: rank by device count
   double rate_rps = 1.0;
-  long long input_tokens = 1024;
-  long long output_tokens = 256;
+  // Lengths, kernels, KV format and the runtime's host terms of every candidate; the planner chooses
+  // the layout, the weight and compute dtypes and the batch.
+  Scenario base;
   LatencyTargets targets;
   int max_devices_per_replica = 64;
-  RuntimeTerms runtime;  // the serving runtime's host terms, as estimate's --runtime (default: none)
 };
 
 struct PlanCandidate {

@@ -62,10 +62,10 @@ std::string capacity_json(const CapacityReport& r) {
 
 std::string plan_table(const ModelSpec& m, const PlanRequest& q, const PlanResult& r, int top) {
   std::string out = fmt::format("{} at {} requests/s, {} in / {} out, TTFT <= {:.0f} ms, TPOT <= {:.1f} ms\n",
-                                m.name, q.rate_rps, q.input_tokens, q.output_tokens, q.targets.ttft_s * 1e3,
-                                q.targets.tpot_s * 1e3);
+                                m.name, q.rate_rps, q.base.input_tokens, q.base.output_tokens,
+                                q.targets.ttft_s * 1e3, q.targets.tpot_s * 1e3);
   out += fmt::format("(steady-state continuous batching; TTFT excludes queueing; runtime {})\n\n",
-                     q.runtime.name);
+                     q.base.runtime.name);
   out += fmt::format("{:>4} {:<16} {:<10} {:<11} {:>6} {:>9} {:>9} {:>9} {:>8} {:>8} {:>12}\n", "rank",
                      "hardware", "layout", "quant", "batch", "TTFT ms", "TPOT ms", "req/s", "replicas",
                      "devices", r.priced ? "USD/hour" : "cost");
@@ -103,7 +103,7 @@ std::string plan_json(const ModelSpec& m, const PlanRequest& q, const PlanResult
   return fmt::format(
       "{{\n  \"model\": {},\n  \"rate_rps\": {},\n  \"runtime\": {},\n  \"feasible\": {},\n  \"candidates\": "
       "[\n{}\n  ]\n}}\n",
-      json_string(m.name), format_number(q.rate_rps), json_string(q.runtime.name),
+      json_string(m.name), format_number(q.rate_rps), json_string(q.base.runtime.name),
       r.feasible.empty() ? "false" : "true", rows);
 }
 

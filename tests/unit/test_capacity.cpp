@@ -67,8 +67,8 @@ TEST_CASE("plan: the top candidate meets both targets and serves the rate (capac
   for (const char* name : {"a100-80gb-sxm", "h100-sxm", "h200-sxm", "mi300x"})
     q.hardware.push_back(device(name));
   q.rate_rps = 10.0;
-  q.input_tokens = 2048;
-  q.output_tokens = 256;
+  q.base.input_tokens = 2048;
+  q.base.output_tokens = 256;
   q.targets = {1.0, 0.05};
   const ModelSpec m = model("llama-3-70b");
   const PlanResult r = plan(m, q);
