@@ -42,6 +42,9 @@ struct SweepPlan {
 
 struct SweepOptions {
   int jobs = 1;
+  // A benchmark's baseline: every row written as usual but with estimates computed once for the first
+  // few configurations and cycled, so the run times the formatting and writing alone.
+  bool formatting_floor = false;
   std::uint64_t first = 0;  // configurations [first, last) of the cross product (a shard)
   std::uint64_t last = 0;
 };

@@ -47,15 +47,19 @@ TEST_CASE("sweep: rows in the spec's order, last axis fastest; invalid combinati
   std::filesystem::remove(temp_path("sweep_summary.csv"));
 }
 
-TEST_CASE("sweep: --jobs 1 and --jobs 2 write the same bytes; shards concatenate to the whole") {
+TEST_CASE("sweep: --jobs 1, 2, 5 and the default write the same bytes; shards concatenate to the whole") {
   // 5 models x 25 batches x 4 tp x 2 kv = 1,000 configurations: several blocks per job.
   const std::string axes = kData + " sweep -m llama-2-7b,llama-2-70b,llama-3-8b,mistral-7b,falcon-7b -b " +
                            "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25 --tp 1,2,4,8 "
                            "--kv bf16,fp8 --quiet";
   const auto one = run_infersim(axes + " --jobs 1");
   const auto two = run_infersim(axes + " --jobs 2");
+  const auto five = run_infersim(axes + " --jobs 5");
+  const auto automatic = run_infersim(axes);
   REQUIRE(one.exit_code == 0);
   CHECK(one.out == two.out);
+  CHECK(one.out == five.out);
+  CHECK(one.out == automatic.out);
   std::string joined;
   for (int i = 1; i <= 3; ++i) {
     const auto shard = run_infersim(axes + " --shard " + std::to_string(i) + "/3");
