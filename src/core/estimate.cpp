@@ -17,6 +17,21 @@ namespace infersim {
 
 namespace {
 
+// A GEMM computes in its weights' precision or wider: weight-only schemes (W4A16, W8A16) dequantize
+// narrow weights into a wider compute dtype, and W8A8 / fp8 / nvfp4 compute in the weights' own width.
+// A compute dtype narrower than the stored weights is no scheme anyone runs (its tensor-core peak would
+// price 16-bit GEMMs at int4 speed) — except fp32 weights computed in tf32, bf16 or fp16 (mixed precision).
+std::optional<std::string> compute_dtype_problem(Dtype weights, Dtype activations) {
+  if (bits_per_element(activations) >= bits_per_element(weights)) return std::nullopt;
+  if (weights == Dtype::fp32 &&
+      (activations == Dtype::tf32 || activations == Dtype::bf16 || activations == Dtype::fp16))
+    return std::nullopt;
+  return "activations " + std::string(dtype_name(activations)) + " are narrower than the weights " +
+         std::string(dtype_name(weights)) +
+         ": the GEMMs compute in the weights' width or wider (W4A16, W8A16, W8A8, fp8, nvfp4), or fp32 "
+         "weights in tf32, bf16 or fp16";
+}
+
 // Messages are built only on failure: a sweep asks once per configuration.
 std::optional<std::string> scenario_problem(const Scenario& sc) {
   if (sc.batch <= 0) return "batch must be a positive integer, got " + std::to_string(sc.batch);
@@ -27,7 +42,7 @@ std::optional<std::string> scenario_problem(const Scenario& sc) {
   if (!is_storage_format(sc.weights.dtype) || !is_storage_format(sc.kv))
     return std::string("tf32 is a compute mode, not a storage format: store weights and KV as fp32");
   if (!(sc.moe_skew >= 0.0)) return std::string("the MoE routing skew must be >= 0");
-  return std::nullopt;
+  return compute_dtype_problem(sc.weights.dtype, sc.activations);
 }
 
 std::optional<std::string> model_scenario_problem(const ModelSpec& m, const Scenario& sc) {

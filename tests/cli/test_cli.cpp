@@ -100,9 +100,17 @@ TEST_CASE("Bad input exits 2 with a one-line message naming the flag or the file
   const Run dtype = run(kData + " estimate --kv fp12");
   CHECK(dtype.exit_code == 2);
   CHECK(dtype.err.find("--kv must be one of fp32, tf32, bf16") != std::string::npos);
-  const Run fp8 = run(kData + " estimate -g a100-80gb-sxm --activations fp8");
+  const Run fp8 = run(kData + " estimate -g a100-80gb-sxm --weights fp8 --activations fp8");
   CHECK(fp8.exit_code == 2);
   CHECK(fp8.err.find("no fp8 compute peak") != std::string::npos);
+  // A compute dtype narrower than the stored weights is no scheme: int4 GEMMs on bf16 weights would be
+  // priced at the int4 tensor-core peak. fp32 weights computed in tf32 (mixed precision) stay allowed.
+  const Run narrow = run(kData + " estimate -g h100-sxm --activations int4");
+  CHECK(narrow.exit_code == 2);
+  CHECK(narrow.err.find("activations int4 are narrower than the weights bf16") != std::string::npos);
+  CHECK(run(kData + " estimate -g h100-sxm --weights fp32 --activations fp8").exit_code == 2);
+  CHECK(run(kData + " estimate -g h100-sxm --weights fp32 --activations tf32").exit_code == 0);
+  CHECK(run(kData + " estimate -g h100-sxm --weights int4 --activations int8").exit_code == 0);
   const Run unknown = run(kData + " estimate -m llama-9");
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.err.find("unknown model 'llama-9'") != std::string::npos);
