@@ -1,7 +1,10 @@
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "cli/commands.hpp"
+#include "cli/run_guarded.hpp"
 #include "cli/scenario_options.hpp"
 #include "core/capacity.hpp"
 #include "io/plan_report.hpp"
@@ -13,19 +16,30 @@ namespace {
 
 struct CapacityOptions {
   ScenarioOptions scenario;
-  std::string ttft_slo = "0";
-  std::string tpot_slo = "0";
+  std::optional<std::string> ttft_slo;  // none: no target
+  std::optional<std::string> tpot_slo;
   std::string format = "table";
 };
 
+// A latency target in seconds, 0 when not given (LatencyTargets' "none"); a given one must be > 0.
+double target_s(const char* flag, const std::optional<std::string>& text, double warn_above_s) {
+  if (!text) return 0.0;
+  const DurationValue d = duration_flag(flag, *text, warn_above_s);
+  if (!d.warning.empty()) std::cerr << "infersim: warning: " << d.warning << "\n";
+  return d.seconds;
+}
+
 int run_capacity(const CapacityOptions& o, const SearchPath& search) {
   const LoadedScenario l = load_scenario(o.scenario, search);
-  const LatencyTargets targets{nonnegative_real_flag("--ttft-slo", o.ttft_slo, 1e6),
-                               nonnegative_real_flag("--tpot-slo", o.tpot_slo, 1e6)};
+  const LatencyTargets targets{target_s("--ttft-slo", o.ttft_slo, kWarnTtftSeconds),
+                               target_s("--tpot-slo", o.tpot_slo, kWarnTpotSeconds)};
   const CapacityResult result = capacity(l.model, l.hardware, l.scenario, targets);
   const CapacityReport report{l.model, l.hardware, l.scenario, targets, result};
   std::cout << (o.format == "json" ? capacity_json(report) : capacity_table(report)) << std::flush;
-  return 0;
+  // The answer is "no" when no layout holds the model, or no batch meets the targets given. (Not fitting
+  // the layout asked about is an answer: the fewest devices that hold the model says what does.)
+  const bool targets_given = o.ttft_slo || o.tpot_slo;
+  return result.min_devices == 0 || (targets_given && result.slo_max_batch == 0) ? kExitAnswerNo : kExitOk;
 }
 
 }  // namespace
@@ -35,12 +49,15 @@ void add_capacity_command(CLI::App& app, Action& action) {
   CLI::App* sub = app.add_subcommand("capacity",
                                      "How much fits: largest batch, longest context, fewest devices, "
                                      "largest batch meeting latency targets");
-  sub->footer("Example:\n  infersim capacity -m llama-2-70b -g h100-sxm --tp 8 --ttft-slo 1 --tpot-slo 0.05");
+  sub->footer(
+      "Exit code 3 when the answer is none: no layout holds the model, or no batch meets the targets.\n"
+      "Example:\n  infersim capacity -m llama-2-70b -g h100-sxm --tp 8 --ttft-slo 1 --tpot-slo 50ms");
   add_scenario_options(*sub, o->scenario, "the batch the longest-context answer is for");
-  sub->add_option("--ttft-slo", o->ttft_slo, "time-to-first-token target in seconds (0: none)")
-      ->type_name("S");
-  sub->add_option("--tpot-slo", o->tpot_slo, "time-per-output-token target in seconds (0: none)")
-      ->type_name("S");
+  sub->add_option("--ttft-slo", o->ttft_slo,
+                  "time-to-first-token target: 0.5, 500ms or 0.5s (seconds when bare)")
+      ->type_name("TIME");
+  sub->add_option("--tpot-slo", o->tpot_slo, "time-per-output-token target: 0.05, 50ms or 0.05s")
+      ->type_name("TIME");
   sub->add_option("--format", o->format, "table or json")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json"}));

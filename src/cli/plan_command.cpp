@@ -35,6 +35,10 @@ struct PlanOptions {
   std::string runtime = kDefaultRuntime;
 };
 
+// Ceilings far above any real deployment, low enough that every cost and count stays finite and readable.
+constexpr double kMaxRateRps = 1e6;
+constexpr double kMaxPricePerDeviceHour = 1e4;
+
 // --price HW=USD, one per hardware; prices must cover all hardware or none (mixed units cannot rank).
 std::vector<double> prices_for(const std::vector<HardwareSpec>& hardware,
                                const std::vector<std::string>& prices) {
@@ -43,8 +47,10 @@ std::vector<double> prices_for(const std::vector<HardwareSpec>& hardware,
     const std::size_t eq = p.find('=');
     const auto usd = parse_real(eq == std::string::npos ? "" : p.substr(eq + 1));
     const std::string name = p.substr(0, eq);
-    if (!usd || *usd <= 0.0)
-      throw InputError(fmt::format("--price must be HW=USD per device-hour, got '{}'", p));
+    if (!usd || !(*usd > 0.0) || *usd > kMaxPricePerDeviceHour) {
+      throw InputError(fmt::format("--price must be HW=USD per device-hour with USD in (0, {}], got '{}'",
+                                   kMaxPricePerDeviceHour, p));
+    }
     bool found = false;
     for (std::size_t i = 0; i < hardware.size(); ++i) {
       if (hardware[i].name == name) out[i] = *usd, found = true;
@@ -67,10 +73,13 @@ int run_plan(const PlanOptions& o, const SearchPath& search) {
   ScenarioValues lengths;
   parse_scenario_value(lengths, ScenarioKey::input_tokens, o.input, "--input");
   parse_scenario_value(lengths, ScenarioKey::output_tokens, o.output, "--output");
-  request.rate_rps = nonnegative_real_flag("--rate", o.rate, 1e9);
-  if (request.rate_rps <= 0.0) throw InputError("--rate must be positive, got '" + o.rate + "'");
-  request.targets = {nonnegative_real_flag("--ttft-slo", o.ttft_slo, 1e6),
-                     nonnegative_real_flag("--tpot-slo", o.tpot_slo, 1e6)};
+  request.rate_rps = positive_real_flag("--rate", o.rate, kMaxRateRps);
+  const DurationValue ttft = duration_flag("--ttft-slo", o.ttft_slo, kWarnTtftSeconds);
+  const DurationValue tpot = duration_flag("--tpot-slo", o.tpot_slo, kWarnTpotSeconds);
+  for (const DurationValue* d : {&ttft, &tpot}) {
+    if (!d->warning.empty()) std::cerr << "infersim: warning: " << d->warning << "\n";
+  }
+  request.targets = {ttft.seconds, tpot.seconds};
   const int top = static_cast<int>(positive_integer_flag("--top", o.top, 10'000));
   request.base = compose_scenario(lengths, load_runtime(search.resolve("runtime_profiles", o.runtime)).terms);
   const PlanResult result = plan(model, request);
@@ -101,11 +110,14 @@ void add_plan_command(CLI::App& app, Action& action) {
   sub->add_option("--output", o->output, "generated tokens per request")
       ->type_name("INT")
       ->capture_default_str();
-  sub->add_option("--rate", o->rate, "requests per second to serve")->type_name("RPS")->required();
-  sub->add_option("--ttft-slo", o->ttft_slo, "time-to-first-token target, seconds")
+  sub->add_option("--rate", o->rate, "requests per second to serve, in (0, 1e6]")
+      ->type_name("RPS")
+      ->required();
+  sub->add_option("--ttft-slo", o->ttft_slo,
+                  "time-to-first-token target: 1, 1s or 1000ms (seconds when bare)")
       ->type_name("S")
       ->required();
-  sub->add_option("--tpot-slo", o->tpot_slo, "time-per-output-token target, seconds")
+  sub->add_option("--tpot-slo", o->tpot_slo, "time-per-output-token target: 0.05, 50ms or 0.05s")
       ->type_name("S")
       ->required();
   sub->add_option("--price", o->prices, "device-hour price, HW=USD (repeat for each hardware)")

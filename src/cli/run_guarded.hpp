@@ -13,6 +13,7 @@ namespace infersim {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitInternal = 1;
 inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitAnswerNo = 3;  // the command ran and the answer is "no"
 
 template <typename Command>
 int run_guarded(Command&& command, std::ostream& err) {

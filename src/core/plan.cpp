@@ -85,7 +85,8 @@ PlanCandidate evaluate(const ModelSpec& m, const HardwareSpec& hw, double price,
   c.ttft_s = prefill_one_s;
   c.step_s = step_s(e, c.batch, prefill_one_s, o);
   c.replica_rps = static_cast<double>(c.batch) / (c.ttft_s + (o - 1.0) * c.step_s);
-  c.replicas = static_cast<long long>(std::ceil(r.rate_rps / c.replica_rps - 1e-9));
+  // At least one replica serves any positive rate, however small.
+  c.replicas = std::max(1LL, static_cast<long long>(std::ceil(r.rate_rps / c.replica_rps - 1e-9)));
   c.devices = c.replicas * devices_per_replica;
   c.cost = price > 0.0 ? price * static_cast<double>(c.devices) : static_cast<double>(c.devices);
   return c;

@@ -32,16 +32,33 @@ std::string capacity_table(const CapacityReport& r) {
   std::string out = fmt::format("{} on {}: input {}, output {} tokens, tp {} x pp {}, weights {}, KV {}\n",
                                 r.model.name, r.hardware.name, sc.input_tokens, sc.output_tokens,
                                 sc.layout.tp, sc.layout.pp, dtype_name(sc.weights.dtype), dtype_name(sc.kv));
-  out += fmt::format("  largest batch that fits            {}\n", c.max_batch);
-  out += fmt::format("  longest context at batch 1         {} tokens\n", c.max_context_batch1);
+  // A context limit is the model's own maximum or what memory allows: say which.
+  auto context = [&r](long long tokens) {
+    if (tokens == 0) return std::string("none (not even one token fits)");
+    return fmt::format(
+        "{} tokens{}", tokens,
+        tokens >= r.model.max_context ? " (the model's maximum context; memory holds it)" : " (memory)");
+  };
+  if (c.max_batch == 0)
+    out += "  largest batch that fits            none: not even batch 1 fits this layout\n";
+  else
+    out += fmt::format("  largest batch that fits            {}\n", c.max_batch);
+  out += fmt::format("  longest context at batch 1         {}\n", context(c.max_context_batch1));
   if (sc.batch != 1)
-    out += fmt::format("  longest context at batch {:<9} {} tokens\n", sc.batch, c.max_context_at_batch);
-  out += fmt::format("  fewest devices holding the model   {} (tp {} x pp {})\n", c.min_devices, c.min_tp,
-                     c.min_pp);
+    out += fmt::format("  longest context at batch {:<9} {}\n", sc.batch, context(c.max_context_at_batch));
+  if (c.min_devices == 0)
+    out += "  fewest devices holding the model   none: no layout searched holds the model\n";
+  else
+    out += fmt::format("  fewest devices holding the model   {} (tp {} x pp {})\n", c.min_devices, c.min_tp,
+                       c.min_pp);
   if (r.targets.ttft_s > 0.0 || r.targets.tpot_s > 0.0) {
-    out += fmt::format(
-        "  largest batch meeting the SLOs     {} (TTFT {:.1f} ms, TPOT {:.2f} ms, {:.1f} tok/s per device)\n",
-        c.slo_max_batch, c.slo_ttft_s * 1e3, c.slo_tpot_s * 1e3, c.slo_throughput_per_device_tok_s);
+    if (c.slo_max_batch == 0)
+      out += "  largest batch meeting the SLOs     none: no batch meets the targets\n";
+    else
+      out += fmt::format(
+          "  largest batch meeting the SLOs     {} (TTFT {:.1f} ms, TPOT {:.2f} ms, {:.1f} tok/s per "
+          "device)\n",
+          c.slo_max_batch, c.slo_ttft_s * 1e3, c.slo_tpot_s * 1e3, c.slo_throughput_per_device_tok_s);
   }
   return out;
 }

@@ -17,7 +17,7 @@ const std::string kData = "--config-dir " + source_path("");
 
 TEST_CASE("capacity --format json names min_devices and max_batch") {
   const auto r = run_infersim(kData + " capacity -m llama-2-70b -g h100-sxm --format json");
-  REQUIRE(r.exit_code == 0);
+  REQUIRE(r.exit_code == 0);  // TP 1 does not fit, but two devices do: an answer, not "none"
   CHECK(r.out.find("\"min_devices\": 2,") != std::string::npos);
   CHECK(r.out.find("\"max_batch\": 0,") != std::string::npos);  // TP1: not even batch 1 fits
 }
@@ -59,4 +59,42 @@ TEST_CASE("plan takes --runtime like estimate: named in the output, its step ove
   CHECK(none.exit_code == 3);
   CHECK(run_infersim(base + " --runtime nope").exit_code == 2);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("Latency targets take units; a target must be positive; none is said as none with exit 3") {
+  // 500ms and 0.5 are the same target: the same output.
+  const auto ms = run_infersim(kData + " capacity -m llama-2-7b -g l40s --ttft-slo 500ms --tpot-slo 50ms");
+  const auto s = run_infersim(kData + " capacity -m llama-2-7b -g l40s --ttft-slo 0.5 --tpot-slo 0.05");
+  REQUIRE(ms.exit_code == 0);
+  CHECK(ms.out == s.out);
+  // A bare number far above any real target is still seconds, with a warning.
+  const auto bare = run_infersim(kData + " capacity -m llama-2-7b -g l40s --ttft-slo 500 --tpot-slo 30");
+  CHECK(bare.err.find("warning: --ttft-slo 500 is read as 500 seconds") != std::string::npos);
+  CHECK(bare.err.find("warning: --tpot-slo 30 is read as 30 seconds") != std::string::npos);
+  // 0 is not "no target": it is refused (exit 2), with the range.
+  const auto zero = run_infersim(kData + " capacity --ttft-slo 0");
+  CHECK(zero.exit_code == 2);
+  CHECK(zero.err.find("--ttft-slo must be a time in (0, 86400] seconds") != std::string::npos);
+  // No batch meets a 1 us TTFT: said as none, exit 3.
+  const auto none = run_infersim(kData + " capacity -m llama-2-7b -g l40s --ttft-slo 1us");
+  CHECK(none.exit_code == 3);
+  CHECK(none.out.find("largest batch meeting the SLOs     none: no batch meets the targets") !=
+        std::string::npos);
+  // No layout of the example CPU host searched holds DeepSeek-V3 at bf16: none, exit 3.
+  const auto nothing = run_infersim(kData + " capacity -m deepseek-v3 -g host-example");
+  CHECK(nothing.exit_code == 3);
+  CHECK(nothing.out.find("none: no layout searched holds the model") != std::string::npos);
+}
+
+TEST_CASE("plan: ceilings on price and rate; a tiny rate still needs one replica") {
+  const std::string base = kData + " plan -m llama-2-7b -g l40s --ttft-slo 1 --tpot-slo 50ms";
+  const auto price = run_infersim(base + " --rate 1 --price l40s=1.7e308");
+  CHECK(price.exit_code == 2);
+  CHECK(price.err.find("USD in (0, 10000]") != std::string::npos);
+  CHECK(run_infersim(base + " --rate 0").exit_code == 2);
+  CHECK(run_infersim(base + " --rate 1e7").exit_code == 2);
+  const auto tiny = run_infersim(base + " --rate 1e-9 --format json");
+  REQUIRE(tiny.exit_code == 0);
+  CHECK(tiny.out.find("\"replicas\": 1,") != std::string::npos);
+  CHECK(tiny.out.find("\"replicas\": 0,") == std::string::npos);
 }
