@@ -2,8 +2,8 @@
 // acceptance figures for the shipped Llama-2-7B / A100 files.
 #include <catch2/catch.hpp>
 
-#include "core/estimate.hpp"
 #include "core/errors.hpp"
+#include "core/estimate.hpp"
 #include "io/hardware_loader.hpp"
 #include "io/model_loader.hpp"
 #include "support/fixtures.hpp"

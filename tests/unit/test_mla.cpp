@@ -1,8 +1,8 @@
 // Multi-head latent attention (DeepSeek-V2 paper §2.1; DeepSeek-V3 technical report, config.json).
 #include <catch2/catch.hpp>
 
-#include "core/estimate.hpp"
 #include "core/errors.hpp"
+#include "core/estimate.hpp"
 #include "core/formulas/kv_cache.hpp"
 #include "core/formulas/params.hpp"
 #include "support/fixtures.hpp"

@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "core/estimate.hpp"
 #include "core/errors.hpp"
+#include "core/estimate.hpp"
 #include "core/model_predict.hpp"
 #include "core/validation.hpp"
 #include "io/hardware_loader.hpp"

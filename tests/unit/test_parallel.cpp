@@ -2,8 +2,8 @@
 // parallelism, and the TP scaling gpt-fast measured (validation/published/published_measurements.csv).
 #include <catch2/catch.hpp>
 
-#include "core/estimate.hpp"
 #include "core/errors.hpp"
+#include "core/estimate.hpp"
 #include "core/layout.hpp"
 #include "io/hardware_loader.hpp"
 #include "io/model_loader.hpp"
