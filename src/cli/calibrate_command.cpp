@@ -23,7 +23,8 @@ struct CalibrateOptions {
 };
 
 int run_calibrate(const CalibrateOptions& o) {
-  if (!o.output.empty() && std::filesystem::exists(o.output) && !o.force)  // before measuring, not after
+  // Before measuring, not after; a device or pipe (-o /dev/null) is written, never replaced.
+  if (!o.output.empty() && std::filesystem::is_regular_file(o.output) && !o.force)
     throw InputError("-o " + o.output + " exists; calibrate overwrites a file only with --force");
   std::unique_ptr<AtomicOutput> out;  // created now: a missing directory fails before the measuring
   if (!o.output.empty()) out = std::make_unique<AtomicOutput>(o.output, std::vector<std::string>{});

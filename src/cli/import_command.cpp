@@ -20,7 +20,8 @@ struct ImportOptions {
 int run_import(const ImportOptions& o) {
   // Without --name, -o's file name names the model (it is the name `-m` will take).
   std::string name = o.name;
-  if (name.empty() && !o.output.empty()) name = std::filesystem::path(o.output).stem().string();
+  if (name.empty() && !o.output.empty() && o.output != "-")
+    name = std::filesystem::path(o.output).stem().string();
   const std::string yaml = import_hf_config_file(o.config, name);
   if (o.output.empty()) {
     std::cout << yaml << std::flush;

@@ -77,15 +77,14 @@ PublishedCase judge(const PublishedRow& row, const PublishedMapping& mapping, Li
 int run_published_validation(const std::string& output_csv, double threshold, const SearchPath& search) {
   const std::string csv = published_csv_path(search);
   const std::string mapping_path = search.resolve(kPublishedDir, "mapping");
-  std::unique_ptr<AtomicOutput> out;
-  if (!output_csv.empty())
-    out = std::make_unique<AtomicOutput>(output_csv, std::vector<std::string>{csv, mapping_path});
   const std::vector<PublishedRow> rows = read_published_csv(csv);
   const PublishedMapping mapping = load_published_mapping(mapping_path);
   Library lib{search, {}, {}, {}};
   std::vector<PublishedCase> cases;
   for (const PublishedRow& row : rows) cases.push_back(judge(row, mapping, lib));
   const PublishedSummary summary = summarize(cases);
+  std::unique_ptr<AtomicOutput> out;  // opened once every input is read: none of them may be the output
+  if (!output_csv.empty()) out = std::make_unique<AtomicOutput>(output_csv);
   std::cout << published_table(cases, summary, mapping, threshold) << std::flush;
   if (out) {
     out->write(published_csv(cases));

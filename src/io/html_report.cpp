@@ -9,6 +9,7 @@
 #include "core/formulas/roofline.hpp"
 #include "core/roofs.hpp"
 #include "io/atomic_file.hpp"
+#include "io/output_guard.hpp"
 #include "io/report.hpp"
 
 namespace infersim {
@@ -118,9 +119,9 @@ void write_html_report(const HtmlReportInput& in, const std::string& dir) {
   }
   if (dir.find('\'') != std::string::npos)
     throw InputError(fmt::format("the report directory '{}' has a quote in its name", dir));
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw InputError(fmt::format("cannot create the report directory '{}': {}", dir, ec.message()));
+  prepare_report_directory(
+      dir, {"prefill_ops.dat", "decode_ops.dat", "batches.dat", "roofline.gp", "latency.gp", "memory.gp",
+            "roofline.svg", "latency.svg", "memory.svg", "gnuplot.log", "index.html"});
   const std::filesystem::path d(dir);
   const Roofs roofs = roofs_for(in.hardware, in.scenario);
   write_file_atomically((d / "prefill_ops.dat").string(), operator_points(in.estimate.prefill));
@@ -135,6 +136,7 @@ void write_html_report(const HtmlReportInput& in, const std::string& dir) {
     throw InputError(
         fmt::format("gnuplot failed drawing the report's charts; see {}", (d / "gnuplot.log").string()));
   }
+  std::error_code ec;
   std::filesystem::remove(d / "gnuplot.log", ec);
   write_file_atomically((d / "index.html").string(), html_page(in));
 }

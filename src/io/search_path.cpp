@@ -9,6 +9,7 @@
 #include "core/errors.hpp"
 #include "io/close_matches.hpp"
 #include "io/config_error.hpp"
+#include "io/output_guard.hpp"
 
 #ifndef INFERSIM_SOURCE_DATA_DIR
 #define INFERSIM_SOURCE_DATA_DIR ""
@@ -34,12 +35,32 @@ SearchPath::SearchPath(const std::string& config_dir, const std::string& env_pat
   }
 }
 
+namespace {
+
+// What a resolved file is called in an output's error ("output 'x' is the input model file 'y'").
+const char* input_description(const std::string& kind_dir) {
+  return kind_dir == "model_configs"          ? "model file"
+         : kind_dir == "hardware_profiles"    ? "hardware profile"
+         : kind_dir == "runtime_profiles"     ? "runtime profile"
+         : kind_dir == "validation/published" ? "published mapping"
+                                              : "file";
+}
+
+}  // namespace
+
 std::string SearchPath::resolve(const std::string& kind_dir, const std::string& name_or_path) const {
-  if (looks_like_path(name_or_path)) return name_or_path;
+  // Recorded as an input before it is read: no output of the command may overwrite it.
+  if (looks_like_path(name_or_path)) {
+    record_input(name_or_path, input_description(kind_dir));
+    return name_or_path;
+  }
   for (const std::string& dir : dirs_) {
     const fs::path candidate = fs::path(dir) / kind_dir / (name_or_path + ".yaml");
     std::error_code ec;
-    if (fs::is_regular_file(candidate, ec)) return candidate.string();
+    if (fs::is_regular_file(candidate, ec)) {
+      record_input(candidate.string(), input_description(kind_dir));
+      return candidate.string();
+    }
   }
   std::vector<std::string> known;
   for (const NamedFile& f : list(kind_dir)) known.push_back(f.name);

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "io/config_error.hpp"
+#include "io/output_guard.hpp"
 
 namespace infersim {
 
@@ -18,11 +19,19 @@ std::string limit_text(std::size_t max_bytes) {
   return max_bytes % kMiB == 0 ? fmt::format("{} MiB", max_bytes / kMiB) : fmt::format("{} B", max_bytes);
 }
 
+// "a configuration file" -> "configuration file": what the input is called in an output's error.
+std::string_view without_article(std::string_view kind) {
+  for (const std::string_view article : {"a ", "an ", "the "})
+    if (kind.substr(0, article.size()) == article) return kind.substr(article.size());
+  return kind;
+}
+
 }  // namespace
 
 std::string read_text_file(const std::string& path, std::size_t max_bytes, const char* kind,
                            Streams streams) {
   namespace fs = std::filesystem;
+  record_input(path, without_article(kind));  // no output may overwrite it (io/output_guard.hpp)
   std::error_code ec;
   const auto status = fs::status(path, ec);
   if (ec || !fs::exists(status)) throw ConfigError(path, {}, "no such file");

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <iostream>
@@ -12,6 +13,8 @@
 #include <string>
 #include <thread>
 
+#include "io/output_guard.hpp"
+#include "io/search_path.hpp"
 #include "ref/blas.hpp"
 #include "ref/host_suite.hpp"
 #include "ref/measured_csv.hpp"
@@ -37,6 +40,11 @@ int run(const Options& options) {
     if (!std::filesystem::is_directory(out_dir))
       throw std::runtime_error("cannot write '" + options.output + "': no directory '" + out_dir.string() +
                                "'");
+    if (!options.model.empty()) {  // the model file it will read is no output (io/output_guard.hpp)
+      const char* env = std::getenv("INFERSIM_PATH");
+      const infersim::SearchPath search("", env ? env : "");
+      infersim::check_not_an_input(options.output, {search.resolve("model_configs", options.model)});
+    }
   }
   set_blas_threads(options.threads);
   const BlasInfo blas = blas_info();
