@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "core/errors.hpp"
+#include "io/escape.hpp"
 #include "io/hardware_loader.hpp"
 #include "io/model_loader.hpp"
 #include "io/runtime_loader.hpp"
@@ -42,10 +43,10 @@ int run_list(const std::string& what, const SearchPath& search) {
     throw InputError(fmt::format("no {} found in: {}", what, fmt::join(search.directories(), ", ")));
   std::string out;
   for (const NamedFile& f : files) {
-    out += fmt::format("{:<18} {}\n", f.name,
-                       models     ? model_summary(f.path)
-                       : runtimes ? runtime_summary(f.path)
-                                  : hardware_summary(f.path));
+    out += fmt::format("{:<18} {}\n", terminal_text(f.name),
+                       terminal_text(models     ? model_summary(f.path)
+                                     : runtimes ? runtime_summary(f.path)
+                                                : hardware_summary(f.path)));
   }
   std::cout << out << std::flush;
   return 0;

@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "infersim: error: " << e.what() << "\nRun `infersim --help` for usage.\n";
+    std::cerr << "infersim: error: " << infersim::terminal_text(e.what())
+              << "\nRun `infersim --help` for usage.\n";
     return infersim::kExitBadInput;
   }
   return infersim::run_guarded(

@@ -5,6 +5,7 @@
 #include "cli/scenario_options.hpp"
 #include "core/capacity.hpp"
 #include "core/errors.hpp"
+#include "io/escape.hpp"
 #include "io/html_report.hpp"
 
 namespace infersim {
@@ -34,7 +35,7 @@ int run_report(const ReportOptions& o, const SearchPath& search) {
   const Estimate e = estimate(l.model, l.hardware, l.scenario);
   write_html_report({l.model, l.hardware, l.scenario, e, batch_points(l.model, l.hardware, l.scenario)},
                     o.dir);
-  std::cout << "infersim report: wrote " << o.dir << "/index.html\n";
+  std::cout << "infersim report: wrote " << terminal_text(o.dir) << "/index.html\n";
   return 0;
 }
 

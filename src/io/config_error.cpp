@@ -2,12 +2,15 @@
 
 #include <fmt/format.h>
 
+#include "io/escape.hpp"
+
 namespace infersim {
 
 namespace {
 std::string located(const std::string& file, SourceMark mark, const std::string& message) {
-  if (mark.line < 0) return fmt::format("{}: error: {}", file, message);
-  return fmt::format("{}:{}:{}: error: {}", file, mark.line + 1, mark.column + 1, message);
+  // The file name is the user's: a newline or an escape sequence in it is shown, never sent.
+  if (mark.line < 0) return fmt::format("{}: error: {}", terminal_text(file), message);
+  return fmt::format("{}:{}:{}: error: {}", terminal_text(file), mark.line + 1, mark.column + 1, message);
 }
 }  // namespace
 
@@ -16,13 +19,12 @@ ConfigError::ConfigError(const std::string& file, SourceMark mark, const std::st
 
 std::string excerpt(std::string_view text, std::size_t max_bytes) {
   std::string out;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (out.size() >= max_bytes && (byte & 0xC0) != 0x80) return out + "...";  // cut between characters
-    if (byte < 0x20 || byte == 0x7f)
-      fmt::format_to(std::back_inserter(out), "\\x{:02x}", byte);
-    else
-      out.push_back(c);
+  std::size_t start = 0;
+  for (std::size_t i = 1; i <= text.size(); ++i) {
+    if (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // mid-character
+    if (out.size() >= max_bytes) return out + "...";  // cut between characters
+    out += terminal_text(text.substr(start, i - start));
+    start = i;
   }
   return out;
 }

@@ -18,8 +18,9 @@ class ConfigError : public InputError {
   ConfigError(const std::string& file, SourceMark mark, const std::string& message);
 };
 
-// User text quoted inside a one-line message: control characters escaped (\x0a), at most
-// max_bytes kept ("..." marks a cut), so a hostile value cannot spread a message over many lines.
+// User text quoted inside a one-line message: shown as terminal_text shows it (io/escape.hpp: \n,
+// \x1b), at most max_bytes kept ("..." marks a cut), so a hostile value cannot spread a message over
+// many lines or drive the terminal.
 [[nodiscard]] std::string excerpt(std::string_view text, std::size_t max_bytes = 80);
 
 }  // namespace infersim

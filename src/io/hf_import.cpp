@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "io/escape.hpp"
 #include "io/hf_families.hpp"
 #include "io/model_loader.hpp"
 #include "io/yaml_map.hpp"
@@ -15,27 +16,16 @@ namespace {
 constexpr std::size_t kCommentColumn = 27;  // values' comments line up as in model_configs/*.yaml
 constexpr std::size_t kWrapColumn = 100;
 
-// A YAML double-quoted scalar: quotes, backslashes and control characters escaped.
-std::string yaml_quoted(std::string_view text) {
-  std::string out = "\"";
-  for (const char ch : text) {
-    const auto byte = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\')
-      out += {'\\', ch};
-    else if (byte < 0x20 || byte == 0x7f)
-      out += fmt::format("\\x{:02x}", byte);
-    else
-      out += ch;
-  }
-  return out + "\"";
-}
-
-// Writes the model YAML line by line; each value's comment is its origin (HfModel::origin).
+// Writes the model YAML line by line; each value's comment is its origin (HfModel::origin). Comments
+// may hold text from the command line or the config.json (the name, notes): they go through
+// terminal_text, which keeps them on their line. Strings are written with yaml_scalar.
 class YamlWriter {
  public:
   explicit YamlWriter(const HfModel& model) : model_(model) {}
 
-  void comment(std::string_view text) {
+  void comment(std::string_view untrusted) {
+    const std::string shown = terminal_text(untrusted);
+    std::string_view text = shown;
     std::string line = "#";
     std::size_t start = 0;
     while (start < text.size()) {
@@ -61,7 +51,7 @@ class YamlWriter {
     std::string line = fmt::format("{}{}: {}", nested ? "  " : "", nested ? key.substr(dot + 1) : key, value);
     const auto origin = model_.origin.find(std::string(key));
     if (origin != model_.origin.end())
-      line = fmt::format("{:<{}} # {}", line, kCommentColumn, origin->second);
+      line = fmt::format("{:<{}} # {}", line, kCommentColumn, terminal_text(origin->second));
     text_ += line + "\n";
   }
   void optional_entry(std::string_view key, long long value) {
@@ -95,9 +85,9 @@ void write_header(YamlWriter& w, const HfModel& m, const HfImportOptions& option
       "config class where the key is absent. Keys not named (dtype, token ids, RoPE scaling, dropout) "
       "are not used.");
   for (const std::string& note : m.notes) w.comment("Note: " + note);
-  w.raw(fmt::format("source: {}", yaml_quoted(options.source)));
+  w.raw(fmt::format("source: {}", yaml_scalar(options.source)));
   w.raw(fmt::format("description: {}",
-                    yaml_quoted(fmt::format("{} ({}, imported from its Hugging Face config.json)",
+                    yaml_scalar(fmt::format("{} ({}, imported from its Hugging Face config.json)",
                                             options.name, m.architecture))));
 }
 

@@ -4,19 +4,14 @@
 
 #include <algorithm>
 
+#include "io/escape.hpp"
+
 namespace infersim {
 
 namespace {
 
 constexpr double kMiB = 1048576.0;
 constexpr double kGiB = 1073741824.0;
-
-std::string quoted(const std::string& text) {
-  std::string out;
-  for (char ch : text)
-    if (ch != '"' && ch != '\\') out += ch;
-  return '"' + out + '"';
-}
 
 std::string header(const HostCalibration& h, const std::string& provenance) {
   return fmt::format(
@@ -26,7 +21,7 @@ std::string header(const HostCalibration& h, const std::string& provenance) {
       "(src/ref/calibrate.cpp);\n"
       "# the shapes differ from the validation suite's (src/ref/suite.cpp), so `infersim validate` predicts "
       "new shapes.\n",
-      h.cpu_model, h.threads, h.blas_core, provenance);
+      terminal_text(h.cpu_model), h.threads, terminal_text(h.blas_core), terminal_text(provenance));
 }
 
 std::string body(const HostCalibration& h) {
@@ -39,7 +34,7 @@ std::string body(const HostCalibration& h) {
       "# A CPU has no spec-sheet figure here: the measured STREAM triad is the roof (efficiency.memory 1).\n"
       "memory_bandwidth_TBps: {:.6g}  # measured: triad a = b + s*c, 3 x {:.0f} MiB, STREAM byte count, "
       "median run\n",
-      quoted(fmt::format("{} ({} threads), measured by infersim calibrate", h.cpu_model, h.threads)),
+      yaml_scalar(fmt::format("{} ({} threads), measured by infersim calibrate", h.cpu_model, h.threads)),
       h.fma_peak_flops / 1e12, h.threads, h.memory_B / kGiB, h.triad_Bps / 1e12,
       h.triad_working_set_B / 3.0 / kMiB);
 }

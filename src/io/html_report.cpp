@@ -9,7 +9,11 @@
 #include "core/formulas/roofline.hpp"
 #include "core/roofs.hpp"
 #include "io/atomic_file.hpp"
+<<<<<<< HEAD
 #include "io/output_guard.hpp"
+=======
+#include "io/escape.hpp"
+>>>>>>> wt-esc
 #include "io/report.hpp"
 
 namespace infersim {
@@ -30,7 +34,7 @@ std::string roofline_script(const Roofs& roofs, const HtmlReportInput& in) {
   const double ridge = ridge_point(roofs.matrix_flops_per_s, roofs.memory_Bps);
   return fmt::format(
       "reset\nset terminal svg size 900,560 dynamic noenhanced font 'sans,11'\nset output 'roofline.svg'\n"
-      "set title '{} on {}: roofline ({} compute; ridge {:.0f} FLOP/B)'\n"
+      "set title {}\n"
       "set logscale xy\nset xlabel 'arithmetic intensity (FLOP/B)'\nset ylabel 'FLOP/s'\nset grid\n"
       "set key top left\nset xrange [0.05:1e5]\nroof(x) = (x * {} < {}) ? x * {} : {}\n"
       "plot roof(x) with lines lw 2 title 'attainable (achievable bandwidth and peak)', "
@@ -38,8 +42,9 @@ std::string roofline_script(const Roofs& roofs, const HtmlReportInput& in) {
       "'prefill_ops.dat' using 1:2:3 with labels offset 1,0.5 font ',8' notitle, "
       "'decode_ops.dat' using 1:2 with points pt 5 ps 1.2 title 'decode operators (mean context)', "
       "'decode_ops.dat' using 1:2:3 with labels offset 1,-0.5 font ',8' notitle\n",
-      in.model.name, in.hardware.name, dtype_name(in.scenario.activations), ridge, roofs.memory_Bps,
-      roofs.matrix_flops_per_s, roofs.memory_Bps, roofs.matrix_flops_per_s);
+      gnuplot_string(fmt::format("{} on {}: roofline ({} compute; ridge {:.0f} FLOP/B)", in.model.name,
+                                 in.hardware.name, dtype_name(in.scenario.activations), ridge)),
+      roofs.memory_Bps, roofs.matrix_flops_per_s, roofs.memory_Bps, roofs.matrix_flops_per_s);
 }
 
 std::string batch_data(const std::vector<BatchPoint>& points) {
@@ -57,26 +62,35 @@ std::string batch_data(const std::vector<BatchPoint>& points) {
 std::string latency_script(const HtmlReportInput& in) {
   return fmt::format(
       "reset\nset terminal svg size 900,500 dynamic noenhanced font 'sans,11'\nset output 'latency.svg'\n"
-      "set title '{} on {}: latency and throughput against batch'\nset logscale x 2\nset logscale y\nset "
+      "set title {}\nset logscale x 2\nset logscale y\nset "
       "grid\n"
       "set xlabel 'batch'\nset ylabel 'milliseconds'\nset y2label 'output tokens/s'\nset y2tics\nset ytics "
       "nomirror\n"
       "set key top left\nplot 'batches.dat' using 1:($2*1000) with linespoints title 'TTFT', "
       "'batches.dat' using 1:($3*1000) with linespoints title 'TPOT', "
       "'batches.dat' using 1:4 axes x1y2 with linespoints title 'throughput (right axis)'\n",
-      in.model.name, in.hardware.name);
+      gnuplot_string(
+          fmt::format("{} on {}: latency and throughput against batch", in.model.name, in.hardware.name)));
 }
 
 std::string memory_script(const HtmlReportInput& in) {
   return fmt::format(
       "reset\nset terminal svg size 900,500 dynamic noenhanced font 'sans,11'\nset output 'memory.svg'\n"
-      "set title '{} on {}: memory per device against batch'\nset style data histograms\n"
+      "set title {}\nset style data histograms\n"
       "set style histogram rowstacked\nset style fill solid 0.8 border -1\nset boxwidth 0.75\nset grid y\n"
       "set ylabel 'GB (1e9 B)'\nset xlabel 'batch'\nset key top left\n"
       "plot 'batches.dat' using ($5/1e9):xtic(1) title 'weights', '' using ($6/1e9) title 'KV cache', "
       "'' using ($7/1e9) title 'activations', '' using ($8/1e9) title 'runtime reserve', "
       "'' using 0:($9/1e9) with lines lw 2 lc rgb 'red' title 'usable capacity'\n",
-      in.model.name, in.hardware.name);
+      gnuplot_string(
+          fmt::format("{} on {}: memory per device against batch", in.model.name, in.hardware.name)));
+}
+
+// A number in the page's table, for people: six significant digits, so 2.9999999999999997e-05 reads
+// 3e-05 (the JSON and CSV outputs keep every digit).
+std::string number_for_people(double value) {
+  (void)format_number(value);  // the same finiteness check as the machine-readable outputs
+  return fmt::format("{:.6g}", value);
 }
 
 std::string html_page(const HtmlReportInput& in) {
@@ -90,12 +104,12 @@ std::string html_page(const HtmlReportInput& in) {
           else if constexpr (std::is_same_v<T, bool>)
             return v ? "true" : "false";
           else if constexpr (std::is_same_v<T, double>)
-            return format_number(v);
+            return number_for_people(v);
           else
             return std::to_string(v);
         },
         f.value);
-    rows += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", f.key, value);
+    rows += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", html_text(f.key), html_text(value));
   }
   return fmt::format(
       "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>infersim: {} on {}</title>\n"
@@ -106,7 +120,8 @@ std::string html_page(const HtmlReportInput& in) {
       "<h2>Memory</h2>\n<img src=\"memory.svg\" alt=\"memory against batch\">\n"
       "<h2>Estimate</h2>\n<table>\n{}</table>\n<p>Generated by infersim report; the data files and gnuplot "
       "scripts beside this page reproduce every chart.</p>\n</body></html>\n",
-      in.model.name, in.hardware.name, in.model.name, in.hardware.name, in.hardware.description, rows);
+      html_text(in.model.name), html_text(in.hardware.name), html_text(in.model.name),
+      html_text(in.hardware.name), html_text(in.hardware.description), rows);
 }
 
 }  // namespace
@@ -118,10 +133,19 @@ void write_html_report(const HtmlReportInput& in, const std::string& dir) {
         "(Debian: apt-get install gnuplot-nox)");
   }
   if (dir.find('\'') != std::string::npos)
+<<<<<<< HEAD
     throw InputError(fmt::format("the report directory '{}' has a quote in its name", dir));
   prepare_report_directory(
       dir, {"prefill_ops.dat", "decode_ops.dat", "batches.dat", "roofline.gp", "latency.gp", "memory.gp",
             "roofline.svg", "latency.svg", "memory.svg", "gnuplot.log", "index.html"});
+=======
+    throw InputError(fmt::format("the report directory '{}' has a quote in its name", terminal_text(dir)));
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    throw InputError(
+        fmt::format("cannot create the report directory '{}': {}", terminal_text(dir), ec.message()));
+>>>>>>> wt-esc
   const std::filesystem::path d(dir);
   const Roofs roofs = roofs_for(in.hardware, in.scenario);
   write_file_atomically((d / "prefill_ops.dat").string(), operator_points(in.estimate.prefill));
@@ -133,8 +157,8 @@ void write_html_report(const HtmlReportInput& in, const std::string& dir) {
   const std::string command =
       fmt::format("cd '{}' && gnuplot roofline.gp latency.gp memory.gp 2> gnuplot.log", d.string());
   if (std::system(command.c_str()) != 0) {
-    throw InputError(
-        fmt::format("gnuplot failed drawing the report's charts; see {}", (d / "gnuplot.log").string()));
+    throw InputError(fmt::format("gnuplot failed drawing the report's charts; see {}",
+                                 terminal_text((d / "gnuplot.log").string())));
   }
   std::error_code ec;
   std::filesystem::remove(d / "gnuplot.log", ec);

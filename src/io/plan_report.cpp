@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "io/escape.hpp"
 #include "io/report.hpp"
 
 namespace infersim {
@@ -30,6 +31,7 @@ std::string capacity_table(const CapacityReport& r) {
   const CapacityResult& c = r.result;
   const Scenario& sc = r.scenario;
   std::string out = fmt::format("{} on {}: input {}, output {} tokens, tp {} x pp {}, weights {}, KV {}\n",
+<<<<<<< HEAD
                                 r.model.name, r.hardware.name, sc.input_tokens, sc.output_tokens,
                                 sc.layout.tp, sc.layout.pp, dtype_name(sc.weights.dtype), dtype_name(sc.kv));
   // A context limit is the model's own maximum or what memory allows: say which.
@@ -44,6 +46,13 @@ std::string capacity_table(const CapacityReport& r) {
   else
     out += fmt::format("  largest batch that fits            {}\n", c.max_batch);
   out += fmt::format("  longest context at batch 1         {}\n", context(c.max_context_batch1));
+=======
+                                terminal_text(r.model.name), terminal_text(r.hardware.name), sc.input_tokens,
+                                sc.output_tokens, sc.layout.tp, sc.layout.pp, dtype_name(sc.weights.dtype),
+                                dtype_name(sc.kv));
+  out += fmt::format("  largest batch that fits            {}\n", c.max_batch);
+  out += fmt::format("  longest context at batch 1         {} tokens\n", c.max_context_batch1);
+>>>>>>> wt-esc
   if (sc.batch != 1)
     out += fmt::format("  longest context at batch {:<9} {}\n", sc.batch, context(c.max_context_at_batch));
   if (c.min_devices == 0)
@@ -66,23 +75,31 @@ std::string capacity_table(const CapacityReport& r) {
 std::string capacity_json(const CapacityReport& r) {
   const CapacityResult& c = r.result;
   return fmt::format(
-      "{{\n  \"model\": \"{}\",\n  \"hardware\": \"{}\",\n  \"input_tokens\": {},\n  \"output_tokens\": {},\n"
+      "{{\n  \"model\": {},\n  \"hardware\": {},\n  \"input_tokens\": {},\n  \"output_tokens\": {},\n"
       "  \"tp\": {},\n  \"pp\": {},\n  \"batch\": {},\n  \"max_batch\": {},\n  \"max_context_batch1\": {},\n"
       "  \"max_context_at_batch\": {},\n  \"min_devices\": {},\n  \"min_tp\": {},\n  \"min_pp\": {},\n"
       "  \"ttft_slo_s\": {},\n  \"tpot_slo_s\": {},\n  \"slo_max_batch\": {},\n"
       "  \"slo_throughput_per_device_tok_s\": {}\n}}\n",
-      r.model.name, r.hardware.name, r.scenario.input_tokens, r.scenario.output_tokens, r.scenario.layout.tp,
-      r.scenario.layout.pp, r.scenario.batch, c.max_batch, c.max_context_batch1, c.max_context_at_batch,
-      c.min_devices, c.min_tp, c.min_pp, format_number(r.targets.ttft_s), format_number(r.targets.tpot_s),
-      c.slo_max_batch, format_number(c.slo_throughput_per_device_tok_s));
+      json_string(r.model.name), json_string(r.hardware.name), r.scenario.input_tokens,
+      r.scenario.output_tokens, r.scenario.layout.tp, r.scenario.layout.pp, r.scenario.batch, c.max_batch,
+      c.max_context_batch1, c.max_context_at_batch, c.min_devices, c.min_tp, c.min_pp,
+      format_number(r.targets.ttft_s), format_number(r.targets.tpot_s), c.slo_max_batch,
+      format_number(c.slo_throughput_per_device_tok_s));
 }
 
 std::string plan_table(const ModelSpec& m, const PlanRequest& q, const PlanResult& r, int top) {
   std::string out = fmt::format("{} at {} requests/s, {} in / {} out, TTFT <= {:.0f} ms, TPOT <= {:.1f} ms\n",
+<<<<<<< HEAD
                                 m.name, q.rate_rps, q.base.input_tokens, q.base.output_tokens,
                                 q.targets.ttft_s * 1e3, q.targets.tpot_s * 1e3);
   out += fmt::format("(steady-state continuous batching; TTFT excludes queueing; runtime {})\n\n",
                      q.base.runtime.name);
+=======
+                                terminal_text(m.name), q.rate_rps, q.input_tokens, q.output_tokens,
+                                q.targets.ttft_s * 1e3, q.targets.tpot_s * 1e3);
+  out += fmt::format("(steady-state continuous batching; TTFT excludes queueing; runtime {})\n\n",
+                     terminal_text(q.runtime.name));
+>>>>>>> wt-esc
   out += fmt::format("{:>4} {:<16} {:<10} {:<11} {:>6} {:>9} {:>9} {:>9} {:>8} {:>8} {:>12}\n", "rank",
                      "hardware", "layout", "quant", "batch", "TTFT ms", "TPOT ms", "req/s", "replicas",
                      "devices", r.priced ? "USD/hour" : "cost");
@@ -90,16 +107,16 @@ std::string plan_table(const ModelSpec& m, const PlanRequest& q, const PlanResul
   for (const PlanCandidate& c : r.feasible) {
     if (++rank > top) break;
     out += fmt::format("{:>4} {:<16} {:<10} {:<11} {:>6} {:>9.1f} {:>9.2f} {:>9.2f} {:>8} {:>8} {:>12}\n",
-                       rank, c.hardware, layout_text(c.layout), quant_text(c), c.batch, c.ttft_s * 1e3,
-                       c.step_s * 1e3, c.replica_rps, c.replicas, c.devices,
+                       rank, terminal_text(c.hardware), layout_text(c.layout), quant_text(c), c.batch,
+                       c.ttft_s * 1e3, c.step_s * 1e3, c.replica_rps, c.replicas, c.devices,
                        r.priced ? fmt::format("{:.2f}", c.cost) : fmt::format("{} devices", c.devices));
   }
   if (r.feasible.empty()) out += "no candidate meets the targets\n";
   const auto cheaper = cheaper_rejections(r, 12);
   if (!cheaper.empty()) out += "\nCheaper candidates that fail (per replica):\n";
   for (const PlanCandidate* c : cheaper) {
-    out += fmt::format("  {:<16} {:<10} {:<11} {}\n", c->hardware, layout_text(c->layout), quant_text(*c),
-                       c->failure);
+    out += fmt::format("  {:<16} {:<10} {:<11} {}\n", terminal_text(c->hardware), layout_text(c->layout),
+                       quant_text(*c), c->failure);
   }
   return out;
 }
@@ -110,12 +127,13 @@ std::string plan_json(const ModelSpec& m, const PlanRequest& q, const PlanResult
   for (const PlanCandidate& c : r.feasible) {
     if (++rank > top) break;
     rows += fmt::format(
-        "{}    {{\"rank\": {}, \"hardware\": {}, \"tp\": {}, \"pp\": {}, \"weights\": \"{}\", "
-        "\"activations\": \"{}\", \"batch\": {}, \"ttft_s\": {}, \"tpot_s\": {}, \"replica_rps\": {}, "
+        "{}    {{\"rank\": {}, \"hardware\": {}, \"tp\": {}, \"pp\": {}, \"weights\": {}, "
+        "\"activations\": {}, \"batch\": {}, \"ttft_s\": {}, \"tpot_s\": {}, \"replica_rps\": {}, "
         "\"replicas\": {}, \"devices\": {}, \"cost\": {}}}",
         rank == 1 ? "" : ",\n", rank, json_string(c.hardware), c.layout.tp, c.layout.pp,
-        dtype_name(c.weights), dtype_name(c.activations), c.batch, format_number(c.ttft_s),
-        format_number(c.step_s), format_number(c.replica_rps), c.replicas, c.devices, format_number(c.cost));
+        json_string(dtype_name(c.weights)), json_string(dtype_name(c.activations)), c.batch,
+        format_number(c.ttft_s), format_number(c.step_s), format_number(c.replica_rps), c.replicas, c.devices,
+        format_number(c.cost));
   }
   return fmt::format(
       "{{\n  \"model\": {},\n  \"rate_rps\": {},\n  \"runtime\": {},\n  \"feasible\": {},\n  \"candidates\": "

@@ -84,14 +84,4 @@ std::vector<PublishedRow> read_published_csv(const std::string& path) {
   return parse_published_csv(read_text_file(path, kMaxDataFileBytes, "the published measurements"), path);
 }
 
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 }  // namespace infersim

@@ -18,7 +18,4 @@ inline constexpr std::string_view kPublishedCsvHeader =
 // The same from text in memory; `path` names it in messages.
 [[nodiscard]] std::vector<PublishedRow> parse_published_csv(const std::string& text, const std::string& path);
 
-// One RFC 4180 field: quoted only when it must be.
-[[nodiscard]] std::string csv_field(std::string_view text);
-
 }  // namespace infersim

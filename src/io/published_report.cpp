@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "io/escape.hpp"
 #include "io/published_csv.hpp"
 
 namespace infersim {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/estimate.hpp"
+#include "io/escape.hpp"
 
 namespace infersim {
 
@@ -85,8 +86,6 @@ void for_each_summary_field(const EstimateReport& r, Visit&& visit) {
 // Shortest text that reads back as the same double (fmt's default); integers print without a point.
 // Throws std::logic_error for NaN or infinity: a non-finite result is a bug, never output.
 [[nodiscard]] std::string format_number(double value);
-// A JSON string literal: quotes, backslashes and control characters escaped (RFC 8259 §7).
-[[nodiscard]] std::string json_string(const std::string& s);
 
 [[nodiscard]] std::string to_json(const EstimateReport& r, bool breakdown);
 [[nodiscard]] std::string to_csv(const EstimateReport& r, bool breakdown);

@@ -1,20 +1,13 @@
 // JSON and CSV renderings of an estimate, for scripts.
 #include <fmt/format.h>
 
+#include "io/escape.hpp"
 #include "io/report.hpp"
 #include "io/result_check.hpp"
 
 namespace infersim {
 
 namespace {
-
-// RFC 4180: quote a cell that holds a comma, a quote or a line break; double the quotes inside.
-std::string csv_cell(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 std::string plain_text(const FieldValue& v) {
   struct Visitor {
@@ -69,19 +62,6 @@ std::string json_operator_list(const char* phase, const PhaseResult& result) {
 
 }  // namespace
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\')
-      out += fmt::format("\\{}", c);
-    else if (static_cast<unsigned char>(c) < 0x20)
-      out += fmt::format("\\u{:04x}", static_cast<int>(c));
-    else
-      out += c;
-  }
-  return out + "\"";
-}
-
 std::string to_json(const EstimateReport& r, bool breakdown) {
   check_estimate(r.estimate);
   std::string out = json_object(summary_fields(r), "");
@@ -108,13 +88,13 @@ std::string to_csv(const EstimateReport& r, bool breakdown) {
   std::string out;
   for (std::size_t i = 0; i < rows.front().size(); ++i) {
     if (i > 0) out += ',';
-    out += csv_cell(rows.front()[i].key);
+    out += csv_field(rows.front()[i].key);
   }
   out += '\n';
   for (const auto& row : rows) {
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i > 0) out += ',';
-      out += csv_cell(plain_text(row[i].value));
+      out += csv_field(plain_text(row[i].value));
     }
     out += '\n';
   }

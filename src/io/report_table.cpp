@@ -52,7 +52,8 @@ std::string to_table(const EstimateReport& r, bool breakdown) {
   check_estimate(r.estimate);
   const Scenario& sc = r.scenario;
   const Estimate& e = r.estimate;
-  std::string out = fmt::format("{} on {} ({})\n", r.model.name, r.hardware.name, r.hardware.description);
+  std::string out = fmt::format("{} on {} ({})\n", terminal_text(r.model.name),
+                                terminal_text(r.hardware.name), terminal_text(r.hardware.description));
   const Layout& l = sc.layout;
   out += fmt::format("batch {}, input {} tokens, output {} tokens; weights {}, activations {}, KV {}\n",
                      sc.batch, sc.input_tokens, sc.output_tokens, dtype_name(sc.weights.dtype),
@@ -79,7 +80,7 @@ std::string to_table(const EstimateReport& r, bool breakdown) {
   out += fmt::format("  communication     {} in prefill, {} per decode step\n",
                      human_time(e.comm_time_prefill_s), human_time(e.comm_time_per_decode_step_s));
   out += fmt::format("  runtime ({})  {} in prefill, {} per decode step (included above)\n",
-                     r.scenario.runtime.name, human_time(e.runtime_overhead_prefill_s),
+                     terminal_text(r.scenario.runtime.name), human_time(e.runtime_overhead_prefill_s),
                      human_time(e.runtime_overhead_per_step_s));
   out += fmt::format("  end-to-end        {}\n", human_time(e.e2e_latency_s));
   out += fmt::format("  throughput        {:.1f} output tokens/s\n", e.output_throughput_tok_s);

@@ -9,6 +9,7 @@
 #include "core/errors.hpp"
 #include "io/close_matches.hpp"
 #include "io/config_error.hpp"
+#include "io/escape.hpp"
 #include "io/output_guard.hpp"
 
 #ifndef INFERSIM_SOURCE_DATA_DIR
@@ -71,12 +72,12 @@ std::string SearchPath::resolve(const std::string& kind_dir, const std::string& 
   const std::string hint = !close.empty()  ? fmt::format("did you mean {}?", fmt::join(close, ", "))
                            : known.empty() ? std::string("no names are known")
                                            : fmt::format("known: {}", fmt::join(known, ", "));
-  throw InputError(
-      fmt::format("unknown {} '{}': {} (looked for {}/NAME.yaml in: {}; `infersim list {}` lists them)", what,
-                  excerpt(name_or_path), hint, kind_dir, fmt::join(dirs_, ", "),
-                  what == "model"      ? "models"
-                  : what == "hardware" ? "hardware"
-                                       : "runtimes"));
+  throw InputError(fmt::format(
+      "unknown {} '{}': {} (looked for {}/NAME.yaml in: {}; `infersim list {}` lists them)", what,
+      excerpt(name_or_path), hint, kind_dir, terminal_text(fmt::format("{}", fmt::join(dirs_, ", "))),
+      what == "model"      ? "models"
+      : what == "hardware" ? "hardware"
+                           : "runtimes"));
 }
 
 std::vector<NamedFile> SearchPath::list(const std::string& kind_dir) const {

@@ -7,6 +7,7 @@
 #include "core/estimate.hpp"
 #include "core/published.hpp"
 #include "io/config_error.hpp"
+#include "io/escape.hpp"
 #include "io/hardware_loader.hpp"
 #include "io/model_loader.hpp"
 #include "io/published_csv.hpp"

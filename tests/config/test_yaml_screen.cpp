@@ -85,7 +85,8 @@ TEST_CASE("One document per file, never a hang; yaml-cpp's own errors keep their
 }
 
 TEST_CASE("Quoted user text stays on one line and short") {
-  CHECK(excerpt("a\nb\x01") == "a\\x0ab\\x01");
+  CHECK(excerpt("a\nb\x01") == "a\\nb\\x01");
+  CHECK(excerpt("\x1b[2J\xff") == "\\x1b[2J\\xff");  // escape sequences and bad bytes shown, not sent
   CHECK(excerpt(std::string(200, 'x'), 10) == std::string(10, 'x') + "...");
   CHECK(excerpt("\xc3\xa9\xc3\xa9", 3) == "\xc3\xa9\xc3\xa9");  // never cut inside a character
 }
