@@ -9,11 +9,8 @@
 #include "core/formulas/roofline.hpp"
 #include "core/roofs.hpp"
 #include "io/atomic_file.hpp"
-<<<<<<< HEAD
-#include "io/output_guard.hpp"
-=======
 #include "io/escape.hpp"
->>>>>>> wt-esc
+#include "io/output_guard.hpp"
 #include "io/report.hpp"
 
 namespace infersim {
@@ -133,19 +130,10 @@ void write_html_report(const HtmlReportInput& in, const std::string& dir) {
         "(Debian: apt-get install gnuplot-nox)");
   }
   if (dir.find('\'') != std::string::npos)
-<<<<<<< HEAD
-    throw InputError(fmt::format("the report directory '{}' has a quote in its name", dir));
+    throw InputError(fmt::format("the report directory '{}' has a quote in its name", terminal_text(dir)));
   prepare_report_directory(
       dir, {"prefill_ops.dat", "decode_ops.dat", "batches.dat", "roofline.gp", "latency.gp", "memory.gp",
             "roofline.svg", "latency.svg", "memory.svg", "gnuplot.log", "index.html"});
-=======
-    throw InputError(fmt::format("the report directory '{}' has a quote in its name", terminal_text(dir)));
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec)
-    throw InputError(
-        fmt::format("cannot create the report directory '{}': {}", terminal_text(dir), ec.message()));
->>>>>>> wt-esc
   const std::filesystem::path d(dir);
   const Roofs roofs = roofs_for(in.hardware, in.scenario);
   write_file_atomically((d / "prefill_ops.dat").string(), operator_points(in.estimate.prefill));

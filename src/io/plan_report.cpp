@@ -31,9 +31,9 @@ std::string capacity_table(const CapacityReport& r) {
   const CapacityResult& c = r.result;
   const Scenario& sc = r.scenario;
   std::string out = fmt::format("{} on {}: input {}, output {} tokens, tp {} x pp {}, weights {}, KV {}\n",
-<<<<<<< HEAD
-                                r.model.name, r.hardware.name, sc.input_tokens, sc.output_tokens,
-                                sc.layout.tp, sc.layout.pp, dtype_name(sc.weights.dtype), dtype_name(sc.kv));
+                                terminal_text(r.model.name), terminal_text(r.hardware.name), sc.input_tokens,
+                                sc.output_tokens, sc.layout.tp, sc.layout.pp, dtype_name(sc.weights.dtype),
+                                dtype_name(sc.kv));
   // A context limit is the model's own maximum or what memory allows: say which.
   auto context = [&r](long long tokens) {
     if (tokens == 0) return std::string("none (not even one token fits)");
@@ -46,13 +46,6 @@ std::string capacity_table(const CapacityReport& r) {
   else
     out += fmt::format("  largest batch that fits            {}\n", c.max_batch);
   out += fmt::format("  longest context at batch 1         {}\n", context(c.max_context_batch1));
-=======
-                                terminal_text(r.model.name), terminal_text(r.hardware.name), sc.input_tokens,
-                                sc.output_tokens, sc.layout.tp, sc.layout.pp, dtype_name(sc.weights.dtype),
-                                dtype_name(sc.kv));
-  out += fmt::format("  largest batch that fits            {}\n", c.max_batch);
-  out += fmt::format("  longest context at batch 1         {} tokens\n", c.max_context_batch1);
->>>>>>> wt-esc
   if (sc.batch != 1)
     out += fmt::format("  longest context at batch {:<9} {}\n", sc.batch, context(c.max_context_at_batch));
   if (c.min_devices == 0)
@@ -89,17 +82,10 @@ std::string capacity_json(const CapacityReport& r) {
 
 std::string plan_table(const ModelSpec& m, const PlanRequest& q, const PlanResult& r, int top) {
   std::string out = fmt::format("{} at {} requests/s, {} in / {} out, TTFT <= {:.0f} ms, TPOT <= {:.1f} ms\n",
-<<<<<<< HEAD
-                                m.name, q.rate_rps, q.base.input_tokens, q.base.output_tokens,
+                                terminal_text(m.name), q.rate_rps, q.base.input_tokens, q.base.output_tokens,
                                 q.targets.ttft_s * 1e3, q.targets.tpot_s * 1e3);
   out += fmt::format("(steady-state continuous batching; TTFT excludes queueing; runtime {})\n\n",
-                     q.base.runtime.name);
-=======
-                                terminal_text(m.name), q.rate_rps, q.input_tokens, q.output_tokens,
-                                q.targets.ttft_s * 1e3, q.targets.tpot_s * 1e3);
-  out += fmt::format("(steady-state continuous batching; TTFT excludes queueing; runtime {})\n\n",
-                     terminal_text(q.runtime.name));
->>>>>>> wt-esc
+                     terminal_text(q.base.runtime.name));
   out += fmt::format("{:>4} {:<16} {:<10} {:<11} {:>6} {:>9} {:>9} {:>9} {:>8} {:>8} {:>12}\n", "rank",
                      "hardware", "layout", "quant", "batch", "TTFT ms", "TPOT ms", "req/s", "replicas",
                      "devices", r.priced ? "USD/hour" : "cost");
