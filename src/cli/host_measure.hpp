@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "core/host_calibration.hpp"
-#include "core/measured_case.hpp"
+#include "validation/host_calibration.hpp"
+#include "validation/measured_case.hpp"
 
 namespace infersim {
 

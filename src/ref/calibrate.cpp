@@ -6,7 +6,6 @@
 #include <stdexcept>
 #include <vector>
 
-#include "core/statistics.hpp"
 #include "ref/attention.hpp"
 #include "ref/blas.hpp"
 #include "ref/host_info.hpp"
@@ -17,6 +16,7 @@
 #include "ref/timing.hpp"
 #include "ref/vector_ops.hpp"
 #include "ref/work_counts.hpp"
+#include "validation/statistics.hpp"
 
 namespace infersim::ref {
 

@@ -8,9 +8,9 @@
 #include <functional>
 #include <string>
 
-#include "core/host_calibration.hpp"
 #include "ref/aligned.hpp"
 #include "ref/layers.hpp"
+#include "validation/host_calibration.hpp"
 
 namespace infersim::ref {
 
@@ -61,7 +61,7 @@ inline constexpr std::size_t kMinWeightPackMatrices = 4;
 
 // In-core FLOP/s of our two streaming decode kernels, their data held in L2 (512 KiB a thread, within
 // the 1-2 MiB L2 of current x86 server cores): every thread runs its own copy, call after call. What the
-// suite's DRAM-sized decode cases add to their memory time (core/kernel_predict.hpp, the ECM model).
+// suite's DRAM-sized decode cases add to their memory time (validation/kernel_predict.hpp, the ECM model).
 //  - decode attention (ref/attention.hpp): batch 1, head_dim 128, context 512, one KV head; the FLOP/s of
 //    its per-query-head work (each head's scores, softmax and P.V against K and V rows already in L1),
 //    timed as the difference between 8 and 2 query heads on the same K and V. The rest of a call, about

@@ -1,6 +1,6 @@
 #pragma once
 // What the operating system says about the host: CPU model, memory, last-level cache size.
-#include "core/host_calibration.hpp"
+#include "validation/host_calibration.hpp"
 
 namespace infersim::ref {
 

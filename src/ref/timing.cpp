@@ -4,7 +4,7 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "core/statistics.hpp"
+#include "validation/statistics.hpp"
 
 namespace infersim::ref {
 

@@ -5,7 +5,6 @@
 #include <filesystem>
 
 #include "core/engine.hpp"
-#include "core/published.hpp"
 #include "io/config_error.hpp"
 #include "io/hardware_loader.hpp"
 #include "io/model_loader.hpp"
@@ -13,6 +12,7 @@
 #include "io/published_mapping.hpp"
 #include "io/runtime_loader.hpp"
 #include "support/fixtures.hpp"
+#include "validation/published.hpp"
 
 using namespace infersim;
 

@@ -3,7 +3,8 @@
 // A row of validation/published/published_measurements.csv maps to one exact configuration only
 // through the explicit tables of validation/published/mapping.yaml (PublishedMapping): every string
 // that matters (model, hardware, framework, precisions, lengths, metric) must be listed there, else
-// the row stays unmapped with the reason. Pure: the loaders live in io/, the orchestration in cli/.
+// the row stays unmapped with the reason. Pure: the loaders live in io/, the judging loop in
+// validation/published_judge.hpp.
 #include <map>
 #include <optional>
 #include <string>

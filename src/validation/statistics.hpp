@@ -1,6 +1,6 @@
 #pragma once
 // The statistic Infersim reports for repeated measurements: a run's timing samples (ref/timing.hpp)
-// and the runs of `validate --runs` (core/validation.hpp).
+// and the runs of `validate --runs` (validation/measured_validation.hpp).
 #include <algorithm>
 #include <vector>
 

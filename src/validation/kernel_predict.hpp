@@ -1,5 +1,5 @@
 #pragma once
-// Predicts one measured kernel case (core/measured_case.hpp) on a hardware profile with the engine's
+// Predicts one measured kernel case (validation/measured_case.hpp) on a hardware profile with the engine's
 // roofline (formulas/roofline.hpp): t = max(FLOPs / (peak * eta_compute), bytes / bandwidth) + overhead.
 // Only the family, dtype, FLOPs and bytes of the case are used; the rules that depend on them:
 //  - Roof: the matrix peak of the case's dtype for GEMM-like families (gemm, gemv, mlp, attention,
@@ -31,7 +31,7 @@
 //  - Overhead: kernel_launch_overhead per dispatch; the gated MLP is three (two GEMMs and the SiLU).
 // No per-case or per-shape constant is fitted.
 #include "core/hardware_spec.hpp"
-#include "core/measured_case.hpp"
+#include "validation/measured_case.hpp"
 
 namespace infersim {
 

@@ -1,4 +1,4 @@
-#include "core/published.hpp"
+#include "validation/published.hpp"
 
 #include <algorithm>
 #include <charconv>

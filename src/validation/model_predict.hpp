@@ -9,9 +9,9 @@
 #include <string>
 
 #include "core/hardware_spec.hpp"
-#include "core/kernel_predict.hpp"
-#include "core/measured_case.hpp"
 #include "core/model_spec.hpp"
+#include "validation/kernel_predict.hpp"
+#include "validation/measured_case.hpp"
 
 namespace infersim {
 

@@ -1,15 +1,15 @@
-// End-to-end model cases predicted by the engine (core/model_predict.hpp), on the round-number
+// End-to-end model cases predicted by the engine (validation/model_predict.hpp), on the round-number
 // fixture host of tests/validation (5e10 FLOP/s achievable fp32, 2e10 B/s, 10 us per kernel).
 #include <catch2/catch.hpp>
 #include <cmath>
 
 #include "core/engine.hpp"
 #include "core/errors.hpp"
-#include "core/model_predict.hpp"
-#include "core/validation.hpp"
 #include "io/hardware_loader.hpp"
 #include "io/model_loader.hpp"
 #include "support/fixtures.hpp"
+#include "validation/measured_validation.hpp"
+#include "validation/model_predict.hpp"
 
 using namespace infersim;
 

@@ -1,11 +1,11 @@
-#include "core/validation.hpp"
+#include "validation/measured_validation.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include "core/errors.hpp"
-#include "core/model_predict.hpp"
-#include "core/statistics.hpp"
+#include "validation/model_predict.hpp"
+#include "validation/statistics.hpp"
 
 namespace infersim {
 
@@ -21,6 +21,18 @@ KernelPrediction predict_case(const MeasuredRow& row, const HardwareSpec& hw,
 }
 
 }  // namespace
+
+std::vector<ModelSpec> models_named_by(const std::vector<MeasuredRow>& rows, const ModelLoader& load) {
+  std::vector<ModelSpec> models;
+  for (const MeasuredRow& row : rows) {
+    if (!is_model_family(row.family)) continue;
+    const std::string name = parse_model_case_shape(row).model;
+    const bool loaded =
+        std::any_of(models.begin(), models.end(), [&](const ModelSpec& m) { return m.name == name; });
+    if (!loaded) models.push_back(load(name));
+  }
+  return models;
+}
 
 HostCalibration median_calibration(const std::vector<HostCalibration>& runs) {
   if (runs.empty()) throw InputError("median_calibration: no runs");

@@ -1,12 +1,13 @@
 #pragma once
 // Measured against predicted: signed relative error per case and the mean absolute percentage error
 // (MAPE) overall and per family, as `infersim validate` reports them.
+#include <functional>
 #include <string>
 #include <vector>
 
-#include "core/host_calibration.hpp"
-#include "core/kernel_predict.hpp"
 #include "core/model_spec.hpp"
+#include "validation/host_calibration.hpp"
+#include "validation/kernel_predict.hpp"
 
 namespace infersim {
 
@@ -34,8 +35,16 @@ struct ValidationResult {
 }
 
 // Kernel families are predicted by predict_kernel; the model families (model_prefill, model_decode)
-// by the engine itself (core/model_predict.hpp), with the model their shape names taken from
+// by the engine itself (validation/model_predict.hpp), with the model their shape names taken from
 // `models` (InputError when it is not there).
+// Loads a model config by name, as -m NAME does; throws InputError when it cannot.
+using ModelLoader = std::function<ModelSpec(const std::string& name)>;
+
+// The models the end-to-end cases name (shape "model=NAME;..."), each loaded once, in order of first
+// mention: what validate_cases needs to predict those cases.
+[[nodiscard]] std::vector<ModelSpec> models_named_by(const std::vector<MeasuredRow>& rows,
+                                                     const ModelLoader& load);
+
 [[nodiscard]] ValidationResult validate_cases(const std::vector<MeasuredRow>& rows, const HardwareSpec& hw,
                                               const std::vector<ModelSpec>& models = {});
 

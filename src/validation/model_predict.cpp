@@ -1,4 +1,4 @@
-#include "core/model_predict.hpp"
+#include "validation/model_predict.hpp"
 
 #include <charconv>
 #include <optional>

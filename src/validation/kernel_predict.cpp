@@ -1,4 +1,4 @@
-#include "core/kernel_predict.hpp"
+#include "validation/kernel_predict.hpp"
 
 #include "core/formulas/roofline.hpp"
 

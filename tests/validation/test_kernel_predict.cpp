@@ -1,9 +1,9 @@
-// The kernel predictor (core/kernel_predict.hpp) against roofline times computed by hand.
+// The kernel predictor (validation/kernel_predict.hpp) against roofline times computed by hand.
 #include <catch2/catch.hpp>
 
 #include "core/errors.hpp"
-#include "core/kernel_predict.hpp"
-#include "core/validation.hpp"
+#include "validation/kernel_predict.hpp"
+#include "validation/measured_validation.hpp"
 
 using namespace infersim;
 
