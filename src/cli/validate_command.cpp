@@ -56,7 +56,7 @@ HardwareSpec profile_of(const HostCalibration& host) {
 HostMeasurer host_measurer(const ValidateOptions& o, const SearchPath& search, double threshold) {
   HostMeasurer m;
   m.calibrate = [&o] { return measure_host(o.quick, o.threads); };
-  m.run_suite = [&o] { return measure_suite(o.quick, o.threads); };
+  m.run_suite = [&o, &search] { return measure_suite(o.quick, o.threads, search); };
   m.profile_of = profile_of;
   m.load_model = model_loader(search);
   m.on_run_start = [](int run, int runs) {

@@ -23,9 +23,10 @@ SuiteContext host_context(const HostSuiteOptions& options, CacheFlusher& flusher
 
 }  // namespace
 
-std::vector<MeasuredRow> run_host_suite(const HostSuiteOptions& options, const RowCallback& on_row) {
+std::vector<MeasuredRow> run_host_suite(const HostSuiteOptions& options, const ModelSpec& suite_model,
+                                        const RowCallback& on_row) {
   const auto flusher = std::make_unique<CacheFlusher>();
-  return run_suite(options.quick, host_context(options, *flusher), on_row);
+  return run_suite(options.quick, suite_model, host_context(options, *flusher), on_row);
 }
 
 std::vector<MeasuredRow> run_host_model_cases(const HostSuiteOptions& options, const ModelRun& run,

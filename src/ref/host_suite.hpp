@@ -14,7 +14,9 @@ struct HostSuiteOptions {
 // The device column it writes (device_name of the OpenBLAS core and the threads).
 [[nodiscard]] std::string host_device_name(int threads);
 
+// suite_model: the loaded kSuiteModel (suite.hpp).
 [[nodiscard]] std::vector<MeasuredRow> run_host_suite(const HostSuiteOptions& options,
+                                                      const ModelSpec& suite_model,
                                                       const RowCallback& on_row = {});
 
 // Only the end-to-end model cases (suite.hpp, ModelRun), with the same threads, timing and flushing.

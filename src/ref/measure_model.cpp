@@ -2,12 +2,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <memory>
 #include <stdexcept>
 
-#include "io/model_loader.hpp"
-#include "io/search_path.hpp"
 #include "ref/model_forward.hpp"
 #include "ref/suite_cases.hpp"
 
@@ -16,11 +13,6 @@ namespace infersim::ref {
 namespace {
 
 constexpr std::uint64_t kWeightSeed = 42;
-
-ModelSpec load_named_model(const std::string& name) {
-  const char* env = std::getenv("INFERSIM_PATH");
-  return load_model(SearchPath("", env ? env : "").resolve("model_configs", name));
-}
 
 // A fixed prompt: token i = (7919 i + 13) mod vocab (7919 prime, so neighbours differ).
 std::vector<int> prompt(int tokens, int vocab) {
@@ -53,7 +45,7 @@ void check_run(const ModelRun& run, const ModelSpec& m) {
 
 std::vector<MeasuredRow> run_model_cases(const ModelRun& run, const SuiteContext& context,
                                          const RowCallback& on_row) {
-  const ModelSpec m = load_named_model(run.model);
+  const ModelSpec& m = run.model;
   check_run(run, m);
   const int longest =
       std::max(run.prefill_tokens, run.decode_contexts.empty() ? 0 : run.decode_contexts.back());

@@ -88,7 +88,8 @@ void run_all(const std::vector<Case>& cases, const SuiteContext& context, const 
 
 }  // namespace suite
 
-std::vector<MeasuredRow> run_suite(bool quick, const SuiteContext& context, const RowCallback& on_row) {
+std::vector<MeasuredRow> run_suite(bool quick, const ModelSpec& suite_model, const SuiteContext& context,
+                                   const RowCallback& on_row) {
   const suite::Cases cases = quick ? suite::quick_cases() : suite::full_cases();
   std::vector<MeasuredRow> rows;
   suite::run_all(cases.gemm, context, on_row, rows);
@@ -101,7 +102,7 @@ std::vector<MeasuredRow> run_suite(bool quick, const SuiteContext& context, cons
   // The small reference model end to end (model_configs/ref-tiny.yaml): decode streams 1.3 GB of
   // weights per step, 5x the 260 MiB L3. A 256-token prefill is 140 GFLOP; quick halves it to stay in
   // its budget. The full suite's step at 1024 follows an untimed prefill of 1023 tokens.
-  const ModelRun model = quick ? ModelRun{"ref-tiny", 128, {129}} : ModelRun{"ref-tiny", 256, {257, 1024}};
+  const ModelRun model = quick ? ModelRun{suite_model, 128, {129}} : ModelRun{suite_model, 256, {257, 1024}};
   for (MeasuredRow& row : run_model_cases(model, context, on_row)) rows.push_back(std::move(row));
   return rows;
 }

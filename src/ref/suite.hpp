@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model_spec.hpp"
 #include "ref/measured_csv.hpp"
 #include "ref/timing.hpp"
 
@@ -27,19 +28,24 @@ using RowCallback = std::function<void(const MeasuredRow&)>;
 // prefill of prefill_tokens tokens (family model_prefill), then a timed decode step, caches flushed,
 // at each context in decode_contexts (model_decode; context = keys attended, the new token's own
 // included; a context above prefill_tokens + 1 is reached by an untimed prefill of context - 1
-// tokens). `model` is a model_configs name or a path (search path as infersim's, $INFERSIM_PATH
-// included). Shape column: "model=NAME;tokens=N;context=C;batch=1".
+// tokens). The model is given, not loaded here: callers load it through io's search path. Shape
+// column: "model=NAME;tokens=N;context=C;batch=1".
 struct ModelRun {
-  std::string model;
+  ModelSpec model;
   int prefill_tokens = 0;
   std::vector<int> decode_contexts;  // ascending
 };
 [[nodiscard]] std::vector<MeasuredRow> run_model_cases(const ModelRun& run, const SuiteContext& context,
                                                        const RowCallback& on_row = {});
 
+// The model whose end-to-end cases end the suite (model_configs/ref-tiny.yaml); callers load it and
+// pass it to run_suite.
+inline constexpr const char* kSuiteModel = "ref-tiny";
+
 // Runs the quick or the full suite one case at a time (each case allocates, measures and frees its
-// buffers); on_row, when given, sees every row as soon as it is measured.
-[[nodiscard]] std::vector<MeasuredRow> run_suite(bool quick, const SuiteContext& context,
-                                                 const RowCallback& on_row = {});
+// buffers), the end-to-end cases of suite_model (kSuiteModel) last; on_row, when given, sees every row
+// as soon as it is measured.
+[[nodiscard]] std::vector<MeasuredRow> run_suite(bool quick, const ModelSpec& suite_model,
+                                                 const SuiteContext& context, const RowCallback& on_row = {});
 
 }  // namespace infersim::ref

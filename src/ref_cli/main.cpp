@@ -1,10 +1,12 @@
 // infersim-ref-cpu: runs the reference CPU kernel suite and writes the measured CSV (issue 5);
-// `--model NAME` runs only the end-to-end cases of one model config.
+// `--model NAME` runs only the end-to-end cases of one model config. Model configs are looked up as
+// infersim looks them up: --config-dir, then $INFERSIM_PATH, then ./, then the compiled-in data dirs.
 // Exit codes as infersim's: 0 success, 1 internal error, 2 bad usage or an unwritable output.
 #include <fmt/ostream.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <iostream>
@@ -12,6 +14,8 @@
 #include <string>
 #include <thread>
 
+#include "io/model_loader.hpp"
+#include "io/search_path.hpp"
 #include "ref/blas.hpp"
 #include "ref/host_suite.hpp"
 #include "ref/measured_csv.hpp"
@@ -25,7 +29,8 @@ struct Options {
   bool quick = false;
   std::string output;
   std::string model;  // only the end-to-end cases of this model
-  int tokens = 256;   // their prefill length; decode at tokens + 1
+  std::string config_dir;
+  int tokens = 256;  // their prefill length; decode at tokens + 1
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 };
 
@@ -47,11 +52,15 @@ int run(const Options& options) {
     fmt::print(std::cerr, "  {:<24} {:.6f} s  spread {:.3f}  {:.3g} FLOP/s  {:.3g} B/s\n", r.case_name,
                r.measured_s, r.spread, r.flops / r.measured_s, r.bytes / r.measured_s);
   };
+  const char* env_path = std::getenv("INFERSIM_PATH");
+  const infersim::SearchPath search(options.config_dir, env_path ? env_path : "");
+  const infersim::ModelSpec model = infersim::load_model(
+      search.resolve("model_configs", options.model.empty() ? kSuiteModel : options.model));
   const HostSuiteOptions suite{options.quick, options.threads};
   const auto rows =
       options.model.empty()
-          ? run_host_suite(suite, progress)
-          : run_host_model_cases(suite, {options.model, options.tokens, {options.tokens + 1}}, progress);
+          ? run_host_suite(suite, model, progress)
+          : run_host_model_cases(suite, {model, options.tokens, {options.tokens + 1}}, progress);
   if (options.output.empty()) {
     write_measured_csv(std::cout, rows);
   } else {
@@ -74,6 +83,9 @@ int main(int argc, char** argv) {
          "run only the end-to-end cases of this model config (name or path, e.g. ref-tiny): a prefill "
          "of --tokens tokens and a decode step after it")
       ->type_name("MODEL");
+  app.add_option("--config-dir", options.config_dir,
+                 "directory holding model_configs/, searched before $INFERSIM_PATH")
+      ->type_name("DIR");
   app.add_option("--tokens", options.tokens, "prefill length of the --model cases")
       ->check(CLI::Range(1, 1 << 20))
       ->capture_default_str();
