@@ -9,9 +9,9 @@
 #include <cstdio>
 
 #include "io/model_loader.hpp"
-#include "ref/blas.hpp"
-#include "ref/calibrate.hpp"
-#include "ref/host_suite.hpp"
+#include "ref/cpu/blas.hpp"
+#include "ref/cpu/calibrate.hpp"
+#include "ref/cpu/host_suite.hpp"
 
 namespace infersim {
 

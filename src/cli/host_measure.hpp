@@ -13,7 +13,7 @@ namespace infersim {
 // Calibrates the host on `threads` threads, progress on stderr.
 [[nodiscard]] HostCalibration measure_host(bool quick, int threads);
 
-// Runs the reference CPU suite (src/ref/suite.cpp), one line per case on stderr; the model of its
+// Runs the reference CPU suite (src/ref/cpu/suite.cpp), one line per case on stderr; the model of its
 // end-to-end cases is loaded through `search` (--config-dir, $INFERSIM_PATH, ...).
 [[nodiscard]] std::vector<MeasuredRow> measure_suite(bool quick, int threads, const SearchPath& search);
 

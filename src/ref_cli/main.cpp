@@ -16,9 +16,9 @@
 
 #include "io/model_loader.hpp"
 #include "io/search_path.hpp"
-#include "ref/blas.hpp"
-#include "ref/host_suite.hpp"
-#include "ref/measured_csv.hpp"
+#include "ref/base/measured_csv.hpp"
+#include "ref/cpu/blas.hpp"
+#include "ref/cpu/host_suite.hpp"
 
 namespace {
 

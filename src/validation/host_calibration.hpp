@@ -1,5 +1,5 @@
 #pragma once
-// What `infersim calibrate` measures on the host (src/ref/calibrate.cpp) and writes as a hardware
+// What `infersim calibrate` measures on the host (src/ref/cpu/calibrate.cpp) and writes as a hardware
 // profile (io/host_profile.hpp). Plain data in SI units.
 #include <string>
 

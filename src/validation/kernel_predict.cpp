@@ -35,7 +35,7 @@ bool single_row_gemv(const MeasuredRow& kernel) {
 }
 
 // A GEMV case of 2..16 rows, which the CPU runner computes in its own weight-streaming kernel
-// (ref/skinny_gemm.hpp).
+// (ref/cpu/skinny_gemm.hpp).
 bool skinny_gemv(const MeasuredRow& kernel) {
   return kernel.family == KernelFamily::gemv && !single_row_gemv(kernel);
 }

@@ -20,7 +20,7 @@
 //    (gemm_time: sum, a CPU BLAS; HardwareSpec::gemm_time_is_sum says why), and for the runner's
 //    streaming decode kernels (attention_decode; gemv of 2..16 rows) on a profile that gives their
 //    in-core efficiency (decode_attention_in_core, skinny_gemv_in_core: each measured with its data in
-//    L2, the attention's as the work per query head; ref/calibrate.hpp says why): the in-core time at
+//    L2, the attention's as the work per query head; ref/cpu/calibrate.hpp says why): the in-core time at
 //    that efficiency plus the memory time. In the Execution-Cache-Memory model
 //    (Treibig & Hager, PPAM 2009) a loop streaming from memory on an Intel core takes the time of its
 //    loads plus the transfer time of its data through the hierarchy, not the larger of its compute

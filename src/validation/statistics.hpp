@@ -1,5 +1,5 @@
 #pragma once
-// The statistic Infersim reports for repeated measurements: a run's timing samples (ref/timing.hpp)
+// The statistic Infersim reports for repeated measurements: a run's timing samples (ref/base/timing.hpp)
 // and the runs of `validate --runs` (validation/measured_validation.hpp).
 #include <algorithm>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "ref/timing.hpp"
+#include "ref/base/timing.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "ref/attention.hpp"
-#include "ref/suite.hpp"
-#include "ref/work_counts.hpp"
+#include "ref/base/work_counts.hpp"
+#include "ref/cpu/attention.hpp"
+#include "ref/cpu/suite.hpp"
 
 namespace infersim::ref::suite {
 

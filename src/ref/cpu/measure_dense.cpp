@@ -3,11 +3,11 @@
 
 #include <cstddef>
 
-#include "ref/blas.hpp"
-#include "ref/layers.hpp"
-#include "ref/random.hpp"
-#include "ref/skinny_gemm.hpp"
-#include "ref/suite_cases.hpp"
+#include "ref/cpu/blas.hpp"
+#include "ref/cpu/layers.hpp"
+#include "ref/cpu/random.hpp"
+#include "ref/cpu/skinny_gemm.hpp"
+#include "ref/cpu/suite_cases.hpp"
 
 namespace infersim::ref::suite {
 
@@ -27,7 +27,7 @@ MeasuredRow measure(const GemmCase& c, const SuiteContext& context) {
 }
 
 // Cold: a decode step finds the weights evicted by the rest of the model, so they come from DRAM.
-// decode_linear: sgemv for one row, our weight-streaming kernel for 2..16 rows (ref/skinny_gemm.hpp).
+// decode_linear: sgemv for one row, our weight-streaming kernel for 2..16 rows (ref/cpu/skinny_gemm.hpp).
 MeasuredRow measure(const LinearCase& c, const SuiteContext& context) {
   const auto x = random_floats(count(1.0 * c.rows * c.k_in), 3);
   const auto w = random_floats(count(1.0 * c.n_out * c.k_in), 4);
@@ -53,7 +53,7 @@ MeasuredRow measure(const MlpCase& c, const SuiteContext& context) {
 }
 
 // The norm's output (160 MiB and more) is far above the LLC: written with streaming stores, so its bytes
-// are the traffic (ref/layers.hpp, Stores); cached stores would add a read of every output line. The
+// are the traffic (ref/cpu/layers.hpp, Stores); cached stores would add a read of every output line. The
 // triad stays cached, as calibration measures it: the suite's triad checks that roof.
 MeasuredRow measure(const NormCase& c, const SuiteContext& context) {
   const auto x = random_floats(count(1.0 * c.rows * c.hidden), 8);

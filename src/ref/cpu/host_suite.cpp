@@ -1,8 +1,8 @@
-#include "ref/host_suite.hpp"
+#include "ref/cpu/host_suite.hpp"
 
 #include <memory>
 
-#include "ref/blas.hpp"
+#include "ref/cpu/blas.hpp"
 
 namespace infersim::ref {
 

@@ -3,8 +3,8 @@
 
 #include <cstddef>
 
-#include "ref/random.hpp"
-#include "ref/suite_cases.hpp"
+#include "ref/cpu/random.hpp"
+#include "ref/cpu/suite_cases.hpp"
 
 namespace infersim::ref::suite {
 

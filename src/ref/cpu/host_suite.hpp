@@ -2,7 +2,7 @@
 // The reference suite as both runners of this host run it: OpenBLAS and our kernels on the same
 // threads, quick (1 warm-up + 3 repeats, up to 15 for a case under 0.1 s) or full (2 + 9, up to 25) timing,
 // caches flushed for the cold cases.
-#include "ref/suite.hpp"
+#include "ref/cpu/suite.hpp"
 
 namespace infersim::ref {
 

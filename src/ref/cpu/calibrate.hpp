@@ -8,8 +8,8 @@
 #include <functional>
 #include <string>
 
-#include "ref/aligned.hpp"
-#include "ref/layers.hpp"
+#include "ref/cpu/aligned.hpp"
+#include "ref/cpu/layers.hpp"
 #include "validation/host_calibration.hpp"
 
 namespace infersim::ref {
@@ -52,7 +52,7 @@ using ProgressCallback = std::function<void(const std::string&)>;
 inline constexpr std::size_t kMinWeightPackMatrices = 4;
 [[nodiscard]] double measure_weight_pack_Bps(const Floats& pool, int repeats);
 
-// FLOP/s of our causal prefill attention kernel (ref/attention.hpp) on its calibration shape: batch 1,
+// FLOP/s of our causal prefill attention kernel (ref/cpu/attention.hpp) on its calibration shape: batch 1,
 // 4 heads (MHA), head_dim 128, seq 768, 6 MiB of Q, K, V and O, so it runs from the caches at the
 // throughput of its vectorised inner loops, ~20 ms a run (shorter runs time thread start-up and the
 // scheduler). The suite's prefill shapes are other ones (seq 512, 1024, 2048, 8 heads, MHA and GQA);
@@ -62,7 +62,7 @@ inline constexpr std::size_t kMinWeightPackMatrices = 4;
 // In-core FLOP/s of our two streaming decode kernels, their data held in L2 (512 KiB a thread, within
 // the 1-2 MiB L2 of current x86 server cores): every thread runs its own copy, call after call. What the
 // suite's DRAM-sized decode cases add to their memory time (validation/kernel_predict.hpp, the ECM model).
-//  - decode attention (ref/attention.hpp): batch 1, head_dim 128, context 512, one KV head; the FLOP/s of
+//  - decode attention (ref/cpu/attention.hpp): batch 1, head_dim 128, context 512, one KV head; the FLOP/s of
 //    its per-query-head work (each head's scores, softmax and P.V against K and V rows already in L1),
 //    timed as the difference between 8 and 2 query heads on the same K and V. The rest of a call, about
 //    8 us of the 47 at 8 heads on this host, goes with the K and V bytes (bringing each row from L2 into
@@ -71,7 +71,7 @@ inline constexpr std::size_t kMinWeightPackMatrices = 4;
 //    linearly, 11.7 / 17.2 / 27.6 / 47.5 / 86.6 us at 1 / 2 / 4 / 8 / 16 heads, so one group's FLOP/s
 //    would count that per-byte part once per head: 2x too little in-core time at group 1, 10 % too much
 //    at 16. The suite's decode cases have groups of 1, 4 and 16 and contexts of 1024 to 8192;
-//  - skinny GEMV (ref/skinny_gemm.hpp): 8 rows x 4096 inputs by 32 outputs; the suite's have 4 to 16
+//  - skinny GEMV (ref/cpu/skinny_gemm.hpp): 8 rows x 4096 inputs by 32 outputs; the suite's have 4 to 16
 //    rows and 8192 or 16384 outputs. Its time per row is flat from 4 to 16 rows (it computes four X
 //    rows per pass over W), so one shape's FLOP/s is its in-core rate.
 [[nodiscard]] double measure_decode_attention_in_core_flops(int threads, int repeats);

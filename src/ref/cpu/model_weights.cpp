@@ -4,8 +4,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "ref/model_forward.hpp"
-#include "ref/random.hpp"
+#include "ref/cpu/model_forward.hpp"
+#include "ref/cpu/random.hpp"
 
 namespace infersim::ref {
 

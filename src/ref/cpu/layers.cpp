@@ -1,10 +1,10 @@
-#include "ref/layers.hpp"
+#include "ref/cpu/layers.hpp"
 
 #include <cmath>
 
-#include "ref/blas.hpp"
-#include "ref/parallel.hpp"
-#include "ref/vector_ops.hpp"
+#include "ref/cpu/blas.hpp"
+#include "ref/cpu/parallel.hpp"
+#include "ref/cpu/vector_ops.hpp"
 
 namespace infersim::ref {
 

@@ -5,8 +5,8 @@
 #include <memory>
 #include <stdexcept>
 
-#include "ref/model_forward.hpp"
-#include "ref/suite_cases.hpp"
+#include "ref/cpu/model_forward.hpp"
+#include "ref/cpu/suite_cases.hpp"
 
 namespace infersim::ref {
 

@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ref/aligned.hpp"
+#include "ref/cpu/aligned.hpp"
 
 namespace infersim::ref {
 

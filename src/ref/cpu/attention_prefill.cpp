@@ -4,9 +4,9 @@
 #include <limits>
 #include <vector>
 
-#include "ref/attention.hpp"
-#include "ref/parallel.hpp"
-#include "ref/vector_ops.hpp"
+#include "ref/cpu/attention.hpp"
+#include "ref/cpu/parallel.hpp"
+#include "ref/cpu/vector_ops.hpp"
 
 namespace infersim::ref {
 

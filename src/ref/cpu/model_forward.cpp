@@ -1,4 +1,4 @@
-#include "ref/model_forward.hpp"
+#include "ref/cpu/model_forward.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,10 +6,10 @@
 #include <stdexcept>
 #include <string>
 
-#include "ref/attention.hpp"
-#include "ref/blas.hpp"
-#include "ref/layers.hpp"
-#include "ref/parallel.hpp"
+#include "ref/cpu/attention.hpp"
+#include "ref/cpu/blas.hpp"
+#include "ref/cpu/layers.hpp"
+#include "ref/cpu/parallel.hpp"
 
 namespace infersim::ref {
 

@@ -1,4 +1,4 @@
-#include "ref/blas.hpp"
+#include "ref/cpu/blas.hpp"
 
 #include <cblas.h>
 

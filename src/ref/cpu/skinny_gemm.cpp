@@ -1,12 +1,12 @@
-#include "ref/skinny_gemm.hpp"
+#include "ref/cpu/skinny_gemm.hpp"
 
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
 
-#include "ref/blas.hpp"
-#include "ref/parallel.hpp"
-#include "ref/vector_ops.hpp"
+#include "ref/cpu/blas.hpp"
+#include "ref/cpu/parallel.hpp"
+#include "ref/cpu/vector_ops.hpp"
 
 namespace infersim::ref {
 

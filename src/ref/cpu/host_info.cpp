@@ -1,4 +1,4 @@
-#include "ref/host_info.hpp"
+#include "ref/cpu/host_info.hpp"
 
 #include <unistd.h>
 
@@ -6,7 +6,7 @@
 #include <fstream>
 #include <string>
 
-#include "ref/blas.hpp"
+#include "ref/cpu/blas.hpp"
 
 namespace infersim::ref {
 

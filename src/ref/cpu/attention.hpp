@@ -2,15 +2,9 @@
 // fp32 attention kernels, scale 1/sqrt(head_dim), no dropout, no bias. Head layouts: MHA (kv_heads ==
 // heads), GQA (1 < kv_heads < heads), MQA (kv_heads == 1); query head h reads KV head h / (heads /
 // kv_heads) (Ainslie et al. 2023, GQA). Inputs are checked: a bad shape throws std::invalid_argument.
+#include "ref/base/attention_shape.hpp"
 
 namespace infersim::ref {
-
-struct AttentionShape {
-  int batch = 1;
-  int heads = 1;     // query heads H
-  int kv_heads = 1;  // KV heads Hkv; H % Hkv == 0
-  int head_dim = 1;  // dh
-};
 
 // One decode step at context t: q and out [batch, H, dh]; k and v caches [batch, Hkv, t, dh].
 // Threads split the (batch, KV head) pairs; each pair reads its K and V rows once for all the query

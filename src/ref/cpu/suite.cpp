@@ -4,8 +4,8 @@
 #include <cctype>
 #include <utility>
 
-#include "ref/blas.hpp"
-#include "ref/suite_cases.hpp"
+#include "ref/cpu/blas.hpp"
+#include "ref/cpu/suite_cases.hpp"
 
 namespace infersim::ref {
 
@@ -21,7 +21,7 @@ MeasuredRow timed_row(const std::string& name, Family family, const std::string&
                       const std::function<void()>& kernel, bool cold, const SuiteContext& context) {
   std::function<void()> flush;
   if (cold && context.flusher != nullptr) flush = [&context] { (*context.flusher)(); };
-  let_blas_threads_park();  // the previous case may have been a BLAS call (ref/blas.hpp)
+  let_blas_threads_park();  // the previous case may have been a BLAS call (ref/cpu/blas.hpp)
   const TimingSummary t = time_kernel(kernel, context.timing, flush);
   return {name,       family,     context.device, "fp32",    shape,
           work.flops, work.bytes, t.median_s,     t.repeats, t.spread};

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "core/model_spec.hpp"
-#include "ref/aligned.hpp"
-#include "ref/work_counts.hpp"
+#include "ref/base/work_counts.hpp"
+#include "ref/cpu/aligned.hpp"
 
 namespace infersim::ref {
 

@@ -1,4 +1,4 @@
-#include "ref/parallel.hpp"
+#include "ref/cpu/parallel.hpp"
 
 #include <cstring>
 

@@ -4,7 +4,7 @@
 // the counts the engine predicts from, so attention and elementwise terms reuse core/formulas.
 #include "core/formulas/attention.hpp"
 #include "core/formulas/elementwise.hpp"
-#include "ref/attention.hpp"
+#include "ref/base/attention_shape.hpp"
 
 namespace infersim::ref {
 

@@ -1,4 +1,4 @@
-#include "ref/calibrate.hpp"
+#include "ref/cpu/calibrate.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -6,16 +6,16 @@
 #include <stdexcept>
 #include <vector>
 
-#include "ref/attention.hpp"
-#include "ref/blas.hpp"
-#include "ref/host_info.hpp"
-#include "ref/layers.hpp"
-#include "ref/parallel.hpp"
-#include "ref/random.hpp"
-#include "ref/skinny_gemm.hpp"
-#include "ref/timing.hpp"
-#include "ref/vector_ops.hpp"
-#include "ref/work_counts.hpp"
+#include "ref/base/timing.hpp"
+#include "ref/base/work_counts.hpp"
+#include "ref/cpu/attention.hpp"
+#include "ref/cpu/blas.hpp"
+#include "ref/cpu/host_info.hpp"
+#include "ref/cpu/layers.hpp"
+#include "ref/cpu/parallel.hpp"
+#include "ref/cpu/random.hpp"
+#include "ref/cpu/skinny_gemm.hpp"
+#include "ref/cpu/vector_ops.hpp"
 #include "validation/statistics.hpp"
 
 namespace infersim::ref {
@@ -295,7 +295,7 @@ HostCalibration calibrate_host(const CalibrateOptions& options, const ProgressCa
     const double flops = sgemm_flops(n, 3);  // a median of 3: one slow call of 2 moved the mean
     if (flops > h.sgemm_flops) h.sgemm_flops = flops, h.sgemm_n = n;
   }
-  let_blas_threads_park();  // before timing our kernels after the sgemm (ref/blas.hpp)
+  let_blas_threads_park();  // before timing our kernels after the sgemm (ref/cpu/blas.hpp)
   // Quick: 3 x 384 MiB, still 4.4x a 260 MiB L3.
   say(options.quick ? "DRAM triad, 3 x 384 MiB" : "DRAM triad, 3 x 512 MiB");
   const std::size_t dram_elements = (std::size_t{options.quick ? 384u : 512u} << 20) / sizeof(float);

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "core/model_spec.hpp"
-#include "ref/measured_csv.hpp"
-#include "ref/timing.hpp"
+#include "ref/base/measured_csv.hpp"
+#include "ref/base/timing.hpp"
 
 namespace infersim::ref {
 
@@ -24,7 +24,7 @@ struct SuiteContext {
 
 using RowCallback = std::function<void(const MeasuredRow&)>;
 
-// End-to-end cases of one model (ref/model_forward.hpp, random fp32 weights, batch 1): a timed
+// End-to-end cases of one model (ref/cpu/model_forward.hpp, random fp32 weights, batch 1): a timed
 // prefill of prefill_tokens tokens (family model_prefill), then a timed decode step, caches flushed,
 // at each context in decode_contexts (model_decode; context = keys attended, the new token's own
 // included; a context above prefill_tokens + 1 is reached by an untimed prefill of context - 1

@@ -2,7 +2,7 @@
 // FLOPs and bytes are exactly what the engine predicts from.
 #include "core/formulas/quant.hpp"
 #include "core/operators.hpp"
-#include "ref/model_forward.hpp"
+#include "ref/cpu/model_forward.hpp"
 
 namespace infersim::ref {
 
