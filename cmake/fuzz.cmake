@@ -7,7 +7,7 @@ if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
 endif()
 
 set(INFERSIM_FUZZ_SANITIZERS -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g)
-foreach(library infersim_core infersim_io)
+foreach(library infersim_core infersim_validation infersim_io)
   target_compile_options(${library} PRIVATE -fsanitize=fuzzer-no-link ${INFERSIM_FUZZ_SANITIZERS})
 endforeach()
 

@@ -8,9 +8,10 @@
 #include <chrono>
 #include <cstdio>
 
-#include "ref/blas.hpp"
-#include "ref/calibrate.hpp"
-#include "ref/host_suite.hpp"
+#include "io/model_loader.hpp"
+#include "ref/cpu/blas.hpp"
+#include "ref/cpu/calibrate.hpp"
+#include "ref/cpu/host_suite.hpp"
 
 namespace infersim {
 
@@ -21,10 +22,11 @@ HostCalibration measure_host(bool quick, int threads) {
   });
 }
 
-std::vector<MeasuredRow> measure_suite(bool quick, int threads) {
+std::vector<MeasuredRow> measure_suite(bool quick, int threads, const SearchPath& search) {
+  const ModelSpec suite_model = load_model(search.resolve("model_configs", ref::kSuiteModel));
   fmt::print(stderr, "infersim validate: running the {} CPU suite on device {}\n", quick ? "quick" : "full",
              ref::host_device_name(threads));
-  return ref::run_host_suite({quick, threads}, [](const MeasuredRow& r) {
+  return ref::run_host_suite({quick, threads}, suite_model, [](const MeasuredRow& r) {
     fmt::print(stderr, "  {:<24} {:.6f} s  spread {:.3f}\n", r.case_name, r.measured_s, r.spread);
   });
 }

@@ -15,7 +15,7 @@ namespace {
 }  // namespace
 
 HostCalibration measure_host(bool, int) { unavailable(); }
-std::vector<MeasuredRow> measure_suite(bool, int) { unavailable(); }
+std::vector<MeasuredRow> measure_suite(bool, int, const SearchPath&) { unavailable(); }
 std::string measurement_provenance() { return "unknown"; }
 
 }  // namespace infersim

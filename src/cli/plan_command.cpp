@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/run_guarded.hpp"
 #include "core/errors.hpp"
 #include "core/plan.hpp"
 #include "io/hardware_loader.hpp"
@@ -18,8 +19,6 @@
 namespace infersim {
 
 namespace {
-
-constexpr int kExitNoPlan = 3;
 
 struct PlanOptions {
   std::string model;
@@ -86,7 +85,7 @@ int run_plan(const PlanOptions& o, const SearchPath& search) {
   std::cout << (o.format == "json" ? plan_json(model, request, result, top)
                                    : plan_table(model, request, result, top))
             << std::flush;
-  return result.feasible.empty() ? kExitNoPlan : 0;
+  return result.feasible.empty() ? kExitAnswerNo : 0;
 }
 
 }  // namespace

@@ -2,9 +2,9 @@
 
 #include <filesystem>
 #include <iostream>
-#include <map>
 #include <memory>
 
+#include "cli/run_guarded.hpp"
 #include "core/errors.hpp"
 #include "io/atomic_output.hpp"
 #include "io/hardware_loader.hpp"
@@ -13,12 +13,12 @@
 #include "io/published_mapping.hpp"
 #include "io/published_report.hpp"
 #include "io/runtime_loader.hpp"
+#include "validation/published_judge.hpp"
 
 namespace infersim {
 
 namespace {
 
-constexpr int kExitAnswerNo = 3;
 constexpr const char* kPublishedDir = "validation/published";
 
 // The first data directory of the search path that holds the published CSV.
@@ -31,47 +31,6 @@ std::string published_csv_path(const SearchPath& search) {
   throw InputError(std::string("no ") + kPublishedDir + "/published_measurements.csv in the search path");
 }
 
-// Shipped files, each loaded once.
-struct Library {
-  const SearchPath& search;
-  std::map<std::string, ModelSpec> models;
-  std::map<std::string, HardwareSpec> hardware;
-  std::map<std::string, RuntimeProfile> runtimes;
-
-  const ModelSpec& model(const std::string& n) {
-    if (!models.count(n)) models.emplace(n, load_model(search.resolve("model_configs", n)));
-    return models.at(n);
-  }
-  const HardwareSpec& device(const std::string& n) {
-    if (!hardware.count(n)) hardware.emplace(n, load_hardware(search.resolve("hardware_profiles", n)));
-    return hardware.at(n);
-  }
-  const RuntimeProfile& runtime(const std::string& n) {
-    if (!runtimes.count(n)) runtimes.emplace(n, load_runtime(search.resolve("runtime_profiles", n)));
-    return runtimes.at(n);
-  }
-};
-
-PublishedCase judge(const PublishedRow& row, const PublishedMapping& mapping, Library& lib) {
-  PublishedCase c{row, map_row(row, mapping), in_fit_subset(mapping.fit_subset, row), 0.0, 0.0, true};
-  if (!c.mapping.config) return c;
-  MappedConfig& cfg = *c.mapping.config;
-  cfg.scenario.runtime = lib.runtime(cfg.runtime).terms;
-  try {
-    const ModelSpec& model = lib.model(cfg.model);
-    const HardwareSpec& hw = lib.device(cfg.hardware);
-    const Estimate e = estimate(model, hw, cfg.scenario, false);
-    if (cfg.baseline) cfg.baseline->runtime = cfg.scenario.runtime;
-    c.predicted = cfg.baseline ? predicted_speedup(estimate(model, hw, *cfg.baseline, false), e)
-                               : predicted_metric(cfg.metric, e, cfg.scenario);
-    c.rel_error = c.predicted / cfg.published - 1.0;
-    c.fits = e.fits;
-  } catch (const InputError& err) {  // a configuration the engine cannot run is a mapping failure
-    c.mapping = {std::nullopt, std::string("the engine rejects the configuration: ") + err.what()};
-  }
-  return c;
-}
-
 }  // namespace
 
 int run_published_validation(const std::string& output_csv, double threshold, const SearchPath& search) {
@@ -79,9 +38,11 @@ int run_published_validation(const std::string& output_csv, double threshold, co
   const std::string mapping_path = search.resolve(kPublishedDir, "mapping");
   const std::vector<PublishedRow> rows = read_published_csv(csv);
   const PublishedMapping mapping = load_published_mapping(mapping_path);
-  Library lib{search, {}, {}, {}};
-  std::vector<PublishedCase> cases;
-  for (const PublishedRow& row : rows) cases.push_back(judge(row, mapping, lib));
+  const PublishedSources sources{
+      [&search](const std::string& n) { return load_model(search.resolve("model_configs", n)); },
+      [&search](const std::string& n) { return load_hardware(search.resolve("hardware_profiles", n)); },
+      [&search](const std::string& n) { return load_runtime(search.resolve("runtime_profiles", n)); }};
+  const std::vector<PublishedCase> cases = judge_published(rows, mapping, sources);
   const PublishedSummary summary = summarize(cases);
   std::unique_ptr<AtomicOutput> out;  // opened once every input is read: none of them may be the output
   if (!output_csv.empty()) out = std::make_unique<AtomicOutput>(output_csv);

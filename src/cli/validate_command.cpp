@@ -1,6 +1,6 @@
 // `infersim validate [--quick] [-g PROFILE] [-o FILE.csv] [--measured FILE.csv] [--threshold 0.25]`:
-// measured kernel times against the roofline's predictions (core/kernel_predict.hpp), end-to-end model
-// cases against the engine's (core/model_predict.hpp). Exit 3 when the overall MAPE is above the
+// measured kernel times against the roofline's predictions (validation/kernel_predict.hpp), end-to-end model
+// cases against the engine's (validation/model_predict.hpp). Exit 3 when the overall MAPE is above the
 // threshold; the figures are printed either way.
 #include <fmt/format.h>
 
@@ -8,13 +8,14 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <string>
 #include <thread>
 
 #include "cli/commands.hpp"
 #include "cli/host_measure.hpp"
 #include "cli/published_validation.hpp"
+#include "cli/run_guarded.hpp"
 #include "core/errors.hpp"
-#include "core/model_predict.hpp"
 #include "io/atomic_output.hpp"
 #include "io/hardware_loader.hpp"
 #include "io/host_profile.hpp"
@@ -22,12 +23,11 @@
 #include "io/model_loader.hpp"
 #include "io/validation_report.hpp"
 #include "io/value_text.hpp"
+#include "validation/host_runs.hpp"
 
 namespace infersim {
 
 namespace {
-
-constexpr int kExitAnswerNo = 3;
 
 struct ValidateOptions {
   bool quick = false;
@@ -40,18 +40,9 @@ struct ValidateOptions {
   int runs = 1;
 };
 
-// The models the end-to-end cases name (shape "model=NAME;..."), loaded like -m NAME: the engine
-// predicts those cases (core/model_predict.hpp).
-std::vector<ModelSpec> models_of(const std::vector<MeasuredRow>& rows, const SearchPath& search) {
-  std::vector<ModelSpec> models;
-  for (const MeasuredRow& row : rows) {
-    if (!is_model_family(row.family)) continue;
-    const std::string name = parse_model_case_shape(row).model;
-    const bool loaded =
-        std::any_of(models.begin(), models.end(), [&](const ModelSpec& m) { return m.name == name; });
-    if (!loaded) models.push_back(load_model(search.resolve("model_configs", name)));
-  }
-  return models;
+// Loads the models the end-to-end cases name like -m NAME.
+ModelLoader model_loader(const SearchPath& search) {
+  return [&search](const std::string& name) { return load_model(search.resolve("model_configs", name)); };
 }
 
 // A calibration as the engine sees a profile: written and loaded like any other.
@@ -59,38 +50,22 @@ HardwareSpec profile_of(const HostCalibration& host) {
   return load_hardware_text(host_profile_yaml(host, measurement_provenance()), "calibrated-host.yaml");
 }
 
-// What the runs measured, each run's calibration (when calibrating now) and suite rows.
-struct Runs {
-  std::vector<HostCalibration> calibrations;
-  std::vector<std::vector<MeasuredRow>> rows;
-};
-
-// `runs` times: run the suite, calibrating this host (unless a profile was given) before and after it,
-// each figure the mean of the two: a shared host's speed drifts over the suite's half minute, and the
-// bracket judges the cases against the host's speed while they ran (exactly so for a linear drift).
-// With more than one run, prints each run's MAPE against its own calibration (the run-to-run scatter
-// of a shared machine).
-Runs measure_runs(const ValidateOptions& o, const HardwareSpec* given, const SearchPath& search,
-                  double threshold) {
-  Runs r;
-  std::vector<ModelSpec> models;  // the runs list the same cases: loaded after the first
-  for (int run = 1; run <= o.runs; ++run) {
-    if (o.runs > 1) std::cerr << "infersim validate: run " << run << " of " << o.runs << "\n";
-    std::vector<HostCalibration> bracket;
-    if (!given) bracket.push_back(measure_host(o.quick, o.threads));
-    r.rows.push_back(measure_suite(o.quick, o.threads));
-    if (!given) {
-      bracket.push_back(measure_host(o.quick, o.threads));
-      r.calibrations.push_back(median_calibration(bracket));  // the median of two: their mean
-    }
-    if (o.runs == 1) continue;
-    if (run == 1) models = models_of(r.rows.back(), search);
-    const HardwareSpec hw = given ? *given : profile_of(r.calibrations.back());
-    const ValidationResult one = validate_cases(r.rows.back(), hw, models);
-    std::cout << fmt::format("run {} of {}: MAPE {:.1f}% over {} cases, {} its own threshold\n", run, o.runs,
+// This host's measuring (src/ref), progress on stderr; with more than one run, each run's MAPE against
+// its own calibration on stdout.
+HostMeasurer host_measurer(const ValidateOptions& o, const SearchPath& search, double threshold) {
+  HostMeasurer m;
+  m.calibrate = [&o] { return measure_host(o.quick, o.threads); };
+  m.run_suite = [&o, &search] { return measure_suite(o.quick, o.threads, search); };
+  m.profile_of = profile_of;
+  m.load_model = model_loader(search);
+  m.on_run_start = [](int run, int runs) {
+    std::cerr << "infersim validate: run " << run << " of " << runs << "\n";
+  };
+  m.on_run_judged = [threshold](int run, int runs, const ValidationResult& one) {
+    std::cout << fmt::format("run {} of {}: MAPE {:.1f}% over {} cases, {} its own threshold\n", run, runs,
                              100.0 * one.mape, one.cases.size(), one.mape > threshold ? "above" : "within");
-  }
-  return r;
+  };
+  return m;
 }
 
 int run_validate(const ValidateOptions& o, const SearchPath& search) {
@@ -118,21 +93,17 @@ int run_validate(const ValidateOptions& o, const SearchPath& search) {
     cases = read_measured_csv(o.measured);
     hw = *given;
   } else {
-    const Runs runs = measure_runs(o, given ? &*given : nullptr, search, threshold);
-    cases = median_rows(runs.rows);
-    if (given) {
-      hw = *given;
-    } else {
-      const HostCalibration host = median_calibration(runs.calibrations);
-      hw = profile_of(host);
+    const HostMeasurement m = measure_host_validation(o.runs, given, host_measurer(o, search, threshold));
+    cases = m.cases;
+    hw = m.hardware;
+    if (m.calibration)
       std::cerr << "infersim validate: calibrated this host before and after the suite (each figure the mean"
                 << (o.runs > 1 ? " of the two, then the median of the runs)" : " of the two)") << ": "
-                << host_profile_yaml(host, "now");
-    }
+                << host_profile_yaml(*m.calibration, "now");
     if (o.runs > 1)
       std::cout << fmt::format("median of the {} runs, case by case and figure by figure:\n", o.runs);
   }
-  const ValidationResult result = validate_cases(cases, hw, models_of(cases, search));
+  const ValidationResult result = validate_cases(cases, hw, models_named_by(cases, model_loader(search)));
   std::cout << validation_table(result, threshold) << std::flush;
   if (out) {
     out->write(validation_csv(result));

@@ -49,7 +49,7 @@ struct HardwareSpec {
   // decode attention and the 2..16-row decode GEMV (a CPU host: calibrate measures both); 0: not given.
   // Where given, that family's cases take this compute time plus their memory time: on these cores a
   // streaming loop's in-core work does not overlap its transfers from memory (the ECM model, Treibig &
-  // Hager 2009; core/kernel_predict.hpp).
+  // Hager 2009; validation/kernel_predict.hpp).
   double decode_attention_in_core_efficiency = 0.0;
   double skinny_gemv_in_core_efficiency = 0.0;
   double memory_efficiency = 1.0;  // achieved / spec bandwidth (STREAM triad), (0, 1]

@@ -70,7 +70,7 @@ std::string caches(const HostCalibration& h) {
 }
 
 // The attention and 2..16-row GEMV kernels are ours, not the BLAS's: their own efficiency, measured on
-// the prefill attention kernel (src/ref/calibrate.hpp).
+// the prefill attention kernel (src/ref/cpu/calibrate.hpp).
 std::string attention_line(const HostCalibration& h) {
   if (h.attention_flops <= 0.0 || h.fma_peak_flops <= 0.0) return "";
   return fmt::format(
@@ -80,7 +80,7 @@ std::string attention_line(const HostCalibration& h) {
       std::min(1.0, h.attention_flops / h.fma_peak_flops), h.attention_flops / 1e9);
 }
 
-// Our streaming decode kernels' in-core throughput, their data in L2 (src/ref/calibrate.hpp).
+// Our streaming decode kernels' in-core throughput, their data in L2 (src/ref/cpu/calibrate.hpp).
 std::string in_core_lines(const HostCalibration& h) {
   if (h.fma_peak_flops <= 0.0) return "";
   const auto line = [&h](const char* key, double flops, const char* what) {

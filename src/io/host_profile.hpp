@@ -4,7 +4,7 @@
 // load it like any shipped profile.
 #include <string>
 
-#include "core/host_calibration.hpp"
+#include "validation/host_calibration.hpp"
 
 namespace infersim {
 

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/measured_case.hpp"
+#include "validation/measured_case.hpp"
 
 namespace infersim {
 

@@ -1,10 +1,10 @@
 #pragma once
-// validation/published/mapping.yaml -> PublishedMapping (core/published.hpp): the explicit tables that
+// validation/published/mapping.yaml -> PublishedMapping (validation/published.hpp): the explicit tables that
 // turn published text into shipped configurations. Every entry is a mapping with known keys; unknown
 // or duplicate keys, unknown dtypes or metric kinds throw ConfigError naming the file, line and key.
 #include <string>
 
-#include "core/published.hpp"
+#include "validation/published.hpp"
 
 namespace infersim {
 

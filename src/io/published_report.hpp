@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/published.hpp"
+#include "validation/published.hpp"
 
 namespace infersim {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/validation.hpp"
+#include "validation/measured_validation.hpp"
 
 namespace infersim {
 

@@ -1,5 +1,6 @@
 // infersim-ref-cpu: runs the reference CPU kernel suite and writes the measured CSV;
-// `--model NAME` runs only the end-to-end cases of one model config.
+// `--model NAME` runs only the end-to-end cases of one model config. Model configs are looked up as
+// infersim looks them up: --config-dir, then $INFERSIM_PATH, then ./, then the compiled-in data dirs.
 // Exit codes as infersim's: 0 success, 1 internal error, 2 bad usage or an unwritable output.
 #include <fmt/ostream.h>
 
@@ -13,11 +14,12 @@
 #include <string>
 #include <thread>
 
+#include "io/model_loader.hpp"
 #include "io/output_guard.hpp"
 #include "io/search_path.hpp"
-#include "ref/blas.hpp"
-#include "ref/host_suite.hpp"
-#include "ref/measured_csv.hpp"
+#include "ref/base/measured_csv.hpp"
+#include "ref/cpu/blas.hpp"
+#include "ref/cpu/host_suite.hpp"
 
 namespace {
 
@@ -28,23 +30,25 @@ struct Options {
   bool quick = false;
   std::string output;
   std::string model;  // only the end-to-end cases of this model
-  int tokens = 256;   // their prefill length; decode at tokens + 1
+  std::string config_dir;
+  int tokens = 256;  // their prefill length; decode at tokens + 1
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 };
 
 int run(const Options& options) {
   using namespace infersim::ref;
-  // Fail before minutes of measuring, not after.
+  // Fail before minutes of measuring, not after: the model loads, and the output is no input.
+  const char* env_path = std::getenv("INFERSIM_PATH");
+  const infersim::SearchPath search(options.config_dir, env_path ? env_path : "");
+  const std::string model_path =
+      search.resolve("model_configs", options.model.empty() ? kSuiteModel : options.model);
+  const infersim::ModelSpec model = infersim::load_model(model_path);
   if (!options.output.empty()) {
     const auto out_dir = std::filesystem::absolute(options.output).parent_path();
     if (!std::filesystem::is_directory(out_dir))
       throw std::runtime_error("cannot write '" + options.output + "': no directory '" + out_dir.string() +
                                "'");
-    if (!options.model.empty()) {  // the model file it will read is no output (io/output_guard.hpp)
-      const char* env = std::getenv("INFERSIM_PATH");
-      const infersim::SearchPath search("", env ? env : "");
-      infersim::check_not_an_input(options.output, {search.resolve("model_configs", options.model)});
-    }
+    infersim::check_not_an_input(options.output, {model_path});  // io/output_guard.hpp
   }
   set_blas_threads(options.threads);
   const BlasInfo blas = blas_info();
@@ -58,8 +62,8 @@ int run(const Options& options) {
   const HostSuiteOptions suite{options.quick, options.threads};
   const auto rows =
       options.model.empty()
-          ? run_host_suite(suite, progress)
-          : run_host_model_cases(suite, {options.model, options.tokens, {options.tokens + 1}}, progress);
+          ? run_host_suite(suite, model, progress)
+          : run_host_model_cases(suite, {model, options.tokens, {options.tokens + 1}}, progress);
   if (options.output.empty()) {
     write_measured_csv(std::cout, rows);
   } else {
@@ -82,6 +86,9 @@ int main(int argc, char** argv) {
          "run only the end-to-end cases of this model config (name or path, e.g. ref-tiny): a prefill "
          "of --tokens tokens and a decode step after it")
       ->type_name("MODEL");
+  app.add_option("--config-dir", options.config_dir,
+                 "directory holding model_configs/, searched before $INFERSIM_PATH")
+      ->type_name("DIR");
   app.add_option("--tokens", options.tokens, "prefill length of the --model cases")
       ->check(CLI::Range(1, 1 << 20))
       ->capture_default_str();

@@ -1,15 +1,15 @@
 #pragma once
 // The CUDA suite's cases: plain data, with their measured-CSV description (family, dtype, shape, the
-// least FLOPs and bytes from ref/work_counts.hpp), known without a GPU (`--list-cases`).
+// least FLOPs and bytes from ref/base/work_counts.hpp), known without a GPU (`--list-cases`).
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
-#include "ref/attention.hpp"
-#include "ref/measured_csv.hpp"
-#include "ref/work_counts.hpp"
+#include "ref/base/attention_shape.hpp"
+#include "ref/base/measured_csv.hpp"
+#include "ref/base/work_counts.hpp"
 
 namespace infersim::ref_cuda {
 
@@ -20,7 +20,7 @@ enum class Precision { fp32, tf32, bf16, fp16 };
 [[nodiscard]] std::string_view precision_name(Precision p);  // the dtype column: "fp32", "bf16", ...
 [[nodiscard]] double element_bytes(Precision p);
 
-// ref/work_counts.hpp counts fp32 elements; every tensor of a case has one storage type, so its bytes
+// ref/base/work_counts.hpp counts fp32 elements; every tensor of a case has one storage type, so its bytes
 // scale with the element size and its FLOPs do not.
 [[nodiscard]] ref::Work at_precision(const ref::Work& fp32_work, Precision p);
 

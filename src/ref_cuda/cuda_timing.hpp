@@ -2,11 +2,11 @@
 // Timing on the GPU's clock: every repeat is bracketed by cudaEvents on one stream, so the figure is
 // device time. Warm-up runs first; then all repeats are enqueued back to back (each optionally after
 // an L2 flush) and synchronised once, so host launch gaps do not land inside a repeat. The result is
-// summarised as the CPU runner's (ref/timing.hpp): median and (max - min) / median.
+// summarised as the CPU runner's (ref/base/timing.hpp): median and (max - min) / median.
 #include <cstdint>
 #include <functional>
 
-#include "ref/timing.hpp"
+#include "ref/base/timing.hpp"
 #include "ref_cuda/cuda_check.hpp"
 #include "ref_cuda/device_buffer.hpp"
 
@@ -16,7 +16,7 @@ namespace infersim::ref_cuda {
 // then reads its data from device memory, as a decode step does after the rest of the model has passed
 // through the cache. Reading, not writing, leaves the L2 holding clean lines, so the timed kernel pays
 // no write-backs as it evicts them (the CPU runner's CacheFlusher reads for the same reason,
-// ref/timing.cpp). The reads' per-warp sink is at most 2 MiB (65536 blocks of 8 warps), written back
+// ref/base/timing.cpp). The reads' per-warp sink is at most 2 MiB (65536 blocks of 8 warps), written back
 // in about a microsecond.
 class L2Flusher {
  public:

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "ref/attention.hpp"
+#include "ref/base/attention_shape.hpp"
 
 namespace infersim::ref_cuda::host {
 

@@ -2,7 +2,7 @@
 // The runner's own CUDA kernels (the GEMMs are cuBLAS, gemm.hpp). Launchers are plain host functions
 // so host code compiled by the C++ compiler can call them; each enqueues on `stream` and returns.
 // Element types: float, __nv_bfloat16 and __half where instantiated; arithmetic is fp32 throughout.
-// Layouts are row-major and match the CPU reference kernels (ref/attention.hpp, ref/layers.hpp).
+// Layouts are row-major and match the CPU reference kernels (ref/cpu/attention.hpp, ref/cpu/layers.hpp).
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
@@ -10,7 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ref/attention.hpp"
+#include "ref/base/attention_shape.hpp"
 
 namespace infersim::ref_cuda {
 

@@ -12,7 +12,7 @@
 #include <iostream>
 #include <string>
 
-#include "ref/measured_csv.hpp"
+#include "ref/base/measured_csv.hpp"
 #include "ref_cuda/cases.hpp"
 #include "ref_cuda/check.hpp"
 #include "ref_cuda/measure.hpp"

@@ -2,7 +2,7 @@
 // Measuring one case on the current device: allocate and fill its tensors, time it, free them.
 #include <cstdint>
 
-#include "ref/timing.hpp"
+#include "ref/base/timing.hpp"
 #include "ref_cuda/cases.hpp"
 #include "ref_cuda/cuda_timing.hpp"
 #include "ref_cuda/device.hpp"

@@ -5,7 +5,6 @@
 #include <filesystem>
 
 #include "core/estimate.hpp"
-#include "core/published.hpp"
 #include "io/config_error.hpp"
 #include "io/escape.hpp"
 #include "io/hardware_loader.hpp"
@@ -14,6 +13,7 @@
 #include "io/published_mapping.hpp"
 #include "io/runtime_loader.hpp"
 #include "support/fixtures.hpp"
+#include "validation/published.hpp"
 
 using namespace infersim;
 

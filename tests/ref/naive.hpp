@@ -8,7 +8,7 @@
 #include <span>
 #include <vector>
 
-#include "ref/attention.hpp"
+#include "ref/cpu/attention.hpp"
 
 namespace infersim::ref::test {
 

@@ -6,10 +6,10 @@
 #include <span>
 #include <stdexcept>
 
-#include "ref/attention.hpp"
+#include "ref/cpu/attention.hpp"
+#include "ref/cpu/random.hpp"
+#include "ref/cpu/vector_ops.hpp"
 #include "ref/naive.hpp"
-#include "ref/random.hpp"
-#include "ref/vector_ops.hpp"
 
 using namespace infersim::ref;
 

@@ -3,9 +3,9 @@
 #include <chrono>
 #include <vector>
 
-#include "ref/blas.hpp"
+#include "ref/cpu/blas.hpp"
+#include "ref/cpu/random.hpp"
 #include "ref/naive.hpp"
-#include "ref/random.hpp"
 
 using namespace infersim::ref;
 

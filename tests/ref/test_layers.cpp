@@ -3,10 +3,10 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "ref/layers.hpp"
+#include "ref/cpu/layers.hpp"
+#include "ref/cpu/parallel.hpp"
+#include "ref/cpu/random.hpp"
 #include "ref/naive.hpp"
-#include "ref/parallel.hpp"
-#include "ref/random.hpp"
 
 using namespace infersim::ref;
 

@@ -5,9 +5,9 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "ref/measured_csv.hpp"
-#include "ref/suite.hpp"
-#include "ref/timing.hpp"
+#include "ref/base/measured_csv.hpp"
+#include "ref/base/timing.hpp"
+#include "ref/cpu/suite.hpp"
 
 using namespace infersim::ref;
 

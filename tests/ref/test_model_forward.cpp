@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "io/model_loader.hpp"
-#include "ref/model_forward.hpp"
+#include "ref/cpu/model_forward.hpp"
 
 using namespace infersim;
 using namespace infersim::ref;

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <vector>
 
-#include "ref/parallel.hpp"
+#include "ref/cpu/parallel.hpp"
 
 #if defined(__linux__)
 #include <sched.h>

@@ -2,9 +2,9 @@
 // that leave remainders in every blocking (W rows, X rows, vector lanes).
 #include <catch2/catch.hpp>
 
+#include "ref/cpu/random.hpp"
+#include "ref/cpu/skinny_gemm.hpp"
 #include "ref/naive.hpp"
-#include "ref/random.hpp"
-#include "ref/skinny_gemm.hpp"
 
 using namespace infersim::ref;
 

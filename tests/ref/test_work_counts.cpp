@@ -1,7 +1,7 @@
 // The FLOP and byte counts of the measured CSV, checked by hand for one shape each.
 #include <catch2/catch.hpp>
 
-#include "ref/work_counts.hpp"
+#include "ref/base/work_counts.hpp"
 
 using namespace infersim::ref;
 

@@ -17,7 +17,7 @@ list(LENGTH lines cases)
 if(NOT cases EQUAL 16)
   message(FATAL_ERROR "--list-cases --quick: ${cases} cases, expected 16")
 endif()
-# GQA decode, batch 32, 32/8 heads, dh 128, t 4096, bf16 (ref/work_counts.hpp): pairs 32 * 4096 = 131072,
+# GQA decode, batch 32, 32/8 heads, dh 128, t 4096, bf16 (ref/base/work_counts.hpp): pairs 32 * 4096 = 131072,
 # each 2 * (2 * 32 * 128) + 5 * 32 = 16544 FLOPs -> 2168455168; bytes (2*32*32*128 + 2*32*8*4096*128) * 2
 # = 537395200; decode reads its cache cold.
 set(expected "decode_gqa_t4096,attention_decode,bf16,batch=32|heads=32|kv_heads=8|head_dim=128|context=4096,2168455168,537395200,yes")

@@ -5,9 +5,9 @@
 #include <limits>
 #include <vector>
 
-#include "ref/attention.hpp"
-#include "ref/blas.hpp"
-#include "ref/layers.hpp"
+#include "ref/cpu/attention.hpp"
+#include "ref/cpu/blas.hpp"
+#include "ref/cpu/layers.hpp"
 #include "ref_cuda/host_reference.hpp"
 
 namespace host = infersim::ref_cuda::host;

@@ -1,0 +1,69 @@
+#include "validation/published_judge.hpp"
+
+#include <map>
+
+#include "core/errors.hpp"
+#include "core/estimate.hpp"
+
+namespace infersim {
+
+namespace {
+
+// The sources' files, each loaded once.
+class Library {
+ public:
+  explicit Library(const PublishedSources& sources) : sources_(sources) {}
+
+  const ModelSpec& model(const std::string& n) { return cached(models_, sources_.model, n); }
+  const HardwareSpec& device(const std::string& n) { return cached(hardware_, sources_.hardware, n); }
+  const RuntimeProfile& runtime(const std::string& n) { return cached(runtimes_, sources_.runtime, n); }
+
+ private:
+  template <class T>
+  static const T& cached(std::map<std::string, T>& loaded, const std::function<T(const std::string&)>& load,
+                         const std::string& name) {
+    if (!loaded.count(name)) loaded.emplace(name, load(name));
+    return loaded.at(name);
+  }
+
+  const PublishedSources& sources_;
+  std::map<std::string, ModelSpec> models_;
+  std::map<std::string, HardwareSpec> hardware_;
+  std::map<std::string, RuntimeProfile> runtimes_;
+};
+
+PublishedCase judge(const PublishedRow& row, const PublishedMapping& mapping, Library& lib) {
+  PublishedCase c{row, map_row(row, mapping), in_fit_subset(mapping.fit_subset, row), 0.0, 0.0, true};
+  if (!c.mapping.config) return c;
+  MappedConfig& cfg = *c.mapping.config;
+  cfg.scenario.runtime = lib.runtime(cfg.runtime).terms;
+  if (cfg.baseline) cfg.baseline->runtime = cfg.scenario.runtime;
+  // A file that does not load is an error of its own (the loader's, exit 2), never hidden as a mapping
+  // failure; a configuration the engine cannot run is one.
+  const ModelSpec& model = lib.model(cfg.model);
+  const HardwareSpec& hw = lib.device(cfg.hardware);
+  std::optional<std::string> why = why_invalid(model, hw, cfg.scenario);
+  if (!why && cfg.baseline) why = why_invalid(model, hw, *cfg.baseline);
+  if (why) {
+    c.mapping = {std::nullopt, "the engine rejects the configuration: " + *why};
+    return c;
+  }
+  const Estimate e = estimate(model, hw, cfg.scenario, false);
+  c.predicted = cfg.baseline ? predicted_speedup(estimate(model, hw, *cfg.baseline, false), e)
+                             : predicted_metric(cfg.metric, e, cfg.scenario);
+  c.rel_error = c.predicted / cfg.published - 1.0;
+  c.fits = e.fits;
+  return c;
+}
+
+}  // namespace
+
+std::vector<PublishedCase> judge_published(const std::vector<PublishedRow>& rows,
+                                           const PublishedMapping& mapping, const PublishedSources& sources) {
+  Library lib(sources);
+  std::vector<PublishedCase> cases;
+  for (const PublishedRow& row : rows) cases.push_back(judge(row, mapping, lib));
+  return cases;
+}
+
+}  // namespace infersim

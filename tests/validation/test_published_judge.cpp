@@ -1,0 +1,72 @@
+// The judging loop of `infersim validate --published` (validation/published_judge.hpp) on the shipped
+// published rows and mapping, its files loaded through counting loaders.
+#include <catch2/catch.hpp>
+#include <map>
+#include <string>
+
+#include "core/errors.hpp"
+#include "io/hardware_loader.hpp"
+#include "io/model_loader.hpp"
+#include "io/published_csv.hpp"
+#include "io/published_mapping.hpp"
+#include "io/runtime_loader.hpp"
+#include "support/fixtures.hpp"
+#include "validation/published_judge.hpp"
+
+using namespace infersim;
+
+namespace {
+
+struct CountingSources {
+  std::map<std::string, int> asked;
+
+  PublishedSources sources(bool models_fail = false) {
+    const auto file = [](const std::string& dir, const std::string& name) {
+      return test::source_path(dir + "/" + name + ".yaml");
+    };
+    return {[this, file, models_fail](const std::string& n) {
+              ++asked["model " + n];
+              if (models_fail) throw InputError("no model file '" + n + "'");
+              return load_model(file("model_configs", n));
+            },
+            [this, file](const std::string& n) {
+              ++asked["hardware " + n];
+              return load_hardware(file("hardware_profiles", n));
+            },
+            [this, file](const std::string& n) {
+              ++asked["runtime " + n];
+              return load_runtime(file("runtime_profiles", n));
+            }};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("published judging: one case per row, each shipped file loaded once") {
+  const auto rows = read_published_csv(test::source_path("validation/published/published_measurements.csv"));
+  const auto mapping = load_published_mapping(test::source_path("validation/published/mapping.yaml"));
+  CountingSources counting;
+  const std::vector<PublishedCase> cases = judge_published(rows, mapping, counting.sources());
+  REQUIRE(cases.size() == rows.size());
+  int mapped = 0;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    CHECK(cases[i].row.line == rows[i].line);
+    if (!cases[i].mapping.config) continue;
+    ++mapped;
+    CHECK(cases[i].predicted > 0.0);
+    CHECK(cases[i].rel_error == Approx(cases[i].predicted / cases[i].mapping.config->published - 1.0));
+  }
+  CHECK(mapped > 0);
+  CHECK_FALSE(counting.asked.empty());
+  for (const auto& [name, times] : counting.asked) CHECK(times == 1);
+}
+
+TEST_CASE("published judging: a model that cannot be loaded is an error, not an unmapped row") {
+  // A configuration file that does not load (overwritten, corrupted) must stop the validation with the
+  // loader's message; hiding it as "the engine rejects the configuration" would let it go unnoticed.
+  const auto rows = read_published_csv(test::source_path("validation/published/published_measurements.csv"));
+  const auto mapping = load_published_mapping(test::source_path("validation/published/mapping.yaml"));
+  CountingSources counting;
+  CHECK_THROWS_WITH(judge_published(rows, mapping, counting.sources(true)),
+                    Catch::Matchers::StartsWith("no model file"));
+}
