@@ -8,8 +8,8 @@
 #include "cli/commands.hpp"
 #include "cli/host_measure.hpp"
 #include "core/errors.hpp"
-#include "io/atomic_output.hpp"
-#include "io/host_profile.hpp"
+#include "io/output/atomic_output.hpp"
+#include "io/published/host_profile.hpp"
 
 namespace infersim {
 

@@ -7,8 +7,8 @@
 #include "cli/run_guarded.hpp"
 #include "cli/scenario_options.hpp"
 #include "core/capacity.hpp"
-#include "io/plan_report.hpp"
-#include "io/value_text.hpp"
+#include "io/config/value_text.hpp"
+#include "io/report/plan_report.hpp"
 
 namespace infersim {
 

@@ -4,7 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 
-#include "io/search_path.hpp"
+#include "io/config/search_path.hpp"
 
 namespace infersim {
 

@@ -3,7 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/scenario_options.hpp"
-#include "io/report.hpp"
+#include "io/report/report.hpp"
 
 namespace infersim {
 

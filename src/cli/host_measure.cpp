@@ -8,7 +8,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "io/model_loader.hpp"
+#include "io/config/model_loader.hpp"
 #include "ref/cpu/blas.hpp"
 #include "ref/cpu/calibrate.hpp"
 #include "ref/cpu/host_suite.hpp"

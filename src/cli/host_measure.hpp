@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "io/search_path.hpp"
+#include "io/config/search_path.hpp"
 #include "validation/host_calibration.hpp"
 #include "validation/measured_case.hpp"
 

@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "io/atomic_file.hpp"
-#include "io/hf_import.hpp"
+#include "io/hf/hf_import.hpp"
+#include "io/output/atomic_file.hpp"
 
 namespace infersim {
 

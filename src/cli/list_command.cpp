@@ -5,10 +5,10 @@
 
 #include "cli/commands.hpp"
 #include "core/errors.hpp"
-#include "io/escape.hpp"
-#include "io/hardware_loader.hpp"
-#include "io/model_loader.hpp"
-#include "io/runtime_loader.hpp"
+#include "io/config/hardware_loader.hpp"
+#include "io/config/model_loader.hpp"
+#include "io/config/runtime_loader.hpp"
+#include "io/text/escape.hpp"
 
 namespace infersim {
 

@@ -7,14 +7,14 @@
 #include "cli/run_guarded.hpp"
 #include "core/errors.hpp"
 #include "core/plan.hpp"
-#include "io/hardware_loader.hpp"
-#include "io/model_loader.hpp"
-#include "io/plan_report.hpp"
-#include "io/runtime_loader.hpp"
-#include "io/scenario_text.hpp"
-#include "io/strict_number.hpp"
-#include "io/sweep_spec.hpp"
-#include "io/value_text.hpp"
+#include "io/config/hardware_loader.hpp"
+#include "io/config/model_loader.hpp"
+#include "io/config/runtime_loader.hpp"
+#include "io/config/scenario_text.hpp"
+#include "io/config/strict_number.hpp"
+#include "io/config/value_text.hpp"
+#include "io/report/plan_report.hpp"
+#include "io/sweep/sweep_spec.hpp"
 
 namespace infersim {
 

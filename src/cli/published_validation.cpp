@@ -6,13 +6,13 @@
 
 #include "cli/run_guarded.hpp"
 #include "core/errors.hpp"
-#include "io/atomic_output.hpp"
-#include "io/hardware_loader.hpp"
-#include "io/model_loader.hpp"
-#include "io/published_csv.hpp"
-#include "io/published_mapping.hpp"
-#include "io/published_report.hpp"
-#include "io/runtime_loader.hpp"
+#include "io/config/hardware_loader.hpp"
+#include "io/config/model_loader.hpp"
+#include "io/config/runtime_loader.hpp"
+#include "io/output/atomic_output.hpp"
+#include "io/published/published_csv.hpp"
+#include "io/published/published_mapping.hpp"
+#include "io/published/published_report.hpp"
 #include "validation/published_judge.hpp"
 
 namespace infersim {

@@ -5,7 +5,7 @@
 // the MAPE over the judged rows (mapped, not used for fitting) is above `threshold`, else 0.
 #include <string>
 
-#include "io/search_path.hpp"
+#include "io/config/search_path.hpp"
 
 namespace infersim {
 

@@ -5,8 +5,8 @@
 #include "cli/scenario_options.hpp"
 #include "core/capacity.hpp"
 #include "core/errors.hpp"
-#include "io/escape.hpp"
-#include "io/html_report.hpp"
+#include "io/report/html_report.hpp"
+#include "io/text/escape.hpp"
 
 namespace infersim {
 

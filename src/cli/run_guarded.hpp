@@ -8,7 +8,7 @@
 #include <string>
 
 #include "core/errors.hpp"
-#include "io/escape.hpp"
+#include "io/text/escape.hpp"
 
 namespace infersim {
 

@@ -6,10 +6,10 @@
 
 #include "core/errors.hpp"
 #include "core/layout.hpp"
-#include "io/hardware_loader.hpp"
-#include "io/model_loader.hpp"
-#include "io/runtime_loader.hpp"
-#include "io/scenario_text.hpp"
+#include "io/config/hardware_loader.hpp"
+#include "io/config/model_loader.hpp"
+#include "io/config/runtime_loader.hpp"
+#include "io/config/scenario_text.hpp"
 
 namespace infersim {
 

@@ -7,8 +7,8 @@
 #include "cli/layout_options.hpp"
 #include "cli/quant_options.hpp"
 #include "core/estimate.hpp"
-#include "io/scenario_text.hpp"
-#include "io/search_path.hpp"
+#include "io/config/scenario_text.hpp"
+#include "io/config/search_path.hpp"
 
 namespace infersim {
 

@@ -12,10 +12,10 @@
 
 #include "cli/commands.hpp"
 #include "core/errors.hpp"
-#include "io/atomic_output.hpp"
-#include "io/strict_number.hpp"
-#include "io/sweep.hpp"
-#include "io/value_text.hpp"
+#include "io/config/strict_number.hpp"
+#include "io/config/value_text.hpp"
+#include "io/output/atomic_output.hpp"
+#include "io/sweep/sweep.hpp"
 
 namespace infersim {
 

@@ -14,9 +14,9 @@
 #include <string>
 #include <thread>
 
-#include "io/model_loader.hpp"
-#include "io/output_guard.hpp"
-#include "io/search_path.hpp"
+#include "io/config/model_loader.hpp"
+#include "io/config/search_path.hpp"
+#include "io/output/output_guard.hpp"
 #include "ref/base/measured_csv.hpp"
 #include "ref/cpu/blas.hpp"
 #include "ref/cpu/host_suite.hpp"
@@ -48,7 +48,7 @@ int run(const Options& options) {
     if (!std::filesystem::is_directory(out_dir))
       throw std::runtime_error("cannot write '" + options.output + "': no directory '" + out_dir.string() +
                                "'");
-    infersim::check_not_an_input(options.output, {model_path});  // io/output_guard.hpp
+    infersim::check_not_an_input(options.output, {model_path});  // io/output/output_guard.hpp
   }
   set_blas_threads(options.threads);
   const BlasInfo blas = blas_info();

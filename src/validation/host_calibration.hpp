@@ -1,6 +1,6 @@
 #pragma once
 // What `infersim calibrate` measures on the host (src/ref/cpu/calibrate.cpp) and writes as a hardware
-// profile (io/host_profile.hpp). Plain data in SI units.
+// profile (io/published/host_profile.hpp). Plain data in SI units.
 #include <string>
 
 namespace infersim {

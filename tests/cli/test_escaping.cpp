@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "io/model_loader.hpp"
+#include "io/config/model_loader.hpp"
 #include "support/fixtures.hpp"
 #include "support/run_binary.hpp"
 

@@ -9,8 +9,8 @@
 
 #include "cli/run_guarded.hpp"
 #include "core/estimate.hpp"
-#include "io/config_error.hpp"
-#include "io/report.hpp"
+#include "io/config/config_error.hpp"
+#include "io/report/report.hpp"
 #include "support/fixtures.hpp"
 #include "support/run_binary.hpp"
 

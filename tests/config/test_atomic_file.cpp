@@ -13,7 +13,7 @@
 #include <sstream>
 
 #include "core/errors.hpp"
-#include "io/atomic_file.hpp"
+#include "io/output/atomic_file.hpp"
 
 namespace fs = std::filesystem;
 using infersim::InputError;

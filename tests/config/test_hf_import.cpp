@@ -1,4 +1,4 @@
-// `infersim import-hf` (io/hf_import.hpp). The config.json files in tests/hf/ are written from the
+// `infersim import-hf` (io/hf/hf_import.hpp). The config.json files in tests/hf/ are written from the
 // published Hugging Face files (tests/hf/README.md); each converts to YAML that the shipped loader
 // reads back field for field as the hand-written model_configs/*.yaml. Bad inputs name the file, the
 // line and the key or architecture.
@@ -10,9 +10,9 @@
 #include <sstream>
 
 #include "core/formulas/params.hpp"
-#include "io/config_error.hpp"
-#include "io/hf_import.hpp"
-#include "io/model_loader.hpp"
+#include "io/config/config_error.hpp"
+#include "io/config/model_loader.hpp"
+#include "io/hf/hf_import.hpp"
 #include "support/fixtures.hpp"
 #include "support/run_binary.hpp"
 

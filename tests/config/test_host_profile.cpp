@@ -1,4 +1,4 @@
-// calibrate's YAML writer (io/host_profile.hpp): what it writes loads with load_hardware and states
+// calibrate's YAML writer (io/published/host_profile.hpp): what it writes loads with load_hardware and states
 // the measured figures as the roofline's parameters.
 #include <unistd.h>
 
@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "io/hardware_loader.hpp"
-#include "io/host_profile.hpp"
+#include "io/config/hardware_loader.hpp"
+#include "io/published/host_profile.hpp"
 
 using namespace infersim;
 

@@ -7,11 +7,11 @@
 #include <fstream>
 #include <set>
 
-#include "io/config_error.hpp"
-#include "io/hardware_loader.hpp"
-#include "io/model_loader.hpp"
-#include "io/search_path.hpp"
-#include "io/yaml_screen.hpp"
+#include "io/config/config_error.hpp"
+#include "io/config/hardware_loader.hpp"
+#include "io/config/model_loader.hpp"
+#include "io/config/search_path.hpp"
+#include "io/config/yaml_screen.hpp"
 #include "support/fixtures.hpp"
 
 using namespace infersim;
@@ -62,7 +62,7 @@ const BadCase kModelCases[] = {
      ":16:14: error:", "'max_context' must be an integer in [1, 1000000000], got '1e12'"},
     {"model_empty_description.yaml", ":2:14: error:", "'description' must be a non-empty string"},
     {"model_mapping_key.yaml", ":17:1: error:", "keys must be plain names"},
-    // Screened before yaml-cpp parses (io/yaml_screen.hpp).
+    // Screened before yaml-cpp parses (io/config/yaml_screen.hpp).
     {"model_anchor_alias.yaml", ":4:14: error:", "YAML anchors ('&width 64') are not accepted"},
     {"model_alias_bomb.yaml", ":2:7: error:", "YAML anchors"},
     {"model_deep_flow.yaml", ":17:71: error:", "nesting deeper than 64 levels"},

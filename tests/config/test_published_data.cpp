@@ -5,13 +5,13 @@
 #include <filesystem>
 
 #include "core/estimate.hpp"
-#include "io/config_error.hpp"
-#include "io/escape.hpp"
-#include "io/hardware_loader.hpp"
-#include "io/model_loader.hpp"
-#include "io/published_csv.hpp"
-#include "io/published_mapping.hpp"
-#include "io/runtime_loader.hpp"
+#include "io/config/config_error.hpp"
+#include "io/config/hardware_loader.hpp"
+#include "io/config/model_loader.hpp"
+#include "io/config/runtime_loader.hpp"
+#include "io/published/published_csv.hpp"
+#include "io/published/published_mapping.hpp"
+#include "io/text/escape.hpp"
 #include "support/fixtures.hpp"
 #include "validation/published.hpp"
 

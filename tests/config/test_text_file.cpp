@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "io/config_error.hpp"
-#include "io/measured_csv.hpp"
-#include "io/published_csv.hpp"
-#include "io/text_file.hpp"
+#include "io/config/config_error.hpp"
+#include "io/config/text_file.hpp"
+#include "io/published/measured_csv.hpp"
+#include "io/published/published_csv.hpp"
 
 using namespace infersim;
 

@@ -1,12 +1,12 @@
-// The screen in front of yaml-cpp (io/yaml_screen.hpp): what it must reject, and the valid YAML it
+// The screen in front of yaml-cpp (io/config/yaml_screen.hpp): what it must reject, and the valid YAML it
 // must let through (quoted '&' and '*', comments, block scalars, shallow flow collections).
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "io/close_matches.hpp"
-#include "io/config_error.hpp"
-#include "io/yaml_map.hpp"
-#include "io/yaml_screen.hpp"
+#include "io/config/close_matches.hpp"
+#include "io/config/config_error.hpp"
+#include "io/config/yaml_map.hpp"
+#include "io/config/yaml_screen.hpp"
 
 using namespace infersim;
 

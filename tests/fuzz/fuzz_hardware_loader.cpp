@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/errors.hpp"
-#include "io/hardware_loader.hpp"
+#include "io/config/hardware_loader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "core/errors.hpp"
-#include "io/hf_import.hpp"
-#include "io/model_loader.hpp"
+#include "io/config/model_loader.hpp"
+#include "io/hf/hf_import.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string yaml;

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/errors.hpp"
-#include "io/model_loader.hpp"
+#include "io/config/model_loader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

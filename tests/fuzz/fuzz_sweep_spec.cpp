@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/errors.hpp"
-#include "io/sweep_spec.hpp"
+#include "io/sweep/sweep_spec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

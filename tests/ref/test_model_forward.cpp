@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "io/model_loader.hpp"
+#include "io/config/model_loader.hpp"
 #include "ref/cpu/model_forward.hpp"
 
 using namespace infersim;

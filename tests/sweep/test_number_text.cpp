@@ -1,4 +1,4 @@
-// append_shortest (io/number_text.hpp): its integer fast path gives fmt's own "{}" bytes, the oracle
+// append_shortest (io/text/number_text.hpp): its integer fast path gives fmt's own "{}" bytes, the oracle
 // here, for every double it takes (integers below 2^53 in magnitude) and leaves the rest to fmt.
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -6,7 +6,7 @@
 #include <random>
 #include <string>
 
-#include "io/number_text.hpp"
+#include "io/text/number_text.hpp"
 
 namespace {
 

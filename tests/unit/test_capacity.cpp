@@ -3,8 +3,8 @@
 
 #include "core/capacity.hpp"
 #include "core/plan.hpp"
-#include "io/hardware_loader.hpp"
-#include "io/model_loader.hpp"
+#include "io/config/hardware_loader.hpp"
+#include "io/config/model_loader.hpp"
 #include "support/fixtures.hpp"
 
 using namespace infersim;

@@ -1,4 +1,4 @@
-// io/escape.hpp: one escaping function per language Infersim writes, fed hostile text.
+// io/text/escape.hpp: one escaping function per language Infersim writes, fed hostile text.
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "io/escape.hpp"
+#include "io/text/escape.hpp"
 
 using namespace infersim;
 using namespace std::string_literals;

@@ -5,8 +5,8 @@
 #include "core/errors.hpp"
 #include "core/estimate.hpp"
 #include "core/layout.hpp"
-#include "io/hardware_loader.hpp"
-#include "io/model_loader.hpp"
+#include "io/config/hardware_loader.hpp"
+#include "io/config/model_loader.hpp"
 #include "support/fixtures.hpp"
 
 using namespace infersim;

@@ -5,9 +5,9 @@
 #include "core/estimate.hpp"
 #include "core/formulas/roofline.hpp"
 #include "core/roofs.hpp"
-#include "io/hardware_loader.hpp"
-#include "io/model_loader.hpp"
-#include "io/search_path.hpp"
+#include "io/config/hardware_loader.hpp"
+#include "io/config/model_loader.hpp"
+#include "io/config/search_path.hpp"
 #include "support/fixtures.hpp"
 
 using namespace infersim;

@@ -5,11 +5,11 @@
 #include <string>
 
 #include "core/errors.hpp"
-#include "io/hardware_loader.hpp"
-#include "io/model_loader.hpp"
-#include "io/published_csv.hpp"
-#include "io/published_mapping.hpp"
-#include "io/runtime_loader.hpp"
+#include "io/config/hardware_loader.hpp"
+#include "io/config/model_loader.hpp"
+#include "io/config/runtime_loader.hpp"
+#include "io/published/published_csv.hpp"
+#include "io/published/published_mapping.hpp"
 #include "support/fixtures.hpp"
 #include "validation/published_judge.hpp"
 

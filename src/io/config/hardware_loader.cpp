@@ -1,0 +1,131 @@
+#include "io/config/hardware_loader.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "io/config/yaml_map.hpp"
+
+namespace infersim {
+
+namespace {
+
+constexpr double kTera = 1e12;
+constexpr double kGiga = 1e9;
+constexpr double kGiB = 1073741824.0;  // 2^30
+constexpr double kMiB = 1048576.0;     // 2^20
+constexpr double kMicro = 1e-6;
+
+// Plausibility bounds in the profile's own units: far above any shipping device.
+constexpr double kMaxTflops = 1e6;
+constexpr double kMaxMemoryGiB = 1e6;
+constexpr double kMaxBandwidthTBps = 1e4;
+constexpr double kMaxLinkGBps = 1e5;
+constexpr double kMaxMicroseconds = 1e6;
+// Floors (exclusive) on the rates times are divided by, so that no time can overflow to infinity:
+// 1 MFLOP/s, 1 MB/s of memory or link bandwidth, ~1 KiB of memory, an efficiency of 0.1 %.
+constexpr double kMinTflops = 1e-6;
+constexpr double kMinBandwidthTBps = 1e-6;
+constexpr double kMinLinkGBps = 1e-3;
+constexpr double kMinMemoryGiB = 1e-6;
+constexpr double kMinEfficiency = 1e-3;
+
+void read_peaks(YamlMap& y, HardwareSpec& hw) {
+  YamlMap peaks =
+      y.mapping("peak_dense_TFLOPS", {"fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"});
+  for (PeakSlot slot : kAllPeakSlots) {
+    if (auto tflops = peaks.optional_real(peak_slot_name(slot), kMinTflops, kMaxTflops)) {
+      hw.peak_flops[static_cast<std::size_t>(index_of(slot))] = *tflops * kTera;
+    }
+  }
+  if (std::none_of(hw.peak_flops.begin(), hw.peak_flops.end(), [](double f) { return f > 0.0; })) {
+    throw ConfigError(y.file(), peaks.mark(), "'peak_dense_TFLOPS' must give at least one dtype's peak");
+  }
+}
+
+void read_memory(YamlMap& y, HardwareSpec& hw) {
+  const bool binary = y.has("memory_GiB");
+  const bool decimal = y.has("memory_GB");
+  if (binary == decimal) {
+    throw ConfigError(y.file(), y.mark("memory_GB"),
+                      "give exactly one of 'memory_GiB' (2^30 bytes) and 'memory_GB' (1e9 bytes)");
+  }
+  hw.memory_capacity_B = binary ? y.real("memory_GiB", kMinMemoryGiB, kMaxMemoryGiB) * kGiB
+                                : y.real("memory_GB", kMinMemoryGiB, kMaxMemoryGiB) * kGiga;
+  hw.memory_bandwidth_Bps = y.real("memory_bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps) * kTera;
+  hw.read_bandwidth_Bps =
+      y.optional_real("memory_read_bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps).value_or(0.0) *
+      kTera;
+  hw.usable_fraction = y.optional_real("usable_fraction", 0.0, 1.0).value_or(0.9);
+  if (y.has("runtime_reserve_GiB"))
+    hw.runtime_reserve_B = y.nonnegative_real("runtime_reserve_GiB", kMaxMemoryGiB) * kGiB;
+  if (!y.has("caches")) return;
+  for (const YAML::Node& entry : y.sequence("caches")) {
+    if (!entry.IsMap())
+      throw ConfigError(y.file(), YamlMap::mark_of(entry), "each entry of 'caches' must be a mapping");
+    YamlMap cache(entry, y.file(), "caches[].", {"level", "size_MiB", "bandwidth_TBps"});
+    CacheLevel level;
+    level.level = cache.text("level");
+    level.size_B = cache.real("size_MiB", 0.0, kMaxMemoryGiB * 1024.0) * kMiB;
+    level.bandwidth_Bps =
+        cache.optional_real("bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps).value_or(0.0) * kTera;
+    hw.caches.push_back(level);
+  }
+}
+
+void read_interconnect(YamlMap& y, HardwareSpec& hw) {
+  YamlMap link =
+      y.mapping("interconnect", {"link_bandwidth_per_direction_GBps", "link_latency_us", "devices_per_node",
+                                 "inter_node_bandwidth_per_direction_GBps", "inter_node_latency_us"});
+  Interconnect& ic = hw.interconnect;
+  ic.link_bandwidth_per_direction_Bps =
+      link.real("link_bandwidth_per_direction_GBps", kMinLinkGBps, kMaxLinkGBps) * kGiga;
+  ic.link_latency_s = link.real("link_latency_us", 0.0, kMaxMicroseconds) * kMicro;
+  ic.devices_per_node = static_cast<int>(link.integer("devices_per_node", 1, 1'000'000));
+  ic.inter_node_bandwidth_per_direction_Bps =
+      link.real("inter_node_bandwidth_per_direction_GBps", kMinLinkGBps, kMaxLinkGBps) * kGiga;
+  ic.inter_node_latency_s = link.real("inter_node_latency_us", 0.0, kMaxMicroseconds) * kMicro;
+}
+
+}  // namespace
+
+HardwareSpec load_hardware(const std::string& path) {
+  return load_hardware_text(read_config_file(path), path);
+}
+
+HardwareSpec load_hardware_text(const std::string& text, const std::string& path) {
+  YamlMap y(parse_yaml_mapping(text, path), path, "",
+            {"description", "source", "peak_dense_TFLOPS", "memory_GiB", "memory_GB", "memory_bandwidth_TBps",
+             "memory_read_bandwidth_TBps", "gemm_weight_pack_bandwidth_TBps", "usable_fraction",
+             "runtime_reserve_GiB", "caches", "efficiency", "kernel_launch_overhead_us", "gemm_time",
+             "interconnect"});
+  HardwareSpec hw;
+  hw.name = std::filesystem::path(path).stem().string();
+  hw.description = y.text("description");
+  hw.source = y.text("source");
+  read_peaks(y, hw);
+  read_memory(y, hw);
+  YamlMap efficiency = y.mapping(
+      "efficiency", {"compute", "memory", "own_kernels", "decode_attention_in_core", "skinny_gemv_in_core"});
+  hw.compute_efficiency = efficiency.real("compute", kMinEfficiency, 1.0);
+  hw.memory_efficiency = efficiency.real("memory", kMinEfficiency, 1.0);
+  hw.own_kernel_efficiency = efficiency.optional_real("own_kernels", kMinEfficiency, 1.0).value_or(0.0);
+  hw.decode_attention_in_core_efficiency =
+      efficiency.optional_real("decode_attention_in_core", kMinEfficiency, 1.0).value_or(0.0);
+  hw.skinny_gemv_in_core_efficiency =
+      efficiency.optional_real("skinny_gemv_in_core", kMinEfficiency, 1.0).value_or(0.0);
+  hw.kernel_launch_overhead_s = y.nonnegative_real("kernel_launch_overhead_us", kMaxMicroseconds) * kMicro;
+  hw.gemm_time_is_sum =
+      y.has("gemm_time") && y.choice("gemm_time", {"max", "sum"}) == 1;  // optional, default max
+  // A packing rate adds to the compute time only under gemm_time: sum; under max it would be ignored.
+  if (y.has("gemm_weight_pack_bandwidth_TBps") && !hw.gemm_time_is_sum)
+    throw ConfigError(y.file(), y.mark("gemm_weight_pack_bandwidth_TBps"),
+                      "'gemm_weight_pack_bandwidth_TBps' applies only with 'gemm_time: sum' (a CPU BLAS); "
+                      "add that key or remove this one");
+  hw.weight_pack_bandwidth_Bps =
+      y.optional_real("gemm_weight_pack_bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps).value_or(0.0) *
+      kTera;
+  read_interconnect(y, hw);
+  return hw;
+}
+
+}  // namespace infersim

@@ -1,0 +1,42 @@
+#include "io/config/runtime_loader.hpp"
+
+#include <filesystem>
+
+#include "io/config/yaml_map.hpp"
+
+namespace infersim {
+
+namespace {
+constexpr double kMicro = 1e-6;
+// A pass slower than one second of host work is not a serving engine; the bound catches unit slips
+// (a value typed in ms or s into a µs key still passes, so the YAML comments give each value's unit).
+constexpr double kMaxMicroseconds = 1e6;
+}  // namespace
+
+RuntimeProfile load_runtime(const std::string& path) {
+  return load_runtime_text(read_config_file(path), path);
+}
+
+RuntimeProfile load_runtime_text(const std::string& text, const std::string& path) {
+  YamlMap y(parse_yaml_mapping(text, path), path, "",
+            {"description", "source", "step_overhead_us", "host_launch_us", "launch_mode",
+             "int8_weight_only_efficiency", "int4_weight_only_efficiency", "collective_latency_us"});
+  RuntimeProfile r;
+  r.terms.name = std::filesystem::path(path).stem().string();
+  r.description = y.text("description");
+  r.source = y.text("source");
+  r.terms.step_overhead_s = y.nonnegative_real("step_overhead_us", kMaxMicroseconds) * kMicro;
+  r.terms.host_launch_s = y.nonnegative_real("host_launch_us", kMaxMicroseconds) * kMicro;
+  // Optional, default async (core/runtime_profile.hpp says what each mode adds).
+  r.terms.launches_serialized = y.has("launch_mode") && y.choice("launch_mode", {"async", "serialized"}) == 1;
+  // Optional kernel terms, default: the hardware profile's roofs as they are.
+  r.terms.int8_weight_only_efficiency =
+      y.optional_real("int8_weight_only_efficiency", 0.001, 1.0).value_or(1.0);
+  r.terms.int4_weight_only_efficiency =
+      y.optional_real("int4_weight_only_efficiency", 0.001, 1.0).value_or(1.0);
+  if (y.has("collective_latency_us"))
+    r.terms.collective_latency_s = y.nonnegative_real("collective_latency_us", kMaxMicroseconds) * kMicro;
+  return r;
+}
+
+}  // namespace infersim

@@ -1,0 +1,101 @@
+#include "io/config/search_path.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "core/errors.hpp"
+#include "io/config/close_matches.hpp"
+#include "io/config/config_error.hpp"
+#include "io/output/output_guard.hpp"
+#include "io/text/escape.hpp"
+
+#ifndef INFERSIM_SOURCE_DATA_DIR
+#define INFERSIM_SOURCE_DATA_DIR ""
+#endif
+#ifndef INFERSIM_INSTALL_DATA_DIR
+#define INFERSIM_INSTALL_DATA_DIR ""
+#endif
+
+namespace fs = std::filesystem;
+
+namespace infersim {
+
+bool looks_like_path(const std::string& name_or_path) {
+  const fs::path p(name_or_path);
+  return name_or_path.find('/') != std::string::npos || p.extension() == ".yaml" || p.extension() == ".yml";
+}
+
+SearchPath::SearchPath(const std::string& config_dir, const std::string& env_path) {
+  for (const std::string& dir :
+       {config_dir, env_path, std::string("."), std::string(INFERSIM_SOURCE_DATA_DIR),
+        std::string(INFERSIM_INSTALL_DATA_DIR)}) {
+    if (!dir.empty() && std::find(dirs_.begin(), dirs_.end(), dir) == dirs_.end()) dirs_.push_back(dir);
+  }
+}
+
+namespace {
+
+// What a resolved file is called in an output's error ("output 'x' is the input model file 'y'").
+const char* input_description(const std::string& kind_dir) {
+  return kind_dir == "model_configs"          ? "model file"
+         : kind_dir == "hardware_profiles"    ? "hardware profile"
+         : kind_dir == "runtime_profiles"     ? "runtime profile"
+         : kind_dir == "validation/published" ? "published mapping"
+                                              : "file";
+}
+
+}  // namespace
+
+std::string SearchPath::resolve(const std::string& kind_dir, const std::string& name_or_path) const {
+  // Recorded as an input before it is read: no output of the command may overwrite it.
+  if (looks_like_path(name_or_path)) {
+    record_input(name_or_path, input_description(kind_dir));
+    return name_or_path;
+  }
+  for (const std::string& dir : dirs_) {
+    const fs::path candidate = fs::path(dir) / kind_dir / (name_or_path + ".yaml");
+    std::error_code ec;
+    if (fs::is_regular_file(candidate, ec)) {
+      record_input(candidate.string(), input_description(kind_dir));
+      return candidate.string();
+    }
+  }
+  std::vector<std::string> known;
+  for (const NamedFile& f : list(kind_dir)) known.push_back(f.name);
+  const std::string what = kind_dir == "model_configs"      ? "model"
+                           : kind_dir == "runtime_profiles" ? "runtime profile"
+                                                            : "hardware";
+  const std::vector<std::string> close = close_matches(name_or_path, known);
+  const std::string hint = !close.empty()  ? fmt::format("did you mean {}?", fmt::join(close, ", "))
+                           : known.empty() ? std::string("no names are known")
+                                           : fmt::format("known: {}", fmt::join(known, ", "));
+  throw InputError(fmt::format(
+      "unknown {} '{}': {} (looked for {}/NAME.yaml in: {}; `infersim list {}` lists them)", what,
+      excerpt(name_or_path), hint, kind_dir, terminal_text(fmt::format("{}", fmt::join(dirs_, ", "))),
+      what == "model"      ? "models"
+      : what == "hardware" ? "hardware"
+                           : "runtimes"));
+}
+
+std::vector<NamedFile> SearchPath::list(const std::string& kind_dir) const {
+  std::vector<NamedFile> files;
+  std::set<std::string> seen;
+  for (const std::string& dir : dirs_) {
+    std::error_code ec;
+    fs::directory_iterator it(fs::path(dir) / kind_dir, ec);
+    if (ec) continue;
+    for (const fs::directory_entry& entry : it) {
+      if (entry.path().extension() != ".yaml" || !entry.is_regular_file(ec)) continue;
+      const std::string name = entry.path().stem().string();
+      if (seen.insert(name).second) files.push_back({name, entry.path().string()});
+    }
+  }
+  std::sort(files.begin(), files.end(),
+            [](const NamedFile& a, const NamedFile& b) { return a.name < b.name; });
+  return files;
+}
+
+}  // namespace infersim

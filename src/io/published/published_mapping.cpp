@@ -1,0 +1,144 @@
+#include "io/published/published_mapping.hpp"
+
+#include <functional>
+#include <set>
+
+#include "io/config/strict_number.hpp"
+#include "io/config/yaml_map.hpp"
+
+namespace infersim {
+
+namespace {
+
+constexpr long long kMaxTokens = 1'000'000'000;
+constexpr double kMaxBits = 64.0;
+constexpr long long kMaxCsvLine = 10'000'000;  // far above any published-data file
+
+// Calls read(key, entry) for every entry of the table `key`; each entry must be a mapping.
+void for_each_entry(const YAML::Node& root, const std::string& file, const std::string& key,
+                    const std::function<void(const std::string&, YamlMap&)>& read,
+                    std::initializer_list<std::string_view> known) {
+  const YAML::Node table = root[key];
+  if (!table) throw ConfigError(file, YamlMap::mark_of(root), "missing required key '" + key + "'");
+  if (!table.IsMap()) throw ConfigError(file, YamlMap::mark_of(table), "'" + key + "' must be a mapping");
+  std::set<std::string> seen;
+  for (const auto& entry : table) {
+    if (!entry.first.IsScalar())
+      throw ConfigError(file, YamlMap::mark_of(entry.first), "keys must be plain text");
+    const std::string name = entry.first.Scalar();
+    const std::string where = key + "['" + excerpt(name, 40) + "']";
+    if (!seen.insert(name).second)
+      throw ConfigError(file, YamlMap::mark_of(entry.first), "duplicate entry " + where);
+    if (!entry.second.IsMap())
+      throw ConfigError(file, YamlMap::mark_of(entry.second), "'" + where + "' must be a mapping");
+    YamlMap y(entry.second, file, where + ".", known);
+    read(name, y);
+  }
+}
+
+std::string optional_text(YamlMap& y, std::string_view key) {
+  return y.has(key) ? y.text(key) : std::string();
+}
+
+Dtype dtype_at(YamlMap& y, std::string_view key) {
+  const std::string name = y.text(key);
+  const auto d = parse_dtype(name);
+  if (!d)
+    throw ConfigError(y.file(), y.mark(key),
+                      "'" + std::string(key) + "' is not a dtype: '" + excerpt(name) + "'");
+  return *d;
+}
+
+MetricKind kind_at(YamlMap& y) {
+  const int i = y.choice("kind", {"decode_tok_s", "prefill_tok_s", "output_tok_s", "output_tok_s_per_device",
+                                  "tpot_ms", "ttft_ms", "speedup", "none"});
+  return static_cast<MetricKind>(i);
+}
+
+void read_names(const YAML::Node& root, const std::string& file, const std::string& key,
+                std::map<std::string, NamedTarget>& into) {
+  for_each_entry(root, file, key,
+                 [&into](const std::string& name, YamlMap& y) {
+                   into[name] = {y.text("to"), optional_text(y, "note")};
+                 },
+                 {"to", "note"});
+}
+
+WeightsEntry weights_entry(YamlMap& y) {
+  WeightsEntry w;
+  w.weights = default_storage_format(dtype_at(y, "weights"));
+  if (auto g = y.optional_integer("group_size", 0, 1'000'000)) w.weights.group_size = static_cast<int>(*g);
+  if (y.has("scale_bits")) w.weights.scale_bits = y.nonnegative_real("scale_bits", kMaxBits);
+  if (y.has("zero_point_bits")) w.weights.zero_point_bits = y.nonnegative_real("zero_point_bits", kMaxBits);
+  w.activations = dtype_at(y, "activations");
+  if (y.has("quantize_embeddings")) w.quantize_embeddings = y.boolean("quantize_embeddings");
+  if (y.has("baseline_weights")) {
+    w.baseline_weights = dtype_at(y, "baseline_weights");
+    w.baseline_activations = dtype_at(y, "baseline_activations");
+  }
+  w.note = optional_text(y, "note");
+  return w;
+}
+
+}  // namespace
+
+PublishedMapping load_published_mapping(const std::string& path) {
+  return load_published_mapping_text(read_config_file(path), path);
+}
+
+PublishedMapping load_published_mapping_text(const std::string& text, const std::string& path) {
+  const YAML::Node root = parse_yaml_mapping(text, path);
+  YamlMap top(root, path, "",
+              {"description", "models", "hardware", "frameworks", "weights", "kv", "metrics", "lengths",
+               "fit_subset"});
+  PublishedMapping m;
+  (void)top.text("description");
+  read_names(root, path, "models", m.models);
+  read_names(root, path, "hardware", m.hardware);
+  read_names(root, path, "frameworks", m.frameworks);
+  for_each_entry(root, path, "weights",
+                 [&m](const std::string& name, YamlMap& y) { m.weights[name] = weights_entry(y); },
+                 {"weights", "group_size", "scale_bits", "zero_point_bits", "activations",
+                  "quantize_embeddings", "baseline_weights", "baseline_activations", "note"});
+  for_each_entry(root, path, "kv",
+                 [&m](const std::string& name, YamlMap& y) {
+                   m.kv[name] = {dtype_at(y, "kv"), optional_text(y, "note")};
+                 },
+                 {"kv", "note"});
+  for_each_entry(root, path, "metrics",
+                 [&m](const std::string& name, YamlMap& y) {
+                   MetricEntry e{kind_at(y), optional_text(y, "reason"), optional_text(y, "note")};
+                   if (e.kind == MetricKind::none && e.reason.empty())
+                     throw ConfigError(y.file(), y.mark(), "a metric of kind none needs a 'reason'");
+                   m.metrics[name] = e;
+                 },
+                 {"kind", "reason", "note"});
+  for_each_entry(root, path, "lengths",
+                 [&m](const std::string& name, YamlMap& y) {
+                   m.lengths[name] = {y.integer("tokens", 0, kMaxTokens), y.text("note")};
+                 },
+                 {"tokens", "note"});
+  // An entry is a source (all its rows) or {source: TEXT, lines: [N, ...]} (those CSV lines of it).
+  for (const YAML::Node& entry : top.sequence("fit_subset")) {
+    if (entry.IsScalar()) {
+      m.fit_subset.push_back({entry.Scalar(), {}});
+      continue;
+    }
+    if (!entry.IsMap())
+      throw ConfigError(path, YamlMap::mark_of(entry),
+                        "each 'fit_subset' entry must be a source or {source, lines}");
+    YamlMap y(entry, path, "fit_subset", {"source", "lines"});
+    FitSubsetEntry e{y.text("source"), {}};
+    for (const YAML::Node& line : y.sequence("lines")) {
+      const auto number = line.IsScalar() ? parse_integer(line.Scalar()) : std::nullopt;
+      if (!number || *number < 2 || *number > kMaxCsvLine)
+        throw ConfigError(path, YamlMap::mark_of(line),
+                          "'fit_subset' lines must be CSV line numbers (2 or more)");
+      e.lines.push_back(static_cast<int>(*number));
+    }
+    m.fit_subset.push_back(std::move(e));
+  }
+  return m;
+}
+
+}  // namespace infersim

@@ -1,0 +1,158 @@
+#include "io/published/published_report.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "io/published/published_csv.hpp"
+#include "io/text/escape.hpp"
+
+namespace infersim {
+
+namespace {
+
+// "pytorch-labs/gpt-fast README.md @ 0f92..." -> "pytorch-labs/gpt-fast".
+std::string short_source(const std::string& source, std::size_t width = 28) {
+  std::string s = source.substr(0, source.find(' '));
+  return s.size() > width ? s.substr(0, width - 3) + "..." : s;
+}
+
+std::string weights_name(const StorageFormat& w) {
+  if (w.group_size > 0) return fmt::format("{}/g{}", dtype_name(w.dtype), w.group_size);
+  return std::string(dtype_name(w.dtype));
+}
+
+std::string percent(double fraction) { return fmt::format("{:+.1f}%", fraction * 100.0); }
+
+std::string joined_notes(const MappedConfig& c) {
+  std::string out;
+  for (const std::string& n : c.notes) out += (out.empty() ? "" : "; ") + n;
+  return out;
+}
+
+std::string mapped_rows(const std::vector<PublishedCase>& cases) {
+  std::string out = fmt::format(
+      "{:>4}  {:<28} {:<12} {:<13} {:<9} {:>2} {:>2} {:>4} {:>5} {:>5} {:<8} {:<5} {:<23} {:>10} {:>10} "
+      "{:>8}\n",
+      "line", "source", "model", "hardware", "runtime", "tp", "pp", "b", "in", "out", "weights", "kv",
+      "metric", "published", "predicted", "error");
+  for (const PublishedCase& c : cases) {
+    if (!c.mapping.config) continue;
+    const MappedConfig& m = *c.mapping.config;
+    const Scenario& sc = m.scenario;
+    out += fmt::format(
+        "{:>4}  {:<28} {:<12} {:<13} {:<9} {:>2} {:>2} {:>4} {:>5} {:>5} {:<8} {:<5} {:<23} {:>10.4g} "
+        "{:>10.4g} {:>8}{}{}\n",
+        c.row.line, short_source(c.row.source), m.model, m.hardware, m.runtime, sc.layout.tp, sc.layout.pp,
+        sc.batch, sc.input_tokens, sc.output_tokens, weights_name(sc.weights), dtype_name(sc.kv),
+        metric_kind_name(m.metric), m.published, c.predicted, percent(c.rel_error), c.fitted ? "  (fit)" : "",
+        c.fits ? "" : "  (does not fit memory)");
+  }
+  return out;
+}
+
+std::string far_off_rows(const std::vector<PublishedCase>& cases) {
+  std::string out;
+  for (const PublishedCase& c : cases) {
+    if (!c.mapping.config || std::fabs(c.rel_error) <= kFarOff) continue;
+    out += fmt::format("  line {:>3} {:>8}  {}\n", c.row.line, percent(c.rel_error),
+                       joined_notes(*c.mapping.config));
+  }
+  return out.empty() ? "  none\n" : out;
+}
+
+std::string unmapped_rows(const std::vector<PublishedCase>& cases) {
+  std::string out;
+  for (const PublishedCase& c : cases) {
+    if (c.mapping.config) continue;
+    out += fmt::format("  line {:>3}  {:<28} {}\n", c.row.line, short_source(c.row.source), c.mapping.reason);
+  }
+  return out;
+}
+
+std::string groups(const std::vector<GroupError>& gs, std::size_t width) {
+  std::string out;
+  for (const GroupError& g : gs) {
+    out += fmt::format("  {:<{}} {:>3} rows  MAPE {:6.1f}%\n", g.name.substr(0, width), width, g.rows,
+                       g.mape * 100.0);
+  }
+  return out;
+}
+
+std::string fitting(const PublishedMapping& m, const PublishedSummary& s) {
+  if (m.fit_subset.empty())
+    return "Rows used for fitting: none. No runtime-profile term is fitted to published rows (fit_subset in\n"
+           "validation/published/mapping.yaml is empty): every term comes from a cited measurement or is "
+           "marked an\n"
+           "estimate in runtime_profiles/*.yaml, so every mapped row below is judged. (The kernel-level rows "
+           "set the\n"
+           "hardware profiles' efficiency factors; they are listed as unmapped.)\n";
+  std::string out = fmt::format(
+      "Rows used for fitting: the {} mapped rows of these sources (marked (fit), left out of "
+      "every MAPE below):\n",
+      s.fitted);
+  for (const FitSubsetEntry& e : m.fit_subset)
+    out += "  " + e.source + (e.lines.empty() ? "" : fmt::format(" (lines {})", fmt::join(e.lines, ", "))) +
+           "\n";
+  return out;
+}
+
+}  // namespace
+
+std::string published_table(const std::vector<PublishedCase>& cases, const PublishedSummary& s,
+                            const PublishedMapping& mapping, double threshold) {
+  std::string out =
+      "Published end-to-end measurements against Infersim's predictions\n"
+      "(validation/published/published_measurements.csv, mapped by validation/published/mapping.yaml;\n"
+      "error = predicted / published - 1, in the published metric's own unit)\n\n";
+  out += fitting(mapping, s) + "\n";
+  out += fmt::format("Mapped rows ({}):\n", s.mapped) + mapped_rows(cases) + "\n";
+  out += fmt::format("Why the rows off by more than {:.0f}% are off (the mapping's notes for the row):\n",
+                     kFarOff * 100);
+  out += far_off_rows(cases) + "\n";
+  out +=
+      fmt::format("Unmapped rows ({}), with the reason:\n", s.total - s.mapped) + unmapped_rows(cases) + "\n";
+  out += "MAPE per source (judged rows):\n" + groups(s.per_source, 100) + "\n";
+  out += "MAPE per metric (judged rows):\n" + groups(s.per_metric, 24) + "\n";
+  out += "MAPE per runtime profile (judged rows):\n" + groups(s.per_runtime, 24) + "\n";
+  out += fmt::format("Coverage: {} of {} rows mapped ({:.0f}%); {} judged, {} used for fitting\n", s.mapped,
+                     s.total, s.total > 0 ? 100.0 * s.mapped / s.total : 0.0, s.judged, s.fitted);
+  out += fmt::format("Batch-1 decode MAPE: {:.1f}% over {} rows (target <= 15%: {})\n",
+                     s.batch1_decode.mape * 100.0, s.batch1_decode.rows,
+                     s.batch1_decode.mape <= 0.15 ? "met" : "NOT met");
+  out += fmt::format("All judged rows MAPE: {:.1f}% over {} rows (target <= 20%: {})\n", s.mape * 100.0,
+                     s.judged, s.mape <= 0.20 ? "met" : "NOT met");
+  out += fmt::format("Exit status: 3 when the all-judged-rows MAPE is above --threshold {:g}%: {}\n",
+                     threshold * 100.0, s.mape > threshold ? "above" : "not above");
+  return out;
+}
+
+std::string published_csv(const std::vector<PublishedCase>& cases) {
+  std::string out =
+      std::string(kPublishedCsvHeader) +
+      ",line,status,model_config,hardware_profile,runtime,tp,pp,dp,batch,input_tokens,output_tokens,"
+      "weights,activations,kv,metric_kind,predicted,rel_error,notes_or_reason\n";
+  for (const PublishedCase& c : cases) {
+    const PublishedRow& r = c.row;
+    for (const std::string* f :
+         {&r.source, &r.hardware, &r.num_devices, &r.tp, &r.pp, &r.framework, &r.model, &r.precision_weights,
+          &r.precision_kv, &r.batch, &r.input_len, &r.output_len, &r.metric, &r.value, &r.unit, &r.notes}) {
+      out += csv_field(*f) + ",";
+    }
+    out += fmt::format("{},", r.line);
+    if (!c.mapping.config) {
+      out += "unmapped,,,,,,,,,,,,,,,," + csv_field(c.mapping.reason) + "\n";
+      continue;
+    }
+    const MappedConfig& m = *c.mapping.config;
+    const Scenario& sc = m.scenario;
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", c.fitted ? "fit" : "judged",
+                       csv_field(m.model), csv_field(m.hardware), csv_field(m.runtime), sc.layout.tp,
+                       sc.layout.pp, sc.layout.dp, sc.batch, sc.input_tokens, sc.output_tokens,
+                       weights_name(sc.weights), dtype_name(sc.activations), dtype_name(sc.kv),
+                       metric_kind_name(m.metric), c.predicted, c.rel_error, csv_field(joined_notes(m)));
+  }
+  return out;
+}
+
+}  // namespace infersim

@@ -1,0 +1,156 @@
+#include "io/report/html_report.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "core/errors.hpp"
+#include "core/formulas/roofline.hpp"
+#include "core/roofs.hpp"
+#include "io/output/atomic_file.hpp"
+#include "io/output/output_guard.hpp"
+#include "io/report/report.hpp"
+#include "io/text/escape.hpp"
+
+namespace infersim {
+
+namespace {
+
+// Operators as points: intensity (FLOP/B) and achieved FLOP/s = FLOPs / time, by phase.
+std::string operator_points(const PhaseResult& phase) {
+  std::string out;
+  for (const OpResult& op : phase.ops) {
+    if (op.unit == OpUnit::link || op.cost.flops <= 0.0 || op.intensity <= 0.0) continue;
+    out += fmt::format("{} {} \"{}\"\n", op.intensity, op.cost.flops / op.time_s, op.name);
+  }
+  return out;
+}
+
+std::string roofline_script(const Roofs& roofs, const HtmlReportInput& in) {
+  const double ridge = ridge_point(roofs.matrix_flops_per_s, roofs.memory_Bps);
+  return fmt::format(
+      "reset\nset terminal svg size 900,560 dynamic noenhanced font 'sans,11'\nset output 'roofline.svg'\n"
+      "set title {}\n"
+      "set logscale xy\nset xlabel 'arithmetic intensity (FLOP/B)'\nset ylabel 'FLOP/s'\nset grid\n"
+      "set key top left\nset xrange [0.05:1e5]\nroof(x) = (x * {} < {}) ? x * {} : {}\n"
+      "plot roof(x) with lines lw 2 title 'attainable (achievable bandwidth and peak)', "
+      "'prefill_ops.dat' using 1:2 with points pt 7 ps 1.2 title 'prefill operators', "
+      "'prefill_ops.dat' using 1:2:3 with labels offset 1,0.5 font ',8' notitle, "
+      "'decode_ops.dat' using 1:2 with points pt 5 ps 1.2 title 'decode operators (mean context)', "
+      "'decode_ops.dat' using 1:2:3 with labels offset 1,-0.5 font ',8' notitle\n",
+      gnuplot_string(fmt::format("{} on {}: roofline ({} compute; ridge {:.0f} FLOP/B)", in.model.name,
+                                 in.hardware.name, dtype_name(in.scenario.activations), ridge)),
+      roofs.memory_Bps, roofs.matrix_flops_per_s, roofs.memory_Bps, roofs.matrix_flops_per_s);
+}
+
+std::string batch_data(const std::vector<BatchPoint>& points) {
+  std::string out =
+      "# batch ttft_s tpot_s throughput_tok_s weights_B kv_B activations_B reserve_B usable_B\n";
+  for (const BatchPoint& p : points) {
+    const Estimate& e = p.estimate;
+    out += fmt::format("{} {} {} {} {} {} {} {} {}\n", p.batch, e.ttft_s, e.tpot_s, e.output_throughput_tok_s,
+                       e.weight_bytes_per_device, e.kv_cache_bytes_per_device, e.activation_bytes,
+                       e.runtime_reserve_bytes, e.usable_memory_bytes);
+  }
+  return out;
+}
+
+std::string latency_script(const HtmlReportInput& in) {
+  return fmt::format(
+      "reset\nset terminal svg size 900,500 dynamic noenhanced font 'sans,11'\nset output 'latency.svg'\n"
+      "set title {}\nset logscale x 2\nset logscale y\nset "
+      "grid\n"
+      "set xlabel 'batch'\nset ylabel 'milliseconds'\nset y2label 'output tokens/s'\nset y2tics\nset ytics "
+      "nomirror\n"
+      "set key top left\nplot 'batches.dat' using 1:($2*1000) with linespoints title 'TTFT', "
+      "'batches.dat' using 1:($3*1000) with linespoints title 'TPOT', "
+      "'batches.dat' using 1:4 axes x1y2 with linespoints title 'throughput (right axis)'\n",
+      gnuplot_string(
+          fmt::format("{} on {}: latency and throughput against batch", in.model.name, in.hardware.name)));
+}
+
+std::string memory_script(const HtmlReportInput& in) {
+  return fmt::format(
+      "reset\nset terminal svg size 900,500 dynamic noenhanced font 'sans,11'\nset output 'memory.svg'\n"
+      "set title {}\nset style data histograms\n"
+      "set style histogram rowstacked\nset style fill solid 0.8 border -1\nset boxwidth 0.75\nset grid y\n"
+      "set ylabel 'GB (1e9 B)'\nset xlabel 'batch'\nset key top left\n"
+      "plot 'batches.dat' using ($5/1e9):xtic(1) title 'weights', '' using ($6/1e9) title 'KV cache', "
+      "'' using ($7/1e9) title 'activations', '' using ($8/1e9) title 'runtime reserve', "
+      "'' using 0:($9/1e9) with lines lw 2 lc rgb 'red' title 'usable capacity'\n",
+      gnuplot_string(
+          fmt::format("{} on {}: memory per device against batch", in.model.name, in.hardware.name)));
+}
+
+// A number in the page's table, for people: six significant digits, so 2.9999999999999997e-05 reads
+// 3e-05 (the JSON and CSV outputs keep every digit).
+std::string number_for_people(double value) {
+  (void)format_number(value);  // the same finiteness check as the machine-readable outputs
+  return fmt::format("{:.6g}", value);
+}
+
+std::string html_page(const HtmlReportInput& in) {
+  std::string rows;
+  for (const Field& f : summary_fields({in.model, in.hardware, in.scenario, in.estimate})) {
+    std::string value = std::visit(
+        [](const auto& v) -> std::string {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::string>)
+            return v;
+          else if constexpr (std::is_same_v<T, bool>)
+            return v ? "true" : "false";
+          else if constexpr (std::is_same_v<T, double>)
+            return number_for_people(v);
+          else
+            return std::to_string(v);
+        },
+        f.value);
+    rows += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", html_text(f.key), html_text(value));
+  }
+  return fmt::format(
+      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>infersim: {} on {}</title>\n"
+      "<style>body{{font-family:sans-serif;max-width:960px;margin:2em auto}}td{{padding:2px 12px}}"
+      "tr:nth-child(even){{background:#f3f3f3}}img{{max-width:100%}}</style></head><body>\n"
+      "<h1>{} on {}</h1>\n<p>{}</p>\n<h2>Roofline</h2>\n<img src=\"roofline.svg\" alt=\"roofline\">\n"
+      "<h2>Latency and throughput</h2>\n<img src=\"latency.svg\" alt=\"latency against batch\">\n"
+      "<h2>Memory</h2>\n<img src=\"memory.svg\" alt=\"memory against batch\">\n"
+      "<h2>Estimate</h2>\n<table>\n{}</table>\n<p>Generated by infersim report; the data files and gnuplot "
+      "scripts beside this page reproduce every chart.</p>\n</body></html>\n",
+      html_text(in.model.name), html_text(in.hardware.name), html_text(in.model.name),
+      html_text(in.hardware.name), html_text(in.hardware.description), rows);
+}
+
+}  // namespace
+
+void write_html_report(const HtmlReportInput& in, const std::string& dir) {
+  if (std::system("command -v gnuplot > /dev/null 2>&1") != 0) {
+    throw InputError(
+        "infersim report draws its charts with gnuplot, which is not installed "
+        "(Debian: apt-get install gnuplot-nox)");
+  }
+  if (dir.find('\'') != std::string::npos)
+    throw InputError(fmt::format("the report directory '{}' has a quote in its name", terminal_text(dir)));
+  prepare_report_directory(
+      dir, {"prefill_ops.dat", "decode_ops.dat", "batches.dat", "roofline.gp", "latency.gp", "memory.gp",
+            "roofline.svg", "latency.svg", "memory.svg", "gnuplot.log", "index.html"});
+  const std::filesystem::path d(dir);
+  const Roofs roofs = roofs_for(in.hardware, in.scenario);
+  write_file_atomically((d / "prefill_ops.dat").string(), operator_points(in.estimate.prefill));
+  write_file_atomically((d / "decode_ops.dat").string(), operator_points(in.estimate.decode_step));
+  write_file_atomically((d / "batches.dat").string(), batch_data(in.batches));
+  write_file_atomically((d / "roofline.gp").string(), roofline_script(roofs, in));
+  write_file_atomically((d / "latency.gp").string(), latency_script(in));
+  write_file_atomically((d / "memory.gp").string(), memory_script(in));
+  const std::string command =
+      fmt::format("cd '{}' && gnuplot roofline.gp latency.gp memory.gp 2> gnuplot.log", d.string());
+  if (std::system(command.c_str()) != 0) {
+    throw InputError(fmt::format("gnuplot failed drawing the report's charts; see {}",
+                                 terminal_text((d / "gnuplot.log").string())));
+  }
+  std::error_code ec;
+  std::filesystem::remove(d / "gnuplot.log", ec);
+  write_file_atomically((d / "index.html").string(), html_page(in));
+}
+
+}  // namespace infersim

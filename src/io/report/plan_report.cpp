@@ -1,0 +1,131 @@
+#include "io/report/plan_report.hpp"
+
+#include <fmt/format.h>
+
+#include "io/report/report.hpp"
+#include "io/text/escape.hpp"
+
+namespace infersim {
+
+namespace {
+
+std::string layout_text(const Layout& l) { return fmt::format("tp{} pp{}", l.tp, l.pp); }
+
+std::string quant_text(const PlanCandidate& c) {
+  return fmt::format("{}/{}", dtype_name(c.weights), dtype_name(c.activations));
+}
+
+// Rejected candidates that would have cost less than the best feasible one, had they met the targets.
+std::vector<const PlanCandidate*> cheaper_rejections(const PlanResult& r, std::size_t limit) {
+  std::vector<const PlanCandidate*> out;
+  const double best = r.feasible.empty() ? 1e300 : r.feasible.front().cost;
+  for (const PlanCandidate& c : r.rejected) {
+    if (c.cost < best && out.size() < limit) out.push_back(&c);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string capacity_table(const CapacityReport& r) {
+  const CapacityResult& c = r.result;
+  const Scenario& sc = r.scenario;
+  std::string out = fmt::format("{} on {}: input {}, output {} tokens, tp {} x pp {}, weights {}, KV {}\n",
+                                terminal_text(r.model.name), terminal_text(r.hardware.name), sc.input_tokens,
+                                sc.output_tokens, sc.layout.tp, sc.layout.pp, dtype_name(sc.weights.dtype),
+                                dtype_name(sc.kv));
+  // A context limit is the model's own maximum or what memory allows: say which.
+  auto context = [&r](long long tokens) {
+    if (tokens == 0) return std::string("none (not even one token fits)");
+    return fmt::format(
+        "{} tokens{}", tokens,
+        tokens >= r.model.max_context ? " (the model's maximum context; memory holds it)" : " (memory)");
+  };
+  if (c.max_batch == 0)
+    out += "  largest batch that fits            none: not even batch 1 fits this layout\n";
+  else
+    out += fmt::format("  largest batch that fits            {}\n", c.max_batch);
+  out += fmt::format("  longest context at batch 1         {}\n", context(c.max_context_batch1));
+  if (sc.batch != 1)
+    out += fmt::format("  longest context at batch {:<9} {}\n", sc.batch, context(c.max_context_at_batch));
+  if (c.min_devices == 0)
+    out += "  fewest devices holding the model   none: no layout searched holds the model\n";
+  else
+    out += fmt::format("  fewest devices holding the model   {} (tp {} x pp {})\n", c.min_devices, c.min_tp,
+                       c.min_pp);
+  if (r.targets.ttft_s > 0.0 || r.targets.tpot_s > 0.0) {
+    if (c.slo_max_batch == 0)
+      out += "  largest batch meeting the SLOs     none: no batch meets the targets\n";
+    else
+      out += fmt::format(
+          "  largest batch meeting the SLOs     {} (TTFT {:.1f} ms, TPOT {:.2f} ms, {:.1f} tok/s per "
+          "device)\n",
+          c.slo_max_batch, c.slo_ttft_s * 1e3, c.slo_tpot_s * 1e3, c.slo_throughput_per_device_tok_s);
+  }
+  return out;
+}
+
+std::string capacity_json(const CapacityReport& r) {
+  const CapacityResult& c = r.result;
+  return fmt::format(
+      "{{\n  \"model\": {},\n  \"hardware\": {},\n  \"input_tokens\": {},\n  \"output_tokens\": {},\n"
+      "  \"tp\": {},\n  \"pp\": {},\n  \"batch\": {},\n  \"max_batch\": {},\n  \"max_context_batch1\": {},\n"
+      "  \"max_context_at_batch\": {},\n  \"min_devices\": {},\n  \"min_tp\": {},\n  \"min_pp\": {},\n"
+      "  \"ttft_slo_s\": {},\n  \"tpot_slo_s\": {},\n  \"slo_max_batch\": {},\n"
+      "  \"slo_throughput_per_device_tok_s\": {}\n}}\n",
+      json_string(r.model.name), json_string(r.hardware.name), r.scenario.input_tokens,
+      r.scenario.output_tokens, r.scenario.layout.tp, r.scenario.layout.pp, r.scenario.batch, c.max_batch,
+      c.max_context_batch1, c.max_context_at_batch, c.min_devices, c.min_tp, c.min_pp,
+      format_number(r.targets.ttft_s), format_number(r.targets.tpot_s), c.slo_max_batch,
+      format_number(c.slo_throughput_per_device_tok_s));
+}
+
+std::string plan_table(const ModelSpec& m, const PlanRequest& q, const PlanResult& r, int top) {
+  std::string out = fmt::format("{} at {} requests/s, {} in / {} out, TTFT <= {:.0f} ms, TPOT <= {:.1f} ms\n",
+                                terminal_text(m.name), q.rate_rps, q.base.input_tokens, q.base.output_tokens,
+                                q.targets.ttft_s * 1e3, q.targets.tpot_s * 1e3);
+  out += fmt::format("(steady-state continuous batching; TTFT excludes queueing; runtime {})\n\n",
+                     terminal_text(q.base.runtime.name));
+  out += fmt::format("{:>4} {:<16} {:<10} {:<11} {:>6} {:>9} {:>9} {:>9} {:>8} {:>8} {:>12}\n", "rank",
+                     "hardware", "layout", "quant", "batch", "TTFT ms", "TPOT ms", "req/s", "replicas",
+                     "devices", r.priced ? "USD/hour" : "cost");
+  int rank = 0;
+  for (const PlanCandidate& c : r.feasible) {
+    if (++rank > top) break;
+    out += fmt::format("{:>4} {:<16} {:<10} {:<11} {:>6} {:>9.1f} {:>9.2f} {:>9.2f} {:>8} {:>8} {:>12}\n",
+                       rank, terminal_text(c.hardware), layout_text(c.layout), quant_text(c), c.batch,
+                       c.ttft_s * 1e3, c.step_s * 1e3, c.replica_rps, c.replicas, c.devices,
+                       r.priced ? fmt::format("{:.2f}", c.cost) : fmt::format("{} devices", c.devices));
+  }
+  if (r.feasible.empty()) out += "no candidate meets the targets\n";
+  const auto cheaper = cheaper_rejections(r, 12);
+  if (!cheaper.empty()) out += "\nCheaper candidates that fail (per replica):\n";
+  for (const PlanCandidate* c : cheaper) {
+    out += fmt::format("  {:<16} {:<10} {:<11} {}\n", terminal_text(c->hardware), layout_text(c->layout),
+                       quant_text(*c), c->failure);
+  }
+  return out;
+}
+
+std::string plan_json(const ModelSpec& m, const PlanRequest& q, const PlanResult& r, int top) {
+  std::string rows;
+  int rank = 0;
+  for (const PlanCandidate& c : r.feasible) {
+    if (++rank > top) break;
+    rows += fmt::format(
+        "{}    {{\"rank\": {}, \"hardware\": {}, \"tp\": {}, \"pp\": {}, \"weights\": {}, "
+        "\"activations\": {}, \"batch\": {}, \"ttft_s\": {}, \"tpot_s\": {}, \"replica_rps\": {}, "
+        "\"replicas\": {}, \"devices\": {}, \"cost\": {}}}",
+        rank == 1 ? "" : ",\n", rank, json_string(c.hardware), c.layout.tp, c.layout.pp,
+        json_string(dtype_name(c.weights)), json_string(dtype_name(c.activations)), c.batch,
+        format_number(c.ttft_s), format_number(c.step_s), format_number(c.replica_rps), c.replicas, c.devices,
+        format_number(c.cost));
+  }
+  return fmt::format(
+      "{{\n  \"model\": {},\n  \"rate_rps\": {},\n  \"runtime\": {},\n  \"feasible\": {},\n  \"candidates\": "
+      "[\n{}\n  ]\n}}\n",
+      json_string(m.name), format_number(q.rate_rps), json_string(q.base.runtime.name),
+      r.feasible.empty() ? "false" : "true", rows);
+}
+
+}  // namespace infersim

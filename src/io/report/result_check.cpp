@@ -1,0 +1,71 @@
+#include "io/report/result_check.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <stdexcept>
+
+namespace infersim {
+
+namespace {
+
+void check(const char* what, double value, bool positive) {
+  if (std::isfinite(value) && value >= 0.0 && (!positive || value > 0.0)) return;
+  throw std::logic_error(fmt::format("result '{}' is {} ({}); it must be a finite {} number", what, value,
+                                     std::isfinite(value) ? "out of range" : "not finite",
+                                     positive ? "positive" : "non-negative"));
+}
+
+void check_phase(const char* phase, const PhaseResult& p) {
+  check(phase, p.flops, false);
+  check(phase, p.bytes, false);
+  check(phase, p.time_s, false);  // 0: no decode step when output is 1 token
+  for (const OpResult& op : p.ops) {
+    const Traffic& t = op.cost.bytes;
+    for (const double v : {op.kernels, op.cost.flops, t.weights_read_B, t.act_read_B, t.act_written_B,
+                           t.kv_read_B, t.kv_written_B, op.intensity, op.time_s}) {
+      check(op.name, v, false);
+    }
+  }
+}
+
+}  // namespace
+
+void check_estimate(const Estimate& e) {
+  const struct {
+    const char* name;
+    double value;
+    bool positive;
+  } fields[] = {
+      {"params_total", e.params_total, true},
+      {"params_active", e.params_active, true},
+      {"weight_bytes", e.weight_bytes, true},
+      {"weight_bits_effective", e.weight_bits_effective, true},
+      {"kv_bytes_per_token", e.kv_bytes_per_token, false},
+      {"kv_cache_bytes", e.kv_cache_bytes, false},
+      {"activation_bytes", e.activation_bytes, false},
+      {"runtime_reserve_bytes", e.runtime_reserve_bytes, false},
+      {"memory_per_device_bytes", e.memory_per_device_bytes, true},
+      {"device_memory_bytes", e.device_memory_bytes, true},
+      {"usable_memory_bytes", e.usable_memory_bytes, true},
+      {"weight_bytes_per_device", e.weight_bytes_per_device, false},
+      {"kv_cache_bytes_per_device", e.kv_cache_bytes_per_device, false},
+      {"comm_time_prefill_s", e.comm_time_prefill_s, false},
+      {"comm_time_per_decode_step_s", e.comm_time_per_decode_step_s, false},
+      {"pipeline_bubble_fraction", e.pipeline_bubble_fraction, false},
+      {"prefill_flops", e.prefill_flops, true},
+      {"decode_flops_per_token", e.decode_flops_per_token, false},
+      {"decode_mean_context", e.decode_mean_context, true},
+      {"ttft_s", e.ttft_s, true},
+      {"tpot_s", e.tpot_s, false},
+      {"e2e_latency_s", e.e2e_latency_s, true},
+      {"output_throughput_tok_s", e.output_throughput_tok_s, true},
+  };
+  for (const auto& f : fields) check(f.name, f.value, f.positive);
+  if (e.devices < 1)
+    throw std::logic_error(fmt::format("result 'devices' is {}; it must be at least 1", e.devices));
+  check_phase("prefill", e.prefill);
+  check_phase("decode", e.decode_step);
+}
+
+}  // namespace infersim
