@@ -4,7 +4,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
-#include "cli/run_guarded.hpp"
+#include "cli/guarded_main.hpp"
 #include "cli/scenario_options.hpp"
 #include "core/capacity.hpp"
 #include "io/config/value_text.hpp"

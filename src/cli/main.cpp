@@ -6,7 +6,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "cli/run_guarded.hpp"
+#include "cli/guarded_main.hpp"
 #include "cli/version.hpp"
 #include "core/errors.hpp"
 
@@ -36,19 +36,8 @@ int main(int argc, char** argv) {
   infersim::add_calibrate_command(app, action);
   infersim::add_validate_command(app, action);
   infersim::add_import_command(app, action);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "infersim: error: " << infersim::terminal_text(e.what())
-              << "\nRun `infersim --help` for usage.\n";
-    return infersim::kExitBadInput;
-  }
-  return infersim::run_guarded(
-      [&] {
-        const char* env_path = std::getenv("INFERSIM_PATH");
-        return action(infersim::SearchPath(config_dir, env_path ? env_path : ""));
-      },
-      std::cerr);
+  return infersim::guarded_main(app, argc, argv, std::cerr, [&] {
+    const char* env_path = std::getenv("INFERSIM_PATH");
+    return action(infersim::SearchPath(config_dir, env_path ? env_path : ""));
+  });
 }

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/run_guarded.hpp"
+#include "cli/guarded_main.hpp"
 #include "core/errors.hpp"
 #include "core/plan.hpp"
 #include "io/config/hardware_loader.hpp"

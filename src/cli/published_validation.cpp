@@ -4,7 +4,7 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/run_guarded.hpp"
+#include "cli/guarded_main.hpp"
 #include "core/errors.hpp"
 #include "io/config/hardware_loader.hpp"
 #include "io/config/model_loader.hpp"

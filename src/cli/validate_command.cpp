@@ -12,9 +12,9 @@
 #include <thread>
 
 #include "cli/commands.hpp"
+#include "cli/guarded_main.hpp"
 #include "cli/host_measure.hpp"
 #include "cli/published_validation.hpp"
-#include "cli/run_guarded.hpp"
 #include "core/errors.hpp"
 #include "io/config/hardware_loader.hpp"
 #include "io/config/model_loader.hpp"

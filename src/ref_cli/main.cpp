@@ -14,6 +14,8 @@
 #include <string>
 #include <thread>
 
+#include "cli/guarded_main.hpp"
+#include "core/errors.hpp"
 #include "io/config/model_loader.hpp"
 #include "io/config/search_path.hpp"
 #include "io/output/output_guard.hpp"
@@ -22,9 +24,6 @@
 #include "ref/cpu/host_suite.hpp"
 
 namespace {
-
-constexpr int kExitInternal = 1;
-constexpr int kExitBadInput = 2;
 
 struct Options {
   bool quick = false;
@@ -46,8 +45,8 @@ int run(const Options& options) {
   if (!options.output.empty()) {
     const auto out_dir = std::filesystem::absolute(options.output).parent_path();
     if (!std::filesystem::is_directory(out_dir))
-      throw std::runtime_error("cannot write '" + options.output + "': no directory '" + out_dir.string() +
-                               "'");
+      throw infersim::InputError("cannot write '" + options.output + "': no directory '" + out_dir.string() +
+                                 "'");
     infersim::check_not_an_input(options.output, {model_path});  // io/output/output_guard.hpp
   }
   set_blas_threads(options.threads);
@@ -95,24 +94,5 @@ int main(int argc, char** argv) {
   app.add_option("--threads", options.threads, "threads for our kernels and for OpenBLAS")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "infersim-ref-cpu: error: " << e.what() << "\nRun `infersim-ref-cpu --help` for usage.\n";
-    return kExitBadInput;
-  }
-  try {
-    return run(options);
-  } catch (const std::runtime_error& e) {  // an unwritable -o FILE, an unknown or bad --model file
-    std::cerr << "infersim-ref-cpu: error: " << e.what() << "\n";
-    return kExitBadInput;
-  } catch (const std::invalid_argument& e) {  // a --model the reference decoder does not implement
-    std::cerr << "infersim-ref-cpu: error: " << e.what() << "\n";
-    return kExitBadInput;
-  } catch (const std::exception& e) {
-    std::cerr << "infersim-ref-cpu: error: internal error (please report): " << e.what() << "\n";
-    return kExitInternal;
-  }
+  return infersim::guarded_main(app, argc, argv, std::cerr, [&] { return run(options); });
 }

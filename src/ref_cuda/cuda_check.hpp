@@ -7,11 +7,14 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/errors.hpp"
+
 namespace infersim::ref_cuda {
 
-class NoDeviceError : public std::runtime_error {
+// No usable device: the machine's, not a bug (exit 2, as bad input).
+class NoDeviceError : public InputError {
  public:
-  using std::runtime_error::runtime_error;
+  using InputError::InputError;
 };
 
 class CudaError : public std::runtime_error {

@@ -12,16 +12,14 @@
 #include <iostream>
 #include <string>
 
+#include "cli/guarded_main.hpp"
+#include "core/errors.hpp"
 #include "ref/base/measured_csv.hpp"
 #include "ref_cuda/cases.hpp"
 #include "ref_cuda/check.hpp"
 #include "ref_cuda/measure.hpp"
 
 namespace {
-
-constexpr int kExitInternal = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitNo = 3;
 
 struct Options {
   bool quick = false;
@@ -49,7 +47,7 @@ int check(const DeviceInfo& device) {
   if (summary.failed > 0) {
     fmt::print(std::cout, "infersim-ref-cuda: {} of {} checks FAILED on {}\n", summary.failed,
                summary.failed + summary.passed, device.name);
-    return kExitNo;
+    return infersim::kExitAnswerNo;
   }
   fmt::print(std::cout, "infersim-ref-cuda: all {} checks passed on {}\n", summary.passed, device.name);
   return 0;
@@ -102,8 +100,8 @@ int run(const Options& options) {
   if (!options.output.empty()) {  // fail before measuring, not after
     const auto out_dir = std::filesystem::absolute(options.output).parent_path();
     if (!std::filesystem::is_directory(out_dir))
-      throw std::runtime_error("cannot write '" + options.output + "': no directory '" + out_dir.string() +
-                               "'");
+      throw infersim::InputError("cannot write '" + options.output + "': no directory '" + out_dir.string() +
+                                 "'");
   }
   const DeviceInfo device = select_device(options.device);
   return options.check ? check(device) : measure_suite(options, device);
@@ -125,27 +123,5 @@ int main(int argc, char** argv) {
                "print the cases (with --quick: the short suite) and exit; no GPU needed");
   app.add_flag("--check", options.check,
                "compare every kernel with a CPU reference on small shapes; exit 3 on a mismatch");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "infersim-ref-cuda: error: " << e.what() << "\nRun `infersim-ref-cuda --help` for usage.\n";
-    return kExitBadInput;
-  }
-  try {
-    return run(options);
-  } catch (const NoDeviceError& e) {
-    std::cerr << "infersim-ref-cuda: error: " << e.what() << "\n";
-    return kExitBadInput;
-  } catch (const CudaError& e) {
-    std::cerr << "infersim-ref-cuda: error: internal error (CUDA): " << e.what() << "\n";
-    return kExitInternal;
-  } catch (const std::runtime_error& e) {  // an unwritable -o FILE
-    std::cerr << "infersim-ref-cuda: error: " << e.what() << "\n";
-    return kExitBadInput;
-  } catch (const std::exception& e) {
-    std::cerr << "infersim-ref-cuda: error: internal error (please report): " << e.what() << "\n";
-    return kExitInternal;
-  }
+  return infersim::guarded_main(app, argc, argv, std::cerr, [&] { return run(options); });
 }

@@ -7,7 +7,7 @@
 #include <limits>
 #include <sstream>
 
-#include "cli/run_guarded.hpp"
+#include "cli/guarded_main.hpp"
 #include "core/estimate.hpp"
 #include "io/config/config_error.hpp"
 #include "io/report/report.hpp"

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/errors.hpp"
 #include "io/config/model_loader.hpp"
 #include "ref/cpu/model_forward.hpp"
 
@@ -223,7 +224,7 @@ TEST_CASE("the decoder refuses what it does not implement, and bad positions and
   ModelSpec window = tiny(1, 4, 2);
   window.sliding_window = 16;
   refused(window, "sliding-window");
-  CHECK_THROWS_AS(Decoder(moe, 8, 1, 1), std::invalid_argument);
+  CHECK_THROWS_AS(Decoder(moe, 8, 1, 1), InputError);  // a model it does not implement: bad input, exit 2
 
   Decoder decoder(tiny(1, 4, 2), 8, 1, 1);
   CHECK_THROWS_WITH(decoder.decode(1, 0 + 1), Catch::Contains("needs positions 0..0"));

@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "core/errors.hpp"
 #include "ref/cpu/model_forward.hpp"
 #include "ref/cpu/suite_cases.hpp"
 
@@ -27,18 +28,16 @@ std::string model_shape(const ModelSpec& m, int tokens, int context) {
 }
 
 void check_run(const ModelRun& run, const ModelSpec& m) {
-  if (run.prefill_tokens <= 0)
-    throw std::invalid_argument("model cases: the prefill needs at least one token");
+  if (run.prefill_tokens <= 0) throw InputError("model cases: the prefill needs at least one token");
   int previous = 1;
   for (int c : run.decode_contexts) {
-    if (c <= previous)
-      throw std::invalid_argument("model cases: decode contexts must be ascending and above 1");
+    if (c <= previous) throw InputError("model cases: decode contexts must be ascending and above 1");
     previous = c;
   }
   const int longest = std::max(run.prefill_tokens, previous);
   if (longest > m.max_context)
-    throw std::invalid_argument(fmt::format(
-        "model cases: {} tokens exceed the max_context of model '{}' ({})", longest, m.name, m.max_context));
+    throw InputError(fmt::format("model cases: {} tokens exceed the max_context of model '{}' ({})", longest,
+                                 m.name, m.max_context));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/errors.hpp"
 #include "ref/cpu/model_forward.hpp"
 #include "ref/cpu/random.hpp"
 
@@ -12,7 +13,7 @@ namespace infersim::ref {
 namespace {
 
 [[noreturn]] void refuse(const ModelSpec& m, const std::string& what) {
-  throw std::invalid_argument("reference decoder: model '" + m.name + "' " + what);
+  throw InputError("reference decoder: model '" + m.name + "' " + what);
 }
 
 std::size_t elements(double n) { return static_cast<std::size_t>(n); }
