@@ -1,6 +1,7 @@
 #pragma once
 // One accelerator as plain data in SI units, filled and validated by io/hardware_loader.
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,28 +31,28 @@ struct HardwareSpec {
   double memory_capacity_B = 0.0;
   double memory_bandwidth_Bps = 0.0;
   // Achieved DRAM bandwidth of a pure read stream where measured apart from the triad (a CPU host,
-  // whose read streams run below its triad); 0: not given, memory_bandwidth_Bps applies.
-  double read_bandwidth_Bps = 0.0;
+  // whose read streams run below its triad); none: memory_bandwidth_Bps applies.
+  std::optional<double> read_bandwidth_Bps;
   // Bytes/s at which the GEMM library packs a weight matrix of the nn.Linear layout (Y = X W^T, W stored
   // [out x in]) from DRAM, where that is below the memory roof: OpenBLAS packs the weight operand into
   // micro-panels in a copy phase of its own (Goto & van de Geijn 2008), and for this layout the copy is
   // a transpose. With gemm_time_is_sum, a weight GEMM of more than one row reads its weights at this
-  // rate (a one-row GEMV streams them unpacked). 0: not given, the memory roof applies.
-  double weight_pack_bandwidth_Bps = 0.0;
+  // rate (a one-row GEMV streams them unpacked). None: the memory roof applies.
+  std::optional<double> weight_pack_bandwidth_Bps;
   double usable_fraction = 0.9;
   double runtime_reserve_B = 0.0;
   std::vector<CacheLevel> caches;
   double compute_efficiency = 1.0;  // achieved / peak of the best real kernels, (0, 1]
   // achieved / peak of the runner's own vectorised kernels where they are not the GEMM library's (a
-  // CPU host: our attention and 2..16-row GEMV beside OpenBLAS), (0, 1]; 0: not given, compute applies
-  double own_kernel_efficiency = 0.0;
+  // CPU host: our attention and 2..16-row GEMV beside OpenBLAS), (0, 1]; none: compute applies
+  std::optional<double> own_kernel_efficiency;
   // In-core throughput / peak of the runner's own streaming decode kernels, their data held in L2: KV-cache
-  // decode attention and the 2..16-row decode GEMV (a CPU host: calibrate measures both); 0: not given.
+  // decode attention and the 2..16-row decode GEMV (a CPU host: calibrate measures both); none: not measured.
   // Where given, that family's cases take this compute time plus their memory time: on these cores a
   // streaming loop's in-core work does not overlap its transfers from memory (the ECM model, Treibig &
   // Hager 2009; validation/kernel_predict.hpp).
-  double decode_attention_in_core_efficiency = 0.0;
-  double skinny_gemv_in_core_efficiency = 0.0;
+  std::optional<double> decode_attention_in_core_efficiency;
+  std::optional<double> skinny_gemv_in_core_efficiency;
   double memory_efficiency = 1.0;  // achieved / spec bandwidth (STREAM triad), (0, 1]
   double kernel_launch_overhead_s = 0.0;
   // How a library GEMM's compute and memory times combine. false (GPUs, the roofline): they overlap,
@@ -80,12 +81,12 @@ struct HardwareSpec {
 // Achievable bandwidth of a pure read stream from DRAM (a decode step, a GEMV, a KV-cache read): the
 // measured read-stream figure where the profile gives one (already an achieved figure), else the above.
 [[nodiscard]] inline double achievable_read_Bps(const HardwareSpec& hw) {
-  return hw.read_bandwidth_Bps > 0.0 ? hw.read_bandwidth_Bps : achievable_memory_Bps(hw);
+  return hw.read_bandwidth_Bps.value_or(achievable_memory_Bps(hw));
 }
 // Bytes/s at which a library GEMM of more than one row takes in its weights: the measured packing rate
 // where the profile gives one (already an achieved figure), else the achievable DRAM bandwidth.
 [[nodiscard]] inline double achievable_weight_pack_Bps(const HardwareSpec& hw) {
-  return hw.weight_pack_bandwidth_Bps > 0.0 ? hw.weight_pack_bandwidth_Bps : achievable_memory_Bps(hw);
+  return hw.weight_pack_bandwidth_Bps.value_or(achievable_memory_Bps(hw));
 }
 
 }  // namespace infersim

@@ -1,5 +1,7 @@
 #include "validation/kernel_predict.hpp"
 
+#include <optional>
+
 #include "core/formulas/roofline.hpp"
 
 namespace infersim {
@@ -54,16 +56,16 @@ bool library_gemm(const MeasuredRow& kernel) {
 
 // The efficiency of the kernels that run the case's FLOPs (header comment).
 double efficiency_for(const MeasuredRow& kernel, const HardwareSpec& hw) {
-  return own_kernel(kernel) && hw.own_kernel_efficiency > 0.0 ? hw.own_kernel_efficiency
-                                                              : hw.compute_efficiency;
+  return own_kernel(kernel) ? hw.own_kernel_efficiency.value_or(hw.compute_efficiency)
+                            : hw.compute_efficiency;
 }
 
-// The in-core efficiency of the runner's streaming kernel that runs the case, 0 where the profile gives
-// none or the case is not one of them (header comment).
-double in_core_efficiency(const MeasuredRow& kernel, const HardwareSpec& hw) {
+// The in-core efficiency of the runner's streaming kernel that runs the case; none where the profile
+// gives none or the case is not one of them (header comment).
+std::optional<double> in_core_efficiency(const MeasuredRow& kernel, const HardwareSpec& hw) {
   if (kernel.family == KernelFamily::attention_decode) return hw.decode_attention_in_core_efficiency;
   if (skinny_gemv(kernel)) return hw.skinny_gemv_in_core_efficiency;
-  return 0.0;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -77,9 +79,8 @@ int dispatches(KernelFamily family) { return family == KernelFamily::mlp ? 3 : 1
 
 KernelPrediction predict_kernel(const MeasuredRow& kernel, const HardwareSpec& hw) {
   KernelPrediction p;
-  const double in_core = in_core_efficiency(kernel, hw);
-  const double achievable_flops =
-      peak_for(kernel, hw) * (in_core > 0.0 ? in_core : efficiency_for(kernel, hw));
+  const std::optional<double> in_core = in_core_efficiency(kernel, hw);
+  const double achievable_flops = peak_for(kernel, hw) * in_core.value_or(efficiency_for(kernel, hw));
   double achievable_Bps =
       reads_cold_data(kernel.family) ? achievable_read_Bps(hw) : achievable_memory_Bps(hw);
   if (const CacheLevel* cache = reads_cold_data(kernel.family) ? nullptr : cache_holding(kernel.bytes, hw)) {
@@ -89,7 +90,7 @@ KernelPrediction predict_kernel(const MeasuredRow& kernel, const HardwareSpec& h
   p.compute_s = achievable_flops > 0.0 ? kernel.flops / achievable_flops : 0.0;
   p.memory_s = kernel.bytes / achievable_Bps;
   p.overhead_s = dispatches(kernel.family) * hw.kernel_launch_overhead_s;
-  const bool add = (hw.gemm_time_is_sum && library_gemm(kernel)) || in_core > 0.0;
+  const bool add = (hw.gemm_time_is_sum && library_gemm(kernel)) || in_core.has_value();
   p.time_s = (add ? p.compute_s + p.memory_s
                   : roofline_time_s(kernel.flops, kernel.bytes, achievable_flops, achievable_Bps)) +
              p.overhead_s;

@@ -62,16 +62,16 @@ TEST_CASE("the calibrated profile loads and carries the measurements as roofline
   CHECK(hw.caches[0].bandwidth_Bps == Approx(80e9));
   CHECK(hw.kernel_launch_overhead_s == Approx(25e-6));
   CHECK(hw.memory_capacity_B == Approx(24.0 * 1073741824.0));
-  CHECK(hw.own_kernel_efficiency == 0.0);  // not measured: every family uses compute
+  CHECK_FALSE(hw.own_kernel_efficiency);  // not measured: every family uses compute
 }
 
 TEST_CASE("the measured attention kernel throughput becomes the profile's own-kernel efficiency") {
   HostCalibration h = measured_host();
   h.attention_flops = 60e9;  // 60 / 200 GFLOP/s
   const HardwareSpec hw = written_and_loaded(h, "attn");
-  CHECK(hw.own_kernel_efficiency == Approx(0.3));
+  CHECK(*hw.own_kernel_efficiency == Approx(0.3));
   CHECK(hw.compute_efficiency == Approx(0.90945).margin(5e-5));  // as in the first case
-  CHECK(hw.read_bandwidth_Bps == 0.0);                           // not measured
+  CHECK_FALSE(hw.read_bandwidth_Bps);                            // not measured
 }
 
 TEST_CASE(
@@ -80,9 +80,9 @@ TEST_CASE(
   h.decode_attention_in_core_flops = 80e9;  // 80 / 200 GFLOP/s
   h.skinny_gemv_in_core_flops = 150e9;      // 150 / 200
   const HardwareSpec hw = written_and_loaded(h, "in_core");
-  CHECK(hw.decode_attention_in_core_efficiency == Approx(0.4));
-  CHECK(hw.skinny_gemv_in_core_efficiency == Approx(0.75));
-  CHECK(hw.own_kernel_efficiency == 0.0);  // not measured in this calibration
+  CHECK(*hw.decode_attention_in_core_efficiency == Approx(0.4));
+  CHECK(*hw.skinny_gemv_in_core_efficiency == Approx(0.75));
+  CHECK_FALSE(hw.own_kernel_efficiency);  // not measured in this calibration
 }
 
 TEST_CASE("the measured read-stream bandwidth is written and loads as the profile's read bandwidth") {
@@ -90,16 +90,16 @@ TEST_CASE("the measured read-stream bandwidth is written and loads as the profil
   h.read_Bps = 21e9;
   h.read_working_set_B = 1073741824.0;
   const HardwareSpec hw = written_and_loaded(h, "read");
-  CHECK(hw.read_bandwidth_Bps == Approx(21e9));
+  CHECK(*hw.read_bandwidth_Bps == Approx(21e9));
   CHECK(hw.memory_bandwidth_Bps == Approx(29e9));
 }
 
 TEST_CASE("the measured weight-packing rate is written and loads as the profile's packing bandwidth") {
   HostCalibration h = measured_host();
-  CHECK(written_and_loaded(h, "no_pack").weight_pack_bandwidth_Bps == 0.0);  // not measured: not written
+  CHECK_FALSE(written_and_loaded(h, "no_pack").weight_pack_bandwidth_Bps);  // not measured: not written
   h.weight_pack_Bps = 8.5e9;
   const HardwareSpec hw = written_and_loaded(h, "pack");
-  CHECK(hw.weight_pack_bandwidth_Bps == Approx(8.5e9));
+  CHECK(*hw.weight_pack_bandwidth_Bps == Approx(8.5e9));
   CHECK(hw.gemm_time_is_sum);  // the key is accepted only beside gemm_time: sum
 }
 

@@ -127,7 +127,7 @@ TEST_CASE("A weight-packing rate slows the GEMMs of many rows by their weights' 
   hw.gemm_time_is_sum = true;
   const double extra_s = 13214154752.0 * (1.0 / 1e12 - 1.0 / 2.039e12);
   for (long long batch : {1LL, 4LL}) {
-    hw.weight_pack_bandwidth_Bps = 0.0;
+    hw.weight_pack_bandwidth_Bps.reset();
     const Estimate plain = estimate(test::llama2_7b(), hw, scenario(batch, 1024, 256));
     hw.weight_pack_bandwidth_Bps = 1e12;
     const Estimate packed = estimate(test::llama2_7b(), hw, scenario(batch, 1024, 256));

@@ -52,9 +52,8 @@ void read_memory(YamlMap& y, HardwareSpec& hw) {
   hw.memory_capacity_B = binary ? y.real("memory_GiB", kMinMemoryGiB, kMaxMemoryGiB) * kGiB
                                 : y.real("memory_GB", kMinMemoryGiB, kMaxMemoryGiB) * kGiga;
   hw.memory_bandwidth_Bps = y.real("memory_bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps) * kTera;
-  hw.read_bandwidth_Bps =
-      y.optional_real("memory_read_bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps).value_or(0.0) *
-      kTera;
+  if (auto tbps = y.optional_real("memory_read_bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps))
+    hw.read_bandwidth_Bps = *tbps * kTera;
   hw.usable_fraction = y.optional_real("usable_fraction", 0.0, 1.0).value_or(0.9);
   if (y.has("runtime_reserve_GiB"))
     hw.runtime_reserve_B = y.nonnegative_real("runtime_reserve_GiB", kMaxMemoryGiB) * kGiB;
@@ -108,11 +107,10 @@ HardwareSpec load_hardware_text(const std::string& text, const std::string& path
       "efficiency", {"compute", "memory", "own_kernels", "decode_attention_in_core", "skinny_gemv_in_core"});
   hw.compute_efficiency = efficiency.real("compute", kMinEfficiency, 1.0);
   hw.memory_efficiency = efficiency.real("memory", kMinEfficiency, 1.0);
-  hw.own_kernel_efficiency = efficiency.optional_real("own_kernels", kMinEfficiency, 1.0).value_or(0.0);
+  hw.own_kernel_efficiency = efficiency.optional_real("own_kernels", kMinEfficiency, 1.0);
   hw.decode_attention_in_core_efficiency =
-      efficiency.optional_real("decode_attention_in_core", kMinEfficiency, 1.0).value_or(0.0);
-  hw.skinny_gemv_in_core_efficiency =
-      efficiency.optional_real("skinny_gemv_in_core", kMinEfficiency, 1.0).value_or(0.0);
+      efficiency.optional_real("decode_attention_in_core", kMinEfficiency, 1.0);
+  hw.skinny_gemv_in_core_efficiency = efficiency.optional_real("skinny_gemv_in_core", kMinEfficiency, 1.0);
   hw.kernel_launch_overhead_s = y.nonnegative_real("kernel_launch_overhead_us", kMaxMicroseconds) * kMicro;
   hw.gemm_time_is_sum =
       y.has("gemm_time") && y.choice("gemm_time", {"max", "sum"}) == 1;  // optional, default max
@@ -121,9 +119,8 @@ HardwareSpec load_hardware_text(const std::string& text, const std::string& path
     throw ConfigError(y.file(), y.mark("gemm_weight_pack_bandwidth_TBps"),
                       "'gemm_weight_pack_bandwidth_TBps' applies only with 'gemm_time: sum' (a CPU BLAS); "
                       "add that key or remove this one");
-  hw.weight_pack_bandwidth_Bps =
-      y.optional_real("gemm_weight_pack_bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps).value_or(0.0) *
-      kTera;
+  if (auto tbps = y.optional_real("gemm_weight_pack_bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps))
+    hw.weight_pack_bandwidth_Bps = *tbps * kTera;
   read_interconnect(y, hw);
   return hw;
 }
