@@ -69,9 +69,11 @@ struct StageResult {
 
 StageResult run_stage(const ModelSpec& m, const Stage& stage, const Scenario& sc,
                       const TensorFormats& formats, const Roofs& roofs, const Roofs& decode_roofs,
-                      const HardwareSpec& hw, Estimate& e, bool keep_operators, std::vector<Operator>& ops) {
+                      const HardwareSpec& hw, Estimate& e, bool keep_operators, EstimateScratch& scratch) {
   const Layout& l = sc.layout;
-  const ModelSpec shard = stage_shard(m, stage, l);
+  ModelSpec& shard = scratch.shard;
+  stage_shard(m, stage, l, shard);
+  std::vector<Operator>& ops = scratch.ops;
   const double micro_batch = static_cast<double>(sc.batch) / l.micro_batches;
   const double s = static_cast<double>(sc.input_tokens);
   const double o = static_cast<double>(sc.output_tokens);
@@ -146,9 +148,10 @@ Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc
   double max_prefill_s = 0.0;
   double max_step_s = 0.0;
   double path_step_s = 0.0;
-  for (const Stage& stage : pipeline_stages(m.layers, l.pp)) {
+  for (int i = 0; i < l.pp; ++i) {
+    const Stage stage = pipeline_stage(m.layers, l.pp, i);
     const StageResult r =
-        run_stage(m, stage, sc, formats, roofs, decode_roofs, hw, e, keep_operators, scratch.ops);
+        run_stage(m, stage, sc, formats, roofs, decode_roofs, hw, e, keep_operators, scratch);
     max_prefill_s = std::max(max_prefill_s, r.prefill_s);
     const double stage_step_s = sc.output_tokens > 1 ? r.decode_sum_s / (o - 1.0) : 0.0;
     max_step_s = std::max(max_step_s, stage_step_s);

@@ -51,6 +51,7 @@ struct Estimate {
 // estimating a configuration allocates nothing.
 struct EstimateScratch {
   std::vector<Operator> ops;
+  ModelSpec shard;  // one pipeline stage's device (core/layout.hpp)
 };
 
 // Why `sc` cannot run on `hw` with model `m` (non-positive sizes, a context past the model's maximum, a

@@ -70,10 +70,9 @@ double memory_time_s(const Operator& op, const Traffic& t, const Roofs& roofs) {
   return (bytes - weights) / roofs.memory_Bps + weights / roofs.weight_pack_Bps;
 }
 
-}  // namespace
-
-// docs/formulas.md#op_time (Williams, Waterman & Patterson 2009).
-OpResult op_result(const Operator& op, double keys, const Roofs& roofs) {
+// docs/formulas.md#op_time (Williams, Waterman & Patterson 2009). Inline so that a caller that keeps only
+// the totals (add_ops without operators) does not compute the rest.
+inline OpResult time_op(const Operator& op, double keys, const Roofs& roofs) {
   OpResult r;
   r.name = op.name;
   r.unit = op.unit;
@@ -97,7 +96,8 @@ OpResult op_result(const Operator& op, double keys, const Roofs& roofs) {
   return r;
 }
 
-void add_op_result(PhaseResult& into, const OpResult& r, bool keep_operators) {
+// The phase's totals with one more operator.
+inline void add_totals(PhaseResult& into, const OpResult& r) {
   into.flops += r.cost.flops;
   into.bytes += total_bytes(r.cost.bytes);
   into.time_s += r.time_s;
@@ -106,6 +106,14 @@ void add_op_result(PhaseResult& into, const OpResult& r, bool keep_operators) {
   if (r.bound == Bound::memory) into.memory_bound_s += r.time_s;
   if (r.bound == Bound::communication) into.link_s += r.time_s;
   into.bound = into.compute_bound_s > into.memory_bound_s ? Bound::compute : Bound::memory;
+}
+
+}  // namespace
+
+OpResult op_result(const Operator& op, double keys, const Roofs& roofs) { return time_op(op, keys, roofs); }
+
+void add_op_result(PhaseResult& into, const OpResult& r, bool keep_operators) {
+  add_totals(into, r);
   if (!keep_operators) return;
   auto same = [&r](const OpResult& x) { return std::strcmp(x.name, r.name) == 0; };
   auto it = std::find_if(into.ops.begin(), into.ops.end(), same);
@@ -123,7 +131,11 @@ void add_op_result(PhaseResult& into, const OpResult& r, bool keep_operators) {
 
 void add_ops(PhaseResult& into, const std::vector<Operator>& ops, double keys, const Roofs& roofs,
              bool keep_operators) {
-  for (const Operator& op : ops) add_op_result(into, op_result(op, keys, roofs), keep_operators);
+  if (!keep_operators) {  // the lean path: totals only, no rows
+    for (const Operator& op : ops) add_totals(into, time_op(op, keys, roofs));
+    return;
+  }
+  for (const Operator& op : ops) add_op_result(into, time_op(op, keys, roofs), true);
 }
 
 // One operator over contexts lo..hi: the affine part in closed form (sum_max_affine), the part past
