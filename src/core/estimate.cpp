@@ -100,6 +100,7 @@ void time_prefill(const ModelSpec& m, const PassKey& key, const Roofs& roofs, bo
 void plan_decode(const ModelSpec& m, const PassKey& key, DecodeEntry& out) {
   const Layout& l = key.layout;
   const TensorFormats& formats = key.formats;
+  out.timed = false;
   out.stages.resize(static_cast<std::size_t>(l.pp));
   for (int i = 0; i < l.pp; ++i) {
     const Stage stage = pipeline_stage(m.layers, l.pp, i);
@@ -132,8 +133,8 @@ const PrefillEntry& prefill_of(const ModelSpec& m, const PassKey& key, const Roo
   return slot;
 }
 
-const DecodeEntry& decode_of(const ModelSpec& m, const PassKey& key, EstimateScratch& scratch) {
-  const DecodeEntry* found = scratch.decode.find(
+DecodeEntry& decode_of(const ModelSpec& m, const PassKey& key, EstimateScratch& scratch) {
+  DecodeEntry* found = scratch.decode.find(
       [&](const DecodeEntry& x) { return detail::same_pass(x.key, key) && x.model == m; });
   if (found) return *found;
   DecodeEntry& slot = scratch.decode.slot();
@@ -142,6 +143,17 @@ const DecodeEntry& decode_of(const ModelSpec& m, const PassKey& key, EstimateScr
   slot.model = m;
   slot.ready = true;
   return slot;
+}
+
+// The stages' decode terms under `roofs`.
+void time_decode(DecodeEntry& entry, const Roofs& roofs) {
+  entry.timed = false;
+  for (DecodeStage& stage : entry.stages) {
+    stage.terms.clear();
+    for (const Operator& op : stage.ops) stage.terms.push_back(detail::decode_op_terms(op, roofs));
+  }
+  entry.timed_roofs = roofs;
+  entry.timed = true;
 }
 
 void add_model_totals(Estimate& e, const ModelSpec& m, const Scenario& sc, const DecodeEntry& sizes,
@@ -183,7 +195,9 @@ Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc
   const PassKey prefill_key{micro_batch, s, formats, sc.attention, sc.mla, sc.moe_skew, l};
   PassKey decode_key = prefill_key;
   decode_key.prompt_tokens = PassKey{}.prompt_tokens;
-  const DecodeEntry& decode = decode_of(m, decode_key, scratch);
+  DecodeEntry& decode = decode_of(m, decode_key, scratch);
+  if (!decode.timed || !detail::same_roofs(decode.timed_roofs, decode_roofs))
+    time_decode(decode, decode_roofs);
   const PrefillEntry& prefill = prefill_of(m, prefill_key, roofs, keep_operators, scratch);
   Estimate e;
   add_model_totals(e, m, sc, decode, hw);
@@ -192,10 +206,10 @@ Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc
   double max_step_s = 0.0;
   double path_step_s = 0.0;
   for (const DecodeStage& stage : decode.stages) {
-    detail::add_ops(e.decode_step, stage.ops, cached_tokens(s + o / 2.0, window), decode_roofs,
+    detail::add_ops(e.decode_step, stage.ops, stage.terms, cached_tokens(s + o / 2.0, window), decode_roofs,
                     keep_operators);
     const double decode_sum_s =
-        detail::decode_time_sum_s(stage.ops, decode_roofs, sc.input_tokens + 1,
+        detail::decode_time_sum_s(stage.ops, stage.terms, decode_roofs, sc.input_tokens + 1,
                                   sc.input_tokens + sc.output_tokens - 1, m.sliding_window);
     const double stage_step_s = sc.output_tokens > 1 ? decode_sum_s / (o - 1.0) : 0.0;
     max_step_s = std::max(max_step_s, stage_step_s);

@@ -10,6 +10,7 @@
 #include "core/model_spec.hpp"
 #include "core/operator.hpp"
 #include "core/operators.hpp"
+#include "core/phase.hpp"
 #include "core/phase_result.hpp"
 #include "core/roofs.hpp"
 
@@ -45,6 +46,7 @@ struct PrefillEntry {
 struct DecodeStage {
   ModelSpec shard;
   std::vector<Operator> ops;
+  std::vector<DecodeOpTerms> terms;  // of ops under the entry's timed_roofs
   double weight_bytes = 0.0;
   double kv_bytes_per_token = 0.0;
 };
@@ -55,6 +57,8 @@ struct DecodeEntry {
   PassKey key;
   ModelSpec model;
   std::vector<DecodeStage> stages;
+  bool timed = false;  // the stages' terms are those under timed_roofs
+  Roofs timed_roofs;
   double params_total = 0.0;
   double params_active = 0.0;
   double weight_bytes = 0.0;

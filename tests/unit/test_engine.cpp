@@ -6,6 +6,8 @@
 
 #include "core/errors.hpp"
 #include "core/estimate.hpp"
+#include "core/phase.hpp"
+#include "core/roofs.hpp"
 #include "io/hardware_loader.hpp"
 #include "io/model_loader.hpp"
 #include "support/fixtures.hpp"
@@ -246,5 +248,36 @@ TEST_CASE("One scratch across many configurations gives every estimate bit for b
       }
     }
     CHECK(differing == 0);
+  }
+}
+
+TEST_CASE("A decode step timed from its operators' terms equals one timed operator by operator") {
+  const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml"));
+  for (const char* name : {"llama-2-7b", "mixtral-8x7b", "deepseek-v3"}) {
+    const ModelSpec m = load_model(test::source_path(std::string("model_configs/") + name + ".yaml"));
+    for (const Dtype w : {Dtype::bf16, Dtype::int4}) {
+      Scenario sc = scenario(8, 1000, 200);
+      sc.weights = default_storage_format(w);
+      const Roofs roofs = decode_step_roofs(roofs_for(hw, sc), 8.0);
+      PassShape shape;
+      shape.batch = 8.0;
+      shape.formats = {weight_formats(sc.weights, false), 2.0, 2.0};
+      const std::vector<Operator> ops = decode_operators(m, shape);
+      std::vector<detail::DecodeOpTerms> terms;
+      for (const Operator& op : ops) terms.push_back(detail::decode_op_terms(op, roofs));
+      for (const bool keep : {false, true}) {
+        for (const double keys : {0.0, 1.0, 1100.0, 4096.0}) {
+          PhaseResult direct;
+          PhaseResult from_terms;
+          detail::add_ops(direct, ops, keys, roofs, keep);
+          detail::add_ops(from_terms, ops, terms, keys, roofs, keep);
+          CHECK(same_phase(direct, from_terms));
+        }
+      }
+      for (const long long window : {0LL, 512LL}) {
+        CHECK(same_bits(detail::decode_time_sum_s(ops, roofs, 1001, 1199, window),
+                        detail::decode_time_sum_s(ops, terms, roofs, 1001, 1199, window)));
+      }
+    }
   }
 }
