@@ -72,65 +72,114 @@ std::optional<std::string> why_invalid(const ModelSpec& m, const HardwareSpec& h
 
 namespace {
 
-// One pipeline stage's device: its times (its operators go straight into the estimate's phases)
-// and its memory.
-struct StageResult {
-  double prefill_s = 0.0;
-  double decode_sum_s = 0.0;  // over every decode step
-  double weight_bytes = 0.0;
-  double kv_cache_bytes = 0.0;
-  double memory_bytes = 0.0;
-};
+using detail::DecodeEntry;
+using detail::DecodeStage;
+using detail::PassKey;
+using detail::PrefillEntry;
 
-StageResult run_stage(const ModelSpec& m, const Stage& stage, const Scenario& sc,
-                      const TensorFormats& formats, const Roofs& roofs, const Roofs& decode_roofs,
-                      const HardwareSpec& hw, Estimate& e, bool keep_operators, std::vector<Operator>& ops) {
-  const Layout& l = sc.layout;
-  const ModelSpec shard = stage_shard(m, stage, l);
-  const double micro_batch = static_cast<double>(sc.batch) / l.micro_batches;
-  const double s = static_cast<double>(sc.input_tokens);
-  const double o = static_cast<double>(sc.output_tokens);
-  const double window = static_cast<double>(m.sliding_window);
-  const PassShape shape{micro_batch, s, formats,     sc.attention, sc.mla,
-                        sc.moe_skew, l, stage.first, stage.last};
-  StageResult r;
-  const double prefill_before_s = e.prefill.time_s;
-  prefill_operators(shard, shape, ops);
-  detail::add_ops(e.prefill, ops, 0.0, roofs, keep_operators);
-  r.prefill_s = e.prefill.time_s - prefill_before_s;
-  decode_operators(shard, shape, ops);
-  detail::add_ops(e.decode_step, ops, cached_tokens(s + o / 2.0, window), decode_roofs, keep_operators);
-  r.decode_sum_s = detail::decode_time_sum_s(ops, decode_roofs, sc.input_tokens + 1,
-                                             sc.input_tokens + sc.output_tokens - 1, m.sliding_window);
-  // The device keeps the KV cache of every micro-batch of the batch.
-  r.weight_bytes = weight_storage_bytes(shard, formats.weights, stage.first, stage.last);
-  r.kv_cache_bytes = kv_cache_bytes(static_cast<double>(sc.batch), s + o, window,
-                                    model_kv_bytes_per_token(shard, formats.kv_bytes));
-  const double activations = prefill_activation_peak_bytes(
-      shard, micro_batch, micro_batch * s, s, sc.attention == AttentionKernel::unfused, formats.act_bytes);
-  r.memory_bytes = r.weight_bytes + r.kv_cache_bytes + activations + hw.runtime_reserve_B;
-  return r;
+PassShape pass_shape(const PassKey& k, const Stage& stage) {
+  return {k.batch,    k.prompt_tokens, k.formats,   k.attention, k.mla,
+          k.moe_skew, k.layout,        stage.first, stage.last};
 }
 
 // A send of one micro-batch's activations between consecutive stages (GPipe), as an operator row.
-OpResult stage_send(const Scenario& sc, const ModelSpec& m, double tokens, double act_bytes,
+OpResult stage_send(const Layout& l, const ModelSpec& m, double tokens, double act_bytes,
                     const Roofs& roofs) {
-  const Layout& l = sc.layout;
   Operator send{"pp_send", OpUnit::link, static_cast<double>(l.pp - 1), {}, {}, {}};
   send.comm = {Collective::send_recv, 2.0, static_cast<double>(l.tp * l.pp),
                tokens * m.hidden_size * act_bytes};
   return detail::op_result(send, 0.0, roofs);
 }
 
-void add_model_totals(Estimate& e, const ModelSpec& m, const Scenario& sc, const TensorFormats& formats,
+// A request's prefill through every stage, the sends between them included, and the slowest stage's part.
+void time_prefill(const ModelSpec& m, const PassKey& key, const Roofs& roofs, bool keep_operators,
+                  EstimateScratch& scratch, PrefillEntry& out) {
+  const Layout& l = key.layout;
+  out.prefill = PhaseResult{};
+  out.max_stage_s = 0.0;
+  for (int i = 0; i < l.pp; ++i) {
+    const Stage stage = pipeline_stage(m.layers, l.pp, i);
+    stage_shard(m, stage, l, scratch.shard);
+    const double before_s = out.prefill.time_s;
+    prefill_operators(scratch.shard, pass_shape(key, stage), scratch.ops);
+    detail::add_ops(out.prefill, scratch.ops, 0.0, roofs, keep_operators);
+    out.max_stage_s = std::max(out.max_stage_s, out.prefill.time_s - before_s);
+  }
+  if (l.pp > 1) {
+    const OpResult send = stage_send(l, m, key.batch * key.prompt_tokens, key.formats.act_bytes, roofs);
+    detail::add_op_result(out.prefill, send, keep_operators);
+  }
+}
+
+// Every stage's decode-step operators and sizes, and the whole model's sizes, in the key's formats.
+void plan_decode(const ModelSpec& m, const PassKey& key, DecodeEntry& out) {
+  const Layout& l = key.layout;
+  const TensorFormats& formats = key.formats;
+  out.timed = false;
+  out.stages.resize(static_cast<std::size_t>(l.pp));
+  for (int i = 0; i < l.pp; ++i) {
+    const Stage stage = pipeline_stage(m.layers, l.pp, i);
+    DecodeStage& d = out.stages[static_cast<std::size_t>(i)];
+    stage_shard(m, stage, l, d.shard);
+    decode_operators(d.shard, pass_shape(key, stage), d.ops);
+    d.weight_bytes = weight_storage_bytes(d.shard, formats.weights, stage.first, stage.last);
+    d.kv_bytes_per_token = model_kv_bytes_per_token(d.shard, formats.kv_bytes);
+  }
+  out.params_total = params_total(m);
+  out.params_active = params_active(m);
+  out.weight_bytes = weight_storage_bytes(m, formats.weights, true, true);
+  out.kv_bytes_per_token = model_kv_bytes_per_token(m, formats.kv_bytes);
+}
+
+const PrefillEntry& prefill_of(const ModelSpec& m, const PassKey& key, const Roofs& roofs,
+                               bool keep_operators, EstimateScratch& scratch) {
+  const PrefillEntry* found = scratch.prefill.find([&](const PrefillEntry& x) {
+    return detail::same_pass(x.key, key) && x.keep_operators == keep_operators &&
+           detail::same_roofs(x.roofs, roofs) && x.model == m;
+  });
+  if (found) return *found;
+  PrefillEntry& slot = scratch.prefill.slot();
+  time_prefill(m, key, roofs, keep_operators, scratch, slot);
+  slot.key = key;
+  slot.roofs = roofs;
+  slot.model = m;
+  slot.keep_operators = keep_operators;
+  slot.ready = true;
+  return slot;
+}
+
+DecodeEntry& decode_of(const ModelSpec& m, const PassKey& key, EstimateScratch& scratch) {
+  DecodeEntry* found = scratch.decode.find(
+      [&](const DecodeEntry& x) { return detail::same_pass(x.key, key) && x.model == m; });
+  if (found) return *found;
+  DecodeEntry& slot = scratch.decode.slot();
+  plan_decode(m, key, slot);
+  slot.key = key;
+  slot.model = m;
+  slot.ready = true;
+  return slot;
+}
+
+// The stages' decode terms under `roofs`.
+void time_decode(DecodeEntry& entry, const Roofs& roofs) {
+  entry.timed = false;
+  for (DecodeStage& stage : entry.stages) {
+    stage.terms.clear();
+    for (const Operator& op : stage.ops) stage.terms.push_back(detail::decode_op_terms(op, roofs));
+  }
+  entry.timed_roofs = roofs;
+  entry.timed = true;
+}
+
+void add_model_totals(Estimate& e, const ModelSpec& m, const Scenario& sc, const DecodeEntry& sizes,
                       const HardwareSpec& hw) {
   const double b = static_cast<double>(sc.batch);
   const double context = static_cast<double>(sc.input_tokens + sc.output_tokens);
-  e.params_total = params_total(m);
-  e.params_active = params_active(m);
-  e.weight_bytes = weight_storage_bytes(m, formats.weights, true, true);
+  e.params_total = sizes.params_total;
+  e.params_active = sizes.params_active;
+  e.weight_bytes = sizes.weight_bytes;
   e.weight_bits_effective = e.weight_bytes * 8.0 / e.params_total;
-  e.kv_bytes_per_token = model_kv_bytes_per_token(m, formats.kv_bytes);
+  e.kv_bytes_per_token = sizes.kv_bytes_per_token;
   e.kv_cache_bytes = kv_cache_bytes(b, context, static_cast<double>(m.sliding_window), e.kv_bytes_per_token);
   e.runtime_reserve_bytes = hw.runtime_reserve_B;
   e.device_memory_bytes = hw.memory_capacity_B;
@@ -151,35 +200,50 @@ Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc
   const Roofs roofs = roofs_for(hw, sc);
   const Layout& l = sc.layout;
   const double b = static_cast<double>(sc.batch);
+  const double s = static_cast<double>(sc.input_tokens);
   const double o = static_cast<double>(sc.output_tokens);
+  const double window = static_cast<double>(m.sliding_window);
   const double micro_batch = b / l.micro_batches;
   const Roofs decode_roofs = decode_step_roofs(roofs, micro_batch);
   const TensorFormats formats{weight_formats(sc.weights, sc.quantize_embeddings),
                               bytes_per_element(sc.activations), bytes_per_element(sc.kv)};
+  const PassKey prefill_key{micro_batch, s, formats, sc.attention, sc.mla, sc.moe_skew, l};
+  PassKey decode_key = prefill_key;
+  decode_key.prompt_tokens = PassKey{}.prompt_tokens;
+  DecodeEntry& decode = decode_of(m, decode_key, scratch);
+  if (!decode.timed || !detail::same_roofs(decode.timed_roofs, decode_roofs))
+    time_decode(decode, decode_roofs);
+  const PrefillEntry& prefill = prefill_of(m, prefill_key, roofs, keep_operators, scratch);
   Estimate e;
-  add_model_totals(e, m, sc, formats, hw);
-  double max_prefill_s = 0.0;
+  add_model_totals(e, m, sc, decode, hw);
+  e.prefill = prefill.prefill;
+  const double max_prefill_s = prefill.max_stage_s;
   double max_step_s = 0.0;
   double path_step_s = 0.0;
-  for (const Stage& stage : pipeline_stages(m.layers, l.pp)) {
-    const StageResult r =
-        run_stage(m, stage, sc, formats, roofs, decode_roofs, hw, e, keep_operators, scratch.ops);
-    max_prefill_s = std::max(max_prefill_s, r.prefill_s);
-    const double stage_step_s = sc.output_tokens > 1 ? r.decode_sum_s / (o - 1.0) : 0.0;
+  for (const DecodeStage& stage : decode.stages) {
+    detail::add_ops(e.decode_step, stage.ops, stage.terms, cached_tokens(s + o / 2.0, window), decode_roofs,
+                    keep_operators);
+    const double decode_sum_s =
+        detail::decode_time_sum_s(stage.ops, stage.terms, decode_roofs, sc.input_tokens + 1,
+                                  sc.input_tokens + sc.output_tokens - 1, m.sliding_window);
+    const double stage_step_s = sc.output_tokens > 1 ? decode_sum_s / (o - 1.0) : 0.0;
     max_step_s = std::max(max_step_s, stage_step_s);
     path_step_s += stage_step_s;
-    if (r.memory_bytes > e.memory_per_device_bytes) {
-      e.memory_per_device_bytes = r.memory_bytes;
-      e.weight_bytes_per_device = r.weight_bytes;
-      e.kv_cache_bytes_per_device = r.kv_cache_bytes;
-      e.activation_bytes = r.memory_bytes - r.weight_bytes - r.kv_cache_bytes - hw.runtime_reserve_B;
+    // The device keeps the KV cache of every micro-batch of the batch.
+    const double kv_bytes = kv_cache_bytes(b, s + o, window, stage.kv_bytes_per_token);
+    const double activations =
+        prefill_activation_peak_bytes(stage.shard, micro_batch, micro_batch * s, s,
+                                      sc.attention == AttentionKernel::unfused, formats.act_bytes);
+    const double memory_bytes = stage.weight_bytes + kv_bytes + activations + hw.runtime_reserve_B;
+    if (memory_bytes > e.memory_per_device_bytes) {
+      e.memory_per_device_bytes = memory_bytes;
+      e.weight_bytes_per_device = stage.weight_bytes;
+      e.kv_cache_bytes_per_device = kv_bytes;
+      e.activation_bytes = memory_bytes - stage.weight_bytes - kv_bytes - hw.runtime_reserve_B;
     }
   }
   if (l.pp > 1) {
-    const OpResult prefill_send =
-        stage_send(sc, m, micro_batch * static_cast<double>(sc.input_tokens), formats.act_bytes, roofs);
-    const OpResult decode_send = stage_send(sc, m, micro_batch, formats.act_bytes, decode_roofs);
-    detail::add_op_result(e.prefill, prefill_send, keep_operators);
+    const OpResult decode_send = stage_send(l, m, micro_batch, formats.act_bytes, decode_roofs);
     detail::add_op_result(e.decode_step, decode_send, keep_operators);
     if (sc.output_tokens > 1) path_step_s += decode_send.time_s;
   }

@@ -8,6 +8,7 @@
 #include "core/hardware_spec.hpp"
 #include "core/model_spec.hpp"
 #include "core/operator.hpp"
+#include "core/pass_cache.hpp"
 #include "core/phase_result.hpp"
 #include "core/scenario.hpp"
 
@@ -48,9 +49,13 @@ struct Estimate {
 };
 
 // Reused storage for the operator lists of one estimate at a time: a sweep keeps one per job so that
-// estimating a configuration allocates nothing.
+// estimating a configuration allocates nothing. It also keeps the passes of the last configurations
+// (core/pass_cache.hpp), which a configuration with the same pass reuses: the estimate is the same.
 struct EstimateScratch {
   std::vector<Operator> ops;
+  ModelSpec shard;  // one pipeline stage's device (core/layout.hpp)
+  detail::RecentEntries<detail::PrefillEntry> prefill;
+  detail::RecentEntries<detail::DecodeEntry> decode;
 };
 
 // Why `sc` cannot run on `hw` with model `m` (non-positive sizes, a context past the model's maximum, a

@@ -17,13 +17,15 @@ int ceil_div(int a, int b) { return (a + b - 1) / b; }
 std::vector<Stage> pipeline_stages(int layers, int pp) {
   std::vector<Stage> stages;
   stages.reserve(static_cast<std::size_t>(pp));
-  int first = 0;
-  for (int i = 0; i < pp; ++i) {
-    const int count = layers / pp + (i < layers % pp ? 1 : 0);
-    stages.push_back({first, count, i == 0, i == pp - 1});
-    first += count;
-  }
+  for (int i = 0; i < pp; ++i) stages.push_back(pipeline_stage(layers, pp, i));
   return stages;
+}
+
+Stage pipeline_stage(int layers, int pp, int i) {
+  // The first L % pp stages take one more layer: the stages before i hold i * (L / pp) + min(i, L % pp).
+  const int first = i * (layers / pp) + std::min(i, layers % pp);
+  const int count = layers / pp + (i < layers % pp ? 1 : 0);
+  return {first, count, i == 0, i == pp - 1};
 }
 
 std::optional<std::string> layout_problem(const ModelSpec& m, const Layout& l) {
@@ -68,7 +70,13 @@ void check_layout(const ModelSpec& m, const Layout& l) {
 }
 
 ModelSpec stage_shard(const ModelSpec& m, const Stage& stage, const Layout& l) {
-  ModelSpec s = m;
+  ModelSpec s;
+  stage_shard(m, stage, l, s);
+  return s;
+}
+
+void stage_shard(const ModelSpec& m, const Stage& stage, const Layout& l, ModelSpec& s) {
+  s = m;
   s.attention_heads = m.attention_heads / l.tp;
   s.kv_heads = std::max(1, m.kv_heads / l.tp);
   s.intermediate_size = ceil_div(m.intermediate_size, l.tp);
@@ -82,7 +90,6 @@ ModelSpec stage_shard(const ModelSpec& m, const Stage& stage, const Layout& l) {
     s.moe.shared_expert_intermediate_size = ceil_div(m.moe.shared_expert_intermediate_size, l.tp);
     s.moe.first_dense_layers = std::clamp(m.moe.first_dense_layers - stage.first_layer, 0, stage.layers);
   }
-  return s;
 }
 
 }  // namespace infersim

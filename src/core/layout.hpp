@@ -36,6 +36,8 @@ struct Stage {
 // Layers split into pp contiguous stages; when they do not divide, the first L % pp stages take one
 // more layer (so the heaviest stage is the first).
 [[nodiscard]] std::vector<Stage> pipeline_stages(int layers, int pp);
+// Stage `i` of those (0 <= i < pp).
+[[nodiscard]] Stage pipeline_stage(int layers, int pp, int i);
 
 // Why the model cannot take a split, if it cannot: query heads not divisible by tp, KV heads that
 // neither divide nor are divided by tp, more stages than layers, ep not dividing tp or the experts,
@@ -48,5 +50,7 @@ void check_layout(const ModelSpec& m, const Layout& l);
 // vocabulary split tp ways; experts split ep ways with each expert's FFN split tp/ep ways; MLA's latent
 // projections replicated; the stage's layers, with the dense-prefix of an MoE model cut to it.
 [[nodiscard]] ModelSpec stage_shard(const ModelSpec& m, const Stage& stage, const Layout& l);
+// The same into `out` (whose strings keep their storage: no allocation once it has held the model).
+void stage_shard(const ModelSpec& m, const Stage& stage, const Layout& l, ModelSpec& out);
 
 }  // namespace infersim

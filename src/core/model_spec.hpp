@@ -20,6 +20,7 @@ struct MlaSpec {
   int qk_nope_head_dim = 0;
   int qk_rope_head_dim = 0;
   int v_head_dim = 0;
+  friend bool operator==(const MlaSpec&, const MlaSpec&) = default;
 };
 
 // Mixture-of-Experts MLP (Shazeer et al. 2017; Mixtral, Jiang et al. 2024; DeepSeek-V3 report 2024).
@@ -33,6 +34,7 @@ struct MoeSpec {
   int first_dense_layers = 0;
   int layer_step = 1;
   int expert_parallel = 1;  // in a device shard: the ways experts are split (experts holds the local ones)
+  friend bool operator==(const MoeSpec&, const MoeSpec&) = default;
 };
 
 // Routed experts of the whole model (a shard holds experts / expert_parallel of them).
@@ -61,6 +63,8 @@ struct ModelSpec {
   AttentionKind attention = AttentionKind::standard;
   MlaSpec mla;
   MoeSpec moe;
+  // Every field (no floating-point ones: equal values are equal bits).
+  friend bool operator==(const ModelSpec&, const ModelSpec&) = default;
 };
 
 [[nodiscard]] constexpr bool is_moe(const ModelSpec& m) { return m.moe.experts > 0; }

@@ -1,6 +1,7 @@
 #include "core/phase.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "core/formulas/collectives.hpp"
@@ -70,10 +71,9 @@ double memory_time_s(const Operator& op, const Traffic& t, const Roofs& roofs) {
   return (bytes - weights) / roofs.memory_Bps + weights / roofs.weight_pack_Bps;
 }
 
-}  // namespace
-
-// docs/formulas.md#op_time (Williams, Waterman & Patterson 2009).
-OpResult op_result(const Operator& op, double keys, const Roofs& roofs) {
+// docs/formulas.md#op_time (Williams, Waterman & Patterson 2009). Inline so that a caller that keeps only
+// the totals (add_ops without operators) does not compute the rest.
+inline OpResult time_op(const Operator& op, double keys, const Roofs& roofs) {
   OpResult r;
   r.name = op.name;
   r.unit = op.unit;
@@ -97,7 +97,8 @@ OpResult op_result(const Operator& op, double keys, const Roofs& roofs) {
   return r;
 }
 
-void add_op_result(PhaseResult& into, const OpResult& r, bool keep_operators) {
+// The phase's totals with one more operator.
+inline void add_totals(PhaseResult& into, const OpResult& r) {
   into.flops += r.cost.flops;
   into.bytes += total_bytes(r.cost.bytes);
   into.time_s += r.time_s;
@@ -106,6 +107,14 @@ void add_op_result(PhaseResult& into, const OpResult& r, bool keep_operators) {
   if (r.bound == Bound::memory) into.memory_bound_s += r.time_s;
   if (r.bound == Bound::communication) into.link_s += r.time_s;
   into.bound = into.compute_bound_s > into.memory_bound_s ? Bound::compute : Bound::memory;
+}
+
+}  // namespace
+
+OpResult op_result(const Operator& op, double keys, const Roofs& roofs) { return time_op(op, keys, roofs); }
+
+void add_op_result(PhaseResult& into, const OpResult& r, bool keep_operators) {
+  add_totals(into, r);
   if (!keep_operators) return;
   auto same = [&r](const OpResult& x) { return std::strcmp(x.name, r.name) == 0; };
   auto it = std::find_if(into.ops.begin(), into.ops.end(), same);
@@ -123,21 +132,38 @@ void add_op_result(PhaseResult& into, const OpResult& r, bool keep_operators) {
 
 void add_ops(PhaseResult& into, const std::vector<Operator>& ops, double keys, const Roofs& roofs,
              bool keep_operators) {
-  for (const Operator& op : ops) add_op_result(into, op_result(op, keys, roofs), keep_operators);
+  if (!keep_operators) {  // the lean path: totals only, no rows
+    for (const Operator& op : ops) add_totals(into, time_op(op, keys, roofs));
+    return;
+  }
+  for (const Operator& op : ops) add_op_result(into, time_op(op, keys, roofs), true);
+}
+
+namespace {
+
+// No per-key cost, and no fixed cost that adding a zero changes (-0): fixed + per_key * keys is fixed.
+bool same_at_any_keys(const Operator& op) {
+  const auto zero = [](double x) { return x == 0.0 && !std::signbit(x); };
+  const auto kept = [](double x) { return !(x == 0.0 && std::signbit(x)); };
+  const Traffic& k = op.per_key.bytes;
+  const Traffic& f = op.fixed.bytes;
+  return zero(op.per_key.flops) && zero(k.weights_read_B) && zero(k.act_read_B) && zero(k.act_written_B) &&
+         zero(k.kv_read_B) && zero(k.kv_written_B) && kept(op.fixed.flops) && kept(f.weights_read_B) &&
+         kept(f.act_read_B) && kept(f.act_written_B) && kept(f.kv_read_B) && kept(f.kv_written_B);
 }
 
 // One operator over contexts lo..hi: the affine part in closed form (sum_max_affine), the part past
 // the window at the window's cost.
-double op_time_sum_s(const Operator& op, const Roofs& roofs, long long lo, long long hi, long long window) {
+double op_time_sum_s(const Operator& op, const DecodeOpTerms& t, const Roofs& roofs, long long lo,
+                     long long hi, long long window) {
   const double steps = static_cast<double>(hi - lo + 1);
-  if (op.unit == OpUnit::link) return op.repeat * steps * (collective_s(op.comm, roofs) + roofs.launch_s);
-  const double flops_roof_ = flops_roof(roofs, op.unit);
-  const double a = op.fixed.flops / flops_roof_;
-  const double b = op.per_key.flops / flops_roof_;
-  const double c = memory_time_s(op, op.fixed.bytes, roofs);
-  const double d = memory_time_s(op, op.per_key.bytes, roofs);
+  if (op.unit == OpUnit::link) return op.repeat * steps * t.link_s;
+  const double a = t.a;
+  const double b = t.b;
+  const double c = t.c;
+  const double d = t.d;
   const long long affine_hi = window > 0 ? std::min(hi, window) : hi;
-  const bool add = adds_times(op, roofs);
+  const bool add = t.add;
   double sum = add ? sum_affine(a + c, b + d, lo, affine_hi) : sum_max_affine(a, b, c, d, lo, affine_hi);
   if (affine_hi < hi) {
     const double w = static_cast<double>(window);
@@ -147,11 +173,65 @@ double op_time_sum_s(const Operator& op, const Roofs& roofs, long long lo, long 
   return op.repeat * (sum + steps * roofs.launch_s);
 }
 
+}  // namespace
+
+namespace {
+
+// The time-sum terms alone.
+DecodeOpTerms sum_terms(const Operator& op, const Roofs& roofs) {
+  DecodeOpTerms t;
+  if (op.unit == OpUnit::link) {
+    t.link_s = collective_s(op.comm, roofs) + roofs.launch_s;
+  } else {
+    const double flops_roof_ = flops_roof(roofs, op.unit);
+    t.a = op.fixed.flops / flops_roof_;
+    t.b = op.per_key.flops / flops_roof_;
+    t.c = memory_time_s(op, op.fixed.bytes, roofs);
+    t.d = memory_time_s(op, op.per_key.bytes, roofs);
+    t.add = adds_times(op, roofs);
+  }
+  return t;
+}
+
+}  // namespace
+
+DecodeOpTerms decode_op_terms(const Operator& op, const Roofs& roofs) {
+  DecodeOpTerms t = sum_terms(op, roofs);
+  t.same_at_any_keys = op.unit == OpUnit::link || same_at_any_keys(op);
+  if (t.same_at_any_keys) t.result = time_op(op, 0.0, roofs);
+  return t;
+}
+
+void add_ops(PhaseResult& into, const std::vector<Operator>& ops, const std::vector<DecodeOpTerms>& terms,
+             double keys, const Roofs& roofs, bool keep_operators) {
+  const bool any_keys = std::isfinite(keys) && keys >= 0.0;
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    const DecodeOpTerms& t = terms[i];
+    if (!keep_operators) {
+      if (any_keys && t.same_at_any_keys)
+        add_totals(into, t.result);
+      else
+        add_totals(into, time_op(ops[i], keys, roofs));
+    } else {
+      add_op_result(into, any_keys && t.same_at_any_keys ? t.result : time_op(ops[i], keys, roofs), true);
+    }
+  }
+}
+
+double decode_time_sum_s(const std::vector<Operator>& ops, const std::vector<DecodeOpTerms>& terms,
+                         const Roofs& roofs, long long lo, long long hi, long long window) {
+  if (hi < lo) return 0.0;
+  double total = 0.0;
+  for (std::size_t i = 0; i < ops.size(); ++i)
+    total += op_time_sum_s(ops[i], terms[i], roofs, lo, hi, window);
+  return total;
+}
+
 double decode_time_sum_s(const std::vector<Operator>& ops, const Roofs& roofs, long long lo, long long hi,
                          long long window) {
   if (hi < lo) return 0.0;
   double total = 0.0;
-  for (const Operator& op : ops) total += op_time_sum_s(op, roofs, lo, hi, window);
+  for (const Operator& op : ops) total += op_time_sum_s(op, sum_terms(op, roofs), roofs, lo, hi, window);
   return total;
 }
 

@@ -21,4 +21,26 @@ void add_op_result(PhaseResult& into, const OpResult& r, bool keep_operators);
 [[nodiscard]] double decode_time_sum_s(const std::vector<Operator>& ops, const Roofs& roofs, long long lo,
                                        long long hi, long long window);
 
+// What no context changes in an operator's decode times under `roofs`: the terms of its time sum
+// (compute time a + b*keys, memory time c + d*keys; a link's time per occurrence) and, where its cost has
+// no per-key part, its result at any keys.
+struct DecodeOpTerms {
+  double a = 0.0;
+  double b = 0.0;
+  double c = 0.0;
+  double d = 0.0;
+  double link_s = 0.0;
+  bool add = false;               // compute and memory times add (a weight GEMM that packs its weights)
+  bool same_at_any_keys = false;  // `result` is op_result(op, keys, roofs) for every finite keys >= 0
+  OpResult result;
+};
+[[nodiscard]] DecodeOpTerms decode_op_terms(const Operator& op, const Roofs& roofs);
+
+// add_ops and decode_time_sum_s with terms[i] = decode_op_terms(ops[i], roofs): the same results.
+void add_ops(PhaseResult& into, const std::vector<Operator>& ops, const std::vector<DecodeOpTerms>& terms,
+             double keys, const Roofs& roofs, bool keep_operators);
+[[nodiscard]] double decode_time_sum_s(const std::vector<Operator>& ops,
+                                       const std::vector<DecodeOpTerms>& terms, const Roofs& roofs,
+                                       long long lo, long long hi, long long window);
+
 }  // namespace infersim::detail

@@ -1,9 +1,13 @@
 // The engine against hand-derived totals (docs/formulas.md#attention_flops, #ttft, #tpot) and the
 // acceptance figures for the shipped Llama-2-7B / A100 files.
 #include <catch2/catch.hpp>
+#include <cstring>
+#include <vector>
 
 #include "core/errors.hpp"
 #include "core/estimate.hpp"
+#include "core/phase.hpp"
+#include "core/roofs.hpp"
 #include "io/config/hardware_loader.hpp"
 #include "io/config/model_loader.hpp"
 #include "support/fixtures.hpp"
@@ -134,5 +138,146 @@ TEST_CASE("A weight-packing rate slows the GEMMs of many rows by their weights' 
     CHECK(packed.prefill.time_s - plain.prefill.time_s == Approx(extra_s));
     CHECK(packed.decode_step.time_s - plain.decode_step.time_s == Approx(batch == 1 ? 0.0 : extra_s));
     CHECK(packed.tpot_s - plain.tpot_s == Approx(batch == 1 ? 0.0 : extra_s));
+  }
+}
+
+namespace {
+
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+bool same_phase(const PhaseResult& a, const PhaseResult& b) {
+  if (a.ops.size() != b.ops.size()) return false;
+  for (std::size_t i = 0; i < a.ops.size(); ++i) {
+    const OpResult& x = a.ops[i];
+    const OpResult& y = b.ops[i];
+    if (std::strcmp(x.name, y.name) != 0 || x.unit != y.unit || x.bound != y.bound ||
+        !same_bits(x.kernels, y.kernels) || !same_bits(x.cost.flops, y.cost.flops) ||
+        !same_bits(total_bytes(x.cost.bytes), total_bytes(y.cost.bytes)) || !same_bits(x.time_s, y.time_s) ||
+        !same_bits(x.compute_s, y.compute_s) || !same_bits(x.memory_s, y.memory_s) ||
+        !same_bits(x.intensity, y.intensity))
+      return false;
+  }
+  return same_bits(a.flops, b.flops) && same_bits(a.bytes, b.bytes) && same_bits(a.time_s, b.time_s) &&
+         same_bits(a.compute_bound_s, b.compute_bound_s) && same_bits(a.memory_bound_s, b.memory_bound_s) &&
+         same_bits(a.link_s, b.link_s) && same_bits(a.kernels, b.kernels) && a.bound == b.bound;
+}
+
+bool same_estimate(const Estimate& a, const Estimate& b) {
+  const double Estimate::*fields[] = {&Estimate::params_total,
+                                      &Estimate::params_active,
+                                      &Estimate::weight_bytes,
+                                      &Estimate::weight_bits_effective,
+                                      &Estimate::kv_bytes_per_token,
+                                      &Estimate::kv_cache_bytes,
+                                      &Estimate::activation_bytes,
+                                      &Estimate::runtime_reserve_bytes,
+                                      &Estimate::memory_per_device_bytes,
+                                      &Estimate::device_memory_bytes,
+                                      &Estimate::usable_memory_bytes,
+                                      &Estimate::weight_bytes_per_device,
+                                      &Estimate::kv_cache_bytes_per_device,
+                                      &Estimate::comm_time_prefill_s,
+                                      &Estimate::comm_time_per_decode_step_s,
+                                      &Estimate::pipeline_bubble_fraction,
+                                      &Estimate::prefill_flops,
+                                      &Estimate::decode_flops_per_token,
+                                      &Estimate::decode_mean_context,
+                                      &Estimate::runtime_overhead_prefill_s,
+                                      &Estimate::runtime_overhead_per_step_s,
+                                      &Estimate::ttft_s,
+                                      &Estimate::tpot_s,
+                                      &Estimate::e2e_latency_s,
+                                      &Estimate::output_throughput_tok_s};
+  for (const auto field : fields) {
+    if (!same_bits(a.*field, b.*field)) return false;
+  }
+  return a.fits == b.fits && a.devices == b.devices && same_phase(a.prefill, b.prefill) &&
+         same_phase(a.decode_step, b.decode_step);
+}
+
+}  // namespace
+
+TEST_CASE("One scratch across many configurations gives every estimate bit for bit as a fresh one") {
+  // The scratch keeps the passes of recent configurations for those that share them (core/pass_cache.hpp):
+  // more configurations than it keeps, in two orders, with and without operators.
+  std::vector<ModelSpec> models;
+  for (const char* name : {"llama-2-7b", "mixtral-8x7b", "deepseek-v3", "falcon-7b"})
+    models.push_back(load_model(test::source_path(std::string("model_configs/") + name + ".yaml")));
+  std::vector<HardwareSpec> devices;
+  for (const char* name : {"h100-sxm", "mi300x"})
+    devices.push_back(load_hardware(test::source_path(std::string("hardware_profiles/") + name + ".yaml")));
+  struct Case {
+    const ModelSpec* m;
+    const HardwareSpec* hw;
+    Scenario sc;
+  };
+  std::vector<Case> cases;
+  for (const ModelSpec& m : models) {
+    for (const HardwareSpec& hw : devices) {
+      for (const long long input : {128LL, 2000LL}) {
+        for (const long long output : {1LL, 2LL, 300LL}) {
+          for (const int tp : {1, 8}) {
+            for (const int pp : {1, 3}) {
+              for (const Dtype w : {Dtype::bf16, Dtype::int4}) {
+                Scenario sc = scenario(4, input, output);
+                sc.layout.tp = tp;
+                sc.layout.pp = pp;
+                sc.layout.micro_batches = pp == 3 ? 2 : 1;
+                sc.weights = default_storage_format(w);
+                sc.kv = output == 2 ? Dtype::fp8 : Dtype::bf16;
+                sc.attention = input == 128 && tp == 1 ? AttentionKernel::unfused : AttentionKernel::fused;
+                sc.mla = output == 300 ? MlaDecode::naive : MlaDecode::absorbed;
+                sc.runtime.int4_weight_only_efficiency = pp == 3 ? 0.5 : 1.0;
+                if (!why_invalid(m, hw, sc)) cases.push_back({&m, &hw, sc});
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  REQUIRE(cases.size() > 2 * detail::RecentEntries<detail::PrefillEntry>::kCapacity);
+  for (const bool keep : {false, true}) {
+    EstimateScratch scratch;
+    std::size_t differing = 0;
+    for (int round = 0; round < 2; ++round) {
+      for (std::size_t i = 0; i < cases.size(); ++i) {
+        const Case& c = cases[round == 0 ? i : cases.size() - 1 - i];
+        if (!same_estimate(estimate(*c.m, *c.hw, c.sc, keep, scratch), estimate(*c.m, *c.hw, c.sc, keep)))
+          ++differing;
+      }
+    }
+    CHECK(differing == 0);
+  }
+}
+
+TEST_CASE("A decode step timed from its operators' terms equals one timed operator by operator") {
+  const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml"));
+  for (const char* name : {"llama-2-7b", "mixtral-8x7b", "deepseek-v3"}) {
+    const ModelSpec m = load_model(test::source_path(std::string("model_configs/") + name + ".yaml"));
+    for (const Dtype w : {Dtype::bf16, Dtype::int4}) {
+      Scenario sc = scenario(8, 1000, 200);
+      sc.weights = default_storage_format(w);
+      const Roofs roofs = decode_step_roofs(roofs_for(hw, sc), 8.0);
+      PassShape shape;
+      shape.batch = 8.0;
+      shape.formats = {weight_formats(sc.weights, false), 2.0, 2.0};
+      const std::vector<Operator> ops = decode_operators(m, shape);
+      std::vector<detail::DecodeOpTerms> terms;
+      for (const Operator& op : ops) terms.push_back(detail::decode_op_terms(op, roofs));
+      for (const bool keep : {false, true}) {
+        for (const double keys : {0.0, 1.0, 1100.0, 4096.0}) {
+          PhaseResult direct;
+          PhaseResult from_terms;
+          detail::add_ops(direct, ops, keys, roofs, keep);
+          detail::add_ops(from_terms, ops, terms, keys, roofs, keep);
+          CHECK(same_phase(direct, from_terms));
+        }
+      }
+      for (const long long window : {0LL, 512LL}) {
+        CHECK(same_bits(detail::decode_time_sum_s(ops, roofs, 1001, 1199, window),
+                        detail::decode_time_sum_s(ops, terms, roofs, 1001, 1199, window)));
+      }
+    }
   }
 }

@@ -1,0 +1,61 @@
+#include "core/pass_cache.hpp"
+
+#include <bit>
+#include <cstdint>
+
+namespace infersim::detail {
+
+namespace {
+
+bool same(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
+
+bool same_format(const StorageFormat& a, const StorageFormat& b) {
+  return a.dtype == b.dtype && a.group_size == b.group_size && same(a.scale_bits, b.scale_bits) &&
+         same(a.zero_point_bits, b.zero_point_bits) && same(a.tensor_scale_bits, b.tensor_scale_bits);
+}
+
+bool same_formats(const TensorFormats& a, const TensorFormats& b) {
+  return same_format(a.weights.matrix, b.weights.matrix) &&
+         same_format(a.weights.embedding, b.weights.embedding) &&
+         same(a.weights.vector_bytes, b.weights.vector_bytes) && same(a.act_bytes, b.act_bytes) &&
+         same(a.kv_bytes, b.kv_bytes);
+}
+
+bool same_layout(const Layout& a, const Layout& b) {
+  return a.tp == b.tp && a.pp == b.pp && a.ep == b.ep && a.dp == b.dp && a.micro_batches == b.micro_batches &&
+         same(a.comm_overlap, b.comm_overlap);
+}
+
+bool same_link(const LinkRoof& a, const LinkRoof& b) {
+  return same(a.bandwidth_Bps, b.bandwidth_Bps) && same(a.latency_s, b.latency_s);
+}
+
+// A field added to one of these structs must be added to its comparison above or below.
+static_assert(sizeof(StorageFormat) == 3 * sizeof(double) + 2 * sizeof(int));
+static_assert(sizeof(TensorFormats) == 2 * sizeof(StorageFormat) + 3 * sizeof(double));
+static_assert(sizeof(Layout) == 6 * sizeof(int) + sizeof(double));
+static_assert(sizeof(PassKey) ==
+              3 * sizeof(double) + sizeof(TensorFormats) + 2 * sizeof(int) + sizeof(Layout));
+static_assert(sizeof(Roofs) == 16 * sizeof(double));
+
+}  // namespace
+
+bool same_pass(const PassKey& a, const PassKey& b) {
+  return same_layout(a.layout, b.layout) && same(a.batch, b.batch) &&
+         same(a.prompt_tokens, b.prompt_tokens) && same_formats(a.formats, b.formats) &&
+         a.attention == b.attention && a.mla == b.mla && same(a.moe_skew, b.moe_skew);
+}
+
+bool same_roofs(const Roofs& a, const Roofs& b) {
+  return same(a.matrix_flops_per_s, b.matrix_flops_per_s) &&
+         same(a.vector_flops_per_s, b.vector_flops_per_s) && same(a.memory_Bps, b.memory_Bps) &&
+         same(a.decode_memory_Bps, b.decode_memory_Bps) && same(a.weight_pack_Bps, b.weight_pack_Bps) &&
+         same(a.launch_s, b.launch_s) && same_link(a.intra_node, b.intra_node) &&
+         same_link(a.inter_node, b.inter_node) && same(a.devices_per_node, b.devices_per_node) &&
+         same(a.comm_exposed, b.comm_exposed) &&
+         same(a.int8_weight_only_efficiency, b.int8_weight_only_efficiency) &&
+         same(a.int4_weight_only_efficiency, b.int4_weight_only_efficiency) &&
+         same(a.collective_latency_s, b.collective_latency_s) && a.gemm_time_is_sum == b.gemm_time_is_sum;
+}
+
+}  // namespace infersim::detail
