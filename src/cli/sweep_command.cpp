@@ -25,6 +25,7 @@ struct SweepCommandOptions {
   std::string spec;
   std::string output;
   std::string jobs = "auto";
+  std::string max_configs = "100000000";
   bool formatting_floor = false;
   std::string shard;
   bool progress = false;
@@ -117,6 +118,9 @@ class ProgressBar {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
+// The largest --max-configs: 10^12 rows would be hundreds of terabytes.
+constexpr long long kMaxMaxConfigs = 1'000'000'000'000;
+
 // --jobs auto: the machine's hardware threads, at most kMaxDefaultJobs (each job holds two blocks of rows,
 // about 3 MB: twelve keep the peak RSS near 45 MB, under 64 MB); 1 where the count is unknown.
 constexpr unsigned kMaxDefaultJobs = 12;
@@ -129,6 +133,14 @@ int default_jobs() {
 int run_sweep_command(const SweepCommandOptions& o, const SearchPath& search) {
   const SweepSpec spec = spec_from(o);
   const SweepPlan plan = make_sweep_plan(spec, search);
+  const auto max_configs =
+      static_cast<std::uint64_t>(positive_integer_flag("--max-configs", o.max_configs, kMaxMaxConfigs));
+  if (plan.total > max_configs) {
+    throw InputError(fmt::format(
+        "{}: the cross product has {} configurations, more than --max-configs {}; narrow the axes, or raise "
+        "--max-configs",
+        spec.origin, plan.total, max_configs));
+  }
   SweepOptions options;
   options.jobs =
       o.jobs == "auto" ? default_jobs() : static_cast<int>(positive_integer_flag("--jobs", o.jobs, 256));
@@ -189,6 +201,10 @@ void add_sweep_command(CLI::App& app, Action& action) {
   sub->add_flag("--formatting-floor", o->formatting_floor,
                 "benchmark baseline: write the same rows with estimates computed once and reused, timing "
                 "the formatting and writing alone (the numbers are not the configurations')");
+  sub->add_option("--max-configs", o->max_configs,
+                  "refuse a cross product of more configurations than this, before writing anything")
+      ->type_name("N")
+      ->capture_default_str();
   sub->add_option("--shard", o->shard, "write only the I-th of N contiguous blocks of configurations")
       ->type_name("I/N");
   auto* progress =

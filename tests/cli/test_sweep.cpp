@@ -135,3 +135,25 @@ TEST_CASE("sweep: the same bounds and messages as estimate's flags") {
   CHECK(quant.err.find("sweep axis 'quant' must be one of w4a16, w8a16, w8a8, fp8, nvfp4, got 'w9a9'") !=
         std::string::npos);
 }
+
+TEST_CASE("sweep: a cross product above --max-configs is refused before anything is written") {
+  // 10 x 10 x 10 x 10 = 10,000 configurations against a ceiling of 1,000: exit 2, the size named, no row.
+  const std::string axes = kData +
+                           " sweep -b 1,2,3,4,5,6,7,8,9,10 --input 1,2,3,4,5,6,7,8,9,10 --output "
+                           "1,2,3,4,5,6,7,8,9,10 --tp 1,2,3,4,5,6,7,8,9,10 --quiet";
+  const auto refused = run_infersim(axes + " --max-configs 1000");
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.out.empty());
+  CHECK(refused.err.find("the cross product has 10000 configurations, more than --max-configs 1000") !=
+        std::string::npos);
+  // The default ceiling (10^8) refuses a 10^10 spec the same way.
+  const auto huge = run_infersim(kData + " sweep -b " + std::string("1,2,3,4,5,6,7,8,9,10") +
+                                 " --input 1,2,3,4,5,6,7,8,9,10 --output 1,2,3,4,5,6,7,8,9,10"
+                                 " --tp 1,2,3,4,5,6,7,8,9,10 --pp 1,2,3,4,5,6,7,8,9,10"
+                                 " --dp 1,2,3,4,5,6,7,8,9,10 --micro-batches 1,2,3,4,5,6,7,8,9,10"
+                                 " --ep 1,2,3,4,5,6,7,8,9,10 --moe-skew 0,1,2,3,4,5,6,7,8,9"
+                                 " --comm-overlap 0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9 --quiet");
+  CHECK(huge.exit_code == 2);
+  CHECK(huge.err.find("has 10000000000 configurations, more than --max-configs 100000000") !=
+        std::string::npos);
+}

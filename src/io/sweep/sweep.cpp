@@ -192,12 +192,13 @@ SweepPlan make_sweep_plan(const SweepSpec& spec, const SearchPath& search) {
     p.axes.push_back(resolve_axis(p, axis, column, search));
   }
   fill_defaults(p, search);
+  double size = 1.0;  // exact up to 2^53, and never overflows
+  for (const SweepAxisPlan& a : p.axes) size *= static_cast<double>(a.size);
+  if (size > static_cast<double>(std::uint64_t{1} << 62))
+    throw InputError(
+        fmt::format("{}: {:.3g} configurations, more than any sweep can write", spec.origin, size));
   p.total = 1;
-  for (const SweepAxisPlan& a : p.axes) {
-    if (p.total > (std::uint64_t{1} << 62) / a.size)
-      throw InputError(fmt::format("{}: too many configurations", spec.origin));
-    p.total *= a.size;
-  }
+  for (const SweepAxisPlan& a : p.axes) p.total *= a.size;
   return p;
 }
 
