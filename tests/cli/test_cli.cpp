@@ -90,6 +90,27 @@ TEST_CASE("Shipped Mixtral-8x7B with --tp 8 --ep 8 shows the two MoE all-to-alls
   CHECK(ep1.out.find("mlp_allreduce") != std::string::npos);
 }
 
+TEST_CASE("estimate --breakdown: the total row splits bytes by kind and says it is per device") {
+  // Llama-2-7B decode at batch 1 on one device reads every weight once except the embedding table, of
+  // which it reads one row: 6,738,415,616 parameters x 2 B = 13.4768 GB, less the 32,000 x 4,096 x 2 B =
+  // 262.144 MB table, plus its 8,192 B row = 13.2147 GB, printed "13.21 GB". The total row carries each
+  // kind in its own column instead of every byte under "weights".
+  const Run r = run(kData + " estimate -m llama-2-7b -g a100-80gb-sxm --breakdown");
+  REQUIRE(r.exit_code == 0);
+  const std::size_t decode = r.out.find("Decode step");
+  REQUIRE(decode != std::string::npos);
+  const std::size_t total = r.out.find("total/device", decode);
+  REQUIRE(total != std::string::npos);
+  std::istringstream row(r.out.substr(total, r.out.find('\n', total) - total));
+  std::string label, kernels, flops, flops_unit, weights, weights_unit, act, act_unit, kv, kv_unit;
+  row >> label >> kernels >> flops >> flops_unit >> weights >> weights_unit >> act >> act_unit >> kv >>
+      kv_unit;
+  CHECK(label == "total/device");
+  CHECK(weights + " " + weights_unit == "13.21 GB");
+  CHECK(kv_unit == "MB");  // the KV cache read, not folded into the weights
+  CHECK(act_unit == "MB");
+}
+
 TEST_CASE("Bad input exits 2 with a one-line message naming the flag or the file") {
   const Run batch = run(kData + " estimate -b abc");
   CHECK(batch.exit_code == 2);

@@ -40,9 +40,20 @@ std::string operator_table(const char* title, const PhaseResult& phase) {
                        op.intensity, bound_name(op.bound), human_time(op.time_s),
                        phase.time_s > 0.0 ? 100.0 * op.time_s / phase.time_s : 0.0);
   }
-  out += fmt::format("{:<16} {:>7} {:>11} {:>11} {:>52} {:>12}\n", "total", "", human_count(phase.flops),
-                     human_bytes(phase.bytes), fmt::format("{}-bound", bound_name(phase.bound)),
-                     human_time(phase.time_s));
+  // The total of the rows above, bytes by kind as in the rows: one device per stage (the header's TFLOP
+  // are the replica's, every device counted).
+  Traffic sum;
+  double kernels = 0.0;
+  for (const OpResult& op : phase.ops) {
+    sum = plus(sum, op.cost.bytes);
+    kernels += op.kernels;
+  }
+  const double bytes = total_bytes(sum);
+  out += fmt::format("{:<16} {:>7} {:>11} {:>11} {:>11} {:>11} {:>9.1f} {:>13} {:>12}\n", "total/device",
+                     human_count(kernels), human_count(phase.flops), human_bytes(sum.weights_read_B),
+                     human_bytes(sum.act_read_B + sum.act_written_B),
+                     human_bytes(sum.kv_read_B + sum.kv_written_B), bytes > 0.0 ? phase.flops / bytes : 0.0,
+                     fmt::format("{}-bound", bound_name(phase.bound)), human_time(phase.time_s));
   return out;
 }
 
