@@ -22,7 +22,8 @@ std::string model_summary(const std::string& path) {
 
 std::string hardware_summary(const std::string& path) {
   const HardwareSpec hw = load_hardware(path);
-  return fmt::format("{:.0f} GiB, {:.2f} TB/s, {:.0f} TFLOP/s bf16: {}", hw.memory_capacity_B / 1073741824.0,
+  // GB and TB/s in powers of ten, as estimate prints memory (an "80GB" A100 holds 80 GiB = 85.90 GB).
+  return fmt::format("{:.2f} GB, {:.2f} TB/s, {:.0f} TFLOP/s bf16: {}", hw.memory_capacity_B / 1e9,
                      hw.memory_bandwidth_Bps / 1e12, peak_flops(hw, Dtype::bf16) / 1e12, hw.description);
 }
 
