@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/run_guarded.hpp"
+#include "cli/strict_options.hpp"
 #include "cli/version.hpp"
 #include "core/errors.hpp"
 
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   infersim::add_calibrate_command(app, action);
   infersim::add_validate_command(app, action);
   infersim::add_import_command(app, action);
+  infersim::make_options_strict(app);  // no empty values, no repeated single-valued options
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -1,0 +1,66 @@
+// Strict command lines: an empty value is an error for every option of every command, an option that
+// takes one value may not be repeated (options taking a list may). Each exits 2 with one line naming it.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "support/fixtures.hpp"
+#include "support/run_binary.hpp"
+
+namespace fs = std::filesystem;
+using infersim::test::run_infersim;
+using infersim::test::run_infersim_env;
+using infersim::test::source_path;
+
+namespace {
+
+const std::string kPlan =
+    "plan -m llama-2-7b -g a100-80gb-sxm,h100-sxm --rate 1 --ttft-slo 1 --tpot-slo 0.05 --format json ";
+
+void check_usage_error(const std::string& args, const std::string& message) {
+  INFO(args);
+  const auto r = run_infersim(args);
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err.rfind("infersim: error: " + message + "\n", 0) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("An empty value is an error for every option, positionals included") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"estimate --group-size ''", "--group-size"},
+      {"estimate --runtime ''", "--runtime"},
+      {"estimate -m ''", "--model"},
+      {"estimate --format ''", "--format"},  // a choice too: the same message, before its own check
+      {"sweep -b 1 --shard ''", "--shard"},
+      {"sweep -b 1 -o ''", "-o"},
+      {"sweep ''", "spec"},
+      {"import-hf x.json -o ''", "--output"},
+      {"import-hf ''", "config"},
+      {"capacity --ttft-slo ''", "--ttft-slo"},
+      {"report -o ''", "-o"},
+      {"validate --measured ''", "--measured"},
+      {"list ''", "what"},
+      {"--config-dir '' list models", "--config-dir"},
+  };
+  for (const auto& [args, flag] : cases) check_usage_error(args, std::string(flag) + " must not be empty");
+  check_usage_error(kPlan + "--price ''", "--price must not be empty");
+}
+
+TEST_CASE("A repeated single-valued option or flag is an error naming it; list options repeat") {
+  check_usage_error("estimate -g a100-80gb-sxm -g h100-sxm", "--hardware: At Most 1 required but received 2");
+  check_usage_error("estimate -g a100-80gb-sxm --hardware h100-sxm",
+                    "--hardware: At Most 1 required but received 2");
+  check_usage_error("estimate --breakdown --breakdown", "--breakdown: At Most 1 required but received 2");
+  check_usage_error("sweep -b 1,2 -b 4", "--batch: At Most 1 required but received 2");
+  check_usage_error("--config-dir . --config-dir .. list models",
+                    "--config-dir: At Most 1 required but received 2");
+  const auto priced = run_infersim(kPlan + "--price a100-80gb-sxm=2 --price h100-sxm=3");
+  CHECK(priced.exit_code == 0);
+  CHECK(priced.out.find("\"cost\": 2}") != std::string::npos);  // both prices taken
+  CHECK(priced.out.find("\"cost\": 3}") != std::string::npos);
+}
