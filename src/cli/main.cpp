@@ -49,8 +49,8 @@ int main(int argc, char** argv) {
   }
   return infersim::run_guarded(
       [&] {
-        const char* env_path = std::getenv("INFERSIM_PATH");
-        return action(infersim::SearchPath(config_dir, env_path ? env_path : ""));
+        // Each must name a readable directory (exit 2), never silently fall back to the shipped files.
+        return action(infersim::SearchPath::from_user(config_dir, std::getenv("INFERSIM_PATH")));
       },
       std::cerr);
 }

@@ -1,5 +1,6 @@
 // Strict command lines: an empty value is an error for every option of every command, an option that
-// takes one value may not be repeated (options taking a list may). Each exits 2 with one line naming it.
+// takes one value may not be repeated (options taking a list may), and the directories named by
+// --config-dir and $INFERSIM_PATH must be readable directories. Each exits 2 with one line naming it.
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -63,4 +64,37 @@ TEST_CASE("A repeated single-valued option or flag is an error naming it; list o
   CHECK(priced.exit_code == 0);
   CHECK(priced.out.find("\"cost\": 2}") != std::string::npos);  // both prices taken
   CHECK(priced.out.find("\"cost\": 3}") != std::string::npos);
+}
+
+TEST_CASE("Data directories: --config-dir and $INFERSIM_PATH must name readable directories") {
+  const fs::path dir = fs::temp_directory_path() / ("infersim_strict_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "file") << "not a directory\n";
+  fs::create_symlink(dir / "loop_b", dir / "loop_a");
+  fs::create_symlink(dir / "loop_a", dir / "loop_b");
+  const std::pair<std::string, const char*> bad[] = {
+      {(dir / "missing").string(), "no such file or directory"},
+      {(dir / "file").string(), "not a directory"},
+      {(dir / "loop_a").string(), "too many levels of symbolic links"},
+  };
+  for (const auto& [path, why] : bad) {
+    INFO(path);
+    const std::string tail = " '" + path + "' is not a readable directory: " + why + "\n";
+    const auto flag = run_infersim("--config-dir " + path + " list models");
+    CHECK(flag.exit_code == 2);
+    CHECK(flag.out.empty());
+    CHECK(flag.err == "infersim: error: --config-dir" + tail);
+    const auto env = run_infersim_env("INFERSIM_PATH=" + path, "list models");
+    CHECK(env.exit_code == 2);
+    CHECK(env.err == "infersim: error: $INFERSIM_PATH" + tail);
+  }
+  const auto empty = run_infersim_env("INFERSIM_PATH=", "list models");
+  CHECK(empty.exit_code == 2);
+  CHECK(empty.err == "infersim: error: $INFERSIM_PATH is empty: it must name a directory\n");
+  // A good one still works, through a symlink too.
+  fs::create_directory_symlink(source_path(""), dir / "data");
+  CHECK(run_infersim("--config-dir " + (dir / "data").string() + " list models").exit_code == 0);
+  CHECK(run_infersim_env("INFERSIM_PATH=" + (dir / "data").string(), "list models").exit_code == 0);
+  fs::remove_all(dir);
 }
