@@ -98,3 +98,22 @@ TEST_CASE("Data directories: --config-dir and $INFERSIM_PATH must name readable 
   CHECK(run_infersim_env("INFERSIM_PATH=" + (dir / "data").string(), "list models").exit_code == 0);
   fs::remove_all(dir);
 }
+
+TEST_CASE("A range stated in --help is the range the check enforces") {
+  const auto estimate_help = run_infersim("estimate --help");
+  CHECK(estimate_help.out.find("share of communication hidden behind compute, in [0, 0.99]") !=
+        std::string::npos);
+  CHECK(run_infersim("estimate --comm-overlap 0.99").exit_code == 0);
+  CHECK(run_infersim("estimate --comm-overlap 0").exit_code == 0);
+  const auto over = run_infersim("estimate --comm-overlap 0.995");
+  CHECK(over.exit_code == 2);
+  CHECK(over.err.find("--comm-overlap must be a number in [0, 0.99], got '0.995'") != std::string::npos);
+
+  CHECK(run_infersim("plan --help").out.find("requests per second to serve, in (0, 1000000]") !=
+        std::string::npos);
+  const std::string plan = "plan -m llama-2-7b -g h100-sxm --ttft-slo 1 --tpot-slo 0.05 --rate ";
+  CHECK(run_infersim(plan + "1000000").exit_code != 2);  // in range: an answer, yes (0) or no (3)
+  CHECK(run_infersim(plan + "0").err.find("--rate must be a number in (0, 1000000]") != std::string::npos);
+  CHECK(run_infersim(plan + "1000001").err.find("--rate must be a number in (0, 1000000]") !=
+        std::string::npos);
+}
