@@ -37,7 +37,6 @@ class ReadingIterator {
     ++*this;
     return before;
   }
-  friend bool operator==(const ReadingIterator& a, const ReadingIterator& b) { return a.at_ == b.at_; }
   friend bool operator!=(const ReadingIterator& a, const ReadingIterator& b) { return a.at_ != b.at_; }
 
  private:
