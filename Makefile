@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 # Debian packages the build needs; installed with apt-get when missing.
-APT_PACKAGES := cmake make g++ git libcli11-dev libyaml-cpp-dev libfmt-dev catch2 libopenblas-dev gnuplot-nox
+APT_PACKAGES := cmake make g++ git libcli11-dev libyaml-cpp-dev libfmt-dev nlohmann-json3-dev catch2 libopenblas-dev gnuplot-nox
 INFERSIM := ./$(BUILD)/infersim
 
 .PHONY: deps configure build run test reports bench sanitize fuzz-deps fuzz format-check format clean

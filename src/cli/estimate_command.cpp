@@ -44,7 +44,9 @@ void add_estimate_command(CLI::App& app, Action& action) {
   sub->add_option("--format", o->format, "output: table, json (one object) or csv (header + one row)")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json", "csv"}));
-  sub->add_flag("--breakdown", o->breakdown, "also show every operator of prefill and of one decode step");
+  sub->add_flag("--breakdown", o->breakdown,
+                "also show every operator of prefill and of one decode step; with --format csv, the operator "
+                "table replaces the summary row");
   sub->callback(
       [o, &action] { action = [o](const SearchPath& search) { return run_estimate(*o, search); }; });
 }

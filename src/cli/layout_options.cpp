@@ -1,5 +1,9 @@
 #include "cli/layout_options.hpp"
 
+#include <fmt/format.h>
+
+#include "io/config/scenario_text.hpp"
+
 namespace infersim {
 
 void add_layout_options(CLI::App& command, LayoutOptions& o) {
@@ -18,8 +22,10 @@ void add_layout_options(CLI::App& command, LayoutOptions& o) {
   command.add_option("--micro-batches", o.micro_batches, "pipeline micro-batches the batch is split into")
       ->type_name("M")
       ->capture_default_str();
+  // Ranges in help texts come from the constants the checks use (io/config/scenario_text.hpp).
   command
-      .add_option("--comm-overlap", o.comm_overlap, "share of communication hidden behind compute, [0, 1)")
+      .add_option("--comm-overlap", o.comm_overlap,
+                  fmt::format("share of communication hidden behind compute, in [0, {}]", kMaxCommOverlap))
       ->type_name("F")
       ->capture_default_str();
 }

@@ -109,7 +109,7 @@ void add_plan_command(CLI::App& app, Action& action) {
   sub->add_option("--output", o->output, "generated tokens per request")
       ->type_name("INT")
       ->capture_default_str();
-  sub->add_option("--rate", o->rate, "requests per second to serve, in (0, 1e6]")
+  sub->add_option("--rate", o->rate, fmt::format("requests per second to serve, in (0, {}]", kMaxRateRps))
       ->type_name("RPS")
       ->required();
   sub->add_option("--ttft-slo", o->ttft_slo,

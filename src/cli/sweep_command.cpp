@@ -195,7 +195,9 @@ void add_sweep_command(CLI::App& app, Action& action) {
       ->type_name("FILE");
   sub->add_option("-o", o->output, "CSV file, written whole or not at all (default: standard output)")
       ->type_name("FILE");
-  sub->add_option("--jobs", o->jobs, "worker threads, or auto: the machine's hardware threads (at most 12)")
+  sub->add_option(
+         "--jobs", o->jobs,
+         fmt::format("worker threads, or auto: the machine's hardware threads (at most {})", kMaxDefaultJobs))
       ->type_name("N|auto")
       ->capture_default_str();
   sub->add_flag("--formatting-floor", o->formatting_floor,

@@ -37,8 +37,8 @@ struct Options {
 int run(const Options& options) {
   using namespace infersim::ref;
   // Fail before minutes of measuring, not after: the model loads, and the output is no input.
-  const char* env_path = std::getenv("INFERSIM_PATH");
-  const infersim::SearchPath search(options.config_dir, env_path ? env_path : "");
+  const infersim::SearchPath search =
+      infersim::SearchPath::from_user(options.config_dir, std::getenv("INFERSIM_PATH"));
   const std::string model_path =
       search.resolve("model_configs", options.model.empty() ? kSuiteModel : options.model);
   const infersim::ModelSpec model = infersim::load_model(model_path);

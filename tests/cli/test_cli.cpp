@@ -66,6 +66,15 @@ TEST_CASE("estimate --format csv prints a header and one row with the same numbe
   CHECK(std::count(header.begin(), header.end(), ',') == std::count(row.begin(), row.end(), ','));
 }
 
+TEST_CASE("estimate --breakdown with --format csv: the operator table, as --help says") {
+  const Run help = run("estimate --help");
+  CHECK(help.out.find("with --format csv, the operator table replaces the summary row") != std::string::npos);
+  const Run csv = run(kData + " estimate --format csv --breakdown");
+  REQUIRE(csv.exit_code == 0);
+  CHECK(csv.out.rfind("phase,operator,unit,", 0) == 0);
+  CHECK(csv.out.find("ttft_s") == std::string::npos);
+}
+
 TEST_CASE("estimate --breakdown lists the operators of both phases") {
   const Run r = run(kData + " estimate -m falcon-7b -g h100-sxm --breakdown --format json");
   REQUIRE(r.exit_code == 0);

@@ -228,11 +228,53 @@ TEST_CASE("Bad config.json files name the file, the position and what is wrong")
                                          "'GPT2LMHeadModel' (infersim import-hf knows "
                                          "LlamaForCausalLM, "));
   const std::string yaml = hf_path("bad/not_json.json");
-  CHECK_THAT(file_error_of(yaml), Catch::StartsWith(yaml + ":2:1: error: not a JSON object"));
+  CHECK_THAT(file_error_of(yaml), Catch::StartsWith(yaml + ":1:1: error: invalid JSON: syntax error"));
   const std::string truncated = hf_path("bad/truncated.json");
   CHECK_THAT(file_error_of(truncated),
              Catch::StartsWith(truncated + ":") && Catch::Contains("error: invalid JSON"));
   CHECK_THAT(file_error_of(hf_path("bad/no_such_file.json")), Catch::EndsWith(": error: no such file"));
+}
+
+TEST_CASE("Only strict JSON imports: each defect a JSON parser refuses is an error at its position") {
+  const std::pair<const char*, const char*> bad[] = {
+      {"bad/trailing_comma.json", ":27:1: error: invalid JSON: syntax error while parsing object key"},
+      {"bad/concatenated_objects.json",
+       ":28:1: error: invalid JSON: syntax error while parsing value - "
+       "unexpected '{'; expected end of input"},
+      {"bad/single_quotes.json", ":9:3: error: invalid JSON: syntax error while parsing object key"},
+      {"bad/yaml_tag.json", ":10:18: error: invalid JSON: syntax error while parsing value"},
+      {"bad/duplicate_key.json",
+       ":17:3: error: duplicate key 'num_hidden_layers' (first at line 16, column "
+       "3): a key may appear once in an object"},
+  };
+  for (const auto& [file, message] : bad) {
+    const std::string path = hf_path(file);
+    CHECK_THAT(file_error_of(path), Catch::StartsWith(path + message));
+  }
+  // Inline: bare keys, comments, a scalar or list at the top, a duplicate in a nested object, nesting.
+  CHECK_THAT(error_of("{architectures: []}"), Catch::StartsWith("inline.json:1:2: error: invalid JSON"));
+  CHECK_THAT(error_of("{\"a\": 1} // comment"), Catch::StartsWith("inline.json:1:10: error: invalid JSON"));
+  CHECK_THAT(error_of("[1, 2]"), Catch::StartsWith("inline.json:1:1: error: not a JSON object"));
+  CHECK_THAT(error_of("\n  \"x\""), Catch::StartsWith("inline.json:2:3: error: not a JSON object"));
+  CHECK_THAT(error_of("{\"rope_scaling\": {\"type\": \"a\", \"type\": \"b\"}}"),
+             Catch::StartsWith("inline.json:1:32: error: duplicate key 'type' (first at line 1, column 19)"));
+  CHECK_THAT(error_of("{\"a\": 1, \"b\": {\"a\": 2}}"),
+             Catch::Contains("missing required key 'architectures'"));
+  CHECK_THAT(error_of("{\"a\":" + std::string(70, '[') + std::string(70, ']') + "}"),
+             Catch::Contains("nesting deeper than 64 levels"));
+  CHECK_THAT(error_of(""), Catch::StartsWith("inline.json:1:1: error: invalid JSON"));
+}
+
+TEST_CASE("Positions of values after escaped quotes, and a leading byte order mark is skipped") {
+  const std::string head =
+      R"({"architectures": ["Qwen2ForCausalLM"], "hidden_size": 64, "num_attention_heads": 4,
+  "intermediate_size": 128, "vocab_size": 100, "max_position_embeddings": 512, "note": "a \"q\" \\",
+  "num_hidden_layers": "2"})";
+  CHECK_THAT(error_of(head), Catch::StartsWith("inline.json:3:24: error: 'num_hidden_layers' must be"));
+  CHECK_THAT(error_of("\xEF\xBB\xBF" + head), Catch::StartsWith("inline.json:3:24: error:"));
+  const std::string bom = hf_path("meta-llama-3-8b-bom.json");
+  REQUIRE(test::read_file(bom).rfind("\xEF\xBB\xBF{", 0) == 0);
+  check_same(imported("meta-llama-3-8b-bom.json"), imported("meta-llama-3-8b.json"));
 }
 
 TEST_CASE("Values of the wrong type or out of the format's reach are errors naming the key") {

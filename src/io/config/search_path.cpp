@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <set>
 
@@ -34,6 +35,27 @@ SearchPath::SearchPath(const std::string& config_dir, const std::string& env_pat
         std::string(INFERSIM_INSTALL_DATA_DIR)}) {
     if (!dir.empty() && std::find(dirs_.begin(), dirs_.end(), dir) == dirs_.end()) dirs_.push_back(dir);
   }
+}
+
+namespace {
+
+// Throws unless `path` is a directory that can be listed; `source` says where the path came from.
+void check_directory(const char* source, const std::string& path) {
+  if (path.empty()) throw InputError(fmt::format("{} is empty: it must name a directory", source));
+  std::error_code ec;
+  const fs::directory_iterator listing(path, ec);
+  if (!ec) return;
+  std::string why = ec.message();
+  if (!why.empty()) why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));
+  throw InputError(fmt::format("{} '{}' is not a readable directory: {}", source, excerpt(path), why));
+}
+
+}  // namespace
+
+SearchPath SearchPath::from_user(const std::string& config_dir, const char* env_path) {
+  if (!config_dir.empty()) check_directory("--config-dir", config_dir);
+  if (env_path != nullptr) check_directory("$INFERSIM_PATH", env_path);
+  return SearchPath(config_dir, env_path != nullptr ? env_path : "");
 }
 
 namespace {

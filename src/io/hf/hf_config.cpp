@@ -2,81 +2,278 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
+#include <nlohmann/json.hpp>
+
 #include "io/config/strict_number.hpp"
-#include "io/config/yaml_map.hpp"
 #include "io/config/yaml_screen.hpp"
 
 namespace infersim {
 
 namespace {
 
-// yaml-cpp tags a quoted scalar "!" and a plain one "?": a JSON string is never a number or a bool.
-bool is_json_string(const YAML::Node& node) { return node.IsScalar() && node.Tag() == "!"; }
+using Kind = HfJsonValue::Kind;
 
-std::string shown(const YAML::Node& node) {
-  if (node.IsMap()) return "an object";
-  if (node.IsSequence()) return "a list";
-  const std::string text = excerpt(node.Scalar());
-  return is_json_string(node) ? "\"" + text + "\"" : text;
+// A character iterator that records how far the parser has read: nlohmann/json's SAX events carry no
+// position, but each comes right after its token is read (a number's after one character more), so
+// the position read so far locates the token.
+class ReadingIterator {
+ public:
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+
+  ReadingIterator(const char* at, const char** furthest) : at_(at), furthest_(furthest) {}
+  reference operator*() const { return *at_; }
+  ReadingIterator& operator++() {
+    *furthest_ = ++at_;
+    return *this;
+  }
+  ReadingIterator operator++(int) {
+    ReadingIterator before = *this;
+    ++*this;
+    return before;
+  }
+  friend bool operator!=(const ReadingIterator& a, const ReadingIterator& b) { return a.at_ != b.at_; }
+
+ private:
+  const char* at_;
+  const char** furthest_;
+};
+
+bool is_number_char(char c) {
+  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+// Builds the values the importer reads, checks keys are unique in each object and nesting depth, and
+// keeps the first error with its position.
+class Builder {
+ public:
+  using json = nlohmann::json;
+
+  Builder(std::string_view text, const std::string& file) : text_(text), file_(file), read_(text.data()) {
+    line_starts_.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i)
+      if (text[i] == '\n') line_starts_.push_back(i + 1);
+  }
+
+  // nlohmann/json's SAX interface.
+  bool null() { return add(scalar(Kind::null, "null", read_offset() - 4)); }
+  bool boolean(bool value) {
+    const std::size_t length = value ? 4 : 5;
+    return add(scalar(Kind::boolean, value ? "true" : "false", read_offset() - length));
+  }
+  bool number_integer(json::number_integer_t) { return add(number()); }
+  bool number_unsigned(json::number_unsigned_t) { return add(number()); }
+  bool number_float(json::number_float_t, const std::string&) { return add(number()); }
+  bool string(std::string& value) {
+    HfJsonValue v = scalar(Kind::string, std::move(value), string_start());
+    return add(std::move(v));
+  }
+  bool binary(json::binary_t&) { return false; }  // never in JSON text
+  bool start_object(std::size_t) { return open(Kind::object); }
+  bool start_array(std::size_t) { return open(Kind::array); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+  bool key(std::string& name) {
+    Frame& frame = open_.back();
+    const SourceMark here = mark_at(string_start());
+    const auto [it, inserted] = frame.keys.emplace(name, here);
+    if (!inserted) {
+      return error(here, fmt::format("duplicate key '{}' (first at line {}, column {}): a key may appear "
+                                     "once in an object",
+                                     excerpt(name), it->second.line + 1, it->second.column + 1));
+    }
+    frame.key = std::move(name);
+    return true;
+  }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
+    // what(): "[json.exception.parse_error.101] parse error at line 1, column 9: syntax error ...".
+    std::string message = e.what();
+    const std::size_t column = message.find(", column ");
+    const std::size_t cut = message.find(": ", column == std::string::npos ? 0 : column);
+    if (cut != std::string::npos) {
+      message.erase(0, cut + 2);
+    } else if (const std::size_t tag = message.find("] "); tag != std::string::npos) {
+      message.erase(0, tag + 2);
+    }
+    return error(mark_at(position == 0 ? 0 : position - 1), "invalid JSON: " + excerpt(message, 200));
+  }
+
+  [[nodiscard]] const std::optional<ConfigError>& failure() const { return failure_; }
+  [[nodiscard]] HfJsonValue& root() { return root_; }
+  [[nodiscard]] std::map<std::string, HfJsonValue, std::less<>>& members() { return members_; }
+  [[nodiscard]] const char** read_position() { return &read_; }
+
+ private:
+  struct Frame {
+    HfJsonValue value;
+    std::map<std::string, SourceMark, std::less<>> keys;  // an object's, for duplicates
+    std::string key;                                      // the key of the member being read
+  };
+
+  [[nodiscard]] std::size_t read_offset() const { return static_cast<std::size_t>(read_ - text_.data()); }
+
+  [[nodiscard]] SourceMark mark_at(std::size_t offset) const {
+    offset = std::min(offset, text_.size());
+    const auto line = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset) - 1;
+    return {static_cast<int>(line - line_starts_.begin()), static_cast<int>(offset - *line)};
+  }
+
+  // The opening quote of the string just read: the last character read is its closing quote, and a
+  // quote inside it is escaped (an odd number of backslashes before it).
+  [[nodiscard]] std::size_t string_start() const {
+    std::size_t i = read_offset() - 1;
+    while (i > 0) {
+      --i;
+      if (text_[i] != '"') continue;
+      std::size_t backslashes = 0;
+      while (backslashes < i && text_[i - 1 - backslashes] == '\\') ++backslashes;
+      if (backslashes % 2 == 0) return i;
+    }
+    return i;
+  }
+
+  // A number is known to have ended once the character after it is read: step back over that one,
+  // then over the number's characters; the number is kept as written.
+  [[nodiscard]] HfJsonValue number() const {
+    std::size_t end = read_offset();
+    if (end > 0 && !is_number_char(text_[end - 1])) --end;
+    std::size_t begin = end;
+    while (begin > 0 && is_number_char(text_[begin - 1])) --begin;
+    return scalar(Kind::number, std::string(text_.substr(begin, end - begin)), begin);
+  }
+
+  [[nodiscard]] HfJsonValue scalar(Kind kind, std::string text, std::size_t offset) const {
+    HfJsonValue v;
+    v.kind = kind;
+    v.text = std::move(text);
+    v.mark = mark_at(offset);
+    return v;
+  }
+
+  bool open(Kind kind) {
+    const SourceMark here = mark_at(read_offset() - 1);  // the bracket just read
+    if (static_cast<int>(open_.size()) >= HfConfig::kMaxDepth) {
+      return error(here, fmt::format("nesting deeper than {} levels", HfConfig::kMaxDepth));
+    }
+    Frame frame;
+    frame.value.kind = kind;
+    frame.value.mark = here;
+    open_.push_back(std::move(frame));
+    return true;
+  }
+
+  bool close() {
+    HfJsonValue done = std::move(open_.back().value);
+    open_.pop_back();
+    done.items.shrink_to_fit();
+    return add(std::move(done));
+  }
+
+  bool add(HfJsonValue v) {
+    if (open_.empty()) {
+      root_ = std::move(v);
+    } else if (open_.back().value.kind == Kind::array) {
+      open_.back().value.items.push_back(std::move(v));
+    } else if (open_.size() == 1) {  // a member of the top-level object
+      members_[open_.back().key] = std::move(v);
+    }
+    return true;
+  }
+
+  bool error(SourceMark mark, const std::string& message) {
+    if (!failure_) failure_.emplace(file_, mark, message);
+    return false;
+  }
+
+  std::string_view text_;
+  const std::string& file_;
+  const char* read_;  // one past the last character the parser has read
+  std::vector<std::size_t> line_starts_;
+  std::vector<Frame> open_;
+  HfJsonValue root_;
+  std::map<std::string, HfJsonValue, std::less<>> members_;
+  std::optional<ConfigError> failure_;
+};
+
+std::string shown(const HfJsonValue& node) {
+  switch (node.kind) {
+    case Kind::object:
+      return "an object";
+    case Kind::array:
+      return "a list";
+    case Kind::string:
+      return fmt::format("\"{}\"", excerpt(node.text));
+    default:
+      return excerpt(node.text);
+  }
 }
 
 }  // namespace
 
 HfConfig::HfConfig(const std::string& json_text, std::string file) : file_(std::move(file)) {
-  screen_yaml_text(json_text, file_);  // size, control characters, nesting depth
-  try {
-    root_ = YAML::Load(json_text);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(file_, {e.mark.line, e.mark.column}, "invalid JSON: " + excerpt(e.msg));
+  if (json_text.size() > kMaxConfigBytes) {
+    throw ConfigError(file_, {},
+                      fmt::format("the file is {} bytes, over the {} MiB limit for a configuration file",
+                                  json_text.size(), kMaxConfigBytes >> 20));
   }
-  // A YAML block mapping parses too; config.json is always one JSON object, `{ ... }`.
-  if (!root_.IsMap() || root_.Style() != YAML::EmitterStyle::Flow) {
-    throw ConfigError(file_, YamlMap::mark_of(root_),
-                      "not a JSON object: a config.json is one `{ ... }` object");
+  std::string_view text = json_text;
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.remove_prefix(3);  // a UTF-8 byte order mark
+  Builder builder(text, file_);
+  const char* const end = text.data() + text.size();
+  const bool parsed = nlohmann::json::sax_parse(ReadingIterator(text.data(), builder.read_position()),
+                                                ReadingIterator(end, builder.read_position()), &builder);
+  if (builder.failure()) throw *builder.failure();
+  if (!parsed) throw ConfigError(file_, {}, "invalid JSON");
+  const HfJsonValue& root = builder.root();
+  if (root.kind != Kind::object) {
+    throw ConfigError(file_, root.mark, "not a JSON object: a config.json is one `{ ... }` object");
   }
+  members_ = std::move(builder.members());
+  object_mark_ = root.mark;
 }
 
-YAML::Node HfConfig::value(std::string_view key) const {
-  const YAML::Node& root = root_;  // const: operator[] must not insert the key
-  const YAML::Node node = root[std::string(key)];
-  return node && !node.IsNull() ? node : YAML::Node(YAML::NodeType::Undefined);
+const HfJsonValue* HfConfig::value(std::string_view key) const {
+  const auto it = members_.find(key);
+  return it != members_.end() && it->second.kind != Kind::null ? &it->second : nullptr;
 }
 
-bool HfConfig::has(std::string_view key) const { return value(key).IsDefined(); }
+bool HfConfig::has(std::string_view key) const { return value(key) != nullptr; }
 
-bool HfConfig::written(std::string_view key) const {
-  const YAML::Node& root = root_;
-  return static_cast<bool>(root[std::string(key)]);
-}
+bool HfConfig::written(std::string_view key) const { return members_.find(key) != members_.end(); }
 
 SourceMark HfConfig::mark(std::string_view key) const {
-  const YAML::Node node = value(key);
-  return YamlMap::mark_of(node.IsDefined() ? node : root_);
+  const HfJsonValue* node = value(key);
+  return node != nullptr ? node->mark : object_mark_;
 }
 
 void HfConfig::fail(std::string_view key, const std::string& message) const {
   throw ConfigError(file_, mark(key), message);
 }
 
-YAML::Node HfConfig::required(std::string_view key) const {
-  const YAML::Node node = value(key);
-  if (!node.IsDefined()) {
+const HfJsonValue& HfConfig::required(std::string_view key) const {
+  const HfJsonValue* node = value(key);
+  if (node == nullptr) {
     const std::string needed_by = architecture_.empty() ? "" : fmt::format(" (needed for {})", architecture_);
     fail(key, fmt::format("missing required key '{}'{}", key, needed_by));
   }
-  return node;
+  return *node;
 }
 
-std::string HfConfig::scalar(const YAML::Node& node, std::string_view key, std::string_view expected) const {
-  if (!node.IsScalar() || is_json_string(node)) {
+std::string HfConfig::scalar(const HfJsonValue& node, std::string_view key, std::string_view expected) const {
+  if (node.kind != Kind::number && node.kind != Kind::boolean) {
     fail(key, fmt::format("'{}' must be {}, got {}", key, expected, shown(node)));
   }
-  return node.Scalar();
+  return node.text;
 }
 
 long long HfConfig::integer(std::string_view key, long long min, long long max) const {
   const std::string expected = fmt::format("an integer in [{}, {}]", min, max);
-  const YAML::Node node = required(key);
+  const HfJsonValue& node = required(key);
   const auto number = parse_integer(scalar(node, key, expected));
   if (!number || *number < min || *number > max) {
     fail(key, fmt::format("'{}' must be {}, got {}", key, expected, shown(node)));
@@ -90,43 +287,43 @@ std::optional<long long> HfConfig::optional_integer(std::string_view key, long l
 }
 
 std::optional<double> HfConfig::optional_real(std::string_view key) const {
-  const YAML::Node node = value(key);
-  if (!node.IsDefined()) return std::nullopt;
-  const auto number = parse_real(scalar(node, key, "a number"));
-  if (!number) fail(key, fmt::format("'{}' must be a number, got {}", key, shown(node)));
+  const HfJsonValue* node = value(key);
+  if (node == nullptr) return std::nullopt;
+  const auto number = parse_real(scalar(*node, key, "a number"));
+  if (!number) fail(key, fmt::format("'{}' must be a number, got {}", key, shown(*node)));
   return number;
 }
 
 bool HfConfig::flag(std::string_view key, bool fallback) const {
-  const YAML::Node node = value(key);
-  if (!node.IsDefined()) return fallback;
-  const std::string text = scalar(node, key, "true or false");
-  if (text != "true" && text != "false")
-    fail(key, fmt::format("'{}' must be true or false, got {}", key, shown(node)));
+  const HfJsonValue* node = value(key);
+  if (node == nullptr) return fallback;
+  const std::string text = scalar(*node, key, "true or false");
+  if (node->kind != Kind::boolean)
+    fail(key, fmt::format("'{}' must be true or false, got {}", key, shown(*node)));
   return text == "true";
 }
 
 std::string HfConfig::text(std::string_view key, std::string_view fallback) const {
-  const YAML::Node node = value(key);
-  if (!node.IsDefined()) return std::string(fallback);
-  if (!is_json_string(node)) fail(key, fmt::format("'{}' must be a string, got {}", key, shown(node)));
-  return node.Scalar();
+  const HfJsonValue* node = value(key);
+  if (node == nullptr) return std::string(fallback);
+  if (node->kind != Kind::string) fail(key, fmt::format("'{}' must be a string, got {}", key, shown(*node)));
+  return node->text;
 }
 
 std::size_t HfConfig::list_size(std::string_view key) const {
-  const YAML::Node node = value(key);
-  if (!node.IsDefined()) return 0;
-  if (!node.IsSequence()) fail(key, fmt::format("'{}' must be a list, got {}", key, shown(node)));
-  return node.size();
+  const HfJsonValue* node = value(key);
+  if (node == nullptr) return 0;
+  if (node->kind != Kind::array) fail(key, fmt::format("'{}' must be a list, got {}", key, shown(*node)));
+  return node->items.size();
 }
 
 std::string HfConfig::architecture() const {
-  const YAML::Node node = value("architectures");
-  if (!node.IsDefined()) return "";
-  if (!node.IsSequence() || node.size() == 0 || !is_json_string(node[0])) {
-    fail("architectures", fmt::format("'architectures' must be a list of class names, got {}", shown(node)));
+  const HfJsonValue* node = value("architectures");
+  if (node == nullptr) return "";
+  if (node->kind != Kind::array || node->items.empty() || node->items[0].kind != Kind::string) {
+    fail("architectures", fmt::format("'architectures' must be a list of class names, got {}", shown(*node)));
   }
-  return node[0].Scalar();
+  return node->items[0].text;
 }
 
 }  // namespace infersim

@@ -1,24 +1,38 @@
 #pragma once
-// Checked reading of a Hugging Face config.json, parsed with yaml-cpp (JSON is YAML 1.2 flow syntax).
-// Keys nobody asks for are ignored. A required key that is missing, or a key of the wrong type, is a
-// ConfigError naming the file, the line and column (of the value, or of the top-level object for a
-// missing key) and the key. JSON null reads as absent: config.json writes unset values as null.
-#include <yaml-cpp/yaml.h>
-
+// Checked reading of a Hugging Face config.json, parsed as strict JSON (RFC 8259) with nlohmann/json:
+// no trailing commas, comments, single quotes, bare keys or text after the object; a key given twice in
+// one object is an error (parsers disagree on which one counts); a leading UTF-8 byte order mark is
+// skipped. Keys nobody asks for are ignored. A required key that is missing, or a key of the wrong
+// type, is a ConfigError naming the file, the line and column (of the value, or of the top-level
+// object for a missing key) and the key. JSON null reads as absent: config.json writes unset values as
+// null.
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "io/config/config_error.hpp"
 
 namespace infersim {
 
+// One parsed JSON value, with where it starts. Objects below the top level keep no members: the
+// importer reads top-level keys only.
+struct HfJsonValue {
+  enum class Kind { null, boolean, number, string, object, array };
+  Kind kind = Kind::null;
+  std::string text;                // a number as written, true or false, or a string's contents
+  std::vector<HfJsonValue> items;  // an array's elements
+  SourceMark mark;
+};
+
 class HfConfig {
  public:
   static constexpr long long kMaxCount = 1'000'000'000;  // sums of two counts stay in an int
+  static constexpr int kMaxDepth = 64;                   // nesting levels; config.json files use 3
 
-  // `file` names the text in messages. Throws ConfigError when the text is not JSON or its top level
-  // is not an object.
+  // `file` names the text in messages. Throws ConfigError when the text is not JSON, holds a key twice
+  // in one object, or its top level is not an object.
   HfConfig(const std::string& json_text, std::string file);
 
   [[nodiscard]] bool has(std::string_view key) const;      // present and not null
@@ -42,12 +56,13 @@ class HfConfig {
   [[noreturn]] void fail(std::string_view key, const std::string& message) const;
 
  private:
-  [[nodiscard]] YAML::Node value(std::string_view key) const;  // null Node when absent or JSON null
-  [[nodiscard]] YAML::Node required(std::string_view key) const;
-  [[nodiscard]] std::string scalar(const YAML::Node& node, std::string_view key,
+  [[nodiscard]] const HfJsonValue* value(std::string_view key) const;  // null when absent or JSON null
+  [[nodiscard]] const HfJsonValue& required(std::string_view key) const;
+  [[nodiscard]] std::string scalar(const HfJsonValue& node, std::string_view key,
                                    std::string_view expected) const;
 
-  YAML::Node root_;
+  std::map<std::string, HfJsonValue, std::less<>> members_;  // the top-level object's
+  SourceMark object_mark_;
   std::string file_;
   std::string architecture_;  // for messages: "missing required key 'x' (needed for ...)"
 };
