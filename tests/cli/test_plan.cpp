@@ -98,3 +98,12 @@ TEST_CASE("plan: ceilings on price and rate; a tiny rate still needs one replica
   CHECK(tiny.out.find("\"replicas\": 1,") != std::string::npos);
   CHECK(tiny.out.find("\"replicas\": 0,") == std::string::npos);
 }
+
+TEST_CASE("plan: the quantization column says which dtype is which, KV included") {
+  const auto r =
+      run_infersim(kData + " plan -m llama-2-7b -g h100-sxm --rate 1 --ttft-slo 1 --tpot-slo 50ms");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("weights/act/kv") != std::string::npos);
+  // The default KV cache is bf16: every candidate's cell ends in it (bf16/bf16/bf16, int4/bf16/bf16 ...).
+  CHECK(r.out.find("/bf16/bf16 ") != std::string::npos);
+}

@@ -11,8 +11,9 @@ namespace {
 
 std::string layout_text(const Layout& l) { return fmt::format("tp{} pp{}", l.tp, l.pp); }
 
-std::string quant_text(const PlanCandidate& c) {
-  return fmt::format("{}/{}", dtype_name(c.weights), dtype_name(c.activations));
+// Weights / activations / KV cache, as the column header says.
+std::string quant_text(const PlanCandidate& c, Dtype kv) {
+  return fmt::format("{}/{}/{}", dtype_name(c.weights), dtype_name(c.activations), dtype_name(kv));
 }
 
 // Rejected candidates that would have cost less than the best feasible one, had they met the targets.
@@ -86,23 +87,23 @@ std::string plan_table(const ModelSpec& m, const PlanRequest& q, const PlanResul
                                 q.targets.ttft_s * 1e3, q.targets.tpot_s * 1e3);
   out += fmt::format("(steady-state continuous batching; TTFT excludes queueing; runtime {})\n\n",
                      terminal_text(q.base.runtime.name));
-  out += fmt::format("{:>4} {:<16} {:<10} {:<11} {:>6} {:>9} {:>9} {:>9} {:>8} {:>8} {:>12}\n", "rank",
-                     "hardware", "layout", "quant", "batch", "TTFT ms", "TPOT ms", "req/s", "replicas",
-                     "devices", r.priced ? "USD/hour" : "cost");
+  out += fmt::format("{:>4} {:<16} {:<10} {:<16} {:>6} {:>9} {:>9} {:>9} {:>8} {:>8} {:>12}\n", "rank",
+                     "hardware", "layout", "weights/act/kv", "batch", "TTFT ms", "TPOT ms", "req/s",
+                     "replicas", "devices", r.priced ? "USD/hour" : "cost");
   int rank = 0;
   for (const PlanCandidate& c : r.feasible) {
     if (++rank > top) break;
-    out += fmt::format("{:>4} {:<16} {:<10} {:<11} {:>6} {:>9.1f} {:>9.2f} {:>9.2f} {:>8} {:>8} {:>12}\n",
-                       rank, terminal_text(c.hardware), layout_text(c.layout), quant_text(c), c.batch,
-                       c.ttft_s * 1e3, c.step_s * 1e3, c.replica_rps, c.replicas, c.devices,
+    out += fmt::format("{:>4} {:<16} {:<10} {:<16} {:>6} {:>9.1f} {:>9.2f} {:>9.2f} {:>8} {:>8} {:>12}\n",
+                       rank, terminal_text(c.hardware), layout_text(c.layout), quant_text(c, q.base.kv),
+                       c.batch, c.ttft_s * 1e3, c.step_s * 1e3, c.replica_rps, c.replicas, c.devices,
                        r.priced ? fmt::format("{:.2f}", c.cost) : fmt::format("{} devices", c.devices));
   }
   if (r.feasible.empty()) out += "no candidate meets the targets\n";
   const auto cheaper = cheaper_rejections(r, 12);
   if (!cheaper.empty()) out += "\nCheaper candidates that fail (per replica):\n";
   for (const PlanCandidate* c : cheaper) {
-    out += fmt::format("  {:<16} {:<10} {:<11} {}\n", terminal_text(c->hardware), layout_text(c->layout),
-                       quant_text(*c), c->failure);
+    out += fmt::format("  {:<16} {:<10} {:<16} {}\n", terminal_text(c->hardware), layout_text(c->layout),
+                       quant_text(*c, q.base.kv), c->failure);
   }
   return out;
 }
