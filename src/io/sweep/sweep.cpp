@@ -16,6 +16,7 @@
 #include "io/config/runtime_loader.hpp"
 #include "io/config/scenario_text.hpp"
 #include "io/report/report.hpp"
+#include "io/text/escape.hpp"
 #include "io/text/number_text.hpp"
 
 namespace infersim {
@@ -94,20 +95,6 @@ void config_at(const SweepPlan& p, std::uint64_t index, Config& c) {
   c.scenario = compose_scenario(values, p.runtimes[c.digit[kRuntimeColumn]]);
 }
 
-// RFC 4180 quoting, only when needed (names come from file names and rarely need it).
-void append_text(fmt::memory_buffer& out, std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out.append(s);
-    return;
-  }
-  out.push_back('"');
-  for (const char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
-
 void append_row(fmt::memory_buffer& out, const EstimateReport& report, const SweepPlan& plan,
                 const Config& c) {
   bool first = true;
@@ -116,7 +103,7 @@ void append_row(fmt::memory_buffer& out, const EstimateReport& report, const Swe
     first = false;
     using T = decltype(value);
     if constexpr (std::is_same_v<T, std::string_view>)
-      append_text(out, value);
+      append_csv_field(out, value);
     else if constexpr (std::is_same_v<T, bool>)
       out.append(std::string_view(value ? "true" : "false"));
     else if constexpr (std::is_same_v<T, double>) {
@@ -128,7 +115,7 @@ void append_row(fmt::memory_buffer& out, const EstimateReport& report, const Swe
   for (const SweepAxisPlan& a : plan.axes) {
     if (!a.extra_column) continue;
     out.push_back(',');
-    append_text(out, a.text[c.digit[a.column]]);
+    append_csv_field(out, a.text[c.digit[a.column]]);
   }
   out.push_back('\n');
 }
