@@ -130,6 +130,11 @@ TEST_CASE("sweep: the same bounds and messages as estimate's flags") {
         "got '2000000'\n");
   CHECK(est.err ==
         "infersim: error: --batch must be a positive integer no larger than 1000000, got '2000000'\n");
+  // tf32 is no storage format: refused as a value, by both, not skipped configuration by configuration.
+  const auto tf32 = run_infersim(kData + " sweep --weights tf32 --quiet");
+  CHECK(tf32.exit_code == 2);
+  CHECK(tf32.err.find("sweep axis 'weights' must be a storage format") != std::string::npos);
+  CHECK(run_infersim(kData + " estimate --weights tf32").exit_code == 2);
   const auto quant = run_infersim(kData + " sweep --quant w9a9 --quiet");
   CHECK(quant.exit_code == 2);
   CHECK(quant.err.find("sweep axis 'quant' must be one of w4a16, w8a16, w8a8, fp8, nvfp4, got 'w9a9'") !=

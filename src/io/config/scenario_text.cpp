@@ -48,6 +48,18 @@ int count_value(std::string_view what, std::string_view text, long long max) {
   return static_cast<int>(positive_integer_flag(std::string(what), std::string(text), max));
 }
 
+// A dtype something is stored in: tf32 is only a mode the tensor cores compute in.
+Dtype storage_dtype(const std::string& what, const std::string& text) {
+  const Dtype d = dtype_flag(what, text);
+  if (!is_storage_format(d)) {
+    throw InputError(
+        fmt::format("{} must be a storage format: {} is a compute mode, not a storage format (store "
+                    "as fp32 and compute with --activations tf32)",
+                    what, text));
+  }
+  return d;
+}
+
 template <class T>
 void take(std::optional<T>& into, const std::optional<T>& from) {
   if (from) into = from;
@@ -100,13 +112,13 @@ void parse_scenario_value(ScenarioValues& v, ScenarioKey key, std::string_view t
       v.quant = preset_value(w, t);
       return;
     case ScenarioKey::weights:
-      v.weights = dtype_flag(w, t);
+      v.weights = storage_dtype(w, t);
       return;
     case ScenarioKey::activations:
       v.activations = dtype_flag(w, t);
       return;
     case ScenarioKey::kv:
-      v.kv = dtype_flag(w, t);
+      v.kv = storage_dtype(w, t);
       return;
     case ScenarioKey::group_size:
       v.group_size = count_value(w, t, kMaxGroupSize);
