@@ -1,6 +1,7 @@
 // infersim report: the page, its three charts and the data behind them; a clear error without gnuplot.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <sstream>
 
 #include "support/fixtures.hpp"
 #include "support/run_binary.hpp"
@@ -32,4 +33,24 @@ TEST_CASE("report without gnuplot on the PATH exits 2 naming the package") {
   CHECK(no_path.exit_code == 2);
   CHECK(no_path.err.find("gnuplot-nox") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists("/tmp/infersim-never/index.html"));
+}
+
+TEST_CASE("report marks the batches that do not fit") {
+  // Llama-2-7B on an L40S (48 GB): batch 64 needs 13.48 GB of weights + 42.95 GB of KV cache (64 x 1,280
+  // tokens x 524,288 B) and more, past the 43.47 GB usable, so the latency chart rings it as not fitting.
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("infersim_report_fit_" + std::to_string(getpid()))).string();
+  std::filesystem::remove_all(dir);
+  const auto r = run_infersim("--config-dir " + source_path("") + " report -m llama-2-7b -g l40s -o " + dir);
+  REQUIRE(r.exit_code == 0);
+  const std::string script = infersim::test::read_file(dir + "/latency.gp");
+  CHECK(script.find("title 'does not fit'") != std::string::npos);
+  const std::string data = infersim::test::read_file(dir + "/batches.dat");
+  const std::size_t last = data.rfind("\n64 ");
+  REQUIRE(last != std::string::npos);  // batch 64 is among the points
+  std::istringstream row(data.substr(last + 1));
+  double batch, ttft, tpot, tput, weights, kv, act, reserve, usable;
+  row >> batch >> ttft >> tpot >> tput >> weights >> kv >> act >> reserve >> usable;
+  CHECK(weights + kv + act + reserve > usable);  // the condition the chart's red rings test
+  std::filesystem::remove_all(dir);
 }

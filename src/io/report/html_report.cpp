@@ -65,7 +65,13 @@ std::string latency_script(const HtmlReportInput& in) {
       "nomirror\n"
       "set key top left\nplot 'batches.dat' using 1:($2*1000) with linespoints title 'TTFT', "
       "'batches.dat' using 1:($3*1000) with linespoints title 'TPOT', "
-      "'batches.dat' using 1:4 axes x1y2 with linespoints title 'throughput (right axis)'\n",
+      "'batches.dat' using 1:4 axes x1y2 with linespoints title 'throughput (right axis)', "
+      // A batch whose memory (weights + KV + activations + reserve, per device) exceeds the usable memory
+      // does not fit: ringed in red on its TTFT and TPOT points, so no one reads it as an ordinary point.
+      "'batches.dat' using 1:($5+$6+$7+$8 > $9 ? $2*1000 : 1/0) with points pt 6 ps 2.5 lc rgb 'red' "
+      "title 'does not fit', "
+      "'batches.dat' using 1:($5+$6+$7+$8 > $9 ? $3*1000 : 1/0) with points pt 6 ps 2.5 lc rgb 'red' "
+      "notitle\n",
       gnuplot_string(
           fmt::format("{} on {}: latency and throughput against batch", in.model.name, in.hardware.name)));
 }
