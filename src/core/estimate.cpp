@@ -197,6 +197,11 @@ Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc
 Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc, bool keep_operators,
                   EstimateScratch& scratch) {
   if (auto why = why_invalid(m, hw, sc)) throw InputError(*why);
+  return estimate_valid(m, hw, sc, keep_operators, scratch);
+}
+
+Estimate estimate_valid(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc, bool keep_operators,
+                        EstimateScratch& scratch) {
   const Roofs roofs = roofs_for(hw, sc);
   const Layout& l = sc.layout;
   const double b = static_cast<double>(sc.batch);

@@ -72,5 +72,9 @@ struct EstimateScratch {
 // The same with the caller's scratch storage (one per thread).
 [[nodiscard]] Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc,
                                 bool keep_operators, EstimateScratch& scratch);
+// What estimate() computes once why_invalid() has found nothing, for a caller that has just asked it (a
+// sweep screens every configuration): estimate() is the check, then this. Precondition: !why_invalid.
+[[nodiscard]] Estimate estimate_valid(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc,
+                                      bool keep_operators, EstimateScratch& scratch);
 
 }  // namespace infersim

@@ -71,18 +71,27 @@ struct RecentEntries {
   static constexpr std::size_t kCapacity = 32;
   std::vector<Entry> entries;
   std::size_t next = 0;
+  std::size_t last = 0;  // the entry found or filled last: a sweep's next configuration most often wants it
 
-  // The entry `same` accepts, or none.
+  // The entry `same` accepts, or none; the last one used is asked first.
   template <class Same>
   Entry* find(Same&& same) {
-    for (Entry& e : entries) {
-      if (e.ready && same(e)) return &e;
+    if (last < entries.size() && entries[last].ready && same(entries[last])) return &entries[last];
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (i != last && entries[i].ready && same(entries[i])) {
+        last = i;
+        return &entries[i];
+      }
     }
     return nullptr;
   }
   // A slot to fill (its storage reused), not ready until the caller has filled it.
   Entry& slot() {
-    if (entries.size() < kCapacity) return entries.emplace_back();
+    if (entries.size() < kCapacity) {
+      last = entries.size();
+      return entries.emplace_back();
+    }
+    last = next;
     Entry& e = entries[next];
     next = (next + 1) % kCapacity;
     e.ready = false;

@@ -158,7 +158,7 @@ void run_block(const SweepPlan& plan, std::uint64_t from, std::uint64_t to,
       ++block.skipped;
       continue;
     }
-    const Estimate e = estimate(*c.model, *c.hardware, c.scenario, false, block.scratch);
+    const Estimate e = estimate_valid(*c.model, *c.hardware, c.scenario, false, block.scratch);
     append_row(block.text, {*c.model, *c.hardware, c.scenario, e}, plan, c);
     ++block.rows;
   }
