@@ -37,11 +37,47 @@ int run_guarded(Command&& command, std::ostream& err, std::string_view program =
   }
 }
 
-// A binary's main once its options are declared: parses argv (--help and --version exit 0, a bad flag
-// exits 2 with one line), then runs `command` under run_guarded.
+namespace detail {
+
+inline void make_option_strict(CLI::Option& option) {
+  const bool takes_a_list = option.get_expected_max() > 1;  // a vector: expected_max_vector_size
+  if (!takes_a_list) option.multi_option_policy(CLI::MultiOptionPolicy::Throw);
+  if (option.get_expected_min() == 0) return;  // a flag: no value to check
+  // A transform runs before the option's own checks and conversion, so the message is the same
+  // whatever the option's type. It throws a ParseError, not a ValidationError: CLI11 would prefix
+  // the latter with the option's name and a colon.
+  const std::string name = option.get_name();
+  option.transform(CLI::Validator(
+      [name](std::string& value) -> std::string {
+        if (value.empty())
+          throw CLI::ParseError(name + " must not be empty", CLI::ExitCodes::ValidationError);
+        return {};
+      },
+      ""));
+}
+
+}  // namespace detail
+
+// The command line's two rules for every option of every command, applied in one place after all
+// options are registered and before parsing: a value may not be empty (`--shard ''` is an error, not
+// "not given"), and an option that takes one value (or a flag) may be given once; options that take a
+// list (`--price`) may repeat. Both are CLI::ParseError, so they exit 2 as any usage error does. Walks
+// `app` and its subcommands, at any depth.
+inline void make_options_strict(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    if (option == app.get_help_ptr() || option == app.get_help_all_ptr() || option == app.get_version_ptr())
+      continue;
+    detail::make_option_strict(*option);
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) make_options_strict(*sub);
+}
+
+// A binary's main once its options are declared: makes them strict, parses argv (--help and --version
+// exit 0, a bad flag exits 2 with one line), then runs `command` under run_guarded.
 template <typename Command>
 int guarded_main(CLI::App& app, int argc, char** argv, std::ostream& err, Command&& command) {
   const std::string program = app.get_name();
+  make_options_strict(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

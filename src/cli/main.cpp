@@ -7,7 +7,6 @@
 
 #include "cli/commands.hpp"
 #include "cli/guarded_main.hpp"
-#include "cli/strict_options.hpp"
 #include "cli/version.hpp"
 #include "core/errors.hpp"
 
@@ -37,7 +36,6 @@ int main(int argc, char** argv) {
   infersim::add_calibrate_command(app, action);
   infersim::add_validate_command(app, action);
   infersim::add_import_command(app, action);
-  infersim::make_options_strict(app);  // no empty values, no repeated single-valued options
   return infersim::guarded_main(app, argc, argv, std::cerr, [&] {
     // Each must name a readable directory (exit 2), never silently fall back to the shipped files.
     return action(infersim::SearchPath::from_user(config_dir, std::getenv("INFERSIM_PATH")));
