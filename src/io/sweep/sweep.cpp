@@ -30,14 +30,22 @@ constexpr std::size_t kRuntimeColumn = 13;
 static_assert(kSweepKeys[kModelColumn] == "model" && kSweepKeys[kHardwareColumn] == "hardware" &&
               kSweepKeys[kRuntimeColumn] == "runtime");
 
-// Columns a summary field already shows: the file axes and the scenario values the summary prints.
+// The summary fields' keys, in output order: estimate's CSV columns (io/report/report.hpp spells them).
+std::vector<std::string_view> summary_keys() {
+  std::vector<std::string_view> keys;
+  const ModelSpec m;
+  const HardwareSpec hw;
+  const Scenario sc;
+  const Estimate e;
+  for_each_summary_field(EstimateReport{m, hw, sc, e},
+                         [&keys](const char* key, auto) { keys.push_back(key); });
+  return keys;
+}
+
+// Whether a summary field already shows the axis (the file axes and the scenario values it prints).
 bool summary_shows(std::string_view column) {
-  for (std::string_view shown :
-       {"model", "hardware", "batch", "input_tokens", "output_tokens", "tp", "pp", "ep", "dp",
-        "micro_batches", "weights", "activations", "kv", "runtime", "attention"}) {
-    if (column == shown) return true;
-  }
-  return false;
+  const std::vector<std::string_view> keys = summary_keys();
+  return std::find(keys.begin(), keys.end(), column) != keys.end();
 }
 
 SweepAxisPlan resolve_axis(SweepPlan& p, const SweepAxis& axis, int column, const SearchPath& search) {
@@ -191,14 +199,10 @@ SweepPlan make_sweep_plan(const SweepSpec& spec, const SearchPath& search) {
 
 std::string sweep_header(const SweepPlan& plan) {
   std::string header;
-  const ModelSpec m;
-  const HardwareSpec hw;
-  const Scenario sc;
-  const Estimate e;
-  for_each_summary_field(EstimateReport{m, hw, sc, e}, [&header](const char* key, auto) {
+  for (const std::string_view key : summary_keys()) {
     if (!header.empty()) header += ',';
     header += key;
-  });
+  }
   for (const SweepAxisPlan& a : plan.axes) {
     if (a.extra_column) header += fmt::format(",{}", kSweepKeys[static_cast<std::size_t>(a.column)]);
   }
