@@ -82,6 +82,11 @@ void stage_shard(const ModelSpec& m, const Stage& stage, const Layout& l, ModelS
   s.intermediate_size = ceil_div(m.intermediate_size, l.tp);
   s.vocab_size = ceil_div(m.vocab_size, l.tp);
   s.layers = stage.layers;
+  if (!s.attention_pattern.empty()) {  // the shard's layer 0 is the model's layer first_layer
+    const auto shift =
+        static_cast<std::ptrdiff_t>(static_cast<std::size_t>(stage.first_layer) % s.attention_pattern.size());
+    std::rotate(s.attention_pattern.begin(), s.attention_pattern.begin() + shift, s.attention_pattern.end());
+  }
   if (is_moe(m)) {
     const int ffn_ways = l.tp / l.ep;
     s.moe.experts = m.moe.experts / l.ep;

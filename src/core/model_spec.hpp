@@ -2,6 +2,7 @@
 // A decoder-only transformer as plain data, filled and validated by io/model_loader.
 // Sizes are counts (layers, heads, elements); nothing here has a physical unit.
 #include <string>
+#include <vector>
 
 namespace infersim {
 
@@ -21,6 +22,16 @@ struct MlaSpec {
   int qk_rope_head_dim = 0;
   int v_head_dim = 0;
   friend bool operator==(const MlaSpec&, const MlaSpec&) = default;
+};
+
+// How far back one layer's queries look (docs/formulas.md#key_span): every earlier token (full), the
+// W most recent (sliding: Mistral; Gemma 3's local layers; gpt-oss's banded layers), or the tokens of
+// their own C-token chunk (chunked: Llama 4's local layers).
+enum class KeySpanKind { full, sliding, chunked };
+struct KeySpan {
+  KeySpanKind kind = KeySpanKind::full;
+  long long tokens = 0;  // W or C; 0 for full
+  friend bool operator==(const KeySpan&, const KeySpan&) = default;
 };
 
 // Mixture-of-Experts MLP (Shazeer et al. 2017; Mixtral, Jiang et al. 2024; DeepSeek-V3 report 2024).
@@ -59,7 +70,13 @@ struct ModelSpec {
   int vocab_size = 0;
   bool tied_embeddings = false;
   long long max_context = 0;
-  long long sliding_window = 0;  // 0: full attention
+  long long sliding_window = 0;  // 0: full attention; every layer (attention_pattern empty)
+  // Per-layer attention, repeating from layer 0: layer i attends with attention_pattern[i % size]
+  // (Gemma 3: five sliding-1024 layers, then one full). Empty: every layer as sliding_window says. A
+  // pipeline stage's shard holds the pattern rotated to its first layer (core/layout.hpp).
+  std::vector<KeySpan> attention_pattern;
+  bool qk_norm = false;          // an RMSNorm over each head's query and key (Qwen3, Gemma 3)
+  bool attention_sinks = false;  // one learned logit per head in the softmax's denominator (gpt-oss)
   AttentionKind attention = AttentionKind::standard;
   MlaSpec mla;
   MoeSpec moe;
@@ -76,6 +93,15 @@ struct ModelSpec {
   return (m.layers - m.moe.first_dense_layers) / m.moe.layer_step;
 }
 [[nodiscard]] constexpr int dense_layer_count(const ModelSpec& m) { return m.layers - moe_layer_count(m); }
+
+// The key span of layer i (0-based, of this spec's layers).
+[[nodiscard]] inline KeySpan layer_key_span(const ModelSpec& m, int i) {
+  if (m.attention_pattern.empty()) {
+    if (m.sliding_window > 0) return {KeySpanKind::sliding, m.sliding_window};
+    return {};
+  }
+  return m.attention_pattern[static_cast<std::size_t>(i) % m.attention_pattern.size()];
+}
 
 [[nodiscard]] constexpr int q_width(const ModelSpec& m) { return m.attention_heads * m.head_dim; }
 [[nodiscard]] constexpr int kv_width(const ModelSpec& m) { return m.kv_heads * m.head_dim; }
