@@ -35,7 +35,7 @@ class Rng {
   double normal();
   // Gamma with this shape (> 0) and scale 1, so mean = variance = shape: Marsaglia & Tsang, "A simple
   // method for generating gamma variables", ACM TOMS 26(3), 2000; shape < 1 by their boost
-  // Gamma(shape + 1) * U^(1/shape) (same paper, section 6).
+  // Gamma(shape + 1) * U^(1/shape) (same paper).
   double gamma(double shape);
 
  private:
