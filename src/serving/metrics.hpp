@@ -39,8 +39,10 @@ struct ServeSummary {
   long long preemptions = 0;
   long long rejected = 0;
   bool overloaded = false;
-  std::optional<double> goodput_rps;     // present when a TTFT or TPOT target was given
-  std::optional<double> slo_attainment;  // likewise
+  // Present when a TTFT or TPOT target was given: finished requests meeting every target given, per
+  // second of duration_s, and as a share of all requests, finished or rejected.
+  std::optional<double> goodput_rps;
+  std::optional<double> slo_attainment;
 };
 
 // Latency targets in seconds; a request meets them when it meets every one given.
