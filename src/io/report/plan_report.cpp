@@ -115,12 +115,12 @@ std::string plan_json(const ModelSpec& m, const PlanRequest& q, const PlanResult
     if (++rank > top) break;
     rows += fmt::format(
         "{}    {{\"rank\": {}, \"hardware\": {}, \"tp\": {}, \"pp\": {}, \"weights\": {}, "
-        "\"activations\": {}, \"batch\": {}, \"ttft_s\": {}, \"tpot_s\": {}, \"replica_rps\": {}, "
-        "\"replicas\": {}, \"devices\": {}, \"cost\": {}}}",
+        "\"activations\": {}, \"kv\": {}, \"batch\": {}, \"ttft_s\": {}, \"tpot_s\": {}, "
+        "\"replica_rps\": {}, \"replicas\": {}, \"devices\": {}, \"cost\": {}}}",
         rank == 1 ? "" : ",\n", rank, json_string(c.hardware), c.layout.tp, c.layout.pp,
-        json_string(dtype_name(c.weights)), json_string(dtype_name(c.activations)), c.batch,
-        format_number(c.ttft_s), format_number(c.step_s), format_number(c.replica_rps), c.replicas, c.devices,
-        format_number(c.cost));
+        json_string(dtype_name(c.weights)), json_string(dtype_name(c.activations)),
+        json_string(dtype_name(q.base.kv)), c.batch, format_number(c.ttft_s), format_number(c.step_s),
+        format_number(c.replica_rps), c.replicas, c.devices, format_number(c.cost));
   }
   return fmt::format(
       "{{\n  \"model\": {},\n  \"rate_rps\": {},\n  \"runtime\": {},\n  \"feasible\": {},\n  \"candidates\": "
