@@ -2,14 +2,15 @@
 
 #include <fmt/format.h>
 
-#include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 #include "core/errors.hpp"
 #include "core/formulas/roofline.hpp"
 #include "core/roofs.hpp"
 #include "io/output/atomic_file.hpp"
 #include "io/output/output_guard.hpp"
+#include "io/report/gnuplot_run.hpp"
 #include "io/report/report.hpp"
 #include "io/text/escape.hpp"
 
@@ -130,13 +131,12 @@ std::string html_page(const HtmlReportInput& in) {
 }  // namespace
 
 void write_html_report(const HtmlReportInput& in, const std::string& dir) {
-  if (std::system("command -v gnuplot > /dev/null 2>&1") != 0) {
+  const std::optional<std::string> gnuplot = find_gnuplot();
+  if (!gnuplot) {
     throw InputError(
         "infersim report draws its charts with gnuplot, which is not installed "
         "(Debian: apt-get install gnuplot-nox)");
   }
-  if (dir.find('\'') != std::string::npos)
-    throw InputError(fmt::format("the report directory '{}' has a quote in its name", terminal_text(dir)));
   prepare_report_directory(
       dir, {"prefill_ops.dat", "decode_ops.dat", "batches.dat", "roofline.gp", "latency.gp", "memory.gp",
             "roofline.svg", "latency.svg", "memory.svg", "gnuplot.log", "index.html"});
@@ -148,9 +148,7 @@ void write_html_report(const HtmlReportInput& in, const std::string& dir) {
   write_file_atomically((d / "roofline.gp").string(), roofline_script(roofs, in));
   write_file_atomically((d / "latency.gp").string(), latency_script(in));
   write_file_atomically((d / "memory.gp").string(), memory_script(in));
-  const std::string command =
-      fmt::format("cd '{}' && gnuplot roofline.gp latency.gp memory.gp 2> gnuplot.log", d.string());
-  if (std::system(command.c_str()) != 0) {
+  if (!run_gnuplot(*gnuplot, dir, {"roofline.gp", "latency.gp", "memory.gp"}, "gnuplot.log")) {
     throw InputError(fmt::format("gnuplot failed drawing the report's charts; see {}",
                                  terminal_text((d / "gnuplot.log").string())));
   }
