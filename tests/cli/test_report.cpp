@@ -23,6 +23,11 @@ TEST_CASE("report writes index.html with the roofline, latency and memory charts
     CHECK(std::filesystem::file_size(dir + "/" + chart) > 1000);
   }
   CHECK(read_file(dir + "/decode_ops.dat").find("\"q_proj\"") != std::string::npos);
+  // Llama-2-7B has as many KV heads as query heads: q, k, v and o projections are one shape, drawn at
+  // one point, with one label for the four (io/report/roofline_labels.hpp) instead of four on one spot.
+  const std::string roofline = read_file(dir + "/roofline.gp");
+  CHECK(roofline.find("'q_proj, k_proj, v_proj, o_proj' at ") != std::string::npos);
+  CHECK(roofline.find("with labels") == std::string::npos);
   CHECK(html.find("<td>tpot_s</td>") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
