@@ -59,6 +59,18 @@ std::string runtime_summary(const std::string& path) {
                      r.description);
 }
 
+// The alias tables' names, after the models: "aliases (...):" then one "  ALIAS  MODEL" line each.
+std::string alias_section(const SearchPath& search) {
+  const std::vector<ModelAlias> aliases = search.model_aliases();
+  if (aliases.empty()) return "";
+  std::size_t width = 0;
+  for (const ModelAlias& a : aliases) width = std::max(width, a.alias.size());
+  std::string out = "\naliases (Hugging Face repository names; -m takes an alias or a model name):\n";
+  for (const ModelAlias& a : aliases)
+    out += fmt::format("  {:<{}} {}\n", terminal_text(a.alias), width, terminal_text(a.model));
+  return out;
+}
+
 int run_list(const std::string& what, const SearchPath& search) {
   const bool models = what == "models";
   const bool runtimes = what == "runtimes";
@@ -67,13 +79,16 @@ int run_list(const std::string& what, const SearchPath& search) {
                                                               : "hardware_profiles");
   if (files.empty())
     throw InputError(fmt::format("no {} found in: {}", what, fmt::join(search.directories(), ", ")));
+  std::size_t width = 18;
+  for (const NamedFile& f : files) width = std::max(width, f.name.size());
   std::string out;
   for (const NamedFile& f : files) {
-    out += fmt::format("{:<18} {}\n", terminal_text(f.name),
+    out += fmt::format("{:<{}} {}\n", terminal_text(f.name), width,
                        terminal_text(models     ? model_summary(f.path)
                                      : runtimes ? runtime_summary(f.path)
                                                 : hardware_summary(f.path)));
   }
+  if (models) out += alias_section(search);
   std::cout << out << std::flush;
   return 0;
 }

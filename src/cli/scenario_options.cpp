@@ -93,7 +93,7 @@ LoadedScenario load_scenario(const ScenarioOptions& o, const SearchPath& search)
     throw InputError("--micro-batches " + l.micro_batches + " must divide --batch " + o.batch);
   }
   loaded.runtime = load_runtime(search.resolve("runtime_profiles", o.runtime));
-  loaded.scenario = compose_scenario(values, loaded.runtime.terms);
+  loaded.scenario = compose_scenario(values, loaded.runtime.terms, loaded.model);
   return loaded;
 }
 

@@ -1,9 +1,11 @@
 #pragma once
 // A decoder-only transformer as plain data, filled and validated by io/model_loader.
 // Sizes are counts (layers, heads, elements); nothing here has a physical unit.
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/dtype.hpp"
 #include "core/key_span.hpp"
 
 namespace infersim {
@@ -40,6 +42,17 @@ struct MoeSpec {
   friend bool operator==(const MoeSpec&, const MoeSpec&) = default;
 };
 
+// A weight storage format as a published checkpoint ships it: the dtype, and its scale layout where it
+// is not the dtype's default (core/formulas/quant.hpp). io/config/scenario_text composes the scenario's
+// StorageFormat from it when no --weights is given.
+struct ShippedFormat {
+  Dtype dtype = Dtype::bf16;
+  std::optional<int> group_size;  // inputs sharing one scale (--group-size)
+  std::optional<int> scale_bits;  // bits of one scale (--scale-dtype)
+  int block_rows = 1;             // output rows sharing that scale too (DeepSeek-V3: 128 x 128 blocks)
+  friend bool operator==(const ShippedFormat&, const ShippedFormat&) = default;
+};
+
 // Routed experts of the whole model (a shard holds experts / expert_parallel of them).
 [[nodiscard]] constexpr int global_experts(const MoeSpec& e) { return e.experts * e.expert_parallel; }
 
@@ -72,6 +85,10 @@ struct ModelSpec {
   AttentionKind attention = AttentionKind::standard;
   MlaSpec mla;
   MoeSpec moe;
+  // The checkpoint's storage formats (weights_as_shipped), used when the scenario names none: every
+  // matrix the weight format applies to, and the routed experts' where they differ (gpt-oss: mxfp4).
+  std::optional<ShippedFormat> shipped_weights;
+  std::optional<ShippedFormat> shipped_expert_weights;
   // Every field (no floating-point ones: equal values are equal bits).
   friend bool operator==(const ModelSpec&, const ModelSpec&) = default;
 };

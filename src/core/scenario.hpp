@@ -2,6 +2,8 @@
 // One configuration to estimate: batch, lengths, storage and compute dtypes, kernels, the multi-device
 // layout and the runtime's host terms. Plain data, built from text in one place
 // (io/config/scenario_text.hpp).
+#include <optional>
+
 #include "core/dtype.hpp"
 #include "core/formulas/quant.hpp"
 #include "core/layout.hpp"
@@ -15,6 +17,9 @@ struct Scenario {
   long long input_tokens = 1024;
   long long output_tokens = 256;
   StorageFormat weights = default_storage_format(Dtype::bf16);  // how weights are stored
+  // How the routed experts' weights are stored where they differ from `weights` (a model's
+  // weights_as_shipped, gpt-oss: mxfp4 experts); none: as `weights`.
+  std::optional<StorageFormat> expert_weights;
   Dtype activations = Dtype::bf16;   // the dtype the GEMMs compute in: picks the compute roof
   Dtype kv = Dtype::bf16;            // how the KV cache is stored
   bool quantize_embeddings = false;  // store embedding and LM head in the weight format too

@@ -81,6 +81,11 @@ void check_same(const ModelSpec& a, const ModelSpec& b) {
   CHECK(a.moe.first_dense_layers == b.moe.first_dense_layers);
   CHECK(a.moe.layer_step == b.moe.layer_step);
   CHECK(a.moe.expert_parallel == b.moe.expert_parallel);
+  CHECK(a.attention_pattern == b.attention_pattern);
+  CHECK(a.qk_norm == b.qk_norm);
+  CHECK(a.attention_sinks == b.attention_sinks);
+  CHECK(a.shipped_weights == b.shipped_weights);
+  CHECK(a.shipped_expert_weights == b.shipped_expert_weights);
 }
 
 // A scratch directory per test process (ctest runs test cases in parallel processes).
@@ -113,6 +118,32 @@ TEST_CASE("Each family's config.json converts to the shipped hand-written model,
   for (const auto& [json, yaml] : cases) {
     INFO(json);
     check_same(imported(json), load_model(test::source_path(std::string("model_configs/") + yaml)));
+  }
+}
+
+// The config.json of each architecture added for per-layer attention (tests/hf/README.md) and the
+// shipped model it describes.
+constexpr std::pair<const char*, const char*> kLayeredCases[] = {
+    {"llama-3.1-8b.json", "llama-3.1-8b"},                             // LlamaForCausalLM, rope llama3
+    {"llama-3.2-1b-instruct.json", "llama-3.2-1b"},                    // tied, head_dim 64
+    {"llama-4-scout-17b-16e-instruct.json", "llama-4-scout-17b-16e"},  // Llama4ForConditionalGeneration
+    {"llama-4-maverick-17b-128e-instruct.json", "llama-4-maverick-17b-128e"},  // interleaved dense / MoE
+    {"qwen2.5-7b-instruct.json", "qwen2.5-7b"},                                // Qwen2ForCausalLM
+    {"qwen3-8b.json", "qwen3-8b"},                                             // Qwen3ForCausalLM
+    {"qwen3-30b-a3b.json", "qwen3-30b-a3b"},                                   // Qwen3MoeForCausalLM
+    {"qwen3-235b-a22b.json", "qwen3-235b-a22b"},
+    {"gpt-oss-120b.json", "gpt-oss-120b"},  // GptOssForCausalLM
+    {"gpt-oss-20b.json", "gpt-oss-20b"},
+    {"gemma-3-27b-it.json", "gemma-3-27b"},  // Gemma3ForConditionalGeneration
+    {"mistral-small-3.1-24b-instruct-2503.json",
+     "mistral-small-3.1-24b"},  // Mistral3ForConditionalGeneration
+};
+
+TEST_CASE("Each new architecture's config.json converts to the shipped model, field by field") {
+  for (const auto& [json, model] : kLayeredCases) {
+    INFO(json);
+    check_same(imported(json),
+               load_model(test::source_path(std::string("model_configs/") + model + ".yaml")));
   }
 }
 
@@ -346,6 +377,23 @@ TEST_CASE("infersim import-hf: stdout, -o, and the same estimate as the shipped 
   REQUIRE(mine.exit_code == 0);
   REQUIRE(shipped.exit_code == 0);
   CHECK(without_model_line(mine.out) == without_model_line(shipped.out));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("infersim import-hf of each new architecture gives the shipped model's estimate") {
+  const auto dir = scratch_dir();
+  const std::string data = "--config-dir " + test::source_path("") + " estimate -m ";
+  const std::string args = " -g h200-sxm -b 8 --input 2048 --output 256 --format json";
+  for (const auto& [json, model] : kLayeredCases) {
+    INFO(json);
+    const std::string out = (dir / (std::string(model) + ".yaml")).string();
+    REQUIRE(run("import-hf " + hf_path(json) + " -o " + out).exit_code == 0);
+    const Run mine = run(data + out + args);
+    const Run shipped = run(data + model + args);
+    REQUIRE(mine.exit_code == 0);
+    REQUIRE(shipped.exit_code == 0);
+    CHECK(without_model_line(mine.out) == without_model_line(shipped.out));
+  }
   std::filesystem::remove_all(dir);
 }
 

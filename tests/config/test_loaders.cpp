@@ -63,6 +63,36 @@ const BadCase kModelCases[] = {
      ":16:14: error:", "'max_context' must be an integer in [1, 1000000000], got '1e12'"},
     {"model_empty_description.yaml", ":2:14: error:", "'description' must be a non-empty string"},
     {"model_mapping_key.yaml", ":17:1: error:", "keys must be plain names"},
+    // Layers unlike one another: attention_pattern, qk_norm, attention_sinks (2 layers, max_context 256).
+    {"model_pattern_and_sliding_window.yaml",
+     ":18:20: error:", "'attention_pattern' and 'sliding_window' are both given: give one"},
+    {"model_pattern_bad_entry.yaml", ":19:5: error:",
+     "'attention_pattern[1]' must be full, sliding:W or chunked:C with W, C integers in "
+     "[1, 256], got 'slide:64'"},
+    {"model_pattern_zero_window.yaml", ":17:21: error:", "'attention_pattern[0]' must be full,"},
+    {"model_pattern_window_too_large.yaml", ":17:21: error:", "got 'chunked:512'"},
+    {"model_pattern_mapping_entry.yaml",
+     ":18:5: error:", "(written without a space after the colon), got a mapping"},
+    {"model_pattern_too_long.yaml",
+     ":17:20: error:", "'attention_pattern' must be a list of 1 to 2 entries ('layers'), got 3"},
+    {"model_pattern_empty.yaml", ":17:20: error:", "'attention_pattern' must be a list of 1 to 2 entries"},
+    {"model_pattern_not_list.yaml", ":17:20: error:", "'attention_pattern' must be a list, got 'sliding:64'"},
+    {"model_qk_norm_not_bool.yaml", ":17:10: error:", "'qk_norm' must be true or false, got 'yes'"},
+    {"model_sinks_not_bool.yaml", ":17:18: error:", "'attention_sinks' must be true or false, got '1'"},
+    // Weights as shipped.
+    {"model_shipped_bad_dtype.yaml", ":18:12: error:",
+     "'weights_as_shipped.default' must be one of fp32, bf16, fp16, fp8, fp8_e5m2, int8, "
+     "int4, nvfp4, mxfp4, got 'tf32'"},
+    {"model_shipped_experts_without_moe.yaml",
+     ":19:12: error:", "'weights_as_shipped.experts' is given but the model has no 'moe' block"},
+    {"model_shipped_block_without_scale.yaml", ":20:17: error:",
+     "'weights_as_shipped.default.group_size' needs a scale: give "
+     "'weights_as_shipped.default.scale_dtype' (the fp8 default has no group scale)"},
+    {"model_shipped_unknown_key.yaml", ":19:3: error:", "unknown key 'weights_as_shipped.embeddings'"},
+    {"model_shipped_missing_default.yaml",
+     ":18:3: error:", "missing required key 'weights_as_shipped.default'"},
+    {"model_shipped_bad_block_rows.yaml",
+     ":20:17: error:", "'weights_as_shipped.default.block_rows' must be an integer in [1, 1048576], got '0'"},
     // Screened before yaml-cpp parses (io/config/yaml_screen.hpp).
     {"model_anchor_alias.yaml", ":4:14: error:", "YAML anchors ('&width 64') are not accepted"},
     {"model_alias_bomb.yaml", ":2:7: error:", "YAML anchors"},
@@ -164,7 +194,7 @@ TEST_CASE("The bad-input corpus holds one case per fixture file") {
     CHECK(listed.count(name) == 1);
     ++files;
   }
-  CHECK(files >= 55);
+  CHECK(files >= 71);
 }
 
 TEST_CASE("A device and an over-long file are rejected before parsing") {

@@ -1,7 +1,9 @@
 // Parameter counts against the model cards (docs/formulas.md#params_total).
 #include <catch2/catch.hpp>
+#include <string>
 
 #include "core/formulas/params.hpp"
+#include "io/config/model_loader.hpp"
 #include "support/fixtures.hpp"
 
 using namespace infersim;
@@ -64,4 +66,69 @@ TEST_CASE("GPT-3 175B: biases everywhere and learned positions (Brown et al. 202
   CHECK(params_per_layer(m) == 1'812'099'072.0);
   CHECK(params_total(m) == 174'604'259'328.0);
   CHECK(params_total(m) == Approx(175e9).epsilon(0.005));  // the paper's "175B"
+}
+
+namespace {
+
+ModelSpec shipped(const std::string& name) {
+  return load_model(test::source_path("model_configs/" + name + ".yaml"));
+}
+
+}  // namespace
+
+// The models of 2024-2025 as shipped (model_configs/), against the model cards' rounded figures: total
+// within 2 %, active within 5 %. Text-only counts where a card counts a vision encoder too.
+TEST_CASE("gpt-oss: 116.8B / 5.1B and 20.9B / 3.6B (OpenAI gpt-oss model card, 2025, Table 1)") {
+  // Hand: attention 2880*(4096 + 2*512) + 4096*2880 + biases 4096 + 2*512 + 2880 = 26,550,080; MoE
+  // 128 * 3*2880*2880 + router 2880*128 = 3,185,418,240; norms 5760 -> 3,211,974,080 a layer, x36
+  // = 115,631,066,880; + embedding and LM head 2*201088*2880 = 1,158,266,880; + final norm 2880.
+  const ModelSpec big = shipped("gpt-oss-120b");
+  CHECK(params_total(big) == 116'789'336'640.0);
+  CHECK(params_total(big) == Approx(116.83e9).epsilon(0.02));
+  // The card counts the unembedding but not the embedding table among the active parameters
+  // (5.13B = MLP 114.71B x 4/128 + attention 0.96B + unembedding 0.58B); params_active counts both.
+  CHECK(params_active(big) - embedding_params(big) == Approx(5.13e9).epsilon(0.05));
+  const ModelSpec small = shipped("gpt-oss-20b");
+  CHECK(params_total(small) == Approx(20.91e9).epsilon(0.02));
+  CHECK(params_active(small) - embedding_params(small) == Approx(3.61e9).epsilon(0.05));
+}
+
+TEST_CASE("Qwen3 MoE: 235B / 22B and 30.5B / 3.3B (Qwen3 model cards)") {
+  // Hand, 235B: attention 4096*8192*2 + 2*4096*512 = 71,303,168; MoE 128 * 3*4096*1536 + router
+  // 4096*128 = 2,416,443,392; norms 8192 -> x94 = 233,850,224,640; + 2*151936*4096 + 4096.
+  const ModelSpec big = shipped("qwen3-235b-a22b");
+  CHECK(params_total(big) == 235'093'610'496.0);
+  CHECK(params_total(big) == Approx(235e9).epsilon(0.02));
+  CHECK(params_active(big) == Approx(22e9).epsilon(0.05));
+  const ModelSpec small = shipped("qwen3-30b-a3b");
+  CHECK(params_total(small) == Approx(30.5e9).epsilon(0.02));
+  CHECK(params_active(small) == Approx(3.3e9).epsilon(0.05));
+}
+
+TEST_CASE("Llama 4: Maverick 400B / 17B, Scout 109B / 17B (Meta model card; the text model only)") {
+  // Hand, Scout: attention 5120*5120*2 + 2*5120*1024 = 62,914,560; MoE (16 routed + 1 shared) *
+  // 3*5120*8192 + router 5120*16 = 2,139,176,960; norms 10,240 -> x48 = 105,700,884,480;
+  // + 2*202048*5120 + 5120 = 107,769,861,120. The card's 109B counts the vision encoder too.
+  const ModelSpec scout = shipped("llama-4-scout-17b-16e");
+  CHECK(params_total(scout) == 107'769'861'120.0);
+  CHECK(params_total(scout) == Approx(109e9).epsilon(0.02));
+  CHECK(params_active(scout) == Approx(17e9).epsilon(0.05));
+  // Maverick: 24 MoE layers of 128 routed + 1 shared expert, 24 dense layers of 16384.
+  const ModelSpec maverick = shipped("llama-4-maverick-17b-128e");
+  CHECK(params_total(maverick) == Approx(400e9).epsilon(0.02));
+  CHECK(params_active(maverick) == Approx(17e9).epsilon(0.05));
+}
+
+TEST_CASE("Gemma 3 27B: 27.0B text-only (Gemma 3 technical report, Table 1); Llama 3.1 8B: 8.03B") {
+  // Hand: attention 5376*4096*2 + 2*5376*2048 = 66,060,288; MLP 3*5376*21504 = 346,816,512; norms
+  // 10,752 -> 412,887,552 a layer, x62 = 25,599,028,224; + tied embedding 262208*5376 + 5376. The
+  // report: 25,600M non-embedding + 1,416M embedding (417M more in the vision encoder). The format
+  // counts two of Gemma 3's four norms a layer and not its q/k norms (62 * (2*5376 + 2*128)).
+  const ModelSpec gemma = shipped("gemma-3-27b");
+  CHECK(params_total(gemma) == 27'008'663'808.0);
+  CHECK(params_total(gemma) == Approx(25'600e6 + 1'416e6).epsilon(0.02));
+  // Llama 3.1 8B: the Llama 3 8B shape (meta-llama/Llama-3.1-8B, 8.03B on the Hub).
+  const ModelSpec llama = shipped("llama-3.1-8b");
+  CHECK(params_total(llama) == 8'030'261'248.0);
+  CHECK(params_total(llama) == Approx(8.03e9).epsilon(0.02));
 }

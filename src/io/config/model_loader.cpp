@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "io/config/model_loader_parts.hpp"
 #include "io/config/yaml_map.hpp"
 
 namespace infersim {
@@ -133,17 +134,23 @@ ModelSpec load_model_text(const std::string& text, const std::string& path) {
              "tied_embeddings",
              "max_context",
              "sliding_window",
+             "attention_pattern",
+             "qk_norm",
+             "attention_sinks",
              "attention",
              "mla",
-             "moe"});
+             "moe",
+             "weights_as_shipped"});
   ModelSpec m;
   m.name = std::filesystem::path(path).stem().string();
   m.source = y.text("source");
   m.description = y.text("description");
   read_shape(y, m);
   read_architecture(y, m);
+  read_layer_attention(y, m);
   read_mla(y, m);
   read_moe(y, m);
+  read_weights_as_shipped(y, m);
   return m;
 }
 

@@ -169,6 +169,26 @@ void overlay(ScenarioValues& into, const ScenarioValues& p) {
   take(into.moe_skew, p.moe_skew);
 }
 
+StorageFormat storage_format(const ShippedFormat& shipped) {
+  StorageFormat f = default_storage_format(shipped.dtype);
+  if (shipped.group_size) f.group_size = *shipped.group_size;
+  if (shipped.scale_bits) f.scale_bits = *shipped.scale_bits;
+  f.scale_bits /= shipped.block_rows;
+  return f;
+}
+
+Scenario compose_scenario(const ScenarioValues& v, const RuntimeTerms& runtime, const ModelSpec& model) {
+  Scenario sc = compose_scenario(v, runtime);
+  if (v.weights || v.quant || !model.shipped_weights) return sc;
+  const StorageFormat chosen = sc.weights;  // bf16 with the group-scale overrides, if any
+  sc.weights = storage_format(*model.shipped_weights);
+  if (v.group_size) sc.weights.group_size = chosen.group_size;
+  if (v.scale_bits) sc.weights.scale_bits = chosen.scale_bits;
+  if (v.zero_point) sc.weights.zero_point_bits = *v.zero_point ? bits_per_element(sc.weights.dtype) : 0.0;
+  if (model.shipped_expert_weights) sc.expert_weights = storage_format(*model.shipped_expert_weights);
+  return sc;
+}
+
 Scenario compose_scenario(const ScenarioValues& v, const RuntimeTerms& runtime) {
   const Scenario defaults;
   Scenario sc;

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/dtype.hpp"
+#include "core/model_spec.hpp"
 #include "core/scenario.hpp"
 
 namespace infersim {
@@ -127,5 +128,13 @@ void overlay(ScenarioValues& into, const ScenarioValues& patch);
 // the group-scale overrides of the weight format. Checks against a model and device are
 // why_invalid()'s (core/estimate.hpp).
 [[nodiscard]] Scenario compose_scenario(const ScenarioValues& v, const RuntimeTerms& runtime);
+// The same for `model`: where neither --weights nor --quant names a weight dtype, the model's
+// weights_as_shipped formats are the weight formats (the group-scale overrides still apply to them);
+// a named dtype overrides every class, the experts' included.
+[[nodiscard]] Scenario compose_scenario(const ScenarioValues& v, const RuntimeTerms& runtime,
+                                        const ModelSpec& model);
+// A shipped format as core stores it: the dtype's default layout with the group size and scale the
+// checkpoint gives; a scale shared by `block_rows` output rows counts 1/block_rows of its bits a row.
+[[nodiscard]] StorageFormat storage_format(const ShippedFormat& shipped);
 
 }  // namespace infersim

@@ -71,26 +71,88 @@ const char* input_description(const std::string& kind_dir) {
 
 }  // namespace
 
+std::optional<std::string> SearchPath::find_file(const std::string& kind_dir, const std::string& name) const {
+  if (kind_dir == "model_configs" && name == kModelAliasStem) return std::nullopt;  // not a model
+  for (const std::string& dir : dirs_) {
+    const fs::path candidate = fs::path(dir) / kind_dir / (name + ".yaml");
+    std::error_code ec;
+    if (fs::is_regular_file(candidate, ec)) return candidate.string();
+  }
+  return std::nullopt;
+}
+
+std::vector<ModelAlias> SearchPath::model_aliases() const {
+  std::vector<ModelAlias> all;
+  for (const std::string& dir : dirs_) {
+    const fs::path table = fs::path(dir) / "model_configs" / (std::string(kModelAliasStem) + ".yaml");
+    std::error_code ec;
+    if (!fs::is_regular_file(table, ec)) continue;
+    for (ModelAlias& a : load_model_aliases(table.string())) {
+      const bool known = std::any_of(all.begin(), all.end(),
+                                     [&a](const ModelAlias& b) { return alias_matches(b.alias, a.alias); });
+      if (!known) all.push_back(std::move(a));
+    }
+  }
+  return all;
+}
+
+// The model file an alias names; none when no table names `name`.
+std::optional<std::string> SearchPath::resolve_alias(const std::string& name) const {
+  for (const ModelAlias& a : model_aliases()) {
+    if (!alias_matches(a.alias, name)) continue;
+    record_input(a.file, "model alias table");
+    if (auto path = find_file("model_configs", a.model)) {
+      record_input(*path, input_description("model_configs"));
+      return path;
+    }
+    throw ConfigError(a.file, a.mark,
+                      fmt::format("alias '{}' names model '{}', which is not found (looked for "
+                                  "model_configs/{}.yaml in: {})",
+                                  excerpt(a.alias), excerpt(a.model), excerpt(a.model),
+                                  terminal_text(fmt::format("{}", fmt::join(dirs_, ", ")))));
+  }
+  return std::nullopt;
+}
+
+// A name like a Hugging Face repository ("org/Model") that is neither a file nor an alias.
+void SearchPath::unknown_alias(const std::string& name) const {
+  std::vector<std::string> names;
+  for (const ModelAlias& a : model_aliases()) names.push_back(a.alias);
+  const std::vector<std::string> close = close_matches(name, names);
+  throw InputError(fmt::format(
+      "unknown model '{}': no such file, and no alias of that name{} (`infersim list "
+      "models` lists the models and their aliases)",
+      excerpt(name), close.empty() ? "" : fmt::format("; did you mean {}?", fmt::join(close, ", "))));
+}
+
 std::string SearchPath::resolve(const std::string& kind_dir, const std::string& name_or_path) const {
+  const bool models = kind_dir == "model_configs";
   // Recorded as an input before it is read: no output of the command may overwrite it.
   if (looks_like_path(name_or_path)) {
+    std::error_code ec;
+    const std::string extension = fs::path(name_or_path).extension().string();
+    if (models && !fs::exists(name_or_path, ec)) {
+      if (auto path = resolve_alias(name_or_path)) return *path;
+      if (extension != ".yaml" && extension != ".yml") unknown_alias(name_or_path);
+    }
     record_input(name_or_path, input_description(kind_dir));
     return name_or_path;
   }
-  for (const std::string& dir : dirs_) {
-    const fs::path candidate = fs::path(dir) / kind_dir / (name_or_path + ".yaml");
-    std::error_code ec;
-    if (fs::is_regular_file(candidate, ec)) {
-      record_input(candidate.string(), input_description(kind_dir));
-      return candidate.string();
-    }
+  if (auto path = find_file(kind_dir, name_or_path)) {
+    record_input(*path, input_description(kind_dir));
+    return *path;
+  }
+  if (models) {
+    if (auto path = resolve_alias(name_or_path)) return *path;
   }
   std::vector<std::string> known;
   for (const NamedFile& f : list(kind_dir)) known.push_back(f.name);
-  const std::string what = kind_dir == "model_configs"      ? "model"
-                           : kind_dir == "runtime_profiles" ? "runtime profile"
-                                                            : "hardware";
-  const std::vector<std::string> close = close_matches(name_or_path, known);
+  std::vector<std::string> candidates = known;
+  if (models) {
+    for (const ModelAlias& a : model_aliases()) candidates.push_back(a.alias);
+  }
+  const std::string what = models ? "model" : kind_dir == "runtime_profiles" ? "runtime profile" : "hardware";
+  const std::vector<std::string> close = close_matches(name_or_path, candidates);
   const std::string hint = !close.empty()  ? fmt::format("did you mean {}?", fmt::join(close, ", "))
                            : known.empty() ? std::string("no names are known")
                                            : fmt::format("known: {}", fmt::join(known, ", "));
@@ -112,6 +174,7 @@ std::vector<NamedFile> SearchPath::list(const std::string& kind_dir) const {
     for (const fs::directory_entry& entry : it) {
       if (entry.path().extension() != ".yaml" || !entry.is_regular_file(ec)) continue;
       const std::string name = entry.path().stem().string();
+      if (kind_dir == "model_configs" && name == kModelAliasStem) continue;  // the alias table
       if (seen.insert(name).second) files.push_back({name, entry.path().string()});
     }
   }

@@ -3,8 +3,15 @@
 // (one directory), then the working directory, then the data directories compiled in (the source
 // tree and the install prefix). A name containing '/' or ending in .yaml/.yml is a path and is used
 // as it is. The directories the user names must be readable directories (SearchPath::from_user).
+// Models also resolve through the alias tables (model_configs/aliases.yaml, io/config/model_aliases.hpp)
+// of the same directories, the first table naming an alias winning: a plain name that is no file, or a
+// path that does not exist (a Hugging Face name, "org/Model"), is looked up there; an existing file
+// always wins over an alias.
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "io/config/model_aliases.hpp"
 
 namespace infersim {
 
@@ -26,10 +33,19 @@ class SearchPath {
   // in and up to three close names ("did you mean"), or every known name when none is close.
   [[nodiscard]] std::string resolve(const std::string& kind_dir, const std::string& name_or_path) const;
   // Every NAME.yaml under kind_dir in the search path, the first directory winning, sorted by name.
+  // The alias table is not listed among the models.
   [[nodiscard]] std::vector<NamedFile> list(const std::string& kind_dir) const;
+  // Every alias of every table in the search path, the first directory winning; ConfigError for a
+  // malformed table.
+  [[nodiscard]] std::vector<ModelAlias> model_aliases() const;
   [[nodiscard]] const std::vector<std::string>& directories() const { return dirs_; }
 
  private:
+  [[nodiscard]] std::optional<std::string> find_file(const std::string& kind_dir,
+                                                     const std::string& name) const;
+  [[nodiscard]] std::optional<std::string> resolve_alias(const std::string& name) const;
+  [[noreturn]] void unknown_alias(const std::string& name) const;
+
   std::vector<std::string> dirs_;
 };
 

@@ -152,6 +152,12 @@ bool YamlMap::has(std::string_view key) const {
   return static_cast<bool>(n[std::string(key)]);
 }
 
+bool YamlMap::is_mapping(std::string_view key) const {
+  const YAML::Node& n = node_;
+  const YAML::Node value = n[std::string(key)];
+  return value && value.IsMap();
+}
+
 YAML::Node YamlMap::child(std::string_view key) {
   const YAML::Node& n = node_;
   YAML::Node node = n[std::string(key)];

@@ -35,6 +35,7 @@ class YamlMap {
           std::span<const std::string_view> known_keys);
 
   [[nodiscard]] bool has(std::string_view key) const;
+  [[nodiscard]] bool is_mapping(std::string_view key) const;  // present and a mapping
   [[nodiscard]] long long integer(std::string_view key, long long min, long long max);
   [[nodiscard]] std::optional<long long> optional_integer(std::string_view key, long long min, long long max);
   // A real number in (min_exclusive, max]: positive quantities pass min_exclusive = 0.
@@ -48,6 +49,8 @@ class YamlMap {
   [[nodiscard]] int choice(std::string_view key, std::initializer_list<std::string_view> choices);
   [[nodiscard]] YamlMap mapping(std::string_view key, std::initializer_list<std::string_view> known_keys);
   [[nodiscard]] YAML::Node sequence(std::string_view key);
+  // `key` qualified by the mapping it is in, as messages name it ("moe.experts").
+  [[nodiscard]] std::string qualified(std::string_view key) const;
 
   [[nodiscard]] const std::string& file() const { return file_; }
   [[nodiscard]] SourceMark mark() const;
@@ -57,7 +60,6 @@ class YamlMap {
 
  private:
   [[nodiscard]] YAML::Node child(std::string_view key);  // marks the key as read; throws when missing
-  [[nodiscard]] std::string qualified(std::string_view key) const;
   [[noreturn]] void fail(const YAML::Node& at, std::string_view key, const std::string& expected) const;
 
   YAML::Node node_;

@@ -105,7 +105,6 @@ class Builder {
 
   [[nodiscard]] const std::optional<ConfigError>& failure() const { return failure_; }
   [[nodiscard]] HfJsonValue& root() { return root_; }
-  [[nodiscard]] std::map<std::string, HfJsonValue, std::less<>>& members() { return members_; }
   [[nodiscard]] const char** read_position() { return &read_; }
 
  private:
@@ -177,10 +176,10 @@ class Builder {
   bool add(HfJsonValue v) {
     if (open_.empty()) {
       root_ = std::move(v);
-    } else if (open_.back().value.kind == Kind::array) {
-      open_.back().value.items.push_back(std::move(v));
-    } else if (open_.size() == 1) {  // a member of the top-level object
-      members_[open_.back().key] = std::move(v);
+    } else {
+      Frame& parent = open_.back();
+      if (parent.value.kind == Kind::object) parent.value.keys.push_back(parent.key);
+      parent.value.items.push_back(std::move(v));
     }
     return true;
   }
@@ -196,7 +195,6 @@ class Builder {
   std::vector<std::size_t> line_starts_;
   std::vector<Frame> open_;
   HfJsonValue root_;
-  std::map<std::string, HfJsonValue, std::less<>> members_;
   std::optional<ConfigError> failure_;
 };
 
@@ -233,8 +231,63 @@ HfConfig::HfConfig(const std::string& json_text, std::string file) : file_(std::
   if (root.kind != Kind::object) {
     throw ConfigError(file_, root.mark, "not a JSON object: a config.json is one `{ ... }` object");
   }
-  members_ = std::move(builder.members());
-  object_mark_ = root.mark;
+  take_members(root);
+}
+
+HfConfig::HfConfig(const HfJsonValue& object, std::string file, std::string prefix, std::string architecture)
+    : file_(std::move(file)), prefix_(std::move(prefix)), architecture_(std::move(architecture)) {
+  take_members(object);
+}
+
+void HfConfig::take_members(const HfJsonValue& object) {
+  for (std::size_t i = 0; i < object.keys.size(); ++i) members_[object.keys[i]] = object.items[i];
+  object_mark_ = object.mark;
+}
+
+bool HfConfig::is_object(std::string_view key) const {
+  const HfJsonValue* node = value(key);
+  return node != nullptr && node->kind == Kind::object;
+}
+
+HfConfig HfConfig::object(std::string_view key) const {
+  const HfJsonValue& node = required(key);
+  if (node.kind != Kind::object)
+    fail(key, fmt::format("'{}' must be an object, got {}", qualified(key), shown(node)));
+  return HfConfig(node, file_, qualified(key) + ".", architecture_);
+}
+
+std::vector<std::string> HfConfig::string_list(std::string_view key) const {
+  std::vector<std::string> strings;
+  const HfJsonValue* node = value(key);
+  if (node == nullptr) return strings;
+  if (node->kind != Kind::array)
+    fail(key, fmt::format("'{}' must be a list of strings, got {}", qualified(key), shown(*node)));
+  for (const HfJsonValue& item : node->items) {
+    if (item.kind != Kind::string) {
+      throw ConfigError(file_, item.mark,
+                        fmt::format("'{}' must be a list of strings, got {}", qualified(key), shown(item)));
+    }
+    strings.push_back(item.text);
+  }
+  return strings;
+}
+
+std::vector<long long> HfConfig::integer_list(std::string_view key, long long min, long long max) const {
+  std::vector<long long> numbers;
+  const HfJsonValue* node = value(key);
+  if (node == nullptr) return numbers;
+  const std::string expected = fmt::format("a list of integers in [{}, {}]", min, max);
+  if (node->kind != Kind::array)
+    fail(key, fmt::format("'{}' must be {}, got {}", qualified(key), expected, shown(*node)));
+  for (const HfJsonValue& item : node->items) {
+    const auto number = item.kind == Kind::number ? parse_integer(item.text) : std::nullopt;
+    if (!number || *number < min || *number > max) {
+      throw ConfigError(file_, item.mark,
+                        fmt::format("'{}' must be {}, got {}", qualified(key), expected, shown(item)));
+    }
+    numbers.push_back(*number);
+  }
+  return numbers;
 }
 
 const HfJsonValue* HfConfig::value(std::string_view key) const {
@@ -259,14 +312,14 @@ const HfJsonValue& HfConfig::required(std::string_view key) const {
   const HfJsonValue* node = value(key);
   if (node == nullptr) {
     const std::string needed_by = architecture_.empty() ? "" : fmt::format(" (needed for {})", architecture_);
-    fail(key, fmt::format("missing required key '{}'{}", key, needed_by));
+    fail(key, fmt::format("missing required key '{}'{}", qualified(key), needed_by));
   }
   return *node;
 }
 
 std::string HfConfig::scalar(const HfJsonValue& node, std::string_view key, std::string_view expected) const {
   if (node.kind != Kind::number && node.kind != Kind::boolean) {
-    fail(key, fmt::format("'{}' must be {}, got {}", key, expected, shown(node)));
+    fail(key, fmt::format("'{}' must be {}, got {}", qualified(key), expected, shown(node)));
   }
   return node.text;
 }
@@ -276,7 +329,7 @@ long long HfConfig::integer(std::string_view key, long long min, long long max) 
   const HfJsonValue& node = required(key);
   const auto number = parse_integer(scalar(node, key, expected));
   if (!number || *number < min || *number > max) {
-    fail(key, fmt::format("'{}' must be {}, got {}", key, expected, shown(node)));
+    fail(key, fmt::format("'{}' must be {}, got {}", qualified(key), expected, shown(node)));
   }
   return *number;
 }
@@ -290,7 +343,7 @@ std::optional<double> HfConfig::optional_real(std::string_view key) const {
   const HfJsonValue* node = value(key);
   if (node == nullptr) return std::nullopt;
   const auto number = parse_real(scalar(*node, key, "a number"));
-  if (!number) fail(key, fmt::format("'{}' must be a number, got {}", key, shown(*node)));
+  if (!number) fail(key, fmt::format("'{}' must be a number, got {}", qualified(key), shown(*node)));
   return number;
 }
 
@@ -299,21 +352,23 @@ bool HfConfig::flag(std::string_view key, bool fallback) const {
   if (node == nullptr) return fallback;
   const std::string text = scalar(*node, key, "true or false");
   if (node->kind != Kind::boolean)
-    fail(key, fmt::format("'{}' must be true or false, got {}", key, shown(*node)));
+    fail(key, fmt::format("'{}' must be true or false, got {}", qualified(key), shown(*node)));
   return text == "true";
 }
 
 std::string HfConfig::text(std::string_view key, std::string_view fallback) const {
   const HfJsonValue* node = value(key);
   if (node == nullptr) return std::string(fallback);
-  if (node->kind != Kind::string) fail(key, fmt::format("'{}' must be a string, got {}", key, shown(*node)));
+  if (node->kind != Kind::string)
+    fail(key, fmt::format("'{}' must be a string, got {}", qualified(key), shown(*node)));
   return node->text;
 }
 
 std::size_t HfConfig::list_size(std::string_view key) const {
   const HfJsonValue* node = value(key);
   if (node == nullptr) return 0;
-  if (node->kind != Kind::array) fail(key, fmt::format("'{}' must be a list, got {}", key, shown(*node)));
+  if (node->kind != Kind::array)
+    fail(key, fmt::format("'{}' must be a list, got {}", qualified(key), shown(*node)));
   return node->items.size();
 }
 

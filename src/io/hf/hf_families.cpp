@@ -11,7 +11,23 @@ namespace {
 using hf::record;
 using hf::take;
 
-enum class Family { llama, mistral, mixtral, qwen2, qwen2_moe, deepseek, falcon, gpt_neox };
+enum class Family {
+  llama,
+  mistral,
+  mixtral,
+  qwen2,
+  qwen2_moe,
+  qwen3,
+  qwen3_moe,
+  deepseek,
+  falcon,
+  gpt_neox,
+  gpt_oss,
+  gemma3,
+  gemma3_text,
+  llama4,
+  mistral3
+};
 
 struct Known {
   std::string_view architecture;
@@ -25,11 +41,22 @@ constexpr Known kKnown[] = {
     {"MixtralForCausalLM", "mixtral", Family::mixtral},
     {"Qwen2ForCausalLM", "qwen2", Family::qwen2},
     {"Qwen2MoeForCausalLM", "qwen2_moe", Family::qwen2_moe},
+    {"Qwen3ForCausalLM", "qwen3", Family::qwen3},
+    {"Qwen3MoeForCausalLM", "qwen3_moe", Family::qwen3_moe},
     {"DeepseekV2ForCausalLM", "deepseek_v2", Family::deepseek},
     {"DeepseekV3ForCausalLM", "deepseek_v3", Family::deepseek},
     {"FalconForCausalLM", "falcon", Family::falcon},
     {"GPTNeoXForCausalLM", "gpt_neox", Family::gpt_neox},
+    {"GptOssForCausalLM", "gpt_oss", Family::gpt_oss},
+    {"Gemma3ForConditionalGeneration", "gemma3", Family::gemma3},
+    {"Gemma3ForCausalLM", "gemma3_text", Family::gemma3_text},
+    {"Llama4ForConditionalGeneration", "llama4", Family::llama4},
+    {"Mistral3ForConditionalGeneration", "mistral3", Family::mistral3},
 };
+
+}  // namespace
+
+namespace hf {
 
 // The keys LlamaConfig and the configs modelled on it share: pre-norm RMSNorm blocks, a gated MLP,
 // RoPE. `kv_required`: Mistral's and Mixtral's config classes default num_key_value_heads to 8, not
@@ -83,6 +110,14 @@ void refuse_qwen2_sliding_window(const HfConfig& c) {
   }
 }
 
+}  // namespace hf
+
+namespace {
+
+using hf::read_decoder;
+using hf::read_llama_bias;
+using hf::refuse_qwen2_sliding_window;
+
 void read_mixtral_moe(const HfConfig& c, HfModel& m) {
   MoeSpec& e = m.spec.moe;
   e.experts = take(c, m, "moe.experts", "num_local_experts");
@@ -90,7 +125,9 @@ void read_mixtral_moe(const HfConfig& c, HfModel& m) {
   e.expert_intermediate_size = take(c, m, "moe.expert_intermediate_size", "intermediate_size");
 }
 
-void read_qwen2_moe(const HfConfig& c, HfModel& m) {
+}  // namespace
+
+void hf::read_qwen2_moe(const HfConfig& c, HfModel& m) {
   if (c.integer("num_experts", 0) == 0) {
     m.notes.push_back("num_experts 0: every MLP is dense.");
     return;
@@ -114,6 +151,8 @@ void read_qwen2_moe(const HfConfig& c, HfModel& m) {
   }
   e.layer_step = c.has("decoder_sparse_step") ? take(c, m, "moe.layer_step", "decoder_sparse_step") : 1;
 }
+
+namespace {
 
 // DeepSeek-V2/V3: layer i is MoE when i >= first_k_dense_replace and i % moe_layer_freq == 0. The
 // format's rule, (i - first_dense_layers + 1) % layer_step == 0, picks the same layers exactly when
@@ -175,6 +214,7 @@ void read_deepseek(const HfConfig& c, HfModel& m) {
         "The main model only: the multi-token-prediction module (num_nextn_predict_layers) "
         "serves training and speculative decoding and is left out, as parameter headlines leave it out.");
   }
+  hf::read_quantization(c, m);
 }
 
 void read_llama(const HfConfig& c, HfModel& m) {
@@ -183,9 +223,11 @@ void read_llama(const HfConfig& c, HfModel& m) {
   read_llama_bias(c, m);
 }
 
+}  // namespace
+
 // Mistral and Mixtral. MistralConfig defaults an absent sliding_window to 4096 (null: none);
 // MixtralConfig defaults it to none.
-void read_mistral(const HfConfig& c, HfModel& m, bool mixtral) {
+void hf::read_mistral(const HfConfig& c, HfModel& m, bool mixtral) {
   read_decoder(c, m, true);
   hf::take_head_dim(c, m);
   m.spec.linear_bias = LinearBias::none;
@@ -198,13 +240,15 @@ void read_mistral(const HfConfig& c, HfModel& m, bool mixtral) {
   if (mixtral) read_mixtral_moe(c, m);
 }
 
+namespace {
+
 void read_qwen2(const HfConfig& c, HfModel& m, bool moe) {
   read_decoder(c, m, false);
   hf::take_head_dim(c, m);
   refuse_qwen2_sliding_window(c);
   m.spec.linear_bias = LinearBias::qkv;
   record(m, "linear_bias", "Qwen2 attention: biases on q_proj, k_proj, v_proj; none on o_proj");
-  if (moe) read_qwen2_moe(c, m);
+  if (moe) hf::read_qwen2_moe(c, m);
 }
 
 Family family_of(HfConfig& c, HfModel& m) {
@@ -236,15 +280,16 @@ std::vector<std::string> known_hf_architectures() {
 
 HfModel read_hf_model(HfConfig& config) {
   HfModel m;
-  switch (family_of(config, m)) {
+  const Family family = family_of(config, m);
+  switch (family) {
     case Family::llama:
       read_llama(config, m);
       break;
     case Family::mistral:
-      read_mistral(config, m, false);
+      hf::read_mistral(config, m, false);
       break;
     case Family::mixtral:
-      read_mistral(config, m, true);
+      hf::read_mistral(config, m, true);
       break;
     case Family::qwen2:
       read_qwen2(config, m, false);
@@ -261,12 +306,32 @@ HfModel read_hf_model(HfConfig& config) {
     case Family::gpt_neox:
       hf::read_gpt_neox(config, m);
       break;
+    case Family::qwen3:
+    case Family::qwen3_moe:
+      hf::read_qwen3(config, m, family == Family::qwen3_moe);
+      break;
+    case Family::gpt_oss:
+      hf::read_gpt_oss(config, m);
+      break;
+    case Family::gemma3:
+      hf::read_gemma3(config.object("text_config"), m);
+      break;
+    case Family::gemma3_text:
+      hf::read_gemma3(config, m);
+      break;
+    case Family::llama4:
+      hf::read_llama4(config.object("text_config"), m);
+      break;
+    case Family::mistral3:
+      hf::read_mistral(config.object("text_config"), m, false);
+      break;
   }
   if (is_moe(m.spec)) {
+    const std::string from = m.origin["intermediate_size"];
     record(m, "intermediate_size",
            moe_layer_count(m.spec) == m.spec.layers
-               ? "intermediate_size; required by the format, but every layer here is MoE"
-               : "intermediate_size: the dense MLP of the layers that are not MoE");
+               ? from + "; required by the format, but every layer here is MoE"
+               : from + ": the dense MLP of the layers that are not MoE");
   }
   return m;
 }

@@ -57,6 +57,14 @@ class YamlWriter {
   void optional_entry(std::string_view key, long long value) {
     if (model_.origin.count(std::string(key)) > 0) entry(key, value);
   }
+  // "key:" opening a block (a list or mapping written with raw lines), with its origin.
+  void header(std::string_view key) {
+    std::string line = std::string(key) + ":";
+    const auto origin = model_.origin.find(std::string(key));
+    if (origin != model_.origin.end())
+      line = fmt::format("{:<{}} # {}", line, kCommentColumn, terminal_text(origin->second));
+    text_ += line + "\n";
+  }
   void raw(std::string_view line) { text_ += std::string(line) + "\n"; }
 
   [[nodiscard]] const std::string& text() const { return text_; }
@@ -108,6 +116,41 @@ void write_body(YamlWriter& w, const ModelSpec& s) {
   w.entry("tied_embeddings", s.tied_embeddings);
   w.entry("max_context", s.max_context);
   if (s.sliding_window > 0) w.entry("sliding_window", s.sliding_window);
+  if (!s.attention_pattern.empty()) {
+    w.header("attention_pattern");
+    for (const KeySpan& k : s.attention_pattern) {
+      w.raw(k.kind == KeySpanKind::full
+                ? std::string("  - full")
+                : fmt::format("  - {}:{}", k.kind == KeySpanKind::sliding ? "sliding" : "chunked", k.tokens));
+    }
+  }
+  if (s.qk_norm) w.entry("qk_norm", true);
+  if (s.attention_sinks) w.entry("attention_sinks", true);
+}
+
+// A class of weights_as_shipped: a dtype name, or a mapping where the scale layout is not the default.
+void write_shipped(YamlWriter& w, std::string_view cls, const ShippedFormat& f) {
+  const std::string dtype(dtype_name(f.dtype));
+  if (!f.group_size && !f.scale_bits && f.block_rows == 1) {
+    w.raw(fmt::format("  {}: {}", cls, dtype));
+    return;
+  }
+  w.raw(fmt::format("  {}:", cls));
+  w.raw(fmt::format("    dtype: {}", dtype));
+  if (f.group_size) w.raw(fmt::format("    group_size: {}", *f.group_size));
+  if (f.block_rows != 1) w.raw(fmt::format("    block_rows: {}", f.block_rows));
+  if (f.scale_bits) {
+    w.raw(fmt::format("    scale_dtype: {}", *f.scale_bits == 32   ? "fp32"
+                                             : *f.scale_bits == 16 ? "fp16"
+                                                                   : "e4m3"));
+  }
+}
+
+void write_weights_as_shipped(YamlWriter& w, const ModelSpec& s) {
+  if (!s.shipped_weights) return;
+  w.header("weights_as_shipped");
+  write_shipped(w, "default", *s.shipped_weights);
+  if (s.shipped_expert_weights) write_shipped(w, "experts", *s.shipped_expert_weights);
 }
 
 void write_mla_and_moe(YamlWriter& w, const ModelSpec& s) {
@@ -164,6 +207,7 @@ std::string hf_config_to_yaml(const std::string& json_text, const HfImportOption
   write_header(w, model, options);
   write_body(w, model.spec);
   write_mla_and_moe(w, model.spec);
+  write_weights_as_shipped(w, model.spec);
   check_loads(w.text(), options);
   return w.text();
 }

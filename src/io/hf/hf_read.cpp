@@ -11,14 +11,15 @@ void record(HfModel& m, std::string_view yaml_key, std::string origin) {
 int take(const HfConfig& c, HfModel& m, std::string_view yaml_key, std::string_view json_key, long long min,
          long long max) {
   const long long value = c.integer(json_key, min, max);
-  record(m, yaml_key, std::string(json_key));
+  record(m, yaml_key, c.qualified(json_key));
   return static_cast<int>(value);
 }
 
 bool take_flag(const HfConfig& c, HfModel& m, std::string_view yaml_key, std::string_view json_key,
                bool fallback, std::string_view fallback_origin) {
   const bool value = c.flag(json_key, fallback);
-  record(m, yaml_key, c.has(json_key) ? fmt::format("{} {}", json_key, value) : std::string(fallback_origin));
+  record(m, yaml_key,
+         c.has(json_key) ? fmt::format("{} {}", c.qualified(json_key), value) : std::string(fallback_origin));
   return value;
 }
 
@@ -26,7 +27,7 @@ Activation take_activation(const HfConfig& c, HfModel& m, std::string_view json_
                            std::string_view fallback) {
   const std::string name = c.text(json_key, fallback);
   record(m, "activation",
-         c.has(json_key) ? std::string(json_key)
+         c.has(json_key) ? c.qualified(json_key)
                          : fmt::format("{} absent: transformers default {}", json_key, fallback));
   if (name == "silu" || name == "swish") return Activation::silu;
   if (name.rfind("gelu", 0) == 0) return Activation::gelu;  // gelu, gelu_new, gelu_fast, gelu_pytorch_tanh

@@ -23,6 +23,24 @@ void take_head_dim(const HfConfig& c, HfModel& m);
 void set_sliding_window(HfModel& m, long long window, std::string origin);
 void record(HfModel& m, std::string_view yaml_key, std::string origin);
 
+// The keys LlamaConfig and the configs modelled on it share (hf_families.cpp); `kv_required`: the
+// config class has no num_key_value_heads default of num_attention_heads.
+void read_decoder(const HfConfig& c, HfModel& m, bool kv_required);
+void read_llama_bias(const HfConfig& c, HfModel& m);
+void refuse_qwen2_sliding_window(const HfConfig& c);
+void read_qwen2_moe(const HfConfig& c, HfModel& m);
+void read_mistral(const HfConfig& c, HfModel& m, bool mixtral);
+
+// Models whose layers differ (hf_families_layered.cpp): Qwen3 and Qwen3-MoE, gpt-oss, Gemma 3 and
+// Llama 4 (the last two given their text_config).
+void read_qwen3(const HfConfig& c, HfModel& m, bool moe);
+void read_gpt_oss(const HfConfig& c, HfModel& m);
+void read_gemma3(const HfConfig& c, HfModel& m);
+void read_llama4(const HfConfig& c, HfModel& m);
+// quantization_config -> weights_as_shipped where the format can say it (mxfp4 experts; fp8 with block
+// scales); a note otherwise.
+void read_quantization(const HfConfig& c, HfModel& m);
+
 // Falcon and GPT-NeoX (hf_families_parallel.cpp).
 void read_falcon(const HfConfig& c, HfModel& m);
 void read_gpt_neox(const HfConfig& c, HfModel& m);

@@ -100,7 +100,7 @@ void config_at(const SweepPlan& p, std::uint64_t index, Config& c) {
   }
   c.model = &p.models[c.digit[kModelColumn]];
   c.hardware = &p.hardware[c.digit[kHardwareColumn]];
-  c.scenario = compose_scenario(values, p.runtimes[c.digit[kRuntimeColumn]]);
+  c.scenario = compose_scenario(values, p.runtimes[c.digit[kRuntimeColumn]], *c.model);
 }
 
 void append_row(fmt::memory_buffer& out, const EstimateReport& report, const SweepPlan& plan,
