@@ -81,9 +81,10 @@ ModelSpec shipped(const std::string& name) {
 TEST_CASE("gpt-oss: 116.8B / 5.1B and 20.9B / 3.6B (OpenAI gpt-oss model card, 2025, Table 1)") {
   // Hand: attention 2880*(4096 + 2*512) + 4096*2880 + biases 4096 + 2*512 + 2880 = 26,550,080; MoE
   // 128 * 3*2880*2880 + router 2880*128 = 3,185,418,240; norms 5760 -> 3,211,974,080 a layer, x36
-  // = 115,631,066,880; + embedding and LM head 2*201088*2880 = 1,158,266,880; + final norm 2880.
+  // = 115,631,066,880; + embedding and LM head 2*201088*2880 = 1,158,266,880; + final norm 2880; + the
+  // learned attention sinks, one per head and layer, 64*36 = 2,304 (the checkpoint's self_attn.sinks).
   const ModelSpec big = shipped("gpt-oss-120b");
-  CHECK(params_total(big) == 116'789'336'640.0);
+  CHECK(params_total(big) == 116'789'338'944.0);
   CHECK(params_total(big) == Approx(116.83e9).epsilon(0.02));
   // The card counts the unembedding but not the embedding table among the active parameters
   // (5.13B = MLP 114.71B x 4/128 + attention 0.96B + unembedding 0.58B); params_active counts both.
@@ -95,9 +96,10 @@ TEST_CASE("gpt-oss: 116.8B / 5.1B and 20.9B / 3.6B (OpenAI gpt-oss model card, 2
 
 TEST_CASE("Qwen3 MoE: 235B / 22B and 30.5B / 3.3B (Qwen3 model cards)") {
   // Hand, 235B: attention 4096*8192*2 + 2*4096*512 = 71,303,168; MoE 128 * 3*4096*1536 + router
-  // 4096*128 = 2,416,443,392; norms 8192 -> x94 = 233,850,224,640; + 2*151936*4096 + 4096.
+  // 4096*128 = 2,416,443,392; norms 8192 -> x94 = 233,850,224,640; + 2*151936*4096 + 4096; + the
+  // per-head q_norm and k_norm scales, 2*128 per layer x94 = 24,064 (QK-norm).
   const ModelSpec big = shipped("qwen3-235b-a22b");
-  CHECK(params_total(big) == 235'093'610'496.0);
+  CHECK(params_total(big) == 235'093'634'560.0);
   CHECK(params_total(big) == Approx(235e9).epsilon(0.02));
   CHECK(params_active(big) == Approx(22e9).epsilon(0.05));
   const ModelSpec small = shipped("qwen3-30b-a3b");
