@@ -61,11 +61,12 @@ bench: build
 # own build directory. `make fuzz`: the libFuzzer targets (clang-14, runtime from libclang-rt-14-dev),
 # each run FUZZ_SECONDS on a scratch copy of its seed corpus (tests/fuzz/corpus/NAME); a crash
 # leaves its input in $(FUZZ_BUILD)/artifacts/ (make it a fixture in tests/config/bad/). Targets: the
-# model and hardware loaders, the sweep spec, the Hugging Face importer (JSON dictionary).
+# model and hardware loaders, the sweep spec, the Hugging Face importer (JSON dictionary), the serving
+# trace reader (CSV dictionary).
 SANITIZE_BUILD ?= build-sanitize
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := model_loader hardware_loader sweep_spec hf_import
+FUZZ_TARGETS := model_loader hardware_loader sweep_spec hf_import trace_csv
 FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
 SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 
@@ -88,6 +89,7 @@ fuzz: fuzz-deps
 	  rm -rf $(FUZZ_BUILD)/corpus/$$t && mkdir -p $(FUZZ_BUILD)/corpus && cp -r tests/fuzz/corpus/$$t $(FUZZ_BUILD)/corpus/$$t; \
 	  echo "make fuzz: fuzz_$$t for $(FUZZ_SECONDS) s"; \
 	  dict=tests/fuzz/yaml.dict; [ $$t = hf_import ] && dict=tests/fuzz/json.dict; \
+	  [ $$t = trace_csv ] && dict=tests/fuzz/csv.dict; \
 	  ASAN_OPTIONS=detect_leaks=1 ./$(FUZZ_BUILD)/fuzz_$$t $(FUZZ_BUILD)/corpus/$$t -dict=$$dict \
 	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- 2>$(FUZZ_BUILD)/fuzz_$$t.log \

@@ -7,7 +7,7 @@ if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
 endif()
 
 set(INFERSIM_FUZZ_SANITIZERS -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g)
-foreach(library infersim_core infersim_validation infersim_io)
+foreach(library infersim_core infersim_validation infersim_serving infersim_io)
   target_compile_options(${library} PRIVATE -fsanitize=fuzzer-no-link ${INFERSIM_FUZZ_SANITIZERS})
 endforeach()
 
@@ -23,3 +23,4 @@ infersim_add_fuzzer(fuzz_model_loader tests/fuzz/fuzz_model_loader.cpp)
 infersim_add_fuzzer(fuzz_hardware_loader tests/fuzz/fuzz_hardware_loader.cpp)
 infersim_add_fuzzer(fuzz_sweep_spec tests/fuzz/fuzz_sweep_spec.cpp)
 infersim_add_fuzzer(fuzz_hf_import tests/fuzz/fuzz_hf_import.cpp)
+infersim_add_fuzzer(fuzz_trace_csv tests/fuzz/fuzz_trace_csv.cpp)

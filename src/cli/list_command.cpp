@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "core/errors.hpp"
@@ -21,11 +24,32 @@ std::string model_summary(const std::string& path) {
                      m.hidden_size, m.attention_heads, m.kv_heads, m.max_context, m.description);
 }
 
+// The dense peak of every dtype the profile gives, dtypes with the same peak joined by '/', in the
+// order of the peak slots: "fp32 67 | tf32 494 | bf16/fp16 989 | fp8/int8 1979" (integer formats in TOPS).
+std::string peaks_summary(const HardwareSpec& hw) {
+  std::vector<std::pair<double, std::string>> groups;
+  for (PeakSlot slot : kAllPeakSlots) {
+    const double tflops = peak_flops(hw, slot) / 1e12;
+    if (tflops <= 0.0) continue;
+    auto same = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == tflops; });
+    if (same == groups.end())
+      groups.emplace_back(tflops, std::string(peak_slot_name(slot)));
+    else
+      same->second += "/" + std::string(peak_slot_name(slot));
+  }
+  std::string out;
+  for (const auto& [tflops, names] : groups) {
+    out += fmt::format("{}{} {}", out.empty() ? "" : " | ", names,
+                       tflops >= 100.0 ? fmt::format("{:.0f}", tflops) : fmt::format("{:.3g}", tflops));
+  }
+  return out;
+}
+
 std::string hardware_summary(const std::string& path) {
   const HardwareSpec hw = load_hardware(path);
   // GB and TB/s in powers of ten, as estimate prints memory (an "80GB" A100 holds 80 GiB = 85.90 GB).
-  return fmt::format("{:.2f} GB, {:.2f} TB/s, {:.0f} TFLOP/s bf16: {}", hw.memory_capacity_B / 1e9,
-                     hw.memory_bandwidth_Bps / 1e12, peak_flops(hw, Dtype::bf16) / 1e12, hw.description);
+  return fmt::format("{:.2f} GB, {:.2f} TB/s, {} TFLOP/s: {}", hw.memory_capacity_B / 1e9,
+                     hw.memory_bandwidth_Bps / 1e12, peaks_summary(hw), hw.description);
 }
 
 std::string runtime_summary(const std::string& path) {

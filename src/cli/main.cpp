@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   infersim::add_calibrate_command(app, action);
   infersim::add_validate_command(app, action);
   infersim::add_import_command(app, action);
+  infersim::add_serve_command(app, action);
   return infersim::guarded_main(app, argc, argv, std::cerr, [&] {
     // Each must name a readable directory (exit 2), never silently fall back to the shipped files.
     return action(infersim::SearchPath::from_user(config_dir, std::getenv("INFERSIM_PATH")));

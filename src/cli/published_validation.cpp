@@ -13,6 +13,7 @@
 #include "io/published/published_csv.hpp"
 #include "io/published/published_mapping.hpp"
 #include "io/published/published_report.hpp"
+#include "io/published/row_mapping.hpp"
 #include "validation/published_judge.hpp"
 
 namespace infersim {
@@ -42,7 +43,7 @@ int run_published_validation(const std::string& output_csv, double threshold, co
       [&search](const std::string& n) { return load_model(search.resolve("model_configs", n)); },
       [&search](const std::string& n) { return load_hardware(search.resolve("hardware_profiles", n)); },
       [&search](const std::string& n) { return load_runtime(search.resolve("runtime_profiles", n)); }};
-  const std::vector<PublishedCase> cases = judge_published(rows, mapping, sources);
+  const std::vector<PublishedCase> cases = judge_published(map_published(rows, mapping), sources);
   const PublishedSummary summary = summarize(cases);
   std::unique_ptr<AtomicOutput> out;  // opened once every input is read: none of them may be the output
   if (!output_csv.empty()) out = std::make_unique<AtomicOutput>(output_csv);

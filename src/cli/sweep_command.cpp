@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "cli/commands.hpp"
+#include "cli/progress_bar.hpp"
 #include "core/errors.hpp"
 #include "io/config/strict_number.hpp"
 #include "io/config/value_text.hpp"
@@ -91,33 +92,6 @@ std::pair<std::uint64_t, std::uint64_t> shard_range(const std::string& shard, st
   return {boundary(index), boundary(index + 1)};
 }
 
-class ProgressBar {
- public:
-  ProgressBar(bool enabled, std::uint64_t total) : enabled_(enabled), total_(total) {}
-  void update(std::uint64_t done) {
-    if (!enabled_) return;
-    const double elapsed = seconds();
-    if (done < total_ && elapsed - last_ < 0.1) return;
-    last_ = elapsed;
-    const double rate = elapsed > 0.0 ? static_cast<double>(done) / elapsed : 0.0;
-    const double eta = rate > 0.0 ? static_cast<double>(total_ - done) / rate : 0.0;
-    const double share = total_ > 0 ? static_cast<double>(done) / static_cast<double>(total_) : 1.0;
-    const auto filled = static_cast<std::size_t>(share * 30.0);
-    std::cerr << fmt::format("\r[{:<30}] {:5.1f}% {}/{} configurations, {:.0f}/s, ETA {:.1f} s",
-                             std::string(filled, '='), share * 100.0, done, total_, rate, eta)
-              << (done >= total_ ? "\n" : "") << std::flush;
-  }
-  [[nodiscard]] double seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
-
- private:
-  bool enabled_;
-  std::uint64_t total_;
-  double last_ = -1.0;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-};
-
 // The largest --max-configs: 10^12 rows would be hundreds of terabytes.
 constexpr long long kMaxMaxConfigs = 1'000'000'000'000;
 
@@ -154,7 +128,8 @@ int run_sweep_command(const SweepCommandOptions& o, const SearchPath& search) {
     else
       std::fwrite(text.data(), 1, text.size(), stdout);
   };
-  ProgressBar bar(!o.quiet && (o.progress || ::isatty(STDERR_FILENO)), options.last - options.first);
+  ProgressBar bar(!o.quiet && (o.progress || ::isatty(STDERR_FILENO)), options.last - options.first,
+                  "configurations");
   write(sweep_header(plan));
   const SweepStats stats = run_sweep(plan, options, write, [&bar](std::uint64_t done) { bar.update(done); });
   if (file)

@@ -22,6 +22,7 @@
 #include "io/output/atomic_output.hpp"
 #include "io/published/host_profile.hpp"
 #include "io/published/measured_csv.hpp"
+#include "io/published/model_case.hpp"
 #include "io/published/validation_report.hpp"
 #include "validation/host_runs.hpp"
 
@@ -58,6 +59,7 @@ HostMeasurer host_measurer(const ValidateOptions& o, const SearchPath& search, d
   m.run_suite = [&o, &search] { return measure_suite(o.quick, o.threads, search); };
   m.profile_of = profile_of;
   m.load_model = model_loader(search);
+  m.case_scenario = model_case_scenario;
   m.on_run_start = [](int run, int runs) {
     std::cerr << "infersim validate: run " << run << " of " << runs << "\n";
   };
@@ -103,7 +105,8 @@ int run_validate(const ValidateOptions& o, const SearchPath& search) {
     if (o.runs > 1)
       std::cout << fmt::format("median of the {} runs, case by case and figure by figure:\n", o.runs);
   }
-  const ValidationResult result = validate_cases(cases, hw, models_named_by(cases, model_loader(search)));
+  const ValidationResult result =
+      validate_cases(cases, hw, {models_named_by(cases, model_loader(search)), model_case_scenario});
   std::cout << validation_table(result, threshold) << std::flush;
   if (out) {
     out->write(validation_csv(result));

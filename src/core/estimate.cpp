@@ -85,7 +85,7 @@ PassShape pass_shape(const PassKey& k, const Stage& stage) {
 // A send of one micro-batch's activations between consecutive stages (GPipe), as an operator row.
 OpResult stage_send(const Layout& l, const ModelSpec& m, double tokens, double act_bytes,
                     const Roofs& roofs) {
-  Operator send{"pp_send", OpUnit::link, static_cast<double>(l.pp - 1), {}, {}, {}};
+  Operator send{"pp_send", OpUnit::link, static_cast<double>(l.pp - 1), {}, {}, {}, 0.0, {}};
   send.comm = {Collective::send_recv, 2.0, static_cast<double>(l.tp * l.pp),
                tokens * m.hidden_size * act_bytes};
   return detail::op_result(send, 0.0, roofs);
@@ -180,7 +180,7 @@ void add_model_totals(Estimate& e, const ModelSpec& m, const Scenario& sc, const
   e.weight_bytes = sizes.weight_bytes;
   e.weight_bits_effective = e.weight_bytes * 8.0 / e.params_total;
   e.kv_bytes_per_token = sizes.kv_bytes_per_token;
-  e.kv_cache_bytes = kv_cache_bytes(b, context, static_cast<double>(m.sliding_window), e.kv_bytes_per_token);
+  e.kv_cache_bytes = model_kv_cache_bytes(m, b, context, bytes_per_element(sc.kv));
   e.runtime_reserve_bytes = hw.runtime_reserve_B;
   e.device_memory_bytes = hw.memory_capacity_B;
   e.usable_memory_bytes = usable_memory_bytes(hw.memory_capacity_B, hw.usable_fraction);
@@ -207,7 +207,6 @@ Estimate estimate_valid(const ModelSpec& m, const HardwareSpec& hw, const Scenar
   const double b = static_cast<double>(sc.batch);
   const double s = static_cast<double>(sc.input_tokens);
   const double o = static_cast<double>(sc.output_tokens);
-  const double window = static_cast<double>(m.sliding_window);
   const double micro_batch = b / l.micro_batches;
   const Roofs decode_roofs = decode_step_roofs(roofs, micro_batch);
   const TensorFormats formats{weight_formats(sc.weights, sc.quantize_embeddings),
@@ -226,16 +225,14 @@ Estimate estimate_valid(const ModelSpec& m, const HardwareSpec& hw, const Scenar
   double max_step_s = 0.0;
   double path_step_s = 0.0;
   for (const DecodeStage& stage : decode.stages) {
-    detail::add_ops(e.decode_step, stage.ops, stage.terms, cached_tokens(s + o / 2.0, window), decode_roofs,
-                    keep_operators);
-    const double decode_sum_s =
-        detail::decode_time_sum_s(stage.ops, stage.terms, decode_roofs, sc.input_tokens + 1,
-                                  sc.input_tokens + sc.output_tokens - 1, m.sliding_window);
+    detail::add_ops(e.decode_step, stage.ops, stage.terms, s + o / 2.0, decode_roofs, keep_operators);
+    const double decode_sum_s = detail::decode_time_sum_s(
+        stage.ops, stage.terms, decode_roofs, sc.input_tokens + 1, sc.input_tokens + sc.output_tokens - 1);
     const double stage_step_s = sc.output_tokens > 1 ? decode_sum_s / (o - 1.0) : 0.0;
     max_step_s = std::max(max_step_s, stage_step_s);
     path_step_s += stage_step_s;
     // The device keeps the KV cache of every micro-batch of the batch.
-    const double kv_bytes = kv_cache_bytes(b, s + o, window, stage.kv_bytes_per_token);
+    const double kv_bytes = model_kv_cache_bytes(stage.shard, b, s + o, formats.kv_bytes);
     const double activations =
         prefill_activation_peak_bytes(stage.shard, micro_batch, micro_batch * s, s,
                                       sc.attention == AttentionKernel::unfused, formats.act_bytes);

@@ -21,6 +21,9 @@ struct Interconnect {
   int devices_per_node = 1;
   double inter_node_bandwidth_per_direction_Bps = 0.0;
   double inter_node_latency_s = 0.0;
+  // Link between the device and its host's memory, one direction (PCIe, or NVLink-C2C on a Grace
+  // superchip): the path KV-cache blocks take when swapped out to host memory. None: not given.
+  std::optional<double> host_link_bandwidth_per_direction_Bps;
 };
 
 struct HardwareSpec {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/dtype.hpp"
+#include "core/key_span.hpp"
 
 namespace infersim {
 
@@ -25,16 +26,6 @@ struct MlaSpec {
   int qk_rope_head_dim = 0;
   int v_head_dim = 0;
   friend bool operator==(const MlaSpec&, const MlaSpec&) = default;
-};
-
-// How far back one layer's queries look (docs/formulas.md#key_span): every earlier token (full), the
-// W most recent (sliding: Mistral; Gemma 3's local layers; gpt-oss's banded layers), or the tokens of
-// their own C-token chunk (chunked: Llama 4's local layers).
-enum class KeySpanKind { full, sliding, chunked };
-struct KeySpan {
-  KeySpanKind kind = KeySpanKind::full;
-  long long tokens = 0;  // W or C; 0 for full
-  friend bool operator==(const KeySpan&, const KeySpan&) = default;
 };
 
 // Mixture-of-Experts MLP (Shazeer et al. 2017; Mixtral, Jiang et al. 2024; DeepSeek-V3 report 2024).
@@ -120,6 +111,10 @@ struct ModelSpec {
   }
   return m.attention_pattern[static_cast<std::size_t>(i) % m.attention_pattern.size()];
 }
+
+// The spans of the model's layers 0..layers-1, grouped by span in order of first appearance. Throws
+// InputError past kMaxSpanGroups distinct spans (the loader refuses such a pattern first).
+[[nodiscard]] SpanGroups span_groups(const ModelSpec& m);
 
 [[nodiscard]] constexpr int q_width(const ModelSpec& m) { return m.attention_heads * m.head_dim; }
 [[nodiscard]] constexpr int kv_width(const ModelSpec& m) { return m.kv_heads * m.head_dim; }

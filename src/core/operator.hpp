@@ -2,7 +2,9 @@
 // One operator of a forward pass: its work as FLOPs and bytes moved, split by where the bytes go.
 // Contract: an Operator describes ONE occurrence; `repeat` says how many occur per pass (e.g. once
 // per layer). Decode operators whose work grows with the context carry it in `per_key`, the cost
-// added by each key a query attends to, so any context is `fixed + per_key * keys` (exact, affine).
+// added by each key a query attends to, so any context is `fixed + per_key * keys` (exact, affine);
+// `span` says how many keys a query at a given context attends (core/key_span.hpp).
+#include "core/key_span.hpp"
 
 namespace infersim {
 
@@ -50,6 +52,7 @@ struct Operator {
   // quantization: W8A16, W4A16): their bits, 8 or 4; 0 for any other operator. A runtime's mat-vec
   // kernels may stream such weights below the 16-bit rate (core/runtime_profile.hpp).
   double weight_only_bits = 0.0;
+  KeySpan span;  // the layers' key span, for an operator with a per-key cost
 };
 
 [[nodiscard]] constexpr Traffic scaled(const Traffic& t, double k) {

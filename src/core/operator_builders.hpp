@@ -29,6 +29,9 @@ namespace infersim::detail {
 [[nodiscard]] Operator norm_op(const char* name, NormKind kind, double width, double tokens,
                                const TensorFormats& p, double repeat);
 
+// Folds an operator's per-key cost at `keys` keys into its fixed cost (a step's rows at known contexts).
+void fold_keys(Operator& op, double keys);
+
 // Attention blocks, from the input projections to the output projection (o_proj included).
 void append_standard_attention(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape,
                                double tokens, bool decode);

@@ -10,7 +10,7 @@ namespace detail {
 
 Operator gemm(const char* name, double tokens, double in, double out, bool bias, const StorageFormat& weight,
               const TensorFormats& p, double repeat) {
-  Operator op{name, OpUnit::matrix, repeat, {}, {}, {}, 0.0};
+  Operator op{name, OpUnit::matrix, repeat, {}, {}, {}, 0.0, {}};
   op.fixed.flops = 2.0 * tokens * in * out + (bias ? tokens * out : 0.0);
   op.fixed.bytes.weights_read_B =
       matrix_storage_bytes(in, out, weight) + (bias ? out * p.weights.vector_bytes : 0.0);
@@ -27,7 +27,7 @@ double weight_only_bits(const StorageFormat& weight, const TensorFormats& p) {
 
 Operator vector_op(const char* name, double flops, double elements_in, double elements_out,
                    double weight_elements, const TensorFormats& p, double repeat) {
-  Operator op{name, OpUnit::vector, repeat, {}, {}, {}, 0.0};
+  Operator op{name, OpUnit::vector, repeat, {}, {}, {}, 0.0, {}};
   op.fixed.flops = flops;
   op.fixed.bytes.weights_read_B = weight_elements * p.weights.vector_bytes;
   op.fixed.bytes.act_read_B = elements_in * p.act_bytes;
@@ -44,7 +44,7 @@ Operator norm_op(const char* name, NormKind kind, double width, double tokens, c
 
 Operator link_op(const char* name, Collective kind, double group, double span, double message_B,
                  double repeat) {
-  Operator op{name, OpUnit::link, repeat, {}, {}, {}, 0.0};
+  Operator op{name, OpUnit::link, repeat, {}, {}, {}, 0.0, {}};
   op.comm = {kind, group, span, message_B};
   return op;
 }
@@ -62,7 +62,7 @@ using detail::vector_op;
 Operator embedding_op(const ModelSpec& m, double tokens, const TensorFormats& p) {
   const double h = m.hidden_size;
   const bool learned = m.position_embedding == PositionEmbedding::learned;
-  Operator op{"embedding", OpUnit::vector, 1.0, {}, {}, {}, 0.0};
+  Operator op{"embedding", OpUnit::vector, 1.0, {}, {}, {}, 0.0, {}};
   op.fixed.flops = learned ? tokens * h : 0.0;
   op.fixed.bytes.weights_read_B =
       (learned ? 2.0 : 1.0) * matrix_storage_bytes(h, tokens, p.weights.embedding);
@@ -117,11 +117,14 @@ void pass_operators(const ModelSpec& m, const PassShape& shape, double tokens, b
     if (tp > 1) ops.push_back(tp_allreduce("embed_allreduce", shape, tokens, h, 1.0));
   }
   append_layer_stack(ops, m, shape, tokens, decode);
+  // The LM head runs on the rows that sample: one per sequence, or a step's sampled rows.
+  const double rows = shape.step ? shape.step->sampled_rows : shape.batch;
   if (shape.last_stage) {
     ops.push_back(norm_op("final_norm", m.norm, h, tokens, p, 1.0));
-    ops.push_back(gemm("lm_head", shape.batch, h, m.vocab_size, false, p.weights.embedding, p, 1.0));
+    if (rows <= 0.0) return;  // a step whose chunks all end mid-prompt samples nothing
+    ops.push_back(gemm("lm_head", rows, h, m.vocab_size, false, p.weights.embedding, p, 1.0));
     if (tp > 1) {
-      const double logits_B = shape.batch * m.vocab_size * tp * p.act_bytes;
+      const double logits_B = rows * m.vocab_size * tp * p.act_bytes;
       ops.push_back(link_op("logits_allgather", Collective::allgather, tp, tp, logits_B, 1.0));
     }
   }
@@ -135,6 +138,17 @@ void prefill_operators(const ModelSpec& m, const PassShape& shape, std::vector<O
 
 void decode_operators(const ModelSpec& m, const PassShape& shape, std::vector<Operator>& out) {
   pass_operators(m, shape, shape.batch, true, out);
+}
+
+void step_operators(const ModelSpec& m, const PassShape& shape, std::vector<Operator>& out) {
+  pass_operators(m, shape, shape.step->decode_rows + shape.step->prefill_tokens, false, out);
+}
+
+StepSpanLoad span_load(const StepLoad& load, const KeySpan& span) {
+  for (int i = 0; i < load.span_count; ++i) {
+    if (load.spans[static_cast<std::size_t>(i)].span == span) return load.spans[static_cast<std::size_t>(i)];
+  }
+  return {span};
 }
 
 std::vector<Operator> prefill_operators(const ModelSpec& m, const PassShape& shape) {

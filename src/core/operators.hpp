@@ -2,6 +2,7 @@
 // Builds the operator list of one prefill pass or one decode step of a decoder-only model (dense or
 // MoE MLPs; standard or latent attention). Sources for each count: docs/formulas.md (the
 // Operators entries), formulas/*.hpp.
+#include <array>
 #include <vector>
 
 #include "core/layout.hpp"
@@ -22,16 +23,37 @@ struct TensorFormats {
   double kv_bytes = 2.0;
 };
 
+// One iteration of a serving engine that batches continuously (core/step.hpp): decode rows at their
+// contexts beside prefill chunks after theirs, as sums per key span, so that building the step costs the
+// same for any batch. Per span: the keys the decode rows attend in all, the query-key pairs of the
+// chunks, and the cached keys the chunks' queries read (their prior contexts).
+struct StepSpanLoad {
+  KeySpan span;
+  double decode_keys = 0.0;
+  double prefill_pairs = 0.0;
+  double prefill_cached_keys = 0.0;
+};
+struct StepLoad {
+  double decode_rows = 0.0;     // sequences decoding one token each
+  double prefill_tokens = 0.0;  // prompt tokens of the step's prefill chunks
+  double sampled_rows = 0.0;    // rows the LM head computes: the decode rows and the chunks ending a prompt
+  std::array<StepSpanLoad, kMaxSpanGroups> spans{};  // the model's distinct spans (span_groups order)
+  int span_count = 0;
+};
+// The load of `span` in `load`; a span the load does not list has none.
+[[nodiscard]] StepSpanLoad span_load(const StepLoad& load, const KeySpan& span);
+
 struct PassShape {
   double batch = 1.0;
   double prompt_tokens = 1.0;  // s: prefill length (decode ignores it: context comes from per_key)
   TensorFormats formats;
   AttentionKernel attention = AttentionKernel::fused;
   MlaDecode mla = MlaDecode::absorbed;
-  double moe_skew = 0.0;    // Zipf exponent of expert popularity; 0: uniform routing
-  Layout layout;            // tp > 1 adds the Megatron all-reduces, ep > 1 the MoE all-to-alls
-  bool first_stage = true;  // runs the embedding
-  bool last_stage = true;   // runs the final norm and the LM head
+  double moe_skew = 0.0;           // Zipf exponent of expert popularity; 0: uniform routing
+  Layout layout;                   // tp > 1 adds the Megatron all-reduces, ep > 1 the MoE all-to-alls
+  bool first_stage = true;         // runs the embedding
+  bool last_stage = true;          // runs the final norm and the LM head
+  const StepLoad* step = nullptr;  // set: a serving step's mixed batch (batch and prompt_tokens unused)
 };
 
 // The operator lists describe one device: pass a shard (layout.hpp) when the model is split.
@@ -43,6 +65,9 @@ struct PassShape {
 
 // One decode step: one new token per sequence. Attention work is in per_key (x keys attended).
 [[nodiscard]] std::vector<Operator> decode_operators(const ModelSpec& m, const PassShape& shape);
+
+// One serving step (shape.step set): decode rows and prefill chunks in one pass, fused attention.
+void step_operators(const ModelSpec& m, const PassShape& shape, std::vector<Operator>& out);
 
 // The same, into a caller's buffer (cleared first): no allocation once it has grown.
 void prefill_operators(const ModelSpec& m, const PassShape& shape, std::vector<Operator>& out);

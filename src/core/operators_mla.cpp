@@ -32,22 +32,39 @@ void append_mla_projections(std::vector<Operator>& ops, const ModelSpec& m, cons
                           rotary_elements, 0.0, p, L));
 }
 
-// Prefill: up-project the s new latents to per-head keys and values, then fused causal attention.
-void append_mla_prefill(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape,
-                        double tokens) {
-  const TensorFormats& p = shape.formats;
+// Prefill: up-project the new latents (and a chunk's cached prior ones) to per-head keys and values,
+// then fused causal attention, for the layers of one key span.
+void append_mla_prefill_group(std::vector<Operator>& ops, const ModelSpec& m, const TensorFormats& p,
+                              const SpanGroup& g, double tokens, double pairs, double cached_keys) {
   const MlaSpec& a = m.mla;
   const double H = m.attention_heads;
   const double q_head = a.qk_nope_head_dim + a.qk_rope_head_dim;
   const double kv_up = H * (a.qk_nope_head_dim + a.v_head_dim);
-  ops.push_back(gemm("kv_up", tokens, a.kv_lora_rank, kv_up, false, p.weights.matrix, p, m.layers));
-  const double pairs = shape.batch * causal_pairs(shape.prompt_tokens, static_cast<double>(m.sliding_window));
-  Operator op{"attention", OpUnit::matrix, static_cast<double>(m.layers), {}, {}, {}, 0.0};
+  Operator op{"attention", OpUnit::matrix, static_cast<double>(g.layers), {}, {}, {}, 0.0, {}};
+  op.span = g.span;
   op.fixed.flops = pairs * (2.0 * H * q_head + 2.0 * H * a.v_head_dim + kSoftmaxFlopsPerScore * H);
   op.fixed.bytes.act_read_B = tokens * (H * q_head + kv_up + a.qk_rope_head_dim) * p.act_bytes;
   op.fixed.bytes.act_written_B = tokens * H * a.v_head_dim * p.act_bytes;
   op.fixed.bytes.kv_written_B = tokens * (a.kv_lora_rank + a.qk_rope_head_dim) * p.kv_bytes;
+  if (cached_keys > 0.0) {  // the prior context's up-projected keys and values, and its rotary keys
+    op.fixed.bytes.act_read_B += cached_keys * kv_up * p.act_bytes;
+    op.fixed.bytes.kv_read_B = cached_keys * a.qk_rope_head_dim * p.kv_bytes;
+  }
   ops.push_back(op);
+}
+
+void append_mla_prefill(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape,
+                        double tokens) {
+  const TensorFormats& p = shape.formats;
+  const MlaSpec& a = m.mla;
+  const double kv_up = m.attention_heads * (a.qk_nope_head_dim + a.v_head_dim);
+  ops.push_back(gemm("kv_up", tokens, a.kv_lora_rank, kv_up, false, p.weights.matrix, p, m.layers));
+  const SpanGroups groups = span_groups(m);
+  for (int i = 0; i < groups.count; ++i) {
+    const SpanGroup& g = groups.group[static_cast<std::size_t>(i)];
+    append_mla_prefill_group(ops, m, p, g, tokens, shape.batch * span_pairs(g.span, shape.prompt_tokens),
+                             0.0);
+  }
 }
 
 // Absorbed decode: q_nope · W_UK gives a per-head query in latent space; scores and values are taken
@@ -67,13 +84,18 @@ void append_mla_decode_absorbed(std::vector<Operator>& ops, const ModelSpec& m, 
       matrix_storage_bytes(a.kv_lora_rank, H * a.qk_nope_head_dim, p.weights.matrix);
   absorb.fixed.bytes.act_written_B = b * H * a.kv_lora_rank * p.act_bytes;
   ops.push_back(absorb);
-  Operator op{"attention", OpUnit::matrix, L, {}, {}, {}, 0.0};
-  op.fixed.bytes.act_read_B = b * H * latent * p.act_bytes;
-  op.fixed.bytes.act_written_B = b * H * a.kv_lora_rank * p.act_bytes;
-  op.fixed.bytes.kv_written_B = b * latent * p.kv_bytes;
-  op.per_key.flops = b * H * (2.0 * latent + 2.0 * a.kv_lora_rank + kSoftmaxFlopsPerScore);
-  op.per_key.bytes.kv_read_B = b * latent * p.kv_bytes;
-  ops.push_back(op);
+  const SpanGroups groups = span_groups(m);
+  for (int i = 0; i < groups.count; ++i) {
+    const SpanGroup& g = groups.group[static_cast<std::size_t>(i)];
+    Operator op{"attention", OpUnit::matrix, static_cast<double>(g.layers), {}, {}, {}, 0.0, {}};
+    op.span = g.span;
+    op.fixed.bytes.act_read_B = b * H * latent * p.act_bytes;
+    op.fixed.bytes.act_written_B = b * H * a.kv_lora_rank * p.act_bytes;
+    op.fixed.bytes.kv_written_B = b * latent * p.kv_bytes;
+    op.per_key.flops = b * H * (2.0 * latent + 2.0 * a.kv_lora_rank + kSoftmaxFlopsPerScore);
+    op.per_key.bytes.kv_read_B = b * latent * p.kv_bytes;
+    ops.push_back(op);
+  }
   Operator v_up = gemm("v_up", b, H * a.kv_lora_rank, a.v_head_dim, false, p.weights.matrix, p, L);
   v_up.fixed.flops = 2.0 * b * H * a.kv_lora_rank * a.v_head_dim;
   v_up.fixed.bytes.weights_read_B = matrix_storage_bytes(a.kv_lora_rank, H * a.v_head_dim, p.weights.matrix);
@@ -88,24 +110,60 @@ void append_mla_decode_naive(std::vector<Operator>& ops, const ModelSpec& m, con
   const MlaSpec& a = m.mla;
   const double b = shape.batch;
   const double H = m.attention_heads;
-  const double L = m.layers;
   const double kv_up_width = H * (a.qk_nope_head_dim + a.v_head_dim);
-  Operator up{"kv_up", OpUnit::matrix, L, {}, {}, {}, 0.0};
-  up.fixed.bytes.weights_read_B = matrix_storage_bytes(a.kv_lora_rank, kv_up_width, p.weights.matrix);
-  up.weight_only_bits = weight_only_bits(p.weights.matrix, p);
-  up.fixed.bytes.kv_written_B = b * (a.kv_lora_rank + a.qk_rope_head_dim) * p.kv_bytes;
-  up.per_key.flops = 2.0 * b * a.kv_lora_rank * kv_up_width;
-  up.per_key.bytes.kv_read_B = b * a.kv_lora_rank * p.kv_bytes;
-  up.per_key.bytes.act_written_B = b * kv_up_width * p.act_bytes;
-  ops.push_back(up);
   const double q_head = a.qk_nope_head_dim + a.qk_rope_head_dim;
-  Operator op{"attention", OpUnit::matrix, L, {}, {}, {}, 0.0};
-  op.fixed.bytes.act_read_B = b * H * q_head * p.act_bytes;
-  op.fixed.bytes.act_written_B = b * H * a.v_head_dim * p.act_bytes;
-  op.per_key.flops = b * H * (2.0 * q_head + 2.0 * a.v_head_dim + kSoftmaxFlopsPerScore);
-  op.per_key.bytes.act_read_B = b * kv_up_width * p.act_bytes;
-  op.per_key.bytes.kv_read_B = b * a.qk_rope_head_dim * p.kv_bytes;
-  ops.push_back(op);
+  const SpanGroups groups = span_groups(m);
+  for (int i = 0; i < groups.count; ++i) {
+    const SpanGroup& g = groups.group[static_cast<std::size_t>(i)];
+    const double layers = g.layers;
+    Operator up{"kv_up", OpUnit::matrix, layers, {}, {}, {}, 0.0, {}};
+    up.span = g.span;
+    up.fixed.bytes.weights_read_B = matrix_storage_bytes(a.kv_lora_rank, kv_up_width, p.weights.matrix);
+    up.weight_only_bits = weight_only_bits(p.weights.matrix, p);
+    up.fixed.bytes.kv_written_B = b * (a.kv_lora_rank + a.qk_rope_head_dim) * p.kv_bytes;
+    up.per_key.flops = 2.0 * b * a.kv_lora_rank * kv_up_width;
+    up.per_key.bytes.kv_read_B = b * a.kv_lora_rank * p.kv_bytes;
+    up.per_key.bytes.act_written_B = b * kv_up_width * p.act_bytes;
+    ops.push_back(up);
+    Operator op{"attention", OpUnit::matrix, layers, {}, {}, {}, 0.0, {}};
+    op.span = g.span;
+    op.fixed.bytes.act_read_B = b * H * q_head * p.act_bytes;
+    op.fixed.bytes.act_written_B = b * H * a.v_head_dim * p.act_bytes;
+    op.per_key.flops = b * H * (2.0 * q_head + 2.0 * a.v_head_dim + kSoftmaxFlopsPerScore);
+    op.per_key.bytes.act_read_B = b * kv_up_width * p.act_bytes;
+    op.per_key.bytes.kv_read_B = b * a.qk_rope_head_dim * p.kv_bytes;
+    ops.push_back(op);
+  }
+}
+
+// A serving step: the prefill chunks' up-projection and attention, then the decode rows' kernels at
+// their keys (core/operators.hpp, StepLoad), per key span.
+void append_mla_step(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape) {
+  const StepLoad& load = *shape.step;
+  const TensorFormats& p = shape.formats;
+  const MlaSpec& a = m.mla;
+  const double kv_up = m.attention_heads * (a.qk_nope_head_dim + a.v_head_dim);
+  const SpanGroups groups = span_groups(m);
+  if (load.prefill_tokens > 0.0) {
+    for (int i = 0; i < groups.count; ++i) {
+      const SpanGroup& g = groups.group[static_cast<std::size_t>(i)];
+      const StepSpanLoad work = span_load(load, g.span);
+      ops.push_back(gemm("kv_up", load.prefill_tokens + work.prefill_cached_keys, a.kv_lora_rank, kv_up,
+                         false, p.weights.matrix, p, g.layers));
+      append_mla_prefill_group(ops, m, p, g, load.prefill_tokens, work.prefill_pairs,
+                               work.prefill_cached_keys);
+    }
+  }
+  if (load.decode_rows <= 0.0) return;
+  PassShape rows = shape;
+  rows.batch = load.decode_rows;
+  const std::size_t first = ops.size();
+  if (shape.mla == MlaDecode::absorbed)
+    append_mla_decode_absorbed(ops, m, rows);
+  else
+    append_mla_decode_naive(ops, m, rows);
+  for (std::size_t i = first; i < ops.size(); ++i)
+    fold_keys(ops[i], span_load(load, ops[i].span).decode_keys / load.decode_rows);
 }
 
 }  // namespace
@@ -114,7 +172,9 @@ void append_mla_attention(std::vector<Operator>& ops, const ModelSpec& m, const 
                           double tokens, bool decode) {
   const TensorFormats& p = shape.formats;
   append_mla_projections(ops, m, p, tokens);
-  if (!decode)
+  if (shape.step)
+    append_mla_step(ops, m, shape);
+  else if (!decode)
     append_mla_prefill(ops, m, shape, tokens);
   else if (shape.mla == MlaDecode::absorbed)
     append_mla_decode_absorbed(ops, m, shape);

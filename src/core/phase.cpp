@@ -130,13 +130,14 @@ void add_op_result(PhaseResult& into, const OpResult& r, bool keep_operators) {
   it->intensity = arithmetic_intensity(it->cost.flops, total_bytes(it->cost.bytes));
 }
 
-void add_ops(PhaseResult& into, const std::vector<Operator>& ops, double keys, const Roofs& roofs,
+void add_ops(PhaseResult& into, const std::vector<Operator>& ops, double context, const Roofs& roofs,
              bool keep_operators) {
   if (!keep_operators) {  // the lean path: totals only, no rows
-    for (const Operator& op : ops) add_totals(into, time_op(op, keys, roofs));
+    for (const Operator& op : ops) add_totals(into, time_op(op, attended_keys(op.span, context), roofs));
     return;
   }
-  for (const Operator& op : ops) add_op_result(into, time_op(op, keys, roofs), true);
+  for (const Operator& op : ops)
+    add_op_result(into, time_op(op, attended_keys(op.span, context), roofs), true);
 }
 
 namespace {
@@ -152,24 +153,45 @@ bool same_at_any_keys(const Operator& op) {
          kept(f.act_read_B) && kept(f.act_written_B) && kept(f.kv_read_B) && kept(f.kv_written_B);
 }
 
-// One operator over contexts lo..hi: the affine part in closed form (sum_max_affine), the part past
-// the window at the window's cost.
-double op_time_sum_s(const Operator& op, const DecodeOpTerms& t, const Roofs& roofs, long long lo,
-                     long long hi, long long window) {
-  const double steps = static_cast<double>(hi - lo + 1);
-  if (op.unit == OpUnit::link) return op.repeat * steps * t.link_s;
+// The sum over keys k = lo..hi of one occurrence's time, f(k) = max(a + b*k, c + d*k) (or their sum where
+// the times add) with k capped at `cap` (0: no cap): the affine part in closed form (sum_max_affine), the
+// part past the cap at the cap's cost.
+double capped_sum_s(const DecodeOpTerms& t, long long lo, long long hi, long long cap) {
   const double a = t.a;
   const double b = t.b;
   const double c = t.c;
   const double d = t.d;
-  const long long affine_hi = window > 0 ? std::min(hi, window) : hi;
+  const long long affine_hi = cap > 0 ? std::min(hi, cap) : hi;
   const bool add = t.add;
   double sum = add ? sum_affine(a + c, b + d, lo, affine_hi) : sum_max_affine(a, b, c, d, lo, affine_hi);
   if (affine_hi < hi) {
-    const double w = static_cast<double>(window);
-    const double at_window = add ? a + b * w + c + d * w : std::max(a + b * w, c + d * w);
-    sum += static_cast<double>(hi - std::max(affine_hi, lo - 1)) * at_window;
+    const double w = static_cast<double>(cap);
+    const double at_cap = add ? a + b * w + c + d * w : std::max(a + b * w, c + d * w);
+    sum += static_cast<double>(hi - std::max(affine_hi, lo - 1)) * at_cap;
   }
+  return sum;
+}
+
+// The keys of contexts lo..hi under a chunked span of C: each chunk's queries attend 1..C keys, so the
+// range splits into its first chunk's tail, whole chunks, and the last chunk's head.
+double chunked_sum_s(const DecodeOpTerms& t, long long lo, long long hi, long long chunk) {
+  const long long first_end = ((lo - 1) / chunk + 1) * chunk;  // the last context of lo's chunk
+  if (hi <= first_end) return capped_sum_s(t, lo - (first_end - chunk), hi - (first_end - chunk), 0);
+  double sum = capped_sum_s(t, lo - (first_end - chunk), chunk, 0);
+  const long long whole = (hi - first_end) / chunk;
+  if (whole > 0) sum += static_cast<double>(whole) * capped_sum_s(t, 1, chunk, 0);
+  const long long rest = hi - first_end - whole * chunk;
+  if (rest > 0) sum += capped_sum_s(t, 1, rest, 0);
+  return sum;
+}
+
+// One operator over contexts lo..hi, its keys as its span says (core/key_span.hpp).
+double op_time_sum_s(const Operator& op, const DecodeOpTerms& t, const Roofs& roofs, long long lo,
+                     long long hi) {
+  const double steps = static_cast<double>(hi - lo + 1);
+  if (op.unit == OpUnit::link) return op.repeat * steps * t.link_s;
+  const double sum = op.span.kind == KeySpanKind::chunked ? chunked_sum_s(t, lo, hi, op.span.tokens)
+                                                          : capped_sum_s(t, lo, hi, op.span.tokens);
   return op.repeat * (sum + steps * roofs.launch_s);
 }
 
@@ -203,10 +225,11 @@ DecodeOpTerms decode_op_terms(const Operator& op, const Roofs& roofs) {
 }
 
 void add_ops(PhaseResult& into, const std::vector<Operator>& ops, const std::vector<DecodeOpTerms>& terms,
-             double keys, const Roofs& roofs, bool keep_operators) {
-  const bool any_keys = std::isfinite(keys) && keys >= 0.0;
+             double context, const Roofs& roofs, bool keep_operators) {
+  const bool any_keys = std::isfinite(context) && context >= 0.0;
   for (std::size_t i = 0; i < ops.size(); ++i) {
     const DecodeOpTerms& t = terms[i];
+    const double keys = attended_keys(ops[i].span, context);
     if (!keep_operators) {
       if (any_keys && t.same_at_any_keys)
         add_totals(into, t.result);
@@ -219,19 +242,17 @@ void add_ops(PhaseResult& into, const std::vector<Operator>& ops, const std::vec
 }
 
 double decode_time_sum_s(const std::vector<Operator>& ops, const std::vector<DecodeOpTerms>& terms,
-                         const Roofs& roofs, long long lo, long long hi, long long window) {
+                         const Roofs& roofs, long long lo, long long hi) {
   if (hi < lo) return 0.0;
   double total = 0.0;
-  for (std::size_t i = 0; i < ops.size(); ++i)
-    total += op_time_sum_s(ops[i], terms[i], roofs, lo, hi, window);
+  for (std::size_t i = 0; i < ops.size(); ++i) total += op_time_sum_s(ops[i], terms[i], roofs, lo, hi);
   return total;
 }
 
-double decode_time_sum_s(const std::vector<Operator>& ops, const Roofs& roofs, long long lo, long long hi,
-                         long long window) {
+double decode_time_sum_s(const std::vector<Operator>& ops, const Roofs& roofs, long long lo, long long hi) {
   if (hi < lo) return 0.0;
   double total = 0.0;
-  for (const Operator& op : ops) total += op_time_sum_s(op, sum_terms(op, roofs), roofs, lo, hi, window);
+  for (const Operator& op : ops) total += op_time_sum_s(op, sum_terms(op, roofs), roofs, lo, hi);
   return total;
 }
 

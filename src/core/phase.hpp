@@ -11,15 +11,17 @@ namespace infersim::detail {
 // One occurrence's time and bound, and the totals over `repeat`, when each query attends `keys` keys.
 [[nodiscard]] OpResult op_result(const Operator& op, double keys, const Roofs& roofs);
 
-// Adds the results of `ops` to `into`: totals always; per-operator rows when keep_operators, summed
-// with the rows already there of the same name (pipeline stages along a request's path).
-void add_ops(PhaseResult& into, const std::vector<Operator>& ops, double keys, const Roofs& roofs,
+// Adds the results of `ops` at decode context `context` (each operator attending the keys its span gives
+// there; 0 for a pass without per-key costs) to `into`: totals always; per-operator rows when
+// keep_operators, summed with the rows already there of the same name (pipeline stages along a path).
+void add_ops(PhaseResult& into, const std::vector<Operator>& ops, double context, const Roofs& roofs,
              bool keep_operators);
 void add_op_result(PhaseResult& into, const OpResult& r, bool keep_operators);
 
-// Exact sum of the step times of `ops` over decode contexts t = lo..hi (keys = min(t, window)).
+// Exact sum of the step times of `ops` over decode contexts t = lo..hi (each operator's keys as its span
+// gives them at t).
 [[nodiscard]] double decode_time_sum_s(const std::vector<Operator>& ops, const Roofs& roofs, long long lo,
-                                       long long hi, long long window);
+                                       long long hi);
 
 // What no context changes in an operator's decode times under `roofs`: the terms of its time sum
 // (compute time a + b*keys, memory time c + d*keys; a link's time per occurrence) and, where its cost has
@@ -38,9 +40,9 @@ struct DecodeOpTerms {
 
 // add_ops and decode_time_sum_s with terms[i] = decode_op_terms(ops[i], roofs): the same results.
 void add_ops(PhaseResult& into, const std::vector<Operator>& ops, const std::vector<DecodeOpTerms>& terms,
-             double keys, const Roofs& roofs, bool keep_operators);
+             double context, const Roofs& roofs, bool keep_operators);
 [[nodiscard]] double decode_time_sum_s(const std::vector<Operator>& ops,
                                        const std::vector<DecodeOpTerms>& terms, const Roofs& roofs,
-                                       long long lo, long long hi, long long window);
+                                       long long lo, long long hi);
 
 }  // namespace infersim::detail

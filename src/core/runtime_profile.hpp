@@ -5,6 +5,7 @@
 // (runtime_profiles/*.yaml give the values and their sources). The default RuntimeTerms{} adds nothing: the
 // device alone.
 #include <algorithm>
+#include <optional>
 #include <string>
 
 namespace infersim {
@@ -23,8 +24,23 @@ struct RuntimeTerms {
                                       //   fixed cost beyond the link latencies of the hardware profile)
 };
 
+// A serving engine's scheduler, as its engine arguments name them (the `scheduler:` block of a runtime
+// profile; serving/simulator.hpp runs it). Plain data.
+enum class Preemption { recompute, swap };
+struct SchedulerLimits {
+  long long max_num_seqs = 256;             // running sequences
+  long long max_num_batched_tokens = 8192;  // tokens per iteration
+  long long block_tokens = 16;              // tokens per KV-cache block
+  bool chunked_prefill = true;              // prompts split across iterations beside the decodes
+  Preemption preemption = Preemption::recompute;
+  // Admit a request only when the blocks of its whole sequence (input + output) are free, so nothing is
+  // ever preempted (TensorRT-LLM's GUARANTEED_NO_EVICT); false: blocks on demand (vLLM, SGLang).
+  bool reserve_full_sequence = false;
+};
+
 struct RuntimeProfile {
   RuntimeTerms terms;
+  std::optional<SchedulerLimits> scheduler;  // none: the profile cannot serve (no continuous batching)
   std::string description;
   std::string source;
 };

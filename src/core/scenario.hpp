@@ -1,6 +1,7 @@
 #pragma once
 // One configuration to estimate: batch, lengths, storage and compute dtypes, kernels, the multi-device
-// layout and the runtime's host terms. Plain data; io/scenario/ builds it from text, the one way.
+// layout and the runtime's host terms. Plain data, built from text in one place
+// (io/config/scenario_text.hpp).
 #include <optional>
 
 #include "core/dtype.hpp"

@@ -4,7 +4,7 @@ namespace infersim {
 
 HostRuns measure_host_runs(int runs, const HardwareSpec* given, const HostMeasurer& measurer) {
   HostRuns r;
-  std::vector<ModelSpec> models;  // the runs list the same cases: loaded after the first
+  ModelCases models{{}, measurer.case_scenario};  // the runs list the same cases: loaded after the first
   for (int run = 1; run <= runs; ++run) {
     if (runs > 1 && measurer.on_run_start) measurer.on_run_start(run, runs);
     std::vector<HostCalibration> bracket;
@@ -15,7 +15,7 @@ HostRuns measure_host_runs(int runs, const HardwareSpec* given, const HostMeasur
       r.calibrations.push_back(median_calibration(bracket));  // the median of two: their mean
     }
     if (runs == 1) continue;
-    if (run == 1) models = models_named_by(r.rows.back(), measurer.load_model);
+    if (run == 1) models.models = models_named_by(r.rows.back(), measurer.load_model);
     const HardwareSpec hw = given ? *given : measurer.profile_of(r.calibrations.back());
     const ValidationResult one = validate_cases(r.rows.back(), hw, models);
     if (measurer.on_run_judged) measurer.on_run_judged(run, runs, one);

@@ -24,7 +24,8 @@ struct HostMeasurer {
   std::function<HostCalibration()> calibrate;                      // one calibration of this host
   std::function<std::vector<MeasuredRow>()> run_suite;             // one run of the reference suite
   std::function<HardwareSpec(const HostCalibration&)> profile_of;  // a calibration as a profile
-  ModelLoader load_model;  // the models the end-to-end cases name (models_named_by)
+  ModelLoader load_model;      // the models the end-to-end cases name (models_named_by)
+  CaseScenario case_scenario;  // the scenario of each end-to-end case
   // With more than one run only, and only when set: before each run, and after each run judged on its
   // own calibration (or the given profile), so the run-to-run scatter of a shared machine shows.
   std::function<void(int run, int runs)> on_run_start;

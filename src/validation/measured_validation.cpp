@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "core/errors.hpp"
 #include "validation/model_predict.hpp"
@@ -11,12 +12,14 @@ namespace infersim {
 
 namespace {
 
-KernelPrediction predict_case(const MeasuredRow& row, const HardwareSpec& hw,
-                              const std::vector<ModelSpec>& models) {
+KernelPrediction predict_case(const MeasuredRow& row, const HardwareSpec& hw, const ModelCases& cases) {
   if (!is_model_family(row.family)) return predict_kernel(row, hw);
   const std::string name = parse_model_case_shape(row).model;
-  for (const ModelSpec& m : models)
-    if (m.name == name) return predict_model_case(row, m, hw);
+  for (const ModelSpec& m : cases.models) {
+    if (m.name != name) continue;
+    if (!cases.scenario) throw std::logic_error("validate_cases: model cases without a CaseScenario");
+    return predict_model_case(row, cases.scenario(row), m, hw);
+  }
   throw InputError("case '" + row.case_name + "' names model '" + name + "', which was not loaded");
 }
 
@@ -77,12 +80,12 @@ std::vector<MeasuredRow> median_rows(const std::vector<std::vector<MeasuredRow>>
 }
 
 ValidationResult validate_cases(const std::vector<MeasuredRow>& rows, const HardwareSpec& hw,
-                                const std::vector<ModelSpec>& models) {
+                                const ModelCases& model_cases) {
   ValidationResult result;
   std::vector<FamilyError> by_family(kKernelFamilyNames.size());
   double sum = 0.0;
   for (const MeasuredRow& row : rows) {
-    const KernelPrediction p = predict_case(row, hw, models);
+    const KernelPrediction p = predict_case(row, hw, model_cases);
     const double error = relative_error(p.time_s, row.measured_s);
     result.cases.push_back({row, p, error});
     FamilyError& f = by_family[static_cast<std::size_t>(row.family)];

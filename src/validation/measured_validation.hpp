@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/model_spec.hpp"
+#include "core/scenario.hpp"
 #include "validation/host_calibration.hpp"
 #include "validation/kernel_predict.hpp"
 
@@ -34,19 +35,29 @@ struct ValidationResult {
   return predicted_s / measured_s - 1.0;
 }
 
-// Kernel families are predicted by predict_kernel; the model families (model_prefill, model_decode)
-// by the engine itself (validation/model_predict.hpp), with the model their shape names taken from
-// `models` (InputError when it is not there).
 // Loads a model config by name, as -m NAME does; throws InputError when it cannot.
 using ModelLoader = std::function<ModelSpec(const std::string& name)>;
+// The scenario an end-to-end case's shape and dtype describe, read at the io edge
+// (io/published/model_case.hpp); throws InputError for a value estimate would refuse.
+using CaseScenario = std::function<Scenario(const MeasuredRow& row)>;
+
+// What the end-to-end cases need from the io edge: the models they name (models_named_by) and each
+// case's scenario.
+struct ModelCases {
+  std::vector<ModelSpec> models;
+  CaseScenario scenario;
+};
 
 // The models the end-to-end cases name (shape "model=NAME;..."), each loaded once, in order of first
 // mention: what validate_cases needs to predict those cases.
 [[nodiscard]] std::vector<ModelSpec> models_named_by(const std::vector<MeasuredRow>& rows,
                                                      const ModelLoader& load);
 
+// Kernel families are predicted by predict_kernel; the model families (model_prefill, model_decode)
+// by the engine itself (validation/model_predict.hpp), with the model their shape names taken from
+// `model_cases` (InputError when it is not there) and the scenario it gives.
 [[nodiscard]] ValidationResult validate_cases(const std::vector<MeasuredRow>& rows, const HardwareSpec& hw,
-                                              const std::vector<ModelSpec>& models = {});
+                                              const ModelCases& model_cases = {});
 
 // Several runs of the same calibration and suite (validate --runs), reduced to one: on a shared
 // machine other tenants slow some seconds down and not others, and a run's figures move with them;

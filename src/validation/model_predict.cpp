@@ -27,24 +27,6 @@ long long positive_key(const MeasuredRow& row, std::string_view key) {
   return value;
 }
 
-// fp32 unless the row names another storage dtype.
-Scenario model_scenario(const MeasuredRow& row, const ModelCaseShape& s) {
-  const Dtype dtype = parse_dtype(row.dtype).value_or(Dtype::fp32);
-  Scenario sc;
-  sc.batch = s.batch;
-  sc.weights = default_storage_format(dtype);
-  sc.activations = dtype;
-  sc.kv = dtype;
-  if (row.family == KernelFamily::model_prefill) {
-    sc.input_tokens = s.tokens;
-    sc.output_tokens = 1;
-  } else {
-    sc.input_tokens = s.context - 1;  // the step's keys: input + output / 2 = context
-    sc.output_tokens = 2;
-  }
-  return sc;
-}
-
 // The phase's time, and its compute / memory parts (which say what bounds it) from its operators.
 KernelPrediction from_phase(const PhaseResult& phase, double launch_s) {  // per kernel, as Roofs::launch_s
   KernelPrediction p;
@@ -76,10 +58,10 @@ ModelCaseShape parse_model_case_shape(const MeasuredRow& row) {
   return s;
 }
 
-KernelPrediction predict_model_case(const MeasuredRow& row, const ModelSpec& m, const HardwareSpec& hw) {
+KernelPrediction predict_model_case(const MeasuredRow& row, const Scenario& sc, const ModelSpec& m,
+                                    const HardwareSpec& hw) {
   const ModelCaseShape s = parse_model_case_shape(row);
   if (s.model != m.name) bad_shape(row, "names model '" + s.model + "', not '" + m.name + "'");
-  const Scenario sc = model_scenario(row, s);
   const Estimate e = estimate(m, hw, sc);
   return from_phase(row.family == KernelFamily::model_prefill ? e.prefill : e.decode_step,
                     hw.kernel_launch_overhead_s);

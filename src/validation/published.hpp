@@ -1,11 +1,11 @@
 #pragma once
 // Published end-to-end measurements against the engine (the validation suite, `infersim validate
 // --published`). A row of validation/published/published_measurements.csv maps to one exact configuration
-// only through the explicit tables of validation/published/mapping.yaml (PublishedMapping): every string that
-// matters (model, hardware, framework, precisions, lengths, metric) must be listed there, else the row stays
-// unmapped with the reason. Pure: the loaders live in io/, the judging loop in
-// validation/published_judge.hpp.
-#include <map>
+// only through the explicit tables of validation/published/mapping.yaml: every string that matters
+// (model, hardware, framework, precisions, lengths, metric) must be listed there, else the row stays
+// unmapped with the reason. That mapping is text to a scenario, so it lives in io/
+// (io/published/row_mapping.hpp); here are its results, the engine's figure in the published unit, and
+// the summary. Pure: the judging loop is validation/published_judge.hpp.
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,21 +14,12 @@
 
 namespace infersim {
 
-// Published rows a runtime-profile term was fitted on: every row of `source`, or only its `lines`.
-struct FitSubsetEntry {
-  std::string source;
-  std::vector<int> lines;  // empty: the whole source
-};
-
 // One line of the published CSV, every field as written.
 struct PublishedRow {
   int line = 0;  // 1-based line in the file
   std::string source, hardware, num_devices, tp, pp, framework, model, precision_weights, precision_kv, batch,
       input_len, output_len, metric, value, unit, notes;
 };
-
-// Whether the row is in the fit subset.
-[[nodiscard]] bool in_fit_subset(const std::vector<FitSubsetEntry>& subset, const PublishedRow& row);
 
 // What a published number measures, in the unit it is published in.
 enum class MetricKind {
@@ -43,46 +34,8 @@ enum class MetricKind {
 };
 
 [[nodiscard]] const char* metric_kind_name(MetricKind k);
-
-// A mapping-table entry naming a shipped file (model config, hardware profile, runtime profile).
-struct NamedTarget {
-  std::string to;
-  std::string note;  // an assumption or a caveat, printed with the rows that use it
-};
-
-struct WeightsEntry {
-  StorageFormat weights;
-  Dtype activations = Dtype::bf16;
-  bool quantize_embeddings = false;
-  std::optional<Dtype> baseline_weights;  // a "X vs Y" row: the precision the speedup is against
-  Dtype baseline_activations = Dtype::bf16;
-  std::string note;
-};
-
-struct KvEntry {
-  Dtype kv = Dtype::bf16;
-  std::string note;
-};
-
-struct MetricEntry {
-  MetricKind kind = MetricKind::none;
-  std::string reason;  // for kind none: why no configuration reproduces it
-  std::string note;
-};
-
-struct LengthEntry {
-  long long tokens = 0;
-  std::string note;
-};
-
-struct PublishedMapping {
-  std::map<std::string, NamedTarget> models, hardware, frameworks;  // published text -> shipped name
-  std::map<std::string, WeightsEntry> weights;                      // precision_weights text
-  std::map<std::string, KvEntry> kv;                                // precision_kv text
-  std::map<std::string, MetricEntry> metrics;
-  std::map<std::string, LengthEntry> lengths;  // length texts that are not plain integers
-  std::vector<FitSubsetEntry> fit_subset;      // rows a runtime term was fitted on
-};
+// decode_tok_s and tpot_ms: the metrics of the decode steps alone.
+[[nodiscard]] bool is_decode_metric(MetricKind k);
 
 struct MappedConfig {
   std::string model, hardware, runtime;  // shipped names, resolved by the caller
@@ -97,10 +50,6 @@ struct MappingOutcome {
   std::optional<MappedConfig> config;
   std::string reason;  // when not mapped
 };
-
-// Maps one row, or says why it cannot: the first missing or non-exact field, in the order metric,
-// model, batch, lengths, hardware, layout, precisions, framework, value.
-[[nodiscard]] MappingOutcome map_row(const PublishedRow& row, const PublishedMapping& mapping);
 
 // The engine's figure for `kind`, in the published unit (see MetricKind); not for speedup.
 [[nodiscard]] double predicted_metric(MetricKind kind, const Estimate& e, const Scenario& sc);

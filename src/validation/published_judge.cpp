@@ -1,6 +1,7 @@
 #include "validation/published_judge.hpp"
 
 #include <map>
+#include <utility>
 
 #include "core/errors.hpp"
 #include "core/estimate.hpp"
@@ -32,8 +33,7 @@ class Library {
   std::map<std::string, RuntimeProfile> runtimes_;
 };
 
-PublishedCase judge(const PublishedRow& row, const PublishedMapping& mapping, Library& lib) {
-  PublishedCase c{row, map_row(row, mapping), in_fit_subset(mapping.fit_subset, row), 0.0, 0.0, true};
+PublishedCase judge(PublishedCase c, Library& lib) {
   if (!c.mapping.config) return c;
   MappedConfig& cfg = *c.mapping.config;
   cfg.scenario.runtime = lib.runtime(cfg.runtime).terms;
@@ -58,11 +58,11 @@ PublishedCase judge(const PublishedRow& row, const PublishedMapping& mapping, Li
 
 }  // namespace
 
-std::vector<PublishedCase> judge_published(const std::vector<PublishedRow>& rows,
-                                           const PublishedMapping& mapping, const PublishedSources& sources) {
+std::vector<PublishedCase> judge_published(std::vector<PublishedCase> mapped,
+                                           const PublishedSources& sources) {
   Library lib(sources);
   std::vector<PublishedCase> cases;
-  for (const PublishedRow& row : rows) cases.push_back(judge(row, mapping, lib));
+  for (PublishedCase& c : mapped) cases.push_back(judge(std::move(c), lib));
   return cases;
 }
 

@@ -1,8 +1,8 @@
 #pragma once
-// `infersim validate --published` without its files: every published row mapped to a configuration
-// (validation/published.hpp), estimated with its runtime profile and compared with the published
-// figure. The shipped model, hardware and runtime files a mapping names come from callables, so the
-// file loading stays in io/; each name is asked for once.
+// `infersim validate --published` without its files: every published row, mapped to a configuration
+// at the io edge (io/published/row_mapping.hpp), estimated with its runtime profile and compared with
+// the published figure. The shipped model, hardware and runtime files a mapping names come from
+// callables, so the file loading stays in io/; each name is asked for once.
 #include <functional>
 #include <string>
 #include <vector>
@@ -21,12 +21,11 @@ struct PublishedSources {
   std::function<RuntimeProfile(const std::string& name)> runtime;
 };
 
-// One case per row, in order. A row the mapping does not map stays unmapped with its reason; a mapped
-// row whose model or hardware cannot be loaded, or whose configuration the engine rejects, becomes
-// unmapped with the error. A runtime profile that cannot be loaded is an error of the mapping itself
-// and propagates.
-[[nodiscard]] std::vector<PublishedCase> judge_published(const std::vector<PublishedRow>& rows,
-                                                         const PublishedMapping& mapping,
+// The mapped cases, in order, judged: a mapped one is estimated (predicted, rel_error, fits); one the
+// mapping did not map stays as it is, with its reason. A mapped configuration the engine rejects
+// becomes unmapped with the engine's reason. A model, hardware or runtime file that cannot be loaded
+// is an error of its own and propagates (the loader's message, exit 2).
+[[nodiscard]] std::vector<PublishedCase> judge_published(std::vector<PublishedCase> mapped,
                                                          const PublishedSources& sources);
 
 }  // namespace infersim

@@ -63,7 +63,7 @@ const BadFlag kBadFlags[] = {
     {"-b", "--batch"},
     // Names and paths.
     {"-m llama-2-7", "unknown model 'llama-2-7': did you mean llama-2-7b"},
-    {"-g h100", "unknown hardware 'h100': did you mean h100-pcie, h100-sxm?"},
+    {"-g h100", "unknown hardware 'h100': did you mean h100-pcie, h100-sxm, b200?"},
     {"-m /no/such/dir/model.yaml", "/no/such/dir/model.yaml: error: no such file"},
 };
 

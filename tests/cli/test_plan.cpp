@@ -107,3 +107,20 @@ TEST_CASE("plan: the quantization column says which dtype is which, KV included"
   // The default KV cache is bf16: every candidate's cell ends in it (bf16/bf16/bf16, int4/bf16/bf16 ...).
   CHECK(r.out.find("/bf16/bf16 ") != std::string::npos);
 }
+
+TEST_CASE("plan --format json gives each candidate's KV-cache dtype, as the table's weights/act/kv column") {
+  // plan keeps the KV cache at its bf16 default (it varies weights and activations only); on an H100 the
+  // cheapest candidate is fp8 (one device, the smallest TPOT): "fp8/fp8/bf16" in the table, "kv": "bf16"
+  // in JSON, after activations.
+  const std::string base = kData +
+                           " plan -m llama-2-7b -g h100-sxm --input 1024 --output 128 --rate 1 "
+                           "--ttft-slo 1 --tpot-slo 0.05 --top 1";
+  const auto json = run_infersim(base + " --format json");
+  REQUIRE(json.exit_code == 0);
+  CHECK(json.out.find("\"weights\": \"fp8\", \"activations\": \"fp8\", \"kv\": \"bf16\", \"batch\": ") !=
+        std::string::npos);
+  const auto table = run_infersim(base);
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.find("weights/act/kv") != std::string::npos);
+  CHECK(table.out.find(" fp8/fp8/bf16 ") != std::string::npos);
+}

@@ -23,6 +23,11 @@ TEST_CASE("report writes index.html with the roofline, latency and memory charts
     CHECK(std::filesystem::file_size(dir + "/" + chart) > 1000);
   }
   CHECK(read_file(dir + "/decode_ops.dat").find("\"q_proj\"") != std::string::npos);
+  // Llama-2-7B has as many KV heads as query heads: q, k, v and o projections are one shape, drawn at
+  // one point, with one label for the four (io/report/roofline_labels.hpp) instead of four on one spot.
+  const std::string roofline = read_file(dir + "/roofline.gp");
+  CHECK(roofline.find("'q_proj, k_proj, v_proj, o_proj' at ") != std::string::npos);
+  CHECK(roofline.find("with labels") == std::string::npos);
   CHECK(html.find("<td>tpot_s</td>") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
@@ -53,4 +58,25 @@ TEST_CASE("report marks the batches that do not fit") {
   row >> batch >> ttft >> tpot >> tput >> weights >> kv >> act >> reserve >> usable;
   CHECK(weights + kv + act + reserve > usable);  // the condition the chart's red rings test
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("report writes into a directory whose name has a quote, a space and shell syntax") {
+  // gnuplot runs without a shell, in the directory: the name is never parsed. A shell would run the
+  // `touch` of the name's $(...) and stop at its unbalanced quote.
+  const auto parent =
+      std::filesystem::temp_directory_path() / ("infersim_report_names_" + std::to_string(getpid()));
+  std::filesystem::remove_all(parent);
+  std::filesystem::create_directories(parent);
+  const auto dir = parent / "Bob's report $(touch PWNED) \"x\"";
+  const std::string quoted = "'" + parent.string() + "/Bob'\\''s report $(touch PWNED) \"x\"'";  // for sh
+  const auto r = run_infersim("--config-dir " + source_path("") + " report -m llama-2-7b -o " + quoted);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == "infersim report: wrote " + dir.string() + "/index.html\n");
+  for (const char* chart : {"roofline.svg", "latency.svg", "memory.svg", "index.html"})
+    CHECK(std::filesystem::file_size(dir / chart) > 1000);
+  CHECK_FALSE(std::filesystem::exists(dir / "gnuplot.log"));  // removed after a clean run
+  CHECK_FALSE(std::filesystem::exists(parent / "PWNED"));
+  CHECK_FALSE(std::filesystem::exists("PWNED"));
+  std::filesystem::remove_all(parent);
 }

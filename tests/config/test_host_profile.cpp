@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 #include "io/config/hardware_loader.hpp"
 #include "io/published/host_profile.hpp"
@@ -107,4 +108,18 @@ TEST_CASE("the compute efficiency is capped at 1 when the sgemm times a hair abo
   HostCalibration h = measured_host();
   h.sgemm_flops = 201e9;
   CHECK(host_compute_efficiency(h) == 1.0);
+}
+
+TEST_CASE("every source file the calibrated profile cites exists in the repository") {
+  // The comments name the kernels a figure came from; a file moved without them would send a reader
+  // to nothing. Today's text cites src/ref/cpu/calibrate.cpp (twice) and src/ref/cpu/suite.cpp.
+  const std::string text = host_profile_yaml(measured_host(), "host 'test' on 2025-01-01 00:00 UTC");
+  const std::regex cited(R"(src/[A-Za-z0-9_/]+\.(cpp|hpp))");
+  int count = 0;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), cited); it != std::sregex_iterator(); ++it) {
+    INFO(it->str());
+    CHECK(std::filesystem::is_regular_file(std::filesystem::path(INFERSIM_SOURCE_DIR) / it->str()));
+    ++count;
+  }
+  CHECK(count == 3);
 }

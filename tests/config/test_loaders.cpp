@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 
 #include "io/config/config_error.hpp"
@@ -145,6 +146,13 @@ const BadCase kHardwareCases[] = {
     {"hw_alias.yaml", ":9:12: error:", "YAML anchors"},
     {"hw_pack_without_sum.yaml",
      ":18:34: error:", "'gemm_weight_pack_bandwidth_TBps' applies only with 'gemm_time: sum'"},
+    // Line 18: the optional host link appended to the good fixture's interconnect block.
+    {"hw_zero_host_link.yaml", ":18:43: error:",
+     "'interconnect.host_link_bandwidth_per_direction_GBps' must be a number in (0.001, 100000], got '0'"},
+    {"hw_negative_host_link.yaml", ":18:43: error:",
+     "'interconnect.host_link_bandwidth_per_direction_GBps' must be a number in (0.001, 100000], got '-32'"},
+    {"hw_garbage_host_link.yaml", ":18:43: error:",
+     "'interconnect.host_link_bandwidth_per_direction_GBps' must be a number in (0.001, 100000], got 'fast'"},
 };
 
 std::string error_of(const std::string& path, bool model) {
@@ -226,6 +234,18 @@ TEST_CASE("The good fixtures load, with defaults filled in") {
   CHECK(peak_flops(hw, PeakSlot::bf16) == 100e12);
   CHECK(hw.usable_fraction == 0.9);  // default
   CHECK(hw.kernel_launch_overhead_s == Approx(2e-6));
+  CHECK_FALSE(hw.interconnect.host_link_bandwidth_per_direction_Bps.has_value());  // optional, absent
+}
+
+TEST_CASE("The optional host link is read in GB/s per direction") {
+  const std::string path = test::source_path("tests/config/good_hardware.yaml");
+  std::ifstream in(path);
+  const std::string good((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // PCIe Gen5 x16: 64 GB/s each way.
+  const HardwareSpec hw =
+      load_hardware_text(good + "  host_link_bandwidth_per_direction_GBps: 64\n", "with_host_link.yaml");
+  REQUIRE(hw.interconnect.host_link_bandwidth_per_direction_Bps.has_value());
+  CHECK(*hw.interconnect.host_link_bandwidth_per_direction_Bps == 64e9);
 }
 
 TEST_CASE("Each defective model file names its file, line, column and key") {

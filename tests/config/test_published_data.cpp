@@ -11,8 +11,10 @@
 #include "io/config/runtime_loader.hpp"
 #include "io/published/published_csv.hpp"
 #include "io/published/published_mapping.hpp"
+#include "io/published/row_mapping.hpp"
 #include "io/text/escape.hpp"
 #include "support/fixtures.hpp"
+#include "support/scenario_check.hpp"
 #include "validation/published.hpp"
 
 using namespace infersim;
@@ -226,7 +228,7 @@ TEST_CASE("mapping: bad entries name the file, the line and the key") {
   // `{weights: bf16, ` at column 27.
   CHECK_THROWS_WITH(load_published_mapping_text(
                         head + "weights:\n  \"bf16\": {weights: bf17, activations: bf16}\n", "m.yaml"),
-                    Catch::StartsWith("m.yaml:10:21: error: 'weights' is not a dtype: 'bf17'"));
+                    Catch::StartsWith("m.yaml:10:21: error: 'weights' must be one of "));
   CHECK_THROWS_WITH(load_published_mapping_text(
                         head + "weights:\n  \"bf16\": {weights: bf16, activation: bf16}\n", "m.yaml"),
                     Catch::StartsWith("m.yaml:10:27: error: unknown key 'weights['bf16'].activation'"));
@@ -236,6 +238,67 @@ TEST_CASE("mapping: bad entries name the file, the line and the key") {
       "description: x\nfit_subset: []\nmodels: {}\nhardware: {}\nframeworks: {}\nkv: {}\n"
       "weights: {}\nlengths: {}\nmetrics:\n  \"m\": {kind: none}\n";
   CHECK_THROWS_WITH(load_published_mapping_text(metric, "m.yaml"), Catch::Contains("needs a 'reason'"));
+}
+
+TEST_CASE("mapping: precisions are read as estimate reads its flags, with the same bounds") {
+  const std::string head =
+      "description: x\nfit_subset: []\nmodels: {}\nhardware: {}\nframeworks: {}\nkv: {}\n"
+      "metrics: {}\nlengths: {}\n";
+  // tf32 is a compute mode (estimate --weights tf32 is refused the same way); a group of 0 weights is
+  // not a group (--group-size must be positive). Line 10, the values at columns 21, 58 and 13.
+  CHECK_THROWS_WITH(load_published_mapping_text(
+                        head + "weights:\n  \"tf32\": {weights: tf32, activations: tf32}\n", "m.yaml"),
+                    Catch::StartsWith("m.yaml:10:21: error: 'weights' must be a storage format"));
+  CHECK_THROWS_WITH(
+      load_published_mapping_text(
+          head + "weights:\n  \"int4\": {weights: int4, activations: bf16, group_size: 0}\n", "m.yaml"),
+      Catch::StartsWith("m.yaml:10:58: error: 'group_size' must be a positive integer"));
+  CHECK_THROWS_WITH(
+      load_published_mapping_text("description: x\nfit_subset: []\nmodels: {}\nhardware: {}\nframeworks: {}\n"
+                                  "weights: {}\nmetrics: {}\nlengths: {}\nkv:\n  \"x\": {kv: int3}\n",
+                                  "m.yaml"),
+      Catch::StartsWith("m.yaml:10:13: error: 'kv' must be one of"));
+}
+
+TEST_CASE("mapping: a row's scenario is the one estimate's flags compose") {
+  // Line 39 (XiongjieDai, llama.cpp q4_0 Llama-2-7B, 1 device, batch 1, prompt "a few hundred" = 300,
+  // output "~1024" = 1024, KV f16) is `estimate -b 1 --input 300 --output 1024 --tp 1 --pp 1 --dp 1
+  // --weights int4 --group-size 32 --scale-dtype fp16 --zero-point off --activations fp16
+  // --quantize-embeddings on --kv fp16`, composed here from those words.
+  const MappingOutcome q4 = map_row(row_at_line(39), mapping());
+  REQUIRE(q4.config);
+  test::check_same_scenario(q4.config->scenario,
+                            test::scenario_from_flags({{ScenarioKey::batch, "1"},
+                                                       {ScenarioKey::input_tokens, "300"},
+                                                       {ScenarioKey::output_tokens, "1024"},
+                                                       {ScenarioKey::tp, "1"},
+                                                       {ScenarioKey::pp, "1"},
+                                                       {ScenarioKey::dp, "1"},
+                                                       {ScenarioKey::weights, "int4"},
+                                                       {ScenarioKey::group_size, "32"},
+                                                       {ScenarioKey::scale_dtype, "fp16"},
+                                                       {ScenarioKey::zero_point, "off"},
+                                                       {ScenarioKey::activations, "fp16"},
+                                                       {ScenarioKey::quantize_embeddings, "on"},
+                                                       {ScenarioKey::kv, "fp16"}}));
+  // Line 20's speedup baseline is the same row at fp16 weights and GEMMs: batch 1, 1024 in, 128 out,
+  // tp 1, KV "not stated" (fp16 assumed by the mapping's kv table).
+  const MappingOutcome speedup = map_row(row_at_line(20), mapping());
+  REQUIRE(speedup.config);
+  REQUIRE(speedup.config->baseline);
+  test::check_same_scenario(*speedup.config->baseline,
+                            test::scenario_from_flags({{ScenarioKey::batch, "1"},
+                                                       {ScenarioKey::input_tokens, "1024"},
+                                                       {ScenarioKey::output_tokens, "128"},
+                                                       {ScenarioKey::weights, "fp16"},
+                                                       {ScenarioKey::activations, "fp16"},
+                                                       {ScenarioKey::kv, "fp16"}}));
+
+  // A row number past estimate's bounds is an error naming the row, not a configuration no flag gives.
+  PublishedRow huge = row_at_line(39);
+  huge.batch = "2000000";
+  CHECK_THROWS_WITH(map_row(huge, mapping()),
+                    Catch::StartsWith("published row at line 39: batch must be a positive integer"));
 }
 
 TEST_CASE("published metrics in the published unit, and MAPE over the judged rows") {

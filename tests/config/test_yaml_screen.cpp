@@ -98,5 +98,8 @@ TEST_CASE("Close matches: nearest first, at most three, none when nothing is clo
         std::vector<std::string>{"llama-2-7b", "llama-2-70b", "llama-2-13b"});
   CHECK(close_matches("mistral", names) == std::vector<std::string>{"mistral-7b"});
   CHECK(close_matches("gpt-4", names).empty());
+  // Equal distance (2): the names containing "h100" before the near-spellings, whatever the order given.
+  CHECK(close_matches("h100", {"b200", "b300", "h100-pcie", "h100-sxm", "h20"}) ==
+        std::vector<std::string>{"h100-pcie", "h100-sxm", "b200"});
   CHECK(edit_distance("kitten", "sitting") == 3);
 }

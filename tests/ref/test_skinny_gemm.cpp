@@ -1,4 +1,4 @@
-// The weight-streaming decode kernel (ref/skinny_gemm.hpp) against the naive triple loop, at sizes
+// The weight-streaming decode kernel (ref/cpu/skinny_gemm.hpp) against the naive triple loop, at sizes
 // that leave remainders in every blocking (W rows, X rows, vector lanes).
 #include <catch2/catch.hpp>
 

@@ -274,9 +274,15 @@ TEST_CASE("A decode step timed from its operators' terms equals one timed operat
           CHECK(same_phase(direct, from_terms));
         }
       }
-      for (const long long window : {0LL, 512LL}) {
-        CHECK(same_bits(detail::decode_time_sum_s(ops, roofs, 1001, 1199, window),
-                        detail::decode_time_sum_s(ops, terms, roofs, 1001, 1199, window)));
+      for (const KeySpan span :
+           {KeySpan{}, KeySpan{KeySpanKind::sliding, 512}, KeySpan{KeySpanKind::chunked, 64}}) {
+        ModelSpec spanned = m;
+        spanned.attention_pattern = {span};
+        const std::vector<Operator> span_ops = decode_operators(spanned, shape);
+        std::vector<detail::DecodeOpTerms> span_terms;
+        for (const Operator& op : span_ops) span_terms.push_back(detail::decode_op_terms(op, roofs));
+        CHECK(same_bits(detail::decode_time_sum_s(span_ops, roofs, 1001, 1199),
+                        detail::decode_time_sum_s(span_ops, span_terms, roofs, 1001, 1199)));
       }
     }
   }

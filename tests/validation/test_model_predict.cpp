@@ -7,7 +7,9 @@
 #include "core/estimate.hpp"
 #include "io/config/hardware_loader.hpp"
 #include "io/config/model_loader.hpp"
+#include "io/published/model_case.hpp"
 #include "support/fixtures.hpp"
+#include "support/scenario_check.hpp"
 #include "validation/measured_validation.hpp"
 #include "validation/model_predict.hpp"
 
@@ -53,7 +55,7 @@ TEST_CASE(
   // The activation traffic (8 KiB vectors read and written by each operator, ~2.3 MB) adds ~0.2 %.
   const MeasuredRow row =
       model_row(KernelFamily::model_decode, "model=ref-tiny;tokens=1;context=1000;batch=1", 0.07);
-  const KernelPrediction p = predict_model_case(row, ref_tiny(), fixture_host());
+  const KernelPrediction p = predict_model_case(row, model_case_scenario(row), ref_tiny(), fixture_host());
   CHECK(p.time_s == Approx(0.0692525).epsilon(3e-3));
   CHECK(p.overhead_s == Approx(81 * 10e-6));
   CHECK_FALSE(p.compute_bound());
@@ -70,13 +72,14 @@ TEST_CASE("a model_decode case runs at the profile's read-stream bandwidth where
   hw.read_bandwidth_Bps = 1.6e10;
   const MeasuredRow decode =
       model_row(KernelFamily::model_decode, "model=ref-tiny;tokens=1;context=1000;batch=1", 0.09);
-  CHECK(predict_model_case(decode, ref_tiny(), hw).time_s == Approx(0.086363152).epsilon(3e-3));
+  CHECK(predict_model_case(decode, model_case_scenario(decode), ref_tiny(), hw).time_s ==
+        Approx(0.086363152).epsilon(3e-3));
   // The engine itself runs the step there: estimate()'s TPOT on that profile is the same hand figure.
   CHECK(estimate(ref_tiny(), hw, fp32_scenario(999, 2)).tpot_s == Approx(0.086363152).epsilon(3e-3));
   const MeasuredRow prefill =
       model_row(KernelFamily::model_prefill, "model=ref-tiny;tokens=256;context=256;batch=1", 1.0);
-  CHECK(predict_model_case(prefill, ref_tiny(), hw).time_s ==
-        Approx(predict_model_case(prefill, ref_tiny(), fixture_host()).time_s));
+  CHECK(predict_model_case(prefill, model_case_scenario(prefill), ref_tiny(), hw).time_s ==
+        Approx(predict_model_case(prefill, model_case_scenario(prefill), ref_tiny(), fixture_host()).time_s));
 }
 
 TEST_CASE("a model_prefill case is the engine's TTFT, compute-bound on the fixture host") {
@@ -85,7 +88,7 @@ TEST_CASE("a model_prefill case is the engine's TTFT, compute-bound on the fixtu
   // few percent.
   const MeasuredRow row =
       model_row(KernelFamily::model_prefill, "model=ref-tiny;tokens=256;context=256;batch=1", 3.0);
-  const KernelPrediction p = predict_model_case(row, ref_tiny(), fixture_host());
+  const KernelPrediction p = predict_model_case(row, model_case_scenario(row), ref_tiny(), fixture_host());
   CHECK(p.compute_bound());
   CHECK(p.time_s > 138643767296.0 / 5e10);
   CHECK(p.time_s < 1.05 * 138643767296.0 / 5e10);
@@ -101,18 +104,47 @@ TEST_CASE("model case shapes are checked, and validate_cases predicts them with 
         "model=ref-tiny;tokens=1;context=x9;batch=1", "model=ref-tiny;tokens=2;context=9;batch=1",
         "model=ref-tiny;tokens=1;context=0;batch=1", "model=other;tokens=1;context=9;batch=1"}) {
     INFO(shape);
-    CHECK_THROWS_AS(predict_model_case(model_row(KernelFamily::model_decode, shape, 1.0), m, hw), InputError);
+    const MeasuredRow row = model_row(KernelFamily::model_decode, shape, 1.0);
+    CHECK_THROWS_AS(predict_model_case(row, model_case_scenario(row), m, hw), InputError);
   }
-  CHECK_THROWS_AS(
-      predict_model_case(
-          model_row(KernelFamily::model_prefill, "model=ref-tiny;tokens=8;context=9;batch=1", 1.0), m, hw),
-      InputError);
+  const MeasuredRow prefill =
+      model_row(KernelFamily::model_prefill, "model=ref-tiny;tokens=8;context=9;batch=1", 1.0);
+  CHECK_THROWS_AS(predict_model_case(prefill, model_case_scenario(prefill), m, hw), InputError);
   const MeasuredRow decode =
       model_row(KernelFamily::model_decode, "model=ref-tiny;tokens=1;context=1000;batch=1", 0.0692525);
   CHECK_THROWS_AS(validate_cases({decode}, hw), InputError);  // the model was not loaded
-  const ValidationResult r = validate_cases({decode}, hw, {m});
+  CHECK_THROWS_AS(validate_cases({decode}, hw, {{}, model_case_scenario}), InputError);
+  const ValidationResult r = validate_cases({decode}, hw, {{m}, model_case_scenario});
   REQUIRE(r.cases.size() == 1);
-  CHECK(r.cases[0].predicted.time_s == Approx(predict_model_case(decode, m, hw).time_s));
+  CHECK(r.cases[0].predicted.time_s ==
+        Approx(predict_model_case(decode, model_case_scenario(decode), m, hw).time_s));
   CHECK(r.cases[0].rel_error == Approx(r.cases[0].predicted.time_s / 0.0692525 - 1.0));
   CHECK(r.mape == Approx(std::abs(r.cases[0].rel_error)));
+}
+
+TEST_CASE("a model case's scenario is the one estimate's flags give, with their bounds") {
+  // model_decode attending 1000 keys at batch 4 is `estimate -b 4 --input 999 --output 2 --weights fp32
+  // --activations fp32 --kv fp32` (model_predict.hpp); model_prefill of 256 tokens is `--input 256
+  // --output 1`. Both composed here from the flags' own words.
+  const MeasuredRow decode =
+      model_row(KernelFamily::model_decode, "model=ref-tiny;tokens=1;context=1000;batch=4", 1.0);
+  test::check_same_scenario(model_case_scenario(decode),
+                            test::scenario_from_flags({{ScenarioKey::batch, "4"},
+                                                       {ScenarioKey::input_tokens, "999"},
+                                                       {ScenarioKey::output_tokens, "2"},
+                                                       {ScenarioKey::weights, "fp32"},
+                                                       {ScenarioKey::activations, "fp32"},
+                                                       {ScenarioKey::kv, "fp32"}}));
+  const MeasuredRow prefill =
+      model_row(KernelFamily::model_prefill, "model=ref-tiny;tokens=256;context=256;batch=1", 1.0);
+  test::check_same_scenario(model_case_scenario(prefill), fp32_scenario(256, 1));
+
+  // What estimate refuses, a model case refuses, naming the case: a dtype that is not one, a batch
+  // past --batch's 1,000,000.
+  MeasuredRow bad_dtype = decode;
+  bad_dtype.dtype = "fp31";
+  CHECK_THROWS_WITH(model_case_scenario(bad_dtype), Catch::StartsWith("case 'case' dtype must be one of"));
+  const MeasuredRow huge_batch =
+      model_row(KernelFamily::model_decode, "model=ref-tiny;tokens=1;context=1000;batch=1000001", 1.0);
+  CHECK_THROWS_WITH(model_case_scenario(huge_batch), Catch::StartsWith("case 'case' batch must be"));
 }

@@ -10,6 +10,7 @@
 #include "io/config/runtime_loader.hpp"
 #include "io/published/published_csv.hpp"
 #include "io/published/published_mapping.hpp"
+#include "io/published/row_mapping.hpp"
 #include "support/fixtures.hpp"
 #include "validation/published_judge.hpp"
 
@@ -46,7 +47,7 @@ TEST_CASE("published judging: one case per row, each shipped file loaded once") 
   const auto rows = read_published_csv(test::source_path("validation/published/published_measurements.csv"));
   const auto mapping = load_published_mapping(test::source_path("validation/published/mapping.yaml"));
   CountingSources counting;
-  const std::vector<PublishedCase> cases = judge_published(rows, mapping, counting.sources());
+  const std::vector<PublishedCase> cases = judge_published(map_published(rows, mapping), counting.sources());
   REQUIRE(cases.size() == rows.size());
   int mapped = 0;
   for (std::size_t i = 0; i < cases.size(); ++i) {
@@ -67,6 +68,6 @@ TEST_CASE("published judging: a model that cannot be loaded is an error, not an 
   const auto rows = read_published_csv(test::source_path("validation/published/published_measurements.csv"));
   const auto mapping = load_published_mapping(test::source_path("validation/published/mapping.yaml"));
   CountingSources counting;
-  CHECK_THROWS_WITH(judge_published(rows, mapping, counting.sources(true)),
+  CHECK_THROWS_WITH(judge_published(map_published(rows, mapping), counting.sources(true)),
                     Catch::Matchers::StartsWith("no model file"));
 }

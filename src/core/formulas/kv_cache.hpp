@@ -34,10 +34,30 @@ namespace infersim {
   return window > 0.0 ? std::min(context_tokens, window) : context_tokens;
 }
 
-// KV cache of a batch at a given context: b * min(t, window) * kv_bytes_per_token.
+// KV cache of a batch at a given context: b * min(t, window) * kv_bytes_per_token (one window for every
+// layer; model_kv_cache_bytes sums a per-layer pattern).
 [[nodiscard]] constexpr double kv_cache_bytes(double batch, double context_tokens, double window,
                                               double kv_bytes_per_token_) {
   return batch * cached_tokens(context_tokens, window) * kv_bytes_per_token_;
+}
+
+// KV cache of `batch` sequences at context t, summed over the model's groups of layers that share a key
+// span (core/key_span.hpp): each group caches span_cached_tokens(span, t) tokens of its layers' K and V
+// (a sliding-window layer at most W, a chunked one at most C; Gemma 3, gpt-oss, Llama 4).
+[[nodiscard]] inline double model_kv_cache_bytes(const ModelSpec& m, double batch, double t,
+                                                 double kv_bytes_per_elem) {
+  const SpanGroups groups = span_groups(m);
+  if (groups.count == 1)
+    return batch * span_cached_tokens(groups.group[0].span, t) *
+           model_kv_bytes_per_token(m, kv_bytes_per_elem);
+  ModelSpec layer_group = m;
+  double total = 0.0;
+  for (int i = 0; i < groups.count; ++i) {
+    const SpanGroup& g = groups.group[static_cast<std::size_t>(i)];
+    layer_group.layers = g.layers;
+    total += batch * span_cached_tokens(g.span, t) * model_kv_bytes_per_token(layer_group, kv_bytes_per_elem);
+  }
+  return total;
 }
 
 }  // namespace infersim

@@ -23,7 +23,8 @@ namespace infersim {
 }
 
 // Q, K, V and output projections: h*H*dh + 2*h*Hkv*dh + H*dh*h, plus biases (Q, K, V: H*dh +
-// 2*Hkv*dh; output: h).
+// 2*Hkv*dh; output: h), plus the per-head query and key norms' scales (qk_norm: 2*dh; Qwen3, Gemma 3) and
+// one learned sink logit per head (attention_sinks: H; gpt-oss).
 [[nodiscard]] constexpr double attention_params_per_layer(const ModelSpec& m) {
   if (m.attention == AttentionKind::mla) return mla_attention_params_per_layer(m);
   const double h = m.hidden_size;
@@ -32,6 +33,8 @@ namespace infersim {
   double params = h * q + 2.0 * h * kv + q * h;
   if (m.linear_bias != LinearBias::none) params += q + 2.0 * kv;
   if (m.linear_bias == LinearBias::all) params += h;
+  if (m.qk_norm) params += 2.0 * m.head_dim;
+  if (m.attention_sinks) params += m.attention_heads;
   return params;
 }
 

@@ -1,7 +1,7 @@
 #include "io/config/close_matches.hpp"
 
 #include <algorithm>
-#include <utility>
+#include <tuple>
 
 namespace infersim {
 
@@ -28,18 +28,21 @@ std::vector<std::string> close_matches(std::string_view name, const std::vector<
                                        std::size_t limit) {
   if (name.empty() || name.size() > kLongestComparedName) return {};
   const std::size_t threshold = std::max<std::size_t>(2, name.size() / 3);
-  std::vector<std::pair<std::size_t, std::size_t>> scored;  // (distance, index)
+  // (distance, does not contain `name`, index): at equal distance a name containing what was typed
+  // ("h100" -> "h100-sxm") ranks before a mere near-spelling ("b200").
+  std::vector<std::tuple<std::size_t, bool, std::size_t>> scored;
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     const std::string& c = candidates[i];
     if (c.size() > kLongestComparedName) continue;
     std::size_t d = edit_distance(name, c);
-    if (d > threshold && c.find(name) != std::string::npos) d = threshold;  // "llama" -> "llama-2-7b"
-    if (d <= threshold) scored.emplace_back(d, i);
+    const bool contains = c.find(name) != std::string::npos;
+    if (d > threshold && contains) d = threshold;  // "llama" -> "llama-2-7b"
+    if (d <= threshold) scored.emplace_back(d, !contains, i);
   }
-  std::stable_sort(scored.begin(), scored.end(),
-                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::stable_sort(scored.begin(), scored.end());
   std::vector<std::string> out;
-  for (std::size_t k = 0; k < scored.size() && k < limit; ++k) out.push_back(candidates[scored[k].second]);
+  for (std::size_t k = 0; k < scored.size() && k < limit; ++k)
+    out.push_back(candidates[std::get<2>(scored[k])]);
   return out;
 }
 

@@ -74,7 +74,8 @@ void read_memory(YamlMap& y, HardwareSpec& hw) {
 void read_interconnect(YamlMap& y, HardwareSpec& hw) {
   YamlMap link =
       y.mapping("interconnect", {"link_bandwidth_per_direction_GBps", "link_latency_us", "devices_per_node",
-                                 "inter_node_bandwidth_per_direction_GBps", "inter_node_latency_us"});
+                                 "inter_node_bandwidth_per_direction_GBps", "inter_node_latency_us",
+                                 "host_link_bandwidth_per_direction_GBps"});
   Interconnect& ic = hw.interconnect;
   ic.link_bandwidth_per_direction_Bps =
       link.real("link_bandwidth_per_direction_GBps", kMinLinkGBps, kMaxLinkGBps) * kGiga;
@@ -83,6 +84,8 @@ void read_interconnect(YamlMap& y, HardwareSpec& hw) {
   ic.inter_node_bandwidth_per_direction_Bps =
       link.real("inter_node_bandwidth_per_direction_GBps", kMinLinkGBps, kMaxLinkGBps) * kGiga;
   ic.inter_node_latency_s = link.real("inter_node_latency_us", 0.0, kMaxMicroseconds) * kMicro;
+  if (auto gbps = link.optional_real("host_link_bandwidth_per_direction_GBps", kMinLinkGBps, kMaxLinkGBps))
+    ic.host_link_bandwidth_per_direction_Bps = *gbps * kGiga;
 }
 
 }  // namespace

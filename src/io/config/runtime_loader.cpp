@@ -11,6 +11,8 @@ constexpr double kMicro = 1e-6;
 // A pass slower than one second of host work is not a serving engine; the bound catches unit slips
 // (a value typed in ms or s into a µs key still passes, so the YAML comments give each value's unit).
 constexpr double kMaxMicroseconds = 1e6;
+// Sequences or tokens one iteration can hold: far above any engine's (vLLM's largest default is 16,384).
+constexpr long long kMaxSchedulerCount = 10'000'000;
 }  // namespace
 
 RuntimeProfile load_runtime(const std::string& path) {
@@ -18,9 +20,10 @@ RuntimeProfile load_runtime(const std::string& path) {
 }
 
 RuntimeProfile load_runtime_text(const std::string& text, const std::string& path) {
-  YamlMap y(parse_yaml_mapping(text, path), path, "",
-            {"description", "source", "step_overhead_us", "host_launch_us", "launch_mode",
-             "int8_weight_only_efficiency", "int4_weight_only_efficiency", "collective_latency_us"});
+  YamlMap y(
+      parse_yaml_mapping(text, path), path, "",
+      {"description", "source", "step_overhead_us", "host_launch_us", "launch_mode",
+       "int8_weight_only_efficiency", "int4_weight_only_efficiency", "collective_latency_us", "scheduler"});
   RuntimeProfile r;
   r.terms.name = std::filesystem::path(path).stem().string();
   r.description = y.text("description");
@@ -36,6 +39,19 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
       y.optional_real("int4_weight_only_efficiency", 0.001, 1.0).value_or(1.0);
   if (y.has("collective_latency_us"))
     r.terms.collective_latency_s = y.nonnegative_real("collective_latency_us", kMaxMicroseconds) * kMicro;
+  if (y.has("scheduler")) {
+    YamlMap s = y.mapping("scheduler", {"max_num_seqs", "max_num_batched_tokens", "block_size",
+                                        "chunked_prefill", "preemption", "admission"});
+    SchedulerLimits l;
+    l.max_num_seqs = s.integer("max_num_seqs", 1, kMaxSchedulerCount);
+    l.max_num_batched_tokens = s.integer("max_num_batched_tokens", 1, kMaxSchedulerCount);
+    l.block_tokens = s.integer("block_size", 1, 4096);
+    l.chunked_prefill = s.boolean("chunked_prefill");
+    l.preemption =
+        s.choice("preemption", {"recompute", "swap"}) == 1 ? Preemption::swap : Preemption::recompute;
+    l.reserve_full_sequence = s.has("admission") && s.choice("admission", {"on_demand", "guaranteed"}) == 1;
+    r.scheduler = l;
+  }
   return r;
 }
 

@@ -163,6 +163,7 @@ void overlay(ScenarioValues& into, const ScenarioValues& p) {
   take(into.scale_bits, p.scale_bits);
   take(into.zero_point, p.zero_point);
   take(into.quantize_embeddings, p.quantize_embeddings);
+  take(into.zero_point_bits, p.zero_point_bits);
   take(into.attention, p.attention);
   take(into.mla, p.mla);
   take(into.moe_skew, p.moe_skew);
@@ -184,6 +185,7 @@ Scenario compose_scenario(const ScenarioValues& v, const RuntimeTerms& runtime, 
   if (v.group_size) sc.weights.group_size = chosen.group_size;
   if (v.scale_bits) sc.weights.scale_bits = chosen.scale_bits;
   if (v.zero_point) sc.weights.zero_point_bits = *v.zero_point ? bits_per_element(sc.weights.dtype) : 0.0;
+  if (v.zero_point_bits) sc.weights.zero_point_bits = *v.zero_point_bits;
   if (model.shipped_expert_weights) sc.expert_weights = storage_format(*model.shipped_expert_weights);
   return sc;
 }
@@ -206,6 +208,7 @@ Scenario compose_scenario(const ScenarioValues& v, const RuntimeTerms& runtime) 
   if (v.group_size) sc.weights.group_size = *v.group_size;
   if (v.scale_bits) sc.weights.scale_bits = *v.scale_bits;
   if (v.zero_point) sc.weights.zero_point_bits = *v.zero_point ? bits_per_element(weights) : 0.0;
+  if (v.zero_point_bits) sc.weights.zero_point_bits = *v.zero_point_bits;
   sc.kv = v.kv.value_or(defaults.kv);
   sc.quantize_embeddings = v.quantize_embeddings.value_or(defaults.quantize_embeddings);
   sc.attention = v.attention.value_or(defaults.attention);

@@ -108,6 +108,9 @@ struct ScenarioValues {
   std::optional<int> group_size;
   std::optional<double> scale_bits;  // of one group scale (--scale-dtype)
   std::optional<bool> zero_point, quantize_embeddings;
+  // An explicit zero-point width in bits, which no flag gives (the published mapping's gpt-fast int4
+  // keeps bf16 zeros); it beats zero_point.
+  std::optional<double> zero_point_bits;
   std::optional<AttentionKernel> attention;
   std::optional<MlaDecode> mla;
   std::optional<double> moe_skew;

@@ -28,8 +28,7 @@ std::string_view without_article(std::string_view kind) {
 
 }  // namespace
 
-std::string read_text_file(const std::string& path, std::size_t max_bytes, const char* kind,
-                           Streams streams) {
+std::ifstream open_text_file(const std::string& path, const char* kind, Streams streams) {
   namespace fs = std::filesystem;
   record_input(path, without_article(kind));  // no output may overwrite it (io/output/output_guard.hpp)
   std::error_code ec;
@@ -40,13 +39,20 @@ std::string read_text_file(const std::string& path, std::size_t max_bytes, const
       streams == Streams::accepted && (fs::is_fifo(status) || fs::is_character_file(status));
   if (!fs::is_regular_file(status) && !stream_ok)
     throw ConfigError(path, {}, "not a regular file (a device, pipe or socket?)");
-  const auto size = fs::file_size(path, ec);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path, {}, "cannot be read (permission denied?)");
+  return in;
+}
+
+std::string read_text_file(const std::string& path, std::size_t max_bytes, const char* kind,
+                           Streams streams) {
+  std::ifstream in = open_text_file(path, kind, streams);
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
   if (!ec && size > max_bytes)
     throw ConfigError(
         path, {},
         fmt::format("the file is {} bytes, over the {} limit for {}", size, limit_text(max_bytes), kind));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path, {}, "cannot be read (permission denied?)");
   // Read to the end, whatever the size said: a file that grew meanwhile, or a stream, is read whole or
   // stopped at the limit.
   std::string text;

@@ -2,6 +2,7 @@
 // Reading a whole input file as text, with the same one-line errors for every format (YAML
 // configurations, measured and published CSVs).
 #include <cstddef>
+#include <fstream>
 #include <string>
 
 namespace infersim {
@@ -19,5 +20,11 @@ enum class Streams { refused, accepted };
 // more than max_bytes (`kind` names the limit in the message, e.g. "a configuration file").
 [[nodiscard]] std::string read_text_file(const std::string& path, std::size_t max_bytes, const char* kind,
                                          Streams streams = Streams::refused);
+
+// The checks of read_text_file (recorded as an input; missing, unreadable, a directory, a socket or
+// block device, a pipe or character device unless `streams` accepts them, each a ConfigError naming the
+// file), then the file opened for reading, for an input read line by line in bounded memory (a trace).
+[[nodiscard]] std::ifstream open_text_file(const std::string& path, const char* kind,
+                                           Streams streams = Streams::refused);
 
 }  // namespace infersim

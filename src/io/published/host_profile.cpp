@@ -18,8 +18,9 @@ std::string header(const HostCalibration& h, const std::string& provenance) {
       "# {} ({} threads, OpenBLAS core {}).\n"
       "# Written by `infersim calibrate` on {}.\n"
       "# Every figure below was measured on this host by infersim's calibration kernels "
-      "(src/ref/calibrate.cpp);\n"
-      "# the shapes differ from the validation suite's (src/ref/suite.cpp), so `infersim validate` predicts "
+      "(src/ref/cpu/calibrate.cpp);\n"
+      "# the shapes differ from the validation suite's (src/ref/cpu/suite.cpp), so `infersim validate` "
+      "predicts "
       "new shapes.\n",
       terminal_text(h.cpu_model), h.threads, terminal_text(h.blas_core), terminal_text(provenance));
 }
@@ -27,7 +28,7 @@ std::string header(const HostCalibration& h, const std::string& provenance) {
 std::string body(const HostCalibration& h) {
   return fmt::format(
       "description: {}\n"
-      "source: \"measured by infersim calibrate (src/ref/calibrate.cpp)\"\n"
+      "source: \"measured by infersim calibrate (src/ref/cpu/calibrate.cpp)\"\n"
       "peak_dense_TFLOPS:\n"
       "  fp32: {:.6g}  # measured: fp32 FMA throughput, {} threads x 8 independent 16-lane FMA chains\n"
       "memory_GiB: {:.4g}  # physical memory (sysconf)\n"

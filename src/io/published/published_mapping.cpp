@@ -1,8 +1,11 @@
 #include "io/published/published_mapping.hpp"
 
+#include <fmt/format.h>
+
 #include <functional>
 #include <set>
 
+#include "core/errors.hpp"
 #include "io/config/strict_number.hpp"
 #include "io/config/yaml_map.hpp"
 
@@ -10,7 +13,6 @@ namespace infersim {
 
 namespace {
 
-constexpr long long kMaxTokens = 1'000'000'000;
 constexpr double kMaxBits = 64.0;
 constexpr long long kMaxCsvLine = 10'000'000;  // far above any published-data file
 
@@ -40,13 +42,15 @@ std::string optional_text(YamlMap& y, std::string_view key) {
   return y.has(key) ? y.text(key) : std::string();
 }
 
-Dtype dtype_at(YamlMap& y, std::string_view key) {
-  const std::string name = y.text(key);
-  const auto d = parse_dtype(name);
-  if (!d)
-    throw ConfigError(y.file(), y.mark(key),
-                      "'" + std::string(key) + "' is not a dtype: '" + excerpt(name) + "'");
-  return *d;
+// Parses the text at `key` as the scenario value `what` through estimate's parser (the same words and
+// bounds as its flag), an error at the key's place in the file.
+void value_at(YamlMap& y, std::string_view key, ScenarioValues& into, ScenarioKey what) {
+  const std::string text = y.text(key);
+  try {
+    parse_scenario_value(into, what, text, fmt::format("'{}'", key));
+  } catch (const InputError& e) {
+    throw ConfigError(y.file(), y.mark(key), e.what());
+  }
 }
 
 MetricKind kind_at(YamlMap& y) {
@@ -66,18 +70,28 @@ void read_names(const YAML::Node& root, const std::string& file, const std::stri
 
 WeightsEntry weights_entry(YamlMap& y) {
   WeightsEntry w;
-  w.weights = default_storage_format(dtype_at(y, "weights"));
-  if (auto g = y.optional_integer("group_size", 0, 1'000'000)) w.weights.group_size = static_cast<int>(*g);
-  if (y.has("scale_bits")) w.weights.scale_bits = y.nonnegative_real("scale_bits", kMaxBits);
-  if (y.has("zero_point_bits")) w.weights.zero_point_bits = y.nonnegative_real("zero_point_bits", kMaxBits);
-  w.activations = dtype_at(y, "activations");
-  if (y.has("quantize_embeddings")) w.quantize_embeddings = y.boolean("quantize_embeddings");
+  ScenarioValues& p = w.precision;
+  value_at(y, "weights", p, ScenarioKey::weights);
+  if (y.has("group_size")) value_at(y, "group_size", p, ScenarioKey::group_size);
+  if (y.has("scale_bits")) p.scale_bits = y.nonnegative_real("scale_bits", kMaxBits);
+  if (y.has("zero_point_bits")) p.zero_point_bits = y.nonnegative_real("zero_point_bits", kMaxBits);
+  value_at(y, "activations", p, ScenarioKey::activations);
+  if (y.has("quantize_embeddings")) p.quantize_embeddings = y.boolean("quantize_embeddings");
   if (y.has("baseline_weights")) {
-    w.baseline_weights = dtype_at(y, "baseline_weights");
-    w.baseline_activations = dtype_at(y, "baseline_activations");
+    ScenarioValues& b = w.baseline.emplace();
+    value_at(y, "baseline_weights", b, ScenarioKey::weights);
+    value_at(y, "baseline_activations", b, ScenarioKey::activations);
+    b.quantize_embeddings = false;
   }
   w.note = optional_text(y, "note");
   return w;
+}
+
+KvEntry kv_entry(YamlMap& y) {
+  KvEntry k;
+  value_at(y, "kv", k.kv, ScenarioKey::kv);
+  k.note = optional_text(y, "note");
+  return k;
 }
 
 }  // namespace
@@ -100,10 +114,7 @@ PublishedMapping load_published_mapping_text(const std::string& text, const std:
                  [&m](const std::string& name, YamlMap& y) { m.weights[name] = weights_entry(y); },
                  {"weights", "group_size", "scale_bits", "zero_point_bits", "activations",
                   "quantize_embeddings", "baseline_weights", "baseline_activations", "note"});
-  for_each_entry(root, path, "kv",
-                 [&m](const std::string& name, YamlMap& y) {
-                   m.kv[name] = {dtype_at(y, "kv"), optional_text(y, "note")};
-                 },
+  for_each_entry(root, path, "kv", [&m](const std::string& name, YamlMap& y) { m.kv[name] = kv_entry(y); },
                  {"kv", "note"});
   for_each_entry(root, path, "metrics",
                  [&m](const std::string& name, YamlMap& y) {

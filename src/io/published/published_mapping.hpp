@@ -1,12 +1,63 @@
 #pragma once
-// validation/published/mapping.yaml -> PublishedMapping (validation/published.hpp): the explicit tables that
-// turn published text into shipped configurations. Every entry is a mapping with known keys; unknown
-// or duplicate keys, unknown dtypes or metric kinds throw ConfigError naming the file, line and key.
+// validation/published/mapping.yaml -> PublishedMapping: the explicit tables that turn published text
+// into shipped configurations. Every entry is a mapping with known keys; unknown or duplicate keys,
+// unknown metric kinds, and precisions that estimate's flags would refuse (io/config/scenario_text.hpp:
+// the same parser, the same bounds) throw ConfigError naming the file, line and key.
+#include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "io/config/scenario_text.hpp"
 #include "validation/published.hpp"
 
 namespace infersim {
+
+// Published rows a runtime-profile term was fitted on: every row of `source`, or only its `lines`.
+struct FitSubsetEntry {
+  std::string source;
+  std::vector<int> lines;  // empty: the whole source
+};
+
+// A mapping-table entry naming a shipped file (model config, hardware profile, runtime profile).
+struct NamedTarget {
+  std::string to;
+  std::string note;  // an assumption or a caveat, printed with the rows that use it
+};
+
+struct WeightsEntry {
+  // The precision as scenario values: weights, activations and, where stated, the group size, scale and
+  // zero-point widths and whether embeddings are quantized.
+  ScenarioValues precision;
+  // A "X vs Y" row: the precision the speedup is against (weights and activations, embeddings 16-bit).
+  std::optional<ScenarioValues> baseline;
+  std::string note;
+};
+
+struct KvEntry {
+  ScenarioValues kv;  // the KV cache's dtype
+  std::string note;
+};
+
+struct MetricEntry {
+  MetricKind kind = MetricKind::none;
+  std::string reason;  // for kind none: why no configuration reproduces it
+  std::string note;
+};
+
+struct LengthEntry {
+  long long tokens = 0;
+  std::string note;
+};
+
+struct PublishedMapping {
+  std::map<std::string, NamedTarget> models, hardware, frameworks;  // published text -> shipped name
+  std::map<std::string, WeightsEntry> weights;                      // precision_weights text
+  std::map<std::string, KvEntry> kv;                                // precision_kv text
+  std::map<std::string, MetricEntry> metrics;
+  std::map<std::string, LengthEntry> lengths;  // length texts that are not plain integers
+  std::vector<FitSubsetEntry> fit_subset;      // rows a runtime term was fitted on
+};
 
 [[nodiscard]] PublishedMapping load_published_mapping(const std::string& path);
 [[nodiscard]] PublishedMapping load_published_mapping_text(const std::string& text, const std::string& path);

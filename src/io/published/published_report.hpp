@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "io/published/published_mapping.hpp"
 #include "validation/published.hpp"
 
 namespace infersim {

@@ -2,15 +2,19 @@
 
 #include <fmt/format.h>
 
-#include <cstdlib>
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <optional>
 
 #include "core/errors.hpp"
 #include "core/formulas/roofline.hpp"
 #include "core/roofs.hpp"
 #include "io/output/atomic_file.hpp"
 #include "io/output/output_guard.hpp"
+#include "io/report/gnuplot_run.hpp"
 #include "io/report/report.hpp"
+#include "io/report/roofline_labels.hpp"
 #include "io/text/escape.hpp"
 
 namespace infersim {
@@ -27,21 +31,83 @@ std::string operator_points(const PhaseResult& phase) {
   return out;
 }
 
+// The roofline chart's frame: the plot area fixed on the 900 x 560 page (margins at screen fractions),
+// so the label layout knows its size in pixels; ranges whole decades around the points, with room above
+// the peak for labels.
+constexpr double kRooflineWidthPx = 900.0, kRooflineHeightPx = 560.0;
+constexpr double kLeft = 0.10, kRight = 0.97, kBottom = 0.11, kTop = 0.91;
+
+ChartFrame roofline_frame(const std::vector<ChartPoint>& points, double peak) {
+  double x_min = 0.05, x_max = 1e5, y_min = peak, y_max = peak;
+  for (const ChartPoint& p : points) {
+    x_min = std::min(x_min, p.x), x_max = std::max(x_max, p.x);
+    y_min = std::min(y_min, p.y), y_max = std::max(y_max, p.y);
+  }
+  const auto decade = [](double v, double pad, auto round) {
+    return std::pow(10.0, round(std::log10(v) + pad));
+  };
+  const auto down = [](double v) { return std::floor(v); };
+  const auto up = [](double v) { return std::ceil(v); };
+  return {x_min < 0.05 ? decade(x_min, -0.3, down) : 0.05,
+          x_max > 1e5 ? decade(x_max, 0.3, up) : 1e5,
+          decade(y_min, -0.3, down),
+          decade(y_max, 0.3, up),
+          kRooflineWidthPx * (kRight - kLeft),
+          kRooflineHeightPx * (kTop - kBottom)};
+}
+
+// Every operator of both phases as a labelled point (what operator_points writes).
+std::vector<ChartPoint> chart_points(const HtmlReportInput& in) {
+  std::vector<ChartPoint> out;
+  for (const PhaseResult* phase : {&in.estimate.prefill, &in.estimate.decode_step}) {
+    for (const OpResult& op : phase->ops) {
+      if (op.unit == OpUnit::link || op.cost.flops <= 0.0 || op.intensity <= 0.0) continue;
+      out.push_back({op.intensity, op.cost.flops / op.time_s, op.name});
+    }
+  }
+  return out;
+}
+
+// One `set label` per place (co-located operators share one), with a leader line where it moved away.
+std::string label_commands(const std::vector<ChartPoint>& points, const ChartFrame& frame,
+                           const RoofLine& roof) {
+  // The key, bottom right: three lines of the 11-point font, the longest title 42 characters.
+  const PixelBox key{frame.width_px - 360.0, 0.0, frame.width_px, 50.0};
+  std::string out;
+  int n = 0;
+  for (const PlacedLabel& l : place_labels(points, frame, roof, {key})) {
+    ++n;
+    out += fmt::format("set label {} {} at {},{} {} font ',8'\n", n, gnuplot_string(l.text), l.x, l.y,
+                       l.right_aligned ? "right" : "left");
+    if (l.leader)
+      out += fmt::format("set arrow {} from {},{} to {},{} nohead lw 0.5 lc rgb '#888888'\n", n, l.point_x,
+                         l.point_y, l.x, l.y);
+  }
+  return out;
+}
+
 std::string roofline_script(const Roofs& roofs, const HtmlReportInput& in) {
   const double ridge = ridge_point(roofs.matrix_flops_per_s, roofs.memory_Bps);
+  const std::vector<ChartPoint> points = chart_points(in);
+  const ChartFrame frame = roofline_frame(points, roofs.matrix_flops_per_s);
   return fmt::format(
-      "reset\nset terminal svg size 900,560 dynamic noenhanced font 'sans,11'\nset output 'roofline.svg'\n"
+      "reset\nset terminal svg size {},{} dynamic noenhanced font 'sans,11'\nset output 'roofline.svg'\n"
       "set title {}\n"
       "set logscale xy\nset xlabel 'arithmetic intensity (FLOP/B)'\nset ylabel 'FLOP/s'\nset grid\n"
-      "set key top left\nset xrange [0.05:1e5]\nroof(x) = (x * {} < {}) ? x * {} : {}\n"
+      "set lmargin at screen {}\nset rmargin at screen {}\nset bmargin at screen {}\nset tmargin at screen "
+      "{}\n"
+      "set key bottom right\nset xrange [{}:{}]\nset yrange [{}:{}]\n"
+      "roof(x) = (x * {} < {}) ? x * {} : {}\n{}"
       "plot roof(x) with lines lw 2 title 'attainable (achievable bandwidth and peak)', "
       "'prefill_ops.dat' using 1:2 with points pt 7 ps 1.2 title 'prefill operators', "
-      "'prefill_ops.dat' using 1:2:3 with labels offset 1,0.5 font ',8' notitle, "
-      "'decode_ops.dat' using 1:2 with points pt 5 ps 1.2 title 'decode operators (mean context)', "
-      "'decode_ops.dat' using 1:2:3 with labels offset 1,-0.5 font ',8' notitle\n",
+      "'decode_ops.dat' using 1:2 with points pt 5 ps 1.2 lc rgb '#e69f00' title 'decode operators (mean "
+      "context)'\n",
+      kRooflineWidthPx, kRooflineHeightPx,
       gnuplot_string(fmt::format("{} on {}: roofline ({} compute; ridge {:.0f} FLOP/B)", in.model.name,
                                  in.hardware.name, dtype_name(in.scenario.activations), ridge)),
-      roofs.memory_Bps, roofs.matrix_flops_per_s, roofs.memory_Bps, roofs.matrix_flops_per_s);
+      kLeft, kRight, kBottom, kTop, frame.x_lo, frame.x_hi, frame.y_lo, frame.y_hi, roofs.memory_Bps,
+      roofs.matrix_flops_per_s, roofs.memory_Bps, roofs.matrix_flops_per_s,
+      label_commands(points, frame, {roofs.memory_Bps, roofs.matrix_flops_per_s}));
 }
 
 std::string batch_data(const std::vector<BatchPoint>& points) {
@@ -130,13 +196,12 @@ std::string html_page(const HtmlReportInput& in) {
 }  // namespace
 
 void write_html_report(const HtmlReportInput& in, const std::string& dir) {
-  if (std::system("command -v gnuplot > /dev/null 2>&1") != 0) {
+  const std::optional<std::string> gnuplot = find_gnuplot();
+  if (!gnuplot) {
     throw InputError(
         "infersim report draws its charts with gnuplot, which is not installed "
         "(Debian: apt-get install gnuplot-nox)");
   }
-  if (dir.find('\'') != std::string::npos)
-    throw InputError(fmt::format("the report directory '{}' has a quote in its name", terminal_text(dir)));
   prepare_report_directory(
       dir, {"prefill_ops.dat", "decode_ops.dat", "batches.dat", "roofline.gp", "latency.gp", "memory.gp",
             "roofline.svg", "latency.svg", "memory.svg", "gnuplot.log", "index.html"});
@@ -148,9 +213,7 @@ void write_html_report(const HtmlReportInput& in, const std::string& dir) {
   write_file_atomically((d / "roofline.gp").string(), roofline_script(roofs, in));
   write_file_atomically((d / "latency.gp").string(), latency_script(in));
   write_file_atomically((d / "memory.gp").string(), memory_script(in));
-  const std::string command =
-      fmt::format("cd '{}' && gnuplot roofline.gp latency.gp memory.gp 2> gnuplot.log", d.string());
-  if (std::system(command.c_str()) != 0) {
+  if (!run_gnuplot(*gnuplot, dir, {"roofline.gp", "latency.gp", "memory.gp"}, "gnuplot.log")) {
     throw InputError(fmt::format("gnuplot failed drawing the report's charts; see {}",
                                  terminal_text((d / "gnuplot.log").string())));
   }

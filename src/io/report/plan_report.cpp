@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "io/report/report.hpp"
+#include "io/report/result_check.hpp"
 #include "io/text/escape.hpp"
 
 namespace infersim {
@@ -30,6 +31,7 @@ std::vector<const PlanCandidate*> cheaper_rejections(const PlanResult& r, std::s
 
 std::string capacity_table(const CapacityReport& r) {
   const CapacityResult& c = r.result;
+  check_capacity(c);
   const Scenario& sc = r.scenario;
   std::string out = fmt::format("{} on {}: input {}, output {} tokens, tp {} x pp {}, weights {}, KV {}\n",
                                 terminal_text(r.model.name), terminal_text(r.hardware.name), sc.input_tokens,
@@ -68,6 +70,7 @@ std::string capacity_table(const CapacityReport& r) {
 
 std::string capacity_json(const CapacityReport& r) {
   const CapacityResult& c = r.result;
+  check_capacity(c);
   return fmt::format(
       "{{\n  \"model\": {},\n  \"hardware\": {},\n  \"input_tokens\": {},\n  \"output_tokens\": {},\n"
       "  \"tp\": {},\n  \"pp\": {},\n  \"batch\": {},\n  \"max_batch\": {},\n  \"max_context_batch1\": {},\n"
@@ -82,6 +85,7 @@ std::string capacity_json(const CapacityReport& r) {
 }
 
 std::string plan_table(const ModelSpec& m, const PlanRequest& q, const PlanResult& r, int top) {
+  check_plan(r);
   std::string out = fmt::format("{} at {} requests/s, {} in / {} out, TTFT <= {:.0f} ms, TPOT <= {:.1f} ms\n",
                                 terminal_text(m.name), q.rate_rps, q.base.input_tokens, q.base.output_tokens,
                                 q.targets.ttft_s * 1e3, q.targets.tpot_s * 1e3);
@@ -109,18 +113,19 @@ std::string plan_table(const ModelSpec& m, const PlanRequest& q, const PlanResul
 }
 
 std::string plan_json(const ModelSpec& m, const PlanRequest& q, const PlanResult& r, int top) {
+  check_plan(r);
   std::string rows;
   int rank = 0;
   for (const PlanCandidate& c : r.feasible) {
     if (++rank > top) break;
     rows += fmt::format(
         "{}    {{\"rank\": {}, \"hardware\": {}, \"tp\": {}, \"pp\": {}, \"weights\": {}, "
-        "\"activations\": {}, \"batch\": {}, \"ttft_s\": {}, \"tpot_s\": {}, \"replica_rps\": {}, "
-        "\"replicas\": {}, \"devices\": {}, \"cost\": {}}}",
+        "\"activations\": {}, \"kv\": {}, \"batch\": {}, \"ttft_s\": {}, \"tpot_s\": {}, "
+        "\"replica_rps\": {}, \"replicas\": {}, \"devices\": {}, \"cost\": {}}}",
         rank == 1 ? "" : ",\n", rank, json_string(c.hardware), c.layout.tp, c.layout.pp,
-        json_string(dtype_name(c.weights)), json_string(dtype_name(c.activations)), c.batch,
-        format_number(c.ttft_s), format_number(c.step_s), format_number(c.replica_rps), c.replicas, c.devices,
-        format_number(c.cost));
+        json_string(dtype_name(c.weights)), json_string(dtype_name(c.activations)),
+        json_string(dtype_name(q.base.kv)), c.batch, format_number(c.ttft_s), format_number(c.step_s),
+        format_number(c.replica_rps), c.replicas, c.devices, format_number(c.cost));
   }
   return fmt::format(
       "{{\n  \"model\": {},\n  \"rate_rps\": {},\n  \"runtime\": {},\n  \"feasible\": {},\n  \"candidates\": "

@@ -29,7 +29,51 @@ void check_phase(const char* phase, const PhaseResult& p) {
   }
 }
 
+// The largest integer a double (and so a JSON reader) holds exactly.
+constexpr long long kMaxExactCount = 1LL << 53;
+
+void check_count(const char* what, long long value, long long min) {
+  if (value >= min && value <= kMaxExactCount) return;
+  throw std::logic_error(
+      fmt::format("result '{}' is {}; it must be a count in [{}, 2^53]", what, value, min));
+}
+
+void check_that(bool holds, const char* what, const char* rule) {
+  if (!holds) throw std::logic_error(fmt::format("result '{}' is inconsistent: {}", what, rule));
+}
+
+void check_candidate(const PlanCandidate& c, bool priced) {
+  check_count("batch", c.batch, 1);
+  check_count("replicas", c.replicas, 1);
+  check_count("devices", c.devices, 1);
+  check("ttft_s", c.ttft_s, true);
+  check("tpot_s", c.step_s, true);
+  check("replica_rps", c.replica_rps, true);
+  check("cost", c.cost, true);
+  check_that(c.devices == c.replicas * c.layout.tp * c.layout.pp, "devices", "it must be replicas x tp x pp");
+  check_that(priced || c.cost == static_cast<double>(c.devices), "cost",
+             "unpriced, it must be the device count");
+}
+
 }  // namespace
+
+void check_capacity(const CapacityResult& c) {
+  check_count("max_batch", c.max_batch, 0);
+  check_count("max_context_batch1", c.max_context_batch1, 0);
+  check_count("max_context_at_batch", c.max_context_at_batch, 0);
+  check_count("min_devices", c.min_devices, 0);
+  check_count("slo_max_batch", c.slo_max_batch, 0);
+  check_that(c.min_devices == c.min_tp * c.min_pp, "min_devices", "it must be min_tp x min_pp");
+  check_that(c.slo_max_batch <= c.max_batch, "slo_max_batch", "a batch meeting the targets must fit");
+  const bool slo = c.slo_max_batch > 0;  // the figures of that batch, else all 0
+  check("slo_throughput_per_device_tok_s", c.slo_throughput_per_device_tok_s, slo);
+  check("slo_ttft_s", c.slo_ttft_s, slo);
+  check("slo_tpot_s", c.slo_tpot_s, false);  // 0: no decode step when output is 1 token
+}
+
+void check_plan(const PlanResult& r) {
+  for (const PlanCandidate& c : r.feasible) check_candidate(c, r.priced);
+}
 
 void check_estimate(const Estimate& e) {
   const struct {

@@ -1,0 +1,381 @@
+#include <unistd.h>
+
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli/commands.hpp"
+#include "cli/guarded_main.hpp"
+#include "cli/progress_bar.hpp"
+#include "cli/scenario_options.hpp"
+#include "core/errors.hpp"
+#include "core/step.hpp"
+#include "io/config/value_text.hpp"
+#include "io/output/atomic_output.hpp"
+#include "io/report/report.hpp"
+#include "io/serving/length_text.hpp"
+#include "io/serving/serve_report.hpp"
+#include "io/serving/trace_csv.hpp"
+
+namespace infersim {
+
+namespace {
+
+struct ServeOptions {
+  ScenarioOptions scenario;
+  std::optional<std::string> rate;
+  std::optional<std::string> concurrency;
+  bool offline = false;
+  std::optional<std::string> trace;
+  std::string burstiness = "1";
+  std::string requests = "1000";
+  std::string seed = "0";
+  std::optional<std::string> max_num_seqs;
+  std::optional<std::string> max_num_batched_tokens;
+  std::optional<std::string> block_size;
+  std::optional<std::string> chunked_prefill;
+  std::optional<std::string> preemption;
+  std::optional<std::string> kv_blocks;
+  std::string router = "round-robin";
+  std::optional<std::string> ttft_slo;
+  std::optional<std::string> tpot_slo;
+  std::string percentile = "99";
+  bool find_max_rate = false;
+  std::string format = "table";
+  std::string output;
+  std::string timeline;
+  bool progress = false;
+  bool quiet = false;
+};
+
+constexpr long long kMaxRequests = 100'000'000;
+constexpr double kMaxRate = 1e6;
+
+struct Setup {
+  LoadedScenario loaded;
+  serving::ServeConfig config;
+  serving::WorkloadSpec workload;
+  serving::SloTargets slo;
+  std::string workload_text;
+};
+
+std::optional<double> target(const char* flag, const std::optional<std::string>& text, double warn_s) {
+  if (!text) return std::nullopt;
+  const DurationValue d = duration_flag(flag, *text, warn_s);
+  if (!d.warning.empty()) std::cerr << "infersim: warning: " << d.warning << "\n";
+  return d.seconds;
+}
+
+Setup setup(const ServeOptions& o, const SearchPath& search) {
+  if (o.scenario.batch != "1") {
+    throw InputError("serve takes no -b/--batch: the scheduler forms the batch (set --max-num-seqs)");
+  }
+  const int modes = (o.rate ? 1 : 0) + (o.concurrency ? 1 : 0) + (o.offline ? 1 : 0) + (o.trace ? 1 : 0);
+  if (modes != 1 && !(o.find_max_rate && modes == 0)) {
+    throw InputError(
+        "give exactly one load: --rate R (Poisson), --concurrency C (closed loop), --offline "
+        "(every request at t = 0) or --trace FILE.csv");
+  }
+  if (o.find_max_rate && (o.concurrency || o.offline || o.trace)) {
+    throw InputError(
+        "--find-max-rate searches the Poisson rate: it takes no --concurrency, --offline or --trace");
+  }
+  if (o.find_max_rate && !o.ttft_slo && !o.tpot_slo) {
+    throw InputError("--find-max-rate needs a target: --ttft-slo and/or --tpot-slo");
+  }
+  Setup s;
+  ScenarioOptions fixed = o.scenario;
+  fixed.input = "1";  // the workload gives the lengths; the scenario only has to be valid
+  fixed.output = "1";
+  s.loaded = load_scenario(fixed, search);
+  const RuntimeProfile& runtime = s.loaded.runtime;
+  if (!runtime.scheduler) {
+    throw InputError("runtime '" + runtime.terms.name +
+                     "' batches statically (its profile has no scheduler: block): serve needs a continuous-"
+                     "batching runtime such as vllm, sglang or trtllm");
+  }
+  serving::ServeConfig& c = s.config;
+  c.limits = *runtime.scheduler;
+  if (o.max_num_seqs)
+    c.limits.max_num_seqs = positive_integer_flag("--max-num-seqs", *o.max_num_seqs, 10'000'000);
+  if (o.max_num_batched_tokens) {
+    c.limits.max_num_batched_tokens =
+        positive_integer_flag("--max-num-batched-tokens", *o.max_num_batched_tokens, 10'000'000);
+  }
+  if (o.block_size) c.limits.block_tokens = positive_integer_flag("--block-size", *o.block_size, 4096);
+  if (o.chunked_prefill) c.limits.chunked_prefill = *o.chunked_prefill == "on";
+  if (o.preemption) c.limits.preemption = *o.preemption == "swap" ? Preemption::swap : Preemption::recompute;
+  if (o.kv_blocks) c.kv_blocks = positive_integer_flag("--kv-blocks", *o.kv_blocks, 1'000'000'000'000LL);
+  c.replicas = s.loaded.scenario.layout.dp;
+  c.router =
+      o.router == "least-outstanding" ? serving::Router::least_outstanding : serving::Router::round_robin;
+  c.host_link_Bps = s.loaded.hardware.interconnect.host_link_bandwidth_per_direction_Bps;
+  if (c.limits.preemption == Preemption::swap && !c.host_link_Bps) {
+    throw InputError("--preemption swap needs the host link's bandwidth: hardware profile '" +
+                     s.loaded.hardware.name + "' has no interconnect.host_link_bandwidth_per_direction_GBps");
+  }
+  serving::WorkloadSpec& w = s.workload;
+  w.input = parse_length_dist(o.scenario.input, "--input");
+  w.output = parse_length_dist(o.scenario.output, "--output");
+  w.requests = positive_integer_flag("--requests", o.requests, kMaxRequests);
+  w.seed = static_cast<std::uint64_t>(nonnegative_real_flag("--seed", o.seed, 9e15));
+  w.max_context = s.loaded.model.max_context;
+  w.burstiness = positive_real_flag("--burstiness", o.burstiness, 1e6);
+  w.arrivals = o.offline             ? serving::Arrivals::offline
+               : w.burstiness == 1.0 ? serving::Arrivals::poisson
+                                     : serving::Arrivals::gamma;
+  if (o.rate) w.rate_rps = positive_real_flag("--rate", *o.rate, kMaxRate);
+  serving::check_workload(w);
+  s.slo = {target("--ttft-slo", o.ttft_slo, kWarnTtftSeconds),
+           target("--tpot-slo", o.tpot_slo, kWarnTpotSeconds)};
+  s.workload_text = fmt::format(
+      "{}, {} requests, input {}, output {}",
+      o.offline       ? std::string("offline (all at t = 0)")
+      : o.concurrency ? "closed loop, concurrency " + *o.concurrency
+      : o.trace       ? "trace " + *o.trace
+      : o.find_max_rate
+          ? std::string("Poisson, rate searched")
+          : fmt::format("{} {} req/s",
+                        w.arrivals == serving::Arrivals::gamma ? "gamma (burstiness " + o.burstiness + ")"
+                                                               : std::string("Poisson"),
+                        w.rate_rps),
+      w.requests, o.scenario.input, o.scenario.output);
+  if (o.trace) s.workload_text = "trace " + *o.trace;
+  return s;
+}
+
+class SyntheticSource : public serving::RequestSource {
+ public:
+  explicit SyntheticSource(const serving::WorkloadSpec& w) : w_(w) {}
+  std::optional<serving::Request> next() override { return w_.next(); }
+
+ private:
+  serving::SyntheticWorkload w_;
+};
+
+class TraceSource : public serving::RequestSource {
+ public:
+  explicit TraceSource(const std::string& path) : reader_(path) {}
+  std::optional<serving::Request> next() override { return reader_.next(); }
+
+ private:
+  TraceReader reader_;
+};
+
+double percentile_of(const serving::ServeSummary& s, double p, bool ttft) {
+  if (p == 50.0) return ttft ? s.ttft_p50_s : s.tpot_p50_s;
+  if (p == 90.0) return ttft ? s.ttft_p90_s : s.tpot_p90_s;
+  return ttft ? s.ttft_p99_s : s.tpot_p99_s;
+}
+
+bool meets(const serving::ServeSummary& s, const serving::SloTargets& slo, double p) {
+  if (s.requests == 0) return false;
+  if (slo.ttft_s && percentile_of(s, p, true) > *slo.ttft_s) return false;
+  if (slo.tpot_s && percentile_of(s, p, false) > *slo.tpot_s) return false;
+  return s.rejected == 0;
+}
+
+int run_find_max_rate(const ServeOptions& o, Setup& s, StepTimer& timer) {
+  const double p = positive_real_flag("--percentile", o.percentile, 100.0);
+  std::vector<RateProbe> curve;
+  serving::ServeResult best;
+  const auto probe = [&](double rate) {
+    serving::WorkloadSpec w = s.workload;
+    w.arrivals = serving::Arrivals::poisson;
+    w.rate_rps = rate;
+    SyntheticSource source(w);
+    serving::ServeResult r = serving::simulate(timer, s.config, source, w.requests, s.slo, rate);
+    const bool ok = meets(r.summary, s.slo, p);
+    curve.push_back({rate, percentile_of(r.summary, p, true), percentile_of(r.summary, p, false),
+                     r.summary.output_throughput_tok_s, ok});
+    if (ok && (curve.size() == 1 || rate >= best.summary.request_throughput_rps * 0.0)) best = r;
+    return ok;
+  };
+  // The offline run bounds the sustainable rate: no rate above its request throughput keeps queues finite.
+  serving::WorkloadSpec offline = s.workload;
+  offline.arrivals = serving::Arrivals::offline;
+  SyntheticSource offline_source(offline);
+  const double ceiling = serving::simulate(timer, s.config, offline_source, offline.requests, s.slo, 0.0)
+                             .summary.request_throughput_rps;
+  double lo = 0.0;
+  double hi = ceiling;
+  double best_rate = 0.0;
+  if (probe(hi)) {
+    best_rate = hi;
+    lo = hi;
+    hi *= 2.0;
+  }
+  if (lo == 0.0 && !probe(ceiling * 0.01)) {
+    std::cout << rate_curve_table(curve, p)
+              << fmt::format("no rate meets the targets: even {:.4g} req/s misses them\n", ceiling * 0.01);
+    return kExitAnswerNo;
+  }
+  if (lo == 0.0) {
+    lo = ceiling * 0.01;
+    best_rate = lo;
+  }
+  while (hi - lo > 0.01 * hi) {
+    const double mid = 0.5 * (lo + hi);
+    if (probe(mid)) {
+      lo = mid;
+      best_rate = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  // Re-run the best rate so that its summary is the one reported.
+  serving::WorkloadSpec w = s.workload;
+  w.arrivals = serving::Arrivals::poisson;
+  w.rate_rps = best_rate;
+  SyntheticSource source(w);
+  const ServeReport report{
+      s.loaded.model.name, s.loaded.hardware.name, s.loaded.runtime.terms.name,
+      fmt::format("Poisson {} req/s (highest meeting the targets), {} requests", best_rate, w.requests),
+      serving::simulate(timer, s.config, source, w.requests, s.slo, best_rate)};
+  std::sort(curve.begin(), curve.end(),
+            [](const RateProbe& a, const RateProbe& b) { return a.rate_rps < b.rate_rps; });
+  if (o.format == "json") {
+    std::string body = serve_json(report);
+    body.pop_back();  // "}\n" -> add the search
+    body.pop_back();
+    std::cout << body
+              << fmt::format(
+                     ",\n  \"max_rate_rps\": {},\n  \"next_rate_rps\": {},\n  \"percentile\": {},\n  "
+                     "\"curve\": {}\n}}\n",
+                     format_number(best_rate), format_number(hi), format_number(p), rate_curve_json(curve));
+  } else {
+    std::cout << "rates probed (common random numbers: one arrival sample scaled to each rate)\n"
+              << rate_curve_table(curve, p)
+              << fmt::format(
+                     "\nhighest rate meeting the p{:g} targets: {:.4g} req/s ({:.4g} req/s misses them)\n\n",
+                     p, best_rate, hi)
+              << serve_table(report);
+  }
+  return kExitOk;
+}
+
+int run_serve(const ServeOptions& o, const SearchPath& search) {
+  Setup s = setup(o, search);
+  StepTimer timer(s.loaded.model, s.loaded.hardware, s.loaded.scenario);
+  if (o.find_max_rate) return run_find_max_rate(o, s, timer);
+  std::vector<std::string> inputs;
+  if (o.trace) inputs.push_back(*o.trace);
+  std::optional<AtomicOutput> requests_file;
+  std::optional<AtomicOutput> timeline_file;
+  if (!o.output.empty()) {
+    requests_file.emplace(o.output, inputs);
+    requests_file->write(requests_csv_header());
+  }
+  if (!o.timeline.empty()) {
+    timeline_file.emplace(o.timeline, inputs);
+    timeline_file->write(timeline_csv_header());
+  }
+  ProgressBar bar(!o.quiet && (o.progress || ::isatty(STDERR_FILENO)),
+                  static_cast<std::uint64_t>(s.workload.requests), "requests");
+  serving::ServeObserver observer;
+  if (requests_file)
+    observer.request = [&](const serving::RequestRecord& r) { requests_file->write(requests_csv_row(r)); };
+  if (timeline_file)
+    observer.step = [&](const serving::StepRecord& r) { timeline_file->write(timeline_csv_row(r)); };
+  observer.progress = [&](long long done, long long) { bar.update(static_cast<std::uint64_t>(done)); };
+  std::unique_ptr<serving::RequestSource> source;
+  double offered = 0.0;
+  if (o.trace) {
+    source = std::make_unique<TraceSource>(*o.trace);
+  } else if (o.concurrency) {
+    const long long clients = positive_integer_flag("--concurrency", *o.concurrency, 1'000'000);
+    source = std::make_unique<serving::ClosedLoopSource>(serving::SyntheticWorkload(s.workload), clients);
+  } else {
+    source = std::make_unique<SyntheticSource>(s.workload);
+    if (!o.offline) offered = s.workload.rate_rps;
+  }
+  const ServeReport report{
+      s.loaded.model.name, s.loaded.hardware.name, s.loaded.runtime.terms.name, s.workload_text,
+      serving::simulate(timer, s.config, *source, s.workload.requests, s.slo, offered, observer)};
+  const std::string text = o.format == "json"  ? serve_json(report)
+                           : o.format == "csv" ? serve_csv(report)
+                                               : serve_table(report);
+  if (requests_file) requests_file->commit();
+  if (timeline_file) timeline_file->commit();
+  std::cout << text << std::flush;
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, Action& action) {
+  auto o = std::make_shared<ServeOptions>();
+  o->scenario.runtime = "vllm";
+  CLI::App* sub = app.add_subcommand(
+      "serve",
+      "Simulate a serving engine under load: continuous batching over a paged KV cache; TTFT, TPOT, ITL "
+      "and end-to-end latency percentiles, throughput, goodput");
+  sub->footer(
+      "Every iteration is timed by the same engine model as `estimate` (operators, roofs, collectives, "
+      "runtime).\n"
+      "Lengths: --input/--output take 1024, uniform:LO:HI, normal:MEAN:SD or lognormal:MEAN:SIGMA.\n"
+      "Exit code 3 when --find-max-rate finds no rate meeting the targets.\n"
+      "Examples:\n"
+      "  infersim serve -m llama-3-70b -g h100-sxm --tp 4 --rate 5 --requests 2000\n"
+      "  infersim serve -m llama-3-8b -g h100-sxm --offline --requests 1000 --input lognormal:1024:0.5\n"
+      "  infersim serve -m llama-3-70b -g h100-sxm --tp 4 --find-max-rate --ttft-slo 1s --tpot-slo 50ms\n"
+      "  infersim serve -m llama-3-8b -g a100-80gb-sxm --concurrency 32 --runtime sglang --format json");
+  add_scenario_options(*sub, o->scenario, "not taken: the scheduler forms the batch");
+  sub->add_option("--rate", o->rate, "open loop: mean arrival rate, requests/s (Poisson)")->type_name("R");
+  sub->add_option("--burstiness", o->burstiness, "Gamma arrivals of shape K (CV 1/sqrt K; 1: Poisson)")
+      ->type_name("K")
+      ->capture_default_str();
+  sub->add_option("--concurrency", o->concurrency,
+                  "closed loop: C clients, each sending its next request when its "
+                  "last completes")
+      ->type_name("C");
+  sub->add_flag("--offline", o->offline, "every request at t = 0 (max-load throughput, MLPerf Offline)");
+  sub->add_option("--trace", o->trace,
+                  "arrivals from a CSV: arrival_s,input_tokens,output_tokens[,prefix_group,"
+                  "prefix_tokens]")
+      ->type_name("FILE");
+  sub->add_option("--requests", o->requests, "requests to simulate")->type_name("N")->capture_default_str();
+  sub->add_option("--seed", o->seed, "random seed (same seed, same output)")
+      ->type_name("S")
+      ->capture_default_str();
+  sub->add_option("--max-num-seqs", o->max_num_seqs, "running sequences at most (default: the runtime's)")
+      ->type_name("N");
+  sub->add_option("--max-num-batched-tokens", o->max_num_batched_tokens,
+                  "tokens per iteration at most (default: the runtime's)")
+      ->type_name("N");
+  sub->add_option("--block-size", o->block_size, "tokens per KV-cache block (default: the runtime's)")
+      ->type_name("N");
+  sub->add_option("--chunked-prefill", o->chunked_prefill, "split prompts across iterations: on or off")
+      ->check(CLI::IsMember({"on", "off"}));
+  sub->add_option("--preemption", o->preemption, "when KV blocks run out: recompute or swap (to host memory)")
+      ->check(CLI::IsMember({"recompute", "swap"}));
+  sub->add_option("--kv-blocks", o->kv_blocks,
+                  "KV blocks per replica instead of what memory allows (what-ifs)")
+      ->type_name("N");
+  sub->add_option("--router", o->router, "how --dp replicas share requests: round-robin or least-outstanding")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"round-robin", "least-outstanding"}));
+  sub->add_option("--ttft-slo", o->ttft_slo, "time-to-first-token target: 0.5, 500ms or 0.5s")
+      ->type_name("TIME");
+  sub->add_option("--tpot-slo", o->tpot_slo, "time-per-output-token target: 0.05, 50ms or 0.05s")
+      ->type_name("TIME");
+  sub->add_option("--percentile", o->percentile,
+                  "the percentile --find-max-rate holds to the targets: 50, 90, 99")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"50", "90", "99"}));
+  sub->add_flag("--find-max-rate", o->find_max_rate,
+                "search the highest Poisson rate whose percentile TTFT and TPOT meet the targets (to 1 %)");
+  sub->add_option("--format", o->format, "summary: table, json or csv")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"table", "json", "csv"}));
+  sub->add_option("-o", o->output, "write one CSV row per request to FILE (streamed)")->type_name("FILE");
+  sub->add_option("--timeline", o->timeline, "write one CSV row per iteration to FILE")->type_name("FILE");
+  auto* progress =
+      sub->add_flag("--progress", o->progress, "show a progress bar even when stderr is not a terminal");
+  sub->add_flag("--quiet", o->quiet, "no progress bar")->excludes(progress);
+  sub->callback([o, &action] { action = [o](const SearchPath& search) { return run_serve(*o, search); }; });
+}
+
+}  // namespace infersim

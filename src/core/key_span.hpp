@@ -1,0 +1,65 @@
+#pragma once
+// How far back a layer's queries look, and what that costs: the keys one query attends, the tokens a
+// sequence keeps cached, and the query-key pairs of a causal pass (docs/formulas.md#key_span).
+// Full attention (Vaswani et al. 2017); a sliding window of W tokens (Longformer, Beltagy et al. 2020;
+// Mistral 7B, Jiang et al. 2023); chunked local attention of C tokens (Llama 4: a query sees the tokens
+// of its own C-token chunk).
+#include <algorithm>
+#include <array>
+
+namespace infersim {
+
+enum class KeySpanKind { full, sliding, chunked };
+struct KeySpan {
+  KeySpanKind kind = KeySpanKind::full;
+  long long tokens = 0;  // W or C; 0 for full
+  friend bool operator==(const KeySpan&, const KeySpan&) = default;
+};
+
+// Keys the query at position t (1-based; the context including itself) attends: t, min(t, W), or its
+// place in its chunk, (t - 1) mod C + 1.
+[[nodiscard]] constexpr double attended_keys(const KeySpan& span, double t) {
+  switch (span.kind) {
+    case KeySpanKind::sliding:
+      return std::min(t, static_cast<double>(span.tokens));
+    case KeySpanKind::chunked: {
+      const double c = static_cast<double>(span.tokens);
+      const double before = static_cast<double>(static_cast<long long>((t - 1.0) / c)) * c;
+      return t - before;
+    }
+    case KeySpanKind::full:
+      break;
+  }
+  return t;
+}
+
+// Tokens a sequence of context t keeps cached for the layer: t, or at most W or C (a chunked layer keeps
+// the current chunk, which grows to C).
+[[nodiscard]] constexpr double span_cached_tokens(const KeySpan& span, double t) {
+  return span.kind == KeySpanKind::full ? t : std::min(t, static_cast<double>(span.tokens));
+}
+
+// Query-key pairs of one causal sequence of s tokens, the sum of attended_keys over t = 1..s:
+// full s(s+1)/2; sliding W < s: W(W+1)/2 + (s-W)W; chunked: q whole chunks of C(C+1)/2 and the r = s - qC
+// tokens of the last, r(r+1)/2. Fused (FlashAttention-style) kernels skip masked blocks: this is their work.
+[[nodiscard]] constexpr double span_pairs(const KeySpan& span, double s) {
+  const double w = static_cast<double>(span.tokens);
+  if (span.kind == KeySpanKind::full || w >= s) return s * (s + 1.0) / 2.0;
+  if (span.kind == KeySpanKind::sliding) return w * (w + 1.0) / 2.0 + (s - w) * w;
+  const double whole = static_cast<double>(static_cast<long long>(s / w));
+  const double rest = s - whole * w;
+  return whole * w * (w + 1.0) / 2.0 + rest * (rest + 1.0) / 2.0;
+}
+
+// The key spans of a model's layers, grouped: each distinct span and how many layers use it.
+struct SpanGroup {
+  KeySpan span;
+  int layers = 0;
+};
+inline constexpr int kMaxSpanGroups = 4;
+struct SpanGroups {
+  std::array<SpanGroup, kMaxSpanGroups> group{};
+  int count = 0;
+};
+
+}  // namespace infersim

@@ -1,0 +1,188 @@
+#include "io/serving/serve_report.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <optional>
+#include <utility>
+#include <variant>
+
+#include "core/errors.hpp"
+#include "io/report/report.hpp"
+#include "io/text/escape.hpp"
+
+namespace infersim {
+
+namespace {
+
+using Value = std::variant<long long, double, bool>;
+struct Item {
+  const char* key;
+  Value value;
+};
+
+std::vector<Item> summary_items(const serving::ServeSummary& s) {
+  std::vector<Item> items = {{"requests", s.requests},
+                             {"duration_s", s.duration_s},
+                             {"request_throughput_rps", s.request_throughput_rps},
+                             {"output_throughput_tok_s", s.output_throughput_tok_s},
+                             {"total_throughput_tok_s", s.total_throughput_tok_s},
+                             {"ttft_mean_s", s.ttft_mean_s},
+                             {"ttft_p50_s", s.ttft_p50_s},
+                             {"ttft_p90_s", s.ttft_p90_s},
+                             {"ttft_p99_s", s.ttft_p99_s},
+                             {"tpot_mean_s", s.tpot_mean_s},
+                             {"tpot_p50_s", s.tpot_p50_s},
+                             {"tpot_p90_s", s.tpot_p90_s},
+                             {"tpot_p99_s", s.tpot_p99_s},
+                             {"itl_mean_s", s.itl_mean_s},
+                             {"itl_p50_s", s.itl_p50_s},
+                             {"itl_p90_s", s.itl_p90_s},
+                             {"itl_p99_s", s.itl_p99_s},
+                             {"e2e_mean_s", s.e2e_mean_s},
+                             {"e2e_p50_s", s.e2e_p50_s},
+                             {"e2e_p90_s", s.e2e_p90_s},
+                             {"e2e_p99_s", s.e2e_p99_s},
+                             {"queue_mean_s", s.queue_mean_s},
+                             {"batch_mean", s.batch_mean},
+                             {"batch_max", s.batch_max},
+                             {"kv_blocks_total", s.kv_blocks_total},
+                             {"kv_utilization_peak", s.kv_utilization_peak},
+                             {"preemptions", s.preemptions},
+                             {"rejected", s.rejected},
+                             {"overloaded", s.overloaded}};
+  if (s.goodput_rps) items.push_back({"goodput_rps", *s.goodput_rps});
+  if (s.slo_attainment) items.push_back({"slo_attainment", *s.slo_attainment});
+  return items;
+}
+
+std::string machine_text(const Value& v) {
+  if (const auto* i = std::get_if<long long>(&v)) return std::to_string(*i);
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  return format_number(std::get<double>(v));
+}
+
+// Seconds for people: ms below one second.
+std::string time_text(double s) {
+  return s < 1.0 ? fmt::format("{:.1f} ms", s * 1e3) : fmt::format("{:.3f} s", s);
+}
+
+}  // namespace
+
+void check_serve_summary(const serving::ServeSummary& s) {
+  for (const Item& item : summary_items(s)) {
+    if (const auto* d = std::get_if<double>(&item.value); d && !std::isfinite(*d)) {
+      throw InputError(fmt::format("serve: '{}' came out {} (not a finite number)", item.key, *d));
+    }
+  }
+}
+
+std::string serve_json(const ServeReport& r) {
+  check_serve_summary(r.result.summary);
+  std::string out = "{\n";
+  out += fmt::format("  \"model\": {},\n  \"hardware\": {},\n  \"runtime\": {},\n  \"workload\": {}",
+                     json_string(r.model), json_string(r.hardware), json_string(r.runtime),
+                     json_string(r.workload));
+  for (const Item& item : summary_items(r.result.summary))
+    out += fmt::format(",\n  \"{}\": {}", item.key, machine_text(item.value));
+  return out + "\n}\n";
+}
+
+std::string serve_csv(const ServeReport& r) {
+  check_serve_summary(r.result.summary);
+  std::string header = "model,hardware,runtime";
+  std::string row = csv_field(r.model) + "," + csv_field(r.hardware) + "," + csv_field(r.runtime);
+  for (const Item& item : summary_items(r.result.summary)) {
+    header += std::string(",") + item.key;
+    row += "," + machine_text(item.value);
+  }
+  return header + "\n" + row + "\n";
+}
+
+std::string serve_table(const ServeReport& r) {
+  const serving::ServeSummary& s = r.result.summary;
+  check_serve_summary(s);
+  std::string out;
+  out += fmt::format("{} on {}, runtime {}\n", terminal_text(r.model), terminal_text(r.hardware),
+                     terminal_text(r.runtime));
+  out += fmt::format("workload: {}\n\n", terminal_text(r.workload));
+  out += fmt::format("requests completed     {}   (rejected {}, preemptions {})\n", s.requests, s.rejected,
+                     s.preemptions);
+  out += fmt::format("duration               {}\n", time_text(s.duration_s));
+  out += fmt::format("request throughput     {:.3f} req/s\n", s.request_throughput_rps);
+  out += fmt::format("output throughput      {:.1f} tok/s   (total {:.1f} tok/s)\n",
+                     s.output_throughput_tok_s, s.total_throughput_tok_s);
+  out += fmt::format("\n{:<8}{:>12}{:>12}{:>12}{:>12}\n", "", "mean", "p50", "p90", "p99");
+  const auto row = [&out](const char* name, double mean, double p50, double p90, double p99) {
+    out += fmt::format("{:<8}{:>12}{:>12}{:>12}{:>12}\n", name, time_text(mean), time_text(p50),
+                       time_text(p90), time_text(p99));
+  };
+  row("TTFT", s.ttft_mean_s, s.ttft_p50_s, s.ttft_p90_s, s.ttft_p99_s);
+  row("TPOT", s.tpot_mean_s, s.tpot_p50_s, s.tpot_p90_s, s.tpot_p99_s);
+  row("ITL", s.itl_mean_s, s.itl_p50_s, s.itl_p90_s, s.itl_p99_s);
+  row("E2E", s.e2e_mean_s, s.e2e_p50_s, s.e2e_p90_s, s.e2e_p99_s);
+  out += fmt::format("\nqueueing (mean)        {}\n", time_text(s.queue_mean_s));
+  out += fmt::format("running sequences      mean {:.1f}, max {}\n", s.batch_mean, s.batch_max);
+  out += fmt::format("KV blocks per replica  {} (peak use {:.1f} %)\n", s.kv_blocks_total,
+                     s.kv_utilization_peak * 100.0);
+  if (s.goodput_rps) {
+    out += fmt::format("goodput                {:.3f} req/s ({:.1f} % of requests met the SLOs)\n",
+                       *s.goodput_rps, *s.slo_attainment * 100.0);
+  }
+  if (s.overloaded) {
+    out +=
+        "overloaded: completions fell below 95 % of the arrival rate; the queue grows without bound at "
+        "this rate\n";
+  }
+  return out;
+}
+
+std::string requests_csv_header() {
+  return "id,arrival_s,first_token_s,finish_s,input_tokens,output_tokens,ttft_s,tpot_s,preemptions\n";
+}
+
+std::string requests_csv_row(const serving::RequestRecord& r) {
+  const double ttft = r.first_token_s - r.arrival_s;
+  const std::string tpot =
+      r.output_tokens > 1
+          ? format_number((r.finish_s - r.first_token_s) / static_cast<double>(r.output_tokens - 1))
+          : std::string();
+  return fmt::format("{},{},{},{},{},{},{},{},{}\n", r.id, format_number(r.arrival_s),
+                     format_number(r.first_token_s), format_number(r.finish_s), r.input_tokens,
+                     r.output_tokens, format_number(ttft), tpot, r.preemptions);
+}
+
+std::string timeline_csv_header() {
+  return "time_s,replica,running,prefill_tokens,decode_tokens,kv_blocks_used,step_s\n";
+}
+
+std::string timeline_csv_row(const serving::StepRecord& s) {
+  return fmt::format("{},{},{},{},{},{},{}\n", format_number(s.time_s), s.replica, s.running,
+                     s.prefill_tokens, s.decode_tokens, s.kv_blocks_used, format_number(s.step_s));
+}
+
+std::string rate_curve_table(const std::vector<RateProbe>& probes, double percentile) {
+  std::string out =
+      fmt::format("{:>12}{:>14}{:>14}{:>16}  {}\n", "rate req/s", fmt::format("TTFT p{:g}", percentile),
+                  fmt::format("TPOT p{:g}", percentile), "output tok/s", "SLOs");
+  for (const RateProbe& p : probes) {
+    out += fmt::format("{:>12.3f}{:>14}{:>14}{:>16.1f}  {}\n", p.rate_rps, time_text(p.ttft_s),
+                       time_text(p.tpot_s), p.output_throughput_tok_s, p.meets ? "met" : "missed");
+  }
+  return out;
+}
+
+std::string rate_curve_json(const std::vector<RateProbe>& probes) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < probes.size(); ++i) {
+    const RateProbe& p = probes[i];
+    out += fmt::format(
+        "{}\n    {{\"rate_rps\": {}, \"ttft_s\": {}, \"tpot_s\": {}, \"output_throughput_tok_s\": {}, "
+        "\"meets\": {}}}",
+        i == 0 ? "" : ",", format_number(p.rate_rps), format_number(p.ttft_s), format_number(p.tpot_s),
+        format_number(p.output_throughput_tok_s), p.meets ? "true" : "false");
+  }
+  return out + "\n  ]";
+}
+
+}  // namespace infersim

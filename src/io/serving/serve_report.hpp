@@ -1,0 +1,44 @@
+#pragma once
+// The outputs of `infersim serve`: the summary as a table (people), JSON or CSV (scripts; SI units, full
+// precision), the per-request CSV (streamed) and the per-iteration timeline CSV. Key definitions:
+// docs/output-keys.md, "serve".
+#include <string>
+#include <vector>
+
+#include "serving/simulator.hpp"
+
+namespace infersim {
+
+struct ServeReport {
+  std::string model;
+  std::string hardware;
+  std::string runtime;
+  std::string workload;  // e.g. "poisson 5 req/s, 2000 requests, input 1024, output 256"
+  serving::ServeResult result;
+};
+
+// Throws InputError naming the first key whose value is not finite (a simulation gone wrong is never
+// printed as inf or nan).
+void check_serve_summary(const serving::ServeSummary& s);
+
+[[nodiscard]] std::string serve_table(const ServeReport& r);
+[[nodiscard]] std::string serve_json(const ServeReport& r);
+[[nodiscard]] std::string serve_csv(const ServeReport& r);
+
+[[nodiscard]] std::string requests_csv_header();
+[[nodiscard]] std::string requests_csv_row(const serving::RequestRecord& r);
+[[nodiscard]] std::string timeline_csv_header();
+[[nodiscard]] std::string timeline_csv_row(const serving::StepRecord& s);
+
+// One probe of a highest-rate search, and the search's curve as a table or JSON array.
+struct RateProbe {
+  double rate_rps = 0.0;
+  double ttft_s = 0.0;  // at the searched percentile
+  double tpot_s = 0.0;
+  double output_throughput_tok_s = 0.0;
+  bool meets = false;
+};
+[[nodiscard]] std::string rate_curve_table(const std::vector<RateProbe>& probes, double percentile);
+[[nodiscard]] std::string rate_curve_json(const std::vector<RateProbe>& probes);
+
+}  // namespace infersim

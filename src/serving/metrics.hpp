@@ -1,0 +1,109 @@
+#pragma once
+// The summary of a serving run, as vLLM's benchmark_serving.py defines its metrics: the simulator
+// reports each finished request, each iteration and each preemption or rejection, and the collector
+// keeps streaming histograms, so memory stays flat in the number of requests. Every key and its
+// definition: docs/output-keys.md, section serve.
+#include <optional>
+
+#include "serving/histogram.hpp"
+
+namespace infersim::serving {
+
+// One finished request, times in seconds from the start of the run.
+struct RequestRecord {
+  long long id = 0;
+  double arrival_s = 0.0;
+  double first_scheduled_s = 0.0;  // the start of the first iteration that ran any of its prefill
+  double first_token_s = 0.0;      // when its first output token was produced (the end of its prefill)
+  double finish_s = 0.0;           // when its last output token was produced
+  long long input_tokens = 0;
+  long long output_tokens = 0;
+  long long preemptions = 0;
+};
+
+struct ServeSummary {
+  long long requests = 0;  // completed
+  double duration_s = 0.0;
+  double request_throughput_rps = 0.0;
+  double output_throughput_tok_s = 0.0;
+  double total_throughput_tok_s = 0.0;
+  double ttft_mean_s = 0.0, ttft_p50_s = 0.0, ttft_p90_s = 0.0, ttft_p99_s = 0.0;
+  double tpot_mean_s = 0.0, tpot_p50_s = 0.0, tpot_p90_s = 0.0, tpot_p99_s = 0.0;
+  double itl_mean_s = 0.0, itl_p50_s = 0.0, itl_p90_s = 0.0, itl_p99_s = 0.0;
+  double e2e_mean_s = 0.0, e2e_p50_s = 0.0, e2e_p90_s = 0.0, e2e_p99_s = 0.0;
+  double queue_mean_s = 0.0;
+  double batch_mean = 0.0;
+  long long batch_max = 0;
+  long long kv_blocks_total = 0;
+  double kv_utilization_peak = 0.0;
+  long long preemptions = 0;
+  long long rejected = 0;
+  bool overloaded = false;
+  // Present when a TTFT or TPOT target was given: finished requests meeting every target given, per
+  // second of duration_s, and as a share of all requests, finished or rejected.
+  std::optional<double> goodput_rps;
+  std::optional<double> slo_attainment;
+};
+
+// Latency targets in seconds; a request meets them when it meets every one given.
+struct SloTargets {
+  std::optional<double> ttft_s;
+  std::optional<double> tpot_s;
+};
+
+class MetricsCollector {
+ public:
+  // percentile_for_slo in (0, 100]: the percentile percentile_slo_met() checks (MLPerf Server's rule).
+  explicit MetricsCollector(SloTargets slo, double percentile_for_slo = 99.0);
+
+  // Contract for the callers below: times finite, >= 0 and in order (arrival <= first scheduled <=
+  // first token <= finish), token counts >= 1; std::invalid_argument otherwise (a simulator bug).
+  // TTFT = first_token - arrival; e2e = finish - arrival; queue = first_scheduled - arrival;
+  // TPOT = (e2e - TTFT) / (output - 1), left out for a single output token.
+  void on_request_done(const RequestRecord& r);
+  // ITL: `count` gaps of `gap_s` between consecutive tokens (every decode row of one iteration).
+  void on_token_gaps(double gap_s, long long count);
+  void on_rejected();
+  void on_preemption();
+  // One iteration of one replica: its length and the sequences it ran, the KV blocks in use in it.
+  void on_step(double start_s, double step_s, long long running, long long kv_blocks_used);
+
+  // kv_blocks_total: the KV blocks of one replica; arrival_window_end_s: the last arrival;
+  // offered_rate_rps: the arrival rate asked for, 0 where there is none (offline, closed loop: then
+  // overloaded is false).
+  [[nodiscard]] ServeSummary summary(long long kv_blocks_total, double arrival_window_end_s,
+                                     double offered_rate_rps) const;
+
+  // Whether the percentile_for_slo-th percentile of TTFT and of TPOT each meets its given target
+  // (true for a target not given, or with no request measured for it).
+  [[nodiscard]] bool percentile_slo_met() const;
+
+  [[nodiscard]] const Histogram& ttft() const { return ttft_; }
+  [[nodiscard]] const Histogram& tpot() const { return tpot_; }
+  [[nodiscard]] const Histogram& itl() const { return itl_; }
+  [[nodiscard]] const Histogram& e2e() const { return e2e_; }
+
+ private:
+  SloTargets slo_;
+  double percentile_for_slo_;
+  Histogram ttft_, tpot_, itl_, e2e_;
+  double queue_sum_s_ = 0.0;
+  long long completed_ = 0;
+  long long met_slo_ = 0;
+  long long rejected_ = 0;
+  long long preemptions_ = 0;
+  double input_tokens_ = 0.0;
+  double output_tokens_ = 0.0;
+  double first_arrival_s_ = 0.0;
+  double last_finish_s_ = 0.0;
+  // The completions during the arrival window are counted only in summary(), when its end is known:
+  // the finish times are kept in a histogram (O(1) in the request count, exact but within 0.05 % of
+  // the window's end).
+  Histogram finish_times_;
+  double busy_s_ = 0.0;
+  double running_time_ = 0.0;  // sum of running x step_s
+  long long batch_max_ = 0;
+  long long kv_blocks_peak_ = 0;
+};
+
+}  // namespace infersim::serving

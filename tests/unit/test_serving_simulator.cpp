@@ -1,0 +1,251 @@
+// The serving simulator (src/serving/simulator.hpp) against expectations derived independently of it:
+// the static-batch estimate where the schedule is a static batch, Little's law, hard KV limits, and a
+// brute-force recount of the running contexts' sums.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <map>
+#include <random>
+#include <vector>
+
+#include "core/estimate.hpp"
+#include "core/step.hpp"
+#include "io/config/hardware_loader.hpp"
+#include "io/config/model_loader.hpp"
+#include "serving/contexts.hpp"
+#include "serving/simulator.hpp"
+#include "support/fixtures.hpp"
+
+using namespace infersim;
+using namespace infersim::serving;
+
+namespace {
+
+struct Rig {
+  ModelSpec model = load_model(test::source_path("model_configs/llama-3-8b.yaml"));
+  HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml"));
+  Scenario sc;
+};
+
+// Requests from a fixed list.
+class ListSource : public RequestSource {
+ public:
+  explicit ListSource(std::vector<Request> r) : r_(std::move(r)) {}
+  std::optional<Request> next() override {
+    if (i_ == r_.size()) return std::nullopt;
+    return r_[i_++];
+  }
+
+ private:
+  std::vector<Request> r_;
+  std::size_t i_ = 0;
+};
+
+std::vector<Request> at_zero(int n, long long input, long long output) {
+  std::vector<Request> out;
+  for (int i = 0; i < n; ++i) out.push_back({i, 0.0, input, output});
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("One request alone: TTFT and TPOT are estimate's at batch 1") {
+  // Alone, the request's prefill is one iteration (1024 tokens within the 8192-token budget) and each of its
+  // 255 decode steps runs it alone at contexts 1025..1279: the static batch of one that estimate() times.
+  Rig r;
+  r.sc.input_tokens = 1024;
+  r.sc.output_tokens = 256;
+  const Estimate e = estimate(r.model, r.hw, r.sc);
+  StepTimer timer(r.model, r.hw, r.sc);
+  ServeConfig cfg;
+  ListSource source(at_zero(1, 1024, 256));
+  std::vector<RequestRecord> done;
+  ServeObserver obs;
+  obs.request = [&](const RequestRecord& x) { done.push_back(x); };
+  const ServeResult out = simulate(timer, cfg, source, 1, {}, 0.0, obs);
+  REQUIRE(done.size() == 1);
+  CHECK(out.summary.ttft_mean_s == Approx(e.ttft_s).epsilon(0.005));
+  CHECK(out.summary.tpot_mean_s == Approx(e.tpot_s).epsilon(0.005));
+}
+
+TEST_CASE("N requests at t = 0, chunking off: the last TTFT and the mean TPOT are estimate's at batch N") {
+  // Room for all 16 at once: one prefill iteration of 16 x 512 tokens (estimate's batched prefill), then
+  // decode steps of 16 rows from context 513 on, as estimate's static batch.
+  Rig r;
+  r.sc.batch = 16;
+  r.sc.input_tokens = 512;
+  r.sc.output_tokens = 128;
+  const Estimate e = estimate(r.model, r.hw, r.sc);
+  StepTimer timer(r.model, r.hw, r.sc);
+  ServeConfig cfg;
+  cfg.limits.chunked_prefill = false;
+  cfg.limits.max_num_seqs = 64;
+  cfg.limits.max_num_batched_tokens = 16 * 512;
+  ListSource source(at_zero(16, 512, 128));
+  double last_first_token = 0.0;
+  ServeObserver obs;
+  obs.request = [&](const RequestRecord& x) {
+    last_first_token = std::max(last_first_token, x.first_token_s);
+  };
+  const ServeResult out = simulate(timer, cfg, source, 16, {}, 0.0, obs);
+  CHECK(out.summary.requests == 16);
+  CHECK(last_first_token == Approx(e.ttft_s).epsilon(0.01));
+  CHECK(out.summary.tpot_mean_s == Approx(e.tpot_s).epsilon(0.01));
+}
+
+TEST_CASE("Little's law on a long stable Poisson run") {
+  // L = lambda W (Little 1961): the time-averaged number of requests in the system over a window equals the
+  // window's arrival rate times the mean time in system of the requests that arrived in it. The window
+  // [200 s, 1000 s] sits far from the empty start and the drain at the end.
+  Rig r;
+  StepTimer timer(r.model, r.hw, r.sc);
+  ServeConfig cfg;
+  WorkloadSpec w;
+  w.rate_rps = 4.0;
+  w.requests = 5000;
+  w.seed = 7;
+  w.input = {LengthDist::Kind::uniform, 200, 2000};
+  w.output = {LengthDist::Kind::uniform, 50, 400};
+  SyntheticWorkload workload(w);
+  class Source : public RequestSource {
+   public:
+    explicit Source(SyntheticWorkload& w) : w_(w) {}
+    std::optional<Request> next() override { return w_.next(); }
+    SyntheticWorkload& w_;
+  } source(workload);
+  std::vector<RequestRecord> done;
+  ServeObserver obs;
+  obs.request = [&](const RequestRecord& x) { done.push_back(x); };
+  const ServeResult out = simulate(timer, cfg, source, w.requests, {}, w.rate_rps, obs);
+  REQUIRE(!out.summary.overloaded);
+  const double t0 = 200.0;
+  const double t1 = 1000.0;
+  double area = 0.0;  // integral over [t0, t1] of the requests in the system
+  double latency = 0.0;
+  int arrived = 0;
+  for (const RequestRecord& x : done) {
+    area += std::max(0.0, std::min(x.finish_s, t1) - std::max(x.arrival_s, t0));
+    if (x.arrival_s >= t0 && x.arrival_s < t1) {
+      ++arrived;
+      latency += x.finish_s - x.arrival_s;
+    }
+  }
+  const double in_system = area / (t1 - t0);
+  const double lambda = arrived / (t1 - t0);
+  CHECK(in_system == Approx(lambda * latency / arrived).epsilon(0.02));
+}
+
+TEST_CASE("A KV budget of exactly k sequences never runs more than k; short memory preempts, all complete") {
+  // 100 + 100 tokens in blocks of 16 need ceil(200 / 16) = 13 blocks at their end; 3 x 13 = 39 blocks hold
+  // three whole sequences. With guaranteed admission nothing beyond three ever runs; on demand, more are
+  // admitted early and must be preempted as they grow, and still every request completes.
+  Rig r;
+  StepTimer timer(r.model, r.hw, r.sc);
+  for (const bool guaranteed : {true, false}) {
+    ServeConfig cfg;
+    cfg.kv_blocks = 39;
+    cfg.limits.reserve_full_sequence = guaranteed;
+    ListSource source(at_zero(20, 100, 100));
+    long long most = 0;
+    ServeObserver obs;
+    obs.step = [&](const StepRecord& s) { most = std::max(most, s.running); };
+    const ServeResult out = simulate(timer, cfg, source, 20, {}, 0.0, obs);
+    CHECK(out.summary.requests == 20);
+    CHECK(out.summary.rejected == 0);
+    if (guaranteed) {
+      CHECK(most == 3);
+      CHECK(out.summary.preemptions == 0);
+    } else {
+      CHECK(out.summary.preemptions > 0);
+    }
+  }
+}
+
+TEST_CASE("A request longer than the context or than the whole KV capacity is rejected, not run") {
+  Rig r;
+  StepTimer timer(r.model, r.hw, r.sc);
+  ServeConfig cfg;
+  cfg.kv_blocks = 10;  // 160 tokens
+  ListSource source({{0, 0.0, 100, 50}, {1, 0.0, 150, 50}, {2, 0.0, 9000, 10}});
+  const ServeResult out = simulate(timer, cfg, source, 3, {}, 0.0);
+  CHECK(out.summary.requests == 1);
+  CHECK(out.summary.rejected == 2);
+}
+
+TEST_CASE("Percentiles are ordered and the same seed gives the same summary") {
+  Rig r;
+  StepTimer timer(r.model, r.hw, r.sc);
+  ServeConfig cfg;
+  WorkloadSpec w;
+  w.rate_rps = 8.0;
+  w.requests = 500;
+  w.seed = 3;
+  w.input = {LengthDist::Kind::lognormal, 1024, 0.5};
+  w.output = {LengthDist::Kind::lognormal, 256, 0.5};
+  const auto run = [&] {
+    SyntheticWorkload workload(w);
+    class Source : public RequestSource {
+     public:
+      explicit Source(SyntheticWorkload& x) : w_(x) {}
+      std::optional<Request> next() override { return w_.next(); }
+      SyntheticWorkload& w_;
+    } source(workload);
+    return simulate(timer, cfg, source, w.requests, {}, w.rate_rps).summary;
+  };
+  const ServeSummary a = run();
+  const ServeSummary b = run();
+  for (const auto& [p50, p90, p99] : {std::tuple{a.ttft_p50_s, a.ttft_p90_s, a.ttft_p99_s},
+                                      {a.tpot_p50_s, a.tpot_p90_s, a.tpot_p99_s},
+                                      {a.itl_p50_s, a.itl_p90_s, a.itl_p99_s},
+                                      {a.e2e_p50_s, a.e2e_p90_s, a.e2e_p99_s}}) {
+    CHECK(p50 <= p90);
+    CHECK(p90 <= p99);
+  }
+  CHECK(a.duration_s == b.duration_s);
+  CHECK(a.ttft_p99_s == b.ttft_p99_s);
+  CHECK(a.itl_mean_s == b.itl_mean_s);
+}
+
+TEST_CASE("The running contexts' sums equal a recount, member by member") {
+  // Random joins, leaves and steps; after each, every sum the step model reads is recounted from the
+  // members' contexts with the span formulas of core/key_span.hpp.
+  SpanGroups spans;
+  spans.count = 3;
+  spans.group[0] = {KeySpan{}, 2};
+  spans.group[1] = {KeySpan{KeySpanKind::sliding, 40}, 3};
+  spans.group[2] = {KeySpan{KeySpanKind::chunked, 32}, 1};
+  const long long block = 16;
+  ContextSet set(spans, block);
+  std::map<int, long long> members;  // handle -> context
+  std::mt19937_64 gen(11);
+  for (int i = 0; i < 3000; ++i) {
+    const auto action = gen() % 10;
+    if (action < 3 || members.empty()) {
+      const auto context = static_cast<long long>(gen() % 100);
+      members[set.add(context)] = context;
+    } else if (action < 5) {
+      auto it = members.begin();
+      std::advance(it, static_cast<long>(gen() % members.size()));
+      set.remove(it->first);
+      members.erase(it);
+    } else {
+      set.advance();
+      for (auto& [h, t] : members) ++t;
+    }
+    for (int s = 0; s < spans.count; ++s) {
+      const KeySpan span = spans.group[static_cast<std::size_t>(s)].span;
+      const long long cap = span.kind == KeySpanKind::full ? 0 : span.tokens;
+      double keys = 0.0;
+      long long blocks = 0;
+      long long new_blocks = 0;
+      for (const auto& [h, t] : members) {
+        keys += attended_keys(span, static_cast<double>(t + 1));
+        blocks += span_blocks(t, cap, block);
+        new_blocks += span_blocks(t + 1, cap, block) - span_blocks(t, cap, block);
+        REQUIRE(set.context(h) == t);
+      }
+      REQUIRE(set.next_keys(s) == keys);
+      REQUIRE(set.blocks(s) == blocks);
+      REQUIRE(set.next_new_blocks(s) == new_blocks);
+    }
+  }
+}
