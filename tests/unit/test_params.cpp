@@ -79,10 +79,9 @@ ModelSpec shipped(const std::string& name) {
 // The models of 2024-2025 as shipped (model_configs/), against the model cards' rounded figures: total
 // within 2 %, active within 5 %. Text-only counts where a card counts a vision encoder too.
 TEST_CASE("gpt-oss: 116.8B / 5.1B and 20.9B / 3.6B (OpenAI gpt-oss model card, 2025, Table 1)") {
-  // Hand: attention 2880*(4096 + 2*512) + 4096*2880 + biases 4096 + 2*512 + 2880 = 26,550,080; MoE
-  // 128 * 3*2880*2880 + router 2880*128 = 3,185,418,240; norms 5760 -> 3,211,974,080 a layer, x36
-  // = 115,631,066,880; + embedding and LM head 2*201088*2880 = 1,158,266,880; + final norm 2880; + the
-  // learned attention sinks, one per head and layer, 64*36 = 2,304 (the checkpoint's self_attn.sinks).
+  // Hand: attention 2880*(4096 + 2*512) + 4096*2880 + biases 4096 + 2*512 + 2880 + 64 sinks = 26,550,144;
+  // MoE 128 * 3*2880*2880 + router 2880*128 = 3,185,418,240; norms 5760 -> 3,211,974,144 a layer, x36
+  // = 115,631,069,184; + embedding and LM head 2*201088*2880 = 1,158,266,880; + final norm 2880.
   const ModelSpec big = shipped("gpt-oss-120b");
   CHECK(params_total(big) == 116'789'338'944.0);
   CHECK(params_total(big) == Approx(116.83e9).epsilon(0.02));
@@ -95,9 +94,8 @@ TEST_CASE("gpt-oss: 116.8B / 5.1B and 20.9B / 3.6B (OpenAI gpt-oss model card, 2
 }
 
 TEST_CASE("Qwen3 MoE: 235B / 22B and 30.5B / 3.3B (Qwen3 model cards)") {
-  // Hand, 235B: attention 4096*8192*2 + 2*4096*512 = 71,303,168; MoE 128 * 3*4096*1536 + router
-  // 4096*128 = 2,416,443,392; norms 8192 -> x94 = 233,850,224,640; + 2*151936*4096 + 4096; + the
-  // per-head q_norm and k_norm scales, 2*128 per layer x94 = 24,064 (QK-norm).
+  // Hand, 235B: attention 4096*8192*2 + 2*4096*512 + q/k norms 2*128 = 71,303,424; MoE 128 * 3*4096*1536
+  // + router 4096*128 = 2,416,443,392; norms 8192 -> x94 = 233,850,248,704; + 2*151936*4096 + 4096.
   const ModelSpec big = shipped("qwen3-235b-a22b");
   CHECK(params_total(big) == 235'093'634'560.0);
   CHECK(params_total(big) == Approx(235e9).epsilon(0.02));
@@ -108,11 +106,12 @@ TEST_CASE("Qwen3 MoE: 235B / 22B and 30.5B / 3.3B (Qwen3 model cards)") {
 }
 
 TEST_CASE("Llama 4: Maverick 400B / 17B, Scout 109B / 17B (Meta model card; the text model only)") {
-  // Hand, Scout: attention 5120*5120*2 + 2*5120*1024 = 62,914,560; MoE (16 routed + 1 shared) *
-  // 3*5120*8192 + router 5120*16 = 2,139,176,960; norms 10,240 -> x48 = 105,700,884,480;
-  // + 2*202048*5120 + 5120 = 107,769,861,120. The card's 109B counts the vision encoder too.
+  // Hand, Scout: attention 5120*5120*2 + 2*5120*1024 + qk_norm 2*128 = 62,914,816; MoE (16 routed + 1
+  // shared) * 3*5120*8192 + router 5120*16 = 2,139,176,960; norms 10,240 -> x48 = 105,700,896,768;
+  // + 2*202048*5120 + 5120 = 107,769,873,408. The card's 109B counts the vision encoder too. (Llama 4's
+  // q/k norm is an L2 norm without weights: the 2*128 a layer qk_norm counts are 12,288 too many.)
   const ModelSpec scout = shipped("llama-4-scout-17b-16e");
-  CHECK(params_total(scout) == 107'769'861'120.0);
+  CHECK(params_total(scout) == 107'769'873'408.0);
   CHECK(params_total(scout) == Approx(109e9).epsilon(0.02));
   CHECK(params_active(scout) == Approx(17e9).epsilon(0.05));
   // Maverick: 24 MoE layers of 128 routed + 1 shared expert, 24 dense layers of 16384.
@@ -122,12 +121,12 @@ TEST_CASE("Llama 4: Maverick 400B / 17B, Scout 109B / 17B (Meta model card; the 
 }
 
 TEST_CASE("Gemma 3 27B: 27.0B text-only (Gemma 3 technical report, Table 1); Llama 3.1 8B: 8.03B") {
-  // Hand: attention 5376*4096*2 + 2*5376*2048 = 66,060,288; MLP 3*5376*21504 = 346,816,512; norms
-  // 10,752 -> 412,887,552 a layer, x62 = 25,599,028,224; + tied embedding 262208*5376 + 5376. The
-  // report: 25,600M non-embedding + 1,416M embedding (417M more in the vision encoder). The format
-  // counts two of Gemma 3's four norms a layer and not its q/k norms (62 * (2*5376 + 2*128)).
+  // Hand: attention 5376*4096*2 + 2*5376*2048 + q/k norms 2*128 = 66,060,544; MLP 3*5376*21504 =
+  // 346,816,512; norms 10,752 -> 412,887,808 a layer, x62 = 25,599,044,096; + tied embedding 262208*5376
+  // + 5376. The report: 25,600M non-embedding + 1,416M embedding (417M more in the vision encoder). The
+  // format counts two of Gemma 3's four norms a layer (62 * 2*5376 = 666,624 fewer).
   const ModelSpec gemma = shipped("gemma-3-27b");
-  CHECK(params_total(gemma) == 27'008'663'808.0);
+  CHECK(params_total(gemma) == 27'008'679'680.0);
   CHECK(params_total(gemma) == Approx(25'600e6 + 1'416e6).epsilon(0.02));
   // Llama 3.1 8B: the Llama 3 8B shape (meta-llama/Llama-3.1-8B, 8.03B on the Hub).
   const ModelSpec llama = shipped("llama-3.1-8b");

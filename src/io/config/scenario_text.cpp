@@ -185,6 +185,7 @@ Scenario compose_scenario(const ScenarioValues& v, const RuntimeTerms& runtime, 
   if (v.group_size) sc.weights.group_size = chosen.group_size;
   if (v.scale_bits) sc.weights.scale_bits = chosen.scale_bits;
   if (v.zero_point) sc.weights.zero_point_bits = *v.zero_point ? bits_per_element(sc.weights.dtype) : 0.0;
+  if (v.zero_point_bits) sc.weights.zero_point_bits = *v.zero_point_bits;
   if (model.shipped_expert_weights) sc.expert_weights = storage_format(*model.shipped_expert_weights);
   return sc;
 }

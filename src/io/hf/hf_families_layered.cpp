@@ -139,7 +139,6 @@ void read_qwen3(const HfConfig& c, HfModel& m, bool moe) {
   read_llama_bias(c, m);
   m.spec.qk_norm = true;
   record(m, "qk_norm", "Qwen3Attention: q_norm and k_norm (RMSNorm over each head)");
-  m.notes.push_back("The per-head q and k RMSNorms (2 x head_dim a layer) are not counted.");
   if (moe) read_qwen2_moe(c, m);
 }
 
@@ -155,8 +154,7 @@ void read_gpt_oss(const HfConfig& c, HfModel& m) {
                             ? take(c, m, "moe.experts_per_token", "num_experts_per_tok")
                             : take(c, m, "moe.experts_per_token", "experts_per_token");
   e.expert_intermediate_size = take(c, m, "moe.expert_intermediate_size", "intermediate_size");
-  m.notes.push_back(
-      "Not counted: the experts' biases (3 x hidden_size an expert), the router's and the sinks.");
+  m.notes.push_back("Not counted: the experts' biases (3 x hidden_size an expert) and the router's.");
   const long long window = c.has("sliding_window") ? c.integer("sliding_window") : 128;
   std::vector<std::string> types = c.string_list("layer_types");
   std::string origin =
@@ -195,7 +193,7 @@ void read_gemma3(const HfConfig& c, HfModel& m) {
                          every, c.qualified("sliding_window"), window);
   }
   set_layer_pattern(m, spans_of_types(c, types, s.layers, window, 0), origin);
-  m.notes.push_back("The text model only. Gemma 3 has four RMSNorms a layer and q/k norms; two are counted.");
+  m.notes.push_back("The text model only. Gemma 3 has four RMSNorms a layer; two are counted.");
 }
 
 void read_llama4(const HfConfig& c, HfModel& m) {
