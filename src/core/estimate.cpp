@@ -42,6 +42,11 @@ std::optional<std::string> scenario_problem(const Scenario& sc) {
   if (!is_storage_format(sc.weights.dtype) || !is_storage_format(sc.kv))
     return std::string("tf32 is a compute mode, not a storage format: store weights and KV as fp32");
   if (!(sc.moe_skew >= 0.0)) return std::string("the MoE routing skew must be >= 0");
+  if (sc.expert_weights) {
+    if (!is_storage_format(sc.expert_weights->dtype))
+      return std::string("tf32 is a compute mode, not a storage format: store the experts as fp32");
+    if (auto why = compute_dtype_problem(sc.expert_weights->dtype, sc.activations)) return why;
+  }
   return compute_dtype_problem(sc.weights.dtype, sc.activations);
 }
 
@@ -209,7 +214,7 @@ Estimate estimate_valid(const ModelSpec& m, const HardwareSpec& hw, const Scenar
   const double o = static_cast<double>(sc.output_tokens);
   const double micro_batch = b / l.micro_batches;
   const Roofs decode_roofs = decode_step_roofs(roofs, micro_batch);
-  const TensorFormats formats{weight_formats(sc.weights, sc.quantize_embeddings),
+  const TensorFormats formats{weight_formats(sc.weights, sc.quantize_embeddings, sc.expert_weights),
                               bytes_per_element(sc.activations), bytes_per_element(sc.kv)};
   const PassKey prefill_key{micro_batch, s, formats, sc.attention, sc.mla, sc.moe_skew, l};
   PassKey decode_key = prefill_key;

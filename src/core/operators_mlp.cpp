@@ -36,13 +36,14 @@ void append_routed_experts(std::vector<Operator>& ops, const ModelSpec& m, const
   const double touched =
       expected_experts_touched(global_experts(e), e.experts_per_token, tokens, shape.moe_skew) / ways;
   const double up_width = (mlp_matrices(m) - 1.0) * f;
-  Operator up = gemm("experts_up", routed, h, up_width, false, p.weights.matrix, p, repeat);
-  up.fixed.bytes.weights_read_B = touched * matrix_storage_bytes(h, up_width, p.weights.matrix);
+  const StorageFormat& w = p.weights.experts;
+  Operator up = gemm("experts_up", routed, h, up_width, false, w, p, repeat);
+  up.fixed.bytes.weights_read_B = touched * matrix_storage_bytes(h, up_width, w);
   ops.push_back(up);
   ops.push_back(vector_op("experts_act", activation_flops_per_element(m.activation, m.mlp) * routed * f,
                           routed * up_width, routed * f, 0.0, p, repeat));
-  Operator down = gemm("experts_down", routed, f, h, false, p.weights.matrix, p, repeat);
-  down.fixed.bytes.weights_read_B = touched * matrix_storage_bytes(f, h, p.weights.matrix);
+  Operator down = gemm("experts_down", routed, f, h, false, w, p, repeat);
+  down.fixed.bytes.weights_read_B = touched * matrix_storage_bytes(f, h, w);
   ops.push_back(down);
   // Weighted sum of each token's k expert outputs (Shazeer et al. 2017): a multiply and an add each.
   ops.push_back(vector_op("experts_combine", 2.0 * routed * h, routed * h, tokens * h, 0.0, p, repeat));

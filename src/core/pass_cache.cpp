@@ -16,6 +16,7 @@ bool same_format(const StorageFormat& a, const StorageFormat& b) {
 
 bool same_formats(const TensorFormats& a, const TensorFormats& b) {
   return same_format(a.weights.matrix, b.weights.matrix) &&
+         same_format(a.weights.experts, b.weights.experts) &&
          same_format(a.weights.embedding, b.weights.embedding) &&
          same(a.weights.vector_bytes, b.weights.vector_bytes) && same(a.act_bytes, b.act_bytes) &&
          same(a.kv_bytes, b.kv_bytes);
@@ -32,7 +33,7 @@ bool same_link(const LinkRoof& a, const LinkRoof& b) {
 
 // A field added to one of these structs must be added to its comparison above or below.
 static_assert(sizeof(StorageFormat) == 3 * sizeof(double) + 2 * sizeof(int));
-static_assert(sizeof(TensorFormats) == 2 * sizeof(StorageFormat) + 3 * sizeof(double));
+static_assert(sizeof(TensorFormats) == 3 * sizeof(StorageFormat) + 3 * sizeof(double));
 static_assert(sizeof(Layout) == 6 * sizeof(int) + sizeof(double));
 static_assert(sizeof(PassKey) ==
               3 * sizeof(double) + sizeof(TensorFormats) + 2 * sizeof(int) + sizeof(Layout));

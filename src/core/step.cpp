@@ -33,8 +33,8 @@ StepTimer::StepTimer(const ModelSpec& m, const HardwareSpec& hw, const Scenario&
   roofs_ = roofs_for(hw, sc);
   stage_shard(m, pipeline_stage(m.layers, 1, 0), sc.layout, shard_);
   spans_ = span_groups(m);
-  shape_.formats = {weight_formats(sc.weights, sc.quantize_embeddings), bytes_per_element(sc.activations),
-                    bytes_per_element(sc.kv)};
+  shape_.formats = {weight_formats(sc.weights, sc.quantize_embeddings, sc.expert_weights),
+                    bytes_per_element(sc.activations), bytes_per_element(sc.kv)};
   shape_.attention = sc.attention;
   shape_.mla = sc.mla;
   shape_.moe_skew = sc.moe_skew;

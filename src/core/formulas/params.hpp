@@ -22,9 +22,17 @@ namespace infersim {
   return q + kv + H * a.v_head_dim * h;
 }
 
+// The small vectors of one standard-attention layer: the per-head query and key norms' scales (qk_norm:
+// 2*dh; Qwen3 Technical Report §2, Gemma 3) and one learned sink logit per head (attention_sinks: H;
+// gpt-oss model card §2).
+[[nodiscard]] constexpr double attention_vector_params_per_layer(const ModelSpec& m) {
+  double params = m.qk_norm ? 2.0 * m.head_dim : 0.0;
+  if (m.attention_sinks) params += m.attention_heads;
+  return params;
+}
+
 // Q, K, V and output projections: h*H*dh + 2*h*Hkv*dh + H*dh*h, plus biases (Q, K, V: H*dh +
-// 2*Hkv*dh; output: h), plus the per-head query and key norms' scales (qk_norm: 2*dh; Qwen3, Gemma 3) and
-// one learned sink logit per head (attention_sinks: H; gpt-oss).
+// 2*Hkv*dh; output: h), plus the QK-norm scales and sink logits (attention_vector_params_per_layer).
 [[nodiscard]] constexpr double attention_params_per_layer(const ModelSpec& m) {
   if (m.attention == AttentionKind::mla) return mla_attention_params_per_layer(m);
   const double h = m.hidden_size;
@@ -33,9 +41,7 @@ namespace infersim {
   double params = h * q + 2.0 * h * kv + q * h;
   if (m.linear_bias != LinearBias::none) params += q + 2.0 * kv;
   if (m.linear_bias == LinearBias::all) params += h;
-  if (m.qk_norm) params += 2.0 * m.head_dim;
-  if (m.attention_sinks) params += m.attention_heads;
-  return params;
+  return params + attention_vector_params_per_layer(m);
 }
 
 // Weight matrices of one MLP: gated (gate, up, down) 3, plain (up, down) 2.
