@@ -38,6 +38,8 @@ void add_estimate_command(CLI::App& app, Action& action) {
       "  infersim estimate -m llama-2-7b -g a100-80gb-sxm\n"
       "  infersim estimate -m llama-3-70b -g h200-sxm -b 16 --input 2048 --output 512 --format json\n"
       "  infersim estimate -m llama-2-70b -g h100-sxm --tp 8 --weights int4 --breakdown\n"
+      "  infersim estimate -m llama-3-8b -g h100-sxm --input 7000 --kv-window 4096 --kv-sinks 4  # "
+      "StreamingLLM\n"
       "  infersim estimate -m ./my-model.yaml -g ./my-gpu.yaml --format csv\n"
       "MODEL and HARDWARE are shipped names (see `infersim list models|hardware`) or paths to YAML files.");
   add_scenario_options(*sub, o->scenario, "sequences decoded together");

@@ -39,6 +39,15 @@ void add_scenario_options(CLI::App& command, ScenarioOptions& o, const std::stri
       ->type_name("S")
       ->capture_default_str();
   command
+      .add_option("--kv-window", o.kv_window,
+                  "StreamingLLM: cache and attend only the W most recent tokens (and the sinks) per "
+                  "sequence; 0: off")
+      ->type_name("W");
+  command
+      .add_option("--kv-sinks", o.kv_sinks,
+                  "StreamingLLM: the first S tokens kept as attention sinks beside --kv-window [0]")
+      ->type_name("S");
+  command
       .add_option(
           "--runtime", o.runtime,
           "serving runtime's host terms: a runtime_profiles/ name (optimized, eager, llama.cpp) or YAML path")
@@ -74,6 +83,8 @@ LoadedScenario load_scenario(const ScenarioOptions& o, const SearchPath& search)
       {ScenarioKey::group_size, &q.group_size},
       {ScenarioKey::scale_dtype, &q.scale_dtype},
       {ScenarioKey::zero_point, &q.zero_point},
+      {ScenarioKey::kv_window, &o.kv_window},
+      {ScenarioKey::kv_sinks, &o.kv_sinks},
   };
   LoadedScenario loaded{load_model(search.resolve("model_configs", o.model)),
                         load_hardware(search.resolve("hardware_profiles", o.hardware)),

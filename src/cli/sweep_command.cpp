@@ -58,7 +58,9 @@ constexpr const char* kInlineFlags[kSweepKeys.size()] = {"-m,--model",
                                                          "--group-size",
                                                          "--scale-dtype",
                                                          "--zero-point",
-                                                         "--quantize-embeddings"};
+                                                         "--quantize-embeddings",
+                                                         "--kv-window",
+                                                         "--kv-sinks"};
 
 SweepSpec spec_from(const SweepCommandOptions& o) {
   SweepSpec inline_spec{"the command line", {}};

@@ -50,6 +50,25 @@ std::optional<std::string> scenario_problem(const Scenario& sc) {
   return compute_dtype_problem(sc.weights.dtype, sc.activations);
 }
 
+// StreamingLLM's window and sinks (docs/formulas.md#streaming_llm): a chunked layer whose chunk is longer
+// than the cache has no span of the same cost (a chunk's query would see tokens the cache has dropped).
+std::optional<std::string> streaming_problem(const ModelSpec& m, const Scenario& sc) {
+  if (sc.kv_window < 0 || sc.kv_sinks < 0)
+    return std::string("the StreamingLLM window and sink tokens must be >= 0");
+  if (sc.kv_window == 0) {
+    if (sc.kv_sinks > 0) return std::string("StreamingLLM sink tokens need a window of recent tokens");
+    return std::nullopt;
+  }
+  const long long cache = sc.kv_window + sc.kv_sinks;
+  for (const KeySpan& span : m.attention_pattern) {
+    if (streaming_span(span, cache)) continue;
+    return "model '" + m.name + "' has chunked attention of " + std::to_string(span.tokens) +
+           " tokens, more than the StreamingLLM cache of window + sinks = " + std::to_string(cache) +
+           " tokens: StreamingLLM over chunked attention is not modelled";
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> model_scenario_problem(const ModelSpec& m, const Scenario& sc) {
   if (sc.input_tokens + sc.output_tokens > m.max_context) {
     return "input + output = " + std::to_string(sc.input_tokens + sc.output_tokens) +
@@ -59,7 +78,7 @@ std::optional<std::string> model_scenario_problem(const ModelSpec& m, const Scen
   if (m.attention == AttentionKind::mla && sc.attention == AttentionKernel::unfused) {
     return "unfused attention is not modelled for multi-head latent attention (model '" + m.name + "')";
   }
-  return std::nullopt;
+  return streaming_problem(m, sc);
 }
 
 }  // namespace
@@ -205,8 +224,11 @@ Estimate estimate(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc
   return estimate_valid(m, hw, sc, keep_operators, scratch);
 }
 
-Estimate estimate_valid(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc, bool keep_operators,
-                        EstimateScratch& scratch) {
+Estimate estimate_valid(const ModelSpec& model, const HardwareSpec& hw, const Scenario& sc,
+                        bool keep_operators, EstimateScratch& scratch) {
+  // Under StreamingLLM every pass, size and cache entry is the streamed model's.
+  if (sc.kv_window > 0) scratch.streamed = streaming_model(model, sc.kv_window + sc.kv_sinks);
+  const ModelSpec& m = sc.kv_window > 0 ? scratch.streamed : model;
   const Roofs roofs = roofs_for(hw, sc);
   const Layout& l = sc.layout;
   const double b = static_cast<double>(sc.batch);

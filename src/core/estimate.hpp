@@ -53,7 +53,8 @@ struct Estimate {
 // (core/pass_cache.hpp), which a configuration with the same pass reuses: the estimate is the same.
 struct EstimateScratch {
   std::vector<Operator> ops;
-  ModelSpec shard;  // one pipeline stage's device (core/layout.hpp)
+  ModelSpec shard;     // one pipeline stage's device (core/layout.hpp)
+  ModelSpec streamed;  // the model under StreamingLLM (Scenario::kv_window), where the scenario asks
   detail::RecentEntries<detail::PrefillEntry> prefill;
   detail::RecentEntries<detail::DecodeEntry> decode;
 };

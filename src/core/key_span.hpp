@@ -6,6 +6,7 @@
 // of its own C-token chunk).
 #include <algorithm>
 #include <array>
+#include <optional>
 
 namespace infersim {
 
@@ -49,6 +50,23 @@ struct KeySpan {
   const double whole = static_cast<double>(static_cast<long long>(s / w));
   const double rest = s - whole * w;
   return whole * w * (w + 1.0) / 2.0 + rest * (rest + 1.0) / 2.0;
+}
+
+// StreamingLLM (Xiao et al. 2023, "Efficient Streaming Language Models with Attention Sinks", §3.2):
+// a sequence keeps its first S tokens (the attention sinks) and its W most recent, S + W = `cache_tokens`,
+// and a query attends those. As a span: full -> sliding S+W; sliding W' -> sliding min(W', S+W); a chunk
+// of C <= S+W is unchanged (its cache never exceeds S+W). A longer chunk has no such form: none.
+[[nodiscard]] constexpr std::optional<KeySpan> streaming_span(const KeySpan& span, long long cache_tokens) {
+  switch (span.kind) {
+    case KeySpanKind::full:
+      return KeySpan{KeySpanKind::sliding, cache_tokens};
+    case KeySpanKind::sliding:
+      return KeySpan{KeySpanKind::sliding, std::min(span.tokens, cache_tokens)};
+    case KeySpanKind::chunked:
+      break;
+  }
+  if (span.tokens <= cache_tokens) return span;
+  return std::nullopt;
 }
 
 // The key spans of a model's layers, grouped: each distinct span and how many layers use it.

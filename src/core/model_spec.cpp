@@ -28,4 +28,27 @@ SpanGroups span_groups(const ModelSpec& m) {
   return out;
 }
 
+namespace {
+
+KeySpan streamed(const ModelSpec& m, const KeySpan& span, long long cache_tokens) {
+  const std::optional<KeySpan> out = streaming_span(span, cache_tokens);
+  if (!out) {
+    throw InputError("model '" + m.name + "' has chunked attention of " + std::to_string(span.tokens) +
+                     " tokens, more than the StreamingLLM cache of " + std::to_string(cache_tokens));
+  }
+  return *out;
+}
+
+}  // namespace
+
+ModelSpec streaming_model(const ModelSpec& m, long long cache_tokens) {
+  ModelSpec out = m;
+  if (out.attention_pattern.empty()) {
+    out.sliding_window = streamed(m, layer_key_span(m, 0), cache_tokens).tokens;
+    return out;
+  }
+  for (KeySpan& span : out.attention_pattern) span = streamed(m, span, cache_tokens);
+  return out;
+}
+
 }  // namespace infersim

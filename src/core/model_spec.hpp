@@ -116,6 +116,11 @@ struct ModelSpec {
 // InputError past kMaxSpanGroups distinct spans (the loader refuses such a pattern first).
 [[nodiscard]] SpanGroups span_groups(const ModelSpec& m);
 
+// The model as StreamingLLM runs it with a cache of `cache_tokens` = S + W tokens a sequence: every
+// layer's span as streaming_span gives it (core/key_span.hpp). Throws InputError where a chunked layer's
+// chunk is longer than the cache (why_invalid names it first).
+[[nodiscard]] ModelSpec streaming_model(const ModelSpec& m, long long cache_tokens);
+
 [[nodiscard]] constexpr int q_width(const ModelSpec& m) { return m.attention_heads * m.head_dim; }
 [[nodiscard]] constexpr int kv_width(const ModelSpec& m) { return m.kv_heads * m.head_dim; }
 

@@ -26,6 +26,11 @@ struct Scenario {
   AttentionKernel attention = AttentionKernel::fused;
   MlaDecode mla = MlaDecode::absorbed;
   double moe_skew = 0.0;  // Zipf exponent of expert popularity; 0: uniform routing
+  // StreamingLLM (Xiao et al. 2023): each sequence caches its first kv_sinks tokens and its kv_window most
+  // recent, and attention reads those (streaming_model, core/model_spec.hpp). kv_window 0: off (then
+  // kv_sinks must be 0).
+  long long kv_window = 0;
+  long long kv_sinks = 0;
   Layout layout;
   RuntimeTerms runtime;  // the serving engine's host terms (core/runtime_profile.hpp); default: none
 };

@@ -30,9 +30,11 @@ std::optional<std::string> why_step_invalid(const ModelSpec& m, const HardwareSp
 StepTimer::StepTimer(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc)
     : model_(m), hw_(hw), sc_(sc) {
   if (auto why = why_step_invalid(m, hw, sc)) throw InputError(*why);
+  // Under StreamingLLM the steps, the spans and the memory are the streamed model's.
+  if (sc.kv_window > 0) model_ = streaming_model(m, sc.kv_window + sc.kv_sinks);
   roofs_ = roofs_for(hw, sc);
-  stage_shard(m, pipeline_stage(m.layers, 1, 0), sc.layout, shard_);
-  spans_ = span_groups(m);
+  stage_shard(model_, pipeline_stage(model_.layers, 1, 0), sc.layout, shard_);
+  spans_ = span_groups(model_);
   shape_.formats = {weight_formats(sc.weights, sc.quantize_embeddings, sc.expert_weights),
                     bytes_per_element(sc.activations), bytes_per_element(sc.kv)};
   shape_.attention = sc.attention;

@@ -6,6 +6,7 @@
 
 #include "core/errors.hpp"
 #include "core/layout.hpp"
+#include "io/config/strict_number.hpp"
 #include "io/config/value_text.hpp"
 
 namespace infersim {
@@ -46,6 +47,14 @@ QuantPreset preset_value(std::string_view what, std::string_view text) {
 
 int count_value(std::string_view what, std::string_view text, long long max) {
   return static_cast<int>(positive_integer_flag(std::string(what), std::string(text), max));
+}
+
+// An integer in [0, max].
+long long nonnegative_integer_value(std::string_view what, std::string_view text, long long max) {
+  const auto value = parse_integer(std::string(text));
+  if (!value || *value < 0 || *value > max)
+    throw InputError(fmt::format("{} must be an integer in [0, {}], got '{}'", what, max, text));
+  return *value;
 }
 
 // A dtype something is stored in: tf32 is only a mode the tensor cores compute in.
@@ -142,6 +151,12 @@ void parse_scenario_value(ScenarioValues& v, ScenarioKey key, std::string_view t
     case ScenarioKey::moe_skew:
       v.moe_skew = nonnegative_real_flag(w, t, kMaxMoeSkew);
       return;
+    case ScenarioKey::kv_window:
+      v.kv_window = nonnegative_integer_value(w, t, kMaxKvWindow);
+      return;
+    case ScenarioKey::kv_sinks:
+      v.kv_sinks = nonnegative_integer_value(w, t, kMaxKvSinks);
+      return;
   }
 }
 
@@ -167,6 +182,8 @@ void overlay(ScenarioValues& into, const ScenarioValues& p) {
   take(into.attention, p.attention);
   take(into.mla, p.mla);
   take(into.moe_skew, p.moe_skew);
+  take(into.kv_window, p.kv_window);
+  take(into.kv_sinks, p.kv_sinks);
 }
 
 StorageFormat storage_format(const ShippedFormat& shipped) {
@@ -214,6 +231,14 @@ Scenario compose_scenario(const ScenarioValues& v, const RuntimeTerms& runtime) 
   sc.attention = v.attention.value_or(defaults.attention);
   sc.mla = v.mla.value_or(defaults.mla);
   sc.moe_skew = v.moe_skew.value_or(defaults.moe_skew);
+  if (v.kv_sinks && !v.kv_window) {
+    throw InputError(fmt::format(
+        "{} ({}) needs {} ({}): StreamingLLM keeps its sink tokens beside a window of recent ones",
+        flag_name(ScenarioKey::kv_sinks), column_name(ScenarioKey::kv_sinks),
+        flag_name(ScenarioKey::kv_window), column_name(ScenarioKey::kv_window)));
+  }
+  sc.kv_window = v.kv_window.value_or(defaults.kv_window);
+  sc.kv_sinks = v.kv_sinks.value_or(defaults.kv_sinks);
   sc.runtime = runtime;
   return sc;
 }

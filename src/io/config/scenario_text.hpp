@@ -23,6 +23,10 @@ inline constexpr long long kMaxTokens = 1'000'000'000;
 inline constexpr double kMaxCommOverlap = 0.99;
 inline constexpr double kMaxMoeSkew = 10.0;
 inline constexpr long long kMaxGroupSize = 1 << 20;
+// StreamingLLM's window and sink tokens (--kv-window, --kv-sinks): 0 to the longest context a scenario
+// takes; a window of 0 is off (a sweep's axis may compare it with a window).
+inline constexpr long long kMaxKvWindow = kMaxTokens;
+inline constexpr long long kMaxKvSinks = kMaxTokens;
 
 // Every value of a scenario that text can give.
 enum class ScenarioKey {
@@ -46,6 +50,8 @@ enum class ScenarioKey {
   attention,
   mla,
   moe_skew,
+  kv_window,
+  kv_sinks,
 };
 
 struct ScenarioKeyName {
@@ -75,6 +81,8 @@ inline constexpr ScenarioKeyName kScenarioKeys[] = {
     {ScenarioKey::attention, "attention", "--attention"},
     {ScenarioKey::mla, "mla", "--mla"},
     {ScenarioKey::moe_skew, "moe_skew", "--moe-skew"},
+    {ScenarioKey::kv_window, "kv_window", "--kv-window"},
+    {ScenarioKey::kv_sinks, "kv_sinks", "--kv-sinks"},
 };
 
 // The table is indexed by the key.
@@ -82,7 +90,7 @@ static_assert([] {
   for (std::size_t i = 0; i < std::size(kScenarioKeys); ++i) {
     if (static_cast<std::size_t>(kScenarioKeys[i].key) != i) return false;
   }
-  return std::size(kScenarioKeys) == static_cast<std::size_t>(ScenarioKey::moe_skew) + 1;
+  return std::size(kScenarioKeys) == static_cast<std::size_t>(ScenarioKey::kv_sinks) + 1;
 }());
 
 // The flag and the sweep column of `key`.
@@ -114,6 +122,7 @@ struct ScenarioValues {
   std::optional<AttentionKernel> attention;
   std::optional<MlaDecode> mla;
   std::optional<double> moe_skew;
+  std::optional<long long> kv_window, kv_sinks;  // StreamingLLM; sinks only beside a window
 };
 
 // Parses `text` as the value of `key` into `into`. A bad value is an InputError naming `what` (the
@@ -125,8 +134,8 @@ void parse_scenario_value(ScenarioValues& into, ScenarioKey key, std::string_vie
 void overlay(ScenarioValues& into, const ScenarioValues& patch);
 
 // The scenario: estimate's defaults, then the preset, then explicit dtypes (they beat the preset), then
-// the group-scale overrides of the weight format. Checks against a model and device are
-// why_invalid()'s (core/estimate.hpp).
+// the group-scale overrides of the weight format. Throws InputError for kv_sinks given without kv_window.
+// Checks against a model and device are why_invalid()'s (core/estimate.hpp).
 [[nodiscard]] Scenario compose_scenario(const ScenarioValues& v, const RuntimeTerms& runtime);
 // The same for `model`: where neither --weights nor --quant names a weight dtype, the model's
 // weights_as_shipped formats are the weight formats (the group-scale overrides still apply to them);

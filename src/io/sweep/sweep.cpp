@@ -187,7 +187,9 @@ SweepPlan make_sweep_plan(const SweepSpec& spec, const SearchPath& search) {
     p.axes.push_back(resolve_axis(p, axis, column, search));
   }
   fill_defaults(p, search);
-  double size = 1.0;  // exact up to 2^53, and never overflows
+  Config first{};
+  config_at(p, 0, first);  // values no configuration can compose (kv_sinks without kv_window) fail here
+  double size = 1.0;       // exact up to 2^53, and never overflows
   for (const SweepAxisPlan& a : p.axes) size *= static_cast<double>(a.size);
   if (size > static_cast<double>(std::uint64_t{1} << 62))
     throw InputError(
