@@ -16,6 +16,9 @@ enum class NormKind { rmsnorm, layernorm };
 enum class LinearBias { none, qkv, all };
 enum class PositionEmbedding { rotary, learned, alibi };
 enum class AttentionKind { standard, mla };
+// A norm over each head's query and key before attention: none; an RMSNorm with a learned scale of
+// head_dim each for q and k (Qwen3, Gemma 3); an L2 norm without weights (Llama 4's Llama4TextL2Norm).
+enum class QkNorm { none, rmsnorm, l2 };
 
 // Multi-head latent attention (DeepSeek-V2 paper, 2024, §2.1): low-rank query and key/value
 // projections; the cache holds the kv latent plus one decoupled rotary key per token and layer.
@@ -80,8 +83,8 @@ struct ModelSpec {
   // (Gemma 3: five sliding-1024 layers, then one full). Empty: every layer as sliding_window says. A
   // pipeline stage's shard holds the pattern rotated to its first layer (core/layout.hpp).
   std::vector<KeySpan> attention_pattern;
-  bool qk_norm = false;          // an RMSNorm over each head's query and key (Qwen3, Gemma 3)
-  bool attention_sinks = false;  // one learned logit per head in the softmax's denominator (gpt-oss)
+  QkNorm qk_norm = QkNorm::none;  // a norm over each head's query and key (Qwen3, Gemma 3, Llama 4)
+  bool attention_sinks = false;   // one learned logit per head in the softmax's denominator (gpt-oss)
   AttentionKind attention = AttentionKind::standard;
   MlaSpec mla;
   MoeSpec moe;

@@ -143,10 +143,12 @@ void append_standard_attention(std::vector<Operator>& ops, const ModelSpec& m, c
   ops.push_back(gemm("q_proj", tokens, h, q_width(m), qkv_bias, w, p, L));
   ops.push_back(gemm("k_proj", tokens, h, kv_width(m), qkv_bias, w, p, L));
   ops.push_back(gemm("v_proj", tokens, h, kv_width(m), qkv_bias, w, p, L));
-  if (m.qk_norm) {  // RMSNorm over each head's query and key: one scale vector of head_dim for each
+  if (m.qk_norm !=
+      QkNorm::none) {  // over each head's query and key; an RMSNorm reads a scale of head_dim each
     const double elements = tokens * (q_width(m) + kv_width(m));
-    ops.push_back(vector_op("qk_norm", norm_flops_per_element(NormKind::rmsnorm) * elements, elements,
-                            elements, 2.0 * m.head_dim, p, L));
+    const double scales = m.qk_norm == QkNorm::rmsnorm ? 2.0 * m.head_dim : 0.0;
+    ops.push_back(vector_op("qk_norm", qk_norm_flops_per_element(m.qk_norm) * elements, elements, elements,
+                            scales, p, L));
   }
   if (m.position_embedding == PositionEmbedding::rotary) {
     const double elements = tokens * (q_width(m) + kv_width(m));

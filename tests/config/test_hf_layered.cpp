@@ -44,7 +44,7 @@ TEST_CASE("Gemma 3: the defaults of Gemma3TextConfig, and the pattern from slidi
   REQUIRE(m.attention_pattern.size() == 3);
   CHECK(m.attention_pattern[0] == KeySpan{KeySpanKind::sliding, 32});
   CHECK(m.attention_pattern[2] == KeySpan{});
-  CHECK(m.qk_norm);
+  CHECK(m.qk_norm == QkNorm::rmsnorm);
   CHECK(m.tied_embeddings);                 // Gemma3TextConfig default
   CHECK(m.activation == Activation::gelu);  // hidden_activation default gelu_pytorch_tanh
   // Absent vocabulary and context: the config class defaults, said in the comments.
@@ -100,7 +100,7 @@ TEST_CASE("Llama 4: text_config, NoPE layers full and the others chunked, MoE la
   CHECK(m.moe.expert_intermediate_size == 32);
   CHECK(m.moe.shared_experts == 1);
   CHECK(m.moe.layer_step == 2);
-  CHECK(m.qk_norm);  // use_qk_norm default true
+  CHECK(m.qk_norm == QkNorm::l2);  // use_qk_norm default true; Llama4TextL2Norm has no weights
   CHECK_FALSE(m.tied_embeddings);
   // no_rope_layers given: 1 RoPE (chunked), 0 NoPE (full); moe_layers [1, 3, 5, 7] is every 2nd.
   const ModelSpec listed =
@@ -109,7 +109,7 @@ TEST_CASE("Llama 4: text_config, NoPE layers full and the others chunked, MoE la
                 kLlama4Text + "}}");
   CHECK(listed.attention_pattern == std::vector<KeySpan>{{KeySpanKind::chunked, 64}, {}});
   CHECK(listed.moe.layer_step == 2);
-  CHECK_FALSE(listed.qk_norm);
+  CHECK(listed.qk_norm == QkNorm::none);
   CHECK_THAT(error_of(wrap + R"("num_hidden_layers": 8, "moe_layers": [0, 2], )" + kLlama4Text + "}}"),
              Catch::Contains("'text_config.moe_layers' places MoE layers the model format cannot express"));
   CHECK_THAT(
@@ -171,7 +171,7 @@ TEST_CASE("Qwen3: QK-norm, head_dim defaults to 128, MoE without a shared expert
       "num_attention_heads": 4, "num_key_value_heads": 2, "num_hidden_layers": 2, "intermediate_size": 128,
       "vocab_size": 100, "max_position_embeddings": 512, "num_experts": 8, "num_experts_per_tok": 2,
       "moe_intermediate_size": 16, "mlp_only_layers": []})");
-  CHECK(m.qk_norm);
+  CHECK(m.qk_norm == QkNorm::rmsnorm);
   CHECK(m.head_dim == 128);  // Qwen3Config default, not 64 / 4
   CHECK(m.linear_bias == LinearBias::none);
   CHECK(m.moe.shared_experts == 0);

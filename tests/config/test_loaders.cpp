@@ -77,7 +77,7 @@ const BadCase kModelCases[] = {
      ":17:20: error:", "'attention_pattern' must be a list of 1 to 2 entries ('layers'), got 3"},
     {"model_pattern_empty.yaml", ":17:20: error:", "'attention_pattern' must be a list of 1 to 2 entries"},
     {"model_pattern_not_list.yaml", ":17:20: error:", "'attention_pattern' must be a list, got 'sliding:64'"},
-    {"model_qk_norm_not_bool.yaml", ":17:10: error:", "'qk_norm' must be true or false, got 'yes'"},
+    {"model_qk_norm_unknown.yaml", ":17:10: error:", "'qk_norm' must be one of none, rmsnorm, l2, got 'yes'"},
     {"model_sinks_not_bool.yaml", ":17:18: error:", "'attention_sinks' must be true or false, got '1'"},
     // Weights as shipped.
     {"model_shipped_bad_dtype.yaml", ":18:12: error:",

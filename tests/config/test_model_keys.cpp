@@ -38,10 +38,12 @@ TEST_CASE("attention_pattern repeats from layer 0; a flow or block list of full,
   const ModelSpec block = good_with("attention_pattern:\n  - chunked:256\n");
   CHECK(layer_key_span(block, 0) == KeySpan{KeySpanKind::chunked, 256});
   CHECK(layer_key_span(block, 1) == KeySpan{KeySpanKind::chunked, 256});  // repeats: 1 entry, 2 layers
-  CHECK_FALSE(block.qk_norm);
+  CHECK(block.qk_norm == QkNorm::none);
   CHECK_FALSE(block.attention_sinks);
-  const ModelSpec flags = good_with("qk_norm: true\nattention_sinks: true\n");
-  CHECK(flags.qk_norm);
+  const ModelSpec flags = good_with("qk_norm: rmsnorm\nattention_sinks: true\n");
+  CHECK(flags.qk_norm == QkNorm::rmsnorm);
+  CHECK(good_with("qk_norm: l2\n").qk_norm == QkNorm::l2);
+  CHECK(good_with("qk_norm: none\n").qk_norm == QkNorm::none);
   CHECK(flags.attention_sinks);
   CHECK(flags.attention_pattern.empty());
 }
@@ -60,7 +62,7 @@ TEST_CASE("Gemma 3 27B: five sliding-1024 layers then one global, over 62 layers
     }
   }
   CHECK(global == 10);  // layers 5, 11, ..., 59; 60 and 61 are local
-  CHECK(m.qk_norm);
+  CHECK(m.qk_norm == QkNorm::rmsnorm);
   CHECK(m.tied_embeddings);
 }
 

@@ -106,12 +106,17 @@ TEST_CASE("Qwen3 MoE: 235B / 22B and 30.5B / 3.3B (Qwen3 model cards)") {
 }
 
 TEST_CASE("Llama 4: Maverick 400B / 17B, Scout 109B / 17B (Meta model card; the text model only)") {
-  // Hand, Scout: attention 5120*5120*2 + 2*5120*1024 + qk_norm 2*128 = 62,914,816; MoE (16 routed + 1
-  // shared) * 3*5120*8192 + router 5120*16 = 2,139,176,960; norms 10,240 -> x48 = 105,700,896,768;
-  // + 2*202048*5120 + 5120 = 107,769,873,408. The card's 109B counts the vision encoder too. (Llama 4's
-  // q/k norm is an L2 norm without weights: the 2*128 a layer qk_norm counts are 12,288 too many.)
+  // Hand, Scout: attention 5120*5120*2 + 2*5120*1024 = 62,914,560 (its q/k norm, qk_norm l2, is
+  // Llama4TextL2Norm: an L2 norm without weights, so no 2*128 scales a layer); MoE (16 routed + 1 shared)
+  // * 3*5120*8192 + router 5120*16 = 2,139,176,960; norms 10,240 -> x48 = 105,700,884,480;
+  // + 2*202048*5120 + 5120 = 107,769,861,120. Active: 1 routed + 1 shared expert, 2*3*5120*8192 + 81,920
+  // = 251,740,160 a layer -> 48 * 314,664,960 + 2,068,976,640 = 17,172,894,720. The card's 109B counts
+  // the vision encoder too.
   const ModelSpec scout = shipped("llama-4-scout-17b-16e");
-  CHECK(params_total(scout) == 107'769'873'408.0);
+  CHECK(scout.qk_norm == QkNorm::l2);
+  CHECK(attention_params_per_layer(scout) == 62'914'560.0);
+  CHECK(params_total(scout) == 107'769'861'120.0);
+  CHECK(params_active(scout) == 17'172'894'720.0);
   CHECK(params_total(scout) == Approx(109e9).epsilon(0.02));
   CHECK(params_active(scout) == Approx(17e9).epsilon(0.05));
   // Maverick: 24 MoE layers of 128 routed + 1 shared expert, 24 dense layers of 16384.

@@ -12,6 +12,12 @@ namespace infersim {
   return kind == NormKind::layernorm ? 7.0 : 4.0;
 }
 
+// The per-head norm of q and k: an RMSNorm as above (4), or an L2 norm x / sqrt(mean(x^2) + eps), the
+// same without the weight (3; Llama 4's Llama4TextL2Norm).
+[[nodiscard]] constexpr double qk_norm_flops_per_element(QkNorm kind) {
+  return kind == QkNorm::rmsnorm ? norm_flops_per_element(NormKind::rmsnorm) : 3.0;
+}
+
 // SiLU x*sigmoid(x) = negate, exp, add, divide, multiply (5); GELU tanh form (Hendrycks & Gimpel
 // 2016) ≈ 8; ReLU = 1. A gated MLP multiplies by the up projection: +1.
 [[nodiscard]] constexpr double activation_flops_per_element(Activation act, MlpKind mlp) {

@@ -22,11 +22,11 @@ namespace infersim {
   return q + kv + H * a.v_head_dim * h;
 }
 
-// The small vectors of one standard-attention layer: the per-head query and key norms' scales (qk_norm:
-// 2*dh; Qwen3 Technical Report §2, Gemma 3) and one learned sink logit per head (attention_sinks: H;
-// gpt-oss model card §2).
+// The small vectors of one standard-attention layer: the per-head query and key RMSNorms' scales
+// (qk_norm rmsnorm: 2*dh; Qwen3 Technical Report §2, Gemma 3; Llama 4's L2 norm has none) and one learned
+// sink logit per head (attention_sinks: H; gpt-oss model card §2).
 [[nodiscard]] constexpr double attention_vector_params_per_layer(const ModelSpec& m) {
-  double params = m.qk_norm ? 2.0 * m.head_dim : 0.0;
+  double params = m.qk_norm == QkNorm::rmsnorm ? 2.0 * m.head_dim : 0.0;
   if (m.attention_sinks) params += m.attention_heads;
   return params;
 }

@@ -92,7 +92,7 @@ ShippedFormat shipped_format(YamlMap& w, std::string_view cls) {
 
 void read_layer_attention(YamlMap& y, ModelSpec& m) {
   if (y.has("attention_pattern")) read_attention_pattern(y, m);
-  m.qk_norm = y.has("qk_norm") && y.boolean("qk_norm");
+  if (y.has("qk_norm")) m.qk_norm = static_cast<QkNorm>(y.choice("qk_norm", {"none", "rmsnorm", "l2"}));
   m.attention_sinks = y.has("attention_sinks") && y.boolean("attention_sinks");
 }
 

@@ -137,7 +137,7 @@ void read_qwen3(const HfConfig& c, HfModel& m, bool moe) {
   m.spec.head_dim = take_or(c, m, "head_dim", "head_dim", 128, "Qwen3Config");
   refuse_qwen2_sliding_window(c);
   read_llama_bias(c, m);
-  m.spec.qk_norm = true;
+  m.spec.qk_norm = QkNorm::rmsnorm;
   record(m, "qk_norm", "Qwen3Attention: q_norm and k_norm (RMSNorm over each head)");
   if (moe) read_qwen2_moe(c, m);
 }
@@ -177,7 +177,7 @@ void read_gemma3(const HfConfig& c, HfModel& m) {
   s.intermediate_size = take(c, m, "intermediate_size", "intermediate_size");
   s.vocab_size = take_or(c, m, "vocab_size", "vocab_size", 262208, "Gemma3TextConfig");
   s.activation = take_activation(c, m, "hidden_activation", "gelu_pytorch_tanh");
-  s.qk_norm = true;
+  s.qk_norm = QkNorm::rmsnorm;
   record(m, "qk_norm", "Gemma3Attention: q_norm and k_norm (RMSNorm over each head)");
   const long long window = c.has("sliding_window") ? c.integer("sliding_window") : 4096;
   std::vector<std::string> types = c.string_list("layer_types");
@@ -204,8 +204,10 @@ void read_llama4(const HfConfig& c, HfModel& m) {
       take_or(c, m, "intermediate_size", "intermediate_size_mlp", 16384, "Llama4TextConfig");
   s.vocab_size = take(c, m, "vocab_size", "vocab_size");
   s.activation = take_activation(c, m, "hidden_act", "silu");
-  s.qk_norm =
+  const bool qk_norm =
       take_flag(c, m, "qk_norm", "use_qk_norm", true, "use_qk_norm absent: Llama4TextConfig default true");
+  s.qk_norm = qk_norm ? QkNorm::l2 : QkNorm::none;
+  if (qk_norm) record(m, "qk_norm", m.origin["qk_norm"] + ": Llama4TextL2Norm, an L2 norm without weights");
   read_llama4_moe(c, m);
   const long long chunk = c.has("attention_chunk_size") ? c.integer("attention_chunk_size")
                                                         : (c.written("attention_chunk_size") ? 0 : 8192);

@@ -77,6 +77,7 @@ class YamlWriter {
 constexpr const char* kMlp[] = {"gated", "plain"};
 constexpr const char* kActivation[] = {"silu", "gelu", "relu"};
 constexpr const char* kNorm[] = {"rmsnorm", "layernorm"};
+constexpr const char* kQkNorm[] = {"none", "rmsnorm", "l2"};
 constexpr const char* kBias[] = {"none", "qkv", "all"};
 constexpr const char* kPosition[] = {"rotary", "learned", "alibi"};
 
@@ -124,7 +125,7 @@ void write_body(YamlWriter& w, const ModelSpec& s) {
                 : fmt::format("  - {}:{}", k.kind == KeySpanKind::sliding ? "sliding" : "chunked", k.tokens));
     }
   }
-  if (s.qk_norm) w.entry("qk_norm", true);
+  if (s.qk_norm != QkNorm::none) w.entry("qk_norm", name_of(kQkNorm, s.qk_norm));
   if (s.attention_sinks) w.entry("attention_sinks", true);
 }
 
