@@ -285,7 +285,8 @@ class Engine {
     ++q.epoch;
     metrics_.on_preemption();
     leave_group(rep, q);
-    if (q.handle >= 0) {  // decoding
+    if (q.handle >= 0) {  // decoding: its last token came at the end of the previous iteration
+      q.last_token_s = rep.clock;
       const long long context = rep.decoding.context(q.handle);
       q.generated += rep.decode_steps - q.join_step;
       rep.decoding.remove(q.handle);

@@ -271,3 +271,22 @@ TEST_CASE("Prefix caching: later requests of a group skip the cached prefix's pr
     CHECK(prompt_tokens == (caching ? 1216 : 4800));
   }
 }
+
+TEST_CASE("Two replicas behind round-robin serve twice the requests in the same time") {
+  // 2N identical requests at t = 0 on two replicas: round-robin hands each replica N, the schedule of
+  // one replica serving N, so the duration equals one replica's with N and the throughput doubles.
+  Rig r;
+  StepTimer timer(r.model, r.hw, r.sc);
+  ServeConfig one;
+  ListSource half(at_zero(40, 700, 120));
+  const ServeSummary a = simulate(timer, one, half, 40, {}, 0.0).summary;
+  for (const Router router : {Router::round_robin, Router::least_outstanding}) {
+    ServeConfig two;
+    two.replicas = 2;
+    two.router = router;
+    ListSource all(at_zero(80, 700, 120));
+    const ServeSummary b = simulate(timer, two, all, 80, {}, 0.0).summary;
+    CHECK(b.duration_s == Approx(a.duration_s).epsilon(1e-9));
+    CHECK(b.output_throughput_tok_s == Approx(2.0 * a.output_throughput_tok_s).epsilon(1e-9));
+  }
+}
