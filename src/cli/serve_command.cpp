@@ -49,6 +49,7 @@ struct ServeOptions {
   std::string timeline;
   bool progress = false;
   bool quiet = false;
+  bool batch_given = false;
 };
 
 constexpr long long kMaxRequests = 100'000'000;
@@ -70,7 +71,7 @@ std::optional<double> target(const char* flag, const std::optional<std::string>&
 }
 
 Setup setup(const ServeOptions& o, const SearchPath& search) {
-  if (o.scenario.batch != "1") {
+  if (o.batch_given) {
     throw InputError("serve takes no -b/--batch: the scheduler forms the batch (set --max-num-seqs)");
   }
   const int modes = (o.rate ? 1 : 0) + (o.concurrency ? 1 : 0) + (o.offline ? 1 : 0) + (o.trace ? 1 : 0);
@@ -380,7 +381,10 @@ void add_serve_command(CLI::App& app, Action& action) {
   auto* progress =
       sub->add_flag("--progress", o->progress, "show a progress bar even when stderr is not a terminal");
   sub->add_flag("--quiet", o->quiet, "no progress bar")->excludes(progress);
-  sub->callback([o, &action] { action = [o](const SearchPath& search) { return run_serve(*o, search); }; });
+  sub->callback([o, sub, &action] {
+    o->batch_given = sub->get_option("--batch")->count() > 0;
+    action = [o](const SearchPath& search) { return run_serve(*o, search); };
+  });
 }
 
 }  // namespace infersim
