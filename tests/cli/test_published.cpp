@@ -36,9 +36,11 @@ TEST_CASE("validate --published: figures printed, exit 3 above --threshold and 0
   std::filesystem::remove(out);
   const auto loose = run_infersim(kData + " validate --published --threshold 100");
   CHECK(loose.exit_code == 0);
-  CHECK(loose.out ==
-        strict.out.substr(0, strict.out.find("Exit status:")) +
-            "Exit status: 3 when the all-judged-rows MAPE is above --threshold 10000%: not above\n");
+  const auto exit_lines = strict.out.find("Exit status:");
+  CHECK(loose.out.substr(0, exit_lines) == strict.out.substr(0, exit_lines));
+  CHECK(loose.out.find(
+            "Exit status: 3 when the all-judged-rows MAPE is above --threshold 10000%: not above\n") ==
+        exit_lines);
 }
 
 TEST_CASE(
