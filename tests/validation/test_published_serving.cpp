@@ -1,19 +1,113 @@
-// The published rows measured under load (validation/published_serving.hpp): trtllm-bench's batch
-// choice by hand; the group judged apart from the rows estimated as one configuration; MLPerf Server's
-// rate search; the serving tables of mapping.yaml refused where malformed, naming file, line and key.
+// The published rows measured under load (validation/published_serving.hpp): rows of the shipped CSV
+// mapped field by field to their load, lengths, limits and scenario; trtllm-bench's batch choice by hand;
+// the group judged apart from the rows estimated as one configuration; MLPerf Server's rate search; the
+// serving tables of mapping.yaml refused where malformed, naming file, line and key.
 #include <catch2/catch.hpp>
 
 #include "io/config/config_error.hpp"
 #include "io/config/hardware_loader.hpp"
 #include "io/config/model_loader.hpp"
 #include "io/config/runtime_loader.hpp"
+#include "io/published/published_csv.hpp"
 #include "io/published/published_mapping.hpp"
+#include "io/published/row_mapping.hpp"
 #include "support/fixtures.hpp"
+#include "support/scenario_check.hpp"
 #include "validation/published.hpp"
 
 using namespace infersim;
 
+namespace {
+
+const PublishedRow& row_at_line(int line) {
+  static const auto rows =
+      read_published_csv(test::source_path("validation/published/published_measurements.csv"));
+  for (const PublishedRow& r : rows) {
+    if (r.line == line) return r;
+  }
+  FAIL("no row at line " << line);
+  return rows.front();
+}
+
+const PublishedMapping& mapping() {
+  static const auto m = load_published_mapping(test::source_path("validation/published/mapping.yaml"));
+  return m;
+}
+
 using Kind = serving::LengthDist::Kind;
+
+}  // namespace
+
+TEST_CASE("serving rows: a trtllm-bench offline row maps to its load, lengths, limits and scenario") {
+  // Line 2: TensorRT-LLM perf overview, Llama-3.1-8B-Instruct FP8 on one H200, "offline max-load (30000
+  // requests queued at once ...)", ISL/OSL 128/128, total output throughput 27911 tok/s.
+  const MappingOutcome m = map_row(row_at_line(2), mapping());
+  REQUIRE(m.config);
+  const MappedConfig& c = *m.config;
+  CHECK(c.model == "llama-3.1-8b");
+  CHECK(c.hardware == "h200-sxm");
+  CHECK(c.runtime == "trtllm");
+  CHECK(c.metric == MetricKind::output_tok_s);
+  CHECK(c.published == 27911.0);
+  REQUIRE(c.load);
+  CHECK(c.load->kind == LoadKind::offline);
+  CHECK(c.load->requests == 30000);  // the overview's $num_requests for 128/128
+  CHECK(c.load->input.kind == Kind::fixed);
+  CHECK(c.load->input.a == 128.0);
+  CHECK(c.load->output.kind == Kind::fixed);
+  CHECK(c.load->output.a == 128.0);
+  // The framework entry: trtllm-bench's own batch choice, 0.95 of the free memory for the KV cache.
+  CHECK(c.load->limits.trtllm_bench);
+  CHECK(c.load->limits.kv_free_fraction == Approx(0.95));
+  CHECK_FALSE(c.load->limits.max_num_seqs);
+  // The scheduler chooses the batch: the scenario is one request of the row's lengths, as
+  // `estimate -b 1 --input 128 --output 128 --weights fp8 --activations fp8 --kv fp8` composes it.
+  test::check_same_scenario(c.scenario, test::scenario_from_flags({{ScenarioKey::batch, "1"},
+                                                                   {ScenarioKey::input_tokens, "128"},
+                                                                   {ScenarioKey::output_tokens, "128"},
+                                                                   {ScenarioKey::weights, "fp8"},
+                                                                   {ScenarioKey::activations, "fp8"},
+                                                                   {ScenarioKey::kv, "fp8"}}));
+}
+
+TEST_CASE("serving rows: an MLPerf Server row maps to a max-rate search over OpenOrca's lengths") {
+  // Line 74: MLPerf v4.1 DGX-H100, Llama-2-70B-chat fp8, 8 GPUs as TP 2 x 4, "Server, Poisson arrivals at
+  // 75 QPS target ...", server_output_throughput 21605.79 tok/s over the 8 GPUs.
+  const MappingOutcome m = map_row(row_at_line(74), mapping());
+  REQUIRE(m.config);
+  const MappedConfig& c = *m.config;
+  CHECK(c.model == "llama-2-70b");
+  CHECK(c.hardware == "h100-sxm");
+  CHECK(c.runtime == "trtllm");
+  CHECK(c.metric == MetricKind::output_tok_s);
+  CHECK(c.published == Approx(21605.79));
+  REQUIRE(c.load);
+  CHECK(c.load->kind == LoadKind::max_rate);
+  CHECK(c.load->requests == 24576);
+  CHECK(c.load->percentile == 99.0);
+  CHECK(c.load->slo.ttft_s == Approx(2.0));  // MLPerf's Llama2 Server constraints
+  CHECK(c.load->slo.tpot_s == Approx(0.2));
+  // The Server config's 1024 sequences per engine (the load) over the framework's 896 (Offline's);
+  // the framework's KV share stays.
+  CHECK(c.load->limits.max_num_seqs == 1024);
+  CHECK(c.load->limits.kv_free_fraction == Approx(0.90));
+  CHECK_FALSE(c.load->limits.trtllm_bench);
+  // OpenOrca: the outputs' published mean 294.45, the prompts taken as long (the mapping's assumption).
+  CHECK(c.load->input.kind == Kind::fixed);
+  CHECK(c.load->input.a == 294.0);
+  CHECK(c.load->output.a == 294.0);
+  CHECK(c.scenario.layout.tp == 2);
+  CHECK(c.scenario.layout.dp == 4);
+  CHECK(c.scenario.batch == 1);
+  CHECK(c.scenario.input_tokens == 294);
+  // Line 75: the same submission's mean TTFT at the 75 QPS it ran.
+  const MappingOutcome ttft = map_row(row_at_line(75), mapping());
+  REQUIRE(ttft.config);
+  REQUIRE(ttft.config->load);
+  CHECK(ttft.config->metric == MetricKind::ttft_ms);
+  CHECK(ttft.config->load->kind == LoadKind::poisson);
+  CHECK(ttft.config->load->rate_rps == 75.0);
+}
 
 TEST_CASE("trtllm-bench's batch choice, by hand") {
   // Llama-3.1-8B fp8 on one H200 (141 GiB), ISL/OSL 128/2048, KV fraction 0.95:
