@@ -109,6 +109,34 @@ TEST_CASE("serving rows: an MLPerf Server row maps to a max-rate search over Ope
   CHECK(ttft.config->load->rate_rps == 75.0);
 }
 
+TEST_CASE("serving rows: a JetStream row maps to its decode slots, static cache and ShareGPT's means") {
+  // Line 88: jetstream-pytorch's Llama-2-7B bf16 on a TPU v5e-8 (model parallel over 8 chips), "96 decode
+  // slots; 2000 ShareGPT prompts via JetStream benchmark_serving.py", ShareGPT lengths, 3663 tok/s.
+  const MappingOutcome m = map_row(row_at_line(88), mapping());
+  REQUIRE(m.config);
+  const MappedConfig& c = *m.config;
+  CHECK(c.model == "llama-2-7b");
+  CHECK(c.hardware == "tpu-v5e");
+  CHECK(c.runtime == "jetstream");
+  CHECK(c.scenario.layout.tp == 8);
+  CHECK(c.scenario.layout.dp == 1);
+  REQUIRE(c.load);
+  CHECK(c.load->kind == LoadKind::offline);  // benchmark_serving.py's --request-rate inf
+  CHECK(c.load->requests == 2000);
+  CHECK(c.load->limits.max_num_seqs == 96);          // the load's slots
+  CHECK(c.load->limits.kv_tokens_per_slot == 2048);  // the framework's cache length
+  CHECK(c.load->input.a == 161.0);                   // ShareGPT's published means (PagedAttention, Fig. 11a)
+  CHECK(c.load->output.a == 338.0);
+  CHECK(c.scenario.input_tokens == 161);
+  CHECK(c.scenario.output_tokens == 338);
+  CHECK(c.scenario.weights.dtype == Dtype::bf16);
+  CHECK(c.scenario.kv == Dtype::bf16);
+  // The dataset's note once, though both length columns name it.
+  int shared = 0;
+  for (const std::string& n : c.notes) shared += n.rfind("ShareGPT:", 0) == 0 ? 1 : 0;
+  CHECK(shared == 1);
+}
+
 TEST_CASE("trtllm-bench's batch choice, by hand") {
   // Llama-3.1-8B fp8 on one H200 (141 GiB), ISL/OSL 128/2048, KV fraction 0.95:
   //   engine = 8,030,261,248 x 1 B / 2^30 = 7.479 GiB; cache = (141 - 7.479) x 0.95 = 126.845 GiB
