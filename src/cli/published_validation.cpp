@@ -34,7 +34,8 @@ std::string published_csv_path(const SearchPath& search) {
 
 }  // namespace
 
-int run_published_validation(const std::string& output_csv, double threshold, const SearchPath& search) {
+int run_published_validation(const std::string& output_csv, double threshold, double serving_threshold,
+                             const SearchPath& search) {
   const std::string csv = published_csv_path(search);
   const std::string mapping_path = search.resolve(kPublishedDir, "mapping");
   const std::vector<PublishedRow> rows = read_published_csv(csv);
@@ -47,12 +48,14 @@ int run_published_validation(const std::string& output_csv, double threshold, co
   const PublishedSummary summary = summarize(cases);
   std::unique_ptr<AtomicOutput> out;  // opened once every input is read: none of them may be the output
   if (!output_csv.empty()) out = std::make_unique<AtomicOutput>(output_csv);
-  std::cout << published_table(cases, summary, mapping, threshold) << std::flush;
+  std::cout << published_table(cases, summary, mapping, threshold, serving_threshold) << std::flush;
   if (out) {
     out->write(published_csv(cases));
     out->commit();
   }
-  return summary.judged > 0 && summary.mape > threshold ? kExitAnswerNo : 0;
+  const bool above = summary.judged > 0 && summary.mape > threshold;
+  const bool serving_above = summary.serving.rows > 0 && summary.serving.mape > serving_threshold;
+  return above || serving_above ? kExitAnswerNo : 0;
 }
 
 }  // namespace infersim

@@ -36,6 +36,8 @@ struct ValidateOptions {
   std::string output;
   std::string measured;
   std::string threshold = "0.25";
+  // The rows of --published measured under load, run through the serving simulator, are gated apart.
+  std::optional<std::string> serving_threshold;
   bool published = false;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   int runs = 1;
@@ -79,7 +81,14 @@ int run_validate(const ValidateOptions& o, const SearchPath& search) {
   if (o.runs > 1 && (o.published || !o.measured.empty()))
     throw InputError(
         "--runs repeats this host's measurement: it does not apply to --published or --measured");
-  if (o.published) return run_published_validation(o.output, threshold, search);
+  if (o.serving_threshold && !o.published)
+    throw InputError(
+        "--serving-threshold gates the published rows measured under load: it needs --published");
+  if (o.published) {
+    const double serving =
+        nonnegative_real_flag("--serving-threshold", o.serving_threshold.value_or("1.0"), 1e6);
+    return run_published_validation(o.output, threshold, serving, search);
+  }
   if (!o.measured.empty() && o.hardware.empty())
     throw InputError("--measured needs -g PROFILE: the hardware the CSV was measured on");
   const std::string profile = o.hardware.empty() ? "" : search.resolve("hardware_profiles", o.hardware);
@@ -136,6 +145,11 @@ void add_validate_command(CLI::App& app, Action& action) {
   sub->add_option("--threshold", o->threshold, "exit 3 when the overall MAPE is above this fraction")
       ->type_name("FRACTION")
       ->capture_default_str();
+  sub->add_option(
+         "--serving-threshold", o->serving_threshold,
+         "with --published: exit 3 also when the MAPE of the rows measured under load (run through the "
+         "serving simulator, a group of their own) is above this fraction [1.0]")
+      ->type_name("FRACTION");
   sub->add_flag(
       "--published", o->published,
       "compare with the published GPU measurements (validation/published/) instead of timing this host");

@@ -57,16 +57,23 @@ double predicted_speedup(const Estimate& baseline, const Estimate& e) {
 
 namespace {
 
-void add_to(std::vector<GroupError>& groups, const std::string& name, double abs_error) {
+void add_to(GroupError& g, double rel_error) {
+  g.mape += std::fabs(rel_error);  // sums until finish()
+  g.mean_error += rel_error;
+  ++g.rows;
+}
+
+void add_to(std::vector<GroupError>& groups, const std::string& name, double rel_error) {
   auto it =
       std::find_if(groups.begin(), groups.end(), [&name](const GroupError& g) { return g.name == name; });
-  if (it == groups.end()) it = groups.insert(groups.end(), GroupError{name, 0, 0.0});
-  it->mape += abs_error;  // a sum until finish()
-  ++it->rows;
+  if (it == groups.end()) it = groups.insert(groups.end(), GroupError{name, 0, 0.0, 0.0});
+  add_to(*it, rel_error);
 }
 
 void finish(GroupError& g) {
-  if (g.rows > 0) g.mape /= g.rows;
+  if (g.rows == 0) return;
+  g.mape /= g.rows;
+  g.mean_error /= g.rows;
 }
 
 }  // namespace
@@ -77,24 +84,31 @@ PublishedSummary summarize(const std::vector<PublishedCase>& cases) {
   s.batch1_decode.name = "batch-1 decode";
   for (const PublishedCase& c : cases) {
     if (!c.mapping.config) continue;
+    if (c.mapping.config->load) {
+      if (c.fitted) continue;
+      add_to(s.serving, c.rel_error);
+      add_to(s.serving_per_source, c.row.source, c.rel_error);
+      add_to(s.serving_per_metric, metric_kind_name(c.mapping.config->metric), c.rel_error);
+      continue;
+    }
     ++s.mapped;
     if (c.fitted) {
       ++s.fitted;
       continue;
     }
-    const double err = std::fabs(c.rel_error);
     ++s.judged;
-    s.mape += err;
-    add_to(s.per_source, c.row.source, err);
-    add_to(s.per_metric, metric_kind_name(c.mapping.config->metric), err);
-    add_to(s.per_runtime, c.mapping.config->runtime, err);
-    if (is_decode_metric(c.mapping.config->metric) && c.mapping.config->scenario.batch == 1) {
-      s.batch1_decode.mape += err;
-      ++s.batch1_decode.rows;
-    }
+    s.mape += std::fabs(c.rel_error);
+    add_to(s.per_source, c.row.source, c.rel_error);
+    add_to(s.per_metric, metric_kind_name(c.mapping.config->metric), c.rel_error);
+    add_to(s.per_runtime, c.mapping.config->runtime, c.rel_error);
+    if (is_decode_metric(c.mapping.config->metric) && c.mapping.config->scenario.batch == 1)
+      add_to(s.batch1_decode, c.rel_error);
   }
   if (s.judged > 0) s.mape /= s.judged;
   finish(s.batch1_decode);
+  finish(s.serving);
+  for (GroupError& g : s.serving_per_source) finish(g);
+  for (GroupError& g : s.serving_per_metric) finish(g);
   for (GroupError& g : s.per_source) finish(g);
   for (GroupError& g : s.per_metric) finish(g);
   for (GroupError& g : s.per_runtime) finish(g);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/estimate.hpp"
+#include "validation/published_serving.hpp"
 
 namespace infersim {
 
@@ -41,6 +42,10 @@ struct MappedConfig {
   std::string model, hardware, runtime;  // shipped names, resolved by the caller
   Scenario scenario;                     // runtime terms left at none: the caller loads them
   std::optional<Scenario> baseline;      // speedup rows: the same configuration at the baseline precision
+  // Rows measured under a load the runtime batches: run through the serving simulator
+  // (validation/published_serving.hpp) and judged as a group of their own; the scenario's batch is 1
+  // and its lengths the requests' mean.
+  std::optional<ServingLoad> load;
   MetricKind metric = MetricKind::none;
   double published = 0.0;
   std::vector<std::string> notes;  // the notes of every table entry used
@@ -63,17 +68,20 @@ struct PublishedCase {
   double predicted = 0.0;  // when mapped
   double rel_error = 0.0;  // predicted / published - 1
   bool fits = true;        // the configuration fits the device's memory
+  // A serving row's run: the scheduler limits, KV blocks per replica and Poisson rate it used.
+  std::optional<ServingPrediction> serving;
 };
 
 struct GroupError {
   std::string name;
   int rows = 0;
   double mape = 0.0;
+  double mean_error = 0.0;  // the mean signed rel_error: which way the group leans
 };
 
 struct PublishedSummary {
   int total = 0;
-  int mapped = 0;
+  int mapped = 0;  // to one configuration (estimate); the serving rows are counted in serving.rows
   int fitted = 0;  // mapped rows in the fit subset
   int judged = 0;  // mapped rows not in the fit subset: every figure below is over these
   double mape = 0.0;
@@ -81,6 +89,11 @@ struct PublishedSummary {
   std::vector<GroupError> per_source;
   std::vector<GroupError> per_metric;
   std::vector<GroupError> per_runtime;
+  // The rows run through the serving simulator, judged apart from every figure above (their own MAPE
+  // and threshold): all of them, and per source and per metric.
+  GroupError serving{"serving", 0, 0.0, 0.0};
+  std::vector<GroupError> serving_per_source;
+  std::vector<GroupError> serving_per_metric;
 };
 
 [[nodiscard]] PublishedSummary summarize(const std::vector<PublishedCase>& cases);

@@ -33,6 +33,42 @@ class Library {
   std::map<std::string, RuntimeProfile> runtimes_;
 };
 
+std::optional<ServingMetric> serving_metric(MetricKind k) {
+  switch (k) {
+    case MetricKind::output_tok_s:
+      return ServingMetric::output_tok_s;
+    case MetricKind::ttft_ms:
+      return ServingMetric::ttft_ms;
+    case MetricKind::tpot_ms:
+      return ServingMetric::tpot_ms;
+    default:
+      return std::nullopt;
+  }
+}
+
+// A row measured under load, through the serving simulator; one it cannot run becomes unmapped with
+// the reason.
+PublishedCase judge_serving(PublishedCase c, const ModelSpec& model, const HardwareSpec& hw,
+                            const RuntimeProfile& runtime) {
+  const MappedConfig& cfg = *c.mapping.config;
+  const auto metric = serving_metric(cfg.metric);
+  if (!metric) {
+    c.mapping = {std::nullopt,
+                 std::string("metric ") + metric_kind_name(cfg.metric) +
+                     " is not predicted under a serving load (only output_tok_s, ttft_ms, tpot_ms)"};
+    return c;
+  }
+  ServingPrediction p = predict_serving(model, hw, runtime, cfg.scenario, *cfg.load, *metric);
+  if (!p.value) {
+    c.mapping = {std::nullopt, p.reason};
+    return c;
+  }
+  c.predicted = *p.value;
+  c.rel_error = c.predicted / cfg.published - 1.0;
+  c.serving = std::move(p);
+  return c;
+}
+
 PublishedCase judge(PublishedCase c, Library& lib) {
   if (!c.mapping.config) return c;
   MappedConfig& cfg = *c.mapping.config;
@@ -42,6 +78,7 @@ PublishedCase judge(PublishedCase c, Library& lib) {
   // failure; a configuration the engine cannot run is one.
   const ModelSpec& model = lib.model(cfg.model);
   const HardwareSpec& hw = lib.device(cfg.hardware);
+  if (cfg.load) return judge_serving(std::move(c), model, hw, lib.runtime(cfg.runtime));
   std::optional<std::string> why = why_invalid(model, hw, cfg.scenario);
   if (!why && cfg.baseline) why = why_invalid(model, hw, *cfg.baseline);
   if (why) {

@@ -36,9 +36,33 @@ TEST_CASE("validate --published: figures printed, exit 3 above --threshold and 0
   std::filesystem::remove(out);
   const auto loose = run_infersim(kData + " validate --published --threshold 100");
   CHECK(loose.exit_code == 0);
-  CHECK(loose.out ==
-        strict.out.substr(0, strict.out.find("Exit status:")) +
-            "Exit status: 3 when the all-judged-rows MAPE is above --threshold 10000%: not above\n");
+  const auto exit_lines = strict.out.find("Exit status:");
+  CHECK(loose.out.substr(0, exit_lines) == strict.out.substr(0, exit_lines));
+  CHECK(loose.out.find(
+            "Exit status: 3 when the all-judged-rows MAPE is above --threshold 10000%: not above\n") ==
+        exit_lines);
+}
+
+TEST_CASE("validate --published: the rows measured under load have their own gate, --serving-threshold") {
+  // The serving rows (the TensorRT-LLM overview's offline max-load rows, MLPerf Offline and Server) are
+  // judged apart: their threshold does not move the one-configuration rows' gate, nor theirs it.
+  const auto tight = run_infersim(kData + " validate --published --threshold 100 --serving-threshold 0.001");
+  CHECK(tight.exit_code == 3);
+  CHECK(
+      tight.out.find("Exit status: 3 when the all-judged-rows MAPE is above --threshold 10000%: not above") !=
+      std::string::npos);
+  CHECK(tight.out.find(
+            "Exit status: 3 too when the serving rows' MAPE is above --serving-threshold 0.1%: above") !=
+        std::string::npos);
+  CHECK(tight.out.find("Rows measured under load, through the serving simulator (") != std::string::npos);
+  CHECK(tight.out.find("Serving rows: MAPE per source:") != std::string::npos);
+  const auto loose = run_infersim(kData + " validate --published --threshold 100 --serving-threshold 100");
+  CHECK(loose.exit_code == 0);
+  const auto strict = run_infersim(kData + " validate --published --threshold 0.001 --serving-threshold 100");
+  CHECK(strict.exit_code == 3);
+  const auto alone = run_infersim(kData + " validate --measured x.csv -g h100-sxm --serving-threshold 0.5");
+  CHECK(alone.exit_code == 2);
+  CHECK(alone.err.find("--serving-threshold") != std::string::npos);
 }
 
 TEST_CASE(

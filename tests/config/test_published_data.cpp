@@ -160,10 +160,17 @@ TEST_CASE("mapping: rows checked by hand against the CSV text") {
   CHECK(speedup.config->baseline->input_tokens == 1024);
   CHECK(speedup.config->baseline->kv == speedup.config->scenario.kv);
 
-  // Line 73: MLPerf Offline, batch chosen by the runtime; line 106: a GEMM kernel row.
+  // Line 73: MLPerf Offline, batch chosen by the runtime: a load the mapping's `loads` table names, run
+  // through the serving simulator (tests/validation/test_published_serving.cpp); a load text the table
+  // does not name stays unmapped. Line 106: a GEMM kernel row.
   const MappingOutcome offline = map_row(row_at_line(73), mapping());
-  CHECK_FALSE(offline.config);
-  CHECK(offline.reason.find("batch not a fixed number") == 0);
+  REQUIRE(offline.config);
+  CHECK(offline.config->load);
+  PublishedRow unnamed = row_at_line(73);
+  unnamed.batch = "Offline, a load the mapping does not name";
+  const MappingOutcome unnamed_load = map_row(unnamed, mapping());
+  CHECK_FALSE(unnamed_load.config);
+  CHECK(unnamed_load.reason.find("batch not a fixed number") == 0);
   const MappingOutcome gemm = map_row(row_at_line(106), mapping());
   CHECK_FALSE(gemm.config);
   CHECK(gemm.reason.find("kernel-level row") == 0);

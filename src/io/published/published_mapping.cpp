@@ -4,6 +4,8 @@
 
 #include <functional>
 #include <set>
+#include <span>
+#include <vector>
 
 #include "core/errors.hpp"
 #include "io/config/strict_number.hpp"
@@ -17,10 +19,12 @@ constexpr double kMaxBits = 64.0;
 constexpr long long kMaxCsvLine = 10'000'000;  // far above any published-data file
 
 // Calls read(key, entry) for every entry of the table `key`; each entry must be a mapping.
+// An absent table is an error unless `optional`.
 void for_each_entry(const YAML::Node& root, const std::string& file, const std::string& key,
                     const std::function<void(const std::string&, YamlMap&)>& read,
-                    std::initializer_list<std::string_view> known) {
+                    std::span<const std::string_view> known, bool optional = false) {
   const YAML::Node table = root[key];
+  if (!table && optional) return;
   if (!table) throw ConfigError(file, YamlMap::mark_of(root), "missing required key '" + key + "'");
   if (!table.IsMap()) throw ConfigError(file, YamlMap::mark_of(table), "'" + key + "' must be a mapping");
   std::set<std::string> seen;
@@ -59,6 +63,12 @@ MetricKind kind_at(YamlMap& y) {
   return static_cast<MetricKind>(i);
 }
 
+void for_each_entry(const YAML::Node& root, const std::string& file, const std::string& key,
+                    const std::function<void(const std::string&, YamlMap&)>& read,
+                    std::initializer_list<std::string_view> known) {
+  for_each_entry(root, file, key, read, std::span<const std::string_view>(known.begin(), known.size()));
+}
+
 void read_names(const YAML::Node& root, const std::string& file, const std::string& key,
                 std::map<std::string, NamedTarget>& into) {
   for_each_entry(root, file, key,
@@ -66,6 +76,29 @@ void read_names(const YAML::Node& root, const std::string& file, const std::stri
                    into[name] = {y.text("to"), optional_text(y, "note")};
                  },
                  {"to", "note"});
+}
+
+// frameworks: a runtime profile, and the scheduler limits the source states, if any.
+void read_frameworks(const YAML::Node& root, const std::string& file, PublishedMapping& m) {
+  const std::vector<std::string_view> keys = framework_keys();
+  for_each_entry(
+      root, file, "frameworks",
+      [&m](const std::string& name, YamlMap& y) {
+        m.frameworks[name] = {y.text("to"), optional_text(y, "note")};
+        m.framework_limits[name] = scheduler_overrides(y);
+      },
+      keys);
+}
+
+void read_serving_tables(const YAML::Node& root, const std::string& file, PublishedMapping& m) {
+  const std::vector<std::string_view> loads = load_keys();
+  const std::vector<std::string_view> datasets = dataset_keys();
+  for_each_entry(
+      root, file, "loads", [&m](const std::string& name, YamlMap& y) { m.loads[name] = load_entry(y); },
+      loads, true);
+  for_each_entry(
+      root, file, "datasets",
+      [&m](const std::string& name, YamlMap& y) { m.datasets[name] = dataset_entry(y); }, datasets, true);
 }
 
 WeightsEntry weights_entry(YamlMap& y) {
@@ -104,12 +137,13 @@ PublishedMapping load_published_mapping_text(const std::string& text, const std:
   const YAML::Node root = parse_yaml_mapping(text, path);
   YamlMap top(root, path, "",
               {"description", "models", "hardware", "frameworks", "weights", "kv", "metrics", "lengths",
-               "fit_subset"});
+               "fit_subset", "loads", "datasets"});
   PublishedMapping m;
   (void)top.text("description");
   read_names(root, path, "models", m.models);
   read_names(root, path, "hardware", m.hardware);
-  read_names(root, path, "frameworks", m.frameworks);
+  read_frameworks(root, path, m);
+  read_serving_tables(root, path, m);
   for_each_entry(root, path, "weights",
                  [&m](const std::string& name, YamlMap& y) { m.weights[name] = weights_entry(y); },
                  {"weights", "group_size", "scale_bits", "zero_point_bits", "activations",

@@ -1,7 +1,8 @@
 #pragma once
 // validation/published/mapping.yaml -> PublishedMapping: the explicit tables that turn published text
-// into shipped configurations. Every entry is a mapping with known keys; unknown or duplicate keys,
-// unknown metric kinds, and precisions that estimate's flags would refuse (io/config/scenario_text.hpp:
+// into shipped configurations, and the loads, datasets and scheduler limits of the rows measured under
+// load (io/published/serving_mapping.hpp). Every entry is a mapping with known keys; unknown or duplicate
+// keys, unknown metric kinds, and precisions that estimate's flags would refuse (io/config/scenario_text.hpp:
 // the same parser, the same bounds) throw ConfigError naming the file, line and key.
 #include <map>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "io/config/scenario_text.hpp"
+#include "io/published/serving_mapping.hpp"
 #include "validation/published.hpp"
 
 namespace infersim {
@@ -57,6 +59,11 @@ struct PublishedMapping {
   std::map<std::string, MetricEntry> metrics;
   std::map<std::string, LengthEntry> lengths;  // length texts that are not plain integers
   std::vector<FitSubsetEntry> fit_subset;      // rows a runtime term was fitted on
+  // Rows measured under a load the runtime batches (io/published/serving_mapping.hpp); both tables are
+  // optional. A framework entry may state scheduler limits too (absent: none stated).
+  std::map<std::string, LoadEntry> loads;                      // batch_or_concurrency text
+  std::map<std::string, DatasetEntry> datasets;                // length texts naming a dataset
+  std::map<std::string, SchedulerOverrides> framework_limits;  // framework text
 };
 
 [[nodiscard]] PublishedMapping load_published_mapping(const std::string& path);

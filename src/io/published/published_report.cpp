@@ -5,30 +5,13 @@
 #include <cmath>
 
 #include "io/published/published_csv.hpp"
+#include "io/published/report_text.hpp"
+#include "io/published/serving_report.hpp"
 #include "io/text/escape.hpp"
 
 namespace infersim {
 
 namespace {
-
-// "pytorch-labs/gpt-fast README.md @ 0f92..." -> "pytorch-labs/gpt-fast".
-std::string short_source(const std::string& source, std::size_t width = 28) {
-  std::string s = source.substr(0, source.find(' '));
-  return s.size() > width ? s.substr(0, width - 3) + "..." : s;
-}
-
-std::string weights_name(const StorageFormat& w) {
-  if (w.group_size > 0) return fmt::format("{}/g{}", dtype_name(w.dtype), w.group_size);
-  return std::string(dtype_name(w.dtype));
-}
-
-std::string percent(double fraction) { return fmt::format("{:+.1f}%", fraction * 100.0); }
-
-std::string joined_notes(const MappedConfig& c) {
-  std::string out;
-  for (const std::string& n : c.notes) out += (out.empty() ? "" : "; ") + n;
-  return out;
-}
 
 std::string mapped_rows(const std::vector<PublishedCase>& cases) {
   std::string out = fmt::format(
@@ -37,7 +20,7 @@ std::string mapped_rows(const std::vector<PublishedCase>& cases) {
       "line", "source", "model", "hardware", "runtime", "tp", "pp", "b", "in", "out", "weights", "kv",
       "metric", "published", "predicted", "error");
   for (const PublishedCase& c : cases) {
-    if (!c.mapping.config) continue;
+    if (!c.mapping.config || c.mapping.config->load) continue;
     const MappedConfig& m = *c.mapping.config;
     const Scenario& sc = m.scenario;
     out += fmt::format(
@@ -54,7 +37,7 @@ std::string mapped_rows(const std::vector<PublishedCase>& cases) {
 std::string far_off_rows(const std::vector<PublishedCase>& cases) {
   std::string out;
   for (const PublishedCase& c : cases) {
-    if (!c.mapping.config || std::fabs(c.rel_error) <= kFarOff) continue;
+    if (!c.mapping.config || c.mapping.config->load || std::fabs(c.rel_error) <= kFarOff) continue;
     out += fmt::format("  line {:>3} {:>8}  {}\n", c.row.line, percent(c.rel_error),
                        joined_notes(*c.mapping.config));
   }
@@ -97,10 +80,23 @@ std::string fitting(const PublishedMapping& m, const PublishedSummary& s) {
   return out;
 }
 
+std::string coverage(const PublishedSummary& s) {
+  const int mapped = s.mapped + s.serving.rows;
+  const double share = s.total > 0 ? 100.0 * mapped / s.total : 0.0;
+  if (s.serving.rows == 0)
+    return fmt::format("Coverage: {} of {} rows mapped ({:.0f}%); {} judged, {} used for fitting\n", mapped,
+                       s.total, share, s.judged, s.fitted);
+  return fmt::format(
+      "Coverage: {} of {} rows mapped ({:.0f}%); {} to one configuration ({} judged, {} used for fitting), "
+      "{} "
+      "through the serving simulator\n",
+      mapped, s.total, share, s.mapped, s.judged, s.fitted, s.serving.rows);
+}
+
 }  // namespace
 
 std::string published_table(const std::vector<PublishedCase>& cases, const PublishedSummary& s,
-                            const PublishedMapping& mapping, double threshold) {
+                            const PublishedMapping& mapping, double threshold, double serving_threshold) {
   std::string out =
       "Published end-to-end measurements against Infersim's predictions\n"
       "(validation/published/published_measurements.csv, mapped by validation/published/mapping.yaml;\n"
@@ -110,13 +106,14 @@ std::string published_table(const std::vector<PublishedCase>& cases, const Publi
   out += fmt::format("Why the rows off by more than {:.0f}% are off (the mapping's notes for the row):\n",
                      kFarOff * 100);
   out += far_off_rows(cases) + "\n";
-  out +=
-      fmt::format("Unmapped rows ({}), with the reason:\n", s.total - s.mapped) + unmapped_rows(cases) + "\n";
+  out += serving_rows_section(cases, kFarOff);
+  out += fmt::format("Unmapped rows ({}), with the reason:\n", s.total - s.mapped - s.serving.rows) +
+         unmapped_rows(cases) + "\n";
   out += "MAPE per source (judged rows):\n" + groups(s.per_source, 100) + "\n";
   out += "MAPE per metric (judged rows):\n" + groups(s.per_metric, 24) + "\n";
   out += "MAPE per runtime profile (judged rows):\n" + groups(s.per_runtime, 24) + "\n";
-  out += fmt::format("Coverage: {} of {} rows mapped ({:.0f}%); {} judged, {} used for fitting\n", s.mapped,
-                     s.total, s.total > 0 ? 100.0 * s.mapped / s.total : 0.0, s.judged, s.fitted);
+  out += serving_groups_section(s);
+  out += coverage(s);
   out += fmt::format("Batch-1 decode MAPE: {:.1f}% over {} rows (target <= 15%: {})\n",
                      s.batch1_decode.mape * 100.0, s.batch1_decode.rows,
                      s.batch1_decode.mape <= 0.15 ? "met" : "NOT met");
@@ -124,6 +121,7 @@ std::string published_table(const std::vector<PublishedCase>& cases, const Publi
                      s.judged, s.mape <= 0.20 ? "met" : "NOT met");
   out += fmt::format("Exit status: 3 when the all-judged-rows MAPE is above --threshold {:g}%: {}\n",
                      threshold * 100.0, s.mape > threshold ? "above" : "not above");
+  out += serving_summary_lines(s, serving_threshold);
   return out;
 }
 
@@ -146,11 +144,18 @@ std::string published_csv(const std::vector<PublishedCase>& cases) {
     }
     const MappedConfig& m = *c.mapping.config;
     const Scenario& sc = m.scenario;
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", c.fitted ? "fit" : "judged",
+    // A serving row's batch is the scheduler's: its load and limits lead its notes instead.
+    const bool serving = m.load.has_value();
+    const std::string notes = serving ? serving_run_text(c) + "; " + joined_notes(m) : joined_notes(m);
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                       c.fitted  ? "fit"
+                       : serving ? "serving"
+                                 : "judged",
                        csv_field(m.model), csv_field(m.hardware), csv_field(m.runtime), sc.layout.tp,
-                       sc.layout.pp, sc.layout.dp, sc.batch, sc.input_tokens, sc.output_tokens,
-                       weights_name(sc.weights), dtype_name(sc.activations), dtype_name(sc.kv),
-                       metric_kind_name(m.metric), c.predicted, c.rel_error, csv_field(joined_notes(m)));
+                       sc.layout.pp, sc.layout.dp, serving ? std::string() : std::to_string(sc.batch),
+                       sc.input_tokens, sc.output_tokens, weights_name(sc.weights),
+                       dtype_name(sc.activations), dtype_name(sc.kv), metric_kind_name(m.metric), c.predicted,
+                       c.rel_error, csv_field(notes));
   }
   return out;
 }

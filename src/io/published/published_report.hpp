@@ -1,7 +1,8 @@
 #pragma once
 // `infersim validate --published` output: the report a person reads (mapped rows with predicted vs
 // published, why the far-off ones are off, the unmapped rows with their reason, MAPE per source and
-// per metric, coverage) and a CSV: the published columns, then line, status, the configuration,
+// per metric, coverage; the rows measured under load apart, io/published/serving_report.hpp) and a CSV:
+// the published columns, then line, status (judged, fit, serving or unmapped), the configuration,
 // predicted, rel_error (= predicted / published - 1, signed) and notes or reason.
 #include <string>
 #include <vector>
@@ -14,9 +15,11 @@ namespace infersim {
 // |rel_error| above which the report prints the row's notes as the likely reason.
 inline constexpr double kFarOff = 0.25;
 
+// `threshold` gates the rows mapped to one configuration, `serving_threshold` the rows run through the
+// serving simulator (their own group).
 [[nodiscard]] std::string published_table(const std::vector<PublishedCase>& cases,
                                           const PublishedSummary& summary, const PublishedMapping& mapping,
-                                          double threshold);
+                                          double threshold, double serving_threshold);
 [[nodiscard]] std::string published_csv(const std::vector<PublishedCase>& cases);
 
 }  // namespace infersim

@@ -73,9 +73,38 @@ std::optional<long long> length(const std::string& text, const PublishedMapping&
   return std::nullopt;
 }
 
+// A serving row's length column: a plain integer (every request that long) or a dataset's distribution.
+std::optional<serving::LengthDist> serving_length(const std::string& text, bool input,
+                                                  const PublishedMapping& m, RowMapping& r) {
+  if (auto v = plain_count(text); v && *v >= 1)
+    return serving::LengthDist{serving::LengthDist::Kind::fixed, static_cast<double>(*v), 0.0};
+  const DatasetEntry* d = find(m.datasets, text);
+  if (!d) return std::nullopt;
+  const std::optional<serving::LengthDist>& dist = input ? d->input : d->output;
+  const auto& notes = r.config.notes;
+  if (dist && std::find(notes.begin(), notes.end(), d->note) == notes.end())
+    r.note(d->note);  // once a dataset
+  return dist;
+}
+
+// A serving row's request lengths; the scenario's are their means.
+std::string map_serving_lengths(const PublishedMapping& m, RowMapping& r) {
+  const auto input = serving_length(r.row.input_len, true, m, r);
+  if (!input) return "input length neither a number nor a dataset's (datasets): " + quoted(r.row.input_len);
+  const auto output = serving_length(r.row.output_len, false, m, r);
+  if (!output)
+    return "output length neither a number nor a dataset's (datasets): " + quoted(r.row.output_len);
+  r.config.load->input = *input;
+  r.config.load->output = *output;
+  r.set(ScenarioKey::input_tokens, mean_tokens(*input));
+  r.set(ScenarioKey::output_tokens, mean_tokens(*output));
+  return "";
+}
+
 // Input and output lengths; a prefill metric does not depend on the output, a decode one from an
 // empty context starts from one token.
 std::string map_lengths(const PublishedMapping& m, RowMapping& r) {
+  if (r.config.load) return map_serving_lengths(m, r);
   const PublishedRow& row = r.row;
   const MetricKind metric = r.config.metric;
   const bool prefill_only = metric == MetricKind::prefill_tok_s || metric == MetricKind::ttft_ms;
@@ -135,9 +164,14 @@ std::string map_names(const PublishedMapping& m, RowMapping& r) {
   r.config.model = model->to;
   r.note(model->note);
   const auto batch = plain_count(row.batch);
-  if (!batch || *batch < 1)
+  const LoadEntry* load = find(m.loads, row.batch);
+  if ((!batch || *batch < 1) && !load)
     return "batch not a fixed number (" + quoted(row.batch) + "): the runtime or the load chooses it";
-  r.set(ScenarioKey::batch, *batch);
+  if (load) {  // the scheduler chooses the batch: the scenario's is one request
+    r.config.load = load->load;
+    r.note(load->note);
+  }
+  r.set(ScenarioKey::batch, load ? 1 : *batch);
   if (std::string why = map_lengths(m, r); !why.empty()) return why;
   const NamedTarget* hw = find(m.hardware, row.hardware);
   if (!hw) return "hardware profile not shipped or not mapped: " + quoted(row.hardware);
@@ -155,6 +189,13 @@ std::string map_fields(const PublishedMapping& m, RowMapping& r) {
   if (!runtime) return "framework not mapped to a runtime profile: " + quoted(r.row.framework);
   r.config.runtime = runtime->to;
   r.note(runtime->note);
+  if (r.config.load) {  // the framework's stated limits, then the load's
+    SchedulerOverrides limits = m.framework_limits.count(r.row.framework)
+                                    ? m.framework_limits.at(r.row.framework)
+                                    : SchedulerOverrides{};
+    overlay(limits, r.config.load->limits);
+    r.config.load->limits = limits;
+  }
   const auto value = plain_number(r.row.value);
   if (!value) return "value is not one positive number: " + quoted(r.row.value);
   r.config.published = *value;

@@ -1,0 +1,104 @@
+#include "io/published/serving_mapping.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "core/errors.hpp"
+#include "io/serving/length_text.hpp"
+
+namespace infersim {
+
+namespace {
+
+constexpr long long kMaxLimit = 10'000'000;     // as serve's --max-num-seqs / --max-num-batched-tokens
+constexpr long long kMaxRequests = 10'000'000;  // simulated requests of one row
+constexpr double kMaxRate = 1e6;                // requests per second
+constexpr double kMaxLatencyTarget = 3600.0;    // seconds
+constexpr long long kMaxSlotTokens = 1'000'000'000;
+
+constexpr const char* kArrivals[] = {"offline", "poisson", "max_rate"};
+
+const std::vector<std::string_view> kSchedulerKeys = {"max_num_seqs",       "max_num_batched_tokens",
+                                                      "chunked_prefill",    "kv_free_fraction",
+                                                      "kv_tokens_per_slot", "limits"};
+
+std::vector<std::string_view> with_scheduler(std::vector<std::string_view> keys) {
+  keys.insert(keys.end(), kSchedulerKeys.begin(), kSchedulerKeys.end());
+  return keys;
+}
+
+serving::LengthDist length_at(YamlMap& y, std::string_view key) {
+  const std::string text = y.text(key);
+  try {
+    return parse_length_dist(text, fmt::format("'{}'", key));
+  } catch (const InputError& e) {
+    throw ConfigError(y.file(), y.mark(key), e.what());
+  }
+}
+
+}  // namespace
+
+std::vector<std::string_view> load_keys() {
+  return with_scheduler(
+      {"arrivals", "requests", "rate_rps", "percentile", "ttft_slo_s", "tpot_slo_s", "note"});
+}
+
+std::vector<std::string_view> framework_keys() { return with_scheduler({"to", "note"}); }
+
+std::vector<std::string_view> dataset_keys() { return {"input", "output", "note"}; }
+
+SchedulerOverrides scheduler_overrides(YamlMap& y) {
+  SchedulerOverrides o;
+  o.max_num_seqs = y.optional_integer("max_num_seqs", 1, kMaxLimit);
+  o.max_num_batched_tokens = y.optional_integer("max_num_batched_tokens", 1, kMaxLimit);
+  if (y.has("chunked_prefill")) o.chunked_prefill = y.boolean("chunked_prefill");
+  o.kv_free_fraction = y.optional_real("kv_free_fraction", 0.0, 1.0);
+  o.kv_tokens_per_slot = y.optional_integer("kv_tokens_per_slot", 1, kMaxSlotTokens);
+  if (y.has("limits")) o.trtllm_bench = y.choice("limits", {"trtllm-bench"}) == 0;
+  return o;
+}
+
+LoadEntry load_entry(YamlMap& y) {
+  LoadEntry e;
+  ServingLoad& l = e.load;
+  const int kind = y.choice("arrivals", {"offline", "poisson", "max_rate"});
+  l.kind = static_cast<LoadKind>(kind);
+  l.requests = y.integer("requests", 1, kMaxRequests);
+  if (l.kind == LoadKind::poisson) l.rate_rps = y.real("rate_rps", 0.0, kMaxRate);
+  if (l.kind == LoadKind::max_rate) {
+    const int p = y.choice("percentile", {"50", "90", "99"});
+    l.percentile = p == 0 ? 50.0 : p == 1 ? 90.0 : 99.0;
+    l.slo.ttft_s = y.optional_real("ttft_slo_s", 0.0, kMaxLatencyTarget);
+    l.slo.tpot_s = y.optional_real("tpot_slo_s", 0.0, kMaxLatencyTarget);
+    if (!l.slo.ttft_s && !l.slo.tpot_s)
+      throw ConfigError(y.file(), y.mark(), "a max_rate load needs 'ttft_slo_s' or 'tpot_slo_s'");
+  }
+  for (std::string_view key : {"rate_rps", "percentile", "ttft_slo_s", "tpot_slo_s"}) {
+    const bool belongs = key == "rate_rps" ? l.kind == LoadKind::poisson : l.kind == LoadKind::max_rate;
+    if (y.has(key) && !belongs)
+      throw ConfigError(
+          y.file(), y.mark(key),
+          fmt::format("'{}' does not apply to arrivals '{}'", y.qualified(key), kArrivals[kind]));
+  }
+  l.limits = scheduler_overrides(y);
+  e.note = y.has("note") ? y.text("note") : std::string();
+  return e;
+}
+
+DatasetEntry dataset_entry(YamlMap& y) {
+  DatasetEntry d;
+  if (y.has("input")) d.input = length_at(y, "input");
+  if (y.has("output")) d.output = length_at(y, "output");
+  if (!d.input && !d.output)
+    throw ConfigError(y.file(), y.mark(), "a dataset entry needs 'input' or 'output'");
+  d.note = y.text("note");
+  return d;
+}
+
+long long mean_tokens(const serving::LengthDist& d) {
+  const double mean = d.kind == serving::LengthDist::Kind::uniform ? 0.5 * (d.a + d.b) : d.a;
+  return std::max(1LL, std::llround(mean));
+}
+
+}  // namespace infersim

@@ -1,0 +1,95 @@
+#pragma once
+// Published rows measured under a load the runtime batches: offline max-load throughput (trtllm-bench),
+// MLPerf Offline and Server, serving benchmarks. The row's configuration runs through the serving
+// simulator (serving/simulator.hpp) with the load, the request lengths and the scheduler limits its
+// source states, and the simulator's figure is the prediction (docs/formulas.md#published_serving).
+// Pure: the loads and lengths arrive as data from io/published/row_mapping.hpp.
+#include <optional>
+#include <string>
+
+#include "core/hardware_spec.hpp"
+#include "core/model_spec.hpp"
+#include "core/runtime_profile.hpp"
+#include "core/scenario.hpp"
+#include "serving/metrics.hpp"
+#include "serving/workload.hpp"
+
+namespace infersim {
+
+// Scheduler limits a source states, laid over the runtime profile's scheduler (absent: the profile's).
+struct SchedulerOverrides {
+  std::optional<long long> max_num_seqs;
+  std::optional<long long> max_num_batched_tokens;
+  std::optional<bool> chunked_prefill;
+  // TensorRT-LLM's kv_cache_free_gpu_mem_fraction: the share of the memory left after the weights, a
+  // step's activations and the runtime reserve that holds the KV cache; absent: the hardware profile's
+  // usable fraction of the whole memory (vLLM's gpu_memory_utilization).
+  std::optional<double> kv_free_fraction;
+  // A static cache of this many tokens per decode slot (JetStream): KV = max_num_seqs x this.
+  std::optional<long long> kv_tokens_per_slot;
+  // max_num_seqs and max_num_batched_tokens as trtllm-bench derives them (trtllm_bench_limits).
+  bool trtllm_bench = false;
+};
+
+// `over`'s given values replace `base`'s.
+void overlay(SchedulerOverrides& base, const SchedulerOverrides& over);
+
+enum class LoadKind {
+  offline,   // every request at t = 0 (trtllm-bench throughput, MLPerf Offline)
+  poisson,   // Poisson arrivals at rate_rps (MLPerf Server at its target QPS)
+  max_rate,  // the highest Poisson rate whose percentile TTFT and TPOT meet the targets (MLPerf Server)
+};
+
+struct ServingLoad {
+  LoadKind kind = LoadKind::offline;
+  long long requests = 1;
+  double rate_rps = 0.0;     // poisson
+  double percentile = 99.0;  // max_rate
+  serving::SloTargets slo;   // max_rate
+  serving::LengthDist input{serving::LengthDist::Kind::fixed, 1.0, 0.0};
+  serving::LengthDist output{serving::LengthDist::Kind::fixed, 1.0, 0.0};
+  SchedulerOverrides limits;  // the framework's, then the load's
+};
+
+// "offline 30000", "poisson 75/s", "max-rate p99" for the report.
+[[nodiscard]] std::string load_label(const ServingLoad& load);
+
+// trtllm-bench's choice of max_batch_size and max_num_tokens when none is given
+// (docs/formulas.md#trtllm_bench_limits).
+struct TrtllmBenchInput {
+  double params = 0.0;        // the model's parameters
+  double weight_bytes = 2.0;  // per parameter: 1 for fp8, 0.5 for nvfp4, else 2
+  double kv_bytes = 2.0;      // per KV element: 1 for fp8, else 2
+  int layers = 0, kv_heads = 0, head_dim = 0;
+  int tp = 1, pp = 1;
+  double device_memory_GiB = 0.0;  // each device's total memory
+  double mean_input = 0.0, mean_output = 0.0;
+  long long max_input = 0;
+  double kv_free_fraction = 0.9;
+};
+struct TrtllmBenchLimits {
+  long long max_batch_size = 0;
+  long long max_num_tokens = 0;
+};
+[[nodiscard]] TrtllmBenchLimits trtllm_bench_limits(const TrtllmBenchInput& in);
+
+// What a serving row's run predicts: the figure in the metric's unit (output_tok_s: output tokens per
+// second of the whole system; ttft_ms, tpot_ms: the mean), or why the run cannot be made.
+struct ServingPrediction {
+  std::optional<double> value;
+  std::string reason;       // when no value
+  SchedulerLimits limits;   // the limits the run used
+  long long kv_blocks = 0;  // per replica
+  double rate_rps = 0.0;    // the Poisson rate run (max_rate: the one found)
+  serving::ServeSummary summary;
+};
+
+enum class ServingMetric { output_tok_s, ttft_ms, tpot_ms };
+
+// Runs `load` through `dp` replicas of the configuration `sc` (its runtime terms set) with `profile`'s
+// scheduler overlaid by the load's limits.
+[[nodiscard]] ServingPrediction predict_serving(const ModelSpec& model, const HardwareSpec& hw,
+                                                const RuntimeProfile& profile, const Scenario& sc,
+                                                const ServingLoad& load, ServingMetric metric);
+
+}  // namespace infersim

@@ -1,0 +1,270 @@
+// The published rows measured under load (validation/published_serving.hpp): rows of the shipped CSV
+// mapped field by field to their load, lengths, limits and scenario; trtllm-bench's batch choice by hand;
+// the group judged apart from the rows estimated as one configuration; MLPerf Server's rate search; the
+// serving tables of mapping.yaml refused where malformed, naming file, line and key.
+#include <catch2/catch.hpp>
+
+#include "io/config/config_error.hpp"
+#include "io/config/hardware_loader.hpp"
+#include "io/config/model_loader.hpp"
+#include "io/config/runtime_loader.hpp"
+#include "io/published/published_csv.hpp"
+#include "io/published/published_mapping.hpp"
+#include "io/published/row_mapping.hpp"
+#include "support/fixtures.hpp"
+#include "support/scenario_check.hpp"
+#include "validation/published.hpp"
+
+using namespace infersim;
+
+namespace {
+
+const PublishedRow& row_at_line(int line) {
+  static const auto rows =
+      read_published_csv(test::source_path("validation/published/published_measurements.csv"));
+  for (const PublishedRow& r : rows) {
+    if (r.line == line) return r;
+  }
+  FAIL("no row at line " << line);
+  return rows.front();
+}
+
+const PublishedMapping& mapping() {
+  static const auto m = load_published_mapping(test::source_path("validation/published/mapping.yaml"));
+  return m;
+}
+
+using Kind = serving::LengthDist::Kind;
+
+}  // namespace
+
+TEST_CASE("serving rows: a trtllm-bench offline row maps to its load, lengths, limits and scenario") {
+  // Line 2: TensorRT-LLM perf overview, Llama-3.1-8B-Instruct FP8 on one H200, "offline max-load (30000
+  // requests queued at once ...)", ISL/OSL 128/128, total output throughput 27911 tok/s.
+  const MappingOutcome m = map_row(row_at_line(2), mapping());
+  REQUIRE(m.config);
+  const MappedConfig& c = *m.config;
+  CHECK(c.model == "llama-3.1-8b");
+  CHECK(c.hardware == "h200-sxm");
+  CHECK(c.runtime == "trtllm");
+  CHECK(c.metric == MetricKind::output_tok_s);
+  CHECK(c.published == 27911.0);
+  REQUIRE(c.load);
+  CHECK(c.load->kind == LoadKind::offline);
+  CHECK(c.load->requests == 30000);  // the overview's $num_requests for 128/128
+  CHECK(c.load->input.kind == Kind::fixed);
+  CHECK(c.load->input.a == 128.0);
+  CHECK(c.load->output.kind == Kind::fixed);
+  CHECK(c.load->output.a == 128.0);
+  // The framework entry: trtllm-bench's own batch choice, 0.95 of the free memory for the KV cache.
+  CHECK(c.load->limits.trtllm_bench);
+  CHECK(c.load->limits.kv_free_fraction == Approx(0.95));
+  CHECK_FALSE(c.load->limits.max_num_seqs);
+  // The scheduler chooses the batch: the scenario is one request of the row's lengths, as
+  // `estimate -b 1 --input 128 --output 128 --weights fp8 --activations fp8 --kv fp8` composes it.
+  test::check_same_scenario(c.scenario, test::scenario_from_flags({{ScenarioKey::batch, "1"},
+                                                                   {ScenarioKey::input_tokens, "128"},
+                                                                   {ScenarioKey::output_tokens, "128"},
+                                                                   {ScenarioKey::weights, "fp8"},
+                                                                   {ScenarioKey::activations, "fp8"},
+                                                                   {ScenarioKey::kv, "fp8"}}));
+}
+
+TEST_CASE("serving rows: an MLPerf Server row maps to a max-rate search over OpenOrca's lengths") {
+  // Line 74: MLPerf v4.1 DGX-H100, Llama-2-70B-chat fp8, 8 GPUs as TP 2 x 4, "Server, Poisson arrivals at
+  // 75 QPS target ...", server_output_throughput 21605.79 tok/s over the 8 GPUs.
+  const MappingOutcome m = map_row(row_at_line(74), mapping());
+  REQUIRE(m.config);
+  const MappedConfig& c = *m.config;
+  CHECK(c.model == "llama-2-70b");
+  CHECK(c.hardware == "h100-sxm");
+  CHECK(c.runtime == "trtllm");
+  CHECK(c.metric == MetricKind::output_tok_s);
+  CHECK(c.published == Approx(21605.79));
+  REQUIRE(c.load);
+  CHECK(c.load->kind == LoadKind::max_rate);
+  CHECK(c.load->requests == 24576);
+  CHECK(c.load->percentile == 99.0);
+  CHECK(c.load->slo.ttft_s == Approx(2.0));  // MLPerf's Llama2 Server constraints
+  CHECK(c.load->slo.tpot_s == Approx(0.2));
+  // The Server config's 1024 sequences per engine (the load) over the framework's 896 (Offline's);
+  // the framework's KV share stays.
+  CHECK(c.load->limits.max_num_seqs == 1024);
+  CHECK(c.load->limits.kv_free_fraction == Approx(0.90));
+  CHECK_FALSE(c.load->limits.trtllm_bench);
+  // OpenOrca: the outputs' published mean 294.45, the prompts taken as long (the mapping's assumption).
+  CHECK(c.load->input.kind == Kind::fixed);
+  CHECK(c.load->input.a == 294.0);
+  CHECK(c.load->output.a == 294.0);
+  CHECK(c.scenario.layout.tp == 2);
+  CHECK(c.scenario.layout.dp == 4);
+  CHECK(c.scenario.batch == 1);
+  CHECK(c.scenario.input_tokens == 294);
+  // Line 75: the same submission's mean TTFT at the 75 QPS it ran.
+  const MappingOutcome ttft = map_row(row_at_line(75), mapping());
+  REQUIRE(ttft.config);
+  REQUIRE(ttft.config->load);
+  CHECK(ttft.config->metric == MetricKind::ttft_ms);
+  CHECK(ttft.config->load->kind == LoadKind::poisson);
+  CHECK(ttft.config->load->rate_rps == 75.0);
+}
+
+TEST_CASE("serving rows: a JetStream row maps to its decode slots, static cache and ShareGPT's means") {
+  // Line 88: jetstream-pytorch's Llama-2-7B bf16 on a TPU v5e-8 (model parallel over 8 chips), "96 decode
+  // slots; 2000 ShareGPT prompts via JetStream benchmark_serving.py", ShareGPT lengths, 3663 tok/s.
+  const MappingOutcome m = map_row(row_at_line(88), mapping());
+  REQUIRE(m.config);
+  const MappedConfig& c = *m.config;
+  CHECK(c.model == "llama-2-7b");
+  CHECK(c.hardware == "tpu-v5e");
+  CHECK(c.runtime == "jetstream");
+  CHECK(c.scenario.layout.tp == 8);
+  CHECK(c.scenario.layout.dp == 1);
+  REQUIRE(c.load);
+  CHECK(c.load->kind == LoadKind::offline);  // benchmark_serving.py's --request-rate inf
+  CHECK(c.load->requests == 2000);
+  CHECK(c.load->limits.max_num_seqs == 96);          // the load's slots
+  CHECK(c.load->limits.kv_tokens_per_slot == 2048);  // the framework's cache length
+  CHECK(c.load->input.a == 161.0);                   // ShareGPT's published means (PagedAttention, Fig. 11a)
+  CHECK(c.load->output.a == 338.0);
+  CHECK(c.scenario.input_tokens == 161);
+  CHECK(c.scenario.output_tokens == 338);
+  CHECK(c.scenario.weights.dtype == Dtype::bf16);
+  CHECK(c.scenario.kv == Dtype::bf16);
+  // The dataset's note once, though both length columns name it.
+  int shared = 0;
+  for (const std::string& n : c.notes) shared += n.rfind("ShareGPT:", 0) == 0 ? 1 : 0;
+  CHECK(shared == 1);
+}
+
+TEST_CASE("trtllm-bench's batch choice, by hand") {
+  // Llama-3.1-8B fp8 on one H200 (141 GiB), ISL/OSL 128/2048, KV fraction 0.95:
+  //   engine = 8,030,261,248 x 1 B / 2^30 = 7.479 GiB; cache = (141 - 7.479) x 0.95 = 126.845 GiB
+  //   per token = 2 x 32 layers x 8 heads x 128 x 1 B / 2^30 = 6.1035e-5 GiB
+  //   requests = 126.845 / (6.1035e-5 x 2176) = 955.1 -> 128 x ceil(955.1 / 128) = 1024
+  //   tokens = 955.1 x (1 + 128 / 2048) = 1014.8 -> max(2048, 256 x 4) = 2048; 128 + 1024 < 2048
+  TrtllmBenchInput in;
+  in.params = 8'030'261'248.0;
+  in.weight_bytes = 1.0;
+  in.kv_bytes = 1.0;
+  in.layers = 32;
+  in.kv_heads = 8;
+  in.head_dim = 128;
+  in.device_memory_GiB = 141.0;
+  in.mean_input = 128.0;
+  in.mean_output = 2048.0;
+  in.max_input = 128;
+  in.kv_free_fraction = 0.95;
+  const TrtllmBenchLimits long_out = trtllm_bench_limits(in);
+  CHECK(long_out.max_batch_size == 1024);
+  CHECK(long_out.max_num_tokens == 2048);
+  // 128/128: requests = 126.845 / (6.1035e-5 x 256) = 8118 -> capped at 4096 (a multiple of 256);
+  // tokens = 4096 x 2 = 8192 -> 1024 x 8.
+  in.mean_output = 128.0;
+  const TrtllmBenchLimits short_out = trtllm_bench_limits(in);
+  CHECK(short_out.max_batch_size == 4096);
+  CHECK(short_out.max_num_tokens == 8192);
+  // 20000/2000: requests = 126.845 / (6.1035e-5 x 22000) = 94.5 -> 32 x 3 = 96; tokens 94.5 x 11 = 1039
+  // -> 2048, then raised to hold the longest prompt without chunking: 20000 + 96.
+  in.mean_input = 20000.0;
+  in.mean_output = 2000.0;
+  in.max_input = 20000;
+  const TrtllmBenchLimits long_in = trtllm_bench_limits(in);
+  CHECK(long_in.max_batch_size == 96);
+  CHECK(long_in.max_num_tokens == 20096);
+}
+
+TEST_CASE("serving rows are judged as a group of their own, apart from the rows above and their gate") {
+  auto mapped = [](double rel, bool serving) {
+    PublishedCase c;
+    c.row.source = serving ? "S" : "E";
+    c.mapping.config = MappedConfig{};
+    c.mapping.config->metric = serving ? MetricKind::output_tok_s : MetricKind::decode_tok_s;
+    if (serving) c.mapping.config->load = ServingLoad{};
+    c.rel_error = rel;
+    return c;
+  };
+  const PublishedSummary s =
+      summarize({mapped(0.1, false), mapped(-0.3, false), mapped(0.5, true), mapped(-0.7, true)});
+  CHECK(s.mapped == 2);  // to one configuration
+  CHECK(s.judged == 2);
+  CHECK(s.mape == Approx(0.2));  // the serving rows move nothing of it
+  REQUIRE(s.per_source.size() == 1);
+  CHECK(s.per_source[0].name == "E");
+  CHECK(s.serving.rows == 2);
+  CHECK(s.serving.mape == Approx(0.6));
+  CHECK(s.serving.mean_error == Approx(-0.1));
+  REQUIRE(s.serving_per_source.size() == 1);
+  CHECK(s.serving_per_source[0].name == "S");
+  REQUIRE(s.serving_per_metric.size() == 1);
+  CHECK(s.serving_per_metric[0].name == "output_tok_s");
+}
+
+TEST_CASE("MLPerf Server's rule: the rate found meets the p99 targets") {
+  const ModelSpec model = load_model(test::source_path("model_configs/llama-3-8b.yaml"));
+  const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml"));
+  const RuntimeProfile vllm = load_runtime(test::source_path("runtime_profiles/vllm.yaml"));
+  Scenario sc;
+  sc.input_tokens = 512;
+  sc.output_tokens = 128;
+  sc.runtime = vllm.terms;
+  ServingLoad load;
+  load.kind = LoadKind::max_rate;
+  load.requests = 400;
+  load.slo = {0.5, 0.03};
+  load.input = {Kind::fixed, 512.0, 0.0};
+  load.output = {Kind::fixed, 128.0, 0.0};
+  const ServingPrediction p = predict_serving(model, hw, vllm, sc, load, ServingMetric::output_tok_s);
+  REQUIRE(p.value);
+  CHECK(p.rate_rps > 0.0);
+  CHECK(p.summary.ttft_p99_s <= 0.5);
+  CHECK(p.summary.tpot_p99_s <= 0.03);
+  CHECK(*p.value == Approx(p.summary.output_throughput_tok_s));
+  // Offline, the same requests: no rate meeting the targets delivers more than everything at once.
+  load.kind = LoadKind::offline;
+  const ServingPrediction offline = predict_serving(model, hw, vllm, sc, load, ServingMetric::output_tok_s);
+  REQUIRE(offline.value);
+  CHECK(*offline.value >= *p.value);
+  // A profile without a scheduler cannot serve: the reason, no figure.
+  const RuntimeProfile cpp = load_runtime(test::source_path("runtime_profiles/llama.cpp.yaml"));
+  const ServingPrediction none = predict_serving(model, hw, cpp, sc, load, ServingMetric::output_tok_s);
+  CHECK_FALSE(none.value);
+  CHECK(none.reason.find("has no scheduler") != std::string::npos);
+}
+
+TEST_CASE("mapping: the serving tables refuse malformed entries, naming file, line and key") {
+  const std::string head =
+      "description: x\nfit_subset: []\nmodels: {}\nhardware: {}\nkv: {}\nweights: {}\n"
+      "metrics: {}\nlengths: {}\n";
+  const std::string frameworks = "frameworks: {}\n";
+  // Line 11 is the entry, `  "x": {arrivals: offline, requests: 5, rate_rps: 2}`: rate_rps's value at
+  // column 51.
+  CHECK_THROWS_WITH(
+      load_published_mapping_text(
+          head + frameworks + "loads:\n  \"x\": {arrivals: offline, requests: 5, rate_rps: 2}\n", "m.yaml"),
+      Catch::StartsWith("m.yaml:11:51: error: 'loads['x'].rate_rps' does not apply to arrivals 'offline'"));
+  CHECK_THROWS_WITH(
+      load_published_mapping_text(
+          head + frameworks + "loads:\n  \"x\": {arrivals: max_rate, requests: 5, percentile: 99}\n",
+          "m.yaml"),
+      Catch::Contains("a max_rate load needs 'ttft_slo_s' or 'tpot_slo_s'"));
+  CHECK_THROWS_WITH(load_published_mapping_text(
+                        head + frameworks + "loads:\n  \"x\": {arrivals: offline, requests: 0}\n", "m.yaml"),
+                    Catch::StartsWith("m.yaml:11:"));
+  CHECK_THROWS_WITH(
+      load_published_mapping_text(
+          head + frameworks + "datasets:\n  \"x\": {input: \"uniform:9:2\", note: n}\n", "m.yaml"),
+      Catch::StartsWith("m.yaml:11:") && Catch::Contains("'input' must be uniform:LO:HI"));
+  CHECK_THROWS_WITH(
+      load_published_mapping_text(head + frameworks + "datasets:\n  \"x\": {note: n}\n", "m.yaml"),
+      Catch::Contains("a dataset entry needs 'input' or 'output'"));
+  CHECK_THROWS_WITH(
+      load_published_mapping_text(head + "frameworks:\n  \"f\": {to: trtllm, limits: vllm}\n", "m.yaml"),
+      Catch::StartsWith("m.yaml:10:") && Catch::Contains("'frameworks['f'].limits' must be one of"));
+  // Both tables are optional; a framework entry states its limits.
+  const PublishedMapping ok = load_published_mapping_text(
+      head + "frameworks:\n  \"f\": {to: trtllm, max_num_seqs: 896, kv_free_fraction: 0.9}\n", "m.yaml");
+  CHECK(ok.loads.empty());
+  CHECK(ok.framework_limits.at("f").max_num_seqs == 896);
+  CHECK(ok.framework_limits.at("f").kv_free_fraction == Approx(0.9));
+}
