@@ -27,6 +27,57 @@ std::vector<const PlanCandidate*> cheaper_rejections(const PlanResult& r, std::s
   return out;
 }
 
+std::string ms_text(double s) {
+  return s < 1.0 ? fmt::format("{:.1f} ms", s * 1e3) : fmt::format("{:.3f} s", s);
+}
+
+// The serving answer's lines in capacity's table (the static answers' column width).
+std::string capacity_serving_lines(const CapacityServing& s) {
+  const serving::ServingCapacity& a = s.answer;
+  const serving::MaxRateResult& m = a.search;
+  const std::string label = "  serving rate meeting the SLOs      ";
+  if (a.not_simulated) return label + "not simulated: " + terminal_text(*a.not_simulated) + "\n";
+  if (!m.rate_rps && !m.next_rate_rps) return label + "none: no request of these lengths fits the KV cache\n";
+  if (!m.rate_rps) {
+    return label + fmt::format("none: even {:.4g} req/s (1 % of the offline rate) misses the p{:g} targets\n",
+                               *m.next_rate_rps, a.percentile);
+  }
+  const serving::ServeSummary& at = m.at_rate.summary;
+  std::string out =
+      label + fmt::format("{:.4g} req/s (p{:g} TTFT {}, TPOT {}, {:.1f} tok/s per device)\n", *m.rate_rps,
+                          a.percentile, ms_text(serving::summary_percentile(at, a.percentile, true)),
+                          ms_text(serving::summary_percentile(at, a.percentile, false)),
+                          a.throughput_per_device_tok_s);
+  out += fmt::format("{:37}continuous batching: {} Poisson requests, {}'s scheduler; ", "", s.requests,
+                     terminal_text(s.scheduler));
+  out += m.next_rate_rps ? fmt::format("{:.4g} req/s misses\n", *m.next_rate_rps)
+                         : "met up to the search's bound, twice the offline rate\n";
+  return out;
+}
+
+std::string optional_number(const std::optional<double>& v) { return v ? format_number(*v) : "null"; }
+
+// capacity's serving keys, each after a comma (docs/output-keys.md, capacity).
+std::string capacity_serving_json(const CapacityServing& s) {
+  const serving::ServingCapacity& a = s.answer;
+  std::string out = fmt::format(
+      ",\n  \"serving_scheduler\": {},\n  \"serving_requests\": {},\n  \"serving_percentile\": {}",
+      json_string(s.scheduler), s.requests, format_number(a.percentile));
+  if (a.not_simulated) return out + ",\n  \"serving_not_simulated\": " + json_string(*a.not_simulated);
+  const serving::MaxRateResult& m = a.search;
+  std::optional<double> ttft, tpot;
+  if (m.rate_rps) {
+    ttft = serving::summary_percentile(m.at_rate.summary, a.percentile, true);
+    tpot = serving::summary_percentile(m.at_rate.summary, a.percentile, false);
+  }
+  return out + fmt::format(
+                   ",\n  \"serving_offline_rate_rps\": {},\n  \"serving_max_rate_rps\": {},\n  "
+                   "\"serving_next_rate_rps\": {},\n  \"serving_ttft_s\": {},\n  \"serving_tpot_s\": {},\n  "
+                   "\"serving_throughput_per_device_tok_s\": {}",
+                   format_number(m.offline_rps), optional_number(m.rate_rps),
+                   optional_number(m.next_rate_rps), optional_number(ttft), optional_number(tpot),
+                   format_number(a.throughput_per_device_tok_s));
+}
 }  // namespace
 
 std::string capacity_table(const CapacityReport& r) {
@@ -58,13 +109,14 @@ std::string capacity_table(const CapacityReport& r) {
                        c.min_pp);
   if (r.targets.ttft_s > 0.0 || r.targets.tpot_s > 0.0) {
     if (c.slo_max_batch == 0)
-      out += "  largest batch meeting the SLOs     none: no batch meets the targets\n";
+      out += "  static batch meeting the SLOs      none: no batch meets the targets\n";
     else
       out += fmt::format(
-          "  largest batch meeting the SLOs     {} (TTFT {:.1f} ms, TPOT {:.2f} ms, {:.1f} tok/s per "
-          "device)\n",
+          "  static batch meeting the SLOs      {} (all started together: TTFT {:.1f} ms, TPOT {:.2f} ms, "
+          "{:.1f} tok/s per device)\n",
           c.slo_max_batch, c.slo_ttft_s * 1e3, c.slo_tpot_s * 1e3, c.slo_throughput_per_device_tok_s);
   }
+  if (r.serving) out += capacity_serving_lines(*r.serving);
   return out;
 }
 
@@ -76,12 +128,12 @@ std::string capacity_json(const CapacityReport& r) {
       "  \"tp\": {},\n  \"pp\": {},\n  \"batch\": {},\n  \"max_batch\": {},\n  \"max_context_batch1\": {},\n"
       "  \"max_context_at_batch\": {},\n  \"min_devices\": {},\n  \"min_tp\": {},\n  \"min_pp\": {},\n"
       "  \"ttft_slo_s\": {},\n  \"tpot_slo_s\": {},\n  \"slo_max_batch\": {},\n"
-      "  \"slo_throughput_per_device_tok_s\": {}\n}}\n",
+      "  \"slo_throughput_per_device_tok_s\": {}{}\n}}\n",
       json_string(r.model.name), json_string(r.hardware.name), r.scenario.input_tokens,
       r.scenario.output_tokens, r.scenario.layout.tp, r.scenario.layout.pp, r.scenario.batch, c.max_batch,
       c.max_context_batch1, c.max_context_at_batch, c.min_devices, c.min_tp, c.min_pp,
       format_number(r.targets.ttft_s), format_number(r.targets.tpot_s), c.slo_max_batch,
-      format_number(c.slo_throughput_per_device_tok_s));
+      format_number(c.slo_throughput_per_device_tok_s), r.serving ? capacity_serving_json(*r.serving) : "");
 }
 
 std::string plan_table(const ModelSpec& m, const PlanRequest& q, const PlanResult& r, int top) {

@@ -4,8 +4,16 @@
 
 #include "core/capacity.hpp"
 #include "core/plan.hpp"
+#include "serving/scenario_serving.hpp"
 
 namespace infersim {
+
+// The serving answer beside capacity's static ones: the highest rate meeting the targets.
+struct CapacityServing {
+  std::string scheduler;  // the runtime profile whose scheduler: block ran
+  long long requests = 0;
+  serving::ServingCapacity answer;
+};
 
 struct CapacityReport {
   const ModelSpec& model;
@@ -13,6 +21,7 @@ struct CapacityReport {
   const Scenario& scenario;
   const LatencyTargets& targets;
   const CapacityResult& result;
+  const CapacityServing* serving = nullptr;  // none: not asked for (no target, or --static-only)
 };
 
 [[nodiscard]] std::string capacity_table(const CapacityReport& r);
