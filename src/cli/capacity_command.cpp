@@ -2,13 +2,11 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <utility>
 
 #include "cli/commands.hpp"
 #include "cli/guarded_main.hpp"
 #include "cli/scenario_options.hpp"
 #include "core/capacity.hpp"
-#include "core/errors.hpp"
 #include "io/config/runtime_loader.hpp"
 #include "io/config/value_text.hpp"
 #include "io/report/plan_report.hpp"
@@ -37,16 +35,6 @@ double target_s(const char* flag, const std::optional<std::string>& text, double
   return d.seconds;
 }
 
-// The scheduler the serving answer runs: the runtime's own, else vLLM's (the runtime then gives only the
-// host terms, as for estimate).
-std::pair<std::string, SchedulerLimits> scheduler_for(const RuntimeProfile& runtime,
-                                                      const SearchPath& search) {
-  if (runtime.scheduler) return {runtime.terms.name, *runtime.scheduler};
-  const RuntimeProfile vllm = load_runtime(search.resolve("runtime_profiles", "vllm"));
-  if (!vllm.scheduler) throw InputError("runtime profile 'vllm' has no scheduler: block");
-  return {"vllm", *vllm.scheduler};
-}
-
 int run_capacity(const CapacityOptions& o, const SearchPath& search) {
   const LoadedScenario l = load_scenario(o.scenario, search);
   const LatencyTargets targets{target_s("--ttft-slo", o.ttft_slo, kWarnTtftSeconds),
@@ -55,11 +43,11 @@ int run_capacity(const CapacityOptions& o, const SearchPath& search) {
   const bool targets_given = o.ttft_slo || o.tpot_slo;
   std::optional<CapacityServing> serving;
   if (targets_given && !o.static_only) {
-    auto [name, limits] = scheduler_for(l.runtime, search);
-    const serving::FixedLoad load{limits, kServingRequests, 0};
+    const NamedScheduler scheduler = scheduler_or_vllm(l.runtime, search);
+    const serving::FixedLoad load{scheduler.limits, kServingRequests, 0};
     const serving::SloTargets slo{o.ttft_slo ? std::optional(targets.ttft_s) : std::nullopt,
                                   o.tpot_slo ? std::optional(targets.tpot_s) : std::nullopt};
-    serving = CapacityServing{name, kServingRequests,
+    serving = CapacityServing{scheduler.runtime, kServingRequests,
                               serving::serving_capacity(l.model, l.hardware, l.scenario, load, slo)};
   }
   const CapacityReport report{l.model, l.hardware, l.scenario,

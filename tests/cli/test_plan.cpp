@@ -152,3 +152,30 @@ TEST_CASE("capacity with targets: the static batch and the serving rate side by 
   const auto piped = run_infersim(kData + " capacity -m llama-2-70b -g h100-sxm --tp 4 --pp 2 --ttft-slo 1");
   CHECK(piped.out.find("serving rate meeting the SLOs      not simulated: ") != std::string::npos);
 }
+
+TEST_CASE("plan simulates the cheapest candidates: p99 columns and keys; --simulate 0 is the static screen") {
+  const std::string base =
+      kData + " plan -m llama-2-7b -g l40s,a100-80gb-pcie --rate 3 --ttft-slo 2 --tpot-slo 0.05";
+  const auto table = run_infersim(base);
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.find(" p99 TTFT  p99 TPOT ") != std::string::npos);
+  CHECK(table.out.find("500 Poisson requests, vllm's scheduler") != std::string::npos);
+  const auto json = run_infersim(base + " --format json");
+  REQUIRE(json.exit_code == 0);
+  for (const char* key :
+       {"\"simulated_candidates\": 3,", "\"sim_requests\": 500,", "\"sim_scheduler\": \"vllm\",",
+        "\"simulated\": true, \"sim_rate_per_replica_rps\": ", "\"sim_ttft_p99_s\": ",
+        "\"replicas_added\": "}) {
+    CHECK(json.out.find(key) != std::string::npos);
+  }
+  const auto static_only = run_infersim(base + " --simulate 0");
+  CHECK(static_only.exit_code == 0);
+  CHECK(static_only.out.find("p99") == std::string::npos);
+  CHECK(
+      static_only.out.find("(steady-state continuous batching; TTFT excludes queueing; runtime optimized)") !=
+      std::string::npos);
+  CHECK(run_infersim(base + " --simulate 0 --format json").out.find("simulated") == std::string::npos);
+  const auto bad = run_infersim(base + " --simulate -1");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--simulate must be an integer in [0, 100], got '-1'") != std::string::npos);
+}

@@ -27,9 +27,16 @@ struct CapacityReport {
 [[nodiscard]] std::string capacity_table(const CapacityReport& r);
 [[nodiscard]] std::string capacity_json(const CapacityReport& r);
 
+// How plan's second stage simulated (serving/plan_serving.hpp), for the header and the JSON.
+struct PlanSimulationText {
+  int candidates = 0;  // --simulate: 0 when the static screen stands alone
+  long long requests = 0;
+  std::string scheduler;  // the runtime profile whose scheduler: block ran
+};
+
 [[nodiscard]] std::string plan_table(const ModelSpec& m, const PlanRequest& request, const PlanResult& result,
-                                     int top);
+                                     int top, const PlanSimulationText& sim = {});
 [[nodiscard]] std::string plan_json(const ModelSpec& m, const PlanRequest& request, const PlanResult& result,
-                                    int top);
+                                    int top, const PlanSimulationText& sim = {});
 
 }  // namespace infersim
