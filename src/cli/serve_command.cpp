@@ -37,6 +37,7 @@ struct ServeOptions {
   std::optional<std::string> block_size;
   std::optional<std::string> chunked_prefill;
   std::optional<std::string> preemption;
+  std::optional<std::string> prefix_caching;
   std::optional<std::string> kv_blocks;
   std::string router = "round-robin";
   std::optional<std::string> ttft_slo;
@@ -48,6 +49,7 @@ struct ServeOptions {
   std::string timeline;
   bool progress = false;
   bool quiet = false;
+  bool batch_given = false;
 };
 
 constexpr long long kMaxRequests = 100'000'000;
@@ -69,7 +71,7 @@ std::optional<double> target(const char* flag, const std::optional<std::string>&
 }
 
 Setup setup(const ServeOptions& o, const SearchPath& search) {
-  if (o.scenario.batch != "1") {
+  if (o.batch_given) {
     throw InputError("serve takes no -b/--batch: the scheduler forms the batch (set --max-num-seqs)");
   }
   const int modes = (o.rate ? 1 : 0) + (o.concurrency ? 1 : 0) + (o.offline ? 1 : 0) + (o.trace ? 1 : 0);
@@ -107,6 +109,7 @@ Setup setup(const ServeOptions& o, const SearchPath& search) {
   if (o.block_size) c.limits.block_tokens = positive_integer_flag("--block-size", *o.block_size, 4096);
   if (o.chunked_prefill) c.limits.chunked_prefill = *o.chunked_prefill == "on";
   if (o.preemption) c.limits.preemption = *o.preemption == "swap" ? Preemption::swap : Preemption::recompute;
+  if (o.prefix_caching) c.limits.prefix_caching = *o.prefix_caching == "on";
   if (o.kv_blocks) c.kv_blocks = positive_integer_flag("--kv-blocks", *o.kv_blocks, 1'000'000'000'000LL);
   c.replicas = s.loaded.scenario.layout.dp;
   c.router =
@@ -310,6 +313,9 @@ void add_serve_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"on", "off"}));
   sub->add_option("--preemption", o->preemption, "when KV blocks run out: recompute or swap (to host memory)")
       ->check(CLI::IsMember({"recompute", "swap"}));
+  sub->add_option("--prefix-caching", o->prefix_caching,
+                  "share the KV blocks of a trace's prefix groups: on or off (default: the runtime's)")
+      ->check(CLI::IsMember({"on", "off"}));
   sub->add_option("--kv-blocks", o->kv_blocks,
                   "KV blocks per replica instead of what memory allows (what-ifs)")
       ->type_name("N");
@@ -334,7 +340,10 @@ void add_serve_command(CLI::App& app, Action& action) {
   auto* progress =
       sub->add_flag("--progress", o->progress, "show a progress bar even when stderr is not a terminal");
   sub->add_flag("--quiet", o->quiet, "no progress bar")->excludes(progress);
-  sub->callback([o, &action] { action = [o](const SearchPath& search) { return run_serve(*o, search); }; });
+  sub->callback([o, sub, &action] {
+    o->batch_given = sub->get_option("--batch")->count() > 0;
+    action = [o](const SearchPath& search) { return run_serve(*o, search); };
+  });
 }
 
 }  // namespace infersim

@@ -36,6 +36,9 @@ struct SchedulerLimits {
   // Admit a request only when the blocks of its whole sequence (input + output) are free, so nothing is
   // ever preempted (TensorRT-LLM's GUARANTEED_NO_EVICT); false: blocks on demand (vLLM, SGLang).
   bool reserve_full_sequence = false;
+  // Requests of a prefix group share the cached KV blocks of their common prefix, whose prefill the
+  // later ones skip (vLLM's automatic prefix caching, SGLang's radix cache).
+  bool prefix_caching = true;
 };
 
 struct RuntimeProfile {

@@ -7,6 +7,7 @@
 #include <queue>
 #include <set>
 #include <stdexcept>
+#include <unordered_map>
 #include <vector>
 
 #include "core/errors.hpp"
@@ -65,6 +66,16 @@ struct Req {
   int epoch = 0;
   bool swapped = false;
   long long swapped_context = 0;
+  double shared_units = 0.0;  // > 0: holds a reference to its prefix group's cached blocks
+};
+
+// The cached blocks of one prefix group on a replica: held once while any member refers to them.
+struct PrefixGroup {
+  long long tokens = 0;  // the prefix, whole blocks only (vLLM caches full blocks)
+  double units = 0.0;
+  long long refs = 0;
+  bool evictable = false;  // no member refers to it: cached in the free pool until evicted (LRU)
+  long long last_use = 0;
 };
 
 struct Finish {
@@ -86,6 +97,12 @@ struct Replica {
   long long decode_steps = 0;
   double prefill_units = 0.0;
   double reserved_units = 0.0;  // reserve_full_sequence: the whole sequences of the admitted requests
+  // Prefix caching: the members' own counts include their shared blocks (discounted here), and each
+  // group's blocks are held once.
+  double shared_discount = 0.0;
+  double shared_held = 0.0;
+  double cached_free = 0.0;  // blocks of evictable groups: free, but their contents still reusable
+  std::unordered_map<long long, PrefixGroup> groups;
   long long outstanding = 0;
   [[nodiscard]] bool busy() const { return !waiting.empty() || !prefilling.empty() || decoding.size() > 0; }
 };
@@ -164,12 +181,58 @@ class Engine {
     return units;
   }
   double used_units(const Replica& r) const {
-    double units = r.prefill_units;
+    double units = r.prefill_units - r.shared_discount + r.shared_held;
     for (int s = 0; s < spans_.count; ++s)
       units += share_[static_cast<std::size_t>(s)] * static_cast<double>(r.decoding.blocks(s));
     return units;
   }
   double free_units(const Replica& r) const { return units_total_ - used_units(r) + 1e-9; }
+
+  // The whole blocks of a request's prefix that prefix caching can share, 0 when none.
+  long long shareable_tokens(const Req& q) const {
+    if (!cfg_.limits.prefix_caching || q.r.prefix_group < 0) return 0;
+    return q.r.prefix_tokens / cfg_.limits.block_tokens * cfg_.limits.block_tokens;
+  }
+  void join_group(Replica& rep, Req& q, long long tokens, double units) {
+    auto [it, created] = rep.groups.try_emplace(q.r.prefix_group);
+    if (created) {
+      it->second.tokens = tokens;
+      it->second.units = units_for(tokens);
+      rep.shared_held += it->second.units;
+    } else if (it->second.evictable) {  // revived from the free pool
+      it->second.evictable = false;
+      rep.cached_free -= it->second.units;
+      rep.shared_held += it->second.units;
+    }
+    ++it->second.refs;
+    rep.shared_discount += units;
+    q.shared_units = units;
+  }
+  void leave_group(Replica& rep, Req& q) {
+    if (q.shared_units <= 0.0) return;
+    rep.shared_discount -= q.shared_units;
+    q.shared_units = 0.0;
+    auto it = rep.groups.find(q.r.prefix_group);
+    if (--it->second.refs == 0) {
+      rep.shared_held -= it->second.units;
+      it->second.evictable = true;
+      it->second.last_use = ++group_uses_;
+      rep.cached_free += it->second.units;
+    }
+  }
+  // Evicts the least recently used cached prefixes while the blocks in use and the cached ones together
+  // exceed the replica's (vLLM's evictor takes free cached blocks LRU first).
+  void evict_cached(Replica& rep) {
+    while (rep.cached_free > 0.0 && used_units(rep) + rep.cached_free > units_total_ + 1e-9) {
+      auto lru = rep.groups.end();
+      for (auto it = rep.groups.begin(); it != rep.groups.end(); ++it) {
+        if (it->second.evictable && (lru == rep.groups.end() || it->second.last_use < lru->second.last_use))
+          lru = it;
+      }
+      rep.cached_free -= lru->second.units;
+      rep.groups.erase(lru);
+    }
+  }
 
   int new_slot() {
     if (!free_slots_.empty()) {
@@ -221,7 +284,9 @@ class Engine {
     ++q.preemptions;
     ++q.epoch;
     metrics_.on_preemption();
-    if (q.handle >= 0) {  // decoding
+    leave_group(rep, q);
+    if (q.handle >= 0) {  // decoding: its last token came at the end of the previous iteration
+      q.last_token_s = rep.clock;
       const long long context = rep.decoding.context(q.handle);
       q.generated += rep.decode_steps - q.join_step;
       rep.decoding.remove(q.handle);
@@ -257,6 +322,7 @@ class Engine {
     rep.running.erase({q.admitted, slot});
     if (cfg_.limits.reserve_full_sequence)
       rep.reserved_units -= units_for(q.r.input_tokens + q.r.output_tokens);
+    leave_group(rep, q);
     RequestRecord rec{q.r.id, q.r.arrival_s,    q.first_scheduled_s, q.first_token_s,
                       end_s,  q.r.input_tokens, q.r.output_tokens,   q.preemptions};
     metrics_.on_request_done(rec);
@@ -331,10 +397,21 @@ class Engine {
         reserve = decode_need();
         continue;
       }
-      const long long rest = q.prompt - q.prefilled;
+      // A cached prefix skips its prefill: the request starts after it (at least one token computed).
+      long long shared = 0;
+      if (q.prefilled == 0) {
+        const auto group = rep.groups.find(q.r.prefix_group);
+        if (shareable_tokens(q) > 0 && group != rep.groups.end())
+          shared = std::min(group->second.tokens, q.prompt - 1) / lim.block_tokens * lim.block_tokens;
+      }
+      const long long rest = q.prompt - std::max(q.prefilled, shared);
       const long long c = lim.chunked_prefill ? std::min(rest, budget) : (rest <= budget ? rest : 0);
       if (c <= 0) break;
-      const double units = units_for(q.prefilled + c) - q.held_units;
+      double units = units_for(std::max(q.prefilled, shared) + c) - q.held_units - units_for(shared);
+      if (shared > 0) {
+        const PrefixGroup& g = rep.groups.at(q.r.prefix_group);
+        if (g.evictable) units += g.units;  // reviving the cached prefix takes its blocks back
+      }
       if (free_units(rep) - reserve < units) break;
       const double whole = units_for(q.r.input_tokens + q.r.output_tokens);
       if (lim.reserve_full_sequence && q.first_scheduled_s < 0.0) {
@@ -342,6 +419,12 @@ class Engine {
         rep.reserved_units += whole;
       }
       rep.waiting.pop_front();
+      if (shared > 0) {
+        q.prefilled = shared;
+        q.held_units = units_for(shared);
+        rep.prefill_units += q.held_units;
+        join_group(rep, q, shared, q.held_units);
+      }
       if (q.first_scheduled_s < 0.0) q.first_scheduled_s = start_s;
       q.admitted = ++admissions_;
       rep.running.insert({q.admitted, slot});
@@ -351,6 +434,7 @@ class Engine {
       chunks_.push_back({slot, c});
       budget -= c;
     }
+    evict_cached(rep);
     const long long rows = rep.decoding.size();
     if (rows == 0 && chunks_.empty()) {
       throw std::logic_error("serving: nothing could be scheduled on a busy replica");
@@ -389,6 +473,9 @@ class Engine {
     for (const Chunk& c : chunks_) {
       Req& q = reqs_[static_cast<std::size_t>(c.slot)];
       q.prefilled += c.tokens;
+      const long long prefix = shareable_tokens(q);
+      if (prefix > 0 && q.shared_units <= 0.0 && q.prefilled >= prefix)
+        join_group(rep, q, prefix, units_for(prefix));
       if (q.prefilled < q.prompt) continue;
       ++q.generated;  // the prompt's last position samples a token
       if (q.first_token_s < 0.0) {
@@ -414,6 +501,7 @@ class Engine {
       observer_.step({start_s, static_cast<long long>(&rep - replicas_.data()), running, prefill_tokens, rows,
                       used_before, step_s});
     }
+    evict_cached(rep);
     rep.clock = end_s;
   }
 
@@ -432,6 +520,7 @@ class Engine {
   std::vector<Chunk> chunks_;
   std::vector<int> swapped_in_;
   long long admissions_ = 0;
+  long long group_uses_ = 0;
   int next_replica_ = 0;
   long long pulled_ = 0;
   long long done_ = 0;

@@ -1,6 +1,10 @@
-// infersim serve --find-max-rate on the command line: the search's keys, exit 3 when no rate meets the
-// targets (the search itself: tests/unit/test_serving_max_rate.cpp).
+// infersim serve on the command line: the summary's keys, refusals with exit 2, determinism, outputs.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "support/fixtures.hpp"
 #include "support/run_binary.hpp"
@@ -10,23 +14,140 @@ using infersim::test::source_path;
 
 namespace {
 const std::string kData = "--config-dir " + source_path("");
-const std::string kSearch =
-    kData + " serve -m llama-3-8b -g h100-sxm --input 1024 --output 128 --requests 200 --find-max-rate";
+const std::string kServe = kData + " serve -m llama-3-8b -g h100-sxm --quiet ";
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / (name + std::to_string(getpid()))).string();
+}
 }  // namespace
 
+TEST_CASE("serve --format json prints every summary key") {
+  const auto r =
+      run_infersim(kData +
+                   " serve -m llama-3-70b -g h100-sxm --tp 4 --rate 5 --requests 2000 --input 1024 "
+                   "--output 256 --format json --quiet");
+  REQUIRE(r.exit_code == 0);
+  for (const char* key : {"requests",
+                          "duration_s",
+                          "request_throughput_rps",
+                          "output_throughput_tok_s",
+                          "total_throughput_tok_s",
+                          "ttft_mean_s",
+                          "ttft_p50_s",
+                          "ttft_p90_s",
+                          "ttft_p99_s",
+                          "tpot_mean_s",
+                          "tpot_p50_s",
+                          "tpot_p90_s",
+                          "tpot_p99_s",
+                          "itl_mean_s",
+                          "itl_p50_s",
+                          "itl_p90_s",
+                          "itl_p99_s",
+                          "e2e_mean_s",
+                          "e2e_p50_s",
+                          "e2e_p90_s",
+                          "e2e_p99_s",
+                          "queue_mean_s",
+                          "batch_mean",
+                          "batch_max",
+                          "kv_blocks_total",
+                          "kv_utilization_peak",
+                          "preemptions",
+                          "rejected",
+                          "overloaded"}) {
+    CHECK(r.out.find(std::string("\"") + key + "\":") != std::string::npos);
+  }
+  CHECK(r.out.find("\"goodput_rps\"") == std::string::npos);  // only with SLO targets
+  const auto slo =
+      run_infersim(kServe + "--rate 5 --requests 200 --ttft-slo 500ms --tpot-slo 50ms --format json");
+  REQUIRE(slo.exit_code == 0);
+  CHECK(slo.out.find("\"goodput_rps\"") != std::string::npos);
+  CHECK(slo.out.find("\"slo_attainment\"") != std::string::npos);
+}
+
+TEST_CASE("serve refuses what it cannot simulate, with exit 2 and a message") {
+  const auto batch = run_infersim(kServe + "--rate 5 -b 8");
+  CHECK(batch.exit_code == 2);
+  CHECK(batch.err.find("scheduler forms the batch") != std::string::npos);
+  const auto one = run_infersim(kServe + "--rate 5 -b 1");  // given at all, even the default
+  CHECK(one.exit_code == 2);
+  const auto static_runtime = run_infersim(kServe + "--rate 5 --runtime gpt-fast");
+  CHECK(static_runtime.exit_code == 2);
+  CHECK(static_runtime.err.find("batches statically") != std::string::npos);
+  const auto no_load = run_infersim(kServe);
+  CHECK(no_load.exit_code == 2);
+  CHECK(no_load.err.find("--rate") != std::string::npos);
+  const auto two_loads = run_infersim(kServe + "--rate 5 --offline");
+  CHECK(two_loads.exit_code == 2);
+  const auto pp = run_infersim(kServe + "--rate 5 --pp 2");
+  CHECK(pp.exit_code == 2);
+  const auto budget = run_infersim(kServe + "--rate 5 --max-num-seqs 512 --max-num-batched-tokens 256");
+  CHECK(budget.exit_code == 2);
+  CHECK(budget.err.find("--max-num-batched-tokens") != std::string::npos);
+  const auto trace = run_infersim(kServe + "--trace " + source_path("tests/serving/bad_not_a_number.csv"));
+  CHECK(trace.exit_code == 2);
+  CHECK(trace.err.find("bad_not_a_number.csv:") != std::string::npos);
+}
+
+TEST_CASE("serve: the same seed gives byte-identical output, another seed another") {
+  const std::string args = kServe +
+                           "--rate 20 --requests 300 --input lognormal:800:0.6 --output uniform:20:200 "
+                           "--format csv --seed ";
+  const auto a = run_infersim(args + "5");
+  const auto b = run_infersim(args + "5");
+  const auto c = run_infersim(args + "6");
+  REQUIRE(a.exit_code == 0);
+  CHECK(a.out == b.out);
+  CHECK(a.out != c.out);
+}
+
+TEST_CASE("serve -o writes one row per request and --timeline one per iteration; never over an input") {
+  const std::string requests = temp_path("serve_requests_");
+  const std::string timeline = temp_path("serve_timeline_");
+  const auto r = run_infersim(kServe + "--offline --requests 50 -o " + requests + " --timeline " + timeline);
+  REQUIRE(r.exit_code == 0);
+  std::ifstream in(requests);
+  std::string line;
+  int rows = 0;
+  std::getline(in, line);
+  CHECK(line == "id,arrival_s,first_token_s,finish_s,input_tokens,output_tokens,ttft_s,tpot_s,preemptions");
+  while (std::getline(in, line)) ++rows;
+  CHECK(rows == 50);
+  std::ifstream steps(timeline);
+  std::getline(steps, line);
+  CHECK(line == "time_s,replica,running,prefill_tokens,decode_tokens,kv_blocks_used,step_s");
+  CHECK(std::getline(steps, line));
+  std::filesystem::remove(requests);
+  std::filesystem::remove(timeline);
+  // The trace is an input: writing the requests over it is refused and it stays as it was.
+  const std::string trace = temp_path("serve_trace_");
+  std::filesystem::copy_file(source_path("tests/serving/good.csv"), trace);
+  std::stringstream before;
+  before << std::ifstream(trace).rdbuf();
+  const auto over = run_infersim(kServe + "--trace " + trace + " -o " + trace);
+  CHECK(over.exit_code == 2);
+  std::stringstream after;
+  after << std::ifstream(trace).rdbuf();
+  CHECK(before.str() == after.str());
+  std::filesystem::remove(trace);
+}
+
 TEST_CASE("serve --find-max-rate: the rate found and the summary at it, or exit 3 when none meets") {
-  const auto found = run_infersim(kSearch + " --ttft-slo 300ms --tpot-slo 12ms --format json");
+  // The search itself is tested in tests/unit/test_serving_max_rate.cpp.
+  const std::string search = kServe + "--input 1024 --output 128 --requests 200 --find-max-rate";
+  const auto found = run_infersim(search + " --ttft-slo 300ms --tpot-slo 12ms --format json");
   REQUIRE(found.exit_code == 0);
   for (const char* key : {"\"max_rate_rps\": ", "\"next_rate_rps\": ", "\"offline_rate_rps\": ",
                           "\"percentile\": 99,", "\"curve\": [", "\"ttft_p99_s\": "}) {
     CHECK(found.out.find(key) != std::string::npos);
   }
   CHECK(found.out.find("\"max_rate_rps\": null") == std::string::npos);
-  const auto none = run_infersim(kSearch + " --ttft-slo 1ms --format json");
+  const auto none = run_infersim(search + " --ttft-slo 1ms --format json");
   CHECK(none.exit_code == 3);
   CHECK(none.out.find("\"max_rate_rps\": null,") != std::string::npos);
   CHECK(none.out.find("\"ttft_p99_s\"") == std::string::npos);  // no run meets: no summary
-  const auto table = run_infersim(kSearch + " --ttft-slo 1ms");
+  const auto table = run_infersim(search + " --ttft-slo 1ms");
   CHECK(table.exit_code == 3);
   CHECK(table.out.find("no rate meets the targets: even ") != std::string::npos);
 }

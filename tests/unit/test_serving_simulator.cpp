@@ -249,3 +249,44 @@ TEST_CASE("The running contexts' sums equal a recount, member by member") {
     }
   }
 }
+
+TEST_CASE("Prefix caching: later requests of a group skip the cached prefix's prefill") {
+  // Eight requests of one group, each arriving after the last has finished: a 600-token prompt whose
+  // first 512 tokens (32 whole blocks of 16) are the shared prefix. The first computes all 600; the
+  // others find the prefix cached (kept in the free pool after its last user) and compute 88 each:
+  // 600 + 7 x 88 = 1,216 prompt tokens. Without caching: 8 x 600 = 4,800.
+  Rig r;
+  StepTimer timer(r.model, r.hw, r.sc);
+  std::vector<Request> reqs;
+  for (int i = 0; i < 8; ++i) reqs.push_back({i, 10.0 * i, 600, 10, 0, 512});
+  for (const bool caching : {true, false}) {
+    ServeConfig cfg;
+    cfg.limits.prefix_caching = caching;
+    ListSource source(reqs);
+    long long prompt_tokens = 0;
+    ServeObserver obs;
+    obs.step = [&](const StepRecord& s) { prompt_tokens += s.prefill_tokens; };
+    const ServeResult out = simulate(timer, cfg, source, 8, {}, 0.0, obs);
+    CHECK(out.summary.requests == 8);
+    CHECK(prompt_tokens == (caching ? 1216 : 4800));
+  }
+}
+
+TEST_CASE("Two replicas behind round-robin serve twice the requests in the same time") {
+  // 2N identical requests at t = 0 on two replicas: round-robin hands each replica N, the schedule of
+  // one replica serving N, so the duration equals one replica's with N and the throughput doubles.
+  Rig r;
+  StepTimer timer(r.model, r.hw, r.sc);
+  ServeConfig one;
+  ListSource half(at_zero(40, 700, 120));
+  const ServeSummary a = simulate(timer, one, half, 40, {}, 0.0).summary;
+  for (const Router router : {Router::round_robin, Router::least_outstanding}) {
+    ServeConfig two;
+    two.replicas = 2;
+    two.router = router;
+    ListSource all(at_zero(80, 700, 120));
+    const ServeSummary b = simulate(timer, two, all, 80, {}, 0.0).summary;
+    CHECK(b.duration_s == Approx(a.duration_s).epsilon(1e-9));
+    CHECK(b.output_throughput_tok_s == Approx(2.0 * a.output_throughput_tok_s).epsilon(1e-9));
+  }
+}

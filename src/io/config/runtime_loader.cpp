@@ -42,7 +42,7 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
     r.terms.collective_latency_s = y.nonnegative_real("collective_latency_us", kMaxMicroseconds) * kMicro;
   if (y.has("scheduler")) {
     YamlMap s = y.mapping("scheduler", {"max_num_seqs", "max_num_batched_tokens", "block_size",
-                                        "chunked_prefill", "preemption", "admission"});
+                                        "chunked_prefill", "preemption", "admission", "prefix_caching"});
     SchedulerLimits l;
     l.max_num_seqs = s.integer("max_num_seqs", 1, kMaxSchedulerCount);
     l.max_num_batched_tokens = s.integer("max_num_batched_tokens", 1, kMaxSchedulerCount);
@@ -51,6 +51,7 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
     l.preemption =
         s.choice("preemption", {"recompute", "swap"}) == 1 ? Preemption::swap : Preemption::recompute;
     l.reserve_full_sequence = s.has("admission") && s.choice("admission", {"on_demand", "guaranteed"}) == 1;
+    if (s.has("prefix_caching")) l.prefix_caching = s.boolean("prefix_caching");
     r.scheduler = l;
   }
   return r;

@@ -1,0 +1,97 @@
+#include "validation/published_regimes.hpp"
+
+#include <array>
+#include <cmath>
+
+namespace infersim {
+
+namespace {
+
+bool is_rate(MetricKind k) {
+  return k == MetricKind::decode_tok_s || k == MetricKind::prefill_tok_s || k == MetricKind::output_tok_s ||
+         k == MetricKind::output_tok_s_per_device;
+}
+
+const char* batch_regime(long long batch) { return batch == 1 ? "1" : batch < 32 ? "2-31" : ">= 32"; }
+
+bool is_narrow(Dtype d) { return bits_per_element(d) <= 8.0; }
+
+const char* phase_regime(MetricKind k) {
+  switch (k) {
+    case MetricKind::ttft_ms:
+    case MetricKind::prefill_tok_s:
+      return "TTFT (prefill)";
+    case MetricKind::tpot_ms:
+    case MetricKind::decode_tok_s:
+      return "TPOT (decode)";
+    default:
+      return "throughput (end to end)";
+  }
+}
+
+}  // namespace
+
+std::optional<double> time_domain_error(const PublishedCase& c) {
+  if (!c.mapping.config) return std::nullopt;
+  const MetricKind k = c.mapping.config->metric;
+  if (k == MetricKind::speedup || k == MetricKind::none) return std::nullopt;
+  if (is_rate(k)) return 1.0 / (1.0 + c.rel_error) - 1.0;
+  return c.rel_error;
+}
+
+std::vector<RegimeError> regime_errors(const std::vector<PublishedCase>& cases,
+                                       const std::function<bool(const std::string&)>& is_moe) {
+  std::vector<RegimeError> out = {
+      {"batch", "1"},
+      {"batch", "2-31"},
+      {"batch", ">= 32"},
+      {"precision", "16-bit"},
+      {"precision", "8-bit or narrower"},
+      {"experts", "dense"},
+      {"experts", "MoE"},
+      {"tensor parallel", "tp 1"},
+      {"tensor parallel", "tp > 1"},
+      {"phase", "TTFT (prefill)"},
+      {"phase", "TPOT (decode)"},
+      {"phase", "throughput (end to end)"},
+  };
+  const auto add = [&out](const char* axis, const std::string& regime, double err) {
+    for (RegimeError& r : out) {
+      if (r.axis == axis && r.regime == regime) {
+        ++r.rows;
+        r.signed_mean += err;
+        r.mape += std::fabs(err);
+      }
+    }
+  };
+  for (const PublishedCase& c : cases) {
+    if (c.fitted) continue;
+    const std::optional<double> err = time_domain_error(c);
+    if (!err) continue;
+    const MappedConfig& m = *c.mapping.config;
+    const Scenario& sc = m.scenario;
+    add("batch", batch_regime(sc.batch), *err);
+    add("precision",
+        is_narrow(sc.weights.dtype) || is_narrow(sc.activations) ? "8-bit or narrower" : "16-bit", *err);
+    add("experts", is_moe(m.model) ? "MoE" : "dense", *err);
+    add("tensor parallel", sc.layout.tp == 1 ? "tp 1" : "tp > 1", *err);
+    add("phase", phase_regime(m.metric), *err);
+  }
+  for (RegimeError& r : out) {
+    if (r.rows == 0) continue;
+    r.signed_mean /= r.rows;
+    r.mape /= r.rows;
+  }
+  return out;
+}
+
+std::vector<RegimeError> leaning_regimes(const std::vector<RegimeError>& regimes, int min_rows,
+                                         double max_lean) {
+  std::vector<RegimeError> out;
+  for (const RegimeError& r : regimes) {
+    if (r.rows >= min_rows && std::fabs(r.signed_mean) > max_lean) out.push_back(r);
+  }
+  return out;
+}
+
+}  // namespace infersim

@@ -1,0 +1,36 @@
+#pragma once
+// Where the published-data errors lean (docs/formulas.md#regime_error): every judged row's error taken
+// in the time domain, so that a negative error always means "predicted faster than measured" whatever
+// the published unit, and summarised per regime (batch, precision, dense or MoE, tensor parallelism,
+// phase). A mean absolute error hides a lean that the signed mean shows. Pure.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "validation/published.hpp"
+
+namespace infersim {
+
+// The time-domain error of a judged row: for a time (ms) published / predicted times, rel_error itself;
+// for a rate (tokens/s), the time per token's error, measured / predicted - 1 = 1 / (1 + rel_error) - 1.
+// Speed-up rows have no time of their own (a ratio of two times): none.
+[[nodiscard]] std::optional<double> time_domain_error(const PublishedCase& c);
+
+struct RegimeError {
+  std::string axis;    // "batch", "precision", "experts", "tensor parallel", "phase"
+  std::string regime;  // "1", "2-31", ">= 32"; "16-bit", "8-bit or narrower"; "dense", "MoE"; ...
+  int rows = 0;
+  double signed_mean = 0.0;  // mean time-domain error
+  double mape = 0.0;         // mean absolute time-domain error
+};
+
+// The judged rows (mapped, not in the fit subset, not speed-ups) by regime, axis by axis in a fixed
+// order, every regime listed even when empty. `is_moe` says whether a mapped model name is an MoE model.
+[[nodiscard]] std::vector<RegimeError> regime_errors(const std::vector<PublishedCase>& cases,
+                                                     const std::function<bool(const std::string&)>& is_moe);
+
+// The regimes with at least `min_rows` rows whose signed mean leans beyond `max_lean` either way.
+[[nodiscard]] std::vector<RegimeError> leaning_regimes(const std::vector<RegimeError>& regimes, int min_rows,
+                                                       double max_lean);
+
+}  // namespace infersim

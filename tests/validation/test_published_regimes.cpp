@@ -1,0 +1,77 @@
+// The regime table of validate --published (docs/formulas.md#regime_error), on hand-made judged rows.
+#include <algorithm>
+#include <catch2/catch.hpp>
+
+#include "validation/published_regimes.hpp"
+
+using namespace infersim;
+
+namespace {
+
+PublishedCase row(MetricKind metric, double rel_error, long long batch, int tp, const char* model,
+                  Dtype weights = Dtype::bf16) {
+  PublishedCase c;
+  MappedConfig m;
+  m.model = model;
+  m.metric = metric;
+  m.scenario.batch = batch;
+  m.scenario.layout.tp = tp;
+  m.scenario.weights = default_storage_format(weights);
+  c.mapping.config = m;
+  c.rel_error = rel_error;
+  return c;
+}
+
+const auto kMoe = [](const std::string& model) { return model == "mixtral-8x7b"; };
+
+const RegimeError& find(const std::vector<RegimeError>& t, const char* axis, const char* regime) {
+  for (const RegimeError& r : t) {
+    if (r.axis == axis && r.regime == regime) return r;
+  }
+  FAIL("no regime " << axis << " " << regime);
+  return t.front();
+}
+
+}  // namespace
+
+TEST_CASE("A rate's error turns into the time domain: 25 % too fast a rate is 20 % too short a time") {
+  // Predicted 125 tok/s against 100 measured: time per token 1/125 against 1/100, 0.8 - 1 = -0.2.
+  CHECK(*time_domain_error(row(MetricKind::decode_tok_s, 0.25, 1, 1, "m")) == Approx(-0.2));
+  // A time keeps its error: predicted 90 ms against 100 ms measured.
+  CHECK(*time_domain_error(row(MetricKind::tpot_ms, -0.1, 1, 1, "m")) == Approx(-0.1));
+  // A speed-up is a ratio of two times: reported apart.
+  CHECK(!time_domain_error(row(MetricKind::speedup, 0.1, 1, 1, "m")));
+}
+
+TEST_CASE("Rows land in their regimes; fitted, unmapped and speed-up rows are left out") {
+  std::vector<PublishedCase> cases = {
+      row(MetricKind::tpot_ms, -0.10, 1, 1, "llama"),                    // -0.10
+      row(MetricKind::decode_tok_s, 0.25, 64, 8, "mixtral-8x7b"),        // -0.20
+      row(MetricKind::ttft_ms, 0.30, 8, 1, "llama", Dtype::fp8),         // +0.30
+      row(MetricKind::output_tok_s, 1.0, 960, 4, "llama", Dtype::int4),  // 1/2 - 1 = -0.50
+      row(MetricKind::speedup, 0.5, 1, 1, "llama"),
+  };
+  PublishedCase fitted = row(MetricKind::tpot_ms, 0.9, 1, 1, "llama");
+  fitted.fitted = true;
+  cases.push_back(fitted);
+  cases.push_back(PublishedCase{});  // unmapped
+  const std::vector<RegimeError> t = regime_errors(cases, kMoe);
+  CHECK(find(t, "batch", "1").rows == 1);
+  CHECK(find(t, "batch", "1").signed_mean == Approx(-0.10));
+  CHECK(find(t, "batch", "2-31").signed_mean == Approx(0.30));
+  CHECK(find(t, "batch", ">= 32").rows == 2);
+  CHECK(find(t, "batch", ">= 32").signed_mean == Approx(-0.35));  // (-0.2 - 0.5) / 2
+  CHECK(find(t, "batch", ">= 32").mape == Approx(0.35));
+  CHECK(find(t, "precision", "16-bit").rows == 2);
+  CHECK(find(t, "precision", "8-bit or narrower").signed_mean == Approx(-0.10));  // (0.3 - 0.5) / 2
+  CHECK(find(t, "experts", "MoE").rows == 1);
+  CHECK(find(t, "experts", "dense").rows == 3);
+  CHECK(find(t, "tensor parallel", "tp > 1").rows == 2);
+  CHECK(find(t, "phase", "TTFT (prefill)").rows == 1);
+  CHECK(find(t, "phase", "TPOT (decode)").rows == 2);
+  CHECK(find(t, "phase", "throughput (end to end)").mape == Approx(0.5));
+  // At least 2 rows leaning beyond 20 %: batch >= 32 (-35 %) does, the 16-bit rows (-15 %) do not.
+  const std::vector<RegimeError> lean = leaning_regimes(t, 2, 0.20);
+  CHECK(std::any_of(lean.begin(), lean.end(), [](const RegimeError& r) { return r.regime == ">= 32"; }));
+  CHECK(std::none_of(lean.begin(), lean.end(), [](const RegimeError& r) { return r.regime == "16-bit"; }));
+}
