@@ -39,7 +39,7 @@ reports: build
 	$(INFERSIM) sweep -m llama-2-7b,llama-3-70b -g h100-sxm,h200-sxm -b 1,8,64 --tp 1,4 --weights bf16,int4 --quiet -o reports/sweep_example.csv
 	$(INFERSIM) capacity -m llama-2-70b -g h100-sxm --tp 8 --input 2048 --output 256 --ttft-slo 1 --tpot-slo 0.05 > reports/capacity_llama-2-70b_h100-sxm_tp8.txt
 	$(INFERSIM) plan -m llama-3-70b -g a100-80gb-sxm,h100-sxm,h200-sxm,mi300x --input 2048 --output 256 --rate 10 --ttft-slo 1 --tpot-slo 0.05 > reports/plan_llama-3-70b_10rps.txt
-	$(INFERSIM) report -m llama-2-7b -g a100-80gb-sxm -o reports/report_llama-2-7b_a100-80gb-sxm > /dev/null
+	$(INFERSIM) report -m llama-2-7b -g a100-80gb-sxm --ttft-slo 500ms --tpot-slo 30ms -o reports/report_llama-2-7b_a100-80gb-sxm > /dev/null
 	$(INFERSIM) serve -m llama-3-70b -g h100-sxm --tp 4 --rate 5 --requests 2000 --input lognormal:1024:0.5 --output lognormal:256:0.5 --ttft-slo 1s --tpot-slo 50ms --quiet > reports/serve_llama-3-70b_h100-sxm_tp4_5rps.txt
 	$(INFERSIM) validate --published -o reports/validation/published.csv > reports/validation/published.txt || test $$? -eq 3  # 3: MAPE above --threshold, report written
 	{ echo "The files make reports regenerates in reports/ were written by:"; $(INFERSIM) --version; } > reports/STAMP

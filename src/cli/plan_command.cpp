@@ -15,6 +15,7 @@
 #include "io/config/value_text.hpp"
 #include "io/report/plan_report.hpp"
 #include "io/sweep/sweep_spec.hpp"
+#include "serving/plan_serving.hpp"
 
 namespace infersim {
 
@@ -32,6 +33,7 @@ struct PlanOptions {
   std::string top = "10";
   std::string format = "table";
   std::string runtime = kDefaultRuntime;
+  std::string simulate = "3";
 };
 
 // Ceilings far above any real deployment, low enough that every cost and count stays finite and readable.
@@ -80,10 +82,17 @@ int run_plan(const PlanOptions& o, const SearchPath& search) {
   }
   request.targets = {ttft.seconds, tpot.seconds};
   const int top = static_cast<int>(positive_integer_flag("--top", o.top, 10'000));
-  request.base = compose_scenario(lengths, load_runtime(search.resolve("runtime_profiles", o.runtime)).terms);
-  const PlanResult result = plan(model, request);
-  std::cout << (o.format == "json" ? plan_json(model, request, result, top)
-                                   : plan_table(model, request, result, top))
+  const RuntimeProfile runtime = load_runtime(search.resolve("runtime_profiles", o.runtime));
+  request.base = compose_scenario(lengths, runtime.terms);
+  PlanResult result = plan(model, request);
+  const NamedScheduler scheduler = scheduler_or_vllm(runtime, search);
+  serving::PlanSimulation sim;
+  sim.limits = scheduler.limits;
+  sim.candidates = static_cast<int>(nonnegative_integer_flag("--simulate", o.simulate, 100));
+  serving::simulate_plan(model, request, sim, result);
+  const PlanSimulationText text{sim.candidates, sim.requests, scheduler.runtime};
+  std::cout << (o.format == "json" ? plan_json(model, request, result, top, text)
+                                   : plan_table(model, request, result, top, text))
             << std::flush;
   return result.feasible.empty() ? kExitAnswerNo : 0;
 }
@@ -96,6 +105,10 @@ void add_plan_command(CLI::App& app, Action& action) {
                                      "Cheapest deployments (device, layout, quantization, batch, replicas) "
                                      "that serve a request rate within latency targets");
   sub->footer(
+      "Screens every candidate statically (steady-state continuous batching, TTFT without queueing), then\n"
+      "simulates the cheapest under Poisson load at the rate per replica (500 requests through the\n"
+      "runtime's scheduler, vllm's when it has none) until --simulate of them meet the p99 targets, adding\n"
+      "up to 2 replicas to one that misses and rejecting it if it still does.\n"
       "Ranks by device count, or by USD per hour when every device has a --price; then by TPOT and TTFT.\n"
       "Exit code 3 when nothing meets the targets.\nExample:\n"
       "  infersim plan -m llama-3-70b -g a100-80gb-sxm,h100-sxm,h200-sxm,mi300x --input 2048 --output 256 "
@@ -125,6 +138,12 @@ void add_plan_command(CLI::App& app, Action& action) {
          "--runtime", o->runtime,
          "serving runtime's host terms: a runtime_profiles/ name (optimized, eager, llama.cpp) or YAML path")
       ->type_name("NAME|PATH")
+      ->capture_default_str();
+  sub->add_option(
+         "--simulate", o->simulate,
+         "simulate the best N candidates under Poisson load (queueing included; 0: the static screen "
+         "only)")
+      ->type_name("N")
       ->capture_default_str();
   sub->add_option("--top", o->top, "candidates to print")->type_name("N")->capture_default_str();
   sub->add_option("--format", o->format, "table or json")

@@ -167,96 +167,55 @@ class TraceSource : public serving::RequestSource {
   TraceReader reader_;
 };
 
-double percentile_of(const serving::ServeSummary& s, double p, bool ttft) {
-  if (p == 50.0) return ttft ? s.ttft_p50_s : s.tpot_p50_s;
-  if (p == 90.0) return ttft ? s.ttft_p90_s : s.tpot_p90_s;
-  return ttft ? s.ttft_p99_s : s.tpot_p99_s;
+std::string rate_json(const std::optional<double>& rate) { return rate ? format_number(*rate) : "null"; }
+
+// The search's own keys, after a run's summary or alone (docs/output-keys.md, serve --find-max-rate).
+std::string search_json(const serving::MaxRateResult& r, double p) {
+  return fmt::format(
+      "  \"max_rate_rps\": {},\n  \"next_rate_rps\": {},\n  \"offline_rate_rps\": {},\n  \"percentile\": "
+      "{},\n  \"curve\": {}\n}}\n",
+      rate_json(r.rate_rps), rate_json(r.next_rate_rps), format_number(r.offline_rps), format_number(p),
+      rate_curve_json(r.curve));
 }
 
-bool meets(const serving::ServeSummary& s, const serving::SloTargets& slo, double p) {
-  if (s.requests == 0) return false;
-  if (slo.ttft_s && percentile_of(s, p, true) > *slo.ttft_s) return false;
-  if (slo.tpot_s && percentile_of(s, p, false) > *slo.tpot_s) return false;
-  return s.rejected == 0;
+std::string search_text(const serving::MaxRateResult& r, double p) {
+  if (!r.rate_rps && !r.next_rate_rps) return "no rate meets the targets: no request can run\n";
+  if (!r.rate_rps) {
+    return fmt::format("no rate meets the targets: even {:.4g} req/s (1 % of the offline rate) misses them\n",
+                       *r.next_rate_rps);
+  }
+  if (!r.next_rate_rps) {
+    return fmt::format(
+        "\nevery rate up to {:.4g} req/s (the search's bound, twice the offline rate) meets the p{:g} "
+        "targets\n\n",
+        *r.rate_rps, p);
+  }
+  return fmt::format("\nhighest rate meeting the p{:g} targets: {:.4g} req/s ({:.4g} req/s misses them)\n\n",
+                     p, *r.rate_rps, *r.next_rate_rps);
 }
 
 int run_find_max_rate(const ServeOptions& o, Setup& s, StepTimer& timer) {
   const double p = positive_real_flag("--percentile", o.percentile, 100.0);
-  std::vector<RateProbe> curve;
-  serving::ServeResult best;
-  const auto probe = [&](double rate) {
-    serving::WorkloadSpec w = s.workload;
-    w.arrivals = serving::Arrivals::poisson;
-    w.rate_rps = rate;
-    SyntheticSource source(w);
-    serving::ServeResult r = serving::simulate(timer, s.config, source, w.requests, s.slo, rate);
-    const bool ok = meets(r.summary, s.slo, p);
-    curve.push_back({rate, percentile_of(r.summary, p, true), percentile_of(r.summary, p, false),
-                     r.summary.output_throughput_tok_s, ok});
-    if (ok && (curve.size() == 1 || rate >= best.summary.request_throughput_rps * 0.0)) best = r;
-    return ok;
-  };
-  // The offline run bounds the sustainable rate: no rate above its request throughput keeps queues finite.
-  serving::WorkloadSpec offline = s.workload;
-  offline.arrivals = serving::Arrivals::offline;
-  SyntheticSource offline_source(offline);
-  const double ceiling = serving::simulate(timer, s.config, offline_source, offline.requests, s.slo, 0.0)
-                             .summary.request_throughput_rps;
-  double lo = 0.0;
-  double hi = ceiling;
-  double best_rate = 0.0;
-  if (probe(hi)) {
-    best_rate = hi;
-    lo = hi;
-    hi *= 2.0;
+  const serving::MaxRateResult r = serving::find_max_rate(timer, s.config, s.workload, s.slo, p);
+  std::string report_json;
+  std::string report_table;
+  if (r.rate_rps) {
+    const ServeReport report{s.loaded.model.name, s.loaded.hardware.name, s.loaded.runtime.terms.name,
+                             fmt::format("Poisson {} req/s (highest meeting the targets), {} requests",
+                                         *r.rate_rps, s.workload.requests),
+                             r.at_rate};
+    report_json = serve_json(report);
+    report_json.resize(report_json.size() - 3);  // "\n}\n": the search's keys follow
+    report_json += ",\n";
+    report_table = serve_table(report);
   }
-  if (lo == 0.0 && !probe(ceiling * 0.01)) {
-    std::cout << rate_curve_table(curve, p)
-              << fmt::format("no rate meets the targets: even {:.4g} req/s misses them\n", ceiling * 0.01);
-    return kExitAnswerNo;
-  }
-  if (lo == 0.0) {
-    lo = ceiling * 0.01;
-    best_rate = lo;
-  }
-  while (hi - lo > 0.01 * hi) {
-    const double mid = 0.5 * (lo + hi);
-    if (probe(mid)) {
-      lo = mid;
-      best_rate = mid;
-    } else {
-      hi = mid;
-    }
-  }
-  // Re-run the best rate so that its summary is the one reported.
-  serving::WorkloadSpec w = s.workload;
-  w.arrivals = serving::Arrivals::poisson;
-  w.rate_rps = best_rate;
-  SyntheticSource source(w);
-  const ServeReport report{
-      s.loaded.model.name, s.loaded.hardware.name, s.loaded.runtime.terms.name,
-      fmt::format("Poisson {} req/s (highest meeting the targets), {} requests", best_rate, w.requests),
-      serving::simulate(timer, s.config, source, w.requests, s.slo, best_rate)};
-  std::sort(curve.begin(), curve.end(),
-            [](const RateProbe& a, const RateProbe& b) { return a.rate_rps < b.rate_rps; });
   if (o.format == "json") {
-    std::string body = serve_json(report);
-    body.pop_back();  // "}\n" -> add the search
-    body.pop_back();
-    std::cout << body
-              << fmt::format(
-                     ",\n  \"max_rate_rps\": {},\n  \"next_rate_rps\": {},\n  \"percentile\": {},\n  "
-                     "\"curve\": {}\n}}\n",
-                     format_number(best_rate), format_number(hi), format_number(p), rate_curve_json(curve));
+    std::cout << (r.rate_rps ? report_json : std::string("{\n")) << search_json(r, p);
   } else {
     std::cout << "rates probed (common random numbers: one arrival sample scaled to each rate)\n"
-              << rate_curve_table(curve, p)
-              << fmt::format(
-                     "\nhighest rate meeting the p{:g} targets: {:.4g} req/s ({:.4g} req/s misses them)\n\n",
-                     p, best_rate, hi)
-              << serve_table(report);
+              << rate_curve_table(r.curve, p) << search_text(r, p) << report_table;
   }
-  return kExitOk;
+  return r.rate_rps ? kExitOk : kExitAnswerNo;
 }
 
 int run_serve(const ServeOptions& o, const SearchPath& search) {

@@ -44,6 +44,13 @@ Scenario scenario_for(const PlanRequest& r, const Layout& layout, const Quantiza
   return sc;
 }
 
+bool ranks_before(const PlanCandidate& a, const PlanCandidate& b) {
+  if (a.simulated.has_value() != b.simulated.has_value()) return a.simulated.has_value();
+  if (a.cost != b.cost) return a.cost < b.cost;
+  if (a.step_s != b.step_s) return a.step_s < b.step_s;
+  return a.ttft_s < b.ttft_s;
+}
+
 // Why batch 1 already fails, or "" when it does not.
 std::string batch_one_failure(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc,
                               const PlanRequest& r, double& prefill_one_s) {
@@ -121,14 +128,17 @@ PlanResult plan(const ModelSpec& m, const PlanRequest& request) {
       }
     }
   }
-  auto rank = [](const PlanCandidate& a, const PlanCandidate& b) {
-    if (a.cost != b.cost) return a.cost < b.cost;
-    if (a.step_s != b.step_s) return a.step_s < b.step_s;
-    return a.ttft_s < b.ttft_s;
-  };
-  std::stable_sort(result.feasible.begin(), result.feasible.end(), rank);
-  std::stable_sort(result.rejected.begin(), result.rejected.end(), rank);
+  rank_candidates(result.feasible);
+  rank_candidates(result.rejected);
   return result;
+}
+
+Scenario candidate_scenario(const PlanRequest& request, const PlanCandidate& c) {
+  return scenario_for(request, c.layout, {c.weights, c.activations});
+}
+
+void rank_candidates(std::vector<PlanCandidate>& candidates) {
+  std::stable_sort(candidates.begin(), candidates.end(), ranks_before);
 }
 
 }  // namespace infersim

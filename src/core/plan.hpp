@@ -3,7 +3,9 @@
 // batch serve it for the least cost. A steady-state continuous-batching model (Orca, Yu et al. 2022;
 // vLLM): a replica decoding a batch of B serves B / (TTFT + (output-1) * step) requests per second,
 // where each step also runs the prefills of the B/output requests that join per step. TTFT is one
-// request's prefill and excludes queueing; a request-level serving simulation is future work.
+// request's prefill and excludes queueing: the static screen. serving/plan_serving.hpp then simulates the
+// best candidates under Poisson load, queueing included, and fills PlanCandidate::simulated.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +38,16 @@ struct PlanCandidate {
   long long devices = 0;
   double cost = 0.0;    // devices, or USD per hour when prices are given
   std::string failure;  // empty when the candidate meets the targets
+  // A request-level simulation of one replica at rate_rps / replicas (serving/plan_serving.hpp); none when
+  // the candidate was not simulated.
+  struct Simulated {
+    double rate_per_replica_rps = 0.0;
+    double ttft_p99_s = 0.0;  // queueing included
+    double tpot_p99_s = 0.0;
+    long long replicas_added = 0;  // replicas beyond the static screen's, to meet the targets
+  };
+  std::optional<Simulated> simulated;
+  std::string not_simulated;  // why a candidate the simulation reached could not be simulated
 };
 
 struct PlanResult {
@@ -45,5 +57,12 @@ struct PlanResult {
 };
 
 [[nodiscard]] PlanResult plan(const ModelSpec& m, const PlanRequest& request);
+
+// A candidate's configuration: the request's base with the candidate's layout and dtypes, at batch 1.
+[[nodiscard]] Scenario candidate_scenario(const PlanRequest& request, const PlanCandidate& c);
+
+// Orders candidates as plan() ranks them: a simulated candidate before one not simulated (its latencies
+// include queueing), then cost, then TPOT, then TTFT (stable).
+void rank_candidates(std::vector<PlanCandidate>& candidates);
 
 }  // namespace infersim

@@ -42,8 +42,8 @@ case_ capacity_moe capacity -m mixtral-8x7b -g a100-80gb-sxm --input 1024 --outp
 case_ plan plan -m llama-3-70b -g a100-80gb-sxm,h100-sxm,h200-sxm,mi300x --input 2048 --output 256 --rate 10 \
   --ttft-slo 1 --tpot-slo 0.05
 case_ plan_json plan -m llama-2-7b -g l40s,a100-80gb-pcie --rate 3 --ttft-slo 2 --tpot-slo 0.05 --format json
-case_ report report -m llama-2-7b -g a100-80gb-sxm -o "$work/report"
-for f in batches.dat decode_ops.dat prefill_ops.dat latency.gp memory.gp roofline.gp; do
+case_ report report -m llama-2-7b -g a100-80gb-sxm --ttft-slo 500ms --tpot-slo 30ms -o "$work/report"
+for f in batches.dat decode_ops.dat prefill_ops.dat rates.dat latency.gp memory.gp roofline.gp serving.gp; do
   cp "$work/report/$f" "$work/report_$f" 2>/dev/null || echo missing >"$work/report_$f"
 done
 rm -rf "$work/report"

@@ -69,9 +69,11 @@ TEST_CASE("report: a model file named like a gnuplot command runs nothing, and t
   CHECK(html.find("<b>") == std::string::npos);
   // Numbers for people: no 2.9999999999999997e-05.
   CHECK(html.find("99999999") == std::string::npos);
-  const std::string gp = read_file((out / "latency.gp").string());
-  CHECK(gp.find("set title 'x''; system(''touch PWNED_model''); y=''<b> on hw`touch PWNED_tick`:") !=
-        std::string::npos);
+  for (const char* script : {"latency.gp", "serving.gp"}) {
+    const std::string gp = read_file((out / script).string());
+    CHECK(gp.find("set title 'x''; system(''touch PWNED_model''); y=''<b> on hw`touch PWNED_tick`:") !=
+          std::string::npos);
+  }
 }
 
 TEST_CASE("estimate --format json: a hostile model name parses back as itself") {

@@ -124,3 +124,58 @@ TEST_CASE("plan --format json gives each candidate's KV-cache dtype, as the tabl
   CHECK(table.out.find("weights/act/kv") != std::string::npos);
   CHECK(table.out.find(" fp8/fp8/bf16 ") != std::string::npos);
 }
+
+TEST_CASE("capacity with targets: the static batch and the serving rate side by side, --static-only skips") {
+  const std::string base =
+      kData + " capacity -m llama-2-70b -g h100-sxm --tp 8 --input 2048 --output 256 --tpot-slo 50ms";
+  const auto table = run_infersim(base + " --ttft-slo 1");
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.find("  static batch meeting the SLOs      12 (all started together") != std::string::npos);
+  CHECK(table.out.find("  serving rate meeting the SLOs      ") != std::string::npos);
+  CHECK(table.out.find("500 Poisson requests, vllm's scheduler") != std::string::npos);
+  const auto json = run_infersim(base + " --ttft-slo 1 --format json");
+  REQUIRE(json.exit_code == 0);
+  for (const char* key :
+       {"\"serving_scheduler\": \"vllm\"", "\"serving_requests\": 500", "\"serving_percentile\": 99",
+        "\"serving_max_rate_rps\": ", "\"serving_next_rate_rps\": ", "\"serving_ttft_s\": ",
+        "\"serving_throughput_per_device_tok_s\": "}) {
+    CHECK(json.out.find(key) != std::string::npos);
+  }
+  CHECK(json.out.find("\"serving_max_rate_rps\": null") == std::string::npos);
+  const auto skipped = run_infersim(base + " --ttft-slo 1 --format json --static-only");
+  CHECK(skipped.exit_code == 0);
+  CHECK(skipped.out.find("serving_") == std::string::npos);
+  // A TTFT below one prefill alone: no static batch, no rate (exit 3); a pipeline layout is not simulated.
+  const auto none = run_infersim(base + " --ttft-slo 1ms");
+  CHECK(none.exit_code == 3);
+  CHECK(none.out.find("none: even ") != std::string::npos);
+  const auto piped = run_infersim(kData + " capacity -m llama-2-70b -g h100-sxm --tp 4 --pp 2 --ttft-slo 1");
+  CHECK(piped.out.find("serving rate meeting the SLOs      not simulated: ") != std::string::npos);
+}
+
+TEST_CASE("plan simulates the cheapest candidates: p99 columns and keys; --simulate 0 is the static screen") {
+  const std::string base =
+      kData + " plan -m llama-2-7b -g l40s,a100-80gb-pcie --rate 3 --ttft-slo 2 --tpot-slo 0.05";
+  const auto table = run_infersim(base);
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.find(" p99 TTFT  p99 TPOT ") != std::string::npos);
+  CHECK(table.out.find("500 Poisson requests, vllm's scheduler") != std::string::npos);
+  const auto json = run_infersim(base + " --format json");
+  REQUIRE(json.exit_code == 0);
+  for (const char* key :
+       {"\"simulated_candidates\": 3,", "\"sim_requests\": 500,", "\"sim_scheduler\": \"vllm\",",
+        "\"simulated\": true, \"sim_rate_per_replica_rps\": ", "\"sim_ttft_p99_s\": ",
+        "\"replicas_added\": "}) {
+    CHECK(json.out.find(key) != std::string::npos);
+  }
+  const auto static_only = run_infersim(base + " --simulate 0");
+  CHECK(static_only.exit_code == 0);
+  CHECK(static_only.out.find("p99") == std::string::npos);
+  CHECK(
+      static_only.out.find("(steady-state continuous batching; TTFT excludes queueing; runtime optimized)") !=
+      std::string::npos);
+  CHECK(run_infersim(base + " --simulate 0 --format json").out.find("simulated") == std::string::npos);
+  const auto bad = run_infersim(base + " --simulate -1");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--simulate must be an integer in [0, 100], got '-1'") != std::string::npos);
+}

@@ -1,7 +1,8 @@
-// infersim report: the page, its three charts and the data behind them; a clear error without gnuplot.
+// infersim report: the page, its four charts and the data behind them; a clear error without gnuplot.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <sstream>
+#include <vector>
 
 #include "support/fixtures.hpp"
 #include "support/run_binary.hpp"
@@ -79,4 +80,68 @@ TEST_CASE("report writes into a directory whose name has a quote, a space and sh
   CHECK_FALSE(std::filesystem::exists(parent / "PWNED"));
   CHECK_FALSE(std::filesystem::exists("PWNED"));
   std::filesystem::remove_all(parent);
+}
+
+namespace {
+
+struct RateRow {
+  double rate, ttft_p50, ttft_p99, tpot_p50, tpot_p99, throughput;
+};
+
+std::vector<RateRow> rate_rows(const std::string& path) {
+  std::istringstream in(read_file(path));
+  std::string line;
+  std::vector<RateRow> rows;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream row(line);
+    RateRow r{};
+    row >> r.rate >> r.ttft_p50 >> r.ttft_p99 >> r.tpot_p50 >> r.tpot_p99 >> r.throughput;
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("report: latency against request rate, up to the offline rate, with the targets given") {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("infersim_report_rate_" + std::to_string(getpid())))
+          .string();
+  std::filesystem::remove_all(dir);
+  const auto r =
+      run_infersim("--config-dir " + source_path("") +
+                   " report -m llama-2-7b -g a100-80gb-sxm --ttft-slo 500ms --tpot-slo 30ms -o " + dir);
+  REQUIRE(r.exit_code == 0);
+  CHECK(read_file(dir + "/index.html").find("<img src=\"serving.svg\"") != std::string::npos);
+  CHECK(std::filesystem::file_size(dir + "/serving.svg") > 1000);
+  const std::vector<RateRow> rows = rate_rows(dir + "/rates.dat");
+  REQUIRE(rows.size() == 13);  // 2 %, 10 %, ..., 100 % of the offline rate
+  CHECK(rows.front().rate == Approx(0.02 * rows.back().rate));
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    CHECK(rows[i].ttft_p50 <= rows[i].ttft_p99);
+    CHECK(rows[i].tpot_p50 <= rows[i].tpot_p99);
+    if (i == 0) continue;
+    // Busier with the rate: more tokens out per second, each step longer (the same requests each time).
+    CHECK(rows[i].rate > rows[i - 1].rate);
+    CHECK(rows[i].throughput > rows[i - 1].throughput);
+    CHECK(rows[i].tpot_p50 >= rows[i - 1].tpot_p50);
+  }
+  const std::string gp = read_file(dir + "/serving.gp");
+  CHECK(gp.find("500 with lines lw 2 dt 3 lc rgb '#0072b2' title 'TTFT target 500 ms'") != std::string::npos);
+  CHECK(gp.find("30 with lines lw 2 dt 3 lc rgb '#e69f00' title 'TPOT target 30 ms'") != std::string::npos);
+  std::filesystem::remove_all(dir);
+  // No targets, no target lines; a pipeline layout is not simulated and says why on the page.
+  const auto piped = run_infersim("--config-dir " + source_path("") +
+                                  " report -m llama-2-7b -g a100-80gb-sxm --pp 2 -o " + dir);
+  REQUIRE(piped.exit_code == 0);
+  CHECK(read_file(dir + "/index.html").find("<p>Not simulated: serving simulation runs one pipeline stage") !=
+        std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir + "/serving.svg"));
+  std::filesystem::remove_all(dir);
+  const auto plain =
+      run_infersim("--config-dir " + source_path("") + " report -m llama-2-7b -g l40s -o " + dir);
+  REQUIRE(plain.exit_code == 0);
+  CHECK(read_file(dir + "/serving.gp").find("target") == std::string::npos);
+  std::filesystem::remove_all(dir);
 }

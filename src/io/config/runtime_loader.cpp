@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "core/errors.hpp"
 #include "io/config/yaml_map.hpp"
 
 namespace infersim {
@@ -54,6 +55,13 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
     r.scheduler = l;
   }
   return r;
+}
+
+NamedScheduler scheduler_or_vllm(const RuntimeProfile& runtime, const SearchPath& search) {
+  if (runtime.scheduler) return {runtime.terms.name, *runtime.scheduler};
+  const RuntimeProfile vllm = load_runtime(search.resolve("runtime_profiles", "vllm"));
+  if (!vllm.scheduler) throw InputError("runtime profile 'vllm' has no scheduler: block");
+  return {vllm.terms.name, *vllm.scheduler};
 }
 
 }  // namespace infersim

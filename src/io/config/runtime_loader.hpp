@@ -5,11 +5,21 @@
 #include <string>
 
 #include "core/runtime_profile.hpp"
+#include "io/config/search_path.hpp"
 
 namespace infersim {
 
 [[nodiscard]] RuntimeProfile load_runtime(const std::string& path);
 // The same from text already in memory; `path` names it in messages and its stem becomes the name.
 [[nodiscard]] RuntimeProfile load_runtime_text(const std::string& text, const std::string& path);
+
+// The scheduler a static command (capacity, plan, report) serves its configuration with: `runtime`'s own
+// scheduler: block, else vllm's (runtime_profiles/vllm.yaml, found on `search`), whose profile name is
+// returned beside it. `runtime` keeps giving the host terms either way.
+struct NamedScheduler {
+  std::string runtime;
+  SchedulerLimits limits;
+};
+[[nodiscard]] NamedScheduler scheduler_or_vllm(const RuntimeProfile& runtime, const SearchPath& search);
 
 }  // namespace infersim

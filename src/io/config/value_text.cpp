@@ -18,6 +18,14 @@ long long positive_integer_flag(const std::string& flag, const std::string& text
   return *value;
 }
 
+long long nonnegative_integer_flag(const std::string& flag, const std::string& text, long long max) {
+  const auto value = parse_integer(text);
+  if (!value || *value < 0 || *value > max) {
+    throw InputError(fmt::format("{} must be an integer in [0, {}], got '{}'", flag, max, text));
+  }
+  return *value;
+}
+
 double nonnegative_real_flag(const std::string& flag, const std::string& text, double max) {
   const auto value = parse_real(text);
   if (!value || *value < 0.0 || *value > max) {

@@ -9,6 +9,9 @@ namespace infersim {
 
 [[nodiscard]] long long positive_integer_flag(const std::string& flag, const std::string& text,
                                               long long max);
+// An integer in [0, max]: "--simulate must be an integer in [0, 100], got '-1'".
+[[nodiscard]] long long nonnegative_integer_flag(const std::string& flag, const std::string& text,
+                                                 long long max);
 [[nodiscard]] double nonnegative_real_flag(const std::string& flag, const std::string& text, double max);
 [[nodiscard]] Dtype dtype_flag(const std::string& flag, const std::string& text);
 // A number in (0, max]: "--rate must be a number in (0, 1000000], got '0'".

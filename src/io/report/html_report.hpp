@@ -1,12 +1,14 @@
 #pragma once
-// `infersim report`: an HTML page with three charts drawn by gnuplot (Debian: gnuplot-nox) from data
+// `infersim report`: an HTML page with four charts drawn by gnuplot (Debian: gnuplot-nox) from data
 // files written beside it: the device's roofline with every operator of prefill and decode placed by
-// its arithmetic intensity and achieved FLOP/s; TTFT, TPOT and throughput against batch; and the
+// its arithmetic intensity and achieved FLOP/s; TTFT, TPOT and throughput against batch; TTFT and TPOT
+// percentiles against the request rate under continuous batching (io/report/rate_chart.hpp); and the
 // memory breakdown against the usable capacity. Every file is written whole or not at all.
 #include <string>
 #include <vector>
 
 #include "core/estimate.hpp"
+#include "io/report/rate_chart.hpp"
 
 namespace infersim {
 
@@ -21,6 +23,7 @@ struct HtmlReportInput {
   const Scenario& scenario;         // the configuration the roofline shows
   const Estimate& estimate;         // its estimate, with operators
   std::vector<BatchPoint> batches;  // the same configuration at other batches
+  RateChart rates;                  // served under load (rates.curve.not_simulated: why not drawn)
 };
 
 // Writes DIR/index.html, DIR/*.svg and the data and scripts behind them. Throws InputError when

@@ -53,6 +53,13 @@ void check_candidate(const PlanCandidate& c, bool priced) {
   check_that(c.devices == c.replicas * c.layout.tp * c.layout.pp, "devices", "it must be replicas x tp x pp");
   check_that(priced || c.cost == static_cast<double>(c.devices), "cost",
              "unpriced, it must be the device count");
+  if (c.simulated) {
+    check("sim_rate_per_replica_rps", c.simulated->rate_per_replica_rps, true);
+    check("sim_ttft_p99_s", c.simulated->ttft_p99_s, true);
+    check("sim_tpot_p99_s", c.simulated->tpot_p99_s, false);  // 0: no request with two output tokens
+    check_count("replicas_added", c.simulated->replicas_added, 0);
+    check_that(c.simulated->replicas_added < c.replicas, "replicas_added", "it must be below replicas");
+  }
 }
 
 }  // namespace

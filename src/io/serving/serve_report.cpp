@@ -161,21 +161,21 @@ std::string timeline_csv_row(const serving::StepRecord& s) {
                      s.prefill_tokens, s.decode_tokens, s.kv_blocks_used, format_number(s.step_s));
 }
 
-std::string rate_curve_table(const std::vector<RateProbe>& probes, double percentile) {
+std::string rate_curve_table(const std::vector<serving::RateProbe>& probes, double percentile) {
   std::string out =
       fmt::format("{:>12}{:>14}{:>14}{:>16}  {}\n", "rate req/s", fmt::format("TTFT p{:g}", percentile),
                   fmt::format("TPOT p{:g}", percentile), "output tok/s", "SLOs");
-  for (const RateProbe& p : probes) {
+  for (const serving::RateProbe& p : probes) {
     out += fmt::format("{:>12.3f}{:>14}{:>14}{:>16.1f}  {}\n", p.rate_rps, time_text(p.ttft_s),
                        time_text(p.tpot_s), p.output_throughput_tok_s, p.meets ? "met" : "missed");
   }
   return out;
 }
 
-std::string rate_curve_json(const std::vector<RateProbe>& probes) {
+std::string rate_curve_json(const std::vector<serving::RateProbe>& probes) {
   std::string out = "[";
   for (std::size_t i = 0; i < probes.size(); ++i) {
-    const RateProbe& p = probes[i];
+    const serving::RateProbe& p = probes[i];
     out += fmt::format(
         "{}\n    {{\"rate_rps\": {}, \"ttft_s\": {}, \"tpot_s\": {}, \"output_throughput_tok_s\": {}, "
         "\"meets\": {}}}",

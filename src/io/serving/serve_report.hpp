@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "serving/max_rate.hpp"
 #include "serving/simulator.hpp"
 
 namespace infersim {
@@ -30,15 +31,8 @@ void check_serve_summary(const serving::ServeSummary& s);
 [[nodiscard]] std::string timeline_csv_header();
 [[nodiscard]] std::string timeline_csv_row(const serving::StepRecord& s);
 
-// One probe of a highest-rate search, and the search's curve as a table or JSON array.
-struct RateProbe {
-  double rate_rps = 0.0;
-  double ttft_s = 0.0;  // at the searched percentile
-  double tpot_s = 0.0;
-  double output_throughput_tok_s = 0.0;
-  bool meets = false;
-};
-[[nodiscard]] std::string rate_curve_table(const std::vector<RateProbe>& probes, double percentile);
-[[nodiscard]] std::string rate_curve_json(const std::vector<RateProbe>& probes);
+// The curve of a highest-rate search (serving/max_rate.hpp) as a table or JSON array.
+[[nodiscard]] std::string rate_curve_table(const std::vector<serving::RateProbe>& probes, double percentile);
+[[nodiscard]] std::string rate_curve_json(const std::vector<serving::RateProbe>& probes);
 
 }  // namespace infersim
