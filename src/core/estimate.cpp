@@ -1,5 +1,6 @@
 #include "core/estimate.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -157,13 +158,15 @@ void plan_decode(const ModelSpec& m, const PassKey& key, DecodeEntry& out) {
 
 const PrefillEntry& prefill_of(const ModelSpec& m, const PassKey& key, const Roofs& roofs,
                                bool keep_operators, EstimateScratch& scratch) {
-  const PrefillEntry* found = scratch.prefill.find([&](const PrefillEntry& x) {
+  const std::uint64_t hash = detail::pass_hash(key);
+  const PrefillEntry* found = scratch.prefill.find(hash, [&](const PrefillEntry& x) {
     return detail::same_pass(x.key, key) && x.keep_operators == keep_operators &&
            detail::same_roofs(x.roofs, roofs) && x.model == m;
   });
   if (found) return *found;
   PrefillEntry& slot = scratch.prefill.slot();
   time_prefill(m, key, roofs, keep_operators, scratch, slot);
+  slot.hash = hash;
   slot.key = key;
   slot.roofs = roofs;
   slot.model = m;
@@ -173,11 +176,13 @@ const PrefillEntry& prefill_of(const ModelSpec& m, const PassKey& key, const Roo
 }
 
 DecodeEntry& decode_of(const ModelSpec& m, const PassKey& key, EstimateScratch& scratch) {
+  const std::uint64_t hash = detail::pass_hash(key);
   DecodeEntry* found = scratch.decode.find(
-      [&](const DecodeEntry& x) { return detail::same_pass(x.key, key) && x.model == m; });
+      hash, [&](const DecodeEntry& x) { return detail::same_pass(x.key, key) && x.model == m; });
   if (found) return *found;
   DecodeEntry& slot = scratch.decode.slot();
   plan_decode(m, key, slot);
+  slot.hash = hash;
   slot.key = key;
   slot.model = m;
   slot.ready = true;

@@ -47,6 +47,45 @@ bool same_pass(const PassKey& a, const PassKey& b) {
          a.attention == b.attention && a.mla == b.mla && same(a.moe_skew, b.moe_skew);
 }
 
+namespace {
+
+// FNV-1a over 64-bit words (Fowler, Noll & Vo): cheap, and any differing bit changes the hash with high
+// probability; a collision costs only a full comparison.
+struct Fnv {
+  std::uint64_t h = 14695981039346656037ULL;
+  void add(std::uint64_t word) { h = (h ^ word) * 1099511628211ULL; }
+  void add(double x) { add(std::bit_cast<std::uint64_t>(x)); }
+  void add(int x) { add(static_cast<std::uint64_t>(static_cast<std::uint32_t>(x))); }
+  void add(const StorageFormat& f) {
+    add(static_cast<int>(f.dtype));
+    add(f.group_size);
+    add(f.scale_bits);
+    add(f.zero_point_bits);
+    add(f.tensor_scale_bits);
+  }
+};
+
+}  // namespace
+
+std::uint64_t pass_hash(const PassKey& k) {
+  Fnv f;
+  f.add(k.batch);
+  f.add(k.prompt_tokens);
+  f.add(k.formats.weights.matrix);
+  f.add(k.formats.weights.experts);
+  f.add(k.formats.weights.embedding);
+  f.add(k.formats.weights.vector_bytes);
+  f.add(k.formats.act_bytes);
+  f.add(k.formats.kv_bytes);
+  f.add(static_cast<int>(k.attention));
+  f.add(static_cast<int>(k.mla));
+  f.add(k.moe_skew);
+  const Layout& l = k.layout;
+  for (int x : {l.tp, l.pp, l.ep, l.dp, l.micro_batches}) f.add(x);
+  f.add(l.comm_overlap);
+  return f.h;
+}
+
 bool same_roofs(const Roofs& a, const Roofs& b) {
   return same(a.matrix_flops_per_s, b.matrix_flops_per_s) &&
          same(a.vector_flops_per_s, b.vector_flops_per_s) && same(a.memory_Bps, b.memory_Bps) &&

@@ -4,6 +4,7 @@
 // once. An entry serves only inputs equal to its own, bit for bit, and holds what the estimate computed
 // from them: every estimate is the same with or without the entries.
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "core/layout.hpp"
@@ -29,11 +30,15 @@ struct PassKey {
 
 // Equal bit for bit (so -0 differs from 0), every field.
 [[nodiscard]] bool same_pass(const PassKey& a, const PassKey& b);
+// A hash of every field's bits: keys that same_pass finds equal hash equal, so a lookup compares whole
+// keys only where the hashes agree.
+[[nodiscard]] std::uint64_t pass_hash(const PassKey& k);
 [[nodiscard]] bool same_roofs(const Roofs& a, const Roofs& b);
 
 // The prefill of every stage and the sends between them, timed: e.prefill and the slowest stage's part.
 struct PrefillEntry {
-  bool ready = false;  // filled whole
+  bool ready = false;      // filled whole
+  std::uint64_t hash = 0;  // pass_hash(key)
   PassKey key;
   Roofs roofs;
   ModelSpec model;
@@ -53,7 +58,8 @@ struct DecodeStage {
 
 // The decode step's operators for every stage, and the whole model's sizes in the same formats.
 struct DecodeEntry {
-  bool ready = false;  // filled whole
+  bool ready = false;      // filled whole
+  std::uint64_t hash = 0;  // pass_hash(key)
   PassKey key;
   ModelSpec model;
   std::vector<DecodeStage> stages;
@@ -73,12 +79,13 @@ struct RecentEntries {
   std::size_t next = 0;
   std::size_t last = 0;  // the entry found or filled last: a sweep's next configuration most often wants it
 
-  // The entry `same` accepts, or none; the last one used is asked first.
+  // The entry of key hash `hash` that `same` accepts, or none; the last one used is asked first.
   template <class Same>
-  Entry* find(Same&& same) {
-    if (last < entries.size() && entries[last].ready && same(entries[last])) return &entries[last];
+  Entry* find(std::uint64_t hash, Same&& same) {
+    const auto accepts = [&](const Entry& e) { return e.ready && e.hash == hash && same(e); };
+    if (last < entries.size() && accepts(entries[last])) return &entries[last];
     for (std::size_t i = 0; i < entries.size(); ++i) {
-      if (i != last && entries[i].ready && same(entries[i])) {
+      if (i != last && accepts(entries[i])) {
         last = i;
         return &entries[i];
       }
