@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "cli/guarded_main.hpp"
@@ -48,7 +49,14 @@ int run_published_validation(const std::string& output_csv, double threshold, do
   const PublishedSummary summary = summarize(cases);
   std::unique_ptr<AtomicOutput> out;  // opened once every input is read: none of them may be the output
   if (!output_csv.empty()) out = std::make_unique<AtomicOutput>(output_csv);
-  std::cout << published_table(cases, summary, mapping, threshold, serving_threshold) << std::flush;
+  std::map<std::string, bool> moe;  // each model loaded once
+  const auto is_moe_model = [&](const std::string& name) {
+    auto it = moe.find(name);
+    if (it == moe.end()) it = moe.emplace(name, is_moe(sources.model(name))).first;
+    return it->second;
+  };
+  std::cout << published_table(cases, summary, mapping, threshold, serving_threshold)
+            << regime_section(regime_errors(cases, is_moe_model)) << std::flush;
   if (out) {
     out->write(published_csv(cases));
     out->commit();

@@ -65,7 +65,7 @@ std::vector<RegimeError> regime_errors(const std::vector<PublishedCase>& cases,
     }
   };
   for (const PublishedCase& c : cases) {
-    if (c.fitted) continue;
+    if (c.fitted || (c.mapping.config && c.mapping.config->load)) continue;  // serving rows: a group apart
     const std::optional<double> err = time_domain_error(c);
     if (!err) continue;
     const MappedConfig& m = *c.mapping.config;

@@ -24,8 +24,9 @@ struct RegimeError {
   double mape = 0.0;         // mean absolute time-domain error
 };
 
-// The judged rows (mapped, not in the fit subset, not speed-ups) by regime, axis by axis in a fixed
-// order, every regime listed even when empty. `is_moe` says whether a mapped model name is an MoE model.
+// The judged rows (mapped, not in the fit subset, not speed-ups, not the serving group) by regime, axis by
+// axis in a fixed order, every regime listed even when empty. `is_moe` says whether a mapped model name is an
+// MoE model.
 [[nodiscard]] std::vector<RegimeError> regime_errors(const std::vector<PublishedCase>& cases,
                                                      const std::function<bool(const std::string&)>& is_moe);
 

@@ -125,6 +125,23 @@ std::string published_table(const std::vector<PublishedCase>& cases, const Publi
   return out;
 }
 
+std::string regime_section(const std::vector<RegimeError>& regimes) {
+  std::string out =
+      "\nWhere the judged rows lean, by regime (time domain: error < 0 means predicted faster than "
+      "measured;\n"
+      "a rate's error inverted; speed-up and serving rows apart; report only, no gate):\n";
+  out += fmt::format("  {:<16} {:<24} {:>5} {:>12} {:>8}\n", "axis", "regime", "rows", "signed mean", "MAPE");
+  for (const RegimeError& r : regimes) {
+    if (r.rows == 0) {
+      out += fmt::format("  {:<16} {:<24} {:>5} {:>12} {:>8}\n", r.axis, r.regime, 0, "-", "-");
+    } else {
+      out += fmt::format("  {:<16} {:<24} {:>5} {:>11.1f}% {:>7.1f}%\n", r.axis, r.regime, r.rows,
+                         r.signed_mean * 100.0, r.mape * 100.0);
+    }
+  }
+  return out;
+}
+
 std::string published_csv(const std::vector<PublishedCase>& cases) {
   std::string out =
       std::string(kPublishedCsvHeader) +

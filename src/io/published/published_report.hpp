@@ -9,6 +9,7 @@
 
 #include "io/published/published_mapping.hpp"
 #include "validation/published.hpp"
+#include "validation/published_regimes.hpp"
 
 namespace infersim {
 
@@ -17,6 +18,9 @@ inline constexpr double kFarOff = 0.25;
 
 // `threshold` gates the rows mapped to one configuration, `serving_threshold` the rows run through the
 // serving simulator (their own group).
+// Where the judged rows lean, regime by regime, in the time domain (report only: no gate yet).
+[[nodiscard]] std::string regime_section(const std::vector<RegimeError>& regimes);
+
 [[nodiscard]] std::string published_table(const std::vector<PublishedCase>& cases,
                                           const PublishedSummary& summary, const PublishedMapping& mapping,
                                           double threshold, double serving_threshold);
