@@ -41,6 +41,16 @@ struct CommCost {
   double message_B = 0.0;
 };
 
+// A matrix operator's GEMM shape, for the kernel-efficiency terms: `groups` independent GEMMs of m rows
+// (tokens), n columns (outputs) and depth k (inputs) in one launch (a grouped MoE GEMM: one per expert the
+// step touches). m == 0: no GEMM shape (attention, elementwise work, collectives).
+struct GemmShape {
+  double m = 0.0;
+  double n = 0.0;
+  double k = 0.0;
+  double groups = 1.0;
+};
+
 struct Operator {
   const char* name = "";  // static string: no allocation per operator
   OpUnit unit = OpUnit::vector;
@@ -53,6 +63,7 @@ struct Operator {
   // kernels may stream such weights below the 16-bit rate (core/runtime_profile.hpp).
   double weight_only_bits = 0.0;
   KeySpan span;  // the layers' key span, for an operator with a per-key cost
+  GemmShape gemm;
 };
 
 [[nodiscard]] constexpr Traffic scaled(const Traffic& t, double k) {

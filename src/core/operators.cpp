@@ -17,6 +17,7 @@ Operator gemm(const char* name, double tokens, double in, double out, bool bias,
   op.fixed.bytes.act_read_B = tokens * in * p.act_bytes;
   op.fixed.bytes.act_written_B = tokens * out * p.act_bytes;
   op.weight_only_bits = weight_only_bits(weight, p);
+  op.gemm = {.m = tokens, .n = out, .k = in, .groups = 1.0};
   return op;
 }
 
