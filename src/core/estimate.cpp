@@ -110,10 +110,7 @@ PassShape pass_shape(const PassKey& k, const Stage& stage) {
 // A send of one micro-batch's activations between consecutive stages (GPipe), as an operator row.
 OpResult stage_send(const Layout& l, const ModelSpec& m, double tokens, double act_bytes,
                     const Roofs& roofs) {
-  Operator send{"pp_send", OpUnit::link, static_cast<double>(l.pp - 1), {}, {}, {}, 0.0, {}};
-  send.comm = {Collective::send_recv, 2.0, static_cast<double>(l.tp * l.pp),
-               tokens * m.hidden_size * act_bytes};
-  return detail::op_result(send, 0.0, roofs);
+  return detail::op_result(pipeline_sends(l, m, tokens, act_bytes), 0.0, roofs);
 }
 
 // A request's prefill through every stage, the sends between them included, and the slowest stage's part.

@@ -73,4 +73,8 @@ void step_operators(const ModelSpec& m, const PassShape& shape, std::vector<Oper
 void prefill_operators(const ModelSpec& m, const PassShape& shape, std::vector<Operator>& out);
 void decode_operators(const ModelSpec& m, const PassShape& shape, std::vector<Operator>& out);
 
+// The sends of `tokens` rows of activations between a pipeline's consecutive stages (GPipe, Huang et al.
+// 2019): pp - 1 point-to-point sends of tokens x hidden values each.
+[[nodiscard]] Operator pipeline_sends(const Layout& l, const ModelSpec& m, double tokens, double act_bytes);
+
 }  // namespace infersim

@@ -15,7 +15,9 @@ Engine::Engine(StepTimer& timer, const ServeConfig& cfg, const SloTargets& slo, 
   if (cfg.kv_blocks) {
     units_total_ = static_cast<double>(*cfg.kv_blocks);
   } else {
-    units_total_ = std::floor(mem.kv_budget_bytes_per_device / block_bytes_);
+    // Under pipeline parallelism each of the pp virtual engines has its own scheduler and 1/pp of the
+    // blocks (vLLM V0's virtual engines: Scheduler divides num_gpu_blocks by pipeline_parallel_size).
+    units_total_ = std::floor(std::floor(mem.kv_budget_bytes_per_device / block_bytes_) / timer.stages());
     if (!(units_total_ >= 1.0)) {
       throw InputError("no memory is left for the KV cache: usable " + gb(mem.usable_bytes) +
                        " per device, weights " + gb(mem.weight_bytes_per_device) + ", activations of a " +
@@ -32,7 +34,9 @@ Engine::Engine(StepTimer& timer, const ServeConfig& cfg, const SloTargets& slo, 
     share_[static_cast<std::size_t>(s)] = g.layers / layers;
     cap_[static_cast<std::size_t>(s)] = g.span.kind == KeySpanKind::full ? 0 : g.span.tokens;
   }
-  for (int i = 0; i < cfg.replicas; ++i) replicas_.emplace_back(spans_, cfg.limits.block_tokens);
+  engines_per_replica_ = timer.stages();
+  for (int i = 0; i < cfg.replicas * engines_per_replica_; ++i)
+    replicas_.emplace_back(spans_, cfg.limits.block_tokens);
 }
 
 ServeResult Engine::run(RequestSource& source, long long max_requests, double offered_rate_rps) {
@@ -91,14 +95,25 @@ void Engine::deliver(const Request& in, RequestSource& source) {
   q = Req{};
   q.r = in;
   q.prompt = in.input_tokens;
-  Replica* target = &replicas_[0];
+  // The router picks a replica; inside it, the virtual engine with the fewest unfinished requests takes
+  // the request (vLLM V0's add_request over its pipeline's schedulers).
+  const auto group_outstanding = [this](int g) {
+    long long n = 0;
+    for (int v = 0; v < engines_per_replica_; ++v) n += engine_at(g, v).outstanding;
+    return n;
+  };
+  int group = 0;
   if (cfg_.router == Router::round_robin) {
-    target = &replicas_[static_cast<std::size_t>(next_replica_)];
+    group = next_replica_;
     next_replica_ = (next_replica_ + 1) % cfg_.replicas;
   } else {
-    for (Replica& x : replicas_) {
-      if (x.outstanding < target->outstanding) target = &x;
+    for (int g = 1; g < cfg_.replicas; ++g) {
+      if (group_outstanding(g) < group_outstanding(group)) group = g;
     }
+  }
+  Replica* target = &engine_at(group, 0);
+  for (int v = 1; v < engines_per_replica_; ++v) {
+    if (engine_at(group, v).outstanding < target->outstanding) target = &engine_at(group, v);
   }
   if (!target->busy()) target->clock = std::max(target->clock, in.arrival_s);
   target->waiting.push_back(slot);
@@ -214,7 +229,13 @@ void Engine::step(Replica& rep, RequestSource& source) {
     x.decode_keys = rep.decoding.next_keys(s);
   }
   for (const Chunk& c : chunks_) add_chunk(load, reqs_[static_cast<std::size_t>(c.slot)], c.tokens);
-  const double step_s = timer_.step_s(load) + extra_s;
+  // The replica's other busy virtual engines share its pipeline's stages with this iteration.
+  const auto index = static_cast<int>(&rep - replicas_.data());
+  int in_flight = 0;
+  for (int v = 0; v < engines_per_replica_; ++v) {
+    if (engine_at(index / engines_per_replica_, v).busy()) ++in_flight;
+  }
+  const double step_s = timer_.step_s(load, in_flight) + extra_s;
   const double end_s = start_s + step_s;
   const long long used_before = static_cast<long long>(std::ceil(used_units(rep) - 1e-9));
   rep.decoding.advance();

@@ -53,6 +53,7 @@ struct Finish {
   bool operator>(const Finish& o) const { return step > o.step; }
 };
 
+// One scheduler and its KV blocks: a replica, or one of its pp virtual engines.
 struct Replica {
   explicit Replica(const SpanGroups& spans, long long block) : decoding(spans, block) {}
   double clock = 0.0;
@@ -119,6 +120,11 @@ class Engine {
   void join_decoding(Replica& rep, int slot, long long context, long long decode_steps);
   void complete(Replica& rep, int slot, double end_s, RequestSource& source);
 
+  // Virtual engine v of replica g (engines_per_replica_ of them: the pipeline's stages).
+  Replica& engine_at(int g, int v) {
+    return replicas_[static_cast<std::size_t>(g * engines_per_replica_ + v)];
+  }
+
   // Arrivals and iterations (engine.cpp).
   int new_slot();
   void deliver(const Request& in, RequestSource& source);
@@ -140,7 +146,8 @@ class Engine {
   std::array<long long, kMaxSpanGroups> cap_{};
   double units_total_ = 0.0;
   double block_bytes_ = 0.0;
-  std::vector<Replica> replicas_;
+  std::vector<Replica> replicas_;  // every replica's virtual engines, replica by replica
+  int engines_per_replica_ = 1;
   std::vector<Req> reqs_;
   std::vector<int> free_slots_;
   std::vector<Chunk> chunks_;
