@@ -40,6 +40,7 @@ StepTimer::StepTimer(const ModelSpec& m, const HardwareSpec& hw, const Scenario&
   shape_.attention = sc.attention;
   shape_.mla = sc.mla;
   shape_.moe_skew = sc.moe_skew;
+  shape_.sampler_fp32_passes = sc.runtime.sampler_fp32_passes;
   shape_.layout = sc.layout;
 }
 
@@ -58,7 +59,8 @@ PhaseResult StepTimer::step_phase(const StepLoad& load, bool keep_operators) {
 
 double StepTimer::step_s(const StepLoad& load) {
   const PhaseResult phase = step_phase(load, false);
-  return phase.time_s + runtime_overhead_s(phase.time_s, phase.kernels, sc_.runtime);
+  const double sequences = load.decode_rows + (load.prefill_tokens > 0.0 ? 1.0 : 0.0);
+  return phase.time_s + runtime_overhead_s(phase.time_s, phase.kernels, sequences, sc_.runtime);
 }
 
 StepMemory StepTimer::memory(double max_step_tokens) const {
