@@ -1,10 +1,15 @@
 // Mixture-of-Experts: parameters (Mixtral paper; DeepSeek-V3 report; Qwen1.5-MoE model card) and
 // the experts a decode step touches (docs/formulas.md#expected_experts_touched: E * (1 - (1 - k/E)^T)).
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <string>
+#include <vector>
 
 #include "core/estimate.hpp"
+#include "core/formulas/elementwise.hpp"
 #include "core/formulas/moe.hpp"
 #include "core/formulas/params.hpp"
+#include "core/operators.hpp"
 #include "support/fixtures.hpp"
 
 using namespace infersim;
@@ -82,4 +87,24 @@ TEST_CASE("Expert-parallel devices: the busiest one's rows over the mean, by han
   // mean 5 = 1.7561, above the uniform 5 + sqrt(2 * 5 * ln 2) = 7.6327 (1.5265).
   CHECK(moe_device_imbalance(4, 1, 10.0, 2.0, 2.0) == Approx(1.7561).epsilon(1e-4));
   CHECK(moe_device_imbalance(4, 1, 10.0, 0.0, 2.0) == Approx(1.5265).epsilon(1e-4));
+}
+
+TEST_CASE("MoE routing kernels: the top-k softmax and the rows' permute copy, by hand") {
+  // Mixtral: 8 gate logits in bf16 (16 B) read, 2 fp32 weights + 2 int32 ids (16 B) written: 32 B a token.
+  CHECK(router_topk_bytes_per_token(8.0, 2.0, 2.0) == 32.0);
+  CHECK(sampler_bytes_per_row(32000.0, 2.0, 10.0) == 32000.0 * 42.0);
+  // One decode step of 4 tokens, no expert parallelism: 8 routed rows of 4096 bf16 read and written by
+  // the permute (65,536 B each way), the top-k over 4 tokens: 128 B, once per layer.
+  const ModelSpec m = mixtral_8x7b();
+  PassShape shape;
+  shape.batch = 4.0;
+  const std::vector<Operator> ops = decode_operators(m, shape);
+  const auto named = [&](const char* name) {
+    return *std::find_if(ops.begin(), ops.end(),
+                         [&](const Operator& op) { return std::string(op.name) == name; });
+  };
+  CHECK(named("experts_permute").fixed.bytes.act_read_B == 65536.0);
+  CHECK(named("experts_permute").fixed.bytes.act_written_B == 65536.0);
+  CHECK(named("experts_permute").repeat == 32.0);
+  CHECK(total_bytes(named("router_topk").fixed.bytes) == 128.0);
 }
