@@ -128,6 +128,14 @@ void pass_operators(const ModelSpec& m, const PassShape& shape, double tokens, b
       const double logits_B = rows * m.vocab_size * tp * p.act_bytes;
       ops.push_back(link_op("logits_allgather", Collective::allgather, tp, tp, logits_B, 1.0));
     }
+    if (shape.sampler_fp32_passes > 0.0) {  // the runtime's sampler over the whole vocabulary's logits
+      const double vocab = m.vocab_size * tp;
+      Operator sampler =
+          vector_op("sampler", rows * vocab * shape.sampler_fp32_passes, 0.0, 0.0, 0.0, p, 1.0);
+      sampler.fixed.bytes.act_read_B =
+          rows * sampler_bytes_per_row(vocab, p.act_bytes, shape.sampler_fp32_passes);
+      ops.push_back(sampler);
+    }
   }
 }
 

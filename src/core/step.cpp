@@ -44,6 +44,7 @@ StepTimer::StepTimer(const ModelSpec& m, const HardwareSpec& hw, const Scenario&
   shape_.attention = sc.attention;
   shape_.mla = sc.mla;
   shape_.moe_skew = sc.moe_skew;
+  shape_.sampler_fp32_passes = sc.runtime.sampler_fp32_passes;
   shape_.layout = sc.layout;
 }
 
@@ -83,7 +84,8 @@ double StepTimer::step_s(const StepLoad& load, int batches_in_flight) {
   PhaseResult phase;
   const StageTimes t = stage_times(load, phase, false);
   const double device_s = std::max(t.path_s, std::max(1, batches_in_flight) * t.max_stage_s);
-  return device_s + runtime_overhead_s(device_s, t.kernels, sc_.runtime);
+  const double sequences = load.decode_rows + (load.prefill_tokens > 0.0 ? 1.0 : 0.0);
+  return device_s + runtime_overhead_s(device_s, t.kernels, sequences, sc_.runtime);
 }
 
 StepMemory StepTimer::stage_memory(const ModelSpec& shard, const Stage& stage, double max_step_tokens) const {
