@@ -103,7 +103,7 @@ TEST_CASE("estimate --breakdown lists the operators of both phases") {
   CHECK(table.out.find("softmax") != std::string::npos);
 }
 
-TEST_CASE("Shipped Mixtral-8x7B with --tp 8 --ep 8 shows the two MoE all-to-alls as rows; --ep 1 has none") {
+TEST_CASE("Shipped Mixtral-8x7B with --tp 8 --ep 8 shows the two MoE all-to-alls as rows, --ep 1 has none") {
   // Expert parallelism adds a dispatch and a gather all-to-all per MoE layer (32 in Mixtral).
   const Run ep8 = run(kData + " estimate -m mixtral-8x7b -g h100-sxm --tp 8 --ep 8 --breakdown");
   REQUIRE(ep8.exit_code == 0);

@@ -61,7 +61,7 @@ TEST_CASE("plan takes --runtime like estimate: named in the output, its step ove
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("Latency targets take units; a target must be positive; none is said as none with exit 3") {
+TEST_CASE("Latency targets take units, a target must be positive, none is said as none with exit 3") {
   // 500ms and 0.5 are the same target: the same output.
   const auto ms = run_infersim(kData + " capacity -m llama-2-7b -g l40s --ttft-slo 500ms --tpot-slo 50ms");
   const auto s = run_infersim(kData + " capacity -m llama-2-7b -g l40s --ttft-slo 0.5 --tpot-slo 0.05");
@@ -78,7 +78,7 @@ TEST_CASE("Latency targets take units; a target must be positive; none is said a
   // No batch meets a 1 us TTFT: said as none, exit 3.
   const auto none = run_infersim(kData + " capacity -m llama-2-7b -g l40s --ttft-slo 1us");
   CHECK(none.exit_code == 3);
-  CHECK(none.out.find("largest batch meeting the SLOs     none: no batch meets the targets") !=
+  CHECK(none.out.find("static batch meeting the SLOs      none: no batch meets the targets") !=
         std::string::npos);
   // No layout of the example CPU host searched holds DeepSeek-V3 at bf16: none, exit 3.
   const auto nothing = run_infersim(kData + " capacity -m deepseek-v3 -g host-example");
@@ -86,7 +86,7 @@ TEST_CASE("Latency targets take units; a target must be positive; none is said a
   CHECK(nothing.out.find("none: no layout searched holds the model") != std::string::npos);
 }
 
-TEST_CASE("plan: ceilings on price and rate; a tiny rate still needs one replica") {
+TEST_CASE("plan: ceilings on price and rate, a tiny rate still needs one replica") {
   const std::string base = kData + " plan -m llama-2-7b -g l40s --ttft-slo 1 --tpot-slo 50ms";
   const auto price = run_infersim(base + " --rate 1 --price l40s=1.7e308");
   CHECK(price.exit_code == 2);
@@ -158,7 +158,7 @@ TEST_CASE("capacity with targets: the static batch and the serving rate side by 
   CHECK(piped.out.find("serving rate meeting the SLOs      not simulated: ") == std::string::npos);
 }
 
-TEST_CASE("plan simulates the cheapest candidates: p99 columns and keys; --simulate 0 is the static screen") {
+TEST_CASE("plan simulates the cheapest candidates: p99 columns and keys, --simulate 0 is the static screen") {
   const std::string base =
       kData + " plan -m llama-2-7b -g l40s,a100-80gb-pcie --rate 3 --ttft-slo 2 --tpot-slo 0.05";
   const auto table = run_infersim(base);

@@ -69,7 +69,7 @@ TEST_CASE("validate --published: the rows measured under load have their own gat
 }
 
 TEST_CASE(
-    "Runtime flag (--runtime): named profiles change TPOT by their terms; unknown names and bad files exit "
+    "Runtime flag (--runtime): named profiles change TPOT by their terms, unknown names and bad files exit "
     "2") {
   const std::string base = kData + " estimate -m llama-2-7b -g a100-80gb-sxm --format json";
   const auto opt = run_infersim(base);

@@ -99,7 +99,7 @@ TEST_CASE("capacity: the table and JSON refuse the same bad numbers, naming the 
   CHECK_NOTHROW(capacity_json(report));
 }
 
-TEST_CASE("plan: the table and JSON refuse the same bad numbers; both give the KV dtype") {
+TEST_CASE("plan: the table and JSON refuse the same bad numbers, both give the KV dtype") {
   const ModelSpec m = test::llama2_7b();
   PlanRequest q;
   q.rate_rps = 4.0;

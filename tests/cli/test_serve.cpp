@@ -105,7 +105,7 @@ TEST_CASE("serve: the same seed gives byte-identical output, another seed anothe
   CHECK(a.out != c.out);
 }
 
-TEST_CASE("serve -o writes one row per request and --timeline one per iteration; never over an input") {
+TEST_CASE("serve -o writes one row per request and --timeline one per iteration, never over an input") {
   const std::string requests = temp_path("serve_requests_");
   const std::string timeline = temp_path("serve_timeline_");
   const auto r = run_infersim(kServe + "--offline --requests 50 -o " + requests + " --timeline " + timeline);

@@ -29,7 +29,7 @@ std::string temp_path(const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("sweep: rows in the spec's order, last axis fastest; invalid combinations skipped and counted") {
+TEST_CASE("sweep: rows in the spec's order, last axis fastest, invalid combinations skipped and counted") {
   const auto r = run_infersim(kData + " sweep " + kSpec + " --quiet");
   REQUIRE(r.exit_code == 0);
   const auto rows = lines(r.out);
@@ -47,7 +47,7 @@ TEST_CASE("sweep: rows in the spec's order, last axis fastest; invalid combinati
   std::filesystem::remove(temp_path("sweep_summary.csv"));
 }
 
-TEST_CASE("sweep: --jobs 1, 2, 5 and the default write the same bytes; shards concatenate to the whole") {
+TEST_CASE("sweep: --jobs 1, 2, 5 and the default write the same bytes, shards concatenate to the whole") {
   // 5 models x 25 batches x 4 tp x 2 kv = 1,000 configurations: several blocks per job.
   const std::string axes = kData + " sweep -m llama-2-7b,llama-2-70b,llama-3-8b,mistral-7b,falcon-7b -b " +
                            "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25 --tp 1,2,4,8 "
@@ -78,7 +78,7 @@ TEST_CASE("sweep: a row equals estimate's CSV row for the same configuration") {
   CHECK(sweep.out == est.out);
 }
 
-TEST_CASE("sweep: the output file appears only when complete; bad specs and flags exit 2") {
+TEST_CASE("sweep: the output file appears only when complete, bad specs and flags exit 2") {
   const std::string out = temp_path("sweep_atomic.csv");
   std::filesystem::remove(out);
   const auto bad = run_infersim(kData + " sweep " + source_path("tests/sweep/bad_key.yaml") + " -o " + out);
@@ -100,7 +100,7 @@ TEST_CASE("sweep: the output file appears only when complete; bad specs and flag
   CHECK(run_infersim(kData + " sweep -m nope -b 1").exit_code == 2);
 }
 
-TEST_CASE("sweep: every estimate flag is an axis; a row matches estimate with the same flags") {
+TEST_CASE("sweep: every estimate flag is an axis, a row matches estimate with the same flags") {
   // The scenario values that estimate's summary shows (runtime, attention, micro-batches, quantization
   // dtypes) stay in their own columns; the others (quant preset, moe skew, comm overlap, group scales,
   // mla) get a column of their own after the summary fields, only when the sweep varies them.

@@ -60,7 +60,7 @@ TEST_CASE("Gemma 3: the defaults of Gemma3TextConfig, and the pattern from slidi
   CHECK(d.attention_pattern[0] == KeySpan{KeySpanKind::sliding, 4096});
 }
 
-TEST_CASE("layer_types: the shortest repeating pattern; one kind everywhere is a window or nothing") {
+TEST_CASE("layer_types: the shortest repeating pattern, one kind everywhere is a window or nothing") {
   const std::string head =
       R"({"architectures": ["Gemma3ForCausalLM"], "num_hidden_layers": 4, "sliding_window": 32,
       )" +

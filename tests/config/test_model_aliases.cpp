@@ -54,7 +54,7 @@ TEST_CASE("Every shipped alias names a shipped model, and the table is not liste
   CHECK_THROWS_AS(search.resolve("model_configs", "aliases"), InputError);  // not a model
 }
 
-TEST_CASE("Hugging Face names resolve without regard to case; DeepSeek-R1 is the V3 architecture") {
+TEST_CASE("Hugging Face names resolve without regard to case, DeepSeek-R1 is the V3 architecture") {
   const SearchPath search = shipped_search();
   const auto model_of = [&search](const std::string& name) {
     return load_model(search.resolve("model_configs", name)).name;
@@ -77,7 +77,7 @@ TEST_CASE("Hugging Face names resolve without regard to case; DeepSeek-R1 is the
   }
 }
 
-TEST_CASE("An existing file wins over an alias; a table in --config-dir comes first") {
+TEST_CASE("An existing file wins over an alias, a table in --config-dir comes first") {
   const auto dir = scratch_dir();
   // A file at the alias's own path, relative to the working directory.
   std::filesystem::create_directories(dir / "openai");

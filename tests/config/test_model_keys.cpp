@@ -29,7 +29,7 @@ constexpr const char* kMoe = "moe:\n  experts: 4\n  experts_per_token: 2\n  expe
 
 }  // namespace
 
-TEST_CASE("attention_pattern repeats from layer 0; a flow or block list of full, sliding:W, chunked:C") {
+TEST_CASE("attention_pattern repeats from layer 0, a flow or block list of full, sliding:W, chunked:C") {
   const ModelSpec flow = good_with("attention_pattern: [sliding:64, full]\n");
   REQUIRE(flow.attention_pattern.size() == 2);
   CHECK(flow.attention_pattern[0] == KeySpan{KeySpanKind::sliding, 64});
@@ -66,7 +66,7 @@ TEST_CASE("Gemma 3 27B: five sliding-1024 layers then one global, over 62 layers
   CHECK(m.tied_embeddings);
 }
 
-TEST_CASE("gpt-oss and Llama 4: alternating banded layers with sinks; chunked layers with NoPE globals") {
+TEST_CASE("gpt-oss and Llama 4: alternating banded layers with sinks, chunked layers with NoPE globals") {
   const ModelSpec oss = shipped("gpt-oss-120b");
   CHECK(layer_key_span(oss, 0) == KeySpan{KeySpanKind::sliding, 128});  // layer_types[0] sliding_attention
   CHECK(layer_key_span(oss, 1) == KeySpan{});

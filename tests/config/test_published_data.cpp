@@ -52,7 +52,7 @@ const PublishedMapping& mapping() {
 
 }  // namespace
 
-TEST_CASE("runtime profiles: every shipped profile loads; optimized issues no kernel from the host") {
+TEST_CASE("runtime profiles: every shipped profile loads, optimized issues no kernel from the host") {
   int files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(test::source_path("runtime_profiles"))) {
     INFO(entry.path());

@@ -115,7 +115,7 @@ TEST_CASE("Each malformed trace is an error at its file:line:column saying what 
   CHECK(error_of("missing.csv") == at("missing.csv") + ": error: no such file");
 }
 
-TEST_CASE("An in-memory trace reads the same; a line past the limit is refused, not buffered") {
+TEST_CASE("An in-memory trace reads the same, a line past the limit is refused, not buffered") {
   auto reader = TraceReader::from_text("arrival_s,input_tokens,output_tokens\n0,1,1\n", "mem.csv");
   const auto r = read_all(std::move(reader));
   REQUIRE(r.size() == 1);

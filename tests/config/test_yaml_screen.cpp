@@ -68,7 +68,7 @@ TEST_CASE("The screen rejects what yaml-cpp cannot be trusted with, naming line 
         std::string::npos);
 }
 
-TEST_CASE("One document per file, never a hang; yaml-cpp's own errors keep their position") {
+TEST_CASE("One document per file, never a hang, yaml-cpp's own errors keep their position") {
   CHECK_THROWS_WITH(parse_yaml_mapping("a: 1\n---\nb: 2\n", "t.yaml"),
                     Catch::StartsWith("t.yaml:2:1: error: content after the first YAML document"));
   CHECK_THROWS_WITH(parse_yaml_mapping("{a: 1}\nb: 2\n", "t.yaml"),  // yaml-cpp's Load would drop b

@@ -37,7 +37,7 @@ TEST_CASE("parallel_for pins its workers to distinct CPUs and gives the caller i
   CHECK(allowed_cpu_count() == before);
 }
 
-TEST_CASE("ScopedPin holds the thread on one CPU for its scope; a negative worker pins nothing") {
+TEST_CASE("ScopedPin holds the thread on one CPU for its scope, a negative worker pins nothing") {
   const int before = allowed_cpu_count();
   {
     const ScopedPin none(-1);

@@ -19,7 +19,7 @@ HardwareSpec device(const std::string& name) {
 }  // namespace
 
 TEST_CASE(
-    "capacity: Llama-2-70B in bf16 needs at least 2 H100s; the TP8 max batch fits and one more does not") {
+    "capacity: Llama-2-70B in bf16 needs at least 2 H100s, the TP8 max batch fits and one more does not") {
   const ModelSpec m = model("llama-2-70b");
   const HardwareSpec hw = device("h100-sxm");
   Scenario sc = test::scenario(1, 1024, 256);
@@ -47,7 +47,7 @@ TEST_CASE("capacity: the longest context fits and one more token does not (or it
   }
 }
 
-TEST_CASE("capacity: the SLO batch meets both targets; one more breaks one of them or memory") {
+TEST_CASE("capacity: the SLO batch meets both targets, one more breaks one of them or memory") {
   const ModelSpec m = model("llama-3-8b");
   const HardwareSpec hw = device("h100-sxm");
   Scenario sc = test::scenario(1, 2048, 256);

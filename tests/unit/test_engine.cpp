@@ -15,7 +15,7 @@
 using namespace infersim;
 using test::scenario;
 
-TEST_CASE("Decode FLOPs per token = 2*N_active + 4*L*H*dh*t (kipply 2022; docs/formulas.md)") {
+TEST_CASE("Decode FLOPs per token = 2*N_active + 4*L*H*dh*t (kipply 2022, docs/formulas.md)") {
   // N without the embedding gather: 6,738,415,616 - 32000*4096 = 6,607,343,616. Mean decode context
   // for input 1024, output 256: 1024 + 256/2 = 1152. 2N + 4*32*32*128*1152 = 13,818,667,008.
   // The engine also counts norms, softmax, rotary and residual adds (< 0.1 %).
@@ -94,7 +94,7 @@ TEST_CASE("Acceptance: llama-2-7b on a100-80gb-sxm (shipped files)") {
   CHECK(estimate(m, hw, scenario(1, 3840, 256)).kv_cache_bytes == 2'147'483'648.0);
 }
 
-TEST_CASE("Acceptance: Mistral-7B (GQA-8) caches 4x less than Llama-2-7B; Falcon-7B (MQA) 8,192 B/token") {
+TEST_CASE("Acceptance: Mistral-7B (GQA-8) caches 4x less than Llama-2-7B, Falcon-7B (MQA) 8,192 B/token") {
   const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/a100-80gb-sxm.yaml"));
   const Scenario sc = scenario(1, 1024, 256);
   const double llama =

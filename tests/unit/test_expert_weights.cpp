@@ -65,7 +65,7 @@ TEST_CASE("Only the routed experts take the experts' format: shared experts and 
   CHECK(all_bf16 - mixed == Approx(routed * (16.0 - 4.25) / 8.0).epsilon(1e-12));
 }
 
-TEST_CASE("The expert GEMMs read the experts' format; estimate and its pass cache tell the formats apart") {
+TEST_CASE("The expert GEMMs read the experts' format, estimate and its pass cache tell the formats apart") {
   const ModelSpec m = shipped_model("gpt-oss-120b");
   const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h200-sxm.yaml"));
   const Scenario mx = compose_scenario(ScenarioValues{}, RuntimeTerms{}, m);

@@ -46,7 +46,7 @@ TEST_CASE("DeepSeek-V3: 671 B total, about 37 B active (technical report, main m
   CHECK(params_active(m) == Approx(37e9).epsilon(0.03));  // report: 37 B activated
 }
 
-TEST_CASE("Absorbed MLA decode reads the latent once for all heads; naive re-expands it every step") {
+TEST_CASE("Absorbed MLA decode reads the latent once for all heads, naive re-expands it every step") {
   const ModelSpec m = deepseek_v3();
   HardwareSpec hw = test::ideal_a100();
   hw.memory_capacity_B = 1e15;

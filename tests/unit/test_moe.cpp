@@ -56,7 +56,7 @@ TEST_CASE("MoE decode: batch 1 reads about the active weights, batch 64 touches 
   CHECK(many.tpot_s > 2.0 * one.tpot_s);  // 8 experts read instead of 2
 }
 
-TEST_CASE("Layers before first_dense_layers keep the dense MLP; layer_step picks every n-th layer") {
+TEST_CASE("Layers before first_dense_layers keep the dense MLP, layer_step picks every n-th layer") {
   ModelSpec m = mixtral_8x7b();
   m.moe.first_dense_layers = 3;
   CHECK(moe_layer_count(m) == 29);

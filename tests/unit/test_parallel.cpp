@@ -63,7 +63,7 @@ TEST_CASE("A device shard: heads, KV heads (replicated past their count), MLP an
   CHECK_NOTHROW(check_layout(m, huge));
 }
 
-TEST_CASE("Llama-2-70B on H100: TP1 does not fit (138 GB of bf16 weights); TP8 fits with 1/8 per device") {
+TEST_CASE("Llama-2-70B on H100: TP1 does not fit (138 GB of bf16 weights), TP8 fits with 1/8 per device") {
   const Estimate one = run("llama-2-70b", "h100-sxm", tp(1));
   CHECK_FALSE(one.fits);
   const Estimate eight = run("llama-2-70b", "h100-sxm", tp(8));
@@ -73,7 +73,7 @@ TEST_CASE("Llama-2-70B on H100: TP1 does not fit (138 GB of bf16 weights); TP8 f
   CHECK(eight.kv_cache_bytes_per_device == Approx(eight.kv_cache_bytes / 8));  // 8 KV heads, one per device
 }
 
-TEST_CASE("TPOT falls TP2 -> TP4 -> TP8 with a growing communication share; TP2xPP2 is not faster than TP4") {
+TEST_CASE("TPOT falls TP2 -> TP4 -> TP8 with a growing communication share, TP2xPP2 is not faster than TP4") {
   const Estimate t2 = run("llama-2-70b", "h100-sxm", tp(2));
   const Estimate t4 = run("llama-2-70b", "h100-sxm", tp(4));
   const Estimate t8 = run("llama-2-70b", "h100-sxm", tp(8));
@@ -110,7 +110,7 @@ TEST_CASE("A layout that spans two nodes is slower than the same layout inside o
   CHECK(across.ttft_s > inside.ttft_s);
 }
 
-TEST_CASE("Expert parallelism adds two all-to-alls per MoE layer; data parallelism scales throughput only") {
+TEST_CASE("Expert parallelism adds two all-to-alls per MoE layer, data parallelism scales throughput only") {
   ModelSpec m = test::llama2_7b();  // Mixtral-8x7B's shape (mistralai config.json)
   m.kv_heads = 8;
   m.intermediate_size = 14336;

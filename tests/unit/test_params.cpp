@@ -105,7 +105,7 @@ TEST_CASE("Qwen3 MoE: 235B / 22B and 30.5B / 3.3B (Qwen3 model cards)") {
   CHECK(params_active(small) == Approx(3.3e9).epsilon(0.05));
 }
 
-TEST_CASE("Llama 4: Maverick 400B / 17B, Scout 109B / 17B (Meta model card; the text model only)") {
+TEST_CASE("Llama 4: Maverick 400B / 17B, Scout 109B / 17B (Meta model card, the text model only)") {
   // Hand, Scout: attention 5120*5120*2 + 2*5120*1024 = 62,914,560 (its q/k norm, qk_norm l2, is
   // Llama4TextL2Norm: an L2 norm without weights, so no 2*128 scales a layer); MoE (16 routed + 1 shared)
   // * 3*5120*8192 + router 5120*16 = 2,139,176,960; norms 10,240 -> x48 = 105,700,884,480;
@@ -125,7 +125,7 @@ TEST_CASE("Llama 4: Maverick 400B / 17B, Scout 109B / 17B (Meta model card; the 
   CHECK(params_active(maverick) == Approx(17e9).epsilon(0.05));
 }
 
-TEST_CASE("Gemma 3 27B: 27.0B text-only (Gemma 3 technical report, Table 1); Llama 3.1 8B: 8.03B") {
+TEST_CASE("Gemma 3 27B: 27.0B text-only (Gemma 3 technical report, Table 1), Llama 3.1 8B: 8.03B") {
   // Hand: attention 5376*4096*2 + 2*5376*2048 + q/k norms 2*128 = 66,060,544; MLP 3*5376*21504 =
   // 346,816,512; norms 10,752 -> 412,887,808 a layer, x62 = 25,599,044,096; + tied embedding 262208*5376
   // + 5376. The report: 25,600M non-embedding + 1,416M embedding (417M more in the vision encoder). The

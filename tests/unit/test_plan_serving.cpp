@@ -56,7 +56,7 @@ bool meets(const ServeSummary& s, const Rig& r) {
 
 }  // namespace
 
-TEST_CASE("simulate_plan: kept candidates meet the p99 targets when rerun; added replicas were needed") {
+TEST_CASE("simulate_plan: kept candidates meet the p99 targets when rerun, added replicas were needed") {
   for (const double ttft : {2.0, 0.06}) {
     Rig r(ttft);
     PlanResult result = plan(r.model, r.request);

@@ -36,7 +36,7 @@ class Source : public RequestSource {
 
 }  // namespace
 
-TEST_CASE("serving_capacity: the rate meets the targets when rerun; per device is over dp x tp devices") {
+TEST_CASE("serving_capacity: the rate meets the targets when rerun, per device is over dp x tp devices") {
   Rig r;
   r.sc.layout.tp = 2;
   r.sc.layout.dp = 2;

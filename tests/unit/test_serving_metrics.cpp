@@ -54,7 +54,7 @@ TEST_CASE("Histogram percentiles are within 0.1 % of the exact ones, and monoton
   check_against_exact({0.25});
 }
 
-TEST_CASE("Histogram weights count as copies; an empty histogram reads 0") {
+TEST_CASE("Histogram weights count as copies, an empty histogram reads 0") {
   Histogram weighted, copies;
   weighted.add(0.02, 3.0);
   weighted.add(0.05, 1.0);
@@ -147,7 +147,7 @@ TEST_CASE("A run's summary, from three requests worked by hand") {
   CHECK_FALSE(m.percentile_slo_met());
 }
 
-TEST_CASE("Without targets there is no goodput; bad records are refused") {
+TEST_CASE("Without targets there is no goodput, bad records are refused") {
   MetricsCollector m(SloTargets{});
   m.on_request_done({0, 1.0, 1.0, 1.2, 2.0, 10, 5, 0});
   const ServeSummary s = m.summary(0, 1.0, 1.0);

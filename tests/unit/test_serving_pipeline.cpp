@@ -91,7 +91,7 @@ TEST_CASE(
   CHECK(out.summary.tpot_mean_s == Approx(e.tpot_s).epsilon(0.01));
 }
 
-TEST_CASE("Pipeline parallel: each virtual engine gets 1/pp of the blocks; --micro-batches is refused") {
+TEST_CASE("Pipeline parallel: each virtual engine gets 1/pp of the blocks, --micro-batches is refused") {
   PipelineRig r;
   StepTimer timer(r.model, r.hw, r.sc);
   ServeConfig cfg;

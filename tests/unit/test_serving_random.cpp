@@ -81,7 +81,7 @@ TEST_CASE("jump() is the reference jump: 2^128 steps ahead, a separate stream") 
   for (int i = 0; i < 4; ++i) CHECK(rng.next() == expected.next());
 }
 
-TEST_CASE("The same seed gives the same sequence; another seed another") {
+TEST_CASE("The same seed gives the same sequence, another seed another") {
   Rng a(42), b(42), c(43);
   bool differs = false;
   for (int i = 0; i < 1000; ++i) {
@@ -97,7 +97,7 @@ TEST_CASE("The same seed gives the same sequence; another seed another") {
   }
 }
 
-TEST_CASE("uniform01 is in (0, 1) with mean 1/2 and variance 1/12; below(n) covers 0 to n - 1") {
+TEST_CASE("uniform01 is in (0, 1) with mean 1/2 and variance 1/12, below(n) covers 0 to n - 1") {
   Rng rng(1);
   double lo = 1.0, hi = 0.0;
   const Moments m = moments_of([&] {

@@ -134,7 +134,7 @@ TEST_CASE("Little's law on a long stable Poisson run") {
   CHECK(in_system == Approx(lambda * latency / arrived).epsilon(0.02));
 }
 
-TEST_CASE("A KV budget of exactly k sequences never runs more than k; short memory preempts, all complete") {
+TEST_CASE("A KV budget of exactly k sequences never runs more than k, short memory preempts, all complete") {
   // 100 + 100 tokens in blocks of 16 need ceil(200 / 16) = 13 blocks at their end; 3 x 13 = 39 blocks hold
   // three whole sequences. With guaranteed admission nothing beyond three ever runs; on demand, more are
   // admitted early and must be preempted as they grow, and still every request completes.

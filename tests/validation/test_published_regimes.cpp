@@ -43,7 +43,7 @@ TEST_CASE("A rate's error turns into the time domain: 25 % too fast a rate is 20
   CHECK(!time_domain_error(row(MetricKind::speedup, 0.1, 1, 1, "m")));
 }
 
-TEST_CASE("Rows land in their regimes; fitted, unmapped and speed-up rows are left out") {
+TEST_CASE("Rows land in their regimes, fitted, unmapped and speed-up rows are left out") {
   std::vector<PublishedCase> cases = {
       row(MetricKind::tpot_ms, -0.10, 1, 1, "llama"),                    // -0.10
       row(MetricKind::decode_tok_s, 0.25, 64, 8, "mixtral-8x7b"),        // -0.20
