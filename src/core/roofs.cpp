@@ -37,7 +37,7 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
   const double vector_peak = has_peak(hw, Dtype::fp32) ? peak_flops(hw, Dtype::fp32) : matrix_peak;
   const Interconnect& ic = hw.interconnect;
   return Roofs{
-      .matrix_flops_per_s = matrix_peak * hw.compute_efficiency,
+      .matrix_flops_per_s = matrix_peak * matrix_efficiency(hw, sc.activations),
       .vector_flops_per_s = vector_peak * hw.compute_efficiency,
       .memory_Bps = achievable_memory_Bps(hw),
       .decode_memory_Bps = achievable_read_Bps(hw),
@@ -52,6 +52,10 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
       .int4_weight_only_efficiency = sc.runtime.int4_weight_only_efficiency,
       .collective_latency_s = sc.runtime.collective_latency_s,
       .gemm_time_is_sum = hw.gemm_time_is_sum,
+      .gemm_tiling = hw.gemm_tiling,
+      .gemm_element_B = bytes_per_element(sc.activations),
+      .attention_flops_per_s = matrix_peak * hw.flash_attention.prefill_efficiency,
+      .attention_overhead_keys = hw.flash_attention.prefill_overhead_keys,
   };
 }
 
