@@ -191,3 +191,19 @@ TEST_CASE("An operator's compute time takes the efficiency of its GEMM shape or 
   attention.attention_keys = 232;
   CHECK(detail::op_result(attention, 0.0, roofs).compute_s == Approx(1e12 / 2.5e13));
 }
+
+TEST_CASE("No GEMM shape runs above the large-GEMM share: every shape's efficiency is in (0, 1]") {
+  // Each factor is a share (padding, busy wave slots, mainloop time) and so at most 1; checked over a grid
+  // of shapes that crosses every branch (skinny rows, split-K, partial waves, grouped GEMMs, short K).
+  const GemmTiling hopper{
+      .compute_units = 132, .tile_rows = 128, .tile_cols = 256, .min_tile_rows = 8, .k_overhead_B = 512};
+  for (double m : {1.0, 3.0, 7.5, 64.0, 100.0, 129.0, 4096.0, 100000.0})
+    for (double n : {1.0, 96.0, 257.0, 4096.0, 28672.0})
+      for (double k : {16.0, 1024.0, 8192.0})
+        for (double groups : {1.0, 2.5, 64.0}) {
+          const double e = gemm_shape_efficiency({.m = m, .n = n, .k = k, .groups = groups}, hopper, 1.0);
+          INFO(m << " x " << n << " x " << k << " x " << groups);
+          CHECK(e > 0.0);
+          CHECK(e <= 1.0);
+        }
+}
