@@ -103,17 +103,14 @@ using detail::PassKey;
 using detail::PrefillEntry;
 
 PassShape pass_shape(const PassKey& k, const Stage& stage) {
-  return {k.batch,    k.prompt_tokens, k.formats,   k.attention, k.mla,
-          k.moe_skew, k.layout,        stage.first, stage.last};
+  return {k.batch,    k.prompt_tokens,       k.formats, k.attention, k.mla,
+          k.moe_skew, k.sampler_fp32_passes, k.layout,  stage.first, stage.last};
 }
 
 // A send of one micro-batch's activations between consecutive stages (GPipe), as an operator row.
 OpResult stage_send(const Layout& l, const ModelSpec& m, double tokens, double act_bytes,
                     const Roofs& roofs) {
-  Operator send{"pp_send", OpUnit::link, static_cast<double>(l.pp - 1), {}, {}, {}, 0.0, {}};
-  send.comm = {Collective::send_recv, 2.0, static_cast<double>(l.tp * l.pp),
-               tokens * m.hidden_size * act_bytes};
-  return detail::op_result(send, 0.0, roofs);
+  return detail::op_result(pipeline_sends(l, m, tokens, act_bytes), 0.0, roofs);
 }
 
 // A request's prefill through every stage, the sends between them included, and the slowest stage's part.
@@ -243,7 +240,8 @@ Estimate estimate_valid(const ModelSpec& model, const HardwareSpec& hw, const Sc
   const Roofs decode_roofs = decode_step_roofs(roofs, micro_batch);
   const TensorFormats formats{weight_formats(sc.weights, sc.quantize_embeddings, sc.expert_weights),
                               bytes_per_element(sc.activations), bytes_per_element(sc.kv)};
-  const PassKey prefill_key{micro_batch, s, formats, sc.attention, sc.mla, sc.moe_skew, l};
+  const PassKey prefill_key{
+      micro_batch, s, formats, sc.attention, sc.mla, sc.moe_skew, sc.runtime.sampler_fp32_passes, l};
   PassKey decode_key = prefill_key;
   decode_key.prompt_tokens = PassKey{}.prompt_tokens;
   DecodeEntry& decode = decode_of(m, decode_key, scratch);
@@ -294,9 +292,9 @@ Estimate estimate_valid(const ModelSpec& model, const HardwareSpec& hw, const Sc
   // #output_throughput, #pipeline_bubble).
   // The runtime's host terms come on top of the device's time, as their own components.
   const double device_step_s = std::max(path_step_s, l.micro_batches * max_step_s);
-  e.runtime_overhead_prefill_s = runtime_overhead_s(e.prefill.time_s, e.prefill.kernels, sc.runtime);
+  e.runtime_overhead_prefill_s = runtime_overhead_s(e.prefill.time_s, e.prefill.kernels, b, sc.runtime);
   e.runtime_overhead_per_step_s =
-      sc.output_tokens > 1 ? runtime_overhead_s(device_step_s, e.decode_step.kernels, sc.runtime) : 0.0;
+      sc.output_tokens > 1 ? runtime_overhead_s(device_step_s, e.decode_step.kernels, b, sc.runtime) : 0.0;
   e.ttft_s = e.prefill.time_s + e.runtime_overhead_prefill_s;
   e.tpot_s = device_step_s + e.runtime_overhead_per_step_s;
   e.e2e_latency_s = e.ttft_s + (o - 1.0) * e.tpot_s;

@@ -1,11 +1,13 @@
 #pragma once
 // One accelerator as plain data in SI units, filled and validated by io/hardware_loader.
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/dtype.hpp"
+#include "core/formulas/collectives.hpp"
 
 namespace infersim {
 
@@ -13,6 +15,19 @@ struct CacheLevel {
   std::string level;  // "L2", "LLC", ...
   double size_B = 0.0;
   double bandwidth_Bps = 0.0;  // 0: not known
+};
+
+// Collectives measured on a device's scale-up link (docs/formulas.md#measured_collective). nccl_busbw: NCCL
+// all-reduce bus bandwidth (B/s) against message size (nccl-tests all_reduce_perf), bytes ascending; empty:
+// not measured. custom_allreduce: a serving engine's own one-shot / two-shot all-reduce kernel, seconds per
+// call against message size, one curve per group size.
+struct MeasuredCollectives {
+  std::vector<SizePoint> nccl_busbw;
+  struct Curve {
+    int devices = 0;
+    std::vector<SizePoint> times;
+  };
+  std::vector<Curve> custom_allreduce;
 };
 
 struct Interconnect {
@@ -24,6 +39,8 @@ struct Interconnect {
   // Link between the device and its host's memory, one direction (PCIe, or NVLink-C2C on a Grace
   // superchip): the path KV-cache blocks take when swapped out to host memory. None: not given.
   std::optional<double> host_link_bandwidth_per_direction_Bps;
+  // Measured collectives on the scale-up link (MeasuredCollectives); null: not measured.
+  std::shared_ptr<const MeasuredCollectives> measured;
 };
 
 // How the GEMM library runs a GEMM on the device, for the kernel-efficiency terms by shape

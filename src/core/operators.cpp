@@ -128,6 +128,14 @@ void pass_operators(const ModelSpec& m, const PassShape& shape, double tokens, b
       const double logits_B = rows * m.vocab_size * tp * p.act_bytes;
       ops.push_back(link_op("logits_allgather", Collective::allgather, tp, tp, logits_B, 1.0));
     }
+    if (shape.sampler_fp32_passes > 0.0) {  // the runtime's sampler over the whole vocabulary's logits
+      const double vocab = m.vocab_size * tp;
+      Operator sampler =
+          vector_op("sampler", rows * vocab * shape.sampler_fp32_passes, 0.0, 0.0, 0.0, p, 1.0);
+      sampler.fixed.bytes.act_read_B =
+          rows * sampler_bytes_per_row(vocab, p.act_bytes, shape.sampler_fp32_passes);
+      ops.push_back(sampler);
+    }
   }
 }
 
@@ -162,6 +170,13 @@ std::vector<Operator> decode_operators(const ModelSpec& m, const PassShape& shap
   std::vector<Operator> ops;
   decode_operators(m, shape, ops);
   return ops;
+}
+
+Operator pipeline_sends(const Layout& l, const ModelSpec& m, double tokens, double act_bytes) {
+  Operator send{"pp_send", OpUnit::link, static_cast<double>(l.pp - 1), {}, {}, {}, 0.0, {}};
+  send.comm = {Collective::send_recv, 2.0, static_cast<double>(l.tp * l.pp),
+               tokens * m.hidden_size * act_bytes};
+  return send;
 }
 
 }  // namespace infersim

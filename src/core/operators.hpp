@@ -49,11 +49,12 @@ struct PassShape {
   TensorFormats formats;
   AttentionKernel attention = AttentionKernel::fused;
   MlaDecode mla = MlaDecode::absorbed;
-  double moe_skew = 0.0;           // Zipf exponent of expert popularity; 0: uniform routing
-  Layout layout;                   // tp > 1 adds the Megatron all-reduces, ep > 1 the MoE all-to-alls
-  bool first_stage = true;         // runs the embedding
-  bool last_stage = true;          // runs the final norm and the LM head
-  const StepLoad* step = nullptr;  // set: a serving step's mixed batch (batch and prompt_tokens unused)
+  double moe_skew = 0.0;             // Zipf exponent of expert popularity; 0: uniform routing
+  double sampler_fp32_passes = 0.0;  // the runtime's sampler (RuntimeTerms); 0: no sampler operator
+  Layout layout;                     // tp > 1 adds the Megatron all-reduces, ep > 1 the MoE all-to-alls
+  bool first_stage = true;           // runs the embedding
+  bool last_stage = true;            // runs the final norm and the LM head
+  const StepLoad* step = nullptr;    // set: a serving step's mixed batch (batch and prompt_tokens unused)
 };
 
 // The operator lists describe one device: pass a shard (layout.hpp) when the model is split.
@@ -72,5 +73,9 @@ void step_operators(const ModelSpec& m, const PassShape& shape, std::vector<Oper
 // The same, into a caller's buffer (cleared first): no allocation once it has grown.
 void prefill_operators(const ModelSpec& m, const PassShape& shape, std::vector<Operator>& out);
 void decode_operators(const ModelSpec& m, const PassShape& shape, std::vector<Operator>& out);
+
+// The sends of `tokens` rows of activations between a pipeline's consecutive stages (GPipe, Huang et al.
+// 2019): pp - 1 point-to-point sends of tokens x hidden values each.
+[[nodiscard]] Operator pipeline_sends(const Layout& l, const ModelSpec& m, double tokens, double act_bytes);
 
 }  // namespace infersim

@@ -1,5 +1,8 @@
 // The MLP of each layer: dense (gated or plain), or Mixture-of-Experts with a router, the routed
 // experts a step touches, optional shared experts and the weighted combine.
+#include <algorithm>
+
+#include "core/formulas/attention.hpp"
 #include "core/formulas/elementwise.hpp"
 #include "core/formulas/moe.hpp"
 #include "core/formulas/params.hpp"
@@ -30,16 +33,28 @@ void append_routed_experts(std::vector<Operator>& ops, const ModelSpec& m, const
   const double h = m.hidden_size;
   const double f = e.expert_intermediate_size;
   // Under expert parallelism this device holds 1/ep of the experts and receives, on average, 1/ep of
-  // the routed rows; it touches 1/ep of the experts the whole step touches.
+  // the routed rows. The devices' experts run in step (the all-to-all back waits for the last), so the
+  // device is timed as the busiest one: the mean share of rows times the device imbalance
+  // (docs/formulas.md#moe_device_imbalance; 1 without expert parallelism).
   const double ways = e.expert_parallel;
-  const double routed = tokens * e.experts_per_token / ways;
+  const double imbalance =
+      moe_device_imbalance(global_experts(e), e.experts_per_token, tokens, shape.moe_skew, ways);
+  const double mean_routed = tokens * e.experts_per_token / ways;
+  const double routed = mean_routed * imbalance;
+  // The busiest device touches its share of the experts the step touches in proportion, up to all it holds.
   const double touched =
-      expected_experts_touched(global_experts(e), e.experts_per_token, tokens, shape.moe_skew) / ways;
+      std::min(static_cast<double>(e.experts),
+               expected_experts_touched(global_experts(e), e.experts_per_token, tokens, shape.moe_skew) /
+                   ways * imbalance);
   const double up_width = (mlp_matrices(m) - 1.0) * f;
   const StorageFormat& w = p.weights.experts;
   // One grouped GEMM over the touched experts, the routed rows shared out evenly among them.
   const GemmShape per_expert{
       .m = touched > 0.0 ? routed / touched : 0.0, .n = 0.0, .k = 0.0, .groups = touched};
+  // The routed rows gathered into expert order, one copy per (token, expert) pair (TensorRT-LLM's
+  // expandInputRowsKernel, cpp/tensorrt_llm/kernels/mixtureOfExperts/moe_kernels.cu;
+  // docs/formulas.md#moe_routing).
+  ops.push_back(vector_op("experts_permute", 0.0, routed * h, routed * h, 0.0, p, repeat));
   Operator up = gemm("experts_up", routed, h, up_width, false, w, p, repeat);
   up.fixed.bytes.weights_read_B = touched * matrix_storage_bytes(h, up_width, w);
   up.gemm = {.m = per_expert.m, .n = up_width, .k = h, .groups = per_expert.groups};
@@ -50,8 +65,10 @@ void append_routed_experts(std::vector<Operator>& ops, const ModelSpec& m, const
   down.fixed.bytes.weights_read_B = touched * matrix_storage_bytes(f, h, w);
   down.gemm = {.m = per_expert.m, .n = h, .k = f, .groups = per_expert.groups};
   ops.push_back(down);
-  // Weighted sum of each token's k expert outputs (Shazeer et al. 2017): a multiply and an add each.
-  ops.push_back(vector_op("experts_combine", 2.0 * routed * h, routed * h, tokens * h, 0.0, p, repeat));
+  // Weighted sum of each token's k expert outputs (Shazeer et al. 2017): a multiply and an add each; it
+  // reads the rows back in token order (the un-permute; TensorRT-LLM's finalizeMoeRoutingKernel).
+  ops.push_back(
+      vector_op("experts_combine", 2.0 * mean_routed * h, mean_routed * h, tokens * h, 0.0, p, repeat));
 }
 
 void append_moe_mlp(std::vector<Operator>& ops, const ModelSpec& m, const PassShape& shape, double tokens,
@@ -63,6 +80,14 @@ void append_moe_mlp(std::vector<Operator>& ops, const ModelSpec& m, const PassSh
       default_storage_format(p.weights.vector_bytes > 2.0 ? Dtype::fp32 : Dtype::bf16);
   ops.push_back(gemm("router", tokens, m.hidden_size, global_experts(e) + (e.shared_expert_gate ? 1.0 : 0.0),
                      false, router_format, p, repeat));
+  // The router's top-k softmax: one kernel per layer over each token's gate logits
+  // (docs/formulas.md#moe_routing).
+  const double experts = global_experts(e);
+  Operator topk =
+      vector_op("router_topk", kSoftmaxFlopsPerScore * tokens * experts, 0.0, 0.0, 0.0, p, repeat);
+  topk.fixed.bytes.act_read_B =
+      tokens * router_topk_bytes_per_token(experts, e.experts_per_token, p.act_bytes);
+  ops.push_back(topk);
   const Layout& l = shape.layout;
   // Expert parallelism: the routed rows go to the experts' devices and come back (two all-to-alls,
   // each device sending its 1/ep share of the tokens' k copies).

@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <memory>
 
 namespace infersim::detail {
 
@@ -42,16 +43,19 @@ static_assert(sizeof(StorageFormat) == 3 * sizeof(double) + 2 * sizeof(int));
 static_assert(sizeof(TensorFormats) == 3 * sizeof(StorageFormat) + 3 * sizeof(double));
 static_assert(sizeof(Layout) == 6 * sizeof(int) + sizeof(double));
 static_assert(sizeof(PassKey) ==
-              3 * sizeof(double) + sizeof(TensorFormats) + 2 * sizeof(int) + sizeof(Layout));
+              4 * sizeof(double) + sizeof(TensorFormats) + 2 * sizeof(int) + sizeof(Layout));
 static_assert(sizeof(GemmTiling) == 5 * sizeof(double));
-static_assert(sizeof(Roofs) == 24 * sizeof(double));
+// Roofs: 15 doubles, gemm_time_is_sum and allreduce in one word, the measured curves' pointer, and the
+// kernel-efficiency terms' 8 doubles (GemmTiling, gemm_element_B, the two attention fields).
+static_assert(sizeof(Roofs) == 24 * sizeof(double) + sizeof(std::shared_ptr<const MeasuredCollectives>));
 
 }  // namespace
 
 bool same_pass(const PassKey& a, const PassKey& b) {
   return same_layout(a.layout, b.layout) && same(a.batch, b.batch) &&
          same(a.prompt_tokens, b.prompt_tokens) && same_formats(a.formats, b.formats) &&
-         a.attention == b.attention && a.mla == b.mla && same(a.moe_skew, b.moe_skew);
+         a.attention == b.attention && a.mla == b.mla && same(a.moe_skew, b.moe_skew) &&
+         same(a.sampler_fp32_passes, b.sampler_fp32_passes);
 }
 
 namespace {
@@ -87,6 +91,7 @@ std::uint64_t pass_hash(const PassKey& k) {
   f.add(static_cast<int>(k.attention));
   f.add(static_cast<int>(k.mla));
   f.add(k.moe_skew);
+  f.add(k.sampler_fp32_passes);
   const Layout& l = k.layout;
   for (int x : {l.tp, l.pp, l.ep, l.dp, l.micro_batches}) f.add(x);
   f.add(l.comm_overlap);
@@ -103,6 +108,7 @@ bool same_roofs(const Roofs& a, const Roofs& b) {
          same(a.int8_weight_only_efficiency, b.int8_weight_only_efficiency) &&
          same(a.int4_weight_only_efficiency, b.int4_weight_only_efficiency) &&
          same(a.collective_latency_s, b.collective_latency_s) && a.gemm_time_is_sum == b.gemm_time_is_sum &&
+         a.allreduce == b.allreduce && a.measured_link == b.measured_link &&
          same_tiling(a.gemm_tiling, b.gemm_tiling) && same(a.gemm_element_B, b.gemm_element_B) &&
          same(a.attention_flops_per_s, b.attention_flops_per_s) &&
          same(a.attention_overhead_keys, b.attention_overhead_keys);

@@ -25,6 +25,7 @@ struct PassKey {
   AttentionKernel attention = AttentionKernel::fused;
   MlaDecode mla = MlaDecode::absorbed;
   double moe_skew = 0.0;
+  double sampler_fp32_passes = 0.0;
   Layout layout;
 };
 

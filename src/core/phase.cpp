@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "core/formulas/attention.hpp"
 #include "core/formulas/collectives.hpp"
@@ -25,28 +26,63 @@ double flops_roof(const Operator& op, const Roofs& roofs) {
   return roofs.matrix_flops_per_s * gemm_shape_efficiency(op.gemm, roofs.gemm_tiling, roofs.gemm_element_B);
 }
 
+// The engine's own all-reduce kernel's curve measured for this group size, or null.
+const MeasuredCollectives::Curve* custom_curve(const CommCost& c, const MeasuredCollectives& m) {
+  for (const MeasuredCollectives::Curve& curve : m.custom_allreduce)
+    if (curve.devices == static_cast<int>(c.group)) return &curve;
+  return nullptr;
+}
+
+// A collective on the scale-up link at the measured curves the runtime's path uses, or none where they give
+// no time and the link model applies (docs/formulas.md#measured_collective). All-gathers and all-to-alls,
+// and the nccl path's all-reduces: NCCL's bus-bandwidth curve. The custom path's all-reduce: the engine's
+// kernel within its curve (NCCL where faster), NCCL beyond it; without a curve for the group, the link
+// model, which stands for the engine's one-shot / two-shot kernels.
+std::optional<double> measured_collective_s(const CommCost& c, const Roofs& roofs) {
+  if (roofs.allreduce == AllreducePath::link_model || !roofs.measured_link || c.group <= 1.0)
+    return std::nullopt;
+  const MeasuredCollectives& m = *roofs.measured_link;
+  const bool allreduce = c.kind == Collective::allreduce;
+  if (!allreduce && c.kind != Collective::allgather && c.kind != Collective::alltoall) return std::nullopt;
+  std::optional<double> nccl;
+  if (!m.nccl_busbw.empty()) {
+    const double factor = allreduce ? busbw_factor_allreduce(c.group) : busbw_factor_allgather(c.group);
+    nccl = busbw_curve_s(c.message_B, factor, m.nccl_busbw);
+  }
+  if (!allreduce || roofs.allreduce == AllreducePath::nccl) return nccl;
+  const MeasuredCollectives::Curve* curve = custom_curve(c, m);
+  if (curve == nullptr) return std::nullopt;
+  if (c.message_B > curve->times.back().bytes) return nccl;
+  const double custom = time_curve_s(c.message_B, curve->times);
+  return nccl ? std::min(custom, *nccl) : custom;
+}
+
 // One collective's time on the link its group uses (a group wider than a node pays the inter-node
 // link), less the share hidden behind compute (docs/formulas.md#collective_time).
 double collective_s(const CommCost& c, const Roofs& roofs) {
-  const LinkRoof& link = c.span > roofs.devices_per_node ? roofs.inter_node : roofs.intra_node;
+  const bool inter = c.span > roofs.devices_per_node;
+  const LinkRoof& link = inter ? roofs.inter_node : roofs.intra_node;
   const double B = link.bandwidth_Bps;
   const double alpha = link.latency_s;
-  double t = 0.0;
-  switch (c.kind) {
-    case Collective::allreduce:
-      t = allreduce_s(c.message_B, c.group, B, alpha);
-      break;
-    case Collective::allgather:
-      t = allgather_s(c.message_B, c.group, B, alpha);
-      break;
-    case Collective::alltoall:
-      t = alltoall_s(c.message_B, c.group, B, alpha);
-      break;
-    case Collective::send_recv:
-      t = send_recv_s(c.message_B, B, alpha);
-      break;
-    case Collective::none:
-      break;
+  const std::optional<double> measured = inter ? std::nullopt : measured_collective_s(c, roofs);
+  double t = measured.value_or(0.0);
+  if (!measured) {
+    switch (c.kind) {
+      case Collective::allreduce:
+        t = allreduce_s(c.message_B, c.group, B, alpha);
+        break;
+      case Collective::allgather:
+        t = allgather_s(c.message_B, c.group, B, alpha);
+        break;
+      case Collective::alltoall:
+        t = alltoall_s(c.message_B, c.group, B, alpha);
+        break;
+      case Collective::send_recv:
+        t = send_recv_s(c.message_B, B, alpha);
+        break;
+      case Collective::none:
+        break;
+    }
   }
   return (t + roofs.collective_latency_s) * roofs.comm_exposed;
 }

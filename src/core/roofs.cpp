@@ -52,6 +52,8 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
       .int4_weight_only_efficiency = sc.runtime.int4_weight_only_efficiency,
       .collective_latency_s = sc.runtime.collective_latency_s,
       .gemm_time_is_sum = hw.gemm_time_is_sum,
+      .allreduce = sc.runtime.allreduce,
+      .measured_link = sc.runtime.allreduce == AllreducePath::link_model ? nullptr : ic.measured,
       .gemm_tiling = hw.gemm_tiling,
       .gemm_element_B = bytes_per_element(sc.activations),
       .attention_flops_per_s = matrix_peak * hw.flash_attention.prefill_efficiency,

@@ -1,11 +1,13 @@
 #pragma once
 // The roofs one scenario runs under on one device: the compute, memory and link rates every operator
 // is timed against (docs/formulas.md#roofline).
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/hardware_spec.hpp"
+#include "core/runtime_profile.hpp"
 #include "core/scenario.hpp"
 
 namespace infersim {
@@ -42,6 +44,10 @@ struct Roofs {
   double int4_weight_only_efficiency = 1.0;
   double collective_latency_s = 0.0;
   bool gemm_time_is_sum = false;  // the hardware's library GEMMs add compute and memory time (HardwareSpec)
+  // The path the runtime's all-reduce takes and the collectives measured on the scale-up link (null
+  // under link_model or where the hardware profile gives none): the link model of intra_node applies.
+  AllreducePath allreduce = AllreducePath::link_model;
+  std::shared_ptr<const MeasuredCollectives> measured_link;
   // The GEMM library's tiling (HardwareSpec::gemm_tiling; compute_units 0: no shape terms) and the bytes of
   // one element of the compute dtype, for the GEMM efficiency by shape (formulas/gemm_efficiency.hpp).
   GemmTiling gemm_tiling;

@@ -10,6 +10,13 @@
 
 namespace infersim {
 
+// Which all-reduce the runtime calls on the scale-up link (docs/formulas.md#measured_collective):
+// link_model: the alpha-beta model of the hardware profile's link terms; nccl: NCCL, at the hardware
+// profile's measured bus-bandwidth curve where it gives one; custom: the engine's own one-shot / two-shot
+// kernel at the profile's measured curve for the group size while the message is within it, NCCL's past
+// it, the link model where the group size has no curve. All-gathers and all-to-alls follow nccl in both.
+enum class AllreducePath { link_model, nccl, custom };
+
 struct RuntimeTerms {
   std::string name = "none";         // "none": no runtime term, the device alone
   double step_overhead_s = 0.0;      // host work per forward pass (a prefill or one decode step): sampling,
@@ -22,6 +29,13 @@ struct RuntimeTerms {
       1.0;                            //   16-bit weight rate (dequantizing in the mat-vec); W4A16 likewise
   double collective_latency_s = 0.0;  // added to every collective it calls (its all-reduce path's
                                       //   fixed cost beyond the link latencies of the hardware profile)
+  AllreducePath allreduce = AllreducePath::link_model;
+  // Host work per sequence in the pass (the scheduler's and input preparation's per-request bookkeeping,
+  // detokenizing its new token): grows with the batch. Default 0; docs/formulas.md#runtime_overhead.
+  double host_per_sequence_s = 0.0;
+  // The sampler's passes over each sampled row's logits in fp32, reads and writes counted apart (its
+  // casting, temperature, softmax and draw kernels; docs/formulas.md#sampler). 0: no sampler operator.
+  double sampler_fp32_passes = 0.0;
 };
 
 // A serving engine's scheduler, as its engine arguments name them (the `scheduler:` block of a runtime
@@ -53,17 +67,19 @@ struct RuntimeProfile {
   return kernels * host_launch_s;
 }
 
-// What the runtime adds to a pass whose kernels keep the device busy for device_s:
-//   asynchronous launches: overhead = max(0, N * t_launch - device_s) + t_step;
-//   serialized launches:   overhead = N * t_launch + t_step.
+// What the runtime adds to a pass of `sequences` sequences whose kernels keep the device busy for device_s:
+//   asynchronous launches: overhead = max(0, N * t_launch - device_s) + t_step + sequences * t_sequence;
+//   serialized launches:   overhead = N * t_launch + t_step + sequences * t_sequence.
 // Kernel launches are asynchronous (CUDA Programming Guide, "Asynchronous Concurrent Execution"): the
 // host queues kernels while the device runs earlier ones, so issuing costs time only where it is slower
 // than executing. A runtime that waits on the device between kernels (a synchronising call per graph
 // node) gets no overlap: issue and execution add up. The per-pass work never overlaps: sampling needs
 // this pass's logits and the next pass needs the sampled token.
-[[nodiscard]] constexpr double runtime_overhead_s(double device_s, double kernels, const RuntimeTerms& r) {
+[[nodiscard]] constexpr double runtime_overhead_s(double device_s, double kernels, double sequences,
+                                                  const RuntimeTerms& r) {
   const double issue_s = host_issue_s(kernels, r.host_launch_s);
-  return (r.launches_serialized ? issue_s : std::max(0.0, issue_s - device_s)) + r.step_overhead_s;
+  return (r.launches_serialized ? issue_s : std::max(0.0, issue_s - device_s)) + r.step_overhead_s +
+         sequences * r.host_per_sequence_s;
 }
 
 }  // namespace infersim

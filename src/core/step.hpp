@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/hardware_spec.hpp"
+#include "core/layout.hpp"
 #include "core/model_spec.hpp"
 #include "core/operators.hpp"
 #include "core/phase_result.hpp"
@@ -18,7 +19,7 @@
 namespace infersim {
 
 // Why `sc` cannot be served iteration by iteration: why_invalid's reasons (at batch 1 and the scenario's
-// lengths), and what the step model does not cover (pipeline stages, unfused attention).
+// lengths), and what the step model does not cover (micro-batches of its own, unfused attention).
 [[nodiscard]] std::optional<std::string> why_step_invalid(const ModelSpec& m, const HardwareSpec& hw,
                                                           const Scenario& sc);
 
@@ -37,19 +38,39 @@ class StepTimer {
   // Throws InputError with why_step_invalid's reason.
   StepTimer(const ModelSpec& m, const HardwareSpec& hw, const Scenario& sc);
 
-  // Seconds one iteration of `load` takes: the device's time plus the runtime's host terms.
-  [[nodiscard]] double step_s(const StepLoad& load);
-  // The same with its operators, per name (for a breakdown or a test).
+  // Seconds one iteration of `load` takes: the device's time plus the runtime's host terms. Under
+  // pipeline parallelism an iteration takes its batch through every stage and the sends between them
+  // (the path), while `batches_in_flight` batches (1..pp, the replica's busy virtual engines) share each
+  // stage: the device's time is max(path, batches_in_flight x the slowest stage's part), as estimate's
+  // pipelined step with that many micro-batches (docs/formulas.md#serving_step).
+  [[nodiscard]] double step_s(const StepLoad& load, int batches_in_flight = 1);
+  // The same with its operators, per name (for a breakdown or a test): every stage's, and the sends.
   [[nodiscard]] PhaseResult step_phase(const StepLoad& load, bool keep_operators);
+
+  // Pipeline stages (the layout's pp): a replica runs this many virtual engines.
+  [[nodiscard]] int stages() const { return static_cast<int>(stages_.size()); }
 
   // The model's distinct key spans, in the order StepLoad::spans lists them.
   [[nodiscard]] const SpanGroups& spans() const { return spans_; }
+  // The memory of the stage's device that holds the fewest tokens of KV cache (every stage's device holds
+  // its own layers' cache of every token).
   [[nodiscard]] StepMemory memory(double max_step_tokens) const;
   [[nodiscard]] const ModelSpec& model() const { return model_; }
 
  private:
+  // The device time of `load`: the path through every stage and the sends, and the slowest stage's part.
+  struct StageTimes {
+    double path_s = 0.0;
+    double max_stage_s = 0.0;
+    double kernels = 0.0;
+  };
+  [[nodiscard]] StageTimes stage_times(const StepLoad& load, PhaseResult& phase, bool keep_operators);
+  [[nodiscard]] StepMemory stage_memory(const ModelSpec& shard, const Stage& stage,
+                                        double max_step_tokens) const;
+
   ModelSpec model_;
-  ModelSpec shard_;
+  std::vector<Stage> stages_;
+  std::vector<ModelSpec> shards_;  // one per stage
   HardwareSpec hw_;
   Scenario sc_;
   Roofs roofs_;

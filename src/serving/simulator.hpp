@@ -3,8 +3,10 @@
 // wait, join the running batch at any iteration (continuous batching, Yu et al. 2022 "Orca"), prefill in
 // chunks beside other requests' decodes (Agrawal et al. 2024 "Sarathi-Serve"; vLLM V1's default), hold
 // paged KV blocks (Kwon et al. 2023 "PagedAttention") and are preempted, newest first, when blocks run
-// out. Each iteration's time is the engine's own step model (core/step.hpp). Pure: no I/O; the caller
-// streams the per-request and per-iteration records through an observer.
+// out. Each iteration's time is the engine's own step model (core/step.hpp). Under pipeline parallelism a
+// replica runs pp virtual engines (vLLM V0's), each scheduling its own batch over 1/pp of the KV blocks,
+// their batches sharing the stages. Pure: no I/O; the caller streams the per-request and per-iteration
+// records through an observer.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -22,7 +24,8 @@ struct ServeConfig {
   SchedulerLimits limits;
   int replicas = 1;
   Router router = Router::round_robin;
-  std::optional<long long> kv_blocks;   // per replica, instead of what memory allows (tests, what-ifs)
+  // per virtual engine (a replica's one, or each of its pp), instead of what memory allows (tests, what-ifs)
+  std::optional<long long> kv_blocks;
   std::optional<double> host_link_Bps;  // swap preemption's bandwidth to host memory, per direction
 };
 
@@ -71,7 +74,7 @@ struct ServeObserver {
 
 struct ServeResult {
   ServeSummary summary;
-  long long kv_blocks_per_replica = 0;
+  long long kv_blocks_per_replica = 0;  // per virtual engine under pipeline parallelism
   double kv_bytes_per_block_per_device = 0.0;
 };
 

@@ -85,7 +85,10 @@ PublishedSummary summarize(const std::vector<PublishedCase>& cases) {
   for (const PublishedCase& c : cases) {
     if (!c.mapping.config) continue;
     if (c.mapping.config->load) {
-      if (c.fitted) continue;
+      if (c.fitted) {
+        ++s.serving_fitted;
+        continue;
+      }
       add_to(s.serving, c.rel_error);
       add_to(s.serving_per_source, c.row.source, c.rel_error);
       add_to(s.serving_per_metric, metric_kind_name(c.mapping.config->metric), c.rel_error);

@@ -92,6 +92,7 @@ struct PublishedSummary {
   // The rows run through the serving simulator, judged apart from every figure above (their own MAPE
   // and threshold): all of them, and per source and per metric.
   GroupError serving{"serving", 0, 0.0, 0.0};
+  int serving_fitted = 0;  // serving rows in the fit subset, left out of serving
   std::vector<GroupError> serving_per_source;
   std::vector<GroupError> serving_per_metric;
 };

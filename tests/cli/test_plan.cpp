@@ -145,12 +145,17 @@ TEST_CASE("capacity with targets: the static batch and the serving rate side by 
   const auto skipped = run_infersim(base + " --ttft-slo 1 --format json --static-only");
   CHECK(skipped.exit_code == 0);
   CHECK(skipped.out.find("serving_") == std::string::npos);
-  // A TTFT below one prefill alone: no static batch, no rate (exit 3); a pipeline layout is not simulated.
+  // A TTFT below one prefill alone: no static batch, no rate (exit 3); unfused attention is not simulated.
   const auto none = run_infersim(base + " --ttft-slo 1ms");
   CHECK(none.exit_code == 3);
   CHECK(none.out.find("none: even ") != std::string::npos);
+  const auto unfused =
+      run_infersim(kData + " capacity -m llama-2-70b -g h100-sxm --tp 4 --attention unfused --ttft-slo 1");
+  CHECK(unfused.out.find("serving rate meeting the SLOs      not simulated: ") != std::string::npos);
+  // A pipeline is simulated: its virtual engines share the stages.
   const auto piped = run_infersim(kData + " capacity -m llama-2-70b -g h100-sxm --tp 4 --pp 2 --ttft-slo 1");
-  CHECK(piped.out.find("serving rate meeting the SLOs      not simulated: ") != std::string::npos);
+  CHECK(piped.exit_code == 0);
+  CHECK(piped.out.find("serving rate meeting the SLOs      not simulated: ") == std::string::npos);
 }
 
 TEST_CASE("plan simulates the cheapest candidates: p99 columns and keys; --simulate 0 is the static screen") {

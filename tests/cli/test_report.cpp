@@ -131,11 +131,11 @@ TEST_CASE("report: latency against request rate, up to the offline rate, with th
   CHECK(gp.find("500 with lines lw 2 dt 3 lc rgb '#0072b2' title 'TTFT target 500 ms'") != std::string::npos);
   CHECK(gp.find("30 with lines lw 2 dt 3 lc rgb '#e69f00' title 'TPOT target 30 ms'") != std::string::npos);
   std::filesystem::remove_all(dir);
-  // No targets, no target lines; a pipeline layout is not simulated and says why on the page.
-  const auto piped = run_infersim("--config-dir " + source_path("") +
-                                  " report -m llama-2-7b -g a100-80gb-sxm --pp 2 -o " + dir);
-  REQUIRE(piped.exit_code == 0);
-  CHECK(read_file(dir + "/index.html").find("<p>Not simulated: serving simulation runs one pipeline stage") !=
+  // No targets, no target lines; unfused attention is not simulated and says why on the page.
+  const auto unfused = run_infersim("--config-dir " + source_path("") +
+                                    " report -m llama-2-7b -g a100-80gb-sxm --attention unfused -o " + dir);
+  REQUIRE(unfused.exit_code == 0);
+  CHECK(read_file(dir + "/index.html").find("<p>Not simulated: serving simulation models the fused") !=
         std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir + "/serving.svg"));
   std::filesystem::remove_all(dir);

@@ -71,8 +71,9 @@ TEST_CASE("capacity: the table and JSON refuse the same bad numbers, naming the 
   CapacityResult c = good_capacity();
   const CapacityReport report{m, hw, sc, targets, c};
   CHECK(capacity_json(report).find("\"slo_throughput_per_device_tok_s\": 300\n") != std::string::npos);
-  CHECK(capacity_table(report).find("largest batch meeting the SLOs     24 (TTFT 250.0 ms, TPOT 40.00 ms, "
-                                    "300.0 tok/s per device)") != std::string::npos);
+  CHECK(capacity_table(report).find(
+            "static batch meeting the SLOs      24 (all started together: TTFT 250.0 ms, "
+            "TPOT 40.00 ms, 300.0 tok/s per device)") != std::string::npos);
   const CapacityCase cases[] = {
       {"slo_throughput_per_device_tok_s",
        [](CapacityResult& r) { r.slo_throughput_per_device_tok_s = kInf; }},

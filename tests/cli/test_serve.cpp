@@ -80,8 +80,11 @@ TEST_CASE("serve refuses what it cannot simulate, with exit 2 and a message") {
   CHECK(no_load.err.find("--rate") != std::string::npos);
   const auto two_loads = run_infersim(kServe + "--rate 5 --offline");
   CHECK(two_loads.exit_code == 2);
-  const auto pp = run_infersim(kServe + "--rate 5 --pp 2");
-  CHECK(pp.exit_code == 2);
+  const auto piped = run_infersim(kServe + "--rate 5 --pp 2 --requests 50");  // pp's virtual engines
+  CHECK(piped.exit_code == 0);
+  const auto micro = run_infersim(kServe + "--rate 5 --pp 2 --micro-batches 2");
+  CHECK(micro.exit_code == 2);
+  CHECK(micro.err.find("--micro-batches") != std::string::npos);
   const auto budget = run_infersim(kServe + "--rate 5 --max-num-seqs 512 --max-num-batched-tokens 256");
   CHECK(budget.exit_code == 2);
   CHECK(budget.err.find("--max-num-batched-tokens") != std::string::npos);

@@ -248,6 +248,40 @@ TEST_CASE("The optional host link is read in GB/s per direction") {
   CHECK(*hw.interconnect.host_link_bandwidth_per_direction_Bps == 64e9);
 }
 
+TEST_CASE("Measured collectives are read in bytes, GB/s and microseconds, sizes ascending") {
+  const std::string path = test::source_path("tests/config/good_hardware.yaml");
+  std::ifstream in(path);
+  const std::string good((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string curves =
+      "  nccl_allreduce_busbw:\n    - {bytes: 1024, GBps: 0.07}\n    - {bytes: 1048576, GBps: 43.7}\n"
+      "  custom_allreduce:\n    - {devices: 8, bytes: 2048, us: 5.9}\n    - {devices: 2, bytes: 2048, us: "
+      "3.7}\n"
+      "    - {devices: 8, bytes: 16384, us: 5.7}\n";
+  const HardwareSpec hw = load_hardware_text(good + curves, "with_curves.yaml");
+  REQUIRE(hw.interconnect.measured != nullptr);
+  const MeasuredCollectives& m = *hw.interconnect.measured;
+  REQUIRE(m.nccl_busbw.size() == 2);
+  CHECK(m.nccl_busbw[1].bytes == 1048576.0);
+  CHECK(m.nccl_busbw[1].value == Approx(43.7e9));
+  REQUIRE(m.custom_allreduce.size() == 2);  // one curve per group size, in the order first given
+  CHECK(m.custom_allreduce[0].devices == 8);
+  REQUIRE(m.custom_allreduce[0].times.size() == 2);
+  CHECK(m.custom_allreduce[0].times[1].value == Approx(5.7e-6));
+  CHECK(load_hardware_text(good, "plain.yaml").interconnect.measured == nullptr);  // optional, absent
+  std::string message;
+  try {
+    (void)load_hardware_text(good +
+                                 "  nccl_allreduce_busbw:\n    - {bytes: 4096, GBps: 1}\n"
+                                 "    - {bytes: 1024, GBps: 2}\n",
+                             "descending.yaml");
+  } catch (const ConfigError& e) {
+    message = e.what();
+  }
+  INFO(message);
+  CHECK(message.find("descending.yaml") != std::string::npos);
+  CHECK(message.find("'interconnect.nccl_allreduce_busbw[].bytes' must exceed") != std::string::npos);
+}
+
 TEST_CASE("Each defective model file names its file, line, column and key") {
   // Fixture lines are counted by hand at kModelCases.
   check_rejected(kModelCases, true);

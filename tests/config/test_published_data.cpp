@@ -97,7 +97,7 @@ TEST_CASE("runtime profiles: each bad fixture names the file, the line and the k
 
 TEST_CASE("published CSV: every row, quoted commas kept, values as written") {
   const auto& rows = published_rows();
-  CHECK(rows.size() == 157);  // wc -l = 158 lines: the header and 157 rows, no field spans lines
+  CHECK(rows.size() == 221);  // wc -l = 222 lines: the header and 221 rows, no field spans lines
   // Line 24 (gpt-fast, Llama-2-7B bf16): its hardware field holds commas inside quotes.
   const PublishedRow& r = row_at_line(24);
   CHECK(r.hardware.rfind("A100-SXM 80GB, power-limited to 330 W (8-GPU box, NVLink 'hybrid cube mesh');",
@@ -189,10 +189,12 @@ TEST_CASE("mapping: rows checked by hand against the CSV text") {
   CHECK(tg.config->scenario.input_tokens == 1);
   CHECK(tg.config->scenario.output_tokens == 128);
 
-  // The fit subset: the ggml-org source (runtime_profiles/llama.cpp.yaml's host_launch_us) and gpt-fast's
-  // Llama-2-7B lines 25, 26, 29-31 (runtime_profiles/gpt-fast.yaml's kernel terms); its 70B rows are judged.
+  // The fit subset (validation/published/fit_split.md): the ggml-org source
+  // (runtime_profiles/llama.cpp.yaml's host_launch_us), gpt-fast's Llama-2-7B lines 25, 26, 29-31
+  // (runtime_profiles/gpt-fast.yaml's kernel terms; its 70B rows are judged), the TensorRT-LLM overview's
+  // lines 2-4 and the MLPerf MI300X Offline lines 81 and 85 (the trtllm and vllm host terms).
   const auto& fit = mapping().fit_subset;
-  REQUIRE(fit.size() == 2);
+  REQUIRE(fit.size() == 5);
   CHECK(fit[0].lines.empty());
   CHECK(in_fit_subset(fit, row_at_line(69)));
   CHECK(in_fit_subset(fit, row_at_line(25)));
@@ -200,6 +202,13 @@ TEST_CASE("mapping: rows checked by hand against the CSV text") {
   CHECK_FALSE(in_fit_subset(fit, row_at_line(24)));  // bf16 at TP 1: no term was fitted on it
   CHECK_FALSE(in_fit_subset(fit, row_at_line(27)));  // Llama-2-70B int8: judged
   CHECK_FALSE(in_fit_subset(fit, row_at_line(39)));  // XiongjieDai llama.cpp: judged
+  CHECK(in_fit_subset(fit, row_at_line(2)));
+  CHECK(in_fit_subset(fit, row_at_line(4)));
+  CHECK(in_fit_subset(fit, row_at_line(81)));
+  CHECK(in_fit_subset(fit, row_at_line(85)));
+  CHECK_FALSE(in_fit_subset(fit, row_at_line(5)));    // the same source's 1000/1000: judged
+  CHECK_FALSE(in_fit_subset(fit, row_at_line(82)));   // MLPerf MI300X Server: judged
+  CHECK_FALSE(in_fit_subset(fit, row_at_line(159)));  // rows added with the split: judged
 }
 
 TEST_CASE("mapping: fit_subset entries are sources or {source, lines} with CSV line numbers") {

@@ -1,10 +1,15 @@
 // Mixture-of-Experts: parameters (Mixtral paper; DeepSeek-V3 report; Qwen1.5-MoE model card) and
 // the experts a decode step touches (docs/formulas.md#expected_experts_touched: E * (1 - (1 - k/E)^T)).
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <string>
+#include <vector>
 
 #include "core/estimate.hpp"
+#include "core/formulas/elementwise.hpp"
 #include "core/formulas/moe.hpp"
 #include "core/formulas/params.hpp"
+#include "core/operators.hpp"
 #include "support/fixtures.hpp"
 
 using namespace infersim;
@@ -59,4 +64,47 @@ TEST_CASE("Layers before first_dense_layers keep the dense MLP; layer_step picks
   m.moe.first_dense_layers = 0;
   m.moe.layer_step = 2;  // Qwen2-MoE decoder_sparse_step 2: layers 1, 3, 5, ... -> 16 of 32
   CHECK(moe_layer_count(m) == 16);
+}
+
+TEST_CASE("The fullest bin: m/n + sqrt(2 (m/n) ln n), by hand (Raab & Steger 1998)") {
+  // 128 rows over 8 devices: 16 + sqrt(2 * 16 * ln 8) = 16 + sqrt(66.542) = 16 + 8.1573 = 24.157.
+  CHECK(expected_max_bin_load(128.0, 8.0) == Approx(24.157).epsilon(1e-4));
+  CHECK(expected_max_bin_load(5.0, 1.0) == 5.0);  // one bin holds every ball
+  // 2 balls, 8 bins: 0.25 + sqrt(2 * 0.25 * 2.0794) = 0.25 + 1.0197 = 1.2697, under the 2 balls.
+  CHECK(expected_max_bin_load(2.0, 8.0) == Approx(1.2697).epsilon(1e-4));
+}
+
+TEST_CASE("Expert-parallel devices: the busiest one's rows over the mean, by hand") {
+  // Without expert parallelism: 1.
+  CHECK(moe_device_imbalance(8, 2, 64.0, 0.0, 1.0) == 1.0);
+  // 64 tokens, top-2 of 8 experts over 8 devices (one expert each): 128 rows, mean 16, busiest 24.157
+  // (above), capped at 64 (one row per token): 24.157 / 16 = 1.5098.
+  CHECK(moe_device_imbalance(8, 2, 64.0, 0.0, 8.0) == Approx(1.5098).epsilon(1e-4));
+  // One token: two devices get one row each, the busiest 1 of a mean 0.25: 4.
+  CHECK(moe_device_imbalance(8, 2, 1.0, 0.0, 8.0) == Approx(4.0));
+  // Zipf exponent 2 over 4 experts, top-1, 10 tokens, 2 devices: norm = 1 + 1/4 + 1/9 + 1/16 = 1.42361,
+  // the first device's experts 1 and 2 take (1 + 0.25) / 1.42361 = 0.87805 of the rows: 8.7805 of a
+  // mean 5 = 1.7561, above the uniform 5 + sqrt(2 * 5 * ln 2) = 7.6327 (1.5265).
+  CHECK(moe_device_imbalance(4, 1, 10.0, 2.0, 2.0) == Approx(1.7561).epsilon(1e-4));
+  CHECK(moe_device_imbalance(4, 1, 10.0, 0.0, 2.0) == Approx(1.5265).epsilon(1e-4));
+}
+
+TEST_CASE("MoE routing kernels: the top-k softmax and the rows' permute copy, by hand") {
+  // Mixtral: 8 gate logits in bf16 (16 B) read, 2 fp32 weights + 2 int32 ids (16 B) written: 32 B a token.
+  CHECK(router_topk_bytes_per_token(8.0, 2.0, 2.0) == 32.0);
+  CHECK(sampler_bytes_per_row(32000.0, 2.0, 10.0) == 32000.0 * 42.0);
+  // One decode step of 4 tokens, no expert parallelism: 8 routed rows of 4096 bf16 read and written by
+  // the permute (65,536 B each way), the top-k over 4 tokens: 128 B, once per layer.
+  const ModelSpec m = mixtral_8x7b();
+  PassShape shape;
+  shape.batch = 4.0;
+  const std::vector<Operator> ops = decode_operators(m, shape);
+  const auto named = [&](const char* name) {
+    return *std::find_if(ops.begin(), ops.end(),
+                         [&](const Operator& op) { return std::string(op.name) == name; });
+  };
+  CHECK(named("experts_permute").fixed.bytes.act_read_B == 65536.0);
+  CHECK(named("experts_permute").fixed.bytes.act_written_B == 65536.0);
+  CHECK(named("experts_permute").repeat == 32.0);
+  CHECK(total_bytes(named("router_topk").fixed.bytes) == 128.0);
 }

@@ -1,8 +1,12 @@
 // Runtime profiles (core/runtime_profile.hpp): the per-pass overhead formula and the engine adding it
 // to TTFT and TPOT as its own components. Golden values derived by hand in the comments.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <string>
+#include <vector>
 
 #include "core/estimate.hpp"
+#include "core/operators.hpp"
 #include "core/runtime_profile.hpp"
 #include "support/fixtures.hpp"
 
@@ -12,10 +16,10 @@ TEST_CASE("runtime overhead: hidden kernel issue costs nothing, the per-pass ter
   const RuntimeTerms eager{"eager", 30e-6, 20e-6};
   // 100 kernels x 20 us = 2 ms of issuing against 1 ms of device work: the device waits 1 ms, then
   // the 30 us per pass: 1.03 ms.
-  CHECK(runtime_overhead_s(1e-3, 100.0, eager) == Approx(1.03e-3));
+  CHECK(runtime_overhead_s(1e-3, 100.0, 1.0, eager) == Approx(1.03e-3));
   // 100 x 20 us = 2 ms against 5 ms of device work: issuing is hidden, only the 30 us remain.
-  CHECK(runtime_overhead_s(5e-3, 100.0, eager) == Approx(30e-6));
-  CHECK(runtime_overhead_s(5e-3, 419.0, RuntimeTerms{}) == 0.0);  // the default: the device alone
+  CHECK(runtime_overhead_s(5e-3, 100.0, 1.0, eager) == Approx(30e-6));
+  CHECK(runtime_overhead_s(5e-3, 419.0, 1.0, RuntimeTerms{}) == 0.0);  // the default: the device alone
   CHECK(host_issue_s(419.0, 20e-6) == Approx(8.38e-3));
 }
 
@@ -24,8 +28,8 @@ TEST_CASE("runtime overhead: serialized launches add to the device time whatever
   serial.launches_serialized = true;
   // 100 kernels x 20 us = 2 ms of issuing the device cannot hide, plus 30 us: 2.03 ms, against 1 ms or
   // 5 ms of device work alike.
-  CHECK(runtime_overhead_s(1e-3, 100.0, serial) == Approx(2.03e-3));
-  CHECK(runtime_overhead_s(5e-3, 100.0, serial) == Approx(2.03e-3));
+  CHECK(runtime_overhead_s(1e-3, 100.0, 1.0, serial) == Approx(2.03e-3));
+  CHECK(runtime_overhead_s(5e-3, 100.0, 1.0, serial) == Approx(2.03e-3));
   // In the engine: Llama-2-7B's 419 kernels a pass (see below) x 20 us = 8.38 ms on top of the device's
   // TPOT, plus the 30 us.
   const ModelSpec m = test::llama2_7b();
@@ -112,4 +116,32 @@ TEST_CASE("runtime kernel terms: the collective latency is added to every collec
   const Estimate slow = estimate(m, hw, sc);
   CHECK(slow.tpot_s - plain.tpot_s == Approx(66 * 10e-6));
   CHECK(slow.comm_time_per_decode_step_s - plain.comm_time_per_decode_step_s == Approx(66 * 10e-6));
+}
+
+TEST_CASE("Host work per sequence grows the overhead with the batch") {
+  RuntimeTerms r;
+  r.step_overhead_s = 30e-6;
+  r.host_per_sequence_s = 2e-6;
+  // 64 sequences: 30 us + 64 * 2 us = 158 us; nothing issued per kernel.
+  CHECK(runtime_overhead_s(1e-3, 100.0, 64.0, r) == Approx(158e-6));
+  CHECK(runtime_overhead_s(1e-3, 100.0, 1.0, r) == Approx(32e-6));
+}
+
+TEST_CASE("The sampler reads each sampled row's logits once and makes its fp32 passes over the vocabulary") {
+  const ModelSpec m = test::llama2_7b();  // vocab 32000
+  PassShape shape;
+  shape.batch = 4.0;
+  const auto sampler_of = [&](const std::vector<Operator>& ops) {
+    return std::find_if(ops.begin(), ops.end(),
+                        [](const Operator& op) { return std::string(op.name) == "sampler"; });
+  };
+  const std::vector<Operator> none = decode_operators(m, shape);
+  CHECK(sampler_of(none) == none.end());  // the default: no sampler operator
+  shape.sampler_fp32_passes = 10.0;
+  const std::vector<Operator> ops = decode_operators(m, shape);
+  const auto sampler = sampler_of(ops);
+  REQUIRE(sampler != ops.end());
+  // 4 rows x 32000 logits x (2 B bf16 read + 10 x 4 B fp32) = 4 * 32000 * 42 = 5,376,000 B.
+  CHECK(total_bytes(sampler->fixed.bytes) == Approx(5'376'000.0));
+  CHECK(sampler->fixed.flops == Approx(4.0 * 32000.0 * 10.0));
 }

@@ -65,11 +65,11 @@ TEST_CASE("serving_capacity: the rate meets the targets when rerun; per device i
 
 TEST_CASE("serving_capacity names what it cannot simulate instead of running it") {
   Rig r;
-  r.sc.layout.pp = 2;
-  const ServingCapacity piped = serving_capacity(r.model, r.hw, r.sc, r.load, {1.0, std::nullopt});
-  REQUIRE(piped.not_simulated);
-  CHECK(piped.not_simulated->find("pipeline stage") != std::string::npos);
-  CHECK(!piped.search.rate_rps);
+  r.sc.attention = AttentionKernel::unfused;
+  const ServingCapacity unfused = serving_capacity(r.model, r.hw, r.sc, r.load, {1.0, std::nullopt});
+  REQUIRE(unfused.not_simulated);
+  CHECK(unfused.not_simulated->find("--attention unfused") != std::string::npos);
+  CHECK(!unfused.search.rate_rps);
   // A token budget whose step activations leave no memory for one KV block: 8B on one 80 GB H100 holds
   // 16 GB of weights; 10^7 tokens of activations (4096 wide, bf16) are far above the remaining ~60 GB.
   Rig big;

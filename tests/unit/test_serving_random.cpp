@@ -97,7 +97,7 @@ TEST_CASE("The same seed gives the same sequence; another seed another") {
   }
 }
 
-TEST_CASE("uniform01 is in (0, 1) with mean 1/2 and variance 1/12; below(n) covers [0, n)") {
+TEST_CASE("uniform01 is in (0, 1) with mean 1/2 and variance 1/12; below(n) covers 0 to n - 1") {
   Rng rng(1);
   double lo = 1.0, hi = 0.0;
   const Moments m = moments_of([&] {

@@ -11,4 +11,16 @@ namespace infersim {
 [[nodiscard]] double expected_experts_touched(int experts, int experts_per_token, double tokens,
                                               double zipf_exponent);
 
+// The expected fullest of n bins when m balls fall into them uniformly at random:
+// m/n + sqrt(2 (m/n) ln n) (Raab & Steger, "Balls into Bins - A Simple and Tight Analysis", RANDOM 1998,
+// Theorem 1, the case m >= n ln n, whose leading terms we use at every m;
+// docs/formulas.md#moe_device_imbalance).
+[[nodiscard]] double expected_max_bin_load(double balls, double bins);
+
+// The routed rows of the busiest of `ways` expert-parallel devices over the mean device's (>= 1): the
+// expected fullest bin of the T*k routed rows over the devices, and under a Zipf skew the device that
+// holds the most popular experts (experts placed in order, E/ways a device), whichever is larger.
+[[nodiscard]] double moe_device_imbalance(int experts, int experts_per_token, double tokens,
+                                          double zipf_exponent, double ways);
+
 }  // namespace infersim

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <memory>
+#include <string_view>
+#include <vector>
 
 #include "io/config/yaml_map.hpp"
 
@@ -71,11 +74,56 @@ void read_memory(YamlMap& y, HardwareSpec& hw) {
   }
 }
 
+// One measured point of a curve: its bytes must exceed the previous point's of the same curve.
+SizePoint read_point(YamlMap& entry, std::string_view value_key, double scale,
+                     const std::vector<SizePoint>& curve, const YamlMap& list) {
+  const SizePoint point{
+      .bytes = entry.real("bytes", 0.0, 1e15),
+      .value = entry.real(value_key, 0.0, value_key == "us" ? kMaxMicroseconds : kMaxLinkGBps) * scale};
+  if (!curve.empty() && point.bytes <= curve.back().bytes)
+    throw ConfigError(
+        list.file(), entry.mark("bytes"),
+        "'" + entry.qualified("bytes") + "' must exceed the previous point's (sizes ascending)");
+  return point;
+}
+
+// Measured collectives on the scale-up link (core/hardware_spec.hpp): optional lists of points.
+void read_measured_collectives(YamlMap& link, Interconnect& ic) {
+  if (!link.has("nccl_allreduce_busbw") && !link.has("custom_allreduce")) return;
+  MeasuredCollectives m;
+  if (link.has("nccl_allreduce_busbw")) {
+    for (const YAML::Node& node : link.sequence("nccl_allreduce_busbw")) {
+      if (!node.IsMap())
+        throw ConfigError(
+            link.file(), YamlMap::mark_of(node),
+            "each entry of 'interconnect.nccl_allreduce_busbw' must be a mapping {bytes, GBps}");
+      YamlMap entry(node, link.file(), "interconnect.nccl_allreduce_busbw[].", {"bytes", "GBps"});
+      m.nccl_busbw.push_back(read_point(entry, "GBps", kGiga, m.nccl_busbw, link));
+    }
+  }
+  if (link.has("custom_allreduce")) {
+    for (const YAML::Node& node : link.sequence("custom_allreduce")) {
+      if (!node.IsMap())
+        throw ConfigError(
+            link.file(), YamlMap::mark_of(node),
+            "each entry of 'interconnect.custom_allreduce' must be a mapping {devices, bytes, us}");
+      YamlMap entry(node, link.file(), "interconnect.custom_allreduce[].", {"devices", "bytes", "us"});
+      const int devices = static_cast<int>(entry.integer("devices", 2, 1'000'000));
+      auto same = [devices](const MeasuredCollectives::Curve& c) { return c.devices == devices; };
+      auto it = std::find_if(m.custom_allreduce.begin(), m.custom_allreduce.end(), same);
+      if (it == m.custom_allreduce.end())
+        it = m.custom_allreduce.insert(it, {.devices = devices, .times = {}});
+      it->times.push_back(read_point(entry, "us", kMicro, it->times, link));
+    }
+  }
+  ic.measured = std::make_shared<const MeasuredCollectives>(std::move(m));
+}
+
 void read_interconnect(YamlMap& y, HardwareSpec& hw) {
-  YamlMap link =
-      y.mapping("interconnect", {"link_bandwidth_per_direction_GBps", "link_latency_us", "devices_per_node",
-                                 "inter_node_bandwidth_per_direction_GBps", "inter_node_latency_us",
-                                 "host_link_bandwidth_per_direction_GBps"});
+  YamlMap link = y.mapping(
+      "interconnect", {"link_bandwidth_per_direction_GBps", "link_latency_us", "devices_per_node",
+                       "inter_node_bandwidth_per_direction_GBps", "inter_node_latency_us",
+                       "host_link_bandwidth_per_direction_GBps", "nccl_allreduce_busbw", "custom_allreduce"});
   Interconnect& ic = hw.interconnect;
   ic.link_bandwidth_per_direction_Bps =
       link.real("link_bandwidth_per_direction_GBps", kMinLinkGBps, kMaxLinkGBps) * kGiga;
@@ -86,6 +134,7 @@ void read_interconnect(YamlMap& y, HardwareSpec& hw) {
   ic.inter_node_latency_s = link.real("inter_node_latency_us", 0.0, kMaxMicroseconds) * kMicro;
   if (auto gbps = link.optional_real("host_link_bandwidth_per_direction_GBps", kMinLinkGBps, kMaxLinkGBps))
     ic.host_link_bandwidth_per_direction_Bps = *gbps * kGiga;
+  read_measured_collectives(link, ic);
 }
 
 // efficiency.compute_by_dtype: the large-GEMM share of the peak per peak slot, for slots the profile has a

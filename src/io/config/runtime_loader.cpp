@@ -21,10 +21,10 @@ RuntimeProfile load_runtime(const std::string& path) {
 }
 
 RuntimeProfile load_runtime_text(const std::string& text, const std::string& path) {
-  YamlMap y(
-      parse_yaml_mapping(text, path), path, "",
-      {"description", "source", "step_overhead_us", "host_launch_us", "launch_mode",
-       "int8_weight_only_efficiency", "int4_weight_only_efficiency", "collective_latency_us", "scheduler"});
+  YamlMap y(parse_yaml_mapping(text, path), path, "",
+            {"description", "source", "step_overhead_us", "host_launch_us", "launch_mode",
+             "int8_weight_only_efficiency", "int4_weight_only_efficiency", "collective_latency_us",
+             "allreduce", "host_per_sequence_us", "sampler_fp32_passes", "scheduler"});
   RuntimeProfile r;
   r.terms.name = std::filesystem::path(path).stem().string();
   r.description = y.text("description");
@@ -40,6 +40,14 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
       y.optional_real("int4_weight_only_efficiency", 0.001, 1.0).value_or(1.0);
   if (y.has("collective_latency_us"))
     r.terms.collective_latency_s = y.nonnegative_real("collective_latency_us", kMaxMicroseconds) * kMicro;
+  // Optional, default link_model (core/runtime_profile.hpp says what each path uses).
+  if (y.has("allreduce"))
+    r.terms.allreduce = static_cast<AllreducePath>(y.choice("allreduce", {"link_model", "nccl", "custom"}));
+  // Optional, default 0: host work per sequence in a pass; the sampler's fp32 passes over the logits.
+  if (y.has("host_per_sequence_us"))
+    r.terms.host_per_sequence_s = y.nonnegative_real("host_per_sequence_us", kMaxMicroseconds) * kMicro;
+  if (y.has("sampler_fp32_passes"))
+    r.terms.sampler_fp32_passes = y.nonnegative_real("sampler_fp32_passes", 1000.0);
   if (y.has("scheduler")) {
     YamlMap s = y.mapping("scheduler", {"max_num_seqs", "max_num_batched_tokens", "block_size",
                                         "chunked_prefill", "preemption", "admission", "prefix_caching"});

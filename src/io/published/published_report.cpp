@@ -73,7 +73,7 @@ std::string fitting(const PublishedMapping& m, const PublishedSummary& s) {
   std::string out = fmt::format(
       "Rows used for fitting: the {} mapped rows of these sources (marked (fit), left out of "
       "every MAPE below):\n",
-      s.fitted);
+      s.fitted + s.serving_fitted);
   for (const FitSubsetEntry& e : m.fit_subset)
     out += "  " + e.source + (e.lines.empty() ? "" : fmt::format(" (lines {})", fmt::join(e.lines, ", "))) +
            "\n";
@@ -81,16 +81,16 @@ std::string fitting(const PublishedMapping& m, const PublishedSummary& s) {
 }
 
 std::string coverage(const PublishedSummary& s) {
-  const int mapped = s.mapped + s.serving.rows;
+  const int serving = s.serving.rows + s.serving_fitted;
+  const int mapped = s.mapped + serving;
   const double share = s.total > 0 ? 100.0 * mapped / s.total : 0.0;
   if (s.serving.rows == 0)
     return fmt::format("Coverage: {} of {} rows mapped ({:.0f}%); {} judged, {} used for fitting\n", mapped,
                        s.total, share, s.judged, s.fitted);
   return fmt::format(
       "Coverage: {} of {} rows mapped ({:.0f}%); {} to one configuration ({} judged, {} used for fitting), "
-      "{} "
-      "through the serving simulator\n",
-      mapped, s.total, share, s.mapped, s.judged, s.fitted, s.serving.rows);
+      "{} through the serving simulator ({} judged, {} used for fitting)\n",
+      mapped, s.total, share, s.mapped, s.judged, s.fitted, serving, s.serving.rows, s.serving_fitted);
 }
 
 }  // namespace

@@ -24,10 +24,10 @@ std::string run_load(const PublishedCase& c) {
 std::string rows_table(const std::vector<PublishedCase>& cases) {
   constexpr const char* kRow =
       "{:>4}  {:<28} {:<13} {:<9} {:<9} {:>2} {:>2} {:<20} {:>5} {:>6} {:>5} {:>5} {:<8} {:<5} {:<12} {:>10} "
-      "{:>10} {:>8}\n";
+      "{:>10} {:>8}{}\n";
   std::string out =
       fmt::format(kRow, "line", "source", "model", "hardware", "runtime", "tp", "dp", "load", "seqs",
-                  "tokens", "in", "out", "weights", "kv", "metric", "published", "predicted", "error");
+                  "tokens", "in", "out", "weights", "kv", "metric", "published", "predicted", "error", "");
   for (const PublishedCase& c : cases) {
     if (!is_serving(c)) continue;
     const MappedConfig& m = *c.mapping.config;
@@ -37,7 +37,7 @@ std::string rows_table(const std::vector<PublishedCase>& cases) {
                        sc.layout.tp, sc.layout.dp, run_load(c), l.max_num_seqs, l.max_num_batched_tokens,
                        sc.input_tokens, sc.output_tokens, weights_name(sc.weights), dtype_name(sc.kv),
                        metric_kind_name(m.metric), fmt::format("{:.4g}", m.published),
-                       fmt::format("{:.4g}", c.predicted), percent(c.rel_error));
+                       fmt::format("{:.4g}", c.predicted), percent(c.rel_error), c.fitted ? "  (fit)" : "");
   }
   return out;
 }

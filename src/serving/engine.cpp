@@ -1,0 +1,294 @@
+#include "serving/engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "core/errors.hpp"
+
+namespace infersim::serving::detail {
+
+Engine::Engine(StepTimer& timer, const ServeConfig& cfg, const SloTargets& slo, const ServeObserver& observer)
+    : timer_(timer), cfg_(cfg), metrics_(slo), observer_(observer), spans_(timer.spans()) {
+  const StepMemory mem = timer.memory(static_cast<double>(cfg.limits.max_num_batched_tokens));
+  block_bytes_ = static_cast<double>(cfg.limits.block_tokens) * mem.kv_bytes_per_token_per_device;
+  if (cfg.kv_blocks) {
+    units_total_ = static_cast<double>(*cfg.kv_blocks);
+  } else {
+    // Under pipeline parallelism each of the pp virtual engines has its own scheduler and 1/pp of the
+    // blocks (vLLM V0's virtual engines: Scheduler divides num_gpu_blocks by pipeline_parallel_size).
+    units_total_ = std::floor(std::floor(mem.kv_budget_bytes_per_device / block_bytes_) / timer.stages());
+    if (!(units_total_ >= 1.0)) {
+      throw InputError("no memory is left for the KV cache: usable " + gb(mem.usable_bytes) +
+                       " per device, weights " + gb(mem.weight_bytes_per_device) + ", activations of a " +
+                       std::to_string(cfg.limits.max_num_batched_tokens) + "-token step " +
+                       gb(mem.activation_bytes_per_device) + ", runtime reserve " +
+                       gb(mem.runtime_reserve_bytes) +
+                       " (more --tp, fewer --max-num-batched-tokens, or "
+                       "narrower --weights)");
+    }
+  }
+  const double layers = timer.model().layers;
+  for (int s = 0; s < spans_.count; ++s) {
+    const SpanGroup& g = spans_.group[static_cast<std::size_t>(s)];
+    share_[static_cast<std::size_t>(s)] = g.layers / layers;
+    cap_[static_cast<std::size_t>(s)] = g.span.kind == KeySpanKind::full ? 0 : g.span.tokens;
+  }
+  engines_per_replica_ = timer.stages();
+  for (int i = 0; i < cfg.replicas * engines_per_replica_; ++i)
+    replicas_.emplace_back(spans_, cfg.limits.block_tokens);
+}
+
+ServeResult Engine::run(RequestSource& source, long long max_requests, double offered_rate_rps) {
+  total_ = max_requests;
+  std::optional<Request> next;
+  while (true) {
+    if (!next && pulled_ < max_requests) {
+      next = source.next();
+      if (next) ++pulled_;
+    }
+    Replica* r = nullptr;
+    for (Replica& x : replicas_) {
+      if (x.busy() && (!r || x.clock < r->clock)) r = &x;
+    }
+    const double arrival = next ? next->arrival_s : kInf;
+    if (!r && !next) break;
+    if (next && (!r || arrival <= r->clock)) {
+      deliver(*next, source);
+      next.reset();
+      continue;
+    }
+    step(*r, source);
+  }
+  ServeResult out;
+  out.summary = metrics_.summary(static_cast<long long>(units_total_), last_arrival_s_, offered_rate_rps);
+  out.kv_blocks_per_replica = static_cast<long long>(units_total_);
+  out.kv_bytes_per_block_per_device = block_bytes_;
+  return out;
+}
+
+int Engine::new_slot() {
+  if (!free_slots_.empty()) {
+    const int s = free_slots_.back();
+    free_slots_.pop_back();
+    return s;
+  }
+  reqs_.emplace_back();
+  return static_cast<int>(reqs_.size() - 1);
+}
+
+void Engine::deliver(const Request& in, RequestSource& source) {
+  last_arrival_s_ = std::max(last_arrival_s_, in.arrival_s);
+  const long long context = in.input_tokens + in.output_tokens;
+  const bool too_long = context > timer_.model().max_context;
+  const bool never_fits = units_for(context) > units_total_;
+  const bool over_budget =
+      !cfg_.limits.chunked_prefill && in.input_tokens > cfg_.limits.max_num_batched_tokens;
+  if (too_long || never_fits || over_budget) {
+    metrics_.on_rejected();
+    ++done_;
+    source.on_complete(in.arrival_s);
+    return;
+  }
+  const int slot = new_slot();
+  Req& q = reqs_[static_cast<std::size_t>(slot)];
+  q = Req{};
+  q.r = in;
+  q.prompt = in.input_tokens;
+  // The router picks a replica; inside it, the virtual engine with the fewest unfinished requests takes
+  // the request (vLLM V0's add_request over its pipeline's schedulers).
+  const auto group_outstanding = [this](int g) {
+    long long n = 0;
+    for (int v = 0; v < engines_per_replica_; ++v) n += engine_at(g, v).outstanding;
+    return n;
+  };
+  int group = 0;
+  if (cfg_.router == Router::round_robin) {
+    group = next_replica_;
+    next_replica_ = (next_replica_ + 1) % cfg_.replicas;
+  } else {
+    for (int g = 1; g < cfg_.replicas; ++g) {
+      if (group_outstanding(g) < group_outstanding(group)) group = g;
+    }
+  }
+  Replica* target = &engine_at(group, 0);
+  for (int v = 1; v < engines_per_replica_; ++v) {
+    if (engine_at(group, v).outstanding < target->outstanding) target = &engine_at(group, v);
+  }
+  if (!target->busy()) target->clock = std::max(target->clock, in.arrival_s);
+  target->waiting.push_back(slot);
+  ++target->outstanding;
+}
+
+void Engine::add_chunk(StepLoad& load, const Req& q, long long c) {
+  const auto p = static_cast<double>(q.prefilled);
+  const auto e = static_cast<double>(q.prefilled + c);
+  for (int s = 0; s < spans_.count; ++s) {
+    StepSpanLoad& x = load.spans[static_cast<std::size_t>(s)];
+    x.prefill_pairs += span_pairs(x.span, e) - span_pairs(x.span, p);
+    x.prefill_cached_keys += span_cached_tokens(x.span, p);
+  }
+  load.prefill_tokens += static_cast<double>(c);
+  if (q.prefilled + c == q.prompt) load.sampled_rows += 1.0;
+}
+
+void Engine::step(Replica& rep, RequestSource& source) {
+  const double start_s = rep.clock;
+  const SchedulerLimits& lim = cfg_.limits;
+  double extra_s = 0.0;
+  // Room for every decode row's next token, preempting the newest requests while it is short.
+  auto decode_need = [&] {
+    double need = 0.0;
+    for (int s = 0; s < spans_.count; ++s)
+      need += share_[static_cast<std::size_t>(s)] * static_cast<double>(rep.decoding.next_new_blocks(s));
+    return need;
+  };
+  while (rep.decoding.size() > 0 && free_units(rep) < decode_need()) preempt_newest(rep, extra_s);
+  double reserve = decode_need();  // the decode rows' next blocks, kept from the prompts below
+  const long long decode_rows = rep.decoding.size();
+  long long budget = lim.max_num_batched_tokens - decode_rows;
+  chunks_.clear();
+  swapped_in_.clear();
+  for (const int slot : rep.prefilling) {  // admitted prompts first, in admission order
+    Req& q = reqs_[static_cast<std::size_t>(slot)];
+    const long long c = std::min(q.prompt - q.prefilled, budget);
+    if (c <= 0) break;
+    const double units = units_for(q.prefilled + c) - q.held_units;
+    if (free_units(rep) - reserve < units) break;
+    rep.prefill_units += units;
+    q.held_units += units;
+    chunks_.push_back({slot, c});
+    budget -= c;
+  }
+  while (!rep.waiting.empty() && budget > 0 &&
+         static_cast<long long>(rep.running.size()) < lim.max_num_seqs) {
+    const int slot = rep.waiting.front();
+    Req& q = reqs_[static_cast<std::size_t>(slot)];
+    if (q.swapped) {  // swapped out: back over the host link, straight to decoding
+      if (free_units(rep) - reserve < units_for(q.swapped_context) + 1.0) break;
+      rep.waiting.pop_front();
+      q.swapped = false;
+      extra_s += units_for(q.swapped_context) * block_bytes_ / *cfg_.host_link_Bps;
+      q.admitted = ++admissions_;
+      rep.running.insert({q.admitted, slot});
+      join_decoding(rep, slot, q.swapped_context, rep.decode_steps);
+      swapped_in_.push_back(slot);
+      --budget;
+      reserve = decode_need();
+      continue;
+    }
+    // A cached prefix skips its prefill: the request starts after it (at least one token computed).
+    long long shared = 0;
+    if (q.prefilled == 0) {
+      const auto group = rep.groups.find(q.r.prefix_group);
+      if (shareable_tokens(q) > 0 && group != rep.groups.end())
+        shared = std::min(group->second.tokens, q.prompt - 1) / lim.block_tokens * lim.block_tokens;
+    }
+    const long long rest = q.prompt - std::max(q.prefilled, shared);
+    const long long c = lim.chunked_prefill ? std::min(rest, budget) : (rest <= budget ? rest : 0);
+    if (c <= 0) break;
+    double units = units_for(std::max(q.prefilled, shared) + c) - q.held_units - units_for(shared);
+    if (shared > 0) {
+      const PrefixGroup& g = rep.groups.at(q.r.prefix_group);
+      if (g.evictable) units += g.units;  // reviving the cached prefix takes its blocks back
+    }
+    if (free_units(rep) - reserve < units) break;
+    const double whole = units_for(q.r.input_tokens + q.r.output_tokens);
+    if (lim.reserve_full_sequence && q.first_scheduled_s < 0.0) {
+      if (units_total_ - rep.reserved_units < whole - 1e-9) break;
+      rep.reserved_units += whole;
+    }
+    rep.waiting.pop_front();
+    if (shared > 0) {
+      q.prefilled = shared;
+      q.held_units = units_for(shared);
+      rep.prefill_units += q.held_units;
+      join_group(rep, q, shared, q.held_units);
+    }
+    if (q.first_scheduled_s < 0.0) q.first_scheduled_s = start_s;
+    q.admitted = ++admissions_;
+    rep.running.insert({q.admitted, slot});
+    rep.prefilling.push_back(slot);
+    rep.prefill_units += units;
+    q.held_units += units;
+    chunks_.push_back({slot, c});
+    budget -= c;
+  }
+  evict_cached(rep);
+  const long long rows = rep.decoding.size();
+  if (rows == 0 && chunks_.empty()) {
+    throw std::logic_error("serving: nothing could be scheduled on a busy replica");
+  }
+  StepLoad load;
+  load.span_count = spans_.count;
+  load.decode_rows = static_cast<double>(rows);
+  load.sampled_rows = static_cast<double>(rows);
+  for (int s = 0; s < spans_.count; ++s) {
+    StepSpanLoad& x = load.spans[static_cast<std::size_t>(s)];
+    x.span = spans_.group[static_cast<std::size_t>(s)].span;
+    x.decode_keys = rep.decoding.next_keys(s);
+  }
+  for (const Chunk& c : chunks_) add_chunk(load, reqs_[static_cast<std::size_t>(c.slot)], c.tokens);
+  // The replica's other busy virtual engines share its pipeline's stages with this iteration.
+  const auto index = static_cast<int>(&rep - replicas_.data());
+  int in_flight = 0;
+  for (int v = 0; v < engines_per_replica_; ++v) {
+    if (engine_at(index / engines_per_replica_, v).busy()) ++in_flight;
+  }
+  const double step_s = timer_.step_s(load, in_flight) + extra_s;
+  const double end_s = start_s + step_s;
+  const long long used_before = static_cast<long long>(std::ceil(used_units(rep) - 1e-9));
+  rep.decoding.advance();
+  ++rep.decode_steps;
+  const auto swapped_in = static_cast<long long>(swapped_in_.size());
+  if (rows - swapped_in > 0) metrics_.on_token_gaps(step_s, rows - swapped_in);
+  for (const int slot : swapped_in_) {  // their last token came before they were swapped out
+    Req& q = reqs_[static_cast<std::size_t>(slot)];
+    metrics_.on_token_gaps(end_s - q.last_token_s, 1);
+    q.last_token_s = end_s;
+  }
+  while (!rep.finishes.empty() && rep.finishes.top().step <= rep.decode_steps) {
+    const Finish f = rep.finishes.top();
+    rep.finishes.pop();
+    Req& q = reqs_[static_cast<std::size_t>(f.slot)];
+    if (q.epoch != f.epoch || q.handle < 0) continue;
+    rep.decoding.remove(q.handle);
+    q.handle = -1;
+    complete(rep, f.slot, end_s, source);
+  }
+  for (const Chunk& c : chunks_) {
+    Req& q = reqs_[static_cast<std::size_t>(c.slot)];
+    q.prefilled += c.tokens;
+    const long long prefix = shareable_tokens(q);
+    if (prefix > 0 && q.shared_units <= 0.0 && q.prefilled >= prefix)
+      join_group(rep, q, prefix, units_for(prefix));
+    if (q.prefilled < q.prompt) continue;
+    ++q.generated;  // the prompt's last position samples a token
+    if (q.first_token_s < 0.0) {
+      q.first_token_s = end_s;
+    } else {
+      metrics_.on_token_gaps(end_s - q.last_token_s, 1);
+    }
+    q.last_token_s = end_s;
+    rep.prefilling.erase(std::find(rep.prefilling.begin(), rep.prefilling.end(), c.slot));
+    rep.prefill_units -= q.held_units;
+    q.held_units = 0.0;
+    if (q.generated >= q.r.output_tokens) {
+      complete(rep, c.slot, end_s, source);
+    } else {
+      join_decoding(rep, c.slot, q.prompt, rep.decode_steps);
+    }
+  }
+  const long long running = static_cast<long long>(rep.running.size());
+  metrics_.on_step(start_s, step_s, running, used_before);
+  if (observer_.step) {
+    long long prefill_tokens = 0;
+    for (const Chunk& c : chunks_) prefill_tokens += c.tokens;
+    observer_.step({start_s, static_cast<long long>(&rep - replicas_.data()), running, prefill_tokens, rows,
+                    used_before, step_s});
+  }
+  evict_cached(rep);
+  rep.clock = end_s;
+}
+
+}  // namespace infersim::serving::detail

@@ -1,0 +1,109 @@
+// The serving simulator under pipeline parallelism (src/serving/simulator.hpp: a replica runs pp virtual
+// engines whose batches share the stages) against estimate()'s pipelined static batch, which is derived
+// apart from it (GPipe: a micro-batch's step is max(path through the stages, M x the slowest stage)).
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <vector>
+
+#include "core/estimate.hpp"
+#include "core/step.hpp"
+#include "io/config/hardware_loader.hpp"
+#include "io/config/model_loader.hpp"
+#include "serving/simulator.hpp"
+#include "support/fixtures.hpp"
+
+using namespace infersim;
+using namespace infersim::serving;
+
+namespace {
+
+struct PipelineRig {
+  ModelSpec model = load_model(test::source_path("model_configs/llama-3-70b.yaml"));
+  HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml"));
+  Scenario sc;
+  PipelineRig() {
+    sc.layout.tp = 2;
+    sc.layout.pp = 2;
+  }
+};
+
+class ListSource : public RequestSource {
+ public:
+  explicit ListSource(std::vector<Request> r) : r_(std::move(r)) {}
+  std::optional<Request> next() override {
+    if (i_ == r_.size()) return std::nullopt;
+    return r_[i_++];
+  }
+
+ private:
+  std::vector<Request> r_;
+  std::size_t i_ = 0;
+};
+
+std::vector<Request> at_zero(int n, long long input, long long output) {
+  std::vector<Request> out;
+  for (int i = 0; i < n; ++i) out.push_back({i, 0.0, input, output});
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Pipeline parallel, one request alone: TTFT and TPOT are estimate's at pp 2, batch 1") {
+  // Alone, the request's batch is the only one in the pipeline: each iteration is its path through both
+  // stages and the send between them, as estimate's single micro-batch (M = 1: max(path, 1 x stage)).
+  PipelineRig r;
+  r.sc.input_tokens = 1024;
+  r.sc.output_tokens = 128;
+  const Estimate e = estimate(r.model, r.hw, r.sc);
+  StepTimer timer(r.model, r.hw, r.sc);
+  REQUIRE(timer.stages() == 2);
+  ServeConfig cfg;
+  ListSource source(at_zero(1, 1024, 128));
+  const ServeResult out = simulate(timer, cfg, source, 1, {}, 0.0);
+  REQUIRE(out.summary.requests == 1);
+  CHECK(out.summary.ttft_mean_s == Approx(e.ttft_s).epsilon(0.005));
+  CHECK(out.summary.tpot_mean_s == Approx(e.tpot_s).epsilon(0.005));
+}
+
+TEST_CASE(
+    "Pipeline parallel, 2N requests at t = 0: two virtual engines decode like estimate's two micro-batches") {
+  // The 2N requests split N and N between the replica's two virtual engines (the one with fewer unfinished
+  // requests takes each); with both busy, every decode step of N rows takes max(path, 2 x the slowest
+  // stage): estimate's pipelined batch of 2N in M = 2 micro-batches of N (GPipe, Huang et al. 2019).
+  PipelineRig r;
+  r.sc.batch = 32;
+  r.sc.layout.micro_batches = 2;
+  r.sc.input_tokens = 512;
+  r.sc.output_tokens = 128;
+  const Estimate e = estimate(r.model, r.hw, r.sc);
+  Scenario one = r.sc;
+  one.batch = 1;
+  one.layout.micro_batches = 1;
+  StepTimer timer(r.model, r.hw, one);
+  ServeConfig cfg;
+  cfg.limits.chunked_prefill = false;
+  cfg.limits.max_num_seqs = 64;
+  cfg.limits.max_num_batched_tokens = 16 * 512;
+  ListSource source(at_zero(32, 512, 128));
+  const ServeResult out = simulate(timer, cfg, source, 32, {}, 0.0);
+  CHECK(out.summary.requests == 32);
+  CHECK(out.summary.batch_max == 16);
+  CHECK(out.summary.tpot_mean_s == Approx(e.tpot_s).epsilon(0.01));
+}
+
+TEST_CASE("Pipeline parallel: each virtual engine gets 1/pp of the blocks; --micro-batches is refused") {
+  PipelineRig r;
+  StepTimer timer(r.model, r.hw, r.sc);
+  ServeConfig cfg;
+  ListSource none({});
+  const ServeResult two = simulate(timer, cfg, none, 0, {}, 0.0);
+  // The blocks the binding stage's device holds, split between the two virtual engines (floor division).
+  const StepMemory mem = timer.memory(static_cast<double>(cfg.limits.max_num_batched_tokens));
+  const double device_blocks = std::floor(mem.kv_budget_bytes_per_device /
+                                          (cfg.limits.block_tokens * mem.kv_bytes_per_token_per_device));
+  CHECK(two.kv_blocks_per_replica == static_cast<long long>(std::floor(device_blocks / 2.0)));
+  Scenario micro = r.sc;
+  micro.layout.micro_batches = 2;
+  micro.batch = 2;
+  CHECK(why_step_invalid(r.model, r.hw, micro).has_value());
+}
