@@ -36,7 +36,7 @@ std::string published_csv_path(const SearchPath& search) {
 }  // namespace
 
 int run_published_validation(const std::string& output_csv, double threshold, double serving_threshold,
-                             const SearchPath& search) {
+                             std::optional<double> regime_threshold, const SearchPath& search) {
   const std::string csv = published_csv_path(search);
   const std::string mapping_path = search.resolve(kPublishedDir, "mapping");
   const std::vector<PublishedRow> rows = read_published_csv(csv);
@@ -55,15 +55,18 @@ int run_published_validation(const std::string& output_csv, double threshold, do
     if (it == moe.end()) it = moe.emplace(name, is_moe(sources.model(name))).first;
     return it->second;
   };
+  const std::vector<RegimeError> regimes = regime_errors(cases, is_moe_model);
   std::cout << published_table(cases, summary, mapping, threshold, serving_threshold)
-            << regime_section(regime_errors(cases, is_moe_model)) << std::flush;
+            << regime_section(regimes, regime_threshold, kRegimeGateRows) << std::flush;
   if (out) {
     out->write(published_csv(cases));
     out->commit();
   }
   const bool above = summary.judged > 0 && summary.mape > threshold;
   const bool serving_above = summary.serving.rows > 0 && summary.serving.mape > serving_threshold;
-  return above || serving_above ? kExitAnswerNo : 0;
+  const bool leans =
+      regime_threshold && !leaning_regimes(regimes, kRegimeGateRows, *regime_threshold).empty();
+  return above || serving_above || leans ? kExitAnswerNo : 0;
 }
 
 }  // namespace infersim

@@ -5,13 +5,17 @@
 // and are judged as a group of their own; the rest listed with the reason. Returns the exit code: 3 when
 // the MAPE over the judged rows (mapped to one configuration, not used for fitting) is above
 // `threshold` or the serving rows' MAPE above `serving_threshold`, else 0.
+#include <optional>
 #include <string>
 
 #include "io/config/search_path.hpp"
 
 namespace infersim {
 
+// regime_threshold: exit 3 also when a regime of at least kRegimeGateRows judged rows leans beyond it either
+// way (none: the regime table is a report only).
+inline constexpr int kRegimeGateRows = 5;
 int run_published_validation(const std::string& output_csv, double threshold, double serving_threshold,
-                             const SearchPath& search);
+                             std::optional<double> regime_threshold, const SearchPath& search);
 
 }  // namespace infersim

@@ -326,10 +326,11 @@ void add_serve_command(CLI::App& app, Action& action) {
       ->type_name("TIME");
   sub->add_option("--tpot-slo", o->tpot_slo, "time-per-output-token target: 0.05, 50ms or 0.05s")
       ->type_name("TIME");
-  sub->add_option("--percentile", o->percentile,
-                  "the percentile --find-max-rate holds to the targets: 50, 90, 99")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"50", "90", "99"}));
+  sub->add_option(
+         "--percentile", o->percentile,
+         "the percentile of TTFT and TPOT --find-max-rate holds to the targets, in (0, 100]: 50, 90, "
+         "95, 99, 99.9, ...")
+      ->capture_default_str();
   sub->add_flag("--find-max-rate", o->find_max_rate,
                 "search the highest Poisson rate whose percentile TTFT and TPOT meet the targets (to 1 %)");
   sub->add_option("--format", o->format, "summary: table, json or csv")

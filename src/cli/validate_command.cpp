@@ -38,6 +38,7 @@ struct ValidateOptions {
   std::string threshold = "0.25";
   // The rows of --published measured under load, run through the serving simulator, are gated apart.
   std::optional<std::string> serving_threshold;
+  std::optional<std::string> regime_threshold;
   bool published = false;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   int runs = 1;
@@ -84,10 +85,14 @@ int run_validate(const ValidateOptions& o, const SearchPath& search) {
   if (o.serving_threshold && !o.published)
     throw InputError(
         "--serving-threshold gates the published rows measured under load: it needs --published");
+  if (o.regime_threshold && !o.published)
+    throw InputError("--regime-threshold gates the published rows' regimes: it needs --published");
   if (o.published) {
     const double serving =
         nonnegative_real_flag("--serving-threshold", o.serving_threshold.value_or("1.0"), 1e6);
-    return run_published_validation(o.output, threshold, serving, search);
+    std::optional<double> regimes;
+    if (o.regime_threshold) regimes = nonnegative_real_flag("--regime-threshold", *o.regime_threshold, 1e6);
+    return run_published_validation(o.output, threshold, serving, regimes, search);
   }
   if (!o.measured.empty() && o.hardware.empty())
     throw InputError("--measured needs -g PROFILE: the hardware the CSV was measured on");
@@ -149,6 +154,11 @@ void add_validate_command(CLI::App& app, Action& action) {
          "--serving-threshold", o->serving_threshold,
          "with --published: exit 3 also when the MAPE of the rows measured under load (run through the "
          "serving simulator, a group of their own) is above this fraction [1.0]")
+      ->type_name("FRACTION");
+  sub->add_option("--regime-threshold", o->regime_threshold,
+                  "with --published: exit 3 also when a regime (batch, precision, experts, tensor parallel, "
+                  "phase) of at least 5 judged rows leans beyond this fraction either way [no gate: the "
+                  "regime table is a report]")
       ->type_name("FRACTION");
   sub->add_flag(
       "--published", o->published,

@@ -88,7 +88,9 @@ double summary_percentile(const ServeSummary& s, double percentile, bool ttft) {
   if (percentile == 50.0) return ttft ? s.ttft_p50_s : s.tpot_p50_s;
   if (percentile == 90.0) return ttft ? s.ttft_p90_s : s.tpot_p90_s;
   if (percentile == 99.0) return ttft ? s.ttft_p99_s : s.tpot_p99_s;
-  throw std::invalid_argument("summary_percentile: the summary holds the 50th, 90th and 99th percentiles");
+  if (percentile == s.slo_percentile) return ttft ? s.ttft_at_slo_percentile_s : s.tpot_at_slo_percentile_s;
+  throw std::invalid_argument(
+      "summary_percentile: the summary holds the 50th, 90th and 99th percentiles and its targets' one");
 }
 
 bool meets_slo(const ServeSummary& s, const SloTargets& slo, double percentile) {
@@ -108,11 +110,14 @@ double offline_rate_rps(StepTimer& timer, const ServeConfig& cfg, const Workload
 MaxRateResult find_max_rate(StepTimer& timer, const ServeConfig& cfg, const WorkloadSpec& workload,
                             const SloTargets& slo, double percentile) {
   if (!slo.ttft_s && !slo.tpot_s) throw std::invalid_argument("find_max_rate: no target given");
-  (void)summary_percentile({}, percentile, true);  // the same check, before any simulation
+  if (!(percentile > 0.0 && percentile <= 100.0))
+    throw std::invalid_argument("find_max_rate: the percentile must be in (0, 100]");
+  SloTargets held = slo;  // every probe's summary reports TTFT and TPOT at the searched percentile
+  held.percentile = percentile;
   MaxRateResult out;
   out.offline_rps = offline_rate_rps(timer, cfg, workload);
   if (!(out.offline_rps > 0.0)) return out;
-  Search s(timer, cfg, workload, slo, percentile);
+  Search s(timer, cfg, workload, held, percentile);
   search(s, out.offline_rps, out);
   out.curve = std::move(s.curve);
   std::sort(out.curve.begin(), out.curve.end(),

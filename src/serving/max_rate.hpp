@@ -32,7 +32,8 @@ struct MaxRateResult {
   ServeResult at_rate;           // the run at rate_rps (default when there is none)
 };
 
-// The given percentile (50, 90 or 99: the summary's) of TTFT (ttft true) or TPOT.
+// The given percentile of TTFT (ttft true) or TPOT: the summary's 50th, 90th, 99th or its targets' one
+// (ServeSummary::slo_percentile); std::invalid_argument for another.
 [[nodiscard]] double summary_percentile(const ServeSummary& s, double percentile, bool ttft);
 
 // Whether a run meets the targets: some request finished, none was rejected, and the percentile of TTFT
@@ -46,8 +47,8 @@ struct MaxRateResult {
 // The search: the offline run bounds the rate; a probe there, then at twice it (when it meets) or at 1 %
 // of it (when it misses), then bisection until the rates meeting and missing are within 1 % of each
 // other. `workload` gives the lengths, the number of requests and the seed; its arrivals and rate are the
-// search's. percentile is 50, 90 or 99; at least one target must be given (std::invalid_argument
-// otherwise). Throws InputError as simulate() does.
+// search's. percentile is in (0, 100] (slo.percentile is replaced by it); at least one target must be
+// given (std::invalid_argument otherwise). Throws InputError as simulate() does.
 [[nodiscard]] MaxRateResult find_max_rate(StepTimer& timer, const ServeConfig& cfg,
                                           const WorkloadSpec& workload, const SloTargets& slo,
                                           double percentile);

@@ -21,9 +21,8 @@ void check_record(const RequestRecord& r) {
 
 }  // namespace
 
-MetricsCollector::MetricsCollector(SloTargets slo, double percentile_for_slo)
-    : slo_(slo), percentile_for_slo_(percentile_for_slo) {
-  if (!(percentile_for_slo > 0.0 && percentile_for_slo <= 100.0))
+MetricsCollector::MetricsCollector(SloTargets slo) : slo_(slo), percentile_for_slo_(slo.percentile) {
+  if (!(percentile_for_slo_ > 0.0 && percentile_for_slo_ <= 100.0))
     throw std::invalid_argument("MetricsCollector: the SLO percentile must be in (0, 100]");
 }
 
@@ -86,6 +85,9 @@ ServeSummary MetricsCollector::summary(long long kv_blocks_total, double arrival
   fill(tpot_, s.tpot_mean_s, s.tpot_p50_s, s.tpot_p90_s, s.tpot_p99_s);
   fill(itl_, s.itl_mean_s, s.itl_p50_s, s.itl_p90_s, s.itl_p99_s);
   fill(e2e_, s.e2e_mean_s, s.e2e_p50_s, s.e2e_p90_s, s.e2e_p99_s);
+  s.slo_percentile = percentile_for_slo_;
+  s.ttft_at_slo_percentile_s = ttft_.percentile(percentile_for_slo_);
+  s.tpot_at_slo_percentile_s = tpot_.percentile(percentile_for_slo_);
   s.queue_mean_s = completed_ > 0 ? queue_sum_s_ / static_cast<double>(completed_) : 0.0;
   s.batch_mean = busy_s_ > 0.0 ? running_time_ / busy_s_ : 0.0;
   s.batch_max = batch_max_;

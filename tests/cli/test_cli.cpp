@@ -66,6 +66,22 @@ TEST_CASE("estimate --format csv prints a header and one row with the same numbe
   CHECK(std::count(header.begin(), header.end(), ',') == std::count(row.begin(), row.end(), ','));
 }
 
+TEST_CASE("estimate names what only some scenarios have: the experts' own dtype, the StreamingLLM cache") {
+  // gpt-oss ships its routed experts in mxfp4 (weights_as_shipped) beside bf16 matrices.
+  const Run plain = run(kData + " estimate -m llama-2-7b -g a100-80gb-sxm --format json");
+  REQUIRE(plain.exit_code == 0);
+  CHECK(plain.out.find("expert_weights") == std::string::npos);
+  CHECK(plain.out.find("kv_window") == std::string::npos);
+  const Run oss =
+      run(kData + " estimate -m gpt-oss-120b -g b200 --kv-window 4096 --kv-sinks 4 --format json");
+  REQUIRE(oss.exit_code == 0);
+  CHECK(oss.out.find("\"expert_weights\": \"mxfp4\"") != std::string::npos);
+  CHECK(oss.out.find("\"kv_window\": 4096,\n  \"kv_sinks\": 4") != std::string::npos);
+  const Run table = run(kData + " estimate -m gpt-oss-120b -g b200 --kv-window 4096 --kv-sinks 4");
+  CHECK(table.out.find("weights bf16 (routed experts mxfp4)") != std::string::npos);
+  CHECK(table.out.find("(StreamingLLM: 4 sink + 4096 recent tokens cached)") != std::string::npos);
+}
+
 TEST_CASE("estimate --breakdown with --format csv: the operator table, as --help says") {
   const Run help = run("estimate --help");
   CHECK(help.out.find("with --format csv, the operator table replaces the summary row") != std::string::npos);

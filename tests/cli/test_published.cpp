@@ -92,6 +92,25 @@ TEST_CASE(
   CHECK(badfile.err.find(bad + ":5:1: error: unknown key 'launch_us'") != std::string::npos);
 }
 
+TEST_CASE("validate --published --regime-threshold: the regime table becomes a gate") {
+  // Without the flag the table is a report; with it, a regime of >= 5 judged rows leaning beyond the
+  // fraction either way exits 3 and is named. 0 fails on any regime that leans at all; 1e6 on none.
+  const std::string loose = kData + " validate --published --threshold 100 --serving-threshold 100";
+  const auto report = run_infersim(loose);
+  CHECK(report.exit_code == 0);
+  CHECK(report.out.find("report only, no gate):") != std::string::npos);
+  const auto gated = run_infersim(loose + " --regime-threshold 0");
+  CHECK(gated.exit_code == 3);
+  CHECK(gated.out.find("gate: a regime of >= 5 rows leaning beyond 0% either way):") != std::string::npos);
+  CHECK(gated.out.find("Exit status: 3: these regimes lean beyond the gate: batch 1 (") != std::string::npos);
+  const auto wide = run_infersim(loose + " --regime-threshold 1e6");
+  CHECK(wide.exit_code == 0);
+  CHECK(wide.out.find("Exit status: 3 when a regime leans beyond the gate: none does") != std::string::npos);
+  const auto alone = run_infersim(kData + " validate --regime-threshold 0.15");
+  CHECK(alone.exit_code == 2);
+  CHECK(alone.err.find("--regime-threshold") != std::string::npos);
+}
+
 TEST_CASE("validate --published takes no host or measured-CSV options") {
   const auto r = run_infersim(kData + " validate --published -g h100-sxm");
   CHECK(r.exit_code == 2);

@@ -153,4 +153,13 @@ TEST_CASE("serve --find-max-rate: the rate found and the summary at it, or exit 
   const auto table = run_infersim(search + " --ttft-slo 1ms");
   CHECK(table.exit_code == 3);
   CHECK(table.out.find("no rate meets the targets: even ") != std::string::npos);
+  // Any percentile in (0, 100].
+  const auto p95 = run_infersim(search + " --ttft-slo 300ms --tpot-slo 12ms --percentile 95 --format json");
+  REQUIRE(p95.exit_code == 0);
+  CHECK(p95.out.find("\"percentile\": 95,") != std::string::npos);
+  for (const char* bad : {"0", "100.5", "p99"}) {
+    const auto refused = run_infersim(search + " --ttft-slo 300ms --percentile " + bad);
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.err.find("--percentile") != std::string::npos);
+  }
 }

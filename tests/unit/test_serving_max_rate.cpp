@@ -38,12 +38,13 @@ class Source : public RequestSource {
   SyntheticWorkload w_;
 };
 
-// A Poisson run at `rate`, made without the search's code.
-ServeSummary poisson_run(Rig& r, StepTimer& timer, double rate) {
+// A Poisson run at `rate`, made without the search's code; its summary reports TTFT and TPOT at
+// `percentile` too.
+ServeSummary poisson_run(Rig& r, StepTimer& timer, double rate, double percentile = 99.0) {
   WorkloadSpec w = r.w;
   w.rate_rps = rate;
   Source source(w);
-  return simulate(timer, r.cfg, source, w.requests, {}, rate).summary;
+  return simulate(timer, r.cfg, source, w.requests, {std::nullopt, std::nullopt, percentile}, rate).summary;
 }
 
 }  // namespace
@@ -134,4 +135,26 @@ TEST_CASE("latency_curve: alone at a low rate, estimate's batch of one; busier w
     CHECK(b.tpot_p50_s >= a.tpot_p50_s);
     CHECK(b.ttft_p50_s >= a.ttft_p50_s);
   }
+}
+
+TEST_CASE("find_max_rate at any percentile: p95 holds at its rate and not one step above; p0 is refused") {
+  Rig r;
+  StepTimer timer(r.model, r.hw, r.sc);
+  const SloTargets slo{0.3, 0.012};
+  const MaxRateResult m = find_max_rate(timer, r.cfg, r.w, slo, 95.0);
+  REQUIRE(m.rate_rps);
+  REQUIRE(m.next_rate_rps);
+  const ServeSummary at = poisson_run(r, timer, *m.rate_rps, 95.0);
+  CHECK(at.slo_percentile == 95.0);
+  CHECK(at.ttft_at_slo_percentile_s <= 0.3);
+  CHECK(at.tpot_at_slo_percentile_s <= 0.012);
+  // p95 is at most p99, so the p95 search finds at least the p99 one's rate (the same probes' order).
+  CHECK(at.ttft_at_slo_percentile_s <= at.ttft_p99_s);
+  const ServeSummary above = poisson_run(r, timer, *m.next_rate_rps, 95.0);
+  CHECK((above.ttft_at_slo_percentile_s > 0.3 || above.tpot_at_slo_percentile_s > 0.012));
+  const MaxRateResult p99 = find_max_rate(timer, r.cfg, r.w, slo, 99.0);
+  REQUIRE(p99.rate_rps);
+  CHECK(*m.rate_rps >= 0.99 * *p99.rate_rps);
+  CHECK_THROWS_AS(find_max_rate(timer, r.cfg, r.w, slo, 0.0), std::invalid_argument);
+  CHECK_THROWS_AS(find_max_rate(timer, r.cfg, r.w, slo, 101.0), std::invalid_argument);
 }

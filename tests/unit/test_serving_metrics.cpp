@@ -164,5 +164,6 @@ TEST_CASE("Without targets there is no goodput; bad records are refused") {
   CHECK_THROWS_AS(m.on_request_done({1, 1.0, 1.0, 3.0, 2.0, 10, 5, 0}), std::invalid_argument);
   CHECK_THROWS_AS(m.on_request_done({1, 1.0, 1.0, 2.0, 3.0, 10, 0, 0}), std::invalid_argument);
   CHECK_THROWS_AS(m.on_step(0.0, -1.0, 1, 1), std::invalid_argument);
-  CHECK_THROWS_AS(MetricsCollector(SloTargets{}, 0.0), std::invalid_argument);
+  CHECK_THROWS_AS(MetricsCollector(SloTargets{std::nullopt, std::nullopt, 0.0}), std::invalid_argument);
+  CHECK_THROWS_AS(MetricsCollector(SloTargets{std::nullopt, std::nullopt, 100.5}), std::invalid_argument);
 }

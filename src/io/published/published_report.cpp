@@ -125,11 +125,15 @@ std::string published_table(const std::vector<PublishedCase>& cases, const Publi
   return out;
 }
 
-std::string regime_section(const std::vector<RegimeError>& regimes) {
+std::string regime_section(const std::vector<RegimeError>& regimes, std::optional<double> gate,
+                           int gate_rows) {
   std::string out =
       "\nWhere the judged rows lean, by regime (time domain: error < 0 means predicted faster than "
       "measured;\n"
-      "a rate's error inverted; speed-up and serving rows apart; report only, no gate):\n";
+      "a rate's error inverted; speed-up and serving rows apart; ";
+  out += gate ? fmt::format("gate: a regime of >= {} rows leaning beyond {:g}% either way):\n", gate_rows,
+                            *gate * 100.0)
+              : std::string("report only, no gate):\n");
   out += fmt::format("  {:<16} {:<24} {:>5} {:>12} {:>8}\n", "axis", "regime", "rows", "signed mean", "MAPE");
   for (const RegimeError& r : regimes) {
     if (r.rows == 0) {
@@ -139,6 +143,13 @@ std::string regime_section(const std::vector<RegimeError>& regimes) {
                          r.signed_mean * 100.0, r.mape * 100.0);
     }
   }
+  if (!gate) return out;
+  const std::vector<RegimeError> leaning = leaning_regimes(regimes, gate_rows, *gate);
+  if (leaning.empty()) return out + "Exit status: 3 when a regime leans beyond the gate: none does\n";
+  out += "Exit status: 3: these regimes lean beyond the gate:";
+  for (const RegimeError& r : leaning)
+    out += fmt::format(" {} {} ({:+.1f}%);", r.axis, r.regime, r.signed_mean * 100.0);
+  out.back() = '\n';
   return out;
 }
 

@@ -4,6 +4,7 @@
 // per metric, coverage; the rows measured under load apart, io/published/serving_report.hpp) and a CSV:
 // the published columns, then line, status (judged, fit, serving or unmapped), the configuration,
 // predicted, rel_error (= predicted / published - 1, signed) and notes or reason.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,10 @@ inline constexpr double kFarOff = 0.25;
 // `threshold` gates the rows mapped to one configuration, `serving_threshold` the rows run through the
 // serving simulator (their own group).
 // Where the judged rows lean, regime by regime, in the time domain (report only: no gate yet).
-[[nodiscard]] std::string regime_section(const std::vector<RegimeError>& regimes);
+// With a gate (`gate` given), the regimes of at least `gate_rows` rows leaning beyond it are named after the
+// table; without one, the table says it is a report only.
+[[nodiscard]] std::string regime_section(const std::vector<RegimeError>& regimes, std::optional<double> gate,
+                                         int gate_rows);
 
 [[nodiscard]] std::string published_table(const std::vector<PublishedCase>& cases,
                                           const PublishedSummary& summary, const PublishedMapping& mapping,

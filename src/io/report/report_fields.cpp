@@ -23,6 +23,14 @@ std::vector<Field> summary_fields(const EstimateReport& r) {
       fields.push_back({key, value});
     }
   });
+  // Scenario keys that only some estimates have (a sweep's columns come from its spec instead).
+  const Scenario& sc = r.scenario;
+  if (sc.expert_weights)
+    fields.push_back({"expert_weights", std::string(dtype_name(sc.expert_weights->dtype))});
+  if (sc.kv_window > 0) {
+    fields.push_back({"kv_window", sc.kv_window});
+    fields.push_back({"kv_sinks", sc.kv_sinks});
+  }
   return fields;
 }
 

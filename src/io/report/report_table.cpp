@@ -66,9 +66,15 @@ std::string to_table(const EstimateReport& r, bool breakdown) {
   std::string out = fmt::format("{} on {} ({})\n", terminal_text(r.model.name),
                                 terminal_text(r.hardware.name), terminal_text(r.hardware.description));
   const Layout& l = sc.layout;
-  out += fmt::format("batch {}, input {} tokens, output {} tokens; weights {}, activations {}, KV {}\n",
-                     sc.batch, sc.input_tokens, sc.output_tokens, dtype_name(sc.weights.dtype),
-                     dtype_name(sc.activations), dtype_name(sc.kv));
+  const std::string experts =
+      sc.expert_weights ? fmt::format(" (routed experts {})", dtype_name(sc.expert_weights->dtype)) : "";
+  const std::string streaming =
+      sc.kv_window > 0
+          ? fmt::format(" (StreamingLLM: {} sink + {} recent tokens cached)", sc.kv_sinks, sc.kv_window)
+          : "";
+  out += fmt::format("batch {}, input {} tokens, output {} tokens; weights {}{}, activations {}, KV {}{}\n",
+                     sc.batch, sc.input_tokens, sc.output_tokens, dtype_name(sc.weights.dtype), experts,
+                     dtype_name(sc.activations), dtype_name(sc.kv), streaming);
   out += fmt::format("{} device(s): tp {} x pp {} x dp {} (ep {}, {} micro-batch(es))\n\n", e.devices, l.tp,
                      l.pp, l.dp, l.ep, l.micro_batches);
   out += fmt::format("  parameters        {} total, {} active per token\n", human_count(e.params_total),
