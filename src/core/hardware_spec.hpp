@@ -43,6 +43,27 @@ struct Interconnect {
   std::shared_ptr<const MeasuredCollectives> measured;
 };
 
+// How the GEMM library runs a GEMM on the device, for the kernel-efficiency terms by shape
+// (formulas/gemm_efficiency.hpp): its output tiles run one per compute unit at a time, in waves.
+// compute_units == 0: not given, no shape terms.
+struct GemmTiling {
+  double compute_units = 0.0;  // SMs (NVIDIA), CUs (AMD)
+  double tile_rows = 0.0;      // the large-GEMM output tile: rows (tokens) ...
+  double tile_cols = 0.0;      // ... by columns (outputs)
+  double min_tile_rows = 0.0;  // the smallest row tile the library uses for a skinny GEMM (the MMA's M)
+  // The fixed cost of one tile (pipeline fill, epilogue) as the depth of K, in bytes of an operand row,
+  // that its mainloop covers in the same time.
+  double k_overhead_B = 0.0;
+};
+
+// The fused prefill attention kernel the device runs (FlashAttention-style): the share of the compute
+// dtype's peak it reaches on long sequences, and its fixed cost per query block in keys
+// (formulas/attention.hpp). prefill_efficiency == 0: not given, attention runs at the matrix roof.
+struct FlashAttentionKernel {
+  double prefill_efficiency = 0.0;
+  double prefill_overhead_keys = 0.0;
+};
+
 struct HardwareSpec {
   std::string name;         // file stem, e.g. "h100-sxm"
   std::string description;  // one line
@@ -63,6 +84,10 @@ struct HardwareSpec {
   double runtime_reserve_B = 0.0;
   std::vector<CacheLevel> caches;
   double compute_efficiency = 1.0;  // achieved / peak of the best real kernels, (0, 1]
+  // achieved / peak of the best large GEMM by the compute dtype's peak slot, (0, 1]; 0: compute_efficiency
+  std::array<double, kPeakSlotCount> compute_efficiency_by_slot{};
+  GemmTiling gemm_tiling;
+  FlashAttentionKernel flash_attention;
   // achieved / peak of the runner's own vectorised kernels where they are not the GEMM library's (a
   // CPU host: our attention and 2..16-row GEMV beside OpenBLAS), (0, 1]; none: compute applies
   std::optional<double> own_kernel_efficiency;
@@ -93,6 +118,13 @@ struct HardwareSpec {
   return peak_flops(hw, peak_slot(d));
 }
 [[nodiscard]] inline bool has_peak(const HardwareSpec& hw, Dtype d) { return peak_flops(hw, d) > 0.0; }
+
+// The share of the spec peak the best large GEMM of compute dtype d reaches: the profile's per-dtype
+// figure where it gives one, else compute_efficiency.
+[[nodiscard]] inline double matrix_efficiency(const HardwareSpec& hw, Dtype d) {
+  const double e = hw.compute_efficiency_by_slot[static_cast<std::size_t>(index_of(peak_slot(d)))];
+  return e > 0.0 ? e : hw.compute_efficiency;
+}
 
 // Achievable DRAM bandwidth: the spec (or measured triad) figure times its efficiency.
 [[nodiscard]] inline double achievable_memory_Bps(const HardwareSpec& hw) {

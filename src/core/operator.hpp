@@ -64,6 +64,9 @@ struct Operator {
   double weight_only_bits = 0.0;
   KeySpan span;  // the layers' key span, for an operator with a per-key cost
   GemmShape gemm;
+  // A fused (FlashAttention-style) attention kernel over whole prompts or chunks: the mean keys each of its
+  // queries attends, for the kernel's efficiency (formulas/attention.hpp); 0 for any other operator.
+  double attention_keys = 0.0;
 };
 
 [[nodiscard]] constexpr Traffic scaled(const Traffic& t, double k) {

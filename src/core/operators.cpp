@@ -10,7 +10,7 @@ namespace detail {
 
 Operator gemm(const char* name, double tokens, double in, double out, bool bias, const StorageFormat& weight,
               const TensorFormats& p, double repeat) {
-  Operator op{name, OpUnit::matrix, repeat, {}, {}, {}, 0.0, {}};
+  Operator op{name, OpUnit::matrix, repeat, {}, {}, {}, 0.0, {}, {}, 0.0};
   op.fixed.flops = 2.0 * tokens * in * out + (bias ? tokens * out : 0.0);
   op.fixed.bytes.weights_read_B =
       matrix_storage_bytes(in, out, weight) + (bias ? out * p.weights.vector_bytes : 0.0);
@@ -28,7 +28,7 @@ double weight_only_bits(const StorageFormat& weight, const TensorFormats& p) {
 
 Operator vector_op(const char* name, double flops, double elements_in, double elements_out,
                    double weight_elements, const TensorFormats& p, double repeat) {
-  Operator op{name, OpUnit::vector, repeat, {}, {}, {}, 0.0, {}};
+  Operator op{name, OpUnit::vector, repeat, {}, {}, {}, 0.0, {}, {}, 0.0};
   op.fixed.flops = flops;
   op.fixed.bytes.weights_read_B = weight_elements * p.weights.vector_bytes;
   op.fixed.bytes.act_read_B = elements_in * p.act_bytes;
@@ -45,7 +45,7 @@ Operator norm_op(const char* name, NormKind kind, double width, double tokens, c
 
 Operator link_op(const char* name, Collective kind, double group, double span, double message_B,
                  double repeat) {
-  Operator op{name, OpUnit::link, repeat, {}, {}, {}, 0.0, {}};
+  Operator op{name, OpUnit::link, repeat, {}, {}, {}, 0.0, {}, {}, 0.0};
   op.comm = {kind, group, span, message_B};
   return op;
 }
@@ -63,7 +63,7 @@ using detail::vector_op;
 Operator embedding_op(const ModelSpec& m, double tokens, const TensorFormats& p) {
   const double h = m.hidden_size;
   const bool learned = m.position_embedding == PositionEmbedding::learned;
-  Operator op{"embedding", OpUnit::vector, 1.0, {}, {}, {}, 0.0, {}};
+  Operator op{"embedding", OpUnit::vector, 1.0, {}, {}, {}, 0.0, {}, {}, 0.0};
   op.fixed.flops = learned ? tokens * h : 0.0;
   op.fixed.bytes.weights_read_B =
       (learned ? 2.0 : 1.0) * matrix_storage_bytes(h, tokens, p.weights.embedding);

@@ -19,7 +19,7 @@ double sink_flops(const ModelSpec& m, double queries) {
 Operator fused_prefill_attention(const ModelSpec& m, const TensorFormats& p, const SpanGroup& g,
                                  double tokens, double pairs, double cached_keys) {
   const double H = m.attention_heads;
-  Operator op{"attention", OpUnit::matrix, static_cast<double>(g.layers), {}, {}, {}, 0.0, {}};
+  Operator op{"attention", OpUnit::matrix, static_cast<double>(g.layers), {}, {}, {}, 0.0, {}, {}, 0.0};
   op.span = g.span;
   op.fixed.flops =
       pairs * (2.0 * matmul_flops_per_pair(m.attention_heads, m.head_dim) + kSoftmaxFlopsPerScore * H) +
@@ -28,6 +28,7 @@ Operator fused_prefill_attention(const ModelSpec& m, const TensorFormats& p, con
   op.fixed.bytes.act_written_B = tokens * q_width(m) * p.act_bytes;
   op.fixed.bytes.kv_written_B = tokens * 2.0 * kv_width(m) * p.kv_bytes;
   if (cached_keys > 0.0) op.fixed.bytes.kv_read_B = cached_keys * 2.0 * kv_width(m) * p.kv_bytes;
+  op.attention_keys = tokens > 0.0 ? pairs / tokens : 0.0;
   return op;
 }
 
@@ -46,7 +47,7 @@ void append_prefill_attention(std::vector<Operator>& ops, const ModelSpec& m, co
   }
   const double kv_append_B = tokens * 2.0 * kv_width(m) * p.kv_bytes;
   const double scores = b * H * s * s;  // the full matrix, masked entries included
-  Operator qk{"attn_scores", OpUnit::matrix, L, {}, {}, {}, 0.0, {}};
+  Operator qk{"attn_scores", OpUnit::matrix, L, {}, {}, {}, 0.0, {}, {}, 0.0};
   qk.fixed.flops = b * s * s * matmul_flops_per_pair(m.attention_heads, m.head_dim);
   qk.fixed.bytes.act_read_B = tokens * (q_width(m) + kv_width(m)) * p.act_bytes;
   qk.fixed.bytes.act_written_B = scores * p.act_bytes;
@@ -54,7 +55,7 @@ void append_prefill_attention(std::vector<Operator>& ops, const ModelSpec& m, co
   ops.push_back(qk);
   ops.push_back(vector_op("softmax", kSoftmaxFlopsPerScore * scores + sink_flops(m, tokens), scores, scores,
                           0.0, p, L));
-  Operator av{"attn_values", OpUnit::matrix, L, {}, {}, {}, 0.0, {}};
+  Operator av{"attn_values", OpUnit::matrix, L, {}, {}, {}, 0.0, {}, {}, 0.0};
   av.fixed.flops = qk.fixed.flops;
   av.fixed.bytes.act_read_B = scores * p.act_bytes + tokens * kv_width(m) * p.act_bytes;
   av.fixed.bytes.act_written_B = tokens * q_width(m) * p.act_bytes;
@@ -72,7 +73,7 @@ void append_decode_attention(std::vector<Operator>& ops, const ModelSpec& m, con
   const double new_qkv_B = b * (q_width(m) + 2.0 * kv_width(m)) * p.act_bytes;
   const double kv_append_B = b * 2.0 * kv_width(m) * p.kv_bytes;
   if (shape.attention == AttentionKernel::fused) {
-    Operator op{"attention", OpUnit::matrix, L, {}, {}, {}, 0.0, {}};
+    Operator op{"attention", OpUnit::matrix, L, {}, {}, {}, 0.0, {}, {}, 0.0};
     op.span = g.span;
     op.fixed.flops = sink_flops(m, b);
     op.fixed.bytes.act_read_B = new_qkv_B;
@@ -83,7 +84,7 @@ void append_decode_attention(std::vector<Operator>& ops, const ModelSpec& m, con
     ops.push_back(op);
     return;
   }
-  Operator qk{"attn_scores", OpUnit::matrix, L, {}, {}, {}, 0.0, {}};
+  Operator qk{"attn_scores", OpUnit::matrix, L, {}, {}, {}, 0.0, {}, {}, 0.0};
   qk.span = g.span;
   qk.fixed.bytes.act_read_B = new_qkv_B;
   qk.fixed.bytes.kv_written_B = kv_append_B;
@@ -91,14 +92,14 @@ void append_decode_attention(std::vector<Operator>& ops, const ModelSpec& m, con
   qk.per_key.bytes.kv_read_B = b * kv_width(m) * p.kv_bytes;
   qk.per_key.bytes.act_written_B = b * H * p.act_bytes;
   ops.push_back(qk);
-  Operator softmax{"softmax", OpUnit::vector, L, {}, {}, {}, 0.0, {}};
+  Operator softmax{"softmax", OpUnit::vector, L, {}, {}, {}, 0.0, {}, {}, 0.0};
   softmax.span = g.span;
   softmax.fixed.flops = sink_flops(m, b);
   softmax.per_key.flops = b * H * kSoftmaxFlopsPerScore;
   softmax.per_key.bytes.act_read_B = b * H * p.act_bytes;
   softmax.per_key.bytes.act_written_B = b * H * p.act_bytes;
   ops.push_back(softmax);
-  Operator av{"attn_values", OpUnit::matrix, L, {}, {}, {}, 0.0, {}};
+  Operator av{"attn_values", OpUnit::matrix, L, {}, {}, {}, 0.0, {}, {}, 0.0};
   av.span = g.span;
   av.fixed.bytes.act_written_B = b * q_width(m) * p.act_bytes;
   av.per_key.flops = b * pair_matmul_flops;
@@ -122,6 +123,7 @@ void append_step_attention(std::vector<Operator>& ops, const ModelSpec& m, const
     append_decode_attention(decode, m, rows, g);
     const OpCost at = cost_at(decode.front(), work.decode_keys / load.decode_rows);
     op.fixed = {op.fixed.flops + at.flops, plus(op.fixed.bytes, at.bytes)};
+    op.attention_keys = (work.prefill_pairs + work.decode_keys) / (load.prefill_tokens + load.decode_rows);
   }
   ops.push_back(op);
 }

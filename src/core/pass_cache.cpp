@@ -32,14 +32,22 @@ bool same_link(const LinkRoof& a, const LinkRoof& b) {
   return same(a.bandwidth_Bps, b.bandwidth_Bps) && same(a.latency_s, b.latency_s);
 }
 
+bool same_tiling(const GemmTiling& a, const GemmTiling& b) {
+  return same(a.compute_units, b.compute_units) && same(a.tile_rows, b.tile_rows) &&
+         same(a.tile_cols, b.tile_cols) && same(a.min_tile_rows, b.min_tile_rows) &&
+         same(a.k_overhead_B, b.k_overhead_B);
+}
+
 // A field added to one of these structs must be added to its comparison above or below.
 static_assert(sizeof(StorageFormat) == 3 * sizeof(double) + 2 * sizeof(int));
 static_assert(sizeof(TensorFormats) == 3 * sizeof(StorageFormat) + 3 * sizeof(double));
 static_assert(sizeof(Layout) == 6 * sizeof(int) + sizeof(double));
 static_assert(sizeof(PassKey) ==
               4 * sizeof(double) + sizeof(TensorFormats) + 2 * sizeof(int) + sizeof(Layout));
-// Roofs: 15 doubles, gemm_time_is_sum and allreduce in one word, and the measured curves' pointer.
-static_assert(sizeof(Roofs) == 16 * sizeof(double) + sizeof(std::shared_ptr<const MeasuredCollectives>));
+static_assert(sizeof(GemmTiling) == 5 * sizeof(double));
+// Roofs: 15 doubles, gemm_time_is_sum and allreduce in one word, the measured curves' pointer, and the
+// kernel-efficiency terms' 8 doubles (GemmTiling, gemm_element_B, the two attention fields).
+static_assert(sizeof(Roofs) == 24 * sizeof(double) + sizeof(std::shared_ptr<const MeasuredCollectives>));
 
 }  // namespace
 
@@ -100,7 +108,10 @@ bool same_roofs(const Roofs& a, const Roofs& b) {
          same(a.int8_weight_only_efficiency, b.int8_weight_only_efficiency) &&
          same(a.int4_weight_only_efficiency, b.int4_weight_only_efficiency) &&
          same(a.collective_latency_s, b.collective_latency_s) && a.gemm_time_is_sum == b.gemm_time_is_sum &&
-         a.allreduce == b.allreduce && a.measured_link == b.measured_link;
+         a.allreduce == b.allreduce && a.measured_link == b.measured_link &&
+         same_tiling(a.gemm_tiling, b.gemm_tiling) && same(a.gemm_element_B, b.gemm_element_B) &&
+         same(a.attention_flops_per_s, b.attention_flops_per_s) &&
+         same(a.attention_overhead_keys, b.attention_overhead_keys);
 }
 
 }  // namespace infersim::detail

@@ -5,15 +5,25 @@
 #include <cstring>
 #include <optional>
 
+#include "core/formulas/attention.hpp"
 #include "core/formulas/collectives.hpp"
+#include "core/formulas/gemm_efficiency.hpp"
 #include "core/formulas/roofline.hpp"
 
 namespace infersim::detail {
 
 namespace {
 
-double flops_roof(const Roofs& roofs, OpUnit unit) {
-  return unit == OpUnit::matrix ? roofs.matrix_flops_per_s : roofs.vector_flops_per_s;
+// The FLOP/s the operator's compute runs at: the vector roof; a fused prefill attention kernel's rate at its
+// keys per query where the hardware gives one (formulas/attention.hpp); or the matrix roof times the
+// efficiency of a GEMM of its shape where the hardware gives its tiling (formulas/gemm_efficiency.hpp).
+double flops_roof(const Operator& op, const Roofs& roofs) {
+  if (op.unit != OpUnit::matrix) return roofs.vector_flops_per_s;
+  if (op.attention_keys > 0.0 && roofs.attention_flops_per_s > 0.0)
+    return roofs.attention_flops_per_s *
+           flash_attention_efficiency(op.attention_keys, roofs.attention_overhead_keys);
+  if (op.gemm.m <= 0.0 || roofs.gemm_tiling.compute_units <= 0.0) return roofs.matrix_flops_per_s;
+  return roofs.matrix_flops_per_s * gemm_shape_efficiency(op.gemm, roofs.gemm_tiling, roofs.gemm_element_B);
 }
 
 // The engine's own all-reduce kernel's curve measured for this group size, or null.
@@ -121,7 +131,7 @@ inline OpResult time_op(const Operator& op, double keys, const Roofs& roofs) {
     return r;
   }
   const OpCost one = cost_at(op, keys);
-  const double compute_s = one.flops / flops_roof(roofs, op.unit);
+  const double compute_s = one.flops / flops_roof(op, roofs);
   const double memory_s = memory_time_s(op, one.bytes, roofs);
   r.cost = {one.flops * op.repeat, scaled(one.bytes, op.repeat)};
   r.intensity = arithmetic_intensity(one.flops, total_bytes(one.bytes));
@@ -241,7 +251,7 @@ DecodeOpTerms sum_terms(const Operator& op, const Roofs& roofs) {
   if (op.unit == OpUnit::link) {
     t.link_s = collective_s(op.comm, roofs) + roofs.launch_s;
   } else {
-    const double flops_roof_ = flops_roof(roofs, op.unit);
+    const double flops_roof_ = flops_roof(op, roofs);
     t.a = op.fixed.flops / flops_roof_;
     t.b = op.per_key.flops / flops_roof_;
     t.c = memory_time_s(op, op.fixed.bytes, roofs);

@@ -37,7 +37,7 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
   const double vector_peak = has_peak(hw, Dtype::fp32) ? peak_flops(hw, Dtype::fp32) : matrix_peak;
   const Interconnect& ic = hw.interconnect;
   return Roofs{
-      .matrix_flops_per_s = matrix_peak * hw.compute_efficiency,
+      .matrix_flops_per_s = matrix_peak * matrix_efficiency(hw, sc.activations),
       .vector_flops_per_s = vector_peak * hw.compute_efficiency,
       .memory_Bps = achievable_memory_Bps(hw),
       .decode_memory_Bps = achievable_read_Bps(hw),
@@ -54,6 +54,10 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
       .gemm_time_is_sum = hw.gemm_time_is_sum,
       .allreduce = sc.runtime.allreduce,
       .measured_link = sc.runtime.allreduce == AllreducePath::link_model ? nullptr : ic.measured,
+      .gemm_tiling = hw.gemm_tiling,
+      .gemm_element_B = bytes_per_element(sc.activations),
+      .attention_flops_per_s = matrix_peak * hw.flash_attention.prefill_efficiency,
+      .attention_overhead_keys = hw.flash_attention.prefill_overhead_keys,
   };
 }
 

@@ -22,7 +22,7 @@ struct LinkRoof {
 
 // The roofs one scenario runs under on one device (SI units, efficiencies applied).
 struct Roofs {
-  double matrix_flops_per_s = 0.0;  // peak[compute dtype] * compute efficiency
+  double matrix_flops_per_s = 0.0;  // peak[compute dtype] * its large-GEMM efficiency (matrix_efficiency)
   double vector_flops_per_s = 0.0;  // fp32 peak (vector units) * compute efficiency
   double memory_Bps = 0.0;          // bandwidth * memory efficiency
   // A decode step's bandwidth: it reads the weights and the KV cache and writes next to nothing, so it
@@ -48,6 +48,14 @@ struct Roofs {
   // under link_model or where the hardware profile gives none): the link model of intra_node applies.
   AllreducePath allreduce = AllreducePath::link_model;
   std::shared_ptr<const MeasuredCollectives> measured_link;
+  // The GEMM library's tiling (HardwareSpec::gemm_tiling; compute_units 0: no shape terms) and the bytes of
+  // one element of the compute dtype, for the GEMM efficiency by shape (formulas/gemm_efficiency.hpp).
+  GemmTiling gemm_tiling;
+  double gemm_element_B = 0.0;
+  // A fused prefill attention kernel's long-sequence rate (peak[compute dtype] * its share; 0: the matrix
+  // roof) and its fixed cost per query block in keys (HardwareSpec::flash_attention).
+  double attention_flops_per_s = 0.0;
+  double attention_overhead_keys = 0.0;
 };
 
 // Why the device cannot run the scenario's compute dtype (it has no peak for it), or none.

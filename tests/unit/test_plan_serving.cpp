@@ -88,18 +88,18 @@ TEST_CASE("simulate_plan: kept candidates meet the p99 targets when rerun, added
 }
 
 TEST_CASE("simulate_plan: a TTFT target just above one prefill alone rejects what queueing pushes past it") {
-  // llama-2-7b on an A100 PCIe, tp 1: one 1024-token prefill alone takes ~58 ms (the static TTFT); a
+  // llama-2-7b on an A100 PCIe, tp 1: one 1024-token prefill alone takes ~71 ms (the static TTFT); a
   // request arriving during another's prefill waits for it, so the p99 TTFT at 1 req/s is about twice
-  // that, past 60 ms with any number of replicas.
-  Rig r(0.06);
+  // that, past 75 ms with any number of replicas.
+  Rig r(0.075);
   PlanResult result = plan(r.model, r.request);
   simulate_plan(r.model, r.request, r.sim, result);
   bool rejected_a100 = false;
   for (const PlanCandidate& c : result.rejected) {
     if (c.hardware == "a100-80gb-pcie" && c.layout.tp == 1 && c.layout.pp == 1 && c.simulated) {
       rejected_a100 = true;
-      CHECK(c.ttft_s < 0.06);                 // the static screen let it through
-      CHECK(c.simulated->ttft_p99_s > 0.06);  // the simulation did not
+      CHECK(c.ttft_s < 0.075);                 // the static screen let it through
+      CHECK(c.simulated->ttft_p99_s > 0.075);  // the simulation did not
     }
   }
   CHECK(rejected_a100);

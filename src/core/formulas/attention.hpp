@@ -22,4 +22,13 @@ namespace infersim {
 // units and small next to the matmuls).
 inline constexpr double kSoftmaxFlopsPerScore = 5.0;
 
+// A fused prefill attention kernel's mainloop share: each block of queries pays a fixed cost (loading its
+// queries, the final rescale and write of its output) equal to `overhead_keys` keys of its loop over the
+// keys, so a query attending `keys` keys runs at keys / (keys + overhead_keys) of the kernel's long-sequence
+// rate. Source: our model, its overhead set by FlashAttention-3's forward TFLOP/s against sequence length
+// (Shah et al. 2024, "FlashAttention-3"; docs/formulas.md#flash_attention_efficiency).
+[[nodiscard]] constexpr double flash_attention_efficiency(double keys, double overhead_keys) {
+  return keys / (keys + overhead_keys);
+}
+
 }  // namespace infersim

@@ -137,6 +137,49 @@ void read_interconnect(YamlMap& y, HardwareSpec& hw) {
   read_measured_collectives(link, ic);
 }
 
+// efficiency.compute_by_dtype: the large-GEMM share of the peak per peak slot, for slots the profile has a
+// peak for.
+void read_compute_by_dtype(YamlMap& efficiency, HardwareSpec& hw) {
+  if (!efficiency.has("compute_by_dtype")) return;
+  YamlMap by =
+      efficiency.mapping("compute_by_dtype", {"fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"});
+  for (PeakSlot slot : kAllPeakSlots) {
+    const std::string_view name = peak_slot_name(slot);
+    if (!by.has(name)) continue;
+    if (peak_flops(hw, slot) <= 0.0)
+      throw ConfigError(
+          by.file(), by.mark(name),
+          "'" + by.qualified(name) + "' needs a '" + std::string(name) + "' peak in 'peak_dense_TFLOPS'");
+    hw.compute_efficiency_by_slot[static_cast<std::size_t>(index_of(slot))] =
+        by.real(name, kMinEfficiency, 1.0);
+  }
+}
+
+// gemm_tiling: how the GEMM library runs its GEMMs (core/hardware_spec.hpp GemmTiling); optional.
+void read_gemm_tiling(YamlMap& y, HardwareSpec& hw) {
+  if (!y.has("gemm_tiling")) return;
+  YamlMap t =
+      y.mapping("gemm_tiling", {"compute_units", "tile_rows", "tile_cols", "min_tile_rows", "k_overhead_B"});
+  GemmTiling& g = hw.gemm_tiling;
+  g.compute_units = static_cast<double>(t.integer("compute_units", 1, 1'000'000));
+  g.tile_rows = static_cast<double>(t.integer("tile_rows", 1, 65'536));
+  g.tile_cols = static_cast<double>(t.integer("tile_cols", 1, 65'536));
+  g.min_tile_rows = static_cast<double>(t.integer("min_tile_rows", 1, 65'536));
+  if (g.min_tile_rows > g.tile_rows)
+    throw ConfigError(t.file(), t.mark("min_tile_rows"),
+                      "'gemm_tiling.min_tile_rows' must not exceed 'tile_rows'");
+  g.k_overhead_B = t.nonnegative_real("k_overhead_B", 1e9);
+}
+
+// flash_attention: the fused prefill attention kernel (core/hardware_spec.hpp FlashAttentionKernel);
+// optional.
+void read_flash_attention(YamlMap& y, HardwareSpec& hw) {
+  if (!y.has("flash_attention")) return;
+  YamlMap f = y.mapping("flash_attention", {"prefill_efficiency", "prefill_overhead_keys"});
+  hw.flash_attention.prefill_efficiency = f.real("prefill_efficiency", kMinEfficiency, 1.0);
+  hw.flash_attention.prefill_overhead_keys = f.nonnegative_real("prefill_overhead_keys", 1e9);
+}
+
 }  // namespace
 
 HardwareSpec load_hardware(const std::string& path) {
@@ -148,16 +191,17 @@ HardwareSpec load_hardware_text(const std::string& text, const std::string& path
             {"description", "source", "peak_dense_TFLOPS", "memory_GiB", "memory_GB", "memory_bandwidth_TBps",
              "memory_read_bandwidth_TBps", "gemm_weight_pack_bandwidth_TBps", "usable_fraction",
              "runtime_reserve_GiB", "caches", "efficiency", "kernel_launch_overhead_us", "gemm_time",
-             "interconnect"});
+             "gemm_tiling", "flash_attention", "interconnect"});
   HardwareSpec hw;
   hw.name = std::filesystem::path(path).stem().string();
   hw.description = y.text("description");
   hw.source = y.text("source");
   read_peaks(y, hw);
   read_memory(y, hw);
-  YamlMap efficiency = y.mapping(
-      "efficiency", {"compute", "memory", "own_kernels", "decode_attention_in_core", "skinny_gemv_in_core"});
+  YamlMap efficiency = y.mapping("efficiency", {"compute", "compute_by_dtype", "memory", "own_kernels",
+                                                "decode_attention_in_core", "skinny_gemv_in_core"});
   hw.compute_efficiency = efficiency.real("compute", kMinEfficiency, 1.0);
+  read_compute_by_dtype(efficiency, hw);
   hw.memory_efficiency = efficiency.real("memory", kMinEfficiency, 1.0);
   hw.own_kernel_efficiency = efficiency.optional_real("own_kernels", kMinEfficiency, 1.0);
   hw.decode_attention_in_core_efficiency =
@@ -173,6 +217,8 @@ HardwareSpec load_hardware_text(const std::string& text, const std::string& path
                       "add that key or remove this one");
   if (auto tbps = y.optional_real("gemm_weight_pack_bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps))
     hw.weight_pack_bandwidth_Bps = *tbps * kTera;
+  read_gemm_tiling(y, hw);
+  read_flash_attention(y, hw);
   read_interconnect(y, hw);
   return hw;
 }
