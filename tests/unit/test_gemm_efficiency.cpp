@@ -192,7 +192,8 @@ TEST_CASE("An operator's compute time takes the efficiency of its GEMM shape or 
   CHECK(detail::op_result(attention, 0.0, roofs).compute_s == Approx(1e12 / 2.5e13));
 }
 
-TEST_CASE("No GEMM shape runs above the large-GEMM share: every shape's efficiency is in (0, 1]") {
+TEST_CASE(
+    "No GEMM shape runs above the large-GEMM share: every shape's efficiency is above 0 and at most 1") {
   // Each factor is a share (padding, busy wave slots, mainloop time) and so at most 1; checked over a grid
   // of shapes that crosses every branch (skinny rows, split-K, partial waves, grouped GEMMs, short K).
   const GemmTiling hopper{

@@ -69,7 +69,7 @@ TEST_CASE("Normal and uniform lengths have their mean and spread") {
   CHECK(hi == 6);
 }
 
-TEST_CASE("Lengths are rounded to the nearest integer and clamped to [1, max_tokens]") {
+TEST_CASE("Lengths are rounded to the nearest integer and clamped to 1..max_tokens") {
   Rng rng(3);
   CHECK(sample_length({LengthDist::Kind::fixed, 5000.0, 0.0}, rng, 4096) == 4096);
   CHECK(sample_length({LengthDist::Kind::fixed, 1.0, 0.0}, rng, 4096) == 1);
