@@ -192,6 +192,7 @@ void time_decode(DecodeEntry& entry, const Roofs& roofs) {
   for (DecodeStage& stage : entry.stages) {
     stage.terms.clear();
     for (const Operator& op : stage.ops) stage.terms.push_back(detail::decode_op_terms(op, roofs));
+    stage.totals = detail::decode_totals(stage.ops, stage.terms);
   }
   entry.timed_roofs = roofs;
   entry.timed = true;
@@ -255,7 +256,10 @@ Estimate estimate_valid(const ModelSpec& model, const HardwareSpec& hw, const Sc
   double max_step_s = 0.0;
   double path_step_s = 0.0;
   for (const DecodeStage& stage : decode.stages) {
-    detail::add_ops(e.decode_step, stage.ops, stage.terms, s + o / 2.0, decode_roofs, keep_operators);
+    if (keep_operators)
+      detail::add_ops(e.decode_step, stage.ops, stage.terms, s + o / 2.0, decode_roofs, true);
+    else
+      detail::add_decode_totals(e.decode_step, stage.totals, stage.ops, s + o / 2.0, decode_roofs);
     const double decode_sum_s = detail::decode_time_sum_s(
         stage.ops, stage.terms, decode_roofs, sc.input_tokens + 1, sc.input_tokens + sc.output_tokens - 1);
     const double stage_step_s = sc.output_tokens > 1 ? decode_sum_s / (o - 1.0) : 0.0;

@@ -53,6 +53,7 @@ struct DecodeStage {
   ModelSpec shard;
   std::vector<Operator> ops;
   std::vector<DecodeOpTerms> terms;  // of ops under the entry's timed_roofs
+  DecodeTotals totals;               // of ops under the entry's timed_roofs
   double weight_bytes = 0.0;
   double kv_bytes_per_token = 0.0;
 };

@@ -287,6 +287,32 @@ void add_ops(PhaseResult& into, const std::vector<Operator>& ops, const std::vec
   }
 }
 
+DecodeTotals decode_totals(const std::vector<Operator>& ops, const std::vector<DecodeOpTerms>& terms) {
+  DecodeTotals d;
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (terms[i].same_at_any_keys)
+      add_totals(d.fixed, terms[i].result);
+    else
+      d.varying.push_back(i);
+  }
+  return d;
+}
+
+void add_decode_totals(PhaseResult& into, const DecodeTotals& totals, const std::vector<Operator>& ops,
+                       double context, const Roofs& roofs) {
+  const PhaseResult& f = totals.fixed;
+  into.flops += f.flops;
+  into.bytes += f.bytes;
+  into.time_s += f.time_s;
+  into.kernels += f.kernels;
+  into.compute_bound_s += f.compute_bound_s;
+  into.memory_bound_s += f.memory_bound_s;
+  into.link_s += f.link_s;
+  into.bound = into.compute_bound_s > into.memory_bound_s ? Bound::compute : Bound::memory;
+  for (const std::size_t i : totals.varying)
+    add_totals(into, time_op(ops[i], attended_keys(ops[i].span, context), roofs));
+}
+
 double decode_time_sum_s(const std::vector<Operator>& ops, const std::vector<DecodeOpTerms>& terms,
                          const Roofs& roofs, long long lo, long long hi) {
   if (hi < lo) return 0.0;

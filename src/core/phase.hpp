@@ -38,6 +38,19 @@ struct DecodeOpTerms {
 };
 [[nodiscard]] DecodeOpTerms decode_op_terms(const Operator& op, const Roofs& roofs);
 
+// The totals of a decode step's operators whose cost is the same at any context, summed once per pass,
+// and the indices of the others (those with a per-key cost).
+struct DecodeTotals {
+  PhaseResult fixed;
+  std::vector<std::size_t> varying;
+};
+[[nodiscard]] DecodeTotals decode_totals(const std::vector<Operator>& ops,
+                                         const std::vector<DecodeOpTerms>& terms);
+// add_ops without operator rows, from those totals: the fixed part added at once, the varying operators
+// timed at `context` (>= 0). Equal to add_ops up to the order of the floating-point sums.
+void add_decode_totals(PhaseResult& into, const DecodeTotals& totals, const std::vector<Operator>& ops,
+                       double context, const Roofs& roofs);
+
 // add_ops and decode_time_sum_s with terms[i] = decode_op_terms(ops[i], roofs): the same results.
 void add_ops(PhaseResult& into, const std::vector<Operator>& ops, const std::vector<DecodeOpTerms>& terms,
              double context, const Roofs& roofs, bool keep_operators);
