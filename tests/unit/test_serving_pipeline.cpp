@@ -11,6 +11,7 @@
 #include "io/config/model_loader.hpp"
 #include "serving/simulator.hpp"
 #include "support/fixtures.hpp"
+#include "support/request_list.hpp"
 
 using namespace infersim;
 using namespace infersim::serving;
@@ -27,24 +28,8 @@ struct PipelineRig {
   }
 };
 
-class ListSource : public RequestSource {
- public:
-  explicit ListSource(std::vector<Request> r) : r_(std::move(r)) {}
-  std::optional<Request> next() override {
-    if (i_ == r_.size()) return std::nullopt;
-    return r_[i_++];
-  }
-
- private:
-  std::vector<Request> r_;
-  std::size_t i_ = 0;
-};
-
-std::vector<Request> at_zero(int n, long long input, long long output) {
-  std::vector<Request> out;
-  for (int i = 0; i < n; ++i) out.push_back({i, 0.0, input, output});
-  return out;
-}
+using test::at_zero;
+using test::ListSource;
 
 }  // namespace
 
