@@ -38,6 +38,7 @@ struct ServeOptions {
   std::optional<std::string> chunked_prefill;
   std::optional<std::string> preemption;
   std::optional<std::string> prefix_caching;
+  std::optional<std::string> static_cache;
   std::optional<std::string> kv_blocks;
   std::string router = "round-robin";
   std::optional<std::string> ttft_slo;
@@ -110,6 +111,10 @@ Setup setup(const ServeOptions& o, const SearchPath& search) {
   if (o.chunked_prefill) c.limits.chunked_prefill = *o.chunked_prefill == "on";
   if (o.preemption) c.limits.preemption = *o.preemption == "swap" ? Preemption::swap : Preemption::recompute;
   if (o.prefix_caching) c.limits.prefix_caching = *o.prefix_caching == "on";
+  if (o.static_cache) {
+    c.limits.static_cache_tokens =
+        *o.static_cache == "off" ? 0 : positive_integer_flag("--static-cache", *o.static_cache, 10'000'000);
+  }
   if (o.kv_blocks) c.kv_blocks = positive_integer_flag("--kv-blocks", *o.kv_blocks, 1'000'000'000'000LL);
   c.replicas = s.loaded.scenario.layout.dp;
   c.router =
@@ -261,6 +266,15 @@ int run_serve(const ServeOptions& o, const SearchPath& search) {
                                                : serve_table(report);
   if (requests_file) requests_file->commit();
   if (timeline_file) timeline_file->commit();
+  if (report.result.summary.rejected > 0 && !o.quiet) {
+    const long long cache = s.config.limits.static_cache_tokens;
+    std::cerr << "infersim: warning: " << report.result.summary.rejected
+              << " requests were refused: input + output longer than the model's context ("
+              << s.loaded.model.max_context << " tokens)"
+              << (cache > 0 ? " or the static cache (" + std::to_string(cache) + " tokens)" : std::string())
+              << ", a prompt over --max-num-batched-tokens without chunked prefill, or more KV blocks than a "
+                 "replica has\n";
+  }
   std::cout << text << std::flush;
   return kExitOk;
 }
@@ -316,6 +330,10 @@ void add_serve_command(CLI::App& app, Action& action) {
   sub->add_option("--prefix-caching", o->prefix_caching,
                   "share the KV blocks of a trace's prefix groups: on or off (default: the runtime's)")
       ->check(CLI::IsMember({"on", "off"}));
+  sub->add_option("--static-cache", o->static_cache,
+                  "static KV cache of N tokens per decode slot: every step attends all of it for every slot, "
+                  "as JetStream does; off: a paged cache (default: the runtime's)")
+      ->type_name("N|off");
   sub->add_option("--kv-blocks", o->kv_blocks,
                   "KV blocks per replica instead of what memory allows (what-ifs)")
       ->type_name("N");

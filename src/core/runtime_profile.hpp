@@ -53,6 +53,17 @@ struct SchedulerLimits {
   // Requests of a prefix group share the cached KV blocks of their common prefix, whose prefill the
   // later ones skip (vLLM's automatic prefix caching, SGLang's radix cache).
   bool prefix_caching = true;
+  // Static shapes (JetStream's compiled generate step): > 0, each of the max_num_seqs decode slots owns a
+  // static KV cache of this many tokens, and every generate step attends over the whole cache of every
+  // slot, occupied or not (masked positions cost as much as used ones); 0: a paged cache, each sequence
+  // attends its own context. docs/formulas.md#static_decode.
+  long long static_cache_tokens = 0;
+  // Prompts prefilled in one iteration at most (JetStream: one per prefill call); 0: no limit but the
+  // token budget.
+  long long max_prefill_seqs = 0;
+  // true: a prompt is padded to the next power of two (16 at least) before its prefill, as statically
+  // compiled prefills are (JetStream's prefill length buckets); docs/formulas.md#static_decode.
+  bool pad_prefill_pow2 = false;
 };
 
 struct RuntimeProfile {

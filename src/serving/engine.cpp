@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/errors.hpp"
+#include "serving/static_shapes.hpp"
 
 namespace infersim::serving::detail {
 
@@ -28,11 +29,28 @@ Engine::Engine(StepTimer& timer, const ServeConfig& cfg, const SloTargets& slo, 
                        "narrower --weights)");
     }
   }
+  if (cfg.limits.static_cache_tokens > 0 && !cfg.kv_blocks) {
+    // Each decode slot owns a static cache of the whole length, allocated when the server starts.
+    const double slot_bytes =
+        static_cast<double>(cfg.limits.static_cache_tokens) * mem.kv_bytes_per_token_per_device;
+    const double slots_bytes = static_cast<double>(cfg.limits.max_num_seqs) * slot_bytes * timer.stages();
+    if (slots_bytes > mem.kv_budget_bytes_per_device) {
+      throw InputError("the static KV cache of " + std::to_string(cfg.limits.max_num_seqs) + " slots x " +
+                       std::to_string(cfg.limits.static_cache_tokens) + " tokens needs " + gb(slots_bytes) +
+                       " per device, but only " + gb(std::max(0.0, mem.kv_budget_bytes_per_device)) +
+                       " are left after the weights, activations and reserve (fewer --max-num-seqs, a "
+                       "shorter --static-cache, or more --tp)");
+    }
+  }
   const double layers = timer.model().layers;
   for (int s = 0; s < spans_.count; ++s) {
     const SpanGroup& g = spans_.group[static_cast<std::size_t>(s)];
     share_[static_cast<std::size_t>(s)] = g.layers / layers;
     cap_[static_cast<std::size_t>(s)] = g.span.kind == KeySpanKind::full ? 0 : g.span.tokens;
+  }
+  // A static cache is allocated whole: the blocks of every slot's full length (checked to fit above).
+  if (cfg.limits.static_cache_tokens > 0 && !cfg.kv_blocks) {
+    units_total_ = static_cast<double>(cfg.limits.max_num_seqs) * units_for(cfg.limits.static_cache_tokens);
   }
   engines_per_replica_ = timer.stages();
   for (int i = 0; i < cfg.replicas * engines_per_replica_; ++i)
@@ -80,7 +98,9 @@ int Engine::new_slot() {
 void Engine::deliver(const Request& in, RequestSource& source) {
   last_arrival_s_ = std::max(last_arrival_s_, in.arrival_s);
   const long long context = in.input_tokens + in.output_tokens;
-  const bool too_long = context > timer_.model().max_context;
+  // A static cache holds at most its length: longer sequences (JetStream's rolling window) are refused.
+  const bool too_long = context > timer_.model().max_context ||
+                        (cfg_.limits.static_cache_tokens > 0 && context > cfg_.limits.static_cache_tokens);
   const bool never_fits = units_for(context) > units_total_;
   const bool over_budget =
       !cfg_.limits.chunked_prefill && in.input_tokens > cfg_.limits.max_num_batched_tokens;
@@ -121,6 +141,10 @@ void Engine::deliver(const Request& in, RequestSource& source) {
 }
 
 void Engine::add_chunk(StepLoad& load, const Req& q, long long c) {
+  // A statically compiled prefill computes the padded prompt: its padding attends and is attended like
+  // the prompt's tokens (the mask only zeroes their scores).
+  const bool ends_prompt = q.prefilled + c == q.prompt;
+  if (cfg_.limits.pad_prefill_pow2) c = padded_prefill_tokens(c, cfg_.limits.max_num_batched_tokens);
   const auto p = static_cast<double>(q.prefilled);
   const auto e = static_cast<double>(q.prefilled + c);
   for (int s = 0; s < spans_.count; ++s) {
@@ -129,7 +153,7 @@ void Engine::add_chunk(StepLoad& load, const Req& q, long long c) {
     x.prefill_cached_keys += span_cached_tokens(x.span, p);
   }
   load.prefill_tokens += static_cast<double>(c);
-  if (q.prefilled + c == q.prompt) load.sampled_rows += 1.0;
+  if (ends_prompt) load.sampled_rows += 1.0;
 }
 
 void Engine::step(Replica& rep, RequestSource& source) {
@@ -160,7 +184,10 @@ void Engine::step(Replica& rep, RequestSource& source) {
     chunks_.push_back({slot, c});
     budget -= c;
   }
-  while (!rep.waiting.empty() && budget > 0 &&
+  const auto prefill_room = [&] {
+    return lim.max_prefill_seqs == 0 || static_cast<long long>(chunks_.size()) < lim.max_prefill_seqs;
+  };
+  while (!rep.waiting.empty() && budget > 0 && prefill_room() &&
          static_cast<long long>(rep.running.size()) < lim.max_num_seqs) {
     const int slot = rep.waiting.front();
     Req& q = reqs_[static_cast<std::size_t>(slot)];
@@ -221,12 +248,16 @@ void Engine::step(Replica& rep, RequestSource& source) {
   }
   StepLoad load;
   load.span_count = spans_.count;
-  load.decode_rows = static_cast<double>(rows);
-  load.sampled_rows = static_cast<double>(rows);
+  // A static generate step computes every slot over its whole cache (docs/formulas.md#static_decode).
+  const bool static_step = lim.static_cache_tokens > 0 && rows > 0;
+  const double step_rows = static_step ? static_cast<double>(lim.max_num_seqs) : static_cast<double>(rows);
+  load.decode_rows = step_rows;
+  load.sampled_rows = step_rows;
   for (int s = 0; s < spans_.count; ++s) {
     StepSpanLoad& x = load.spans[static_cast<std::size_t>(s)];
     x.span = spans_.group[static_cast<std::size_t>(s)].span;
-    x.decode_keys = rep.decoding.next_keys(s);
+    x.decode_keys = static_step ? static_decode_keys(lim.max_num_seqs, lim.static_cache_tokens)
+                                : rep.decoding.next_keys(s);
   }
   for (const Chunk& c : chunks_) add_chunk(load, reqs_[static_cast<std::size_t>(c.slot)], c.tokens);
   // The replica's other busy virtual engines share its pipeline's stages with this iteration.

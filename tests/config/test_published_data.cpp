@@ -70,6 +70,17 @@ TEST_CASE("runtime profiles: every shipped profile loads, optimized issues no ke
   CHECK(cpp.terms.host_launch_s == Approx(9.9e-6));  // host_launch_us: 9.9
   CHECK(cpp.terms.launches_serialized);              // launch_mode: serialized
   CHECK_FALSE(opt.terms.launches_serialized);        // no launch_mode: async
+  // JetStream's static shapes (runtime_profiles/jetstream.yaml's scheduler block); vllm's paged defaults.
+  const RuntimeProfile js = load_runtime(test::source_path("runtime_profiles/jetstream.yaml"));
+  REQUIRE(js.scheduler);
+  CHECK(js.scheduler->static_cache_tokens == 2048);  // static_cache_tokens: 2048
+  CHECK(js.scheduler->max_prefill_seqs == 1);        // max_prefill_seqs: 1
+  CHECK(js.scheduler->pad_prefill_pow2);             // prefill_padding: power_of_two
+  const RuntimeProfile vllm = load_runtime(test::source_path("runtime_profiles/vllm.yaml"));
+  REQUIRE(vllm.scheduler);
+  CHECK(vllm.scheduler->static_cache_tokens == 0);
+  CHECK(vllm.scheduler->max_prefill_seqs == 0);
+  CHECK_FALSE(vllm.scheduler->pad_prefill_pow2);
 }
 
 TEST_CASE("runtime profiles: each bad fixture names the file, the line and the key") {
@@ -89,6 +100,11 @@ TEST_CASE("runtime profiles: each bad fixture names the file, the line and the k
   CHECK(runtime_error_of("runtime_bad_launch_mode.yaml")
             .rfind(dir + "runtime_bad_launch_mode.yaml:5:14: error: 'launch_mode' must be one of async, "
                          "serialized, got 'sync'",
+                   0) == 0);
+  CHECK(runtime_error_of("runtime_bad_prefill_padding.yaml")
+            .rfind(dir + "runtime_bad_prefill_padding.yaml:11:20: error: 'scheduler.prefill_padding' must be "
+                         "one of none, "
+                         "power_of_two, got 'pow2'",
                    0) == 0);
   const std::string unit = runtime_error_of("runtime_unit_in_value.yaml");
   CHECK(unit.rfind(dir + "runtime_unit_in_value.yaml:3:19: error: 'step_overhead_us' must be a number", 0) ==

@@ -50,7 +50,8 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
     r.terms.sampler_fp32_passes = y.nonnegative_real("sampler_fp32_passes", 1000.0);
   if (y.has("scheduler")) {
     YamlMap s = y.mapping("scheduler", {"max_num_seqs", "max_num_batched_tokens", "block_size",
-                                        "chunked_prefill", "preemption", "admission", "prefix_caching"});
+                                        "chunked_prefill", "preemption", "admission", "prefix_caching",
+                                        "static_cache_tokens", "max_prefill_seqs", "prefill_padding"});
     SchedulerLimits l;
     l.max_num_seqs = s.integer("max_num_seqs", 1, kMaxSchedulerCount);
     l.max_num_batched_tokens = s.integer("max_num_batched_tokens", 1, kMaxSchedulerCount);
@@ -60,6 +61,12 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
         s.choice("preemption", {"recompute", "swap"}) == 1 ? Preemption::swap : Preemption::recompute;
     l.reserve_full_sequence = s.has("admission") && s.choice("admission", {"on_demand", "guaranteed"}) == 1;
     if (s.has("prefix_caching")) l.prefix_caching = s.boolean("prefix_caching");
+    // Optional, default: a paged cache, any number of prompts a step, prompts unpadded.
+    if (s.has("static_cache_tokens"))
+      l.static_cache_tokens = s.integer("static_cache_tokens", 1, kMaxSchedulerCount);
+    if (s.has("max_prefill_seqs")) l.max_prefill_seqs = s.integer("max_prefill_seqs", 1, kMaxSchedulerCount);
+    l.pad_prefill_pow2 =
+        s.has("prefill_padding") && s.choice("prefill_padding", {"none", "power_of_two"}) == 1;
     r.scheduler = l;
   }
   return r;

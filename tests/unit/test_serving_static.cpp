@@ -1,0 +1,124 @@
+// The serving simulator with static shapes (JetStream: SchedulerLimits::static_cache_tokens,
+// max_prefill_seqs, pad_prefill_pow2; docs/formulas.md#static_decode). Each expectation is derived by
+// hand from the rule: a generate step computes every slot over its whole static cache, so its time does
+// not depend on how many slots are occupied or how long their contexts are; a padded prompt computes as
+// its bucket; one prompt per iteration serialises the prefills.
+#include <catch2/catch.hpp>
+
+#include "core/errors.hpp"
+#include "core/step.hpp"
+#include "io/config/hardware_loader.hpp"
+#include "io/config/model_loader.hpp"
+#include "serving/simulator.hpp"
+#include "serving/static_shapes.hpp"
+#include "support/fixtures.hpp"
+#include "support/request_list.hpp"
+
+using namespace infersim;
+using namespace infersim::serving;
+
+namespace {
+
+struct StaticRig {
+  ModelSpec model = load_model(test::source_path("model_configs/llama-3-8b.yaml"));
+  HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml"));
+  Scenario sc;
+  ServeConfig cfg;
+  StaticRig() {
+    cfg.limits.max_num_seqs = 8;
+    cfg.limits.max_num_batched_tokens = 1024;
+    cfg.limits.chunked_prefill = false;
+    cfg.limits.prefix_caching = false;
+    cfg.limits.static_cache_tokens = 2048;
+  }
+  ServeSummary run(const std::vector<Request>& requests) {
+    StepTimer timer(model, hw, sc);
+    test::ListSource source(requests);
+    return simulate(timer, cfg, source, static_cast<long long>(requests.size()), {}, 0.0).summary;
+  }
+};
+
+using test::at_zero;
+
+}  // namespace
+
+TEST_CASE("padded_prefill_tokens: the next power of two, 16 at least, cut at the largest prefill") {
+  // JetStream's buckets 16, 32, 64, ..., with the server's max_prefill_length as the last.
+  CHECK(padded_prefill_tokens(1, 1024) == 16);
+  CHECK(padded_prefill_tokens(16, 1024) == 16);
+  CHECK(padded_prefill_tokens(17, 1024) == 32);
+  CHECK(padded_prefill_tokens(161, 1024) == 256);  // ShareGPT's mean prompt
+  CHECK(padded_prefill_tokens(1000, 1024) == 1024);
+  CHECK(padded_prefill_tokens(600, 768) == 768);  // a bucket list cut at 768 ends with 768
+  CHECK(padded_prefill_tokens(2000, 1024) == 2000);
+  CHECK(static_decode_keys(96, 2048) == 196608.0);  // 96 x 2048
+}
+
+TEST_CASE("Static cache: a generate step costs the same whether one slot or every slot is occupied") {
+  // Every generate step computes the 8 slots over 2048 cached positions each: one request alone and eight
+  // at once decode at the same TPOT. A paged cache decodes the lone request faster (one row, ~100 keys).
+  StaticRig r;
+  const ServeSummary one = r.run(at_zero(1, 100, 33));
+  const ServeSummary eight = r.run(at_zero(8, 100, 33));
+  REQUIRE(one.requests == 1);
+  REQUIRE(eight.requests == 8);
+  CHECK(one.tpot_mean_s == Approx(eight.tpot_mean_s).epsilon(1e-9));
+  r.cfg.limits.static_cache_tokens = 0;
+  const ServeSummary paged = r.run(at_zero(1, 100, 33));
+  CHECK(paged.tpot_mean_s < one.tpot_mean_s);
+}
+
+TEST_CASE("Static cache: the step is the engine's step of every slot at the whole cache length") {
+  StaticRig r;
+  const ServeSummary one = r.run(at_zero(1, 100, 11));
+  StepTimer timer(r.model, r.hw, r.sc);
+  StepLoad load;
+  load.span_count = timer.spans().count;
+  load.decode_rows = 8.0;  // max_num_seqs
+  load.sampled_rows = 8.0;
+  for (int s = 0; s < load.span_count; ++s) {
+    load.spans[static_cast<std::size_t>(s)].span = timer.spans().group[static_cast<std::size_t>(s)].span;
+    load.spans[static_cast<std::size_t>(s)].decode_keys = 8.0 * 2048.0;
+  }
+  CHECK(one.tpot_mean_s == Approx(timer.step_s(load)).epsilon(1e-9));
+}
+
+TEST_CASE("Padded prefill: a 100-token prompt's first token comes as a 128-token prompt's does") {
+  // Power-of-two padding: 100 tokens compute as the 128 of their bucket (the step has no decode rows yet).
+  StaticRig r;
+  r.cfg.limits.static_cache_tokens = 0;
+  r.cfg.limits.pad_prefill_pow2 = true;
+  const ServeSummary padded = r.run(at_zero(1, 100, 2));
+  r.cfg.limits.pad_prefill_pow2 = false;
+  const ServeSummary exact = r.run(at_zero(1, 128, 2));
+  const ServeSummary unpadded = r.run(at_zero(1, 100, 2));
+  CHECK(padded.ttft_mean_s == Approx(exact.ttft_mean_s).epsilon(1e-9));
+  CHECK(unpadded.ttft_mean_s < padded.ttft_mean_s);
+}
+
+TEST_CASE("One prompt a step: four prompts at t = 0 finish one step apart") {
+  // Output 1: each request is done when its prompt is. One prompt an iteration: the k-th first token
+  // comes after k prefill steps of one prompt, so the mean TTFT is (1 + 2 + 3 + 4) / 4 = 2.5 times the
+  // lone prompt's; no limit: all four in one step of 400 tokens.
+  StaticRig r;
+  r.cfg.limits.static_cache_tokens = 0;
+  r.cfg.limits.max_prefill_seqs = 1;
+  const ServeSummary alone = r.run(at_zero(1, 100, 1));
+  const ServeSummary four = r.run(at_zero(4, 100, 1));
+  REQUIRE(four.requests == 4);
+  CHECK(four.ttft_mean_s == Approx(2.5 * alone.ttft_mean_s).epsilon(1e-9));
+  r.cfg.limits.max_prefill_seqs = 0;
+  const ServeSummary together = r.run(at_zero(4, 100, 1));
+  CHECK(together.ttft_p99_s < four.ttft_p99_s);
+}
+
+TEST_CASE("Static cache: a sequence longer than the cache is refused, a cache that does not fit is an error") {
+  StaticRig r;
+  const ServeSummary s = r.run({{0, 0.0, 1000, 1000}, {1, 0.0, 1000, 1049}});
+  CHECK(s.requests == 1);  // 2000 tokens fit the 2048-token cache, 2049 do not
+  CHECK(s.rejected == 1);
+  // 8 slots x 2,000,000 tokens x 128 KiB a token (Llama-3-8B in bf16: 32 layers x 8 KV heads x 128 x 2 x 2
+  // bytes) is about 2 TB: more than an 80 GB H100 holds.
+  r.cfg.limits.static_cache_tokens = 2'000'000;
+  CHECK_THROWS_WITH(r.run(at_zero(1, 100, 10)), Catch::Contains("the static KV cache of 8 slots x 2000000 tokens"));
+}
