@@ -12,6 +12,13 @@ namespace infersim::detail {
 [[nodiscard]] Operator gemm(const char* name, double tokens, double in, double out, bool bias,
                             const StorageFormat& weight, const TensorFormats& p, double repeat);
 
+// A grouped GEMM (one launch over `groups` experts, a routed expert MLP's up or down projection): `rows`
+// rows in all, shared out evenly, m = rows / groups each, through `groups` [in x out] matrices. FLOPs
+// 2*rows*in*out; reads every group's weight matrix once and the rows' inputs, writes their outputs; its
+// GEMM shape is {m, out, in, groups} (docs/formulas.md#grouped_gemm).
+[[nodiscard]] Operator grouped_gemm(const char* name, double rows, double groups, double in, double out,
+                                    const StorageFormat& weight, const TensorFormats& p, double repeat);
+
 // Operator::weight_only_bits for weights stored as `weight` under compute formats `p`: 8 or 4 for
 // integer weights a 16-bit GEMM dequantizes (W8A16, W4A16), 0 otherwise.
 [[nodiscard]] double weight_only_bits(const StorageFormat& weight, const TensorFormats& p);

@@ -21,6 +21,14 @@ Operator gemm(const char* name, double tokens, double in, double out, bool bias,
   return op;
 }
 
+Operator grouped_gemm(const char* name, double rows, double groups, double in, double out,
+                      const StorageFormat& weight, const TensorFormats& p, double repeat) {
+  Operator op = gemm(name, rows, in, out, false, weight, p, repeat);
+  op.fixed.bytes.weights_read_B = groups * matrix_storage_bytes(in, out, weight);
+  op.gemm = {.m = groups > 0.0 ? rows / groups : 0.0, .n = out, .k = in, .groups = groups};
+  return op;
+}
+
 double weight_only_bits(const StorageFormat& weight, const TensorFormats& p) {
   const bool integer = weight.dtype == Dtype::int8 || weight.dtype == Dtype::int4;
   return integer && p.act_bytes >= 2.0 ? bits_per_element(weight.dtype) : 0.0;

@@ -48,23 +48,15 @@ void append_routed_experts(std::vector<Operator>& ops, const ModelSpec& m, const
                    ways * imbalance);
   const double up_width = (mlp_matrices(m) - 1.0) * f;
   const StorageFormat& w = p.weights.experts;
-  // One grouped GEMM over the touched experts, the routed rows shared out evenly among them.
-  const GemmShape per_expert{
-      .m = touched > 0.0 ? routed / touched : 0.0, .n = 0.0, .k = 0.0, .groups = touched};
   // The routed rows gathered into expert order, one copy per (token, expert) pair (TensorRT-LLM's
   // expandInputRowsKernel, cpp/tensorrt_llm/kernels/mixtureOfExperts/moe_kernels.cu;
   // docs/formulas.md#moe_routing).
   ops.push_back(vector_op("experts_permute", 0.0, routed * h, routed * h, 0.0, p, repeat));
-  Operator up = gemm("experts_up", routed, h, up_width, false, w, p, repeat);
-  up.fixed.bytes.weights_read_B = touched * matrix_storage_bytes(h, up_width, w);
-  up.gemm = {.m = per_expert.m, .n = up_width, .k = h, .groups = per_expert.groups};
-  ops.push_back(up);
+  // One grouped GEMM over the touched experts, the routed rows shared out evenly among them.
+  ops.push_back(grouped_gemm("experts_up", routed, touched, h, up_width, w, p, repeat));
   ops.push_back(vector_op("experts_act", activation_flops_per_element(m.activation, m.mlp) * routed * f,
                           routed * up_width, routed * f, 0.0, p, repeat));
-  Operator down = gemm("experts_down", routed, f, h, false, w, p, repeat);
-  down.fixed.bytes.weights_read_B = touched * matrix_storage_bytes(f, h, w);
-  down.gemm = {.m = per_expert.m, .n = h, .k = f, .groups = per_expert.groups};
-  ops.push_back(down);
+  ops.push_back(grouped_gemm("experts_down", routed, touched, f, h, w, p, repeat));
   // Weighted sum of each token's k expert outputs (Shazeer et al. 2017): a multiply and an add each; it
   // reads the rows back in token order (the un-permute; TensorRT-LLM's finalizeMoeRoutingKernel).
   ops.push_back(
