@@ -57,7 +57,10 @@ int run_published_validation(const std::string& output_csv, double threshold, do
   };
   const std::vector<RegimeError> regimes = regime_errors(cases, is_moe_model);
   std::cout << published_table(cases, summary, mapping, threshold, serving_threshold)
-            << regime_section(regimes, regime_threshold, kRegimeGateRows) << std::flush;
+            << regime_section(regimes, regime_threshold, kRegimeGateRows)
+            << every_judged_section(regime_errors(cases, is_moe_model, RegimeRows::every_judged),
+                                    all_judged_error(cases))
+            << std::flush;
   if (out) {
     out->write(published_csv(cases));
     out->commit();

@@ -39,8 +39,37 @@ std::optional<double> time_domain_error(const PublishedCase& c) {
   return c.rel_error;
 }
 
+namespace {
+
+bool is_serving(const PublishedCase& c) { return c.mapping.config && c.mapping.config->load; }
+
+// The rows a table takes: judged, with a time-domain error; serving rows only when asked for.
+std::optional<double> taken(const PublishedCase& c, RegimeRows rows) {
+  if (c.fitted || (is_serving(c) && rows == RegimeRows::one_configuration)) return std::nullopt;
+  return time_domain_error(c);
+}
+
+}  // namespace
+
+RegimeError all_judged_error(const std::vector<PublishedCase>& cases) {
+  RegimeError all{"all", "every judged row"};
+  for (const PublishedCase& c : cases) {
+    const std::optional<double> err = taken(c, RegimeRows::every_judged);
+    if (!err) continue;
+    ++all.rows;
+    all.signed_mean += *err;
+    all.mape += std::fabs(*err);
+  }
+  if (all.rows > 0) {
+    all.signed_mean /= all.rows;
+    all.mape /= all.rows;
+  }
+  return all;
+}
+
 std::vector<RegimeError> regime_errors(const std::vector<PublishedCase>& cases,
-                                       const std::function<bool(const std::string&)>& is_moe) {
+                                       const std::function<bool(const std::string&)>& is_moe,
+                                       RegimeRows rows) {
   std::vector<RegimeError> out = {
       {"batch", "1"},
       {"batch", "2-31"},
@@ -55,6 +84,7 @@ std::vector<RegimeError> regime_errors(const std::vector<PublishedCase>& cases,
       {"phase", "TPOT (decode)"},
       {"phase", "throughput (end to end)"},
   };
+  if (rows == RegimeRows::every_judged) out.insert(out.begin() + 3, {"batch", "scheduler's (serving)"});
   const auto add = [&out](const char* axis, const std::string& regime, double err) {
     for (RegimeError& r : out) {
       if (r.axis == axis && r.regime == regime) {
@@ -65,12 +95,11 @@ std::vector<RegimeError> regime_errors(const std::vector<PublishedCase>& cases,
     }
   };
   for (const PublishedCase& c : cases) {
-    if (c.fitted || (c.mapping.config && c.mapping.config->load)) continue;  // serving rows: a group apart
-    const std::optional<double> err = time_domain_error(c);
+    const std::optional<double> err = taken(c, rows);
     if (!err) continue;
     const MappedConfig& m = *c.mapping.config;
     const Scenario& sc = m.scenario;
-    add("batch", batch_regime(sc.batch), *err);
+    add("batch", is_serving(c) ? "scheduler's (serving)" : batch_regime(sc.batch), *err);
     add("precision",
         is_narrow(sc.weights.dtype) || is_narrow(sc.activations) ? "8-bit or narrower" : "16-bit", *err);
     add("experts", is_moe(m.model) ? "MoE" : "dense", *err);

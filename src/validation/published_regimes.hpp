@@ -24,11 +24,21 @@ struct RegimeError {
   double mape = 0.0;         // mean absolute time-domain error
 };
 
-// The judged rows (mapped, not in the fit subset, not speed-ups, not the serving group) by regime, axis by
-// axis in a fixed order, every regime listed even when empty. `is_moe` says whether a mapped model name is an
+// Which judged rows a regime table takes: the one-configuration rows alone (the gated table), or those
+// and the serving group's together (every judged row; a serving row's batch is the scheduler's, its own
+// batch regime).
+enum class RegimeRows { one_configuration, every_judged };
+
+// The judged rows (mapped, not in the fit subset, not speed-ups; the serving group only with
+// RegimeRows::every_judged) by regime, axis by axis in a fixed order, every regime listed even when empty
+// (the serving batch regime only in the every_judged table). `is_moe` says whether a mapped model name is an
 // MoE model.
 [[nodiscard]] std::vector<RegimeError> regime_errors(const std::vector<PublishedCase>& cases,
-                                                     const std::function<bool(const std::string&)>& is_moe);
+                                                     const std::function<bool(const std::string&)>& is_moe,
+                                                     RegimeRows rows = RegimeRows::one_configuration);
+
+// Every row regime_errors(..., every_judged) takes, as one: its count, signed mean and MAPE.
+[[nodiscard]] RegimeError all_judged_error(const std::vector<PublishedCase>& cases);
 
 // The regimes with at least `min_rows` rows whose signed mean leans beyond `max_lean` either way.
 [[nodiscard]] std::vector<RegimeError> leaning_regimes(const std::vector<RegimeError>& regimes, int min_rows,

@@ -112,7 +112,8 @@ TEST_CASE("One prompt a step: four prompts at t = 0 finish one step apart") {
   CHECK(together.ttft_p99_s < four.ttft_p99_s);
 }
 
-TEST_CASE("Static cache: a sequence longer than the cache is refused, a cache that does not fit is an error") {
+TEST_CASE(
+    "Static cache: a sequence longer than the cache is refused, a cache that does not fit is an error") {
   StaticRig r;
   const ServeSummary s = r.run({{0, 0.0, 1000, 1000}, {1, 0.0, 1000, 1049}});
   CHECK(s.requests == 1);  // 2000 tokens fit the 2048-token cache, 2049 do not
@@ -120,5 +121,6 @@ TEST_CASE("Static cache: a sequence longer than the cache is refused, a cache th
   // 8 slots x 2,000,000 tokens x 128 KiB a token (Llama-3-8B in bf16: 32 layers x 8 KV heads x 128 x 2 x 2
   // bytes) is about 2 TB: more than an 80 GB H100 holds.
   r.cfg.limits.static_cache_tokens = 2'000'000;
-  CHECK_THROWS_WITH(r.run(at_zero(1, 100, 10)), Catch::Contains("the static KV cache of 8 slots x 2000000 tokens"));
+  CHECK_THROWS_WITH(r.run(at_zero(1, 100, 10)),
+                    Catch::Contains("the static KV cache of 8 slots x 2000000 tokens"));
 }

@@ -75,3 +75,31 @@ TEST_CASE("Rows land in their regimes, fitted, unmapped and speed-up rows are le
   CHECK(std::any_of(lean.begin(), lean.end(), [](const RegimeError& r) { return r.regime == ">= 32"; }));
   CHECK(std::none_of(lean.begin(), lean.end(), [](const RegimeError& r) { return r.regime == "16-bit"; }));
 }
+
+TEST_CASE("Every judged row: the serving group joins with its own batch regime, fitted rows stay out") {
+  // A serving row (its load set) at +25 % throughput (time -20 %) beside a one-configuration row at
+  // -10 % TPOT: the one-configuration table keeps only the latter; the every-judged table takes both, the
+  // serving row under the scheduler's batch regime; as one: (-0.2 - 0.1) / 2 = -0.15, MAPE 0.15.
+  PublishedCase serving = row(MetricKind::output_tok_s, 0.25, 1, 8, "mixtral-8x7b");
+  serving.mapping.config->load = ServingLoad{};
+  PublishedCase fitted = row(MetricKind::output_tok_s, 0.9, 1, 1, "llama");
+  fitted.mapping.config->load = ServingLoad{};
+  fitted.fitted = true;
+  const std::vector<PublishedCase> cases = {row(MetricKind::tpot_ms, -0.10, 1, 1, "llama"), serving, fitted};
+  const std::vector<RegimeError> one = regime_errors(cases, kMoe);
+  CHECK(find(one, "batch", "1").rows == 1);
+  CHECK(find(one, "experts", "MoE").rows == 0);
+  CHECK(std::none_of(one.begin(), one.end(),
+                     [](const RegimeError& r) { return r.regime == "scheduler's (serving)"; }));
+  const std::vector<RegimeError> every = regime_errors(cases, kMoe, RegimeRows::every_judged);
+  CHECK(find(every, "batch", "1").rows == 1);
+  CHECK(find(every, "batch", "scheduler's (serving)").rows == 1);
+  CHECK(find(every, "batch", "scheduler's (serving)").signed_mean == Approx(-0.2));
+  CHECK(find(every, "experts", "MoE").rows == 1);
+  CHECK(find(every, "tensor parallel", "tp > 1").rows == 1);
+  CHECK(find(every, "phase", "throughput (end to end)").rows == 1);
+  const RegimeError all = all_judged_error(cases);
+  CHECK(all.rows == 2);
+  CHECK(all.signed_mean == Approx(-0.15));
+  CHECK(all.mape == Approx(0.15));
+}

@@ -125,6 +125,34 @@ std::string published_table(const std::vector<PublishedCase>& cases, const Publi
   return out;
 }
 
+namespace {
+
+std::string regime_rows(const std::vector<RegimeError>& regimes) {
+  std::string out =
+      fmt::format("  {:<16} {:<24} {:>5} {:>12} {:>8}\n", "axis", "regime", "rows", "signed mean", "MAPE");
+  for (const RegimeError& r : regimes) {
+    if (r.rows == 0) {
+      out += fmt::format("  {:<16} {:<24} {:>5} {:>12} {:>8}\n", r.axis, r.regime, 0, "-", "-");
+    } else {
+      out += fmt::format("  {:<16} {:<24} {:>5} {:>11.1f}% {:>7.1f}%\n", r.axis, r.regime, r.rows,
+                         r.signed_mean * 100.0, r.mape * 100.0);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string every_judged_section(const std::vector<RegimeError>& regimes, const RegimeError& all) {
+  std::string out =
+      "\nEvery judged row, one-configuration and serving together, by regime (time domain, as above; a "
+      "serving\nrow's batch is its scheduler's; report only):\n";
+  out += regime_rows(regimes);
+  out += fmt::format("Every judged row: {} rows, signed mean {:+.1f}%, MAPE {:.1f}% (time domain)\n",
+                     all.rows, all.signed_mean * 100.0, all.mape * 100.0);
+  return out;
+}
+
 std::string regime_section(const std::vector<RegimeError>& regimes, std::optional<double> gate,
                            int gate_rows) {
   std::string out =
@@ -134,15 +162,7 @@ std::string regime_section(const std::vector<RegimeError>& regimes, std::optiona
   out += gate ? fmt::format("gate: a regime of >= {} rows leaning beyond {:g}% either way):\n", gate_rows,
                             *gate * 100.0)
               : std::string("report only, no gate):\n");
-  out += fmt::format("  {:<16} {:<24} {:>5} {:>12} {:>8}\n", "axis", "regime", "rows", "signed mean", "MAPE");
-  for (const RegimeError& r : regimes) {
-    if (r.rows == 0) {
-      out += fmt::format("  {:<16} {:<24} {:>5} {:>12} {:>8}\n", r.axis, r.regime, 0, "-", "-");
-    } else {
-      out += fmt::format("  {:<16} {:<24} {:>5} {:>11.1f}% {:>7.1f}%\n", r.axis, r.regime, r.rows,
-                         r.signed_mean * 100.0, r.mape * 100.0);
-    }
-  }
+  out += regime_rows(regimes);
   if (!gate) return out;
   const std::vector<RegimeError> leaning = leaning_regimes(regimes, gate_rows, *gate);
   if (leaning.empty()) return out + "Exit status: 3 when a regime leans beyond the gate: none does\n";

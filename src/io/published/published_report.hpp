@@ -25,6 +25,11 @@ inline constexpr double kFarOff = 0.25;
 [[nodiscard]] std::string regime_section(const std::vector<RegimeError>& regimes, std::optional<double> gate,
                                          int gate_rows);
 
+// Every judged row, one-configuration and serving together, by regime and as one (report only): what the
+// issue's accuracy targets read, where the gated table above leaves the serving group apart.
+[[nodiscard]] std::string every_judged_section(const std::vector<RegimeError>& regimes,
+                                               const RegimeError& all);
+
 [[nodiscard]] std::string published_table(const std::vector<PublishedCase>& cases,
                                           const PublishedSummary& summary, const PublishedMapping& mapping,
                                           double threshold, double serving_threshold);
