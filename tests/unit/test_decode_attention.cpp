@@ -1,7 +1,7 @@
 // The fused decode attention kernel over a paged KV cache: its time per call, a fixed time plus its bytes
-// at a stream rate (core/formulas/attention.hpp decode_attention_time_s; docs/formulas.md#decode_attention_time).
-// Expected values are worked by hand in each case, or are the kernel rows copied into
-// validation/published/published_measurements.csv.
+// at a stream rate (core/formulas/attention.hpp decode_attention_time_s;
+// docs/formulas.md#decode_attention_time). Expected values are worked by hand in each case, or are the kernel
+// rows copied into validation/published/published_measurements.csv.
 #include <catch2/catch.hpp>
 #include <string>
 
@@ -72,9 +72,10 @@ TEST_CASE("A profile's decode_attention section sets the decode attention roofs"
   CHECK(plain.decode_attention_overhead_s == 0.0);
   CHECK_THROWS_AS(load_hardware_text(kProfile + "decode_attention: {stream_efficiency: 0.766}\n", "d.yaml"),
                   ConfigError);
-  CHECK_THROWS_AS(load_hardware_text(kProfile + "decode_attention: {stream_efficiency: 1.5, call_overhead_us: 1}\n",
-                                     "d.yaml"),
-                  ConfigError);
+  CHECK_THROWS_AS(
+      load_hardware_text(kProfile + "decode_attention: {stream_efficiency: 1.5, call_overhead_us: 1}\n",
+                         "d.yaml"),
+      ConfigError);
 }
 
 TEST_CASE("A decode attention operator's memory time is its fixed time plus its bytes at the stream rate") {
@@ -127,5 +128,6 @@ TEST_CASE("Fitted on its four shortest rows, the model predicts the same kernel'
   const double t = decode_attention_time_s(4098 * kMiB, 0.931 * 933e9, 32.74e-6);
   CHECK(t * 1e6 == Approx(4929.255).epsilon(0.015));
   // ... and its achieved share, 93.42 % of the bus peak in the row, within 1.5 %.
-  CHECK(decode_attention_bandwidth_share(4098 * kMiB, 933e9, 0.931, 32.74e-6) == Approx(0.9342).epsilon(0.015));
+  CHECK(decode_attention_bandwidth_share(4098 * kMiB, 933e9, 0.931, 32.74e-6) ==
+        Approx(0.9342).epsilon(0.015));
 }
