@@ -64,6 +64,15 @@ struct FlashAttentionKernel {
   double prefill_overhead_keys = 0.0;
 };
 
+// The fused decode attention kernel the device runs over a paged KV cache (formulas/attention.hpp
+// decode_attention_time_s): the share of the spec bandwidth at which it streams the cache, and the fixed
+// time of one call (the kernel's start, ramp and split-KV combine), measured apart from the stream.
+// stream_efficiency == 0: not given, the kernel streams at the memory roof and pays no fixed time.
+struct DecodeAttentionKernel {
+  double stream_efficiency = 0.0;
+  double call_overhead_s = 0.0;
+};
+
 struct HardwareSpec {
   std::string name;         // file stem, e.g. "h100-sxm"
   std::string description;  // one line
@@ -88,6 +97,7 @@ struct HardwareSpec {
   std::array<double, kPeakSlotCount> compute_efficiency_by_slot{};
   GemmTiling gemm_tiling;
   FlashAttentionKernel flash_attention;
+  DecodeAttentionKernel decode_attention;
   // achieved / peak of the runner's own vectorised kernels where they are not the GEMM library's (a
   // CPU host: our attention and 2..16-row GEMV beside OpenBLAS), (0, 1]; none: compute applies
   std::optional<double> own_kernel_efficiency;

@@ -67,6 +67,9 @@ struct Operator {
   // A fused (FlashAttention-style) attention kernel over whole prompts or chunks: the mean keys each of its
   // queries attends, for the kernel's efficiency (formulas/attention.hpp); 0 for any other operator.
   double attention_keys = 0.0;
+  // A fused attention kernel with decode rows over the paged KV cache: its traffic streams at the device's
+  // decode attention rate and each call pays that kernel's fixed time (Roofs::decode_attention_Bps).
+  bool decode_attention = false;
 };
 
 [[nodiscard]] constexpr Traffic scaled(const Traffic& t, double k) {

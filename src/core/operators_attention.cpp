@@ -81,6 +81,7 @@ void append_decode_attention(std::vector<Operator>& ops, const ModelSpec& m, con
     op.fixed.bytes.kv_written_B = kv_append_B;
     op.per_key.flops = b * (2.0 * pair_matmul_flops + kSoftmaxFlopsPerScore * H);
     op.per_key.bytes.kv_read_B = b * 2.0 * kv_width(m) * p.kv_bytes;
+    op.decode_attention = true;
     ops.push_back(op);
     return;
   }
@@ -124,6 +125,7 @@ void append_step_attention(std::vector<Operator>& ops, const ModelSpec& m, const
     const OpCost at = cost_at(decode.front(), work.decode_keys / load.decode_rows);
     op.fixed = {op.fixed.flops + at.flops, plus(op.fixed.bytes, at.bytes)};
     op.attention_keys = (work.prefill_pairs + work.decode_keys) / (load.prefill_tokens + load.decode_rows);
+    op.decode_attention = true;
   }
   ops.push_back(op);
 }

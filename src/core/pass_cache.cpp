@@ -46,8 +46,9 @@ static_assert(sizeof(PassKey) ==
               4 * sizeof(double) + sizeof(TensorFormats) + 2 * sizeof(int) + sizeof(Layout));
 static_assert(sizeof(GemmTiling) == 5 * sizeof(double));
 // Roofs: 15 doubles, gemm_time_is_sum and allreduce in one word, the measured curves' pointer, and the
-// kernel-efficiency terms' 8 doubles (GemmTiling, gemm_element_B, the two attention fields).
-static_assert(sizeof(Roofs) == 24 * sizeof(double) + sizeof(std::shared_ptr<const MeasuredCollectives>));
+// kernel-efficiency terms' 10 doubles (GemmTiling, gemm_element_B, the two prefill and the two decode
+// attention fields).
+static_assert(sizeof(Roofs) == 26 * sizeof(double) + sizeof(std::shared_ptr<const MeasuredCollectives>));
 
 }  // namespace
 
@@ -111,7 +112,9 @@ bool same_roofs(const Roofs& a, const Roofs& b) {
          a.allreduce == b.allreduce && a.measured_link == b.measured_link &&
          same_tiling(a.gemm_tiling, b.gemm_tiling) && same(a.gemm_element_B, b.gemm_element_B) &&
          same(a.attention_flops_per_s, b.attention_flops_per_s) &&
-         same(a.attention_overhead_keys, b.attention_overhead_keys);
+         same(a.attention_overhead_keys, b.attention_overhead_keys) &&
+         same(a.decode_attention_Bps, b.decode_attention_Bps) &&
+         same(a.decode_attention_overhead_s, b.decode_attention_overhead_s);
 }
 
 }  // namespace infersim::detail

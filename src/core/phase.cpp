@@ -111,10 +111,19 @@ double memory_bytes(const Operator& op, const Traffic& t, const Roofs& roofs) {
 // van de Geijn 2008), the rest of its traffic and every other operator's at memory_Bps.
 double memory_time_s(const Operator& op, const Traffic& t, const Roofs& roofs) {
   const double bytes = memory_bytes(op, t, roofs);
+  if (op.decode_attention && roofs.decode_attention_Bps > 0.0)
+    return decode_attention_time_s(bytes, roofs.decode_attention_Bps, 0.0);
   if (!adds_times(op, roofs) || roofs.weight_pack_Bps == roofs.memory_Bps) return bytes / roofs.memory_Bps;
   const double weights =
       op.weight_only_bits == 0.0 ? t.weights_read_B : t.weights_read_B / weight_only_efficiency(op, roofs);
   return (bytes - weights) / roofs.memory_Bps + weights / roofs.weight_pack_Bps;
+}
+
+// The fixed time of one call of a fused decode attention kernel, on hardware that gives the kernel's terms
+// (docs/formulas.md#decode_attention_time); 0 for every other operator. Part of the memory time: the call's
+// time is this plus its bytes at Roofs::decode_attention_Bps (memory_time_s).
+double call_overhead_s(const Operator& op, const Roofs& roofs) {
+  return op.decode_attention && roofs.decode_attention_Bps > 0.0 ? roofs.decode_attention_overhead_s : 0.0;
 }
 
 // docs/formulas.md#op_time (Williams, Waterman & Patterson 2009). Inline so that a caller that keeps only
@@ -132,7 +141,7 @@ inline OpResult time_op(const Operator& op, double keys, const Roofs& roofs) {
   }
   const OpCost one = cost_at(op, keys);
   const double compute_s = one.flops / flops_roof(op, roofs);
-  const double memory_s = memory_time_s(op, one.bytes, roofs);
+  const double memory_s = memory_time_s(op, one.bytes, roofs) + call_overhead_s(op, roofs);
   r.cost = {one.flops * op.repeat, scaled(one.bytes, op.repeat)};
   r.intensity = arithmetic_intensity(one.flops, total_bytes(one.bytes));
   const double device_s = adds_times(op, roofs) ? compute_s + memory_s : std::max(compute_s, memory_s);
@@ -254,7 +263,7 @@ DecodeOpTerms sum_terms(const Operator& op, const Roofs& roofs) {
     const double flops_roof_ = flops_roof(op, roofs);
     t.a = op.fixed.flops / flops_roof_;
     t.b = op.per_key.flops / flops_roof_;
-    t.c = memory_time_s(op, op.fixed.bytes, roofs);
+    t.c = memory_time_s(op, op.fixed.bytes, roofs) + call_overhead_s(op, roofs);
     t.d = memory_time_s(op, op.per_key.bytes, roofs);
     t.add = adds_times(op, roofs);
   }

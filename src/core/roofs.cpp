@@ -58,6 +58,9 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
       .gemm_element_B = bytes_per_element(sc.activations),
       .attention_flops_per_s = matrix_peak * hw.flash_attention.prefill_efficiency,
       .attention_overhead_keys = hw.flash_attention.prefill_overhead_keys,
+      .decode_attention_Bps = hw.memory_bandwidth_Bps * hw.decode_attention.stream_efficiency,
+      .decode_attention_overhead_s =
+          hw.decode_attention.stream_efficiency > 0.0 ? hw.decode_attention.call_overhead_s : 0.0,
   };
 }
 

@@ -56,6 +56,10 @@ struct Roofs {
   // roof) and its fixed cost per query block in keys (HardwareSpec::flash_attention).
   double attention_flops_per_s = 0.0;
   double attention_overhead_keys = 0.0;
+  // A fused decode attention kernel's stream rate (spec bandwidth * its stream efficiency; 0: the memory
+  // roof, no fixed time) and its fixed time per call (HardwareSpec::decode_attention).
+  double decode_attention_Bps = 0.0;
+  double decode_attention_overhead_s = 0.0;
 };
 
 // Why the device cannot run the scenario's compute dtype (it has no peak for it), or none.

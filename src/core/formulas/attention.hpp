@@ -31,4 +31,23 @@ inline constexpr double kSoftmaxFlopsPerScore = 5.0;
   return keys / (keys + overhead_keys);
 }
 
+// Seconds of one call of a fused decode attention kernel over a paged KV cache that moves `bytes` (the
+// cached K and V it reads, its queries and outputs): a fixed time per call plus the bytes streamed at
+// `stream_Bps` (the spec bandwidth times the kernel's stream efficiency). Source: our model, both terms set
+// by the kernel's measured time against bytes moved (FlashAttention-2 paged decode under nvbench,
+// microsoft/onnxruntime pull request #21414; docs/formulas.md#decode_attention_time).
+[[nodiscard]] constexpr double decode_attention_time_s(double bytes, double stream_Bps,
+                                                       double call_overhead_s) {
+  return call_overhead_s + bytes / stream_Bps;
+}
+
+// The share of the spec bandwidth `peak_Bps` such a call achieves: bytes / (time * peak)
+// = E * B / (B + E * peak * t0). Short contexts, few sequences and few KV heads move few bytes per call and
+// underuse the memory system; long ones approach E. Source: as decode_attention_time_s.
+[[nodiscard]] constexpr double decode_attention_bandwidth_share(double bytes, double peak_Bps,
+                                                                double stream_efficiency,
+                                                                double call_overhead_s) {
+  return stream_efficiency * bytes / (bytes + stream_efficiency * peak_Bps * call_overhead_s);
+}
+
 }  // namespace infersim

@@ -180,6 +180,15 @@ void read_flash_attention(YamlMap& y, HardwareSpec& hw) {
   hw.flash_attention.prefill_overhead_keys = f.nonnegative_real("prefill_overhead_keys", 1e9);
 }
 
+// decode_attention: the fused decode attention kernel over a paged KV cache (core/hardware_spec.hpp
+// DecodeAttentionKernel); optional.
+void read_decode_attention(YamlMap& y, HardwareSpec& hw) {
+  if (!y.has("decode_attention")) return;
+  YamlMap d = y.mapping("decode_attention", {"stream_efficiency", "call_overhead_us"});
+  hw.decode_attention.stream_efficiency = d.real("stream_efficiency", kMinEfficiency, 1.0);
+  hw.decode_attention.call_overhead_s = d.nonnegative_real("call_overhead_us", kMaxMicroseconds) * kMicro;
+}
+
 }  // namespace
 
 HardwareSpec load_hardware(const std::string& path) {
@@ -191,7 +200,7 @@ HardwareSpec load_hardware_text(const std::string& text, const std::string& path
             {"description", "source", "peak_dense_TFLOPS", "memory_GiB", "memory_GB", "memory_bandwidth_TBps",
              "memory_read_bandwidth_TBps", "gemm_weight_pack_bandwidth_TBps", "usable_fraction",
              "runtime_reserve_GiB", "caches", "efficiency", "kernel_launch_overhead_us", "gemm_time",
-             "gemm_tiling", "flash_attention", "interconnect"});
+             "gemm_tiling", "flash_attention", "decode_attention", "interconnect"});
   HardwareSpec hw;
   hw.name = std::filesystem::path(path).stem().string();
   hw.description = y.text("description");
@@ -219,6 +228,7 @@ HardwareSpec load_hardware_text(const std::string& text, const std::string& path
     hw.weight_pack_bandwidth_Bps = *tbps * kTera;
   read_gemm_tiling(y, hw);
   read_flash_attention(y, hw);
+  read_decode_attention(y, hw);
   read_interconnect(y, hw);
   return hw;
 }
