@@ -29,18 +29,9 @@ Engine::Engine(StepTimer& timer, const ServeConfig& cfg, const SloTargets& slo, 
                        "narrower --weights)");
     }
   }
-  if (cfg.limits.static_cache_tokens > 0 && !cfg.kv_blocks) {
-    // Each decode slot owns a static cache of the whole length, allocated when the server starts.
-    const double slot_bytes =
-        static_cast<double>(cfg.limits.static_cache_tokens) * mem.kv_bytes_per_token_per_device;
-    const double slots_bytes = static_cast<double>(cfg.limits.max_num_seqs) * slot_bytes * timer.stages();
-    if (slots_bytes > mem.kv_budget_bytes_per_device) {
-      throw InputError("the static KV cache of " + std::to_string(cfg.limits.max_num_seqs) + " slots x " +
-                       std::to_string(cfg.limits.static_cache_tokens) + " tokens needs " + gb(slots_bytes) +
-                       " per device, but only " + gb(std::max(0.0, mem.kv_budget_bytes_per_device)) +
-                       " are left after the weights, activations and reserve (fewer --max-num-seqs, a "
-                       "shorter --static-cache, or more --tp)");
-    }
+  // Each decode slot owns a static cache of the whole length, allocated when the server starts.
+  if (!cfg.kv_blocks) {
+    if (auto why = static_cache_problem(cfg.limits, mem, timer.stages())) throw InputError(*why);
   }
   const double layers = timer.model().layers;
   for (int s = 0; s < spans_.count; ++s) {

@@ -81,13 +81,14 @@ class Engine {
   Engine(StepTimer& timer, const ServeConfig& cfg, const SloTargets& slo, const ServeObserver& observer);
   ServeResult run(RequestSource& source, long long max_requests, double offered_rate_rps);
 
- private:
+  // Bytes for a message, in GB to one decimal.
   static std::string gb(double bytes) {
     const double tenths = std::round(bytes / 1e8);
     return std::to_string(static_cast<long long>(tenths) / 10) + "." +
            std::to_string(static_cast<long long>(tenths) % 10) + " GB";
   }
 
+ private:
   // KV blocks (in units of an all-layer block) a sequence of `context` cached tokens holds.
   double units_for(long long context) const {
     double units = 0.0;

@@ -44,6 +44,7 @@ std::optional<std::string> why_not_servable(const ModelSpec& m, const HardwareSp
     return "no memory is left for the KV cache after the weights and the activations of a " +
            std::to_string(limits.max_num_batched_tokens) + "-token step";
   }
+  if (auto why = static_cache_problem(limits, mem, timer.stages())) return why;
   return std::nullopt;
 }
 

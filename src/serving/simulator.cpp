@@ -1,5 +1,6 @@
 #include "serving/simulator.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "core/errors.hpp"
@@ -16,6 +17,20 @@ std::optional<std::string> limits_problem(const SchedulerLimits& l) {
            "): every running sequence decodes one token per iteration";
   }
   return std::nullopt;
+}
+
+std::optional<std::string> static_cache_problem(const SchedulerLimits& l, const StepMemory& mem, int stages) {
+  if (l.static_cache_tokens <= 0) return std::nullopt;
+  const double need_B = static_cast<double>(l.max_num_seqs) * static_cast<double>(l.static_cache_tokens) *
+                        mem.kv_bytes_per_token_per_device * stages;
+  if (need_B <= mem.kv_budget_bytes_per_device) return std::nullopt;
+  const auto gb = detail::Engine::gb;
+  return "the static KV cache of " + std::to_string(l.max_num_seqs) + " slots x " +
+         std::to_string(l.static_cache_tokens) + " tokens needs " + gb(need_B) + " per device, but only " +
+         gb(std::max(0.0, mem.kv_budget_bytes_per_device)) +
+         " are left after the weights, activations and reserve (fewer --max-num-seqs, a shorter "
+         "--static-cache, "
+         "or more --tp)";
 }
 
 ClosedLoopSource::ClosedLoopSource(SyntheticWorkload lengths, long long clients)

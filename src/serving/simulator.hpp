@@ -31,6 +31,11 @@ struct ServeConfig {
 
 // Why the limits cannot run (non-positive values, a token budget under max_num_seqs), or none.
 [[nodiscard]] std::optional<std::string> limits_problem(const SchedulerLimits& l);
+// Why a static KV cache (l.static_cache_tokens > 0) cannot be allocated on a replica of `stages` pipeline
+// stages whose device budgets `mem`: every virtual engine's max_num_seqs slots of the whole length; none
+// when it fits or the cache is paged.
+[[nodiscard]] std::optional<std::string> static_cache_problem(const SchedulerLimits& l, const StepMemory& mem,
+                                                              int stages);
 
 // Where requests come from: the next one in arrival order, or none. Closed-loop sources get told of
 // completions (and may then release a request arriving at that time).

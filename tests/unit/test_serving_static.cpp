@@ -9,6 +9,7 @@
 #include "core/step.hpp"
 #include "io/config/hardware_loader.hpp"
 #include "io/config/model_loader.hpp"
+#include "serving/scenario_serving.hpp"
 #include "serving/simulator.hpp"
 #include "serving/static_shapes.hpp"
 #include "support/fixtures.hpp"
@@ -123,4 +124,15 @@ TEST_CASE(
   r.cfg.limits.static_cache_tokens = 2'000'000;
   CHECK_THROWS_WITH(r.run(at_zero(1, 100, 10)),
                     Catch::Contains("the static KV cache of 8 slots x 2000000 tokens"));
+}
+
+TEST_CASE(
+    "Static cache: capacity and plan skip a candidate whose static cache does not fit, with the reason") {
+  // 8 slots x 2,000,000 tokens do not fit an H100 (above); 8 x 2048 (16,384 tokens, 2 GiB) do.
+  StaticRig r;
+  CHECK_FALSE(why_not_servable(r.model, r.hw, r.sc, r.cfg.limits));
+  r.cfg.limits.static_cache_tokens = 2'000'000;
+  const std::optional<std::string> why = why_not_servable(r.model, r.hw, r.sc, r.cfg.limits);
+  REQUIRE(why);
+  CHECK(why->find("the static KV cache of 8 slots x 2000000 tokens needs") != std::string::npos);
 }
