@@ -16,7 +16,7 @@ void overlay(SchedulerOverrides& base, const SchedulerOverrides& over) {
   if (over.max_num_batched_tokens) base.max_num_batched_tokens = over.max_num_batched_tokens;
   if (over.chunked_prefill) base.chunked_prefill = over.chunked_prefill;
   if (over.kv_free_fraction) base.kv_free_fraction = over.kv_free_fraction;
-  if (over.kv_tokens_per_slot) base.kv_tokens_per_slot = over.kv_tokens_per_slot;
+  if (over.static_cache_tokens) base.static_cache_tokens = over.static_cache_tokens;
   base.trtllm_bench = base.trtllm_bench || over.trtllm_bench;
 }
 
@@ -107,18 +107,15 @@ SchedulerLimits limits_for(const ModelSpec& m, const HardwareSpec& hw, const Sch
   if (o.max_num_seqs) l.max_num_seqs = *o.max_num_seqs;
   if (o.max_num_batched_tokens) l.max_num_batched_tokens = *o.max_num_batched_tokens;
   if (o.chunked_prefill) l.chunked_prefill = *o.chunked_prefill;
+  if (o.static_cache_tokens) l.static_cache_tokens = *o.static_cache_tokens;
   return l;
 }
 
 // The KV blocks of one replica where the source sizes its cache otherwise than the hardware profile's
-// usable fraction: a share of what the weights, a step's activations and the reserve leave, or a static
-// cache per decode slot.
+// usable fraction: a share of what the weights, a step's activations and the reserve leave (a static cache
+// is sized by the engine itself: every slot's whole length).
 std::optional<long long> kv_blocks_for(StepTimer& timer, const HardwareSpec& hw, const SchedulerLimits& l,
                                        const SchedulerOverrides& o) {
-  if (o.kv_tokens_per_slot) {
-    const long long per_slot = (*o.kv_tokens_per_slot + l.block_tokens - 1) / l.block_tokens;
-    return l.max_num_seqs * per_slot;
-  }
   if (!o.kv_free_fraction) return std::nullopt;
   const StepMemory mem = timer.memory(static_cast<double>(l.max_num_batched_tokens));
   const double free_B = hw.memory_capacity_B - mem.weight_bytes_per_device - mem.activation_bytes_per_device -

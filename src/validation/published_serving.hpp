@@ -25,8 +25,9 @@ struct SchedulerOverrides {
   // step's activations and the runtime reserve that holds the KV cache; absent: the hardware profile's
   // usable fraction of the whole memory (vLLM's gpu_memory_utilization).
   std::optional<double> kv_free_fraction;
-  // A static cache of this many tokens per decode slot (JetStream): KV = max_num_seqs x this.
-  std::optional<long long> kv_tokens_per_slot;
+  // A static cache of this many tokens per decode slot (JetStream): the scheduler's static_cache_tokens,
+  // which also sizes the cache (max_num_seqs x this).
+  std::optional<long long> static_cache_tokens;
   // max_num_seqs and max_num_batched_tokens as trtllm-bench derives them (trtllm_bench_limits).
   bool trtllm_bench = false;
 };

@@ -123,9 +123,9 @@ TEST_CASE("serving rows: a JetStream row maps to its decode slots, static cache 
   REQUIRE(c.load);
   CHECK(c.load->kind == LoadKind::offline);  // benchmark_serving.py's --request-rate inf
   CHECK(c.load->requests == 2000);
-  CHECK(c.load->limits.max_num_seqs == 96);          // the load's slots
-  CHECK(c.load->limits.kv_tokens_per_slot == 2048);  // the framework's cache length
-  CHECK(c.load->input.a == 161.0);                   // ShareGPT's published means (PagedAttention, Fig. 11a)
+  CHECK(c.load->limits.max_num_seqs == 96);           // the load's slots
+  CHECK(c.load->limits.static_cache_tokens == 2048);  // the framework's cache length
+  CHECK(c.load->input.a == 161.0);                    // ShareGPT's published means (PagedAttention, Fig. 11a)
   CHECK(c.load->output.a == 338.0);
   CHECK(c.scenario.input_tokens == 161);
   CHECK(c.scenario.output_tokens == 338);

@@ -19,9 +19,9 @@ constexpr long long kMaxSlotTokens = 1'000'000'000;
 
 constexpr const char* kArrivals[] = {"offline", "poisson", "max_rate"};
 
-const std::vector<std::string_view> kSchedulerKeys = {"max_num_seqs",       "max_num_batched_tokens",
-                                                      "chunked_prefill",    "kv_free_fraction",
-                                                      "kv_tokens_per_slot", "limits"};
+const std::vector<std::string_view> kSchedulerKeys = {"max_num_seqs",        "max_num_batched_tokens",
+                                                      "chunked_prefill",     "kv_free_fraction",
+                                                      "static_cache_tokens", "limits"};
 
 std::vector<std::string_view> with_scheduler(std::vector<std::string_view> keys) {
   keys.insert(keys.end(), kSchedulerKeys.begin(), kSchedulerKeys.end());
@@ -54,7 +54,7 @@ SchedulerOverrides scheduler_overrides(YamlMap& y) {
   o.max_num_batched_tokens = y.optional_integer("max_num_batched_tokens", 1, kMaxLimit);
   if (y.has("chunked_prefill")) o.chunked_prefill = y.boolean("chunked_prefill");
   o.kv_free_fraction = y.optional_real("kv_free_fraction", 0.0, 1.0);
-  o.kv_tokens_per_slot = y.optional_integer("kv_tokens_per_slot", 1, kMaxSlotTokens);
+  o.static_cache_tokens = y.optional_integer("static_cache_tokens", 1, kMaxSlotTokens);
   if (y.has("limits")) o.trtllm_bench = y.choice("limits", {"trtllm-bench"}) == 0;
   return o;
 }
