@@ -250,14 +250,22 @@ void Engine::step(Replica& rep, RequestSource& source) {
     x.decode_keys = static_step ? static_decode_keys(lim.max_num_seqs, lim.static_cache_tokens)
                                 : rep.decoding.next_keys(s);
   }
-  for (const Chunk& c : chunks_) add_chunk(load, reqs_[static_cast<std::size_t>(c.slot)], c.tokens);
+  // A static generate step's shapes are fixed (every slot, one token each): a prompt cannot join it, so the
+  // iteration's prefills run as a pass of their own beside it (JetStream's separate prefill program).
+  StepLoad prefill_load;
+  prefill_load.span_count = spans_.count;
+  for (int s = 0; s < spans_.count; ++s)
+    prefill_load.spans[static_cast<std::size_t>(s)].span = spans_.group[static_cast<std::size_t>(s)].span;
+  StepLoad& chunk_load = static_step ? prefill_load : load;
+  for (const Chunk& c : chunks_) add_chunk(chunk_load, reqs_[static_cast<std::size_t>(c.slot)], c.tokens);
   // The replica's other busy virtual engines share its pipeline's stages with this iteration.
   const auto index = static_cast<int>(&rep - replicas_.data());
   int in_flight = 0;
   for (int v = 0; v < engines_per_replica_; ++v) {
     if (engine_at(index / engines_per_replica_, v).busy()) ++in_flight;
   }
-  const double step_s = timer_.step_s(load, in_flight) + extra_s;
+  double step_s = timer_.step_s(load, in_flight) + extra_s;
+  if (static_step && !chunks_.empty()) step_s += timer_.step_s(prefill_load, in_flight);
   const double end_s = start_s + step_s;
   const long long used_before = static_cast<long long>(std::ceil(used_units(rep) - 1e-9));
   rep.decoding.advance();

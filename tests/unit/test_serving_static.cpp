@@ -136,3 +136,18 @@ TEST_CASE(
   REQUIRE(why);
   CHECK(why->find("the static KV cache of 8 slots x 2000000 tokens needs") != std::string::npos);
 }
+
+TEST_CASE("Static shapes: a prompt cannot join the fixed generate step, it is a pass of its own beside it") {
+  // A (10 tokens out) and B (1 token out) at t = 0, one prompt an iteration: iteration 1 prefills A alone
+  // (t1); iteration 2 runs A's generate step (g, every slot over the whole cache) and B's prefill (t1) one
+  // after the other, so B's first token comes at 2 t1 + g and the mean TTFT is (t1 + 2 t1 + g) / 2. t1 is a
+  // lone prompt's TTFT, g a lone request's TPOT, both under the same static shapes.
+  StaticRig r;
+  r.cfg.limits.max_prefill_seqs = 1;
+  const ServeSummary lone = r.run({{0, 0.0, 100, 10}});
+  const double t1 = lone.ttft_mean_s;
+  const double g = lone.tpot_mean_s;
+  const ServeSummary two = r.run({{0, 0.0, 100, 10}, {1, 0.0, 100, 1}});
+  REQUIRE(two.requests == 2);
+  CHECK(two.ttft_mean_s == Approx((3.0 * t1 + g) / 2.0).epsilon(1e-9));
+}
