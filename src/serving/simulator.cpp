@@ -29,8 +29,7 @@ std::optional<std::string> static_cache_problem(const SchedulerLimits& l, const 
          std::to_string(l.static_cache_tokens) + " tokens needs " + gb(need_B) + " per device, but only " +
          gb(std::max(0.0, mem.kv_budget_bytes_per_device)) +
          " are left after the weights, activations and reserve (fewer --max-num-seqs, a shorter "
-         "--static-cache, "
-         "or more --tp)";
+         "--static-cache, or more --tp)";
 }
 
 ClosedLoopSource::ClosedLoopSource(SyntheticWorkload lengths, long long clients)
