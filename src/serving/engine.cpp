@@ -253,9 +253,11 @@ void Engine::step(Replica& rep, RequestSource& source) {
   // A static generate step's shapes are fixed (every slot, one token each): a prompt cannot join it, so the
   // iteration's prefills run as a pass of their own beside it (JetStream's separate prefill program).
   StepLoad prefill_load;
-  prefill_load.span_count = spans_.count;
-  for (int s = 0; s < spans_.count; ++s)
-    prefill_load.spans[static_cast<std::size_t>(s)].span = spans_.group[static_cast<std::size_t>(s)].span;
+  if (static_step) {
+    prefill_load.span_count = spans_.count;
+    for (int s = 0; s < spans_.count; ++s)
+      prefill_load.spans[static_cast<std::size_t>(s)].span = spans_.group[static_cast<std::size_t>(s)].span;
+  }
   StepLoad& chunk_load = static_step ? prefill_load : load;
   for (const Chunk& c : chunks_) add_chunk(chunk_load, reqs_[static_cast<std::size_t>(c.slot)], c.tokens);
   // The replica's other busy virtual engines share its pipeline's stages with this iteration.

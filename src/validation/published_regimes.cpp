@@ -49,21 +49,27 @@ std::optional<double> taken(const PublishedCase& c, RegimeRows rows) {
   return time_domain_error(c);
 }
 
+// A row's error into a regime's sums; mean_of turns the sums into the means.
+void accumulate(RegimeError& r, double err) {
+  ++r.rows;
+  r.signed_mean += err;
+  r.mape += std::fabs(err);
+}
+
+void mean_of(RegimeError& r) {
+  if (r.rows == 0) return;
+  r.signed_mean /= r.rows;
+  r.mape /= r.rows;
+}
+
 }  // namespace
 
 RegimeError all_judged_error(const std::vector<PublishedCase>& cases) {
   RegimeError all{"all", "every judged row"};
   for (const PublishedCase& c : cases) {
-    const std::optional<double> err = taken(c, RegimeRows::every_judged);
-    if (!err) continue;
-    ++all.rows;
-    all.signed_mean += *err;
-    all.mape += std::fabs(*err);
+    if (const std::optional<double> err = taken(c, RegimeRows::every_judged)) accumulate(all, *err);
   }
-  if (all.rows > 0) {
-    all.signed_mean /= all.rows;
-    all.mape /= all.rows;
-  }
+  mean_of(all);
   return all;
 }
 
@@ -87,11 +93,7 @@ std::vector<RegimeError> regime_errors(const std::vector<PublishedCase>& cases,
   if (rows == RegimeRows::every_judged) out.insert(out.begin() + 3, {"batch", "scheduler's (serving)"});
   const auto add = [&out](const char* axis, const std::string& regime, double err) {
     for (RegimeError& r : out) {
-      if (r.axis == axis && r.regime == regime) {
-        ++r.rows;
-        r.signed_mean += err;
-        r.mape += std::fabs(err);
-      }
+      if (r.axis == axis && r.regime == regime) accumulate(r, err);
     }
   };
   for (const PublishedCase& c : cases) {
@@ -106,11 +108,7 @@ std::vector<RegimeError> regime_errors(const std::vector<PublishedCase>& cases,
     add("tensor parallel", sc.layout.tp == 1 ? "tp 1" : "tp > 1", *err);
     add("phase", phase_regime(m.metric), *err);
   }
-  for (RegimeError& r : out) {
-    if (r.rows == 0) continue;
-    r.signed_mean /= r.rows;
-    r.mape /= r.rows;
-  }
+  for (RegimeError& r : out) mean_of(r);
   return out;
 }
 
