@@ -15,9 +15,23 @@ void overlay(SchedulerOverrides& base, const SchedulerOverrides& over) {
   if (over.max_num_seqs) base.max_num_seqs = over.max_num_seqs;
   if (over.max_num_batched_tokens) base.max_num_batched_tokens = over.max_num_batched_tokens;
   if (over.chunked_prefill) base.chunked_prefill = over.chunked_prefill;
-  if (over.kv_free_fraction) base.kv_free_fraction = over.kv_free_fraction;
+  if (over.kv_free_fraction) {
+    base.kv_free_fraction = over.kv_free_fraction;
+    base.memory_fraction.reset();
+  }
+  if (over.memory_fraction) {
+    base.memory_fraction = over.memory_fraction;
+    base.kv_free_fraction.reset();
+  }
   if (over.static_cache_tokens) base.static_cache_tokens = over.static_cache_tokens;
   base.trtllm_bench = base.trtllm_bench || over.trtllm_bench;
+}
+
+SchedulerOverrides limits_under(const FrameworkLimits& framework, const ServingLoad& load) {
+  SchedulerOverrides limits = framework.all;
+  overlay(limits, load.kind == LoadKind::offline ? framework.offline : framework.server);
+  overlay(limits, load.limits);
+  return limits;
 }
 
 std::string load_label(const ServingLoad& load) {
@@ -203,16 +217,18 @@ ServingPrediction predict_serving(const ModelSpec& model, const HardwareSpec& hw
         "runtime profile '" + profile.terms.name + "' has no scheduler: it does not batch continuously";
     return p;
   }
-  if (auto why = why_step_invalid(model, hw, sc)) {
+  HardwareSpec device = hw;  // the engine's share of the memory, where the source states it
+  if (load.limits.memory_fraction) device.usable_fraction = *load.limits.memory_fraction;
+  if (auto why = why_step_invalid(model, device, sc)) {
     p.reason = "the serving simulator rejects the configuration: " + *why;
     return p;
   }
-  StepTimer timer(model, hw, sc);
+  StepTimer timer(model, device, sc);
   serving::ServeConfig cfg;
-  cfg.limits = limits_for(model, hw, *profile.scheduler, sc, load);
+  cfg.limits = limits_for(model, device, *profile.scheduler, sc, load);
   cfg.replicas = sc.layout.dp;
-  cfg.kv_blocks = kv_blocks_for(timer, hw, cfg.limits, load.limits);
-  cfg.host_link_Bps = hw.interconnect.host_link_bandwidth_per_direction_Bps;
+  cfg.kv_blocks = kv_blocks_for(timer, device, cfg.limits, load.limits);
+  cfg.host_link_Bps = device.interconnect.host_link_bandwidth_per_direction_Bps;
   p.limits = cfg.limits;
   if (auto why = serving::limits_problem(cfg.limits)) {
     p.reason = "scheduler limits: " + *why;

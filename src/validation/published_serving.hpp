@@ -25,6 +25,10 @@ struct SchedulerOverrides {
   // step's activations and the runtime reserve that holds the KV cache; absent: the hardware profile's
   // usable fraction of the whole memory (vLLM's gpu_memory_utilization).
   std::optional<double> kv_free_fraction;
+  // vLLM's gpu_memory_utilization: the share of each device's whole memory the engine may use (weights,
+  // activations, reserve and KV cache together), in place of the hardware profile's usable fraction.
+  // Setting it clears kv_free_fraction and the other way round: a source sizes its cache one way.
+  std::optional<double> memory_fraction;
   // A static cache of this many tokens per decode slot (JetStream): the scheduler's static_cache_tokens,
   // which also sizes the cache (max_num_seqs x this).
   std::optional<long long> static_cache_tokens;
@@ -34,6 +38,14 @@ struct SchedulerOverrides {
 
 // `over`'s given values replace `base`'s.
 void overlay(SchedulerOverrides& base, const SchedulerOverrides& over);
+
+// A framework entry's limits: those for every load, then those its source states for one scenario only
+// (an MLPerf harness runs Offline and Server with different settings).
+struct FrameworkLimits {
+  SchedulerOverrides all;
+  SchedulerOverrides offline;  // offline loads
+  SchedulerOverrides server;   // poisson and max_rate loads
+};
 
 enum class LoadKind {
   offline,   // every request at t = 0 (trtllm-bench throughput, MLPerf Offline)
@@ -51,6 +63,10 @@ struct ServingLoad {
   serving::LengthDist output{serving::LengthDist::Kind::fixed, 1.0, 0.0};
   SchedulerOverrides limits;  // the framework's, then the load's
 };
+
+// The limits a load runs under: the framework's for every load, its own for the load's scenario, then the
+// load's own.
+[[nodiscard]] SchedulerOverrides limits_under(const FrameworkLimits& framework, const ServingLoad& load);
 
 // "offline 30000", "poisson 75/s", "max-rate p99" for the report.
 [[nodiscard]] std::string load_label(const ServingLoad& load);

@@ -137,6 +137,94 @@ TEST_CASE("serving rows: a JetStream row maps to its decode slots, static cache 
   CHECK(shared == 1);
 }
 
+TEST_CASE("serving rows: AMD's MLPerf harness runs Offline and Server with settings of their own") {
+  // Lines 81 and 82: MLPerf v4.1, 8x MI300X, Llama-2-70B-chat fp8 through vLLM. The harness's settings
+  // (closed/AMD/code/llama2-70b-99.9/VllmFp8 @ a2f5d66d): mainVllmFp8_Offline.py's DefaultEngineInput,
+  // 2048 sequences and 65536 tokens a step, with the perf script's --gpu-memory-utilization 0.99;
+  // mainVllmFp8_SyncServer.py's argument defaults, 1024 sequences, 49152 tokens and 0.97. Neither enables
+  // chunked prefill (the framework entry's, for both).
+  const MappingOutcome offline = map_row(row_at_line(81), mapping());
+  REQUIRE(offline.config);
+  REQUIRE(offline.config->load);
+  const SchedulerOverrides& o = offline.config->load->limits;
+  CHECK(offline.config->runtime == "vllm");
+  CHECK(offline.config->load->kind == LoadKind::offline);
+  CHECK(o.max_num_seqs == 2048);
+  CHECK(o.max_num_batched_tokens == 65536);
+  CHECK(o.memory_fraction == Approx(0.99));
+  CHECK(o.chunked_prefill == false);
+  CHECK_FALSE(o.kv_free_fraction);
+  const MappingOutcome server = map_row(row_at_line(82), mapping());
+  REQUIRE(server.config);
+  REQUIRE(server.config->load);
+  const SchedulerOverrides& s = server.config->load->limits;
+  CHECK(server.config->load->kind == LoadKind::max_rate);
+  CHECK(s.max_num_seqs == 1024);
+  CHECK(s.max_num_batched_tokens == 49152);
+  CHECK(s.memory_fraction == Approx(0.97));
+  CHECK(s.chunked_prefill == false);
+}
+
+TEST_CASE("a framework's settings for one scenario come between its own and the load's") {
+  FrameworkLimits f;
+  f.all.max_num_seqs = 256;
+  f.all.chunked_prefill = false;
+  f.all.kv_free_fraction = 0.9;
+  f.offline.max_num_seqs = 2048;
+  f.server.max_num_seqs = 1024;
+  f.server.memory_fraction = 0.97;
+  ServingLoad load;
+  load.kind = LoadKind::offline;
+  SchedulerOverrides l = limits_under(f, load);
+  CHECK(l.max_num_seqs == 2048);      // the offline setting over the framework's own
+  CHECK(l.chunked_prefill == false);  // the framework's, for every load
+  CHECK(l.kv_free_fraction == Approx(0.9));
+  CHECK_FALSE(l.memory_fraction);
+  for (LoadKind server_kind : {LoadKind::poisson, LoadKind::max_rate}) {
+    load.kind = server_kind;
+    l = limits_under(f, load);
+    CHECK(l.max_num_seqs == 1024);
+    // One way of sizing the cache: the server's share of the whole memory replaces the free-memory share.
+    CHECK(l.memory_fraction == Approx(0.97));
+    CHECK_FALSE(l.kv_free_fraction);
+  }
+  load.limits.max_num_seqs = 896;  // the load's own setting last
+  CHECK(limits_under(f, load).max_num_seqs == 896);
+  // No framework entry: the load's alone.
+  CHECK(limits_under(FrameworkLimits{}, load).max_num_seqs == 896);
+  CHECK_FALSE(limits_under(FrameworkLimits{}, load).chunked_prefill);
+}
+
+TEST_CASE("vLLM's gpu_memory_utilization sizes the KV cache from the device's whole memory") {
+  // Llama-3-8B, bf16 KV: 2 x 32 layers x 8 KV heads x 128 x 2 B = 131072 B a token, 2 MiB a 16-token
+  // block. One H100 SXM holds 80 GiB: raising the engine's share from 0.90 to 0.99 adds 0.09 x 80 GiB =
+  // 7372.8 MiB of cache and nothing else (weights, activations and reserve stay), 3686.4 blocks: 3686 or
+  // 3687 whole blocks more, as the floors fall.
+  const ModelSpec model = load_model(test::source_path("model_configs/llama-3-8b.yaml"));
+  const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml"));
+  const RuntimeProfile vllm = load_runtime(test::source_path("runtime_profiles/vllm.yaml"));
+  Scenario sc;
+  sc.input_tokens = 512;
+  sc.output_tokens = 16;
+  sc.runtime = vllm.terms;
+  ServingLoad load;
+  load.requests = 4;
+  load.input = {Kind::fixed, 512.0, 0.0};
+  load.output = {Kind::fixed, 16.0, 0.0};
+  load.limits.memory_fraction = 0.90;
+  const ServingPrediction low = predict_serving(model, hw, vllm, sc, load, ServingMetric::output_tok_s);
+  load.limits.memory_fraction = 0.99;
+  const ServingPrediction high = predict_serving(model, hw, vllm, sc, load, ServingMetric::output_tok_s);
+  REQUIRE(low.value);
+  REQUIRE(high.value);
+  const long long added = high.kv_blocks - low.kv_blocks;
+  CHECK((added == 3686 || added == 3687));
+  // 0.90 is the H100 profile's own usable fraction: the same cache as stating nothing.
+  load.limits.memory_fraction.reset();
+  const ServingPrediction profile = predict_serving(model, hw, vllm, sc, load, ServingMetric::output_tok_s);
+  CHECK(profile.kv_blocks == low.kv_blocks);
+}
+
 TEST_CASE("trtllm-bench's batch choice, by hand") {
   // Llama-3.1-8B fp8 on one H200 (141 GiB), ISL/OSL 128/2048, KV fraction 0.95:
   //   engine = 8,030,261,248 x 1 B / 2^30 = 7.479 GiB; cache = (141 - 7.479) x 0.95 = 126.845 GiB
@@ -261,10 +349,29 @@ TEST_CASE("mapping: the serving tables refuse malformed entries, naming file, li
   CHECK_THROWS_WITH(
       load_published_mapping_text(head + "frameworks:\n  \"f\": {to: trtllm, limits: vllm}\n", "m.yaml"),
       Catch::StartsWith("m.yaml:10:") && Catch::Contains("'frameworks['f'].limits' must be one of"));
+  // A source sizes its KV cache one way: TensorRT-LLM's share of the free memory or vLLM's of the whole.
+  CHECK_THROWS_WITH(
+      load_published_mapping_text(
+          head + "frameworks:\n  \"f\": {to: vllm, kv_free_fraction: 0.9, gpu_memory_utilization: 0.9}\n",
+          "m.yaml"),
+      Catch::StartsWith("m.yaml:10:") &&
+          Catch::Contains("give 'frameworks['f'].kv_free_fraction' or "
+                          "'frameworks['f'].gpu_memory_utilization', not both"));
+  // A scenario's settings are scheduler keys in a mapping.
+  CHECK_THROWS_WITH(load_published_mapping_text(
+                        head + "frameworks:\n  \"f\": {to: vllm, server: {max_seqs: 4}}\n", "m.yaml"),
+                    Catch::StartsWith("m.yaml:10:") && Catch::Contains("max_seqs"));
+  CHECK_THROWS_WITH(
+      load_published_mapping_text(head + "frameworks:\n  \"f\": {to: vllm, offline: 2048}\n", "m.yaml"),
+      Catch::StartsWith("m.yaml:10:") && Catch::Contains("'frameworks['f'].offline'"));
+  CHECK_THROWS_WITH(
+      load_published_mapping_text(
+          head + "frameworks:\n  \"f\": {to: vllm, offline: {gpu_memory_utilization: 1.5}}\n", "m.yaml"),
+      Catch::StartsWith("m.yaml:10:") && Catch::Contains("'frameworks['f'].offline.gpu_memory_utilization'"));
   // Both tables are optional; a framework entry states its limits.
   const PublishedMapping ok = load_published_mapping_text(
       head + "frameworks:\n  \"f\": {to: trtllm, max_num_seqs: 896, kv_free_fraction: 0.9}\n", "m.yaml");
   CHECK(ok.loads.empty());
-  CHECK(ok.framework_limits.at("f").max_num_seqs == 896);
-  CHECK(ok.framework_limits.at("f").kv_free_fraction == Approx(0.9));
+  CHECK(ok.framework_limits.at("f").all.max_num_seqs == 896);
+  CHECK(ok.framework_limits.at("f").all.kv_free_fraction == Approx(0.9));
 }

@@ -226,7 +226,7 @@ int YamlMap::choice(std::string_view key, std::initializer_list<std::string_view
   fail(node, key, "one of " + names);
 }
 
-YamlMap YamlMap::mapping(std::string_view key, std::initializer_list<std::string_view> known_keys) {
+YamlMap YamlMap::mapping(std::string_view key, std::span<const std::string_view> known_keys) {
   const YAML::Node node = child(key);
   if (!node.IsMap()) fail(node, key, "a mapping of keys to values");
   return YamlMap(node, file_, qualified(key) + ".", known_keys);

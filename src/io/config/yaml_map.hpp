@@ -47,7 +47,10 @@ class YamlMap {
   [[nodiscard]] bool boolean(std::string_view key);
   // One of `choices`; returns its index.
   [[nodiscard]] int choice(std::string_view key, std::initializer_list<std::string_view> choices);
-  [[nodiscard]] YamlMap mapping(std::string_view key, std::initializer_list<std::string_view> known_keys);
+  [[nodiscard]] YamlMap mapping(std::string_view key, std::initializer_list<std::string_view> known_keys) {
+    return mapping(key, std::span<const std::string_view>(known_keys.begin(), known_keys.size()));
+  }
+  [[nodiscard]] YamlMap mapping(std::string_view key, std::span<const std::string_view> known_keys);
   [[nodiscard]] YAML::Node sequence(std::string_view key);
   // `key` qualified by the mapping it is in, as messages name it ("moe.experts").
   [[nodiscard]] std::string qualified(std::string_view key) const;

@@ -85,7 +85,7 @@ void read_frameworks(const YAML::Node& root, const std::string& file, PublishedM
       root, file, "frameworks",
       [&m](const std::string& name, YamlMap& y) {
         m.frameworks[name] = {y.text("to"), optional_text(y, "note")};
-        m.framework_limits[name] = scheduler_overrides(y);
+        m.framework_limits[name] = framework_limits(y);
       },
       keys);
 }

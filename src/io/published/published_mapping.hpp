@@ -61,9 +61,9 @@ struct PublishedMapping {
   std::vector<FitSubsetEntry> fit_subset;      // rows a runtime term was fitted on
   // Rows measured under a load the runtime batches (io/published/serving_mapping.hpp); both tables are
   // optional. A framework entry may state scheduler limits too (absent: none stated).
-  std::map<std::string, LoadEntry> loads;                      // batch_or_concurrency text
-  std::map<std::string, DatasetEntry> datasets;                // length texts naming a dataset
-  std::map<std::string, SchedulerOverrides> framework_limits;  // framework text
+  std::map<std::string, LoadEntry> loads;                   // batch_or_concurrency text
+  std::map<std::string, DatasetEntry> datasets;             // length texts naming a dataset
+  std::map<std::string, FrameworkLimits> framework_limits;  // framework text
 };
 
 [[nodiscard]] PublishedMapping load_published_mapping(const std::string& path);

@@ -189,12 +189,10 @@ std::string map_fields(const PublishedMapping& m, RowMapping& r) {
   if (!runtime) return "framework not mapped to a runtime profile: " + quoted(r.row.framework);
   r.config.runtime = runtime->to;
   r.note(runtime->note);
-  if (r.config.load) {  // the framework's stated limits, then the load's
-    SchedulerOverrides limits = m.framework_limits.count(r.row.framework)
-                                    ? m.framework_limits.at(r.row.framework)
-                                    : SchedulerOverrides{};
-    overlay(limits, r.config.load->limits);
-    r.config.load->limits = limits;
+  if (r.config.load) {  // the framework's stated limits, for the load's scenario, then the load's
+    const auto framework = m.framework_limits.find(r.row.framework);
+    r.config.load->limits = limits_under(
+        framework != m.framework_limits.end() ? framework->second : FrameworkLimits{}, *r.config.load);
   }
   const auto value = plain_number(r.row.value);
   if (!value) return "value is not one positive number: " + quoted(r.row.value);

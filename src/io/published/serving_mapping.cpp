@@ -19,9 +19,9 @@ constexpr long long kMaxSlotTokens = 1'000'000'000;
 
 constexpr const char* kArrivals[] = {"offline", "poisson", "max_rate"};
 
-const std::vector<std::string_view> kSchedulerKeys = {"max_num_seqs",        "max_num_batched_tokens",
-                                                      "chunked_prefill",     "kv_free_fraction",
-                                                      "static_cache_tokens", "limits"};
+const std::vector<std::string_view> kSchedulerKeys = {
+    "max_num_seqs",           "max_num_batched_tokens", "chunked_prefill", "kv_free_fraction",
+    "gpu_memory_utilization", "static_cache_tokens",    "limits"};
 
 std::vector<std::string_view> with_scheduler(std::vector<std::string_view> keys) {
   keys.insert(keys.end(), kSchedulerKeys.begin(), kSchedulerKeys.end());
@@ -44,7 +44,7 @@ std::vector<std::string_view> load_keys() {
       {"arrivals", "requests", "rate_rps", "percentile", "ttft_slo_s", "tpot_slo_s", "note"});
 }
 
-std::vector<std::string_view> framework_keys() { return with_scheduler({"to", "note"}); }
+std::vector<std::string_view> framework_keys() { return with_scheduler({"to", "note", "offline", "server"}); }
 
 std::vector<std::string_view> dataset_keys() { return {"input", "output", "note"}; }
 
@@ -54,9 +54,25 @@ SchedulerOverrides scheduler_overrides(YamlMap& y) {
   o.max_num_batched_tokens = y.optional_integer("max_num_batched_tokens", 1, kMaxLimit);
   if (y.has("chunked_prefill")) o.chunked_prefill = y.boolean("chunked_prefill");
   o.kv_free_fraction = y.optional_real("kv_free_fraction", 0.0, 1.0);
+  o.memory_fraction = y.optional_real("gpu_memory_utilization", 0.0, 1.0);
+  if (o.kv_free_fraction && o.memory_fraction)
+    throw ConfigError(y.file(), y.mark("gpu_memory_utilization"),
+                      fmt::format("give '{}' or '{}', not both: a source sizes its KV cache one way",
+                                  y.qualified("kv_free_fraction"), y.qualified("gpu_memory_utilization")));
   o.static_cache_tokens = y.optional_integer("static_cache_tokens", 1, kMaxSlotTokens);
   if (y.has("limits")) o.trtllm_bench = y.choice("limits", {"trtllm-bench"}) == 0;
   return o;
+}
+
+FrameworkLimits framework_limits(YamlMap& y) {
+  FrameworkLimits f;
+  f.all = scheduler_overrides(y);
+  for (const char* scenario : {"offline", "server"}) {
+    if (!y.has(scenario)) continue;
+    YamlMap sub = y.mapping(scenario, kSchedulerKeys);
+    (std::string_view(scenario) == "offline" ? f.offline : f.server) = scheduler_overrides(sub);
+  }
+  return f;
 }
 
 LoadEntry load_entry(YamlMap& y) {

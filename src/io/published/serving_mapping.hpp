@@ -35,6 +35,9 @@ struct DatasetEntry {
 [[nodiscard]] DatasetEntry dataset_entry(YamlMap& y);
 // The scheduler keys of a loads or frameworks entry (absent keys stay absent).
 [[nodiscard]] SchedulerOverrides scheduler_overrides(YamlMap& y);
+// A frameworks entry's scheduler keys, and those of its optional `offline` and `server` mappings (the
+// settings its source gives for that scenario only).
+[[nodiscard]] FrameworkLimits framework_limits(YamlMap& y);
 
 // The mean of a length distribution in tokens, rounded (the scenario's lengths of a serving row).
 [[nodiscard]] long long mean_tokens(const serving::LengthDist& d);
