@@ -1,14 +1,18 @@
 // The experts' grouped GEMMs (core/operators.cpp grouped_gemm, timed by the engine) on hand-worked cases,
 // and against DeepGEMM's published fp8 GEMM tables, the kernel rows 223-250 of
-// validation/published/published_measurements.csv (validation/gemm_kernel_predict.hpp).
+// validation/published/published_measurements.csv, and sgl-kernel's CUTLASS nvfp4 GEMM on a GB200, rows
+// 271-354 (validation/gemm_kernel_predict.hpp).
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdio>
+#include <string>
 #include <vector>
 
 #include "core/formulas/gemm_efficiency.hpp"
 #include "core/formulas/quant.hpp"
 #include "core/operator_builders.hpp"
 #include "io/config/hardware_loader.hpp"
+#include "io/published/published_csv.hpp"
 #include "support/fixtures.hpp"
 #include "validation/gemm_kernel_predict.hpp"
 
@@ -119,4 +123,66 @@ TEST_CASE("The engine's dense GEMMs against DeepGEMM's dense fp8 GEMMs on an H80
   // DeepGEMM's 16- and 32-wide tiles fill without it while a 9-11 us kernel reads DRAM below its stream rate.
   const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml"));
   check_rows(kDense, hw, 0.35, 0.16);
+}
+
+namespace {
+
+// The kernel rows of one GEMM table in the published CSV: the shape from the model column ("GEMM m=M n=N
+// k=K") and the measured TFLOP/s.
+struct CsvGemmRow {
+  int line = 0;
+  double m = 0.0, n = 0.0, k = 0.0, tflops = 0.0;
+};
+
+std::vector<CsvGemmRow> csv_gemm_rows(const std::string& source_prefix) {
+  std::vector<CsvGemmRow> out;
+  for (const PublishedRow& r :
+       read_published_csv(test::source_path("validation/published/published_measurements.csv"))) {
+    if (r.source.rfind(source_prefix, 0) != 0) continue;
+    CsvGemmRow g;
+    g.line = r.line;
+    REQUIRE(std::sscanf(r.model.c_str(), "GEMM m=%lf n=%lf k=%lf", &g.m, &g.n, &g.k) == 3);
+    g.tflops = std::stod(r.value);
+    out.push_back(g);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("The engine's nvfp4 GEMMs against sgl-kernel's CUTLASS nvfp4 GEMMs on a GB200 (gb200)") {
+  // lpc0220/mini-sglang-deepseek-only, results/cutlass_scaled_fp4_mm.csv @ 128b53bb: DeepSeek-R1's q_b_proj,
+  // kv_b_proj and o_proj at 1 to 16384 rows, the median under CUDA graphs (CSV lines 271-354).
+  const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/gb200.yaml"));
+  const std::vector<CsvGemmRow> rows = csv_gemm_rows("lpc0220/mini-sglang-deepseek-only ");
+  REQUIRE(rows.size() == 84);
+  CHECK(rows.front().line == 271);
+  CHECK(rows.back().line == 354);
+  double sum_sq = 0.0;
+  int fitted = 0;
+  for (const CsvGemmRow& r : rows) {
+    const GemmKernelPrediction p =
+        predict_gemm_kernel({.groups = 1, .m = r.m, .n = r.n, .k = r.k}, Dtype::nvfp4, hw);
+    const double measured_s = p.flops / (r.tflops * 1e12);
+    const double error = p.time_s / measured_s - 1.0;  // time domain: < 0 is faster than measured
+    INFO("line " << r.line << ": m " << r.m << " n " << r.n << " k " << r.k << ", measured "
+                 << measured_s * 1e6 << " us, engine " << p.time_s * 1e6 << " us (compute "
+                 << p.compute_s * 1e6 << ", memory " << p.memory_s * 1e6 << ")");
+    if (r.m >= 512) {
+      // The 51 rows of 512 rows or more set gb200's fp4 share and k_overhead_B (least squares of the log
+      // time, fit_split.md): this pins that fit, each within 20 %, the root mean square of the log error 6.4
+      // %.
+      CHECK(std::abs(error) <= 0.20);
+      sum_sq += std::log1p(error) * std::log1p(error);
+      ++fitted;
+    } else {
+      // Below 512 rows the kernel's time does not fall with M (o_proj 23.3 us from 1 to 128 rows: its 66 MB
+      // of weights at 2.8 TB/s of the 8), a skinny regime the engine's memory roof (0.86 of the spec) does
+      // not model: it predicts these 1-51 % short. Pinned, so that a change to it shows here.
+      CHECK(error < 0.0);
+      CHECK(error > -0.52);
+    }
+  }
+  CHECK(fitted == 51);
+  CHECK(std::sqrt(sum_sq / fitted) <= 0.065);
 }
