@@ -33,6 +33,10 @@ struct RuntimeTerms {
   // Host work per sequence in the pass (the scheduler's and input preparation's per-request bookkeeping,
   // detokenizing its new token): grows with the batch. Default 0; docs/formulas.md#runtime_overhead.
   double host_per_sequence_s = 0.0;
+  // true: an overlap scheduler (TensorRT-LLM's PyTorch executor, SGLang's zero-overhead scheduler) runs the
+  // host's per-pass work for one pass while the device runs the next, so that work costs time only where it
+  // is longer than the device's pass. false: it runs between passes (docs/formulas.md#runtime_overhead).
+  bool host_overlaps_device = false;
   // The sampler's passes over each sampled row's logits in fp32, reads and writes counted apart (its
   // casting, temperature, softmax and draw kernels; docs/formulas.md#sampler). 0: no sampler operator.
   double sampler_fp32_passes = 0.0;
@@ -78,19 +82,29 @@ struct RuntimeProfile {
   return kernels * host_launch_s;
 }
 
+// The host's work per pass: t_step + sequences * t_sequence.
+[[nodiscard]] constexpr double host_pass_s(double sequences, const RuntimeTerms& r) {
+  return r.step_overhead_s + sequences * r.host_per_sequence_s;
+}
+
 // What the runtime adds to a pass of `sequences` sequences whose kernels keep the device busy for device_s:
-//   asynchronous launches: overhead = max(0, N * t_launch - device_s) + t_step + sequences * t_sequence;
-//   serialized launches:   overhead = N * t_launch + t_step + sequences * t_sequence.
+//   asynchronous launches: overhead = max(0, N * t_launch - device_s) + host;
+//   serialized launches:   overhead = N * t_launch + host;
+//   host = t_step + sequences * t_sequence, or max(0, that - device_s) under an overlap scheduler.
 // Kernel launches are asynchronous (CUDA Programming Guide, "Asynchronous Concurrent Execution"): the
 // host queues kernels while the device runs earlier ones, so issuing costs time only where it is slower
 // than executing. A runtime that waits on the device between kernels (a synchronising call per graph
-// node) gets no overlap: issue and execution add up. The per-pass work never overlaps: sampling needs
-// this pass's logits and the next pass needs the sampled token.
+// node) gets no overlap: issue and execution add up. The per-pass work does not overlap in a plain loop:
+// sampling needs this pass's logits and the next pass needs the sampled token. An overlap scheduler
+// launches pass n+1 on the device's own sampled tokens before the host has processed pass n (TensorRT-LLM
+// "Overlap Scheduler"; SGLang v0.4's zero-overhead batch scheduler; NanoFlow, Zhu et al. 2024), so the
+// host's work hides behind the device's pass and a pass lasts the longer of the two.
 [[nodiscard]] constexpr double runtime_overhead_s(double device_s, double kernels, double sequences,
                                                   const RuntimeTerms& r) {
   const double issue_s = host_issue_s(kernels, r.host_launch_s);
-  return (r.launches_serialized ? issue_s : std::max(0.0, issue_s - device_s)) + r.step_overhead_s +
-         sequences * r.host_per_sequence_s;
+  const double host_s = host_pass_s(sequences, r);
+  return (r.launches_serialized ? issue_s : std::max(0.0, issue_s - device_s)) +
+         (r.host_overlaps_device ? std::max(0.0, host_s - device_s) : host_s);
 }
 
 }  // namespace infersim

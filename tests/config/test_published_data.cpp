@@ -97,6 +97,11 @@ TEST_CASE("runtime profiles: each bad fixture names the file, the line and the k
             .rfind(dir + "runtime_zero_efficiency.yaml:5:30: error: 'int4_weight_only_efficiency' must be a "
                          "number in (0.001, 1]",
                    0) == 0);
+  CHECK(runtime_error_of("runtime_bad_host_overlap.yaml")
+            .rfind(dir +
+                       "runtime_bad_host_overlap.yaml:5:15: error: 'host_overlap' must be true or false, got "
+                       "'sometimes'",
+                   0) == 0);
   CHECK(runtime_error_of("runtime_bad_launch_mode.yaml")
             .rfind(dir + "runtime_bad_launch_mode.yaml:5:14: error: 'launch_mode' must be one of async, "
                          "serialized, got 'sync'",

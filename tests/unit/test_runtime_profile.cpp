@@ -8,6 +8,7 @@
 #include "core/estimate.hpp"
 #include "core/operators.hpp"
 #include "core/runtime_profile.hpp"
+#include "io/config/runtime_loader.hpp"
 #include "support/fixtures.hpp"
 
 using namespace infersim;
@@ -125,6 +126,28 @@ TEST_CASE("Host work per sequence grows the overhead with the batch") {
   // 64 sequences: 30 us + 64 * 2 us = 158 us; nothing issued per kernel.
   CHECK(runtime_overhead_s(1e-3, 100.0, 64.0, r) == Approx(158e-6));
   CHECK(runtime_overhead_s(1e-3, 100.0, 1.0, r) == Approx(32e-6));
+}
+
+TEST_CASE("An overlap scheduler hides the host's work behind the device's pass, up to its length") {
+  RuntimeTerms r;
+  r.step_overhead_s = 30e-6;
+  r.host_per_sequence_s = 20e-6;
+  r.host_overlaps_device = true;
+  // 64 sequences: host 30 + 64 * 20 = 1310 us beside a 1 ms device pass: the pass lasts 1.31 ms, 310 us
+  // more than the device's; beside a 2 ms pass it hides entirely.
+  CHECK(runtime_overhead_s(1e-3, 100.0, 64.0, r) == Approx(310e-6));
+  CHECK(runtime_overhead_s(2e-3, 100.0, 64.0, r) == 0.0);
+  // Without the overlap scheduler the same work adds in full.
+  r.host_overlaps_device = false;
+  CHECK(runtime_overhead_s(2e-3, 100.0, 64.0, r) == Approx(1310e-6));
+  // Eager launches still add where their issue is slower than the device (50 us each: 5 ms for 100 kernels
+  // against a 1 ms pass, 4 ms), and the host's work then hides behind the 1 ms pass only.
+  r.host_overlaps_device = true;
+  r.host_launch_s = 50e-6;
+  CHECK(runtime_overhead_s(1e-3, 100.0, 64.0, r) == Approx(4e-3 + 310e-6));
+  // The shipped profiles: SGLang's scheduler overlaps by default; vLLM's V1 loop as profiled does not.
+  CHECK(load_runtime(test::source_path("runtime_profiles/sglang.yaml")).terms.host_overlaps_device);
+  CHECK_FALSE(load_runtime(test::source_path("runtime_profiles/vllm.yaml")).terms.host_overlaps_device);
 }
 
 TEST_CASE("The sampler reads each sampled row's logits once and makes its fp32 passes over the vocabulary") {

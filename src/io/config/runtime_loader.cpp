@@ -24,7 +24,7 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
   YamlMap y(parse_yaml_mapping(text, path), path, "",
             {"description", "source", "step_overhead_us", "host_launch_us", "launch_mode",
              "int8_weight_only_efficiency", "int4_weight_only_efficiency", "collective_latency_us",
-             "allreduce", "host_per_sequence_us", "sampler_fp32_passes", "scheduler"});
+             "allreduce", "host_per_sequence_us", "host_overlap", "sampler_fp32_passes", "scheduler"});
   RuntimeProfile r;
   r.terms.name = std::filesystem::path(path).stem().string();
   r.description = y.text("description");
@@ -46,6 +46,8 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
   // Optional, default 0: host work per sequence in a pass; the sampler's fp32 passes over the logits.
   if (y.has("host_per_sequence_us"))
     r.terms.host_per_sequence_s = y.nonnegative_real("host_per_sequence_us", kMaxMicroseconds) * kMicro;
+  // Optional, default false: the host's per-pass work runs between passes.
+  r.terms.host_overlaps_device = y.has("host_overlap") && y.boolean("host_overlap");
   if (y.has("sampler_fp32_passes"))
     r.terms.sampler_fp32_passes = y.nonnegative_real("sampler_fp32_passes", 1000.0);
   if (y.has("scheduler")) {
