@@ -91,6 +91,8 @@ TEST_CASE("serving rows: an MLPerf Server row maps to a max-rate search over Ope
   // the framework's KV share stays.
   CHECK(c.load->limits.max_num_seqs == 1024);
   CHECK(c.load->limits.kv_free_fraction == Approx(0.90));
+  // Every NVIDIA llama2-70b engine's max_num_tokens (configs/llama2-70b/__init__.py GPUBaseConfig: 4096).
+  CHECK(c.load->limits.max_num_batched_tokens == 4096);
   CHECK_FALSE(c.load->limits.trtllm_bench);
   // OpenOrca: the outputs' published mean 294.45, the prompts taken as long (the mapping's assumption).
   CHECK(c.load->input.kind == Kind::fixed);
