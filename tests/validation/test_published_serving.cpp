@@ -36,6 +36,28 @@ const PublishedMapping& mapping() {
 
 using Kind = serving::LengthDist::Kind;
 
+// Llama-3-8B on one H100 SXM under the shipped vLLM profile, every request of the given fixed lengths.
+struct VllmRig {
+  ModelSpec model = load_model(test::source_path("model_configs/llama-3-8b.yaml"));
+  HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml"));
+  RuntimeProfile vllm = load_runtime(test::source_path("runtime_profiles/vllm.yaml"));
+  Scenario sc;
+  ServingLoad load;
+  [[nodiscard]] ServingPrediction predict() const {
+    return predict_serving(model, hw, vllm, sc, load, ServingMetric::output_tok_s);
+  }
+};
+
+VllmRig llama3_8b_on_h100(long long input, long long output) {
+  VllmRig r;
+  r.sc.input_tokens = input;
+  r.sc.output_tokens = output;
+  r.sc.runtime = r.vllm.terms;
+  r.load.input = {Kind::fixed, static_cast<double>(input), 0.0};
+  r.load.output = {Kind::fixed, static_cast<double>(output), 0.0};
+  return r;
+}
+
 }  // namespace
 
 TEST_CASE("serving rows: a trtllm-bench offline row maps to its load, lengths, limits and scenario") {
@@ -202,28 +224,19 @@ TEST_CASE("vLLM's gpu_memory_utilization sizes the KV cache from the device's wh
   // block. One H100 SXM holds 80 GiB: raising the engine's share from 0.90 to 0.99 adds 0.09 x 80 GiB =
   // 7372.8 MiB of cache and nothing else (weights, activations and reserve stay), 3686.4 blocks: 3686 or
   // 3687 whole blocks more, as the floors fall.
-  const ModelSpec model = load_model(test::source_path("model_configs/llama-3-8b.yaml"));
-  const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml"));
-  const RuntimeProfile vllm = load_runtime(test::source_path("runtime_profiles/vllm.yaml"));
-  Scenario sc;
-  sc.input_tokens = 512;
-  sc.output_tokens = 16;
-  sc.runtime = vllm.terms;
-  ServingLoad load;
-  load.requests = 4;
-  load.input = {Kind::fixed, 512.0, 0.0};
-  load.output = {Kind::fixed, 16.0, 0.0};
-  load.limits.memory_fraction = 0.90;
-  const ServingPrediction low = predict_serving(model, hw, vllm, sc, load, ServingMetric::output_tok_s);
-  load.limits.memory_fraction = 0.99;
-  const ServingPrediction high = predict_serving(model, hw, vllm, sc, load, ServingMetric::output_tok_s);
+  VllmRig rig = llama3_8b_on_h100(512, 16);
+  rig.load.requests = 4;
+  rig.load.limits.memory_fraction = 0.90;
+  const ServingPrediction low = rig.predict();
+  rig.load.limits.memory_fraction = 0.99;
+  const ServingPrediction high = rig.predict();
   REQUIRE(low.value);
   REQUIRE(high.value);
   const long long added = high.kv_blocks - low.kv_blocks;
   CHECK((added == 3686 || added == 3687));
   // 0.90 is the H100 profile's own usable fraction: the same cache as stating nothing.
-  load.limits.memory_fraction.reset();
-  const ServingPrediction profile = predict_serving(model, hw, vllm, sc, load, ServingMetric::output_tok_s);
+  rig.load.limits.memory_fraction.reset();
+  const ServingPrediction profile = rig.predict();
   CHECK(profile.kv_blocks == low.kv_blocks);
 }
 
@@ -291,33 +304,25 @@ TEST_CASE("serving rows are judged as a group of their own, apart from the rows 
 }
 
 TEST_CASE("MLPerf Server's rule: the rate found meets the p99 targets") {
-  const ModelSpec model = load_model(test::source_path("model_configs/llama-3-8b.yaml"));
-  const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml"));
-  const RuntimeProfile vllm = load_runtime(test::source_path("runtime_profiles/vllm.yaml"));
-  Scenario sc;
-  sc.input_tokens = 512;
-  sc.output_tokens = 128;
-  sc.runtime = vllm.terms;
-  ServingLoad load;
-  load.kind = LoadKind::max_rate;
-  load.requests = 400;
-  load.slo = {0.5, 0.03};
-  load.input = {Kind::fixed, 512.0, 0.0};
-  load.output = {Kind::fixed, 128.0, 0.0};
-  const ServingPrediction p = predict_serving(model, hw, vllm, sc, load, ServingMetric::output_tok_s);
+  VllmRig rig = llama3_8b_on_h100(512, 128);
+  rig.load.kind = LoadKind::max_rate;
+  rig.load.requests = 400;
+  rig.load.slo = {0.5, 0.03};
+  const ServingPrediction p = rig.predict();
   REQUIRE(p.value);
   CHECK(p.rate_rps > 0.0);
   CHECK(p.summary.ttft_p99_s <= 0.5);
   CHECK(p.summary.tpot_p99_s <= 0.03);
   CHECK(*p.value == Approx(p.summary.output_throughput_tok_s));
   // Offline, the same requests: no rate meeting the targets delivers more than everything at once.
-  load.kind = LoadKind::offline;
-  const ServingPrediction offline = predict_serving(model, hw, vllm, sc, load, ServingMetric::output_tok_s);
+  rig.load.kind = LoadKind::offline;
+  const ServingPrediction offline = rig.predict();
   REQUIRE(offline.value);
   CHECK(*offline.value >= *p.value);
   // A profile without a scheduler cannot serve: the reason, no figure.
   const RuntimeProfile cpp = load_runtime(test::source_path("runtime_profiles/llama.cpp.yaml"));
-  const ServingPrediction none = predict_serving(model, hw, cpp, sc, load, ServingMetric::output_tok_s);
+  const ServingPrediction none =
+      predict_serving(rig.model, rig.hw, cpp, rig.sc, rig.load, ServingMetric::output_tok_s);
   CHECK_FALSE(none.value);
   CHECK(none.reason.find("has no scheduler") != std::string::npos);
 }
