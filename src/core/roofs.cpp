@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/errors.hpp"
+#include "core/formulas/attention.hpp"
 
 namespace infersim {
 
@@ -36,6 +37,15 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
   // compute dtype's.
   const double vector_peak = has_peak(hw, Dtype::fp32) ? peak_flops(hw, Dtype::fp32) : matrix_peak;
   const Interconnect& ic = hw.interconnect;
+  // A fused attention kernel runs in its own dtype (formulas/attention.hpp), at the hardware's measured
+  // share of that dtype's peak where it gives one, else at the dtype's large-GEMM share; the activations'
+  // dtype where the hardware has no peak for it.
+  const Dtype attention = has_peak(hw, attention_compute_dtype(sc.activations, sc.kv))
+                              ? attention_compute_dtype(sc.activations, sc.kv)
+                              : sc.activations;
+  const double attention_share = hw.flash_attention.prefill_efficiency > 0.0
+                                     ? hw.flash_attention.prefill_efficiency
+                                     : matrix_efficiency(hw, attention);
   return Roofs{
       .matrix_flops_per_s = matrix_peak * matrix_efficiency(hw, sc.activations),
       .vector_flops_per_s = vector_peak * hw.compute_efficiency,
@@ -56,7 +66,7 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
       .measured_link = sc.runtime.allreduce == AllreducePath::link_model ? nullptr : ic.measured,
       .gemm_tiling = hw.gemm_tiling,
       .gemm_element_B = bytes_per_element(sc.activations),
-      .attention_flops_per_s = matrix_peak * hw.flash_attention.prefill_efficiency,
+      .attention_flops_per_s = peak_flops(hw, attention) * attention_share,
       .attention_overhead_keys = hw.flash_attention.prefill_overhead_keys,
       .decode_attention_Bps = hw.memory_bandwidth_Bps * hw.decode_attention.stream_efficiency,
       .decode_attention_overhead_s =

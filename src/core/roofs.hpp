@@ -52,8 +52,10 @@ struct Roofs {
   // one element of the compute dtype, for the GEMM efficiency by shape (formulas/gemm_efficiency.hpp).
   GemmTiling gemm_tiling;
   double gemm_element_B = 0.0;
-  // A fused prefill attention kernel's long-sequence rate (peak[compute dtype] * its share; 0: the matrix
-  // roof) and its fixed cost per query block in keys (HardwareSpec::flash_attention).
+  // A fused prefill attention kernel's long-sequence rate: the peak of the dtype it multiplies in
+  // (formulas/attention.hpp attention_compute_dtype) times the hardware's measured share of it
+  // (HardwareSpec::flash_attention), else that dtype's large-GEMM share; and its fixed cost per query block
+  // in keys.
   double attention_flops_per_s = 0.0;
   double attention_overhead_keys = 0.0;
   // A fused decode attention kernel's stream rate (spec bandwidth * its stream efficiency; 0: the memory

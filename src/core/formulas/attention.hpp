@@ -1,8 +1,20 @@
 #pragma once
 // Attention work counts. Source: docs/formulas.md#causal_pairs, #attention_flops; kipply, "Transformer
 // Inference Arithmetic" (2022); Dao et al. 2022 (FlashAttention) for what a fused kernel reads and writes.
+#include "core/dtype.hpp"
 
 namespace infersim {
+
+// The dtype a fused attention kernel multiplies in: the activations' where they are 16 bits or wider; fp8
+// where they are narrower and the KV cache is fp8 (an fp8 attention kernel over the fp8 cache:
+// FlashAttention-3's fp8 forward, Shah et al. 2024; TensorRT-LLM's fp8 context FMHA); else bf16. No engine
+// modelled here multiplies attention in 4-bit or integer arithmetic: a W8A8 or W4A4 model's GEMMs are
+// quantized, its attention is not. docs/formulas.md#flash_attention_efficiency.
+[[nodiscard]] constexpr Dtype attention_compute_dtype(Dtype activations, Dtype kv) {
+  if (bits_per_element(activations) >= 16.0) return activations;
+  if (kv == Dtype::fp8 || kv == Dtype::fp8_e5m2) return Dtype::fp8;
+  return Dtype::bf16;
+}
 
 // Query-key pairs of one causal sequence of s tokens: query i (1-based) sees min(i, window) keys.
 // Full attention: s(s+1)/2. With a window W < s: W(W+1)/2 + (s-W)*W. window == 0: full attention.
