@@ -91,6 +91,18 @@ TEST_CASE("estimate --breakdown with --format csv: the operator table, as --help
   CHECK(csv.out.find("ttft_s") == std::string::npos);
 }
 
+TEST_CASE("list runtimes says which profiles hide their host work behind the device's pass") {
+  const Run r = run(kData + " list runtimes");
+  REQUIRE(r.exit_code == 0);
+  const auto line = [&r](const std::string& name) {
+    const std::size_t at = r.out.find(name + " ");
+    REQUIRE(at != std::string::npos);
+    return r.out.substr(at, r.out.find('\n', at) - at);
+  };
+  CHECK(line("sglang").find("30 us per pass (overlapped with the device's pass)") != std::string::npos);
+  CHECK(line("vllm").find("30 us per pass, 0 us per kernel issued (async)") != std::string::npos);
+}
+
 TEST_CASE("estimate --breakdown lists the operators of both phases") {
   const Run r = run(kData + " estimate -m falcon-7b -g h100-sxm --breakdown --format json");
   REQUIRE(r.exit_code == 0);
