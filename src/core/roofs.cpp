@@ -40,9 +40,8 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
   // A fused attention kernel runs in its own dtype (formulas/attention.hpp), at the hardware's measured
   // share of that dtype's peak where it gives one, else at the dtype's large-GEMM share; the activations'
   // dtype where the hardware has no peak for it.
-  const Dtype attention = has_peak(hw, attention_compute_dtype(sc.activations, sc.kv))
-                              ? attention_compute_dtype(sc.activations, sc.kv)
-                              : sc.activations;
+  const Dtype wanted = attention_compute_dtype(sc.activations, sc.kv);
+  const Dtype attention = has_peak(hw, wanted) ? wanted : sc.activations;
   const double attention_share = hw.flash_attention.prefill_efficiency > 0.0
                                      ? hw.flash_attention.prefill_efficiency
                                      : matrix_efficiency(hw, attention);

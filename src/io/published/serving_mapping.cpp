@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <utility>
 
 #include "core/errors.hpp"
 #include "io/serving/length_text.hpp"
@@ -67,10 +68,10 @@ SchedulerOverrides scheduler_overrides(YamlMap& y) {
 FrameworkLimits framework_limits(YamlMap& y) {
   FrameworkLimits f;
   f.all = scheduler_overrides(y);
-  for (const char* scenario : {"offline", "server"}) {
+  for (const auto& [scenario, into] : {std::pair{"offline", &f.offline}, std::pair{"server", &f.server}}) {
     if (!y.has(scenario)) continue;
     YamlMap sub = y.mapping(scenario, kSchedulerKeys);
-    (std::string_view(scenario) == "offline" ? f.offline : f.server) = scheduler_overrides(sub);
+    *into = scheduler_overrides(sub);
   }
   return f;
 }
