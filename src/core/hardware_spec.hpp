@@ -54,6 +54,11 @@ struct GemmTiling {
   // The fixed cost of one tile (pipeline fill, epilogue) as the depth of K, in bytes of an operand row,
   // that its mainloop covers in the same time.
   double k_overhead_B = 0.0;
+  // A skinny GEMM's weight streaming without split-K (formulas/gemm_efficiency.hpp gemm_unit_stream_s): the
+  // bytes per second one work unit's load pipeline pulls its slab of weights at, and the kernel's fixed time
+  // beside it (its first loads' latency, its epilogue; the launch apart). unit_stream_Bps == 0: not given.
+  double unit_stream_Bps = 0.0;
+  double unit_fixed_s = 0.0;
 };
 
 // The fused prefill attention kernel the device runs (FlashAttention-style): the share of the compute

@@ -35,7 +35,8 @@ bool same_link(const LinkRoof& a, const LinkRoof& b) {
 bool same_tiling(const GemmTiling& a, const GemmTiling& b) {
   return same(a.compute_units, b.compute_units) && same(a.tile_rows, b.tile_rows) &&
          same(a.tile_cols, b.tile_cols) && same(a.min_tile_rows, b.min_tile_rows) &&
-         same(a.k_overhead_B, b.k_overhead_B);
+         same(a.k_overhead_B, b.k_overhead_B) && same(a.unit_stream_Bps, b.unit_stream_Bps) &&
+         same(a.unit_fixed_s, b.unit_fixed_s);
 }
 
 // A field added to one of these structs must be added to its comparison above or below.
@@ -44,11 +45,11 @@ static_assert(sizeof(TensorFormats) == 3 * sizeof(StorageFormat) + 3 * sizeof(do
 static_assert(sizeof(Layout) == 6 * sizeof(int) + sizeof(double));
 static_assert(sizeof(PassKey) ==
               4 * sizeof(double) + sizeof(TensorFormats) + 2 * sizeof(int) + sizeof(Layout));
-static_assert(sizeof(GemmTiling) == 5 * sizeof(double));
+static_assert(sizeof(GemmTiling) == 7 * sizeof(double));
 // Roofs: 15 doubles, gemm_time_is_sum and allreduce in one word, the measured curves' pointer, and the
-// kernel-efficiency terms' 10 doubles (GemmTiling, gemm_element_B, the two prefill and the two decode
+// kernel-efficiency terms' 12 doubles (GemmTiling, gemm_element_B, the two prefill and the two decode
 // attention fields).
-static_assert(sizeof(Roofs) == 26 * sizeof(double) + sizeof(std::shared_ptr<const MeasuredCollectives>));
+static_assert(sizeof(Roofs) == 28 * sizeof(double) + sizeof(std::shared_ptr<const MeasuredCollectives>));
 
 }  // namespace
 

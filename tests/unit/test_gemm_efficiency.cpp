@@ -152,6 +152,92 @@ TEST_CASE("A per-dtype share for a dtype without a peak, and a bad tiling, are r
   CHECK(hw.gemm_tiling.compute_units == 132);
   CHECK(hw.gemm_tiling.tile_cols == 256);
   CHECK(hw.gemm_tiling.k_overhead_B == 512);
+  CHECK(hw.gemm_tiling.unit_stream_Bps == 0.0);  // not given: no stream floor
+  const HardwareSpec streaming = load_hardware_text(
+      kProfile +
+          "gemm_tiling: {compute_units: 148, tile_rows: 128, tile_cols: 256, min_tile_rows: 8, "
+          "k_overhead_B: 384, unit_stream_GBps: 127, unit_fixed_us: 2.7}\n",
+      "s.yaml");
+  CHECK(streaming.gemm_tiling.unit_stream_Bps == Approx(127e9));
+  CHECK(streaming.gemm_tiling.unit_fixed_s == Approx(2.7e-6));
+  CHECK_THROWS_WITH(
+      load_hardware_text(kProfile + "gemm_tiling: {compute_units: 148, tile_rows: 128, tile_cols: 256, "
+                                    "min_tile_rows: 8, k_overhead_B: 384, unit_stream_GBps: 127}\n",
+                         "u.yaml"),
+      Contains("u.yaml") &&
+          Contains("'gemm_tiling.unit_stream_GBps' and 'gemm_tiling.unit_fixed_us' must be given together"));
+  CHECK_THROWS_WITH(
+      load_hardware_text(kProfile + "gemm_tiling: {compute_units: 148, tile_rows: 128, tile_cols: 256, "
+                                    "min_tile_rows: 8, k_overhead_B: 384, unit_stream_GBps: 0, "
+                                    "unit_fixed_us: 2.7}\n",
+                         "v.yaml"),
+      Contains("v.yaml") && Contains("unit_stream_GBps"));
+}
+
+TEST_CASE("A skinny GEMM without split-K streams each tile's slab of weights at the unit's rate") {
+  // 148 units, 128 x 256 tiles, MMA rows 8; 127 GB/s a unit and 2.7 us fixed (the gb200 profile's values).
+  const GemmTiling t{.compute_units = 148,
+                     .tile_rows = 128,
+                     .tile_cols = 256,
+                     .min_tile_rows = 8,
+                     .k_overhead_B = 384,
+                     .unit_stream_Bps = 127e9,
+                     .unit_fixed_s = 2.7e-6};
+  // DeepSeek-R1's o_proj in nvfp4 (0.5625 B a weight: 4 bits and an e4m3 scale per 16) at one row:
+  // 7168 x 16384 x 0.5625 = 66060288 B over ceil(7168 / 256) = 28 column tiles, one row tile: 28 units in
+  // one wave, each streaming 66060288 / 28 = 2359296 B in 18.577 us; with the fixed time 21.277 us.
+  const double o_proj_B = 7168.0 * 16384.0 * 0.5625;
+  CHECK(gemm_unit_stream_s({.m = 1, .n = 7168, .k = 16384, .groups = 1}, t, o_proj_B) ==
+        Approx(2.7e-6 + 2359296.0 / 127e9));
+  // At 256 rows: two row tiles, 56 units, still one wave; each unit streams its column tile's whole slab.
+  CHECK(gemm_unit_stream_s({.m = 256, .n = 7168, .k = 16384, .groups = 1}, t, o_proj_B) ==
+        Approx(21.277e-6).epsilon(1e-4));
+  // q_b_proj (24576 x 1536) at 256 rows: 96 column tiles x 2 row tiles = 192 units, two waves of slabs of
+  // 21233664 / 96 = 221184 B: 2.7 us + 2 x 1.7416 us = 6.183 us.
+  CHECK(gemm_unit_stream_s({.m = 256, .n = 24576, .k = 1536, .groups = 1}, t, 24576.0 * 1536.0 * 0.5625) ==
+        Approx(2.7e-6 + 2.0 * 221184.0 / 127e9));
+  // A grouped GEMM: 4 experts of 512 x 1024 in 4-bit weights (1048576 B in all) at 16 rows each: 4 x 2 = 8
+  // column tiles, 8 units in one wave, slabs of 131072 B.
+  CHECK(gemm_unit_stream_s({.m = 16, .n = 512, .k = 1024, .groups = 4}, t, 1048576.0) ==
+        Approx(2.7e-6 + 131072.0 / 127e9));
+}
+
+TEST_CASE("A weight GEMM's memory time is at least its units' stream time where the hardware gives one") {
+  Roofs roofs;
+  roofs.matrix_flops_per_s = 1e15;
+  roofs.vector_flops_per_s = 1e13;
+  roofs.memory_Bps = 8e12;
+  roofs.weight_pack_Bps = 8e12;
+  roofs.decode_memory_Bps = 8e12;
+  roofs.gemm_tiling = {.compute_units = 148,
+                       .tile_rows = 128,
+                       .tile_cols = 256,
+                       .min_tile_rows = 8,
+                       .k_overhead_B = 0,
+                       .unit_stream_Bps = 127e9,
+                       .unit_fixed_s = 2.7e-6};
+  roofs.gemm_element_B = 0.5;
+  // One row through 7168 x 16384 weights of 0.5 B (58720256 B): at the memory roof 7.34 us; 28 units each
+  // streaming 2097152 B at 127 GB/s: 2.7 + 16.513 = 19.213 us.
+  Operator gemm{"g", OpUnit::matrix, 1.0, {}, {}, {}, 0.0, {}, {}, 0.0};
+  gemm.gemm = {.m = 1, .n = 7168, .k = 16384, .groups = 1};
+  gemm.fixed.flops = 2.0 * 7168 * 16384;
+  gemm.fixed.bytes.weights_read_B = 7168.0 * 16384.0 * 0.5;
+  const double floor_s = 2.7e-6 + 2097152.0 / 127e9;
+  CHECK(detail::op_result(gemm, 0.0, roofs).memory_s == Approx(floor_s));
+  CHECK(detail::decode_op_terms(gemm, roofs).c == Approx(floor_s));
+  // A large M: 8192 rows make 64 x 28 = 1792 units, 13 waves of 2097152 B each (217 us): the floor still
+  // binds the memory time, and the compute time (2 * 8192 * 7168 * 16384 FLOPs) stays as it was.
+  gemm.gemm.m = 8192;
+  CHECK(detail::op_result(gemm, 0.0, roofs).memory_s == Approx(2.7e-6 + 13.0 * 2097152.0 / 127e9));
+  // Without the rate (a profile without the keys): the memory roof alone.
+  roofs.gemm_tiling.unit_stream_Bps = 0.0;
+  CHECK(detail::op_result(gemm, 0.0, roofs).memory_s == Approx(58720256.0 / 8e12));
+  // An operator that reads no weights (attention) never takes the floor.
+  roofs.gemm_tiling.unit_stream_Bps = 127e9;
+  gemm.fixed.bytes.weights_read_B = 0.0;
+  gemm.fixed.bytes.act_read_B = 1e6;
+  CHECK(detail::op_result(gemm, 0.0, roofs).memory_s == Approx(1e6 / 8e12));
 }
 
 TEST_CASE("A fused prefill attention kernel runs at keys / (keys + overhead) of its long-sequence share") {

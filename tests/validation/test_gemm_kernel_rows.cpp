@@ -158,8 +158,8 @@ TEST_CASE("The engine's nvfp4 GEMMs against sgl-kernel's CUTLASS nvfp4 GEMMs on 
   REQUIRE(rows.size() == 84);
   CHECK(rows.front().line == 271);
   CHECK(rows.back().line == 354);
-  double sum_sq = 0.0;
-  int fitted = 0;
+  double sum_sq = 0.0, skinny_sum_sq = 0.0;
+  int fitted = 0, skinny = 0;
   for (const CsvGemmRow& r : rows) {
     const GemmKernelPrediction p =
         predict_gemm_kernel({.groups = 1, .m = r.m, .n = r.n, .k = r.k}, Dtype::nvfp4, hw);
@@ -177,12 +177,17 @@ TEST_CASE("The engine's nvfp4 GEMMs against sgl-kernel's CUTLASS nvfp4 GEMMs on 
       ++fitted;
     } else {
       // Below 512 rows the kernel's time does not fall with M (o_proj 23.3 us from 1 to 128 rows: its 66 MB
-      // of weights at 2.8 TB/s of the 8), a skinny regime the engine's memory roof (0.86 of the spec) does
-      // not model: it predicts these 1-51 % short. Pinned, so that a change to it shows here.
-      CHECK(error < 0.0);
-      CHECK(error > -0.52);
+      // of weights at 2.8 TB/s of the 8): its few tiles each stream their slab of the weights at one unit's
+      // rate. These 33 rows set gb200's unit_stream_GBps and unit_fixed_us (127 GB/s, 2.7 us; least squares
+      // of the log time, fit_split.md): each within 18 %, the root mean square of the log error 6.5 %. The
+      // memory roof alone had them 1-51 % short.
+      CHECK(std::abs(error) <= 0.18);
+      skinny_sum_sq += std::log1p(error) * std::log1p(error);
+      ++skinny;
     }
   }
   CHECK(fitted == 51);
   CHECK(std::sqrt(sum_sq / fitted) <= 0.065);
+  CHECK(skinny == 33);
+  CHECK(std::sqrt(skinny_sum_sq / skinny) <= 0.066);
 }

@@ -59,4 +59,19 @@ namespace infersim {
   return padding * wave * k_mainloop_efficiency(g.k * element_B / slices, t.k_overhead_B);
 }
 
+// A skinny GEMM run without split-K: each work unit (an output tile of one group) streams its slab of the
+// weights, the tile's columns over the whole depth, through its own load pipeline, which keeps a bounded
+// number of bytes in flight and so pulls at most unit_stream_Bps (Little's law: bytes in flight / memory
+// latency). With few units (few column tiles, no split of K) that rate, not the memory system, bounds the
+// time: unit_fixed_s + waves * slab / unit_stream_Bps, the waves as ceil(units / compute units). Units
+// that share a slab (row tiles of one column tile) each stream it. `weights_B` is the whole operator's.
+// docs/formulas.md#gemm_unit_stream.
+[[nodiscard]] inline double gemm_unit_stream_s(const GemmShape& g, const GemmTiling& t, double weights_B) {
+  const double rows = gemm_row_tile(g.m, t.tile_rows, t.min_tile_rows);
+  const double column_tiles = g.groups * std::ceil(g.n / t.tile_cols);
+  const double units = column_tiles * std::ceil(g.m / rows);
+  const double waves = std::ceil(units / t.compute_units);
+  return t.unit_fixed_s + waves * (weights_B / column_tiles) / t.unit_stream_Bps;
+}
+
 }  // namespace infersim

@@ -158,8 +158,8 @@ void read_compute_by_dtype(YamlMap& efficiency, HardwareSpec& hw) {
 // gemm_tiling: how the GEMM library runs its GEMMs (core/hardware_spec.hpp GemmTiling); optional.
 void read_gemm_tiling(YamlMap& y, HardwareSpec& hw) {
   if (!y.has("gemm_tiling")) return;
-  YamlMap t =
-      y.mapping("gemm_tiling", {"compute_units", "tile_rows", "tile_cols", "min_tile_rows", "k_overhead_B"});
+  YamlMap t = y.mapping("gemm_tiling", {"compute_units", "tile_rows", "tile_cols", "min_tile_rows",
+                                        "k_overhead_B", "unit_stream_GBps", "unit_fixed_us"});
   GemmTiling& g = hw.gemm_tiling;
   g.compute_units = static_cast<double>(t.integer("compute_units", 1, 1'000'000));
   g.tile_rows = static_cast<double>(t.integer("tile_rows", 1, 65'536));
@@ -169,6 +169,14 @@ void read_gemm_tiling(YamlMap& y, HardwareSpec& hw) {
     throw ConfigError(t.file(), t.mark("min_tile_rows"),
                       "'gemm_tiling.min_tile_rows' must not exceed 'tile_rows'");
   g.k_overhead_B = t.nonnegative_real("k_overhead_B", 1e9);
+  // The skinny-GEMM stream terms come together: a rate without its fixed time, or the reverse, is an error.
+  if (t.has("unit_stream_GBps") != t.has("unit_fixed_us"))
+    throw ConfigError(
+        t.file(), t.mark(t.has("unit_stream_GBps") ? "unit_stream_GBps" : "unit_fixed_us"),
+        "'gemm_tiling.unit_stream_GBps' and 'gemm_tiling.unit_fixed_us' must be given together");
+  if (!t.has("unit_stream_GBps")) return;
+  g.unit_stream_Bps = t.real("unit_stream_GBps", 0.001, 1e6) * 1e9;
+  g.unit_fixed_s = t.nonnegative_real("unit_fixed_us", 1e6) * 1e-6;
 }
 
 // flash_attention: the fused prefill attention kernel (core/hardware_spec.hpp FlashAttentionKernel);
