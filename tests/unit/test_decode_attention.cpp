@@ -11,6 +11,7 @@
 #include "io/config/config_error.hpp"
 #include "io/config/hardware_loader.hpp"
 #include "support/fixtures.hpp"
+#include "support/roofs.hpp"
 
 using namespace infersim;
 
@@ -79,10 +80,7 @@ TEST_CASE("A profile's decode_attention section sets the decode attention roofs"
 }
 
 TEST_CASE("A decode attention operator's memory time is its fixed time plus its bytes at the stream rate") {
-  Roofs roofs;
-  roofs.matrix_flops_per_s = 1e14;
-  roofs.vector_flops_per_s = 1e13;
-  roofs.memory_Bps = 1e12;
+  Roofs roofs = test::flat_roofs(1e14, 1e13, 1e12);
   roofs.decode_attention_Bps = 5e11;
   roofs.decode_attention_overhead_s = 10e-6;
   const Operator op = decode_attention_op();

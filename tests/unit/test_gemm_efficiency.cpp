@@ -9,6 +9,7 @@
 #include "core/roofs.hpp"
 #include "io/config/config_error.hpp"
 #include "io/config/hardware_loader.hpp"
+#include "support/roofs.hpp"
 
 using namespace infersim;
 
@@ -21,6 +22,18 @@ GemmTiling tiling(double k_overhead_B = 0.0) {
           .tile_cols = 128,
           .min_tile_rows = 16,
           .k_overhead_B = k_overhead_B};
+}
+
+// The gb200 profile's tiling with its skinny-GEMM stream terms: 148 units, 128 x 256 tiles, MMA rows 8,
+// 127 GB/s a unit and 2.7 us fixed.
+GemmTiling streaming_tiling() {
+  return {.compute_units = 148,
+          .tile_rows = 128,
+          .tile_cols = 256,
+          .min_tile_rows = 8,
+          .k_overhead_B = 384,
+          .unit_stream_Bps = 127e9,
+          .unit_fixed_s = 2.7e-6};
 }
 
 }  // namespace
@@ -175,14 +188,7 @@ TEST_CASE("A per-dtype share for a dtype without a peak, and a bad tiling, are r
 }
 
 TEST_CASE("A skinny GEMM without split-K streams each tile's slab of weights at the unit's rate") {
-  // 148 units, 128 x 256 tiles, MMA rows 8; 127 GB/s a unit and 2.7 us fixed (the gb200 profile's values).
-  const GemmTiling t{.compute_units = 148,
-                     .tile_rows = 128,
-                     .tile_cols = 256,
-                     .min_tile_rows = 8,
-                     .k_overhead_B = 384,
-                     .unit_stream_Bps = 127e9,
-                     .unit_fixed_s = 2.7e-6};
+  const GemmTiling t = streaming_tiling();
   // DeepSeek-R1's o_proj in nvfp4 (0.5625 B a weight: 4 bits and an e4m3 scale per 16) at one row:
   // 7168 x 16384 x 0.5625 = 66060288 B over ceil(7168 / 256) = 28 column tiles, one row tile: 28 units in
   // one wave, each streaming 66060288 / 28 = 2359296 B in 18.577 us; with the fixed time 21.277 us.
@@ -203,19 +209,8 @@ TEST_CASE("A skinny GEMM without split-K streams each tile's slab of weights at 
 }
 
 TEST_CASE("A weight GEMM's memory time is at least its units' stream time where the hardware gives one") {
-  Roofs roofs;
-  roofs.matrix_flops_per_s = 1e15;
-  roofs.vector_flops_per_s = 1e13;
-  roofs.memory_Bps = 8e12;
-  roofs.weight_pack_Bps = 8e12;
-  roofs.decode_memory_Bps = 8e12;
-  roofs.gemm_tiling = {.compute_units = 148,
-                       .tile_rows = 128,
-                       .tile_cols = 256,
-                       .min_tile_rows = 8,
-                       .k_overhead_B = 0,
-                       .unit_stream_Bps = 127e9,
-                       .unit_fixed_s = 2.7e-6};
+  Roofs roofs = test::flat_roofs(1e15, 1e13, 8e12);
+  roofs.gemm_tiling = streaming_tiling();
   roofs.gemm_element_B = 0.5;
   // One row through 7168 x 16384 weights of 0.5 B (58720256 B): at the memory roof 7.34 us; 28 units each
   // streaming 2097152 B at 127 GB/s: 2.7 + 16.513 = 19.213 us.
@@ -253,10 +248,7 @@ TEST_CASE("A fused prefill attention kernel runs at keys / (keys + overhead) of 
 }
 
 TEST_CASE("An operator's compute time takes the efficiency of its GEMM shape or its attention keys") {
-  Roofs roofs;
-  roofs.matrix_flops_per_s = 1e14;
-  roofs.vector_flops_per_s = 1e13;
-  roofs.memory_Bps = 1e12;
+  Roofs roofs = test::flat_roofs(1e14, 1e13, 1e12);
   roofs.gemm_tiling = tiling();
   roofs.gemm_element_B = 2.0;
   // The 133-tile GEMM above: 2 * 896 * 2432 * 4096 FLOPs at 1e14 * 133 / 264 FLOP/s.
