@@ -101,6 +101,9 @@ struct HardwareSpec {
   // achieved / peak of the best large GEMM by the compute dtype's peak slot, (0, 1]; 0: compute_efficiency
   std::array<double, kPeakSlotCount> compute_efficiency_by_slot{};
   GemmTiling gemm_tiling;
+  // The compute dtype whose GEMMs gemm_tiling's unit-stream terms were measured on (the kernel that runs
+  // without split-K); GEMMs of other dtypes run other kernels and take no stream floor (core/roofs.cpp).
+  PeakSlot unit_stream_slot = PeakSlot::fp4;
   FlashAttentionKernel flash_attention;
   DecodeAttentionKernel decode_attention;
   // achieved / peak of the runner's own vectorised kernels where they are not the GEMM library's (a

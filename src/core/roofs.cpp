@@ -30,6 +30,21 @@ std::optional<std::string> roofs_problem(const HardwareSpec& hw, const Scenario&
          " compute peak (it has: " + have + ")";
 }
 
+namespace {
+
+// The hardware's GEMM tiling for GEMMs in `compute`: its unit-stream terms only where they were measured
+// on that dtype's kernel (HardwareSpec::unit_stream_slot; docs/formulas.md#gemm_unit_stream).
+GemmTiling tiling_for(const HardwareSpec& hw, Dtype compute) {
+  GemmTiling t = hw.gemm_tiling;
+  if (peak_slot(compute) != hw.unit_stream_slot) {
+    t.unit_stream_Bps = 0.0;
+    t.unit_fixed_s = 0.0;
+  }
+  return t;
+}
+
+}  // namespace
+
 Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
   if (auto why = roofs_problem(hw, sc)) throw InputError(*why);
   const double matrix_peak = peak_flops(hw, sc.activations);
@@ -63,7 +78,7 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
       .gemm_time_is_sum = hw.gemm_time_is_sum,
       .allreduce = sc.runtime.allreduce,
       .measured_link = sc.runtime.allreduce == AllreducePath::link_model ? nullptr : ic.measured,
-      .gemm_tiling = hw.gemm_tiling,
+      .gemm_tiling = tiling_for(hw, sc.activations),
       .gemm_element_B = bytes_per_element(sc.activations),
       .attention_flops_per_s = peak_flops(hw, attention) * attention_share,
       .attention_overhead_keys = hw.flash_attention.prefill_overhead_keys,

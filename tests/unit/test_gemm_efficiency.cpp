@@ -166,24 +166,40 @@ TEST_CASE("A per-dtype share for a dtype without a peak, and a bad tiling, are r
   CHECK(hw.gemm_tiling.tile_cols == 256);
   CHECK(hw.gemm_tiling.k_overhead_B == 512);
   CHECK(hw.gemm_tiling.unit_stream_Bps == 0.0);  // not given: no stream floor
-  const HardwareSpec streaming = load_hardware_text(
-      kProfile +
-          "gemm_tiling: {compute_units: 148, tile_rows: 128, tile_cols: 256, min_tile_rows: 8, "
-          "k_overhead_B: 384, unit_stream_GBps: 127, unit_fixed_us: 2.7}\n",
-      "s.yaml");
-  CHECK(streaming.gemm_tiling.unit_stream_Bps == Approx(127e9));
-  CHECK(streaming.gemm_tiling.unit_fixed_s == Approx(2.7e-6));
+}
+
+TEST_CASE("The skinny-GEMM stream terms come as three keys and apply to their dtype's GEMMs only") {
+  using Catch::Matchers::Contains;
+  const std::string tiling =
+      "gemm_tiling: {compute_units: 148, tile_rows: 128, tile_cols: 256, min_tile_rows: 8, k_overhead_B: 384";
+  const HardwareSpec hw = load_hardware_text(
+      kProfile + tiling + ", unit_stream_GBps: 127, unit_fixed_us: 2.7, unit_stream_dtype: fp8}\n", "s.yaml");
+  CHECK(hw.gemm_tiling.unit_stream_Bps == Approx(127e9));
+  CHECK(hw.gemm_tiling.unit_fixed_s == Approx(2.7e-6));
+  // GEMMs in fp8 take the terms; bf16 GEMMs run another kernel and take none.
+  Scenario sc;
+  sc.activations = Dtype::fp8;
+  CHECK(roofs_for(hw, sc).gemm_tiling.unit_stream_Bps == Approx(127e9));
+  sc.activations = Dtype::bf16;
+  CHECK(roofs_for(hw, sc).gemm_tiling.unit_stream_Bps == 0.0);
+  CHECK(roofs_for(hw, sc).gemm_tiling.unit_fixed_s == 0.0);
+  CHECK(roofs_for(hw, sc).gemm_tiling.tile_cols == 256);  // the rest of the tiling stays
+  // One key without the others names the missing one; a dtype the profile has no peak for is rejected.
   CHECK_THROWS_WITH(
-      load_hardware_text(kProfile + "gemm_tiling: {compute_units: 148, tile_rows: 128, tile_cols: 256, "
-                                    "min_tile_rows: 8, k_overhead_B: 384, unit_stream_GBps: 127}\n",
-                         "u.yaml"),
-      Contains("u.yaml") &&
-          Contains("'gemm_tiling.unit_stream_GBps' and 'gemm_tiling.unit_fixed_us' must be given together"));
+      load_hardware_text(kProfile + tiling + ", unit_stream_GBps: 127, unit_fixed_us: 2.7}\n", "u.yaml"),
+      Contains("u.yaml") && Contains("'gemm_tiling.unit_stream_dtype' is missing"));
+  CHECK_THROWS_WITH(load_hardware_text(kProfile + tiling + ", unit_stream_dtype: fp8}\n", "w.yaml"),
+                    Contains("w.yaml") && Contains("'gemm_tiling.unit_stream_GBps' is missing"));
   CHECK_THROWS_WITH(
-      load_hardware_text(kProfile + "gemm_tiling: {compute_units: 148, tile_rows: 128, tile_cols: 256, "
-                                    "min_tile_rows: 8, k_overhead_B: 384, unit_stream_GBps: 0, "
-                                    "unit_fixed_us: 2.7}\n",
-                         "v.yaml"),
+      load_hardware_text(
+          kProfile + tiling + ", unit_stream_GBps: 127, unit_fixed_us: 2.7, unit_stream_dtype: fp4}\n",
+          "x.yaml"),
+      Contains("x.yaml") && Contains("'gemm_tiling.unit_stream_dtype' must name a dtype with a peak") &&
+          Contains("'fp4'"));
+  CHECK_THROWS_WITH(
+      load_hardware_text(
+          kProfile + tiling + ", unit_stream_GBps: 0, unit_fixed_us: 2.7, unit_stream_dtype: fp8}\n",
+          "v.yaml"),
       Contains("v.yaml") && Contains("unit_stream_GBps"));
 }
 

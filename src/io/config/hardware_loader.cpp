@@ -1,8 +1,10 @@
 #include "io/config/hardware_loader.hpp"
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -158,8 +160,9 @@ void read_compute_by_dtype(YamlMap& efficiency, HardwareSpec& hw) {
 // gemm_tiling: how the GEMM library runs its GEMMs (core/hardware_spec.hpp GemmTiling); optional.
 void read_gemm_tiling(YamlMap& y, HardwareSpec& hw) {
   if (!y.has("gemm_tiling")) return;
-  YamlMap t = y.mapping("gemm_tiling", {"compute_units", "tile_rows", "tile_cols", "min_tile_rows",
-                                        "k_overhead_B", "unit_stream_GBps", "unit_fixed_us"});
+  YamlMap t =
+      y.mapping("gemm_tiling", {"compute_units", "tile_rows", "tile_cols", "min_tile_rows", "k_overhead_B",
+                                "unit_stream_GBps", "unit_fixed_us", "unit_stream_dtype"});
   GemmTiling& g = hw.gemm_tiling;
   g.compute_units = static_cast<double>(t.integer("compute_units", 1, 1'000'000));
   g.tile_rows = static_cast<double>(t.integer("tile_rows", 1, 65'536));
@@ -169,14 +172,31 @@ void read_gemm_tiling(YamlMap& y, HardwareSpec& hw) {
     throw ConfigError(t.file(), t.mark("min_tile_rows"),
                       "'gemm_tiling.min_tile_rows' must not exceed 'tile_rows'");
   g.k_overhead_B = t.nonnegative_real("k_overhead_B", 1e9);
-  // The skinny-GEMM stream terms come together: a rate without its fixed time, or the reverse, is an error.
-  if (t.has("unit_stream_GBps") != t.has("unit_fixed_us"))
+  // The skinny-GEMM stream terms come together: the rate, the fixed time and the dtype of the kernel they
+  // were measured on; one without the others is an error naming it.
+  constexpr std::array<std::string_view, 3> kStreamKeys = {"unit_stream_GBps", "unit_fixed_us",
+                                                           "unit_stream_dtype"};
+  const auto given = std::count_if(kStreamKeys.begin(), kStreamKeys.end(), [&t](auto k) { return t.has(k); });
+  if (given == 0) return;
+  if (given != 3) {
+    const auto missing =
+        *std::find_if(kStreamKeys.begin(), kStreamKeys.end(), [&t](auto k) { return !t.has(k); });
     throw ConfigError(
-        t.file(), t.mark(t.has("unit_stream_GBps") ? "unit_stream_GBps" : "unit_fixed_us"),
-        "'gemm_tiling.unit_stream_GBps' and 'gemm_tiling.unit_fixed_us' must be given together");
-  if (!t.has("unit_stream_GBps")) return;
+        t.file(), t.mark(),
+        "'gemm_tiling." + std::string(missing) +
+            "' is missing: 'unit_stream_GBps', 'unit_fixed_us' and 'unit_stream_dtype' go together");
+  }
   g.unit_stream_Bps = t.real("unit_stream_GBps", 0.001, 1e6) * 1e9;
   g.unit_fixed_s = t.nonnegative_real("unit_fixed_us", 1e6) * 1e-6;
+  const std::string dtype = t.text("unit_stream_dtype");
+  const auto slot = std::find_if(kAllPeakSlots.begin(), kAllPeakSlots.end(),
+                                 [&dtype](PeakSlot p) { return peak_slot_name(p) == dtype; });
+  if (slot == kAllPeakSlots.end() || peak_flops(hw, *slot) <= 0.0)
+    throw ConfigError(
+        t.file(), t.mark("unit_stream_dtype"),
+        "'gemm_tiling.unit_stream_dtype' must name a dtype with a peak in 'peak_dense_TFLOPS' (got '" +
+            dtype + "')");
+  hw.unit_stream_slot = *slot;
 }
 
 // flash_attention: the fused prefill attention kernel (core/hardware_spec.hpp FlashAttentionKernel);
