@@ -106,10 +106,20 @@ double memory_bytes(const Operator& op, const Traffic& t, const Roofs& roofs) {
   return total_bytes(t) + t.weights_read_B * (1.0 / weight_only_efficiency(op, roofs) - 1.0);
 }
 
+// A weight GEMM on hardware that gives its work units' stream rate takes at least the time its units take
+// to stream their slabs of the weights (docs/formulas.md#gemm_unit_stream); 0 for every other operator.
+double unit_stream_floor_s(const Operator& op, const Traffic& t, const Roofs& roofs) {
+  const GemmTiling& tiling = roofs.gemm_tiling;
+  if (op.gemm.m <= 0.0 || t.weights_read_B <= 0.0 || tiling.unit_stream_Bps <= 0.0 ||
+      tiling.compute_units <= 0.0)
+    return 0.0;
+  return gemm_unit_stream_s(op.gemm, tiling, t.weights_read_B);
+}
+
 // Seconds the operator's traffic takes at the memory roofs: a weight GEMM that adds its times takes in
 // its weights (as counted above) at the rate its library packs them (Roofs::weight_pack_Bps; Goto &
 // van de Geijn 2008), the rest of its traffic and every other operator's at memory_Bps.
-double memory_time_s(const Operator& op, const Traffic& t, const Roofs& roofs) {
+double traffic_time_s(const Operator& op, const Traffic& t, const Roofs& roofs) {
   const double bytes = memory_bytes(op, t, roofs);
   if (op.decode_attention && roofs.decode_attention_Bps > 0.0)
     return decode_attention_time_s(bytes, roofs.decode_attention_Bps, 0.0);
@@ -119,14 +129,10 @@ double memory_time_s(const Operator& op, const Traffic& t, const Roofs& roofs) {
   return (bytes - weights) / roofs.memory_Bps + weights / roofs.weight_pack_Bps;
 }
 
-// A weight GEMM on hardware that gives its work units' stream rate takes at least the time its units take
-// to stream their slabs of the weights (docs/formulas.md#gemm_unit_stream); 0 for every other operator.
-double unit_stream_floor_s(const Operator& op, const Traffic& t, const Roofs& roofs) {
-  const GemmTiling& tiling = roofs.gemm_tiling;
-  if (op.gemm.m <= 0.0 || t.weights_read_B <= 0.0 || tiling.unit_stream_Bps <= 0.0 ||
-      tiling.compute_units <= 0.0)
-    return 0.0;
-  return gemm_unit_stream_s(op.gemm, tiling, t.weights_read_B);
+// The memory time of the operator's traffic `t`: at the memory roofs, and for a weight GEMM no less than its
+// units' stream time (a traffic without weights, such as an operator's per-key bytes, takes no floor).
+double memory_time_s(const Operator& op, const Traffic& t, const Roofs& roofs) {
+  return std::max(traffic_time_s(op, t, roofs), unit_stream_floor_s(op, t, roofs));
 }
 
 // The fixed time of one call of a fused decode attention kernel, on hardware that gives the kernel's terms
@@ -151,9 +157,7 @@ inline OpResult time_op(const Operator& op, double keys, const Roofs& roofs) {
   }
   const OpCost one = cost_at(op, keys);
   const double compute_s = one.flops / flops_roof(op, roofs);
-  const double memory_s =
-      std::max(memory_time_s(op, one.bytes, roofs), unit_stream_floor_s(op, one.bytes, roofs)) +
-      call_overhead_s(op, roofs);
+  const double memory_s = memory_time_s(op, one.bytes, roofs) + call_overhead_s(op, roofs);
   r.cost = {one.flops * op.repeat, scaled(one.bytes, op.repeat)};
   r.intensity = arithmetic_intensity(one.flops, total_bytes(one.bytes));
   const double device_s = adds_times(op, roofs) ? compute_s + memory_s : std::max(compute_s, memory_s);
@@ -275,9 +279,7 @@ DecodeOpTerms sum_terms(const Operator& op, const Roofs& roofs) {
     const double flops_roof_ = flops_roof(op, roofs);
     t.a = op.fixed.flops / flops_roof_;
     t.b = op.per_key.flops / flops_roof_;
-    // A weight GEMM's stream floor counts on its fixed bytes (it has no per-key ones), as in time_op.
-    t.c = std::max(memory_time_s(op, op.fixed.bytes, roofs), unit_stream_floor_s(op, op.fixed.bytes, roofs)) +
-          call_overhead_s(op, roofs);
+    t.c = memory_time_s(op, op.fixed.bytes, roofs) + call_overhead_s(op, roofs);
     t.d = memory_time_s(op, op.per_key.bytes, roofs);
     t.add = adds_times(op, roofs);
   }
