@@ -19,6 +19,14 @@ void add_layout_options(CLI::App& command, LayoutOptions& o) {
   command.add_option("--dp", o.dp, "independent replicas (throughput scales, latency does not)")
       ->type_name("N")
       ->capture_default_str();
+  command
+      .add_option(
+          "--attention-dp", o.attention_dp,
+          "MoE: N devices each run attention (and every layer but the routed experts) whole on "
+          "their own requests, and split the experts N ways (TensorRT-LLM enable_attention_dp, SGLang "
+          "--enable-dp-attention); with --tp 1 and --ep 1")
+      ->type_name("N")
+      ->capture_default_str();
   command.add_option("--micro-batches", o.micro_batches, "pipeline micro-batches the batch is split into")
       ->type_name("M")
       ->capture_default_str();

@@ -10,6 +10,7 @@ struct LayoutOptions {
   std::string pp = "1";
   std::string ep = "1";
   std::string dp = "1";
+  std::string attention_dp = "1";
   std::string micro_batches = "1";
   std::string comm_overlap = "0";
 };

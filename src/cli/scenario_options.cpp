@@ -69,6 +69,7 @@ LoadedScenario load_scenario(const ScenarioOptions& o, const SearchPath& search)
       {ScenarioKey::pp, &l.pp},
       {ScenarioKey::ep, &l.ep},
       {ScenarioKey::dp, &l.dp},
+      {ScenarioKey::attention_dp, &l.attention_dp},
       {ScenarioKey::micro_batches, &l.micro_batches},
       {ScenarioKey::comm_overlap, &l.comm_overlap},
       {ScenarioKey::attention, &o.attention},

@@ -116,7 +116,7 @@ Setup setup(const ServeOptions& o, const SearchPath& search) {
         *o.static_cache == "off" ? 0 : positive_integer_flag("--static-cache", *o.static_cache, 10'000'000);
   }
   if (o.kv_blocks) c.kv_blocks = positive_integer_flag("--kv-blocks", *o.kv_blocks, 1'000'000'000'000LL);
-  c.replicas = s.loaded.scenario.layout.dp;
+  c.replicas = batch_ranks(s.loaded.scenario.layout);  // an attention data-parallel rank schedules its own
   c.router =
       o.router == "least-outstanding" ? serving::Router::least_outstanding : serving::Router::round_robin;
   c.host_link_Bps = s.loaded.hardware.interconnect.host_link_bandwidth_per_direction_Bps;

@@ -60,7 +60,8 @@ constexpr const char* kInlineFlags[kSweepKeys.size()] = {"-m,--model",
                                                          "--zero-point",
                                                          "--quantize-embeddings",
                                                          "--kv-window",
-                                                         "--kv-sinks"};
+                                                         "--kv-sinks",
+                                                         "--attention-dp"};
 
 SweepSpec spec_from(const SweepCommandOptions& o) {
   SweepSpec inline_spec{"the command line", {}};

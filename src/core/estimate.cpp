@@ -303,7 +303,7 @@ Estimate estimate_valid(const ModelSpec& model, const HardwareSpec& hw, const Sc
   e.tpot_s = device_step_s + e.runtime_overhead_per_step_s;
   e.e2e_latency_s = e.ttft_s + (o - 1.0) * e.tpot_s;
   const double prefill_makespan_s = e.ttft_s + (l.micro_batches - 1.0) * max_prefill_s;
-  e.output_throughput_tok_s = l.dp * b * o / (prefill_makespan_s + (o - 1.0) * e.tpot_s);
+  e.output_throughput_tok_s = batch_ranks(l) * b * o / (prefill_makespan_s + (o - 1.0) * e.tpot_s);
   return e;
 }
 

@@ -30,15 +30,17 @@ Stage pipeline_stage(int layers, int pp, int i) {
 
 std::optional<std::string> layout_problem(const ModelSpec& m, const Layout& l) {
   // Messages are built only on failure: this runs once per configuration of a sweep.
-  if (l.tp < 1 || l.pp < 1 || l.ep < 1 || l.dp < 1 || l.micro_batches < 1) {
-    return std::string("--tp, --pp, --ep, --dp and --micro-batches must be positive");
+  if (l.tp < 1 || l.pp < 1 || l.ep < 1 || l.dp < 1 || l.attention_dp < 1 || l.micro_batches < 1) {
+    return std::string("--tp, --pp, --ep, --dp, --attention-dp and --micro-batches must be positive");
   }
-  // Checked factor by factor: each is positive, so dp * tp < 2^62 fits a long long before the bound.
+  // Checked factor by factor: each is at most kMaxDevices (1e6) once the product before it is, so no
+  // product overflows a long long before the bound.
   const long long dp_tp = static_cast<long long>(l.dp) * l.tp;
-  if (dp_tp > kMaxDevices || dp_tp * l.pp > kMaxDevices) {
-    return std::string("--dp x --tp x --pp must be at most " + std::to_string(kMaxDevices) +
-                       " devices, got " + std::to_string(l.dp) + " x " + std::to_string(l.tp) + " x " +
-                       std::to_string(l.pp));
+  const long long ranks = dp_tp * l.attention_dp;
+  if (dp_tp > kMaxDevices || ranks > kMaxDevices || ranks * l.pp > kMaxDevices) {
+    return std::string("--dp x --attention-dp x --tp x --pp must be at most " + std::to_string(kMaxDevices) +
+                       " devices, got " + std::to_string(l.dp) + " x " + std::to_string(l.attention_dp) +
+                       " x " + std::to_string(l.tp) + " x " + std::to_string(l.pp));
   }
   if (m.attention_heads % l.tp != 0) {
     return std::string("--tp " + std::to_string(l.tp) + " must divide the " +
@@ -59,6 +61,16 @@ std::optional<std::string> layout_problem(const ModelSpec& m, const Layout& l) {
   if (l.ep > 1 && !(is_moe(m) && m.moe.experts % l.ep == 0)) {
     return std::string("--ep " + std::to_string(l.ep) +
                        " needs an MoE model whose experts it divides (model '" + m.name + "')");
+  }
+  if (l.attention_dp > 1) {
+    if (l.tp > 1 || l.ep > 1)
+      return std::string(
+          "--attention-dp takes the place of --tp and --ep (its ranks run attention whole and "
+          "split the experts): give --tp 1 and --ep 1");
+    if (!(is_moe(m) && m.moe.experts % l.attention_dp == 0)) {
+      return std::string("--attention-dp " + std::to_string(l.attention_dp) +
+                         " needs an MoE model whose experts it divides (model '" + m.name + "')");
+    }
   }
   if (!(l.comm_overlap >= 0.0 && l.comm_overlap < 1.0))
     return std::string("--comm-overlap must be in [0, 1)");
@@ -89,8 +101,10 @@ void stage_shard(const ModelSpec& m, const Stage& stage, const Layout& l, ModelS
   }
   if (is_moe(m)) {
     const int ffn_ways = l.tp / l.ep;
-    s.moe.experts = m.moe.experts / l.ep;
-    s.moe.expert_parallel = m.moe.expert_parallel * l.ep;
+    // Attention data-parallel ranks hold the experts whole, 1/attention_dp of them each (tp = ep = 1).
+    const int expert_ways = l.ep * l.attention_dp;
+    s.moe.experts = m.moe.experts / expert_ways;
+    s.moe.expert_parallel = m.moe.expert_parallel * expert_ways;
     s.moe.expert_intermediate_size = ceil_div(m.moe.expert_intermediate_size, ffn_ways);
     s.moe.shared_expert_intermediate_size = ceil_div(m.moe.shared_expert_intermediate_size, l.tp);
     s.moe.first_dense_layers = std::clamp(m.moe.first_dense_layers - stage.first_layer, 0, stage.layers);

@@ -1,8 +1,9 @@
 #pragma once
 // Multi-device layouts (Megatron-LM tensor parallelism, Shoeybi et al. 2019; GPipe pipeline
 // parallelism, Huang et al. 2019; expert parallelism as TensorRT-LLM places it inside the tensor-
-// parallel group; data-parallel replicas). The engine estimates one device of each pipeline stage by
-// running the ordinary operator lists on a shard: a ModelSpec cut down to what that device holds.
+// parallel group; attention data parallelism; data-parallel replicas). The engine estimates one device of
+// each pipeline stage by running the ordinary operator lists on a shard: a ModelSpec cut down to what that
+// device holds.
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,10 +13,15 @@
 namespace infersim {
 
 struct Layout {
-  int tp = 1;                 // tensor-parallel devices per stage
-  int pp = 1;                 // pipeline stages
-  int ep = 1;                 // expert-parallel ways inside the tp devices (divides tp)
-  int dp = 1;                 // independent replicas
+  int tp = 1;  // tensor-parallel devices per stage
+  int pp = 1;  // pipeline stages
+  int ep = 1;  // expert-parallel ways inside the tp devices (divides tp)
+  int dp = 1;  // independent replicas
+  // Attention data parallelism (MoE models): this many devices each run every layer but the routed
+  // experts whole, on their own share of the sequences, and run the routed experts as one expert-parallel
+  // group over all their tokens (TensorRT-LLM enable_attention_dp, SGLang --enable-dp-attention;
+  // docs/formulas.md#attention_data_parallel). Needs tp = ep = 1: the ranks take the tensor group's place.
+  int attention_dp = 1;
   int micro_batches = 1;      // pipeline micro-batches the batch is split into
   double comm_overlap = 0.0;  // share of communication hidden behind compute, [0, 1)
 };
@@ -24,7 +30,10 @@ struct Layout {
 // it also keeps device_count() far from int overflow.
 inline constexpr long long kMaxDevices = 1'000'000;
 
-[[nodiscard]] constexpr int device_count(const Layout& l) { return l.dp * l.tp * l.pp; }
+[[nodiscard]] constexpr int device_count(const Layout& l) { return l.dp * l.attention_dp * l.tp * l.pp; }
+// The groups of devices that each run a batch of their own: the replicas, and in each the attention
+// data-parallel ranks (whose routed experts still run in step).
+[[nodiscard]] constexpr int batch_ranks(const Layout& l) { return l.dp * l.attention_dp; }
 
 struct Stage {
   int first_layer = 0;
@@ -41,14 +50,16 @@ struct Stage {
 
 // Why the model cannot take a split, if it cannot: query heads not divisible by tp, KV heads that
 // neither divide nor are divided by tp, more stages than layers, ep not dividing tp or the experts,
-// more than kMaxDevices devices in all, a communication overlap outside [0, 1). The reason, or none.
+// more than kMaxDevices devices in all, a communication overlap outside [0, 1), attention data
+// parallelism beside tp or ep, on a dense model or over experts it does not divide. The reason, or none.
 [[nodiscard]] std::optional<std::string> layout_problem(const ModelSpec& m, const Layout& l);
 // Throws InputError with layout_problem's reason when there is one.
 void check_layout(const ModelSpec& m, const Layout& l);
 
 // What one device of `stage` holds: heads, KV heads (replicated when tp exceeds them), MLP widths,
-// vocabulary split tp ways; experts split ep ways with each expert's FFN split tp/ep ways; MLA's latent
-// projections replicated; the stage's layers, with the dense-prefix of an MoE model cut to it.
+// vocabulary split tp ways; experts split ep ways with each expert's FFN split tp/ep ways (and split
+// attention_dp ways more, whole, under attention data parallelism); MLA's latent projections replicated;
+// the stage's layers, with the dense-prefix of an MoE model cut to it.
 [[nodiscard]] ModelSpec stage_shard(const ModelSpec& m, const Stage& stage, const Layout& l);
 // The same into `out` (whose strings keep their storage: no allocation once it has held the model).
 void stage_shard(const ModelSpec& m, const Stage& stage, const Layout& l, ModelSpec& out);

@@ -182,7 +182,7 @@ std::vector<Operator> decode_operators(const ModelSpec& m, const PassShape& shap
 
 Operator pipeline_sends(const Layout& l, const ModelSpec& m, double tokens, double act_bytes) {
   Operator send{"pp_send", OpUnit::link, static_cast<double>(l.pp - 1), {}, {}, {}, 0.0, {}};
-  send.comm = {Collective::send_recv, 2.0, static_cast<double>(l.tp * l.pp),
+  send.comm = {Collective::send_recv, 2.0, static_cast<double>(l.tp * l.attention_dp * l.pp),
                tokens * m.hidden_size * act_bytes};
   return send;
 }

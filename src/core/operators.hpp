@@ -37,6 +37,9 @@ struct StepLoad {
   double decode_rows = 0.0;     // sequences decoding one token each
   double prefill_tokens = 0.0;  // prompt tokens of the step's prefill chunks
   double sampled_rows = 0.0;    // rows the LM head computes: the decode rows and the chunks ending a prompt
+  // Attention data parallelism: the tokens of every rank's step, which the routed experts gather; 0: each
+  // rank's load taken as this one's (layout.attention_dp times its tokens).
+  double moe_group_tokens = 0.0;
   std::array<StepSpanLoad, kMaxSpanGroups> spans{};  // the model's distinct spans (span_groups order)
   int span_count = 0;
 };

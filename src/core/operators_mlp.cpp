@@ -85,7 +85,20 @@ void append_moe_mlp(std::vector<Operator>& ops, const ModelSpec& m, const PassSh
   // each device sending its 1/ep share of the tokens' k copies).
   const double a2a_B = tokens * e.experts_per_token * m.hidden_size * p.act_bytes / l.ep;
   if (l.ep > 1) ops.push_back(link_op("moe_dispatch", Collective::alltoall, l.ep, l.tp, a2a_B, repeat));
-  append_routed_experts(ops, m, shape, tokens, repeat);
+  if (l.attention_dp > 1) {
+    // Attention data parallelism: every rank gathers all ranks' tokens, runs its experts on the rows
+    // routed to them, and the partial outputs are reduce-scattered back to the tokens' ranks
+    // (docs/formulas.md#attention_data_parallel). Both collectives move the gathered total.
+    const double ranks = l.attention_dp;
+    const double group = shape.step ? shape.step->moe_group_tokens : 0.0;
+    const double gathered = group > 0.0 ? group : tokens * ranks;
+    const double gathered_B = gathered * m.hidden_size * p.act_bytes;
+    ops.push_back(link_op("moe_allgather", Collective::allgather, ranks, ranks, gathered_B, repeat));
+    append_routed_experts(ops, m, shape, gathered, repeat);
+    ops.push_back(link_op("moe_reduce_scatter", Collective::allgather, ranks, ranks, gathered_B, repeat));
+  } else {
+    append_routed_experts(ops, m, shape, tokens, repeat);
+  }
   if (l.ep > 1) ops.push_back(link_op("moe_gather", Collective::alltoall, l.ep, l.tp, a2a_B, repeat));
   if (e.shared_experts > 0) {
     static const char* const kShared[3] = {"shared_up", "shared_act", "shared_down"};

@@ -24,8 +24,8 @@ bool same_formats(const TensorFormats& a, const TensorFormats& b) {
 }
 
 bool same_layout(const Layout& a, const Layout& b) {
-  return a.tp == b.tp && a.pp == b.pp && a.ep == b.ep && a.dp == b.dp && a.micro_batches == b.micro_batches &&
-         same(a.comm_overlap, b.comm_overlap);
+  return a.tp == b.tp && a.pp == b.pp && a.ep == b.ep && a.dp == b.dp && a.attention_dp == b.attention_dp &&
+         a.micro_batches == b.micro_batches && same(a.comm_overlap, b.comm_overlap);
 }
 
 bool same_link(const LinkRoof& a, const LinkRoof& b) {
@@ -95,7 +95,7 @@ std::uint64_t pass_hash(const PassKey& k) {
   const Layout& l = k.layout;
   a.add(l.tp);
   b.add(l.pp);
-  a.add(l.ep);
+  a.add(l.ep ^ (l.attention_dp << 16));
   b.add(l.dp ^ (l.micro_batches << 16));
   return a.h ^ (b.h * 31ULL);
 }

@@ -56,6 +56,8 @@ class StepTimer {
   // its own layers' cache of every token).
   [[nodiscard]] StepMemory memory(double max_step_tokens) const;
   [[nodiscard]] const ModelSpec& model() const { return model_; }
+  // Attention data-parallel ranks that step together (their routed experts run as one group), 1: none.
+  [[nodiscard]] int attention_ranks() const { return sc_.layout.attention_dp; }
 
  private:
   // The device time of `load`: the path through every stage and the sends, and the slowest stage's part.

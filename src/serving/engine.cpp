@@ -44,6 +44,12 @@ Engine::Engine(StepTimer& timer, const ServeConfig& cfg, const SloTargets& slo, 
     units_total_ = static_cast<double>(cfg.limits.max_num_seqs) * units_for(cfg.limits.static_cache_tokens);
   }
   engines_per_replica_ = timer.stages();
+  const int ranks = timer.attention_ranks();
+  if (ranks > 1 && (engines_per_replica_ > 1 || cfg.replicas % ranks != 0)) {
+    throw std::logic_error(
+        "serving: attention data-parallel ranks need one stage and whole groups of replicas");
+  }
+  plans_.resize(static_cast<std::size_t>(ranks));
   for (int i = 0; i < cfg.replicas * engines_per_replica_; ++i)
     replicas_.emplace_back(spans_, cfg.limits.block_tokens);
 }
@@ -67,7 +73,12 @@ ServeResult Engine::run(RequestSource& source, long long max_requests, double of
       next.reset();
       continue;
     }
-    step(*r, source);
+    const int ranks = timer_.attention_ranks();
+    if (ranks > 1) {
+      step_group(static_cast<int>(r - replicas_.data()) / ranks * ranks, source);
+    } else {
+      step(*r, source);
+    }
   }
   ServeResult out;
   out.summary = metrics_.summary(static_cast<long long>(units_total_), last_arrival_s_, offered_rate_rps);
@@ -126,7 +137,15 @@ void Engine::deliver(const Request& in, RequestSource& source) {
   for (int v = 1; v < engines_per_replica_; ++v) {
     if (engine_at(group, v).outstanding < target->outstanding) target = &engine_at(group, v);
   }
-  if (!target->busy()) target->clock = std::max(target->clock, in.arrival_s);
+  const int ranks = timer_.attention_ranks();
+  if (ranks > 1) {  // an attention rank keeps its group's clock; an idle group starts at the arrival
+    Replica* first = &replicas_[static_cast<std::size_t>(group / ranks * ranks)];
+    if (std::none_of(first, first + ranks, [](const Replica& x) { return x.busy(); })) {
+      for (Replica* x = first; x != first + ranks; ++x) x->clock = std::max(x->clock, in.arrival_s);
+    }
+  } else if (!target->busy()) {
+    target->clock = std::max(target->clock, in.arrival_s);
+  }
   target->waiting.push_back(slot);
   ++target->outstanding;
 }
@@ -147,10 +166,12 @@ void Engine::add_chunk(StepLoad& load, const Req& q, long long c) {
   if (ends_prompt) load.sampled_rows += 1.0;
 }
 
-void Engine::step(Replica& rep, RequestSource& source) {
+void Engine::plan_step(Replica& rep, StepPlan& plan) {
   const double start_s = rep.clock;
   const SchedulerLimits& lim = cfg_.limits;
   double extra_s = 0.0;
+  std::vector<Chunk>& chunks = plan.chunks;
+  std::vector<int>& swapped = plan.swapped_in;
   // Room for every decode row's next token, preempting the newest requests while it is short.
   auto decode_need = [&] {
     double need = 0.0;
@@ -162,8 +183,8 @@ void Engine::step(Replica& rep, RequestSource& source) {
   double reserve = decode_need();  // the decode rows' next blocks, kept from the prompts below
   const long long decode_rows = rep.decoding.size();
   long long budget = lim.max_num_batched_tokens - decode_rows;
-  chunks_.clear();
-  swapped_in_.clear();
+  chunks.clear();
+  swapped.clear();
   for (const int slot : rep.prefilling) {  // admitted prompts first, in admission order
     Req& q = reqs_[static_cast<std::size_t>(slot)];
     const long long c = std::min(q.prompt - q.prefilled, budget);
@@ -172,11 +193,11 @@ void Engine::step(Replica& rep, RequestSource& source) {
     if (free_units(rep) - reserve < units) break;
     rep.prefill_units += units;
     q.held_units += units;
-    chunks_.push_back({slot, c});
+    chunks.push_back({slot, c});
     budget -= c;
   }
   const auto prefill_room = [&] {
-    return lim.max_prefill_seqs == 0 || static_cast<long long>(chunks_.size()) < lim.max_prefill_seqs;
+    return lim.max_prefill_seqs == 0 || static_cast<long long>(chunks.size()) < lim.max_prefill_seqs;
   };
   while (!rep.waiting.empty() && budget > 0 && prefill_room() &&
          static_cast<long long>(rep.running.size()) < lim.max_num_seqs) {
@@ -190,7 +211,7 @@ void Engine::step(Replica& rep, RequestSource& source) {
       q.admitted = ++admissions_;
       rep.running.insert({q.admitted, slot});
       join_decoding(rep, slot, q.swapped_context, rep.decode_steps);
-      swapped_in_.push_back(slot);
+      swapped.push_back(slot);
       --budget;
       reserve = decode_need();
       continue;
@@ -229,15 +250,16 @@ void Engine::step(Replica& rep, RequestSource& source) {
     rep.prefilling.push_back(slot);
     rep.prefill_units += units;
     q.held_units += units;
-    chunks_.push_back({slot, c});
+    chunks.push_back({slot, c});
     budget -= c;
   }
   evict_cached(rep);
   const long long rows = rep.decoding.size();
-  if (rows == 0 && chunks_.empty()) {
+  if (rows == 0 && chunks.empty()) {
     throw std::logic_error("serving: nothing could be scheduled on a busy replica");
   }
-  StepLoad load;
+  StepLoad& load = plan.load;
+  load = StepLoad{};
   load.span_count = spans_.count;
   // A static generate step computes every slot over its whole cache (docs/formulas.md#static_decode).
   const bool static_step = lim.static_cache_tokens > 0 && rows > 0;
@@ -252,29 +274,83 @@ void Engine::step(Replica& rep, RequestSource& source) {
   }
   // A static generate step's shapes are fixed (every slot, one token each): a prompt cannot join it, so the
   // iteration's prefills run as a pass of their own beside it (JetStream's separate prefill program).
-  StepLoad prefill_load;
+  StepLoad& prefill_load = plan.prefill_load;
+  prefill_load = StepLoad{};
   if (static_step) {
     prefill_load.span_count = spans_.count;
     for (int s = 0; s < spans_.count; ++s)
       prefill_load.spans[static_cast<std::size_t>(s)].span = spans_.group[static_cast<std::size_t>(s)].span;
   }
   StepLoad& chunk_load = static_step ? prefill_load : load;
-  for (const Chunk& c : chunks_) add_chunk(chunk_load, reqs_[static_cast<std::size_t>(c.slot)], c.tokens);
+  for (const Chunk& c : chunks) add_chunk(chunk_load, reqs_[static_cast<std::size_t>(c.slot)], c.tokens);
+  plan.static_step = static_step;
+  plan.rows = rows;
+  plan.extra_s = extra_s;
+}
+
+double Engine::plan_time(Replica& rep, const StepPlan& plan) {
   // The replica's other busy virtual engines share its pipeline's stages with this iteration.
   const auto index = static_cast<int>(&rep - replicas_.data());
   int in_flight = 0;
   for (int v = 0; v < engines_per_replica_; ++v) {
     if (engine_at(index / engines_per_replica_, v).busy()) ++in_flight;
   }
-  double step_s = timer_.step_s(load, in_flight) + extra_s;
-  if (static_step && !chunks_.empty()) step_s += timer_.step_s(prefill_load, in_flight);
+  double step_s = timer_.step_s(plan.load, in_flight) + plan.extra_s;
+  if (plan.static_step && !plan.chunks.empty()) step_s += timer_.step_s(plan.prefill_load, in_flight);
+  return step_s;
+}
+
+void Engine::step(Replica& rep, RequestSource& source) {
+  StepPlan& plan = plans_.front();
+  plan_step(rep, plan);
+  commit_step(rep, plan, plan_time(rep, plan), source);
+}
+
+void Engine::step_group(int first, RequestSource& source) {
+  // Attention data-parallel ranks run their routed experts as one group, so they iterate together: each
+  // busy rank schedules its own batch, the experts gather every rank's tokens, and the iteration lasts as
+  // long as the slowest rank's (docs/formulas.md#attention_data_parallel). An idle rank joins with nothing.
+  const int ranks = timer_.attention_ranks();
+  double group_tokens = 0.0;
+  for (int i = 0; i < ranks; ++i) {
+    Replica& rep = replicas_[static_cast<std::size_t>(first + i)];
+    StepPlan& plan = plans_[static_cast<std::size_t>(i)];
+    plan.active = rep.busy();
+    if (!plan.active) continue;
+    plan_step(rep, plan);
+    group_tokens += plan.load.decode_rows + plan.load.prefill_tokens + plan.prefill_load.prefill_tokens;
+  }
+  double step_s = 0.0;
+  for (int i = 0; i < ranks; ++i) {
+    StepPlan& plan = plans_[static_cast<std::size_t>(i)];
+    if (!plan.active) continue;
+    plan.load.moe_group_tokens = group_tokens;
+    plan.prefill_load.moe_group_tokens = group_tokens;
+    step_s = std::max(step_s, plan_time(replicas_[static_cast<std::size_t>(first + i)], plan));
+  }
+  for (int i = 0; i < ranks; ++i) {
+    Replica& rep = replicas_[static_cast<std::size_t>(first + i)];
+    const StepPlan& plan = plans_[static_cast<std::size_t>(i)];
+    if (plan.active) {
+      commit_step(rep, plan, step_s, source);
+    } else {
+      rep.clock += step_s;
+    }
+  }
+}
+
+void Engine::commit_step(Replica& rep, const StepPlan& plan, double step_s, RequestSource& source) {
+  const double start_s = rep.clock;
+  const std::vector<Chunk>& chunks = plan.chunks;
+  const std::vector<int>& swapped = plan.swapped_in;
+  const long long rows = plan.rows;
   const double end_s = start_s + step_s;
   const long long used_before = static_cast<long long>(std::ceil(used_units(rep) - 1e-9));
   rep.decoding.advance();
   ++rep.decode_steps;
-  const auto swapped_in = static_cast<long long>(swapped_in_.size());
+  const auto swapped_in = static_cast<long long>(swapped.size());
   if (rows - swapped_in > 0) metrics_.on_token_gaps(step_s, rows - swapped_in);
-  for (const int slot : swapped_in_) {  // their last token came before they were swapped out
+  for (const int slot : swapped) {  // their last token came before they were swapped out
     Req& q = reqs_[static_cast<std::size_t>(slot)];
     metrics_.on_token_gaps(end_s - q.last_token_s, 1);
     q.last_token_s = end_s;
@@ -288,7 +364,7 @@ void Engine::step(Replica& rep, RequestSource& source) {
     q.handle = -1;
     complete(rep, f.slot, end_s, source);
   }
-  for (const Chunk& c : chunks_) {
+  for (const Chunk& c : chunks) {
     Req& q = reqs_[static_cast<std::size_t>(c.slot)];
     q.prefilled += c.tokens;
     const long long prefix = shareable_tokens(q);
@@ -315,7 +391,7 @@ void Engine::step(Replica& rep, RequestSource& source) {
   metrics_.on_step(start_s, step_s, running, used_before);
   if (observer_.step) {
     long long prefill_tokens = 0;
-    for (const Chunk& c : chunks_) prefill_tokens += c.tokens;
+    for (const Chunk& c : chunks) prefill_tokens += c.tokens;
     observer_.step({start_s, static_cast<long long>(&rep - replicas_.data()), running, prefill_tokens, rows,
                     used_before, step_s});
   }

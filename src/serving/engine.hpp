@@ -135,8 +135,26 @@ class Engine {
     long long tokens;
   };
 
+  // One iteration of a replica: what it schedules (its load, chunks and swap-ins), how long it takes, and
+  // its effects once it ends after step_s.
+  struct StepPlan {
+    StepLoad load;
+    StepLoad prefill_load;  // a static generate step's prompts, run beside it
+    std::vector<Chunk> chunks;
+    std::vector<int> swapped_in;
+    long long rows = 0;  // decode rows
+    double extra_s = 0.0;
+    bool static_step = false;
+    bool active = false;  // in a group step: the rank had work
+  };
+
   void add_chunk(StepLoad& load, const Req& q, long long c);
+  void plan_step(Replica& rep, StepPlan& plan);
+  double plan_time(Replica& rep, const StepPlan& plan);
+  void commit_step(Replica& rep, const StepPlan& plan, double step_s, RequestSource& source);
   void step(Replica& rep, RequestSource& source);
+  // The attention data-parallel ranks replicas_[first, first + ranks) iterate together.
+  void step_group(int first, RequestSource& source);
 
   StepTimer& timer_;
   const ServeConfig& cfg_;
@@ -151,8 +169,7 @@ class Engine {
   int engines_per_replica_ = 1;
   std::vector<Req> reqs_;
   std::vector<int> free_slots_;
-  std::vector<Chunk> chunks_;
-  std::vector<int> swapped_in_;
+  std::vector<StepPlan> plans_;  // one per attention data-parallel rank of a group (one without)
   long long admissions_ = 0;
   long long group_uses_ = 0;
   int next_replica_ = 0;

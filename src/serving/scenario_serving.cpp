@@ -10,7 +10,8 @@ namespace {
 ServeConfig config_for(const Scenario& sc, const FixedLoad& load) {
   ServeConfig cfg;
   cfg.limits = load.limits;
-  cfg.replicas = sc.layout.dp;
+  // Each attention data-parallel rank schedules its own requests, as a replica does.
+  cfg.replicas = batch_ranks(sc.layout);
   return cfg;
 }
 
@@ -56,7 +57,7 @@ ServingCapacity serving_capacity(const ModelSpec& m, const HardwareSpec& hw, con
   if (out.not_simulated) return out;
   StepTimer timer(m, hw, serving_scenario(sc));
   out.search = find_max_rate(timer, config_for(sc, load), fixed_workload(m, sc, load), slo, percentile);
-  const double devices = static_cast<double>(sc.layout.dp) * sc.layout.tp * sc.layout.pp;
+  const double devices = device_count(sc.layout);
   if (out.search.rate_rps)
     out.throughput_per_device_tok_s = out.search.at_rate.summary.output_throughput_tok_s / devices;
   return out;

@@ -30,7 +30,7 @@ const char* metric_kind_name(MetricKind k) {
 bool is_decode_metric(MetricKind k) { return k == MetricKind::decode_tok_s || k == MetricKind::tpot_ms; }
 
 double predicted_metric(MetricKind kind, const Estimate& e, const Scenario& sc) {
-  const double replicas_x_batch = static_cast<double>(sc.layout.dp) * static_cast<double>(sc.batch);
+  const double replicas_x_batch = static_cast<double>(batch_ranks(sc.layout)) * static_cast<double>(sc.batch);
   switch (kind) {
     case MetricKind::decode_tok_s:
       return replicas_x_batch / e.tpot_s;

@@ -105,7 +105,9 @@ std::vector<RegimeError> regime_errors(const std::vector<PublishedCase>& cases,
     add("precision",
         is_narrow(sc.weights.dtype) || is_narrow(sc.activations) ? "8-bit or narrower" : "16-bit", *err);
     add("experts", is_moe(m.model) ? "MoE" : "dense", *err);
-    add("tensor parallel", sc.layout.tp == 1 ? "tp 1" : "tp > 1", *err);
+    // Attention data-parallel ranks split the model's experts as tensor parallelism does: a run over
+    // them stays in the multi-device regime it was in.
+    add("tensor parallel", sc.layout.tp * sc.layout.attention_dp == 1 ? "tp 1" : "tp > 1", *err);
     add("phase", phase_regime(m.metric), *err);
   }
   for (RegimeError& r : out) mean_of(r);

@@ -106,7 +106,8 @@ SchedulerLimits limits_for(const ModelSpec& m, const HardwareSpec& hw, const Sch
     in.layers = m.layers;
     in.kv_heads = m.kv_heads;
     in.head_dim = m.head_dim;
-    in.tp = sc.layout.tp;
+    in.tp =
+        sc.layout.tp * sc.layout.attention_dp;  // the command's --tp: attention data-parallel ranks included
     in.pp = sc.layout.pp;
     in.device_memory_GiB = hw.memory_capacity_B / (1024.0 * 1024.0 * 1024.0);
     // trtllm-bench reads the dataset's mean and longest lengths; fixed lengths are both.
@@ -226,7 +227,7 @@ ServingPrediction predict_serving(const ModelSpec& model, const HardwareSpec& hw
   StepTimer timer(model, device, sc);
   serving::ServeConfig cfg;
   cfg.limits = limits_for(model, device, *profile.scheduler, sc, load);
-  cfg.replicas = sc.layout.dp;
+  cfg.replicas = batch_ranks(sc.layout);
   cfg.kv_blocks = kv_blocks_for(timer, device, cfg.limits, load.limits);
   cfg.host_link_Bps = device.interconnect.host_link_bandwidth_per_direction_Bps;
   p.limits = cfg.limits;

@@ -28,6 +28,17 @@ inline ModelSpec llama2_7b() {
   return m;
 }
 
+// mistralai/Mixtral-8x7B-v0.1 config.json: Llama-2-7B-like attention with 8 KV heads, 8 experts of
+// 14336, top-2, vocab 32000.
+inline ModelSpec mixtral_8x7b() {
+  ModelSpec m = llama2_7b();
+  m.kv_heads = 8;
+  m.intermediate_size = 14336;
+  m.max_context = 32768;
+  m.moe = {8, 2, 14336, 0, 0, false, 0, 1};
+  return m;
+}
+
 // NVIDIA A100 SXM4 80GB datasheet: 312 TFLOP/s bf16 dense, 19.5 fp32, 2.039 TB/s, 80 GiB. Efficiencies
 // 1 and no launch cost: the ideal roofline, so tests can check against closed forms.
 inline HardwareSpec ideal_a100() {

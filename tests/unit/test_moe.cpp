@@ -14,18 +14,7 @@
 
 using namespace infersim;
 
-namespace {
-// mistralai/Mixtral-8x7B-v0.1 config.json: Llama-2-7B-like attention with 8 KV heads, 8 experts of
-// 14336, top-2, vocab 32000.
-ModelSpec mixtral_8x7b() {
-  ModelSpec m = test::llama2_7b();
-  m.kv_heads = 8;
-  m.intermediate_size = 14336;
-  m.max_context = 32768;
-  m.moe = {8, 2, 14336, 0, 0, false, 0, 1};
-  return m;
-}
-}  // namespace
+using test::mixtral_8x7b;
 
 TEST_CASE("Mixtral-8x7B: 46,702,792,704 total and 12,879,925,248 active parameters (Jiang et al. 2024)") {
   // Hand, per layer: attention 2*4096^2 + 2*4096*1024 = 41,943,040; experts 8*3*4096*14336 =

@@ -111,11 +111,7 @@ TEST_CASE("A layout that spans two nodes is slower than the same layout inside o
 }
 
 TEST_CASE("Expert parallelism adds two all-to-alls per MoE layer, data parallelism scales throughput only") {
-  ModelSpec m = test::llama2_7b();  // Mixtral-8x7B's shape (mistralai config.json)
-  m.kv_heads = 8;
-  m.intermediate_size = 14336;
-  m.max_context = 32768;
-  m.moe = {8, 2, 14336, 0, 0, false, 0, 1};
+  const ModelSpec m = test::mixtral_8x7b();
   HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml"));
   Scenario sc = test::scenario(16, 1024, 128);
   sc.layout = tp(8);

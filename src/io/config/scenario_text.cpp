@@ -111,6 +111,9 @@ void parse_scenario_value(ScenarioValues& v, ScenarioKey key, std::string_view t
     case ScenarioKey::dp:
       v.dp = count_value(w, t, kMaxDevices);
       return;
+    case ScenarioKey::attention_dp:
+      v.attention_dp = count_value(w, t, kMaxDevices);
+      return;
     case ScenarioKey::micro_batches:
       v.micro_batches = count_value(w, t, kMaxDevices);
       return;
@@ -168,6 +171,7 @@ void overlay(ScenarioValues& into, const ScenarioValues& p) {
   take(into.pp, p.pp);
   take(into.ep, p.ep);
   take(into.dp, p.dp);
+  take(into.attention_dp, p.attention_dp);
   take(into.micro_batches, p.micro_batches);
   take(into.comm_overlap, p.comm_overlap);
   take(into.quant, p.quant);
@@ -217,6 +221,7 @@ Scenario compose_scenario(const ScenarioValues& v, const RuntimeTerms& runtime) 
   sc.layout.pp = v.pp.value_or(defaults.layout.pp);
   sc.layout.ep = v.ep.value_or(defaults.layout.ep);
   sc.layout.dp = v.dp.value_or(defaults.layout.dp);
+  sc.layout.attention_dp = v.attention_dp.value_or(defaults.layout.attention_dp);
   sc.layout.micro_batches = v.micro_batches.value_or(defaults.layout.micro_batches);
   sc.layout.comm_overlap = v.comm_overlap.value_or(defaults.layout.comm_overlap);
   const Dtype weights = v.weights.value_or(v.quant ? v.quant->weights : defaults.weights.dtype);

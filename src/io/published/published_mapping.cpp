@@ -86,6 +86,7 @@ void read_frameworks(const YAML::Node& root, const std::string& file, PublishedM
       [&m](const std::string& name, YamlMap& y) {
         m.frameworks[name] = {y.text("to"), optional_text(y, "note")};
         m.framework_limits[name] = framework_limits(y);
+        if (y.has("attention_dp") && y.boolean("attention_dp")) m.attention_dp_frameworks.insert(name);
       },
       keys);
 }

@@ -6,6 +6,7 @@
 // the same parser, the same bounds) throw ConfigError naming the file, line and key.
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,9 @@ struct PublishedMapping {
   std::map<std::string, LoadEntry> loads;                   // batch_or_concurrency text
   std::map<std::string, DatasetEntry> datasets;             // length texts naming a dataset
   std::map<std::string, FrameworkLimits> framework_limits;  // framework text
+  // Frameworks whose runs put their tp devices in attention data parallelism (`attention_dp: true`): the
+  // row's tp becomes the layout's attention_dp (core/layout.hpp), tp 1.
+  std::set<std::string> attention_dp_frameworks;
 };
 
 [[nodiscard]] PublishedMapping load_published_mapping(const std::string& path);

@@ -189,6 +189,10 @@ std::string map_fields(const PublishedMapping& m, RowMapping& r) {
   if (!runtime) return "framework not mapped to a runtime profile: " + quoted(r.row.framework);
   r.config.runtime = runtime->to;
   r.note(runtime->note);
+  if (m.attention_dp_frameworks.contains(r.row.framework)) {  // the tp devices are attention ranks
+    r.set(ScenarioKey::attention_dp, r.values.tp.value_or(1));
+    r.set(ScenarioKey::tp, 1);
+  }
   if (r.config.load) {  // the framework's stated limits, for the load's scenario, then the load's
     const auto framework = m.framework_limits.find(r.row.framework);
     r.config.load->limits = limits_under(

@@ -45,7 +45,9 @@ std::vector<std::string_view> load_keys() {
       {"arrivals", "requests", "rate_rps", "percentile", "ttft_slo_s", "tpot_slo_s", "note"});
 }
 
-std::vector<std::string_view> framework_keys() { return with_scheduler({"to", "note", "offline", "server"}); }
+std::vector<std::string_view> framework_keys() {
+  return with_scheduler({"to", "note", "offline", "server", "attention_dp"});
+}
 
 std::vector<std::string_view> dataset_keys() { return {"input", "output", "note"}; }
 

@@ -33,9 +33,12 @@ std::string rows_table(const std::vector<PublishedCase>& cases) {
     const MappedConfig& m = *c.mapping.config;
     const Scenario& sc = m.scenario;
     const SchedulerLimits& l = c.serving->limits;
-    out += fmt::format(kRow, c.row.line, short_source(c.row.source), m.model, m.hardware, m.runtime,
-                       sc.layout.tp, sc.layout.dp, run_load(c), l.max_num_seqs, l.max_num_batched_tokens,
-                       sc.input_tokens, sc.output_tokens, weights_name(sc.weights), dtype_name(sc.kv),
+    // aN: N attention data-parallel ranks in place of tensor parallelism (core/layout.hpp).
+    const std::string tp = sc.layout.attention_dp > 1 ? fmt::format("a{}", sc.layout.attention_dp)
+                                                      : std::to_string(sc.layout.tp);
+    out += fmt::format(kRow, c.row.line, short_source(c.row.source), m.model, m.hardware, m.runtime, tp,
+                       sc.layout.dp, run_load(c), l.max_num_seqs, l.max_num_batched_tokens, sc.input_tokens,
+                       sc.output_tokens, weights_name(sc.weights), dtype_name(sc.kv),
                        metric_kind_name(m.metric), fmt::format("{:.4g}", m.published),
                        fmt::format("{:.4g}", c.predicted), percent(c.rel_error), c.fitted ? "  (fit)" : "");
   }

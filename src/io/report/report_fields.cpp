@@ -31,6 +31,8 @@ std::vector<Field> summary_fields(const EstimateReport& r) {
     fields.push_back({"kv_window", sc.kv_window});
     fields.push_back({"kv_sinks", sc.kv_sinks});
   }
+  if (sc.layout.attention_dp > 1)
+    fields.push_back({"attention_dp", static_cast<long long>(sc.layout.attention_dp)});
   return fields;
 }
 

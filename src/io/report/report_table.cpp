@@ -75,8 +75,15 @@ std::string to_table(const EstimateReport& r, bool breakdown) {
   out += fmt::format("batch {}, input {} tokens, output {} tokens; weights {}{}, activations {}, KV {}{}\n",
                      sc.batch, sc.input_tokens, sc.output_tokens, dtype_name(sc.weights.dtype), experts,
                      dtype_name(sc.activations), dtype_name(sc.kv), streaming);
-  out += fmt::format("{} device(s): tp {} x pp {} x dp {} (ep {}, {} micro-batch(es))\n\n", e.devices, l.tp,
-                     l.pp, l.dp, l.ep, l.micro_batches);
+  if (l.attention_dp > 1) {
+    out += fmt::format(
+        "{} device(s): attention data-parallel {} x pp {} x dp {} ({} micro-batch(es)); batch {} on each "
+        "attention rank, experts split {} ways\n\n",
+        e.devices, l.attention_dp, l.pp, l.dp, l.micro_batches, sc.batch, l.attention_dp);
+  } else {
+    out += fmt::format("{} device(s): tp {} x pp {} x dp {} (ep {}, {} micro-batch(es))\n\n", e.devices, l.tp,
+                       l.pp, l.dp, l.ep, l.micro_batches);
+  }
   out += fmt::format("  parameters        {} total, {} active per token\n", human_count(e.params_total),
                      human_count(e.params_active));
   out += fmt::format("  weights           {} ({:.3g} bits per parameter)\n", human_bytes(e.weight_bytes),
