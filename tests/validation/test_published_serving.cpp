@@ -375,10 +375,36 @@ TEST_CASE("mapping: the serving tables refuse malformed entries, naming file, li
       load_published_mapping_text(
           head + "frameworks:\n  \"f\": {to: vllm, offline: {gpu_memory_utilization: 1.5}}\n", "m.yaml"),
       Catch::StartsWith("m.yaml:10:") && Catch::Contains("'frameworks['f'].offline.gpu_memory_utilization'"));
+  CHECK_THROWS_WITH(load_published_mapping_text(
+                        head + "frameworks:\n  \"f\": {to: trtllm, attention_dp: maybe}\n", "m.yaml"),
+                    Catch::StartsWith("m.yaml:10:") && Catch::Contains("'frameworks['f'].attention_dp'"));
   // Both tables are optional; a framework entry states its limits.
   const PublishedMapping ok = load_published_mapping_text(
       head + "frameworks:\n  \"f\": {to: trtllm, max_num_seqs: 896, kv_free_fraction: 0.9}\n", "m.yaml");
   CHECK(ok.loads.empty());
   CHECK(ok.framework_limits.at("f").all.max_num_seqs == 896);
   CHECK(ok.framework_limits.at("f").all.kv_free_fraction == Approx(0.9));
+  CHECK(ok.attention_dp_frameworks.empty());
+}
+
+TEST_CASE("serving rows: a run with enable_attention_dp maps its GPUs to attention data-parallel ranks") {
+  // Line 174: TensorRT-LLM perf overview, Qwen3-235B-A22B FP8 on 8 H200 (--tp 8), the MoE command with
+  // enable_attention_dp: true. The 8 GPUs are 8 attention ranks, tensor parallel 1, one engine.
+  const MappingOutcome m = map_row(row_at_line(174), mapping());
+  REQUIRE(m.config);
+  const Layout& l = m.config->scenario.layout;
+  CHECK(l.attention_dp == 8);
+  CHECK(l.tp == 1);
+  CHECK(l.dp == 1);
+  CHECK(device_count(l) == 8);
+  // Line 213: Qwen3-30B-A3B on one B200, the same command: one rank, nothing to split.
+  const MappingOutcome one = map_row(row_at_line(213), mapping());
+  REQUIRE(one.config);
+  CHECK(one.config->scenario.layout.attention_dp == 1);
+  CHECK(one.config->scenario.layout.tp == 1);
+  // A dense row of the same overview keeps its tensor parallelism (line 164: Llama-3.1-405B, --tp 8).
+  const MappingOutcome dense = map_row(row_at_line(164), mapping());
+  REQUIRE(dense.config);
+  CHECK(dense.config->scenario.layout.tp == 8);
+  CHECK(dense.config->scenario.layout.attention_dp == 1);
 }

@@ -79,9 +79,8 @@ std::string serving_rows_section(const std::vector<PublishedCase>& cases, double
              "whose p-th "
              "percentile TTFT\nand TPOT meet the source's targets: the rate found); seqs, tokens: the "
              "scheduler's "
-             "limits; in, out: the\nrequests' mean lengths; metric: output tokens/s of the whole system, or "
-             "mean TTFT "
-             "or TPOT):\n",
+             "limits; in, out: the\nrequests' mean lengths; tp aN: N attention data-parallel ranks, each "
+             "with its own scheduler;\nmetric: output tokens/s of the whole system, or mean TTFT or TPOT):\n",
              rows) +
          rows_table(cases) + "\n" +
          fmt::format(
