@@ -82,6 +82,28 @@ TEST_CASE("estimate names what only some scenarios have: the experts' own dtype,
   CHECK(table.out.find("(StreamingLLM: 4 sink + 4096 recent tokens cached)") != std::string::npos);
 }
 
+TEST_CASE(
+    "estimate --attention-dp: the ranks in the header and the JSON, refused beside --tp or on a dense "
+    "model") {
+  const Run table = run(kData + " estimate -m qwen3-30b-a3b -g h100-sxm --attention-dp 4 -b 8");
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.find("4 device(s): attention data-parallel 4 x pp 1 x dp 1") != std::string::npos);
+  const Run json = run(kData + " estimate -m qwen3-30b-a3b -g h100-sxm --attention-dp 4 --format json");
+  REQUIRE(json.exit_code == 0);
+  CHECK(json.out.find("\"attention_dp\": 4") != std::string::npos);
+  CHECK(json.out.find("\"devices\": 4") != std::string::npos);
+  const Run with_tp = run(kData + " estimate -m qwen3-30b-a3b -g h100-sxm --attention-dp 4 --tp 2");
+  CHECK(with_tp.exit_code == 2);
+  CHECK(with_tp.err.find("--attention-dp takes the place of --tp and --ep") != std::string::npos);
+  const Run dense = run(kData + " estimate -m llama-3-8b -g h100-sxm --attention-dp 2");
+  CHECK(dense.exit_code == 2);
+  CHECK(dense.err.find("needs an MoE model") != std::string::npos);
+  const Run piped =
+      run(kData + " serve -m qwen3-30b-a3b -g h100-sxm --attention-dp 2 --pp 2 --rate 1 --requests 5");
+  CHECK(piped.exit_code == 2);
+  CHECK(piped.err.find("--attention-dp with --pp is not supported") != std::string::npos);
+}
+
 TEST_CASE("estimate --breakdown with --format csv: the operator table, as --help says") {
   const Run help = run("estimate --help");
   CHECK(help.out.find("with --format csv, the operator table replaces the summary row") != std::string::npos);

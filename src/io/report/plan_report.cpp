@@ -88,10 +88,14 @@ std::string capacity_table(const CapacityReport& r) {
   const CapacityResult& c = r.result;
   check_capacity(c);
   const Scenario& sc = r.scenario;
-  std::string out = fmt::format("{} on {}: input {}, output {} tokens, tp {} x pp {}, weights {}, KV {}\n",
+  // Attention data-parallel ranks each hold a batch of their own: the batches below are one rank's.
+  const std::string layout = sc.layout.attention_dp > 1
+                                 ? fmt::format("attention data-parallel {} x pp {} (batches per rank)",
+                                               sc.layout.attention_dp, sc.layout.pp)
+                                 : fmt::format("tp {} x pp {}", sc.layout.tp, sc.layout.pp);
+  std::string out = fmt::format("{} on {}: input {}, output {} tokens, {}, weights {}, KV {}\n",
                                 terminal_text(r.model.name), terminal_text(r.hardware.name), sc.input_tokens,
-                                sc.output_tokens, sc.layout.tp, sc.layout.pp, dtype_name(sc.weights.dtype),
-                                dtype_name(sc.kv));
+                                sc.output_tokens, layout, dtype_name(sc.weights.dtype), dtype_name(sc.kv));
   // A context limit is the model's own maximum or what memory allows: say which.
   auto context = [&r](long long tokens) {
     if (tokens == 0) return std::string("none (not even one token fits)");
@@ -132,12 +136,16 @@ std::string capacity_json(const CapacityReport& r) {
       "  \"tp\": {},\n  \"pp\": {},\n  \"batch\": {},\n  \"max_batch\": {},\n  \"max_context_batch1\": {},\n"
       "  \"max_context_at_batch\": {},\n  \"min_devices\": {},\n  \"min_tp\": {},\n  \"min_pp\": {},\n"
       "  \"ttft_slo_s\": {},\n  \"tpot_slo_s\": {},\n  \"slo_max_batch\": {},\n"
-      "  \"slo_throughput_per_device_tok_s\": {}{}\n}}\n",
+      "  \"slo_throughput_per_device_tok_s\": {}{}{}\n}}\n",
       json_string(r.model.name), json_string(r.hardware.name), r.scenario.input_tokens,
       r.scenario.output_tokens, r.scenario.layout.tp, r.scenario.layout.pp, r.scenario.batch, c.max_batch,
       c.max_context_batch1, c.max_context_at_batch, c.min_devices, c.min_tp, c.min_pp,
       format_number(r.targets.ttft_s), format_number(r.targets.tpot_s), c.slo_max_batch,
-      format_number(c.slo_throughput_per_device_tok_s), r.serving ? capacity_serving_json(*r.serving) : "");
+      format_number(c.slo_throughput_per_device_tok_s),
+      r.scenario.layout.attention_dp > 1
+          ? fmt::format(",\n  \"attention_dp\": {}", r.scenario.layout.attention_dp)
+          : std::string(),
+      r.serving ? capacity_serving_json(*r.serving) : "");
 }
 
 namespace {
