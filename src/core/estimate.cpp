@@ -239,8 +239,8 @@ Estimate estimate_valid(const ModelSpec& model, const HardwareSpec& hw, const Sc
   const double o = static_cast<double>(sc.output_tokens);
   const double micro_batch = b / l.micro_batches;
   const Roofs decode_roofs = decode_step_roofs(roofs, micro_batch);
-  const TensorFormats formats{weight_formats(sc.weights, sc.quantize_embeddings, sc.expert_weights),
-                              bytes_per_element(sc.activations), bytes_per_element(sc.kv)};
+  const TensorFormats formats = tensor_formats(
+      weight_formats(sc.weights, sc.quantize_embeddings, sc.expert_weights), sc.activations, sc.kv);
   const PassKey prefill_key{
       micro_batch, s, formats, sc.attention, sc.mla, sc.moe_skew, sc.runtime.sampler_fp32_passes, l};
   PassKey decode_key = prefill_key;

@@ -1,5 +1,7 @@
 #include "core/operators.hpp"
 
+#include <algorithm>
+
 #include "core/formulas/elementwise.hpp"
 #include "core/formulas/params.hpp"
 #include "core/operator_builders.hpp"
@@ -14,7 +16,7 @@ Operator gemm(const char* name, double tokens, double in, double out, bool bias,
   op.fixed.flops = 2.0 * tokens * in * out + (bias ? tokens * out : 0.0);
   op.fixed.bytes.weights_read_B =
       matrix_storage_bytes(in, out, weight) + (bias ? out * p.weights.vector_bytes : 0.0);
-  op.fixed.bytes.act_read_B = tokens * in * p.act_bytes;
+  op.fixed.bytes.act_read_B = tokens * in * p.gemm_input_bytes;
   op.fixed.bytes.act_written_B = tokens * out * p.act_bytes;
   op.weight_only_bits = weight_only_bits(weight, p);
   op.gemm = {.m = tokens, .n = out, .k = in, .groups = 1.0};
@@ -31,7 +33,7 @@ Operator grouped_gemm(const char* name, double rows, double groups, double in, d
 
 double weight_only_bits(const StorageFormat& weight, const TensorFormats& p) {
   const bool integer = weight.dtype == Dtype::int8 || weight.dtype == Dtype::int4;
-  return integer && p.act_bytes >= 2.0 ? bits_per_element(weight.dtype) : 0.0;
+  return integer && p.gemm_input_bytes >= 2.0 ? bits_per_element(weight.dtype) : 0.0;
 }
 
 Operator vector_op(const char* name, double flops, double elements_in, double elements_out,
@@ -59,6 +61,11 @@ Operator link_op(const char* name, Collective kind, double group, double span, d
 }
 
 }  // namespace detail
+
+TensorFormats tensor_formats(const WeightFormats& weights, Dtype activations, Dtype kv) {
+  const double compute_B = bytes_per_element(activations);
+  return {weights, std::max(compute_B, kStreamBytes), bytes_per_element(kv), compute_B};
+}
 
 namespace {
 

@@ -5,6 +5,7 @@
 #include <array>
 #include <vector>
 
+#include "core/dtype.hpp"
 #include "core/layout.hpp"
 #include "core/model_spec.hpp"
 #include "core/operator.hpp"
@@ -19,9 +20,22 @@ enum class MlaDecode { absorbed, naive };
 
 struct TensorFormats {
   WeightFormats weights;
-  double act_bytes = 2.0;  // activations, in the compute dtype
+  // Activations between kernels (the residual stream, norms, GEMM outputs, attention's inputs and
+  // outputs, collectives, activation memory): the compute dtype's width, at least 16 bits.
+  double act_bytes = 2.0;
   double kv_bytes = 2.0;
+  // What a GEMM reads of its input: the compute dtype's width. Below 16 bits (fp8, int8, nvfp4) only a
+  // GEMM's input is quantized; its output and the rest of the stream stay 16-bit
+  // (docs/formulas.md#activation_bytes).
+  double gemm_input_bytes = 2.0;
 };
+
+// The 16-bit width (bf16, fp16) of a quantized model's activations outside its GEMMs' inputs.
+inline constexpr double kStreamBytes = 2.0;
+
+// The formats of a scenario's weights, compute dtype (activations) and KV cache, as the operators take
+// them (docs/formulas.md#activation_bytes).
+[[nodiscard]] TensorFormats tensor_formats(const WeightFormats& weights, Dtype activations, Dtype kv);
 
 // One iteration of a serving engine that batches continuously (core/step.hpp): decode rows at their
 // contexts beside prefill chunks after theirs, as sums per key span, so that building the step costs the

@@ -20,7 +20,7 @@ bool same_formats(const TensorFormats& a, const TensorFormats& b) {
          same_format(a.weights.experts, b.weights.experts) &&
          same_format(a.weights.embedding, b.weights.embedding) &&
          same(a.weights.vector_bytes, b.weights.vector_bytes) && same(a.act_bytes, b.act_bytes) &&
-         same(a.kv_bytes, b.kv_bytes);
+         same(a.gemm_input_bytes, b.gemm_input_bytes) && same(a.kv_bytes, b.kv_bytes);
 }
 
 bool same_layout(const Layout& a, const Layout& b) {
@@ -41,7 +41,7 @@ bool same_tiling(const GemmTiling& a, const GemmTiling& b) {
 
 // A field added to one of these structs must be added to its comparison above or below.
 static_assert(sizeof(StorageFormat) == 3 * sizeof(double) + 2 * sizeof(int));
-static_assert(sizeof(TensorFormats) == 3 * sizeof(StorageFormat) + 3 * sizeof(double));
+static_assert(sizeof(TensorFormats) == 3 * sizeof(StorageFormat) + 4 * sizeof(double));
 static_assert(sizeof(Layout) == 6 * sizeof(int) + sizeof(double));
 static_assert(sizeof(PassKey) ==
               4 * sizeof(double) + sizeof(TensorFormats) + 2 * sizeof(int) + sizeof(Layout));
@@ -90,7 +90,7 @@ std::uint64_t pass_hash(const PassKey& k) {
   b.add(k.prompt_tokens);
   a.add(static_cast<int>(k.formats.weights.matrix.dtype));
   b.add(static_cast<int>(k.formats.weights.experts.dtype));
-  a.add(k.formats.act_bytes);
+  a.add(k.formats.act_bytes + 8.0 * k.formats.gemm_input_bytes);
   b.add(k.formats.kv_bytes);
   const Layout& l = k.layout;
   a.add(l.tp);

@@ -44,8 +44,8 @@ StepTimer::StepTimer(const ModelSpec& m, const HardwareSpec& hw, const Scenario&
   shards_.resize(stages_.size());
   for (std::size_t i = 0; i < stages_.size(); ++i) stage_shard(model_, stages_[i], sc.layout, shards_[i]);
   spans_ = span_groups(model_);
-  shape_.formats = {weight_formats(sc.weights, sc.quantize_embeddings, sc.expert_weights),
-                    bytes_per_element(sc.activations), bytes_per_element(sc.kv)};
+  shape_.formats = tensor_formats(weight_formats(sc.weights, sc.quantize_embeddings, sc.expert_weights),
+                                  sc.activations, sc.kv);
   shape_.attention = sc.attention;
   shape_.mla = sc.mla;
   shape_.moe_skew = sc.moe_skew;

@@ -12,10 +12,10 @@ GemmKernelPrediction predict_gemm_kernel(const GemmKernelShape& shape, Dtype dty
   Scenario sc;
   sc.activations = dtype;
   const Roofs roofs = roofs_for(hw, sc);
-  TensorFormats formats;
-  formats.weights.matrix = default_storage_format(dtype);
-  formats.weights.experts = formats.weights.matrix;
-  formats.act_bytes = bytes_per_element(dtype);
+  WeightFormats weights;
+  weights.matrix = default_storage_format(dtype);
+  weights.experts = weights.matrix;
+  const TensorFormats formats = tensor_formats(weights, dtype, dtype);
   const double rows = shape.groups * shape.m;
   const Operator op =
       shape.groups == 1.0

@@ -13,7 +13,8 @@ PassShape fp32_pass(double prompt_tokens) {
   PassShape shape;
   shape.batch = 1.0;
   shape.prompt_tokens = prompt_tokens;
-  shape.formats = {weight_formats(default_storage_format(Dtype::fp32), false), kF32Bytes, kF32Bytes};
+  shape.formats =
+      tensor_formats(weight_formats(default_storage_format(Dtype::fp32), false), Dtype::fp32, Dtype::fp32);
   return shape;
 }
 
