@@ -24,7 +24,8 @@ std::vector<Operator> decode_step(Dtype activations) {
   PassShape shape;
   shape.batch = 8.0;
   shape.layout.tp = 2;
-  shape.formats = tensor_formats(weight_formats(default_storage_format(Dtype::fp8), false), activations, Dtype::fp8);
+  shape.formats =
+      tensor_formats(weight_formats(default_storage_format(Dtype::fp8), false), activations, Dtype::fp8);
   ModelSpec shard = test::llama2_7b();  // the tp 2 shard: 16 heads, FFN 5504
   shard.attention_heads = 16;
   shard.kv_heads = 16;
@@ -52,7 +53,8 @@ TEST_CASE("tensor_formats: quantized compute keeps 16-bit activations, 16 bits o
   CHECK(fp32.act_bytes == 4.0);
 }
 
-TEST_CASE("fp8 compute: a GEMM reads its input in fp8 and writes bf16 while norms and all-reduces stay bf16") {
+TEST_CASE(
+    "fp8 compute: a GEMM reads its input in fp8 and writes bf16 while norms and all-reduces stay bf16") {
   const std::vector<Operator> ops = decode_step(Dtype::fp8);
   // q_proj on the tp 2 shard: [8 x 4096] . [4096 x 2048]: reads 8 x 4096 x 1 B = 32,768 B of input, writes
   // 8 x 2048 x 2 B = 32,768 B.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/capacity.hpp"
 #include "core/errors.hpp"
 #include "core/estimate.hpp"
 #include "core/layout.hpp"
@@ -177,4 +178,17 @@ TEST_CASE("Attention data parallel serving: the ranks iterate together, the slow
   CHECK(both[1] == both[0]);
   CHECK(both[0] == Approx(long_alone[0]).epsilon(0.01));
   CHECK(both[1] > 2.0 * short_alone[0]);  // alone, 16 tokens take a fifth of that
+}
+
+TEST_CASE("Attention data parallel: capacity's fewest devices is the model's, not one rank's share") {
+  // Mixtral-8x7B in bf16 is 93.4 GB of weights: two 80 GB H100s at least. A rank of 4 holds a quarter of
+  // the experts (25.8 GB, above), which says nothing about how few devices hold the whole model.
+  const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml"));
+  Scenario sc = test::scenario(1, 1024, 256);
+  const CapacityResult plain = capacity(mixtral(), hw, sc, {});
+  sc.layout = ranks(4);
+  const CapacityResult adp = capacity(mixtral(), hw, sc, {});
+  CHECK(plain.min_devices >= 2);
+  CHECK(adp.min_devices == plain.min_devices);
+  CHECK(adp.min_tp == plain.min_tp);
 }
