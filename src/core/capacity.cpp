@@ -48,8 +48,8 @@ long long max_context(const ModelSpec& m, const HardwareSpec& hw, Scenario sc) {
 void min_devices(const ModelSpec& m, const HardwareSpec& hw, Scenario sc, CapacityResult& r) {
   sc.batch = 1;
   sc.layout.micro_batches = 1;
-  sc.layout.attention_dp =
-      1;  // the answer is a tensor / pipeline layout (an attention rank holds 1/N experts)
+  // The answer is a tensor / pipeline layout (an attention rank holds 1/N of the experts).
+  sc.layout.attention_dp = 1;
   for (int pp = 1; pp <= m.layers; pp = pp < 8 ? pp + 1 : pp * 2) {
     for (int tp = 1; tp <= std::max(1, hw.interconnect.devices_per_node); tp *= 2) {
       sc.layout.tp = tp;

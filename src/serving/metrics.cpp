@@ -21,6 +21,11 @@ void check_record(const RequestRecord& r) {
 
 }  // namespace
 
+bool queue_grows(double arrivals, double waiting_start, double waiting_end) {
+  const double allowance = 0.05 * arrivals + 2.0 * std::sqrt(std::max(0.0, waiting_start + waiting_end));
+  return waiting_end - waiting_start > allowance;
+}
+
 MetricsCollector::MetricsCollector(SloTargets slo) : slo_(slo), percentile_for_slo_(slo.percentile) {
   if (!(percentile_for_slo_ > 0.0 && percentile_for_slo_ <= 100.0))
     throw std::invalid_argument("MetricsCollector: the SLO percentile must be in (0, 100]");
@@ -42,7 +47,8 @@ void MetricsCollector::on_request_done(const RequestRecord& r) {
   if (met) ++met_slo_;
   first_arrival_s_ = completed_ > 0 ? std::min(first_arrival_s_, r.arrival_s) : r.arrival_s;
   last_finish_s_ = completed_ > 0 ? std::max(last_finish_s_, r.finish_s) : r.finish_s;
-  finish_times_.add(r.finish_s);
+  arrival_times_.add(r.arrival_s);
+  scheduled_times_.add(r.first_scheduled_s);
   ++completed_;
   input_tokens_ += static_cast<double>(r.input_tokens);
   output_tokens_ += static_cast<double>(r.output_tokens);
@@ -96,9 +102,17 @@ ServeSummary MetricsCollector::summary(long long kv_blocks_total, double arrival
       kv_blocks_total > 0 ? static_cast<double>(kv_blocks_peak_) / static_cast<double>(kv_blocks_total) : 0.0;
   s.preemptions = preemptions_;
   s.rejected = rejected_;
-  const double window_s = arrival_window_end_s - first_arrival_s_;
-  if (offered_rate_rps > 0.0 && completed_ > 0 && window_s > 0.0)
-    s.overloaded = finish_times_.count_at_most(arrival_window_end_s) / window_s < 0.95 * offered_rate_rps;
+  // The second half of the arrival window: a stable server's queue has settled by then (or the run is
+  // too short to tell), an overloaded one's keeps growing (docs/formulas.md#overload_test).
+  const double window_mid_s = 0.5 * (first_arrival_s_ + arrival_window_end_s);
+  if (offered_rate_rps > 0.0 && completed_ > 0 && arrival_window_end_s > first_arrival_s_) {
+    const auto waiting = [this](double t_s) {
+      return arrival_times_.count_at_most(t_s) - scheduled_times_.count_at_most(t_s);
+    };
+    const double arrivals =
+        arrival_times_.count_at_most(arrival_window_end_s) - arrival_times_.count_at_most(window_mid_s);
+    s.overloaded = queue_grows(arrivals, waiting(window_mid_s), waiting(arrival_window_end_s));
+  }
   if (slo_.ttft_s || slo_.tpot_s) {
     s.goodput_rps = static_cast<double>(met_slo_) * per_s;
     const long long offered = completed_ + rejected_;

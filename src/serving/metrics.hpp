@@ -40,12 +40,18 @@ struct ServeSummary {
   double kv_utilization_peak = 0.0;
   long long preemptions = 0;
   long long rejected = 0;
-  bool overloaded = false;
+  bool overloaded = false;  // queue_grows() over the arrival window's second half
   // Present when a TTFT or TPOT target was given: finished requests meeting every target given, per
   // second of duration_s, and as a share of all requests, finished or rejected.
   std::optional<double> goodput_rps;
   std::optional<double> slo_attainment;
 };
+
+// Whether the requests waiting (arrived, not yet scheduled) grew over part of the arrival window by more
+// than a server that keeps up allows: `waiting_end - waiting_start` above 5 % of the `arrivals` in it
+// plus two standard deviations of that difference, taking the two counts as independent Poisson variables
+// (variance waiting_start + waiting_end). docs/formulas.md#overload_test
+[[nodiscard]] bool queue_grows(double arrivals, double waiting_start, double waiting_end);
 
 // Latency targets in seconds; a request meets them when it meets every one given.
 struct SloTargets {
@@ -76,7 +82,7 @@ class MetricsCollector {
 
   // kv_blocks_total: the KV blocks of one replica; arrival_window_end_s: the last arrival;
   // offered_rate_rps: the arrival rate asked for, 0 where there is none (offline, closed loop: then
-  // overloaded is false).
+  // overloaded is false); otherwise overloaded is queue_grows() over the second half of the window.
   [[nodiscard]] ServeSummary summary(long long kv_blocks_total, double arrival_window_end_s,
                                      double offered_rate_rps) const;
 
@@ -102,10 +108,10 @@ class MetricsCollector {
   double output_tokens_ = 0.0;
   double first_arrival_s_ = 0.0;
   double last_finish_s_ = 0.0;
-  // The completions during the arrival window are counted only in summary(), when its end is known:
-  // the finish times are kept in a histogram (O(1) in the request count, exact but within 0.05 % of
-  // the window's end).
-  Histogram finish_times_;
+  // The requests waiting during the arrival window are counted only in summary(), when its end is
+  // known: the arrival and first-scheduled times are kept in histograms (O(1) in the request count, exact
+  // but within 0.05 % of the instants counted at).
+  Histogram arrival_times_, scheduled_times_;
   double busy_s_ = 0.0;
   double running_time_ = 0.0;  // sum of running x step_s
   long long batch_max_ = 0;

@@ -131,8 +131,8 @@ std::string serve_table(const ServeReport& r) {
   }
   if (s.overloaded) {
     out +=
-        "overloaded: completions fell below 95 % of the arrival rate; the queue grows without bound at "
-        "this rate\n";
+        "overloaded: the waiting requests grew through the second half of the arrivals by more than 5 % of "
+        "them and their random variation; the queue grows without bound at this rate\n";
   }
   return out;
 }
