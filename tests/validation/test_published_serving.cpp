@@ -116,14 +116,15 @@ TEST_CASE("serving rows: an MLPerf Server row maps to a max-rate search over Ope
   // Every NVIDIA llama2-70b engine's max_num_tokens (configs/llama2-70b/__init__.py GPUBaseConfig: 4096).
   CHECK(c.load->limits.max_num_batched_tokens == 4096);
   CHECK_FALSE(c.load->limits.trtllm_bench);
-  // OpenOrca: the outputs' published mean 294.45, the prompts taken as long (the mapping's assumption).
+  // OpenOrca: the outputs' published mean 294.45; the prompts' mean 5,463,976 / 24,576 = 222.33 tokens
+  // (the sum of the dataset's tok_input_length, as the mapping's comment cites it).
   CHECK(c.load->input.kind == Kind::fixed);
-  CHECK(c.load->input.a == 294.0);
+  CHECK(c.load->input.a == 222.0);
   CHECK(c.load->output.a == 294.0);
   CHECK(c.scenario.layout.tp == 2);
   CHECK(c.scenario.layout.dp == 4);
   CHECK(c.scenario.batch == 1);
-  CHECK(c.scenario.input_tokens == 294);
+  CHECK(c.scenario.input_tokens == 222);
   // Line 75: the same submission's mean TTFT at the 75 QPS it ran.
   const MappingOutcome ttft = map_row(row_at_line(75), mapping());
   REQUIRE(ttft.config);
