@@ -23,7 +23,7 @@ std::string run_load(const PublishedCase& c) {
 
 std::string rows_table(const std::vector<PublishedCase>& cases) {
   constexpr const char* kRow =
-      "{:>4}  {:<28} {:<13} {:<9} {:<9} {:>2} {:>2} {:<20} {:>5} {:>6} {:>5} {:>5} {:<8} {:<5} {:<12} {:>10} "
+      "{:>4}  {:<28} {:<13} {:<9} {:<9} {:>3} {:>2} {:<20} {:>5} {:>6} {:>5} {:>5} {:<8} {:<5} {:<12} {:>10} "
       "{:>10} {:>8}{}\n";
   std::string out =
       fmt::format(kRow, "line", "source", "model", "hardware", "runtime", "tp", "dp", "load", "seqs",
@@ -33,9 +33,11 @@ std::string rows_table(const std::vector<PublishedCase>& cases) {
     const MappedConfig& m = *c.mapping.config;
     const Scenario& sc = m.scenario;
     const SchedulerLimits& l = c.serving->limits;
-    // aN: N attention data-parallel ranks in place of tensor parallelism (core/layout.hpp).
-    const std::string tp = sc.layout.attention_dp > 1 ? fmt::format("a{}", sc.layout.attention_dp)
-                                                      : std::to_string(sc.layout.tp);
+    // aN: N attention data-parallel ranks in place of tensor parallelism (core/layout.hpp); NpM: tensor
+    // parallelism N over M pipeline stages.
+    std::string tp = sc.layout.attention_dp > 1 ? fmt::format("a{}", sc.layout.attention_dp)
+                                                : std::to_string(sc.layout.tp);
+    if (sc.layout.pp > 1) tp += fmt::format("p{}", sc.layout.pp);
     out += fmt::format(kRow, c.row.line, short_source(c.row.source), m.model, m.hardware, m.runtime, tp,
                        sc.layout.dp, run_load(c), l.max_num_seqs, l.max_num_batched_tokens, sc.input_tokens,
                        sc.output_tokens, weights_name(sc.weights), dtype_name(sc.kv),
@@ -80,7 +82,8 @@ std::string serving_rows_section(const std::vector<PublishedCase>& cases, double
              "percentile TTFT\nand TPOT meet the source's targets: the rate found); seqs, tokens: the "
              "scheduler's "
              "limits; in, out: the\nrequests' mean lengths; tp aN: N attention data-parallel ranks, each "
-             "with its own scheduler;\nmetric: output tokens/s of the whole system, or mean TTFT or TPOT):\n",
+             "with its own scheduler; tp NpM:\ntensor parallelism N over M pipeline stages; metric: output "
+             "tokens/s of the whole system, or mean\nTTFT or TPOT):\n",
              rows) +
          rows_table(cases) + "\n" +
          fmt::format(
