@@ -129,3 +129,24 @@ TEST_CASE("Fitted on its four shortest rows, the model predicts the same kernel'
   CHECK(decode_attention_bandwidth_share(4098 * kMiB, 933e9, 0.931, 32.74e-6) ==
         Approx(0.9342).epsilon(0.015));
 }
+
+TEST_CASE("The b200 decode attention terms reproduce FlashInfer's trtllm-gen decode rows") {
+  // Golden: trtllm-gen paged decode on a B200 (flashinfer_benchmark.py logs; 64 query / 8 KV heads,
+  // head_dim 128, page 16, bf16, CUDA graph; validation/published/published_measurements.csv lines 370-372).
+  // Bytes moved, by hand: K and V are 2 x 8 x 128 x 2 B = 4096 B per token; queries and outputs
+  // 2 x 64 x 128 x 2 B = 32768 B per sequence. 32 sequences of 8192 tokens: 1,073,741,824 + 1,048,576 B
+  // in 157 us (FlashInfer 0.2.8). 16 sequences of 8027 tokens in all: 32,878,592 + 524,288 B in 10 us
+  // (0.2.12) and 14 us (0.6.2): the fit runs through their mean.
+  const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/b200.yaml"));
+  const Roofs roofs = roofs_for(hw, Scenario{});
+  const auto time_us = [&](double bytes) {
+    return decode_attention_time_s(bytes, roofs.decode_attention_Bps, roofs.decode_attention_overhead_s) *
+           1e6;
+  };
+  CHECK(time_us(1073741824.0 + 1048576.0) == Approx(157.0).epsilon(0.01));
+  CHECK(time_us(32878592.0 + 524288.0) == Approx(12.0).epsilon(0.01));
+  // The GB200 takes the same two terms (the same die); its spec bandwidth is 8 TB/s.
+  const Roofs gb = roofs_for(load_hardware(test::source_path("hardware_profiles/gb200.yaml")), Scenario{});
+  CHECK(gb.decode_attention_Bps == Approx(0.936 * 8e12));
+  CHECK(gb.decode_attention_overhead_s == Approx(7.3e-6));
+}
