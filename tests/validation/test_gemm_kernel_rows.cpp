@@ -193,7 +193,7 @@ TEST_CASE("The engine's nvfp4 GEMMs against sgl-kernel's CUTLASS nvfp4 GEMMs on 
 }
 
 TEST_CASE("The engine's nvfp4 GEMMs against FlashInfer's CUTLASS nvfp4 GEMM on a B200 (b200)") {
-  // flashinfer_benchmark.py --routine mm_fp4, backend cutlass, logged on a B200 (CSV lines 372-375): the
+  // flashinfer_benchmark.py --routine mm_fp4, backend cutlass, logged on a B200 (CSV lines 373-376): the
   // median under CUDA graphs, printed to 1 us.
   const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/b200.yaml"));
   const std::vector<CsvGemmRow> rows = csv_gemm_rows("flashinfer-ai/flashinfer ");
