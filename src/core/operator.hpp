@@ -70,6 +70,9 @@ struct Operator {
   // A fused attention kernel with decode rows over the paged KV cache: its traffic streams at the device's
   // decode attention rate and each call pays that kernel's fixed time (Roofs::decode_attention_Bps).
   bool decode_attention = false;
+  // A routed experts' grouped GEMM (core/operator_builders.hpp grouped_gemm): its compute runs at the
+  // runtime's MoE kernel share of the matrix rate (Roofs::moe_gemm_efficiency).
+  bool expert_gemm = false;
 };
 
 [[nodiscard]] constexpr Traffic scaled(const Traffic& t, double k) {

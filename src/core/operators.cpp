@@ -28,6 +28,7 @@ Operator grouped_gemm(const char* name, double rows, double groups, double in, d
   Operator op = gemm(name, rows, in, out, false, weight, p, repeat);
   op.fixed.bytes.weights_read_B = groups * matrix_storage_bytes(in, out, weight);
   op.gemm = {.m = groups > 0.0 ? rows / groups : 0.0, .n = out, .k = in, .groups = groups};
+  op.expert_gemm = true;
   return op;
 }
 

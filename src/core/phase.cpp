@@ -16,14 +16,19 @@ namespace {
 
 // The FLOP/s the operator's compute runs at: the vector roof; a fused prefill attention kernel's rate at its
 // keys per query where the hardware gives one (formulas/attention.hpp); or the matrix roof times the
-// efficiency of a GEMM of its shape where the hardware gives its tiling (formulas/gemm_efficiency.hpp).
+// efficiency of a GEMM of its shape where the hardware gives its tiling (formulas/gemm_efficiency.hpp),
+// and for a routed experts' grouped GEMM times the runtime's MoE kernel share
+// (docs/formulas.md#moe_gemm_kernel).
 double flops_roof(const Operator& op, const Roofs& roofs) {
   if (op.unit != OpUnit::matrix) return roofs.vector_flops_per_s;
   if (op.attention_keys > 0.0 && roofs.attention_flops_per_s > 0.0)
     return roofs.attention_flops_per_s *
            flash_attention_efficiency(op.attention_keys, roofs.attention_overhead_keys);
-  if (op.gemm.m <= 0.0 || roofs.gemm_tiling.compute_units <= 0.0) return roofs.matrix_flops_per_s;
-  return roofs.matrix_flops_per_s * gemm_shape_efficiency(op.gemm, roofs.gemm_tiling, roofs.gemm_element_B);
+  const double kernel_share = op.expert_gemm ? roofs.moe_gemm_efficiency : 1.0;
+  if (op.gemm.m <= 0.0 || roofs.gemm_tiling.compute_units <= 0.0)
+    return roofs.matrix_flops_per_s * kernel_share;
+  return roofs.matrix_flops_per_s * kernel_share *
+         gemm_shape_efficiency(op.gemm, roofs.gemm_tiling, roofs.gemm_element_B);
 }
 
 // The engine's own all-reduce kernel's curve measured for this group size, or null.

@@ -26,7 +26,11 @@ struct RuntimeTerms {
   // The engine's own kernels, where they differ from the hardware profile's achievable roofs:
   double int8_weight_only_efficiency = 1.0;  // its W8A16 GEMMs stream int8 weights at this share of the
   double int4_weight_only_efficiency =
-      1.0;                            //   16-bit weight rate (dequantizing in the mat-vec); W4A16 likewise
+      1.0;  //   16-bit weight rate (dequantizing in the mat-vec); W4A16 likewise
+  // Its grouped MoE GEMM kernels (the routed experts' up and down projections) compute at this share of
+  // the rate the hardware profile's GEMM library reaches on the same shape
+  // (docs/formulas.md#moe_gemm_kernel).
+  double moe_gemm_efficiency = 1.0;
   double collective_latency_s = 0.0;  // added to every collective it calls (its all-reduce path's
                                       //   fixed cost beyond the link latencies of the hardware profile)
   AllreducePath allreduce = AllreducePath::link_model;

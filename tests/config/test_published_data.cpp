@@ -81,6 +81,8 @@ TEST_CASE("runtime profiles: every shipped profile loads, optimized issues no ke
   CHECK(vllm.scheduler->static_cache_tokens == 0);
   CHECK(vllm.scheduler->max_prefill_seqs == 0);
   CHECK_FALSE(vllm.scheduler->pad_prefill_pow2);
+  CHECK(vllm.terms.moe_gemm_efficiency == 0.69);  // moe_gemm_efficiency: 0.69
+  CHECK(opt.terms.moe_gemm_efficiency == 1.0);    // no moe_gemm_efficiency: the library's rate
 }
 
 TEST_CASE("runtime profiles: each bad fixture names the file, the line and the key") {
@@ -96,6 +98,11 @@ TEST_CASE("runtime profiles: each bad fixture names the file, the line and the k
   CHECK(runtime_error_of("runtime_zero_efficiency.yaml")
             .rfind(dir + "runtime_zero_efficiency.yaml:5:30: error: 'int4_weight_only_efficiency' must be a "
                          "number in (0.001, 1]",
+                   0) == 0);
+  CHECK(runtime_error_of("runtime_moe_share_above_one.yaml")
+            .rfind(dir +
+                       "runtime_moe_share_above_one.yaml:5:22: error: 'moe_gemm_efficiency' must be a number "
+                       "in (0.001, 1]",
                    0) == 0);
   CHECK(runtime_error_of("runtime_bad_host_overlap.yaml")
             .rfind(dir +
@@ -118,7 +125,7 @@ TEST_CASE("runtime profiles: each bad fixture names the file, the line and the k
 
 TEST_CASE("published CSV: every row, quoted commas kept, values as written") {
   const auto& rows = published_rows();
-  CHECK(rows.size() == 375);  // wc -l = 376 lines: the header and 375 rows, no field spans lines
+  CHECK(rows.size() == 395);  // wc -l = 396 lines: the header and 395 rows, no field spans lines
   // Line 24 (gpt-fast, Llama-2-7B bf16): its hardware field holds commas inside quotes.
   const PublishedRow& r = row_at_line(24);
   CHECK(r.hardware.rfind("A100-SXM 80GB, power-limited to 330 W (8-GPU box, NVLink 'hybrid cube mesh');",
