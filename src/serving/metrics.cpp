@@ -104,8 +104,8 @@ ServeSummary MetricsCollector::summary(long long kv_blocks_total, double arrival
   s.rejected = rejected_;
   // The second half of the arrival window: a stable server's queue has settled by then (or the run is
   // too short to tell), an overloaded one's keeps growing (docs/formulas.md#overload_test).
-  const double window_mid_s = 0.5 * (first_arrival_s_ + arrival_window_end_s);
   if (offered_rate_rps > 0.0 && completed_ > 0 && arrival_window_end_s > first_arrival_s_) {
+    const double window_mid_s = 0.5 * (first_arrival_s_ + arrival_window_end_s);
     const auto waiting = [this](double t_s) {
       return arrival_times_.count_at_most(t_s) - scheduled_times_.count_at_most(t_s);
     };

@@ -1,5 +1,5 @@
-// vLLM's Triton fused MoE kernel against the engine's MoE layer (docs/formulas.md#moe_gemm_kernel): the kernel
-// rows 377-396 of validation/published/published_measurements.csv, and the runtime term they set on a
+// vLLM's Triton fused MoE kernel against the engine's MoE layer (docs/formulas.md#moe_gemm_kernel): the
+// kernel rows 377-396 of validation/published/published_measurements.csv, and the runtime term they set on a
 // hand-worked case.
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -47,7 +47,8 @@ bool in_fused_moe(const char* name) {
 }
 
 // The engine's time for one layer's MoE at `tokens` tokens in a prefill, under runtime terms `rt`.
-double moe_layer_s(const ModelSpec& m, const HardwareSpec& hw, const RuntimeTerms& rt, int tp, double tokens) {
+double moe_layer_s(const ModelSpec& m, const HardwareSpec& hw, const RuntimeTerms& rt, int tp,
+                   double tokens) {
   Scenario sc;
   sc.batch = 1;
   sc.input_tokens = static_cast<long long>(tokens);
@@ -85,15 +86,15 @@ TEST_CASE("vLLM's fused MoE kernel against the engine's MoE layer: Mixtral-8x7B 
                  << " %)");
     if (r.tokens <= 256) {
       // Checks, not fitted: up to 64 rows an expert the layer streams the weights of the experts it touches
-      // (1.41 GB when all 8 of the tp 2 shard are), memory-bound, and the term does not apply: within 10 % (the
-      // worst is the single token, 130 against 144 us).
+      // (1.41 GB when all 8 of the tp 2 shard are), memory-bound, and the term does not apply: within 10 %
+      // (the worst is the single token, 130 against 144 us).
       CHECK(std::abs(error) <= 0.10);
       CHECK(without == Approx(error).margin(1e-9));
     } else if (r.tokens == 512) {
       // 128 rows an expert: the two GEMMs' memory time (0.49 ms at the profile's 2.98 TB/s) and compute time
-      // (0.39 ms at the share) are close, and the kernel reaches neither roof (the loss DeepGEMM's masked rows
-      // show, docs/formulas.md#grouped_gemm): 20 % faster than measured, with or without the term. Pins today's
-      // known error.
+      // (0.39 ms at the share) are close, and the kernel reaches neither roof (the loss DeepGEMM's masked
+      // rows show, docs/formulas.md#grouped_gemm): 20 % faster than measured, with or without the term. Pins
+      // today's known error.
       CHECK(error == Approx(-0.20).margin(0.01));
     } else {
       // 1024 and 1536 tokens (256 and 384 rows an expert, compute-bound) set the share 0.69, least squares of
