@@ -73,6 +73,10 @@ struct Operator {
   // A routed experts' grouped GEMM (core/operator_builders.hpp grouped_gemm): its compute runs at the
   // runtime's MoE kernel share of the matrix rate (Roofs::moe_gemm_efficiency).
   bool expert_gemm = false;
+  // A GEMM whose weights a quantized model keeps 16-bit (the LM head, the MoE router): it computes in
+  // 16 bits, not in the scenario's compute dtype (Roofs::matrix16_flops_per_s;
+  // docs/formulas.md#sixteen_bit_gemms).
+  bool gemm_16bit = false;
 };
 
 [[nodiscard]] constexpr Traffic scaled(const Traffic& t, double k) {

@@ -20,6 +20,11 @@ Operator gemm(const char* name, double tokens, double in, double out, bool bias,
   op.fixed.bytes.act_written_B = tokens * out * p.act_bytes;
   op.weight_only_bits = weight_only_bits(weight, p);
   op.gemm = {.m = tokens, .n = out, .k = in, .groups = 1.0};
+  // 16-bit weights under a narrower compute dtype: the GEMM runs in 16 bits and reads its input so.
+  if (bytes_per_element(weight.dtype) >= kStreamBytes && p.gemm_input_bytes < kStreamBytes) {
+    op.gemm_16bit = true;
+    op.fixed.bytes.act_read_B = tokens * in * kStreamBytes;
+  }
   return op;
 }
 

@@ -46,10 +46,10 @@ static_assert(sizeof(Layout) == 6 * sizeof(int) + sizeof(double));
 static_assert(sizeof(PassKey) ==
               4 * sizeof(double) + sizeof(TensorFormats) + 2 * sizeof(int) + sizeof(Layout));
 static_assert(sizeof(GemmTiling) == 7 * sizeof(double));
-// Roofs: 16 doubles, gemm_time_is_sum and allreduce in one word, the measured curves' pointer, and the
+// Roofs: 17 doubles, gemm_time_is_sum and allreduce in one word, the measured curves' pointer, and the
 // kernel-efficiency terms' 12 doubles (GemmTiling, gemm_element_B, the two prefill and the two decode
 // attention fields).
-static_assert(sizeof(Roofs) == 29 * sizeof(double) + sizeof(std::shared_ptr<const MeasuredCollectives>));
+static_assert(sizeof(Roofs) == 30 * sizeof(double) + sizeof(std::shared_ptr<const MeasuredCollectives>));
 
 }  // namespace
 
@@ -102,6 +102,7 @@ std::uint64_t pass_hash(const PassKey& k) {
 
 bool same_roofs(const Roofs& a, const Roofs& b) {
   return same(a.matrix_flops_per_s, b.matrix_flops_per_s) &&
+         same(a.matrix16_flops_per_s, b.matrix16_flops_per_s) &&
          same(a.vector_flops_per_s, b.vector_flops_per_s) && same(a.memory_Bps, b.memory_Bps) &&
          same(a.decode_memory_Bps, b.decode_memory_Bps) && same(a.weight_pack_Bps, b.weight_pack_Bps) &&
          same(a.launch_s, b.launch_s) && same_link(a.intra_node, b.intra_node) &&

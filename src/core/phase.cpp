@@ -9,6 +9,7 @@
 #include "core/formulas/collectives.hpp"
 #include "core/formulas/gemm_efficiency.hpp"
 #include "core/formulas/roofline.hpp"
+#include "core/operators.hpp"
 
 namespace infersim::detail {
 
@@ -24,11 +25,13 @@ double flops_roof(const Operator& op, const Roofs& roofs) {
   if (op.attention_keys > 0.0 && roofs.attention_flops_per_s > 0.0)
     return roofs.attention_flops_per_s *
            flash_attention_efficiency(op.attention_keys, roofs.attention_overhead_keys);
-  const double kernel_share = op.expert_gemm ? roofs.moe_gemm_efficiency : 1.0;
-  if (op.gemm.m <= 0.0 || roofs.gemm_tiling.compute_units <= 0.0)
-    return roofs.matrix_flops_per_s * kernel_share;
-  return roofs.matrix_flops_per_s * kernel_share *
-         gemm_shape_efficiency(op.gemm, roofs.gemm_tiling, roofs.gemm_element_B);
+  // A quantized model's 16-bit GEMMs run at the 16-bit rate, their K in 16-bit elements
+  // (docs/formulas.md#sixteen_bit_gemms).
+  const double rate = (op.gemm_16bit ? roofs.matrix16_flops_per_s : roofs.matrix_flops_per_s) *
+                      (op.expert_gemm ? roofs.moe_gemm_efficiency : 1.0);
+  if (op.gemm.m <= 0.0 || roofs.gemm_tiling.compute_units <= 0.0) return rate;
+  const double element_B = op.gemm_16bit ? kStreamBytes : roofs.gemm_element_B;
+  return rate * gemm_shape_efficiency(op.gemm, roofs.gemm_tiling, element_B);
 }
 
 // The engine's own all-reduce kernel's curve measured for this group size, or null.
@@ -112,10 +115,12 @@ double memory_bytes(const Operator& op, const Traffic& t, const Roofs& roofs) {
 }
 
 // A weight GEMM on hardware that gives its work units' stream rate takes at least the time its units take
-// to stream their slabs of the weights (docs/formulas.md#gemm_unit_stream); 0 for every other operator.
+// to stream their slabs of the weights (docs/formulas.md#gemm_unit_stream); 0 for every other operator. The
+// terms are those of the scenario's compute dtype's kernel (core/roofs.cpp), which a quantized model's
+// 16-bit GEMMs do not run (docs/formulas.md#sixteen_bit_gemms).
 double unit_stream_floor_s(const Operator& op, const Traffic& t, const Roofs& roofs) {
   const GemmTiling& tiling = roofs.gemm_tiling;
-  if (op.gemm.m <= 0.0 || t.weights_read_B <= 0.0 || tiling.unit_stream_Bps <= 0.0 ||
+  if (op.gemm.m <= 0.0 || op.gemm_16bit || t.weights_read_B <= 0.0 || tiling.unit_stream_Bps <= 0.0 ||
       tiling.compute_units <= 0.0)
     return 0.0;
   return gemm_unit_stream_s(op.gemm, tiling, t.weights_read_B);

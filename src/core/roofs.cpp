@@ -62,6 +62,9 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
                                      : matrix_efficiency(hw, attention);
   return Roofs{
       .matrix_flops_per_s = matrix_peak * matrix_efficiency(hw, sc.activations),
+      .matrix16_flops_per_s = has_peak(hw, Dtype::bf16)
+                                  ? peak_flops(hw, Dtype::bf16) * matrix_efficiency(hw, Dtype::bf16)
+                                  : matrix_peak * matrix_efficiency(hw, sc.activations),
       .vector_flops_per_s = vector_peak * hw.compute_efficiency,
       .memory_Bps = achievable_memory_Bps(hw),
       .decode_memory_Bps = achievable_read_Bps(hw),

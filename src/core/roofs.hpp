@@ -23,6 +23,9 @@ struct LinkRoof {
 // The roofs one scenario runs under on one device (SI units, efficiencies applied).
 struct Roofs {
   double matrix_flops_per_s = 0.0;  // peak[compute dtype] * its large-GEMM efficiency (matrix_efficiency)
+  // The same for the 16-bit GEMMs a quantized model keeps (Operator::gemm_16bit): peak[bf16] * its
+  // large-GEMM efficiency (matrix_flops_per_s where the hardware has no bf16 peak).
+  double matrix16_flops_per_s = 0.0;
   double vector_flops_per_s = 0.0;  // fp32 peak (vector units) * compute efficiency
   double memory_Bps = 0.0;          // bandwidth * memory efficiency
   // A decode step's bandwidth: it reads the weights and the KV cache and writes next to nothing, so it

@@ -5,6 +5,8 @@
 
 #include "core/formulas/attention.hpp"
 #include "core/formulas/gemm_efficiency.hpp"
+#include "core/formulas/quant.hpp"
+#include "core/operator_builders.hpp"
 #include "core/phase.hpp"
 #include "core/roofs.hpp"
 #include "io/config/config_error.hpp"
@@ -140,6 +142,8 @@ TEST_CASE("The per-dtype large-GEMM share sets the matrix roof, compute where a 
   Scenario sc;
   sc.activations = Dtype::fp8;
   CHECK(roofs_for(hw, sc).matrix_flops_per_s == Approx(200e12 * 0.7));
+  // The 16-bit GEMMs an fp8 model keeps run at the bf16 peak and its share (compute: no bf16 entry).
+  CHECK(roofs_for(hw, sc).matrix16_flops_per_s == Approx(100e12 * 0.8));
   CHECK(roofs_for(hw, sc).vector_flops_per_s ==
         Approx(200e12 * 0.8));  // no fp32 peak: the fp8 one, at compute
   sc.activations = Dtype::bf16;
@@ -249,6 +253,43 @@ TEST_CASE("A weight GEMM's memory time is at least its units' stream time where 
   gemm.fixed.bytes.weights_read_B = 0.0;
   gemm.fixed.bytes.act_read_B = 1e6;
   CHECK(detail::op_result(gemm, 0.0, roofs).memory_s == Approx(1e6 / 8e12));
+}
+
+TEST_CASE("A quantized model's 16-bit GEMMs compute at the 16-bit rate and take no 4-bit stream floor") {
+  // An nvfp4 model (GEMM inputs 0.5 B) keeps its LM head in bf16: [4096 x 32000] over 8 rows. It runs as a
+  // bf16 GEMM: it reads its input in bf16 (8 x 4096 x 2 = 65536 B), not at the compute dtype's 0.5 B.
+  TensorFormats p;
+  p.gemm_input_bytes = 0.5;
+  const Operator head =
+      detail::gemm("lm_head", 8, 4096, 32000, false, default_storage_format(Dtype::bf16), p, 1.0);
+  CHECK(head.gemm_16bit);
+  CHECK(head.fixed.bytes.act_read_B == 65536.0);
+  // The model's own nvfp4 projection is not one: it reads its input at 0.5 B (8 x 4096 x 0.5 = 16384 B).
+  const Operator proj =
+      detail::gemm("o_proj", 8, 4096, 4096, false, default_storage_format(Dtype::nvfp4), p, 1.0);
+  CHECK_FALSE(proj.gemm_16bit);
+  CHECK(proj.fixed.bytes.act_read_B == 16384.0);
+  // Nor is a bf16 GEMM of a bf16 model.
+  TensorFormats bf16;
+  CHECK_FALSE(detail::gemm("lm_head", 8, 4096, 32000, false, default_storage_format(Dtype::bf16), bf16, 1.0)
+                  .gemm_16bit);
+  // Timed on roofs of 8e15 FLOP/s for the 4-bit GEMMs, 2e15 for 16-bit ones, 8e12 B/s, with the gb200 stream
+  // terms (measured on its nvfp4 kernel). The head's compute: 2 x 8 x 4096 x 32000 = 2.097152e9 FLOPs at
+  // 2e15 (one 8-row tile, 125 column tiles, split-K 1: 125 of 148 units, one wave; K 4096 x 2 B = 8192 B
+  // against the tiling's 384 B of overhead: efficiency 125 / 148 x 8192 / 8576), 1.2997 us. Its memory:
+  // 262144000 B of weights + 65536 B in + 512000 B out = 262721536 B at 8e12 B/s, 32.84 us; the 4-bit
+  // kernel's stream floor (125 slabs of 2097152 B, one wave: 2.7 + 16.51 us) is not its own and does not
+  // apply.
+  Roofs roofs = test::flat_roofs(8e15, 1e13, 8e12);
+  roofs.matrix16_flops_per_s = 2e15;
+  roofs.gemm_tiling = streaming_tiling();
+  roofs.gemm_element_B = 0.5;
+  const OpResult h = detail::op_result(head, 0.0, roofs);
+  CHECK(h.compute_s == Approx(2.097152e9 / (2e15 * 125.0 / 148.0 * 8192.0 / 8576.0)));
+  CHECK(h.memory_s == Approx(262721536.0 / 8e12));
+  // The nvfp4 projection takes the floor: 16 column tiles of 4096 x 256 x 0.5625 B = 589824 B, one wave:
+  // 2.7 us + 4.644 us.
+  CHECK(detail::op_result(proj, 0.0, roofs).memory_s == Approx(2.7e-6 + 589824.0 / 127e9));
 }
 
 TEST_CASE("A fused prefill attention kernel runs at keys / (keys + overhead) of its long-sequence share") {
