@@ -48,6 +48,7 @@ GemmTiling tiling_for(const HardwareSpec& hw, Dtype compute) {
 Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
   if (auto why = roofs_problem(hw, sc)) throw InputError(*why);
   const double matrix_peak = peak_flops(hw, sc.activations);
+  const double matrix_flops_per_s = matrix_peak * matrix_efficiency(hw, sc.activations);
   // Elementwise work runs on the vector units; where no fp32 peak is published (TPUs), use the
   // compute dtype's.
   const double vector_peak = has_peak(hw, Dtype::fp32) ? peak_flops(hw, Dtype::fp32) : matrix_peak;
@@ -61,10 +62,10 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
                                      ? hw.flash_attention.prefill_efficiency
                                      : matrix_efficiency(hw, attention);
   return Roofs{
-      .matrix_flops_per_s = matrix_peak * matrix_efficiency(hw, sc.activations),
+      .matrix_flops_per_s = matrix_flops_per_s,
       .matrix16_flops_per_s = has_peak(hw, Dtype::bf16)
                                   ? peak_flops(hw, Dtype::bf16) * matrix_efficiency(hw, Dtype::bf16)
-                                  : matrix_peak * matrix_efficiency(hw, sc.activations),
+                                  : matrix_flops_per_s,
       .vector_flops_per_s = vector_peak * hw.compute_efficiency,
       .memory_Bps = achievable_memory_Bps(hw),
       .decode_memory_Bps = achievable_read_Bps(hw),
