@@ -46,10 +46,10 @@ static_assert(sizeof(Layout) == 6 * sizeof(int) + sizeof(double));
 static_assert(sizeof(PassKey) ==
               4 * sizeof(double) + sizeof(TensorFormats) + 2 * sizeof(int) + sizeof(Layout));
 static_assert(sizeof(GemmTiling) == 7 * sizeof(double));
-// Roofs: 17 doubles, gemm_time_is_sum and allreduce in one word, the measured curves' pointer, and the
+// Roofs: 18 doubles, gemm_time_is_sum and allreduce in one word, the measured curves' pointer, and the
 // kernel-efficiency terms' 12 doubles (GemmTiling, gemm_element_B, the two prefill and the two decode
 // attention fields).
-static_assert(sizeof(Roofs) == 30 * sizeof(double) + sizeof(std::shared_ptr<const MeasuredCollectives>));
+static_assert(sizeof(Roofs) == 31 * sizeof(double) + sizeof(std::shared_ptr<const MeasuredCollectives>));
 
 }  // namespace
 
@@ -111,10 +111,11 @@ bool same_roofs(const Roofs& a, const Roofs& b) {
          same(a.int8_weight_only_efficiency, b.int8_weight_only_efficiency) &&
          same(a.int4_weight_only_efficiency, b.int4_weight_only_efficiency) &&
          same(a.collective_latency_s, b.collective_latency_s) &&
-         same(a.moe_gemm_efficiency, b.moe_gemm_efficiency) && a.gemm_time_is_sum == b.gemm_time_is_sum &&
-         a.allreduce == b.allreduce && a.measured_link == b.measured_link &&
-         same_tiling(a.gemm_tiling, b.gemm_tiling) && same(a.gemm_element_B, b.gemm_element_B) &&
-         same(a.attention_flops_per_s, b.attention_flops_per_s) &&
+         same(a.moe_gemm_efficiency, b.moe_gemm_efficiency) &&
+         same(a.moe_gemm_stream_efficiency, b.moe_gemm_stream_efficiency) &&
+         a.gemm_time_is_sum == b.gemm_time_is_sum && a.allreduce == b.allreduce &&
+         a.measured_link == b.measured_link && same_tiling(a.gemm_tiling, b.gemm_tiling) &&
+         same(a.gemm_element_B, b.gemm_element_B) && same(a.attention_flops_per_s, b.attention_flops_per_s) &&
          same(a.attention_overhead_keys, b.attention_overhead_keys) &&
          same(a.decode_attention_Bps, b.decode_attention_Bps) &&
          same(a.decode_attention_overhead_s, b.decode_attention_overhead_s);

@@ -139,10 +139,12 @@ double traffic_time_s(const Operator& op, const Traffic& t, const Roofs& roofs) 
   return (bytes - weights) / roofs.memory_Bps + weights / roofs.weight_pack_Bps;
 }
 
-// The memory time of the operator's traffic `t`: at the memory roofs, and for a weight GEMM no less than its
-// units' stream time (a traffic without weights, such as an operator's per-key bytes, takes no floor).
+// The memory time of the operator's traffic `t`: at the memory roofs (a routed experts' grouped GEMM at the
+// runtime's MoE kernel share of them, docs/formulas.md#moe_gemm_kernel), and for a weight GEMM no less than
+// its units' stream time (a traffic without weights, such as an operator's per-key bytes, takes no floor).
 double memory_time_s(const Operator& op, const Traffic& t, const Roofs& roofs) {
-  return std::max(traffic_time_s(op, t, roofs), unit_stream_floor_s(op, t, roofs));
+  const double stream_share = op.expert_gemm ? roofs.moe_gemm_stream_efficiency : 1.0;
+  return std::max(traffic_time_s(op, t, roofs) / stream_share, unit_stream_floor_s(op, t, roofs));
 }
 
 // The fixed time of one call of a fused decode attention kernel, on hardware that gives the kernel's terms

@@ -46,8 +46,10 @@ struct Roofs {
   double int8_weight_only_efficiency = 1.0;
   double int4_weight_only_efficiency = 1.0;
   double collective_latency_s = 0.0;
-  // The share of the matrix rate (at the GEMM's shape) its grouped MoE GEMMs reach (RuntimeTerms).
+  // The share of the matrix rate (at the GEMM's shape) its grouped MoE GEMMs reach, and the share of the
+  // memory roof they move their bytes at (RuntimeTerms).
   double moe_gemm_efficiency = 1.0;
+  double moe_gemm_stream_efficiency = 1.0;
   bool gemm_time_is_sum = false;  // the hardware's library GEMMs add compute and memory time (HardwareSpec)
   // The path the runtime's all-reduce takes and the collectives measured on the scale-up link (null
   // under link_model or where the hardware profile gives none): the link model of intra_node applies.

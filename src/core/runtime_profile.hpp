@@ -31,6 +31,9 @@ struct RuntimeTerms {
   // the rate the hardware profile's GEMM library reaches on the same shape
   // (docs/formulas.md#moe_gemm_kernel).
   double moe_gemm_efficiency = 1.0;
+  // And they move their bytes (the experts' weights, above all, where few rows reach each expert) at this
+  // share of the hardware profile's memory roof (docs/formulas.md#moe_gemm_kernel).
+  double moe_gemm_stream_efficiency = 1.0;
   double collective_latency_s = 0.0;  // added to every collective it calls (its all-reduce path's
                                       //   fixed cost beyond the link latencies of the hardware profile)
   AllreducePath allreduce = AllreducePath::link_model;

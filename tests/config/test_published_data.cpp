@@ -83,6 +83,10 @@ TEST_CASE("runtime profiles: every shipped profile loads, optimized issues no ke
   CHECK_FALSE(vllm.scheduler->pad_prefill_pow2);
   CHECK(vllm.terms.moe_gemm_efficiency == 0.69);  // moe_gemm_efficiency: 0.69
   CHECK(opt.terms.moe_gemm_efficiency == 1.0);    // no moe_gemm_efficiency: the library's rate
+  const RuntimeProfile trt = load_runtime(test::source_path("runtime_profiles/trtllm.yaml"));
+  CHECK(trt.terms.moe_gemm_stream_efficiency == 0.39);  // moe_gemm_stream_efficiency: 0.39
+  CHECK(trt.terms.moe_gemm_efficiency == 1.0);
+  CHECK(vllm.terms.moe_gemm_stream_efficiency == 1.0);  // none: the memory roof
 }
 
 TEST_CASE("runtime profiles: each bad fixture names the file, the line and the key") {
@@ -104,6 +108,12 @@ TEST_CASE("runtime profiles: each bad fixture names the file, the line and the k
                        "runtime_moe_share_above_one.yaml:5:22: error: 'moe_gemm_efficiency' must be a number "
                        "in (0.001, 1]",
                    0) == 0);
+  CHECK(
+      runtime_error_of("runtime_moe_stream_share_zero.yaml")
+          .rfind(dir +
+                     "runtime_moe_stream_share_zero.yaml:5:29: error: 'moe_gemm_stream_efficiency' must be a "
+                     "number in (0.001, 1]",
+                 0) == 0);
   CHECK(runtime_error_of("runtime_bad_host_overlap.yaml")
             .rfind(dir +
                        "runtime_bad_host_overlap.yaml:5:15: error: 'host_overlap' must be true or false, got "
@@ -125,7 +135,7 @@ TEST_CASE("runtime profiles: each bad fixture names the file, the line and the k
 
 TEST_CASE("published CSV: every row, quoted commas kept, values as written") {
   const auto& rows = published_rows();
-  CHECK(rows.size() == 395);  // wc -l = 396 lines: the header and 395 rows, no field spans lines
+  CHECK(rows.size() == 423);  // wc -l = 424 lines: the header and 423 rows, no field spans lines
   // Line 24 (gpt-fast, Llama-2-7B bf16): its hardware field holds commas inside quotes.
   const PublishedRow& r = row_at_line(24);
   CHECK(r.hardware.rfind("A100-SXM 80GB, power-limited to 330 W (8-GPU box, NVLink 'hybrid cube mesh');",

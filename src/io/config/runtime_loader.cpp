@@ -24,8 +24,8 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
   YamlMap y(parse_yaml_mapping(text, path), path, "",
             {"description", "source", "step_overhead_us", "host_launch_us", "launch_mode",
              "int8_weight_only_efficiency", "int4_weight_only_efficiency", "moe_gemm_efficiency",
-             "collective_latency_us", "allreduce", "host_per_sequence_us", "host_overlap",
-             "sampler_fp32_passes", "scheduler"});
+             "moe_gemm_stream_efficiency", "collective_latency_us", "allreduce", "host_per_sequence_us",
+             "host_overlap", "sampler_fp32_passes", "scheduler"});
   RuntimeProfile r;
   r.terms.name = std::filesystem::path(path).stem().string();
   r.description = y.text("description");
@@ -40,6 +40,8 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
   r.terms.int4_weight_only_efficiency =
       y.optional_real("int4_weight_only_efficiency", 0.001, 1.0).value_or(1.0);
   r.terms.moe_gemm_efficiency = y.optional_real("moe_gemm_efficiency", 0.001, 1.0).value_or(1.0);
+  r.terms.moe_gemm_stream_efficiency =
+      y.optional_real("moe_gemm_stream_efficiency", 0.001, 1.0).value_or(1.0);
   if (y.has("collective_latency_us"))
     r.terms.collective_latency_s = y.nonnegative_real("collective_latency_us", kMaxMicroseconds) * kMicro;
   // Optional, default link_model (core/runtime_profile.hpp says what each path uses).
