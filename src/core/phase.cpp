@@ -107,11 +107,26 @@ double weight_only_efficiency(const Operator& op, const Roofs& roofs) {
   return op.weight_only_bits == 8.0 ? roofs.int8_weight_only_efficiency : roofs.int4_weight_only_efficiency;
 }
 
-// Bytes the operator costs at the memory roof: its traffic, its weight-only integer weights counted at
-// 1 / efficiency (a runtime that streams them below the 16-bit rate takes that much longer for them).
+// The operator's weights as the runtime's kernels stream them: weight-only integer weights at 1 / the share
+// of the 16-bit streaming rate they reach on them (a runtime below that rate takes that much longer).
+double weight_only_weights_B(const Operator& op, const Traffic& t, const Roofs& roofs) {
+  return op.weight_only_bits == 0.0 ? t.weights_read_B : t.weights_read_B / weight_only_efficiency(op, roofs);
+}
+
+// The share of the memory roof at which the operator's weights stream: the runtime's MoE kernel's for a
+// routed experts' grouped GEMM (docs/formulas.md#moe_gemm_kernel), 1 for every other operator.
+double weight_stream_share(const Operator& op, const Roofs& roofs) {
+  return op.expert_gemm ? roofs.moe_gemm_stream_efficiency : 1.0;
+}
+
+// Bytes the operator costs at the memory roof: its traffic, its weights counted as its kernels stream them
+// (above) and at 1 / their share of the roof.
 double memory_bytes(const Operator& op, const Traffic& t, const Roofs& roofs) {
-  if (op.weight_only_bits == 0.0) return total_bytes(t);
-  return total_bytes(t) + t.weights_read_B * (1.0 / weight_only_efficiency(op, roofs) - 1.0);
+  double bytes = total_bytes(t);
+  if (op.weight_only_bits != 0.0) bytes += t.weights_read_B * (1.0 / weight_only_efficiency(op, roofs) - 1.0);
+  const double share = weight_stream_share(op, roofs);
+  if (share != 1.0) bytes += weight_only_weights_B(op, t, roofs) * (1.0 / share - 1.0);
+  return bytes;
 }
 
 // A weight GEMM on hardware that gives its work units' stream rate takes at least the time its units take
@@ -134,17 +149,14 @@ double traffic_time_s(const Operator& op, const Traffic& t, const Roofs& roofs) 
   if (op.decode_attention && roofs.decode_attention_Bps > 0.0)
     return decode_attention_time_s(bytes, roofs.decode_attention_Bps, 0.0);
   if (!adds_times(op, roofs) || roofs.weight_pack_Bps == roofs.memory_Bps) return bytes / roofs.memory_Bps;
-  const double weights =
-      op.weight_only_bits == 0.0 ? t.weights_read_B : t.weights_read_B / weight_only_efficiency(op, roofs);
+  const double weights = weight_only_weights_B(op, t, roofs) / weight_stream_share(op, roofs);
   return (bytes - weights) / roofs.memory_Bps + weights / roofs.weight_pack_Bps;
 }
 
-// The memory time of the operator's traffic `t`: at the memory roofs (a routed experts' grouped GEMM at the
-// runtime's MoE kernel share of them, docs/formulas.md#moe_gemm_kernel), and for a weight GEMM no less than
-// its units' stream time (a traffic without weights, such as an operator's per-key bytes, takes no floor).
+// The memory time of the operator's traffic `t`: at the memory roofs, and for a weight GEMM no less than its
+// units' stream time (a traffic without weights, such as an operator's per-key bytes, takes no floor).
 double memory_time_s(const Operator& op, const Traffic& t, const Roofs& roofs) {
-  const double stream_share = op.expert_gemm ? roofs.moe_gemm_stream_efficiency : 1.0;
-  return std::max(traffic_time_s(op, t, roofs) / stream_share, unit_stream_floor_s(op, t, roofs));
+  return std::max(traffic_time_s(op, t, roofs), unit_stream_floor_s(op, t, roofs));
 }
 
 // The fixed time of one call of a fused decode attention kernel, on hardware that gives the kernel's terms

@@ -47,7 +47,7 @@ struct Roofs {
   double int4_weight_only_efficiency = 1.0;
   double collective_latency_s = 0.0;
   // The share of the matrix rate (at the GEMM's shape) its grouped MoE GEMMs reach, and the share of the
-  // memory roof they move their bytes at (RuntimeTerms).
+  // memory roof they stream the experts' weights at (RuntimeTerms).
   double moe_gemm_efficiency = 1.0;
   double moe_gemm_stream_efficiency = 1.0;
   bool gemm_time_is_sum = false;  // the hardware's library GEMMs add compute and memory time (HardwareSpec)

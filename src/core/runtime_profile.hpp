@@ -31,8 +31,8 @@ struct RuntimeTerms {
   // the rate the hardware profile's GEMM library reaches on the same shape
   // (docs/formulas.md#moe_gemm_kernel).
   double moe_gemm_efficiency = 1.0;
-  // And they move their bytes (the experts' weights, above all, where few rows reach each expert) at this
-  // share of the hardware profile's memory roof (docs/formulas.md#moe_gemm_kernel).
+  // And they stream the experts' weights at this share of the hardware profile's memory roof (their
+  // activations at the roof; docs/formulas.md#moe_gemm_kernel).
   double moe_gemm_stream_efficiency = 1.0;
   double collective_latency_s = 0.0;  // added to every collective it calls (its all-reduce path's
                                       //   fixed cost beyond the link latencies of the hardware profile)
