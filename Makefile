@@ -75,12 +75,12 @@ bench: build
 # own build directory. `make fuzz`: the libFuzzer targets (clang-14, runtime from libclang-rt-14-dev),
 # each run FUZZ_SECONDS on a scratch copy of its seed corpus (tests/fuzz/corpus/NAME); a crash
 # leaves its input in $(FUZZ_BUILD)/artifacts/ (make it a fixture in tests/config/bad/). Targets: the
-# model and hardware loaders, the sweep spec, the Hugging Face importer (JSON dictionary), the serving
+# model, hardware and runtime-profile loaders, the sweep spec, the Hugging Face importer (JSON dictionary), the serving
 # trace reader (CSV dictionary).
 SANITIZE_BUILD ?= build-sanitize
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := model_loader hardware_loader sweep_spec hf_import trace_csv
+FUZZ_TARGETS := model_loader hardware_loader runtime_loader sweep_spec hf_import trace_csv
 FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
 SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 

@@ -21,6 +21,7 @@ endfunction()
 
 infersim_add_fuzzer(fuzz_model_loader tests/fuzz/fuzz_model_loader.cpp)
 infersim_add_fuzzer(fuzz_hardware_loader tests/fuzz/fuzz_hardware_loader.cpp)
+infersim_add_fuzzer(fuzz_runtime_loader tests/fuzz/fuzz_runtime_loader.cpp)
 infersim_add_fuzzer(fuzz_sweep_spec tests/fuzz/fuzz_sweep_spec.cpp)
 infersim_add_fuzzer(fuzz_hf_import tests/fuzz/fuzz_hf_import.cpp)
 infersim_add_fuzzer(fuzz_trace_csv tests/fuzz/fuzz_trace_csv.cpp)
