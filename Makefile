@@ -75,8 +75,8 @@ bench: build
 # own build directory. `make fuzz`: the libFuzzer targets (clang-14, runtime from libclang-rt-14-dev),
 # each run FUZZ_SECONDS on a scratch copy of its seed corpus (tests/fuzz/corpus/NAME); a crash
 # leaves its input in $(FUZZ_BUILD)/artifacts/ (make it a fixture in tests/config/bad/). Targets: the
-# model, hardware and runtime-profile loaders, the sweep spec, the Hugging Face importer (JSON dictionary), the serving
-# trace reader (CSV dictionary).
+# model, hardware and runtime-profile loaders, the sweep spec, the Hugging Face importer (JSON
+# dictionary), the serving trace reader (CSV dictionary).
 SANITIZE_BUILD ?= build-sanitize
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 30
