@@ -46,6 +46,7 @@ struct ServeOptions {
   std::string percentile = "99";
   bool find_max_rate = false;
   std::string format = "table";
+  bool breakdown = false;
   std::string output;
   std::string timeline;
   bool progress = false;
@@ -212,7 +213,10 @@ int run_find_max_rate(const ServeOptions& o, Setup& s, StepTimer& timer) {
     report_json = serve_json(report);
     report_json.resize(report_json.size() - 3);  // "\n}\n": the search's keys follow
     report_json += ",\n";
+    if (o.breakdown)
+      report_json += "  \"time_by_class\": " + time_by_class_json(r.at_rate.time_by_class) + ",\n";
     report_table = serve_table(report);
+    if (o.breakdown) report_table += time_by_class_table(r.at_rate.time_by_class);
   }
   if (o.format == "json") {
     std::cout << (r.rate_rps ? report_json : std::string("{\n")) << search_json(r, p);
@@ -261,9 +265,18 @@ int run_serve(const ServeOptions& o, const SearchPath& search) {
   const ServeReport report{
       s.loaded.model.name, s.loaded.hardware.name, s.loaded.runtime.terms.name, s.workload_text,
       serving::simulate(timer, s.config, *source, s.workload.requests, s.slo, offered, observer)};
-  const std::string text = o.format == "json"  ? serve_json(report)
-                           : o.format == "csv" ? serve_csv(report)
-                                               : serve_table(report);
+  std::string text;
+  if (o.format == "json") {
+    text = serve_json(report);
+    if (o.breakdown) {  // one more key: "\n}\n" closes the summary
+      text.resize(text.size() - 3);
+      text += ",\n  \"time_by_class\": " + time_by_class_json(report.result.time_by_class) + "\n}\n";
+    }
+  } else if (o.format == "csv") {
+    text = o.breakdown ? time_by_class_csv(report.result.time_by_class) : serve_csv(report);
+  } else {
+    text = serve_table(report) + (o.breakdown ? time_by_class_table(report.result.time_by_class) : "");
+  }
   if (requests_file) requests_file->commit();
   if (timeline_file) timeline_file->commit();
   if (report.result.summary.rejected > 0 && !o.quiet) {
@@ -354,6 +367,11 @@ void add_serve_command(CLI::App& app, Action& action) {
   sub->add_option("--format", o->format, "summary: table, json or csv")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json", "csv"}));
+  sub->add_flag(
+      "--breakdown", o->breakdown,
+      "also show where the iterations' time went: the device's by kind of work (GEMMs, expert GEMMs, "
+      "attention, elementwise, collectives), the runtime's host terms, KV swaps; with --format csv, "
+      "that table replaces the summary row");
   sub->add_option("-o", o->output, "write one CSV row per request to FILE (streamed)")->type_name("FILE");
   sub->add_option("--timeline", o->timeline, "write one CSV row per iteration to FILE")->type_name("FILE");
   auto* progress =

@@ -77,7 +77,27 @@ struct Operator {
   // 16 bits, not in the scenario's compute dtype (Roofs::matrix16_flops_per_s;
   // docs/formulas.md#sixteen_bit_gemms).
   bool gemm_16bit = false;
+  // Attention proper: the scores, softmax and values over the keys (fused into one kernel or not), not the
+  // projections around them. Only for the breakdown by class (op_class); no roof or time depends on it.
+  bool attention_kernel = false;
 };
+
+// What kind of kernel an operator is, for a breakdown of where the time goes (docs/formulas.md#op_class):
+// weight GEMMs (projections, dense MLPs, LM head, router), the routed experts' grouped GEMMs, attention
+// kernels, elementwise and data-movement kernels (norms, activations, rotary, routing, permutes,
+// residuals, embedding, sampler), and collectives between devices (pipeline sends included).
+enum class OpClass { gemm, expert_gemm, attention, elementwise, collective };
+inline constexpr int kOpClasses = 5;
+
+[[nodiscard]] constexpr OpClass op_class(const Operator& op) {
+  if (op.unit == OpUnit::link) return OpClass::collective;
+  if (op.attention_kernel) return OpClass::attention;
+  if (op.expert_gemm) return OpClass::expert_gemm;
+  return op.unit == OpUnit::matrix ? OpClass::gemm : OpClass::elementwise;
+}
+
+// The class's name in reports: "GEMMs", "expert GEMMs", "attention", "elementwise", "collectives".
+[[nodiscard]] const char* op_class_name(OpClass c);
 
 [[nodiscard]] constexpr Traffic scaled(const Traffic& t, double k) {
   return {t.weights_read_B * k, t.act_read_B * k, t.act_written_B * k, t.kv_read_B * k, t.kv_written_B * k};

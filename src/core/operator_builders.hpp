@@ -28,6 +28,10 @@ namespace infersim::detail {
 [[nodiscard]] Operator vector_op(const char* name, double flops, double elements_in, double elements_out,
                                  double weight_elements, const TensorFormats& p, double repeat);
 
+// An attention kernel's operator, its cost still to fill in: the scores, softmax or values over the keys
+// (fused or not), marked as attention proper for the breakdown by class (Operator::attention_kernel).
+[[nodiscard]] Operator attention_op(const char* name, OpUnit unit, double repeat);
+
 // A collective of `message_B` bytes per device over `group` devices spanning `span` device slots.
 [[nodiscard]] Operator link_op(const char* name, Collective kind, double group, double span, double message_B,
                                double repeat);

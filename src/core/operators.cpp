@@ -59,6 +59,12 @@ Operator norm_op(const char* name, NormKind kind, double width, double tokens, c
   return vector_op(name, norm_flops_per_element(kind) * elements, elements, elements, weights, p, repeat);
 }
 
+Operator attention_op(const char* name, OpUnit unit, double repeat) {
+  Operator op{name, unit, repeat, {}, {}, {}, 0.0, {}, {}, 0.0};
+  op.attention_kernel = true;
+  return op;
+}
+
 Operator link_op(const char* name, Collective kind, double group, double span, double message_B,
                  double repeat) {
   Operator op{name, OpUnit::link, repeat, {}, {}, {}, 0.0, {}, {}, 0.0};

@@ -19,7 +19,7 @@ double sink_flops(const ModelSpec& m, double queries) {
 Operator fused_prefill_attention(const ModelSpec& m, const TensorFormats& p, const SpanGroup& g,
                                  double tokens, double pairs, double cached_keys) {
   const double H = m.attention_heads;
-  Operator op{"attention", OpUnit::matrix, static_cast<double>(g.layers), {}, {}, {}, 0.0, {}, {}, 0.0};
+  Operator op = attention_op("attention", OpUnit::matrix, static_cast<double>(g.layers));
   op.span = g.span;
   op.fixed.flops =
       pairs * (2.0 * matmul_flops_per_pair(m.attention_heads, m.head_dim) + kSoftmaxFlopsPerScore * H) +
@@ -47,15 +47,17 @@ void append_prefill_attention(std::vector<Operator>& ops, const ModelSpec& m, co
   }
   const double kv_append_B = tokens * 2.0 * kv_width(m) * p.kv_bytes;
   const double scores = b * H * s * s;  // the full matrix, masked entries included
-  Operator qk{"attn_scores", OpUnit::matrix, L, {}, {}, {}, 0.0, {}, {}, 0.0};
+  Operator qk = attention_op("attn_scores", OpUnit::matrix, L);
   qk.fixed.flops = b * s * s * matmul_flops_per_pair(m.attention_heads, m.head_dim);
   qk.fixed.bytes.act_read_B = tokens * (q_width(m) + kv_width(m)) * p.act_bytes;
   qk.fixed.bytes.act_written_B = scores * p.act_bytes;
   qk.fixed.bytes.kv_written_B = kv_append_B;
   ops.push_back(qk);
-  ops.push_back(vector_op("softmax", kSoftmaxFlopsPerScore * scores + sink_flops(m, tokens), scores, scores,
-                          0.0, p, L));
-  Operator av{"attn_values", OpUnit::matrix, L, {}, {}, {}, 0.0, {}, {}, 0.0};
+  Operator softmax =
+      vector_op("softmax", kSoftmaxFlopsPerScore * scores + sink_flops(m, tokens), scores, scores, 0.0, p, L);
+  softmax.attention_kernel = true;
+  ops.push_back(softmax);
+  Operator av = attention_op("attn_values", OpUnit::matrix, L);
   av.fixed.flops = qk.fixed.flops;
   av.fixed.bytes.act_read_B = scores * p.act_bytes + tokens * kv_width(m) * p.act_bytes;
   av.fixed.bytes.act_written_B = tokens * q_width(m) * p.act_bytes;
@@ -73,7 +75,7 @@ void append_decode_attention(std::vector<Operator>& ops, const ModelSpec& m, con
   const double new_qkv_B = b * (q_width(m) + 2.0 * kv_width(m)) * p.act_bytes;
   const double kv_append_B = b * 2.0 * kv_width(m) * p.kv_bytes;
   if (shape.attention == AttentionKernel::fused) {
-    Operator op{"attention", OpUnit::matrix, L, {}, {}, {}, 0.0, {}, {}, 0.0};
+    Operator op = attention_op("attention", OpUnit::matrix, L);
     op.span = g.span;
     op.fixed.flops = sink_flops(m, b);
     op.fixed.bytes.act_read_B = new_qkv_B;
@@ -85,7 +87,7 @@ void append_decode_attention(std::vector<Operator>& ops, const ModelSpec& m, con
     ops.push_back(op);
     return;
   }
-  Operator qk{"attn_scores", OpUnit::matrix, L, {}, {}, {}, 0.0, {}, {}, 0.0};
+  Operator qk = attention_op("attn_scores", OpUnit::matrix, L);
   qk.span = g.span;
   qk.fixed.bytes.act_read_B = new_qkv_B;
   qk.fixed.bytes.kv_written_B = kv_append_B;
@@ -93,14 +95,14 @@ void append_decode_attention(std::vector<Operator>& ops, const ModelSpec& m, con
   qk.per_key.bytes.kv_read_B = b * kv_width(m) * p.kv_bytes;
   qk.per_key.bytes.act_written_B = b * H * p.act_bytes;
   ops.push_back(qk);
-  Operator softmax{"softmax", OpUnit::vector, L, {}, {}, {}, 0.0, {}, {}, 0.0};
+  Operator softmax = attention_op("softmax", OpUnit::vector, L);
   softmax.span = g.span;
   softmax.fixed.flops = sink_flops(m, b);
   softmax.per_key.flops = b * H * kSoftmaxFlopsPerScore;
   softmax.per_key.bytes.act_read_B = b * H * p.act_bytes;
   softmax.per_key.bytes.act_written_B = b * H * p.act_bytes;
   ops.push_back(softmax);
-  Operator av{"attn_values", OpUnit::matrix, L, {}, {}, {}, 0.0, {}, {}, 0.0};
+  Operator av = attention_op("attn_values", OpUnit::matrix, L);
   av.span = g.span;
   av.fixed.bytes.act_written_B = b * q_width(m) * p.act_bytes;
   av.per_key.flops = b * pair_matmul_flops;

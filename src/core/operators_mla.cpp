@@ -40,7 +40,7 @@ void append_mla_prefill_group(std::vector<Operator>& ops, const ModelSpec& m, co
   const double H = m.attention_heads;
   const double q_head = a.qk_nope_head_dim + a.qk_rope_head_dim;
   const double kv_up = H * (a.qk_nope_head_dim + a.v_head_dim);
-  Operator op{"attention", OpUnit::matrix, static_cast<double>(g.layers), {}, {}, {}, 0.0, {}, {}, 0.0};
+  Operator op = attention_op("attention", OpUnit::matrix, static_cast<double>(g.layers));
   op.span = g.span;
   op.fixed.flops = pairs * (2.0 * H * q_head + 2.0 * H * a.v_head_dim + kSoftmaxFlopsPerScore * H);
   op.fixed.bytes.act_read_B = tokens * (H * q_head + kv_up + a.qk_rope_head_dim) * p.act_bytes;
@@ -88,7 +88,7 @@ void append_mla_decode_absorbed(std::vector<Operator>& ops, const ModelSpec& m, 
   const SpanGroups groups = span_groups(m);
   for (int i = 0; i < groups.count; ++i) {
     const SpanGroup& g = groups.group[static_cast<std::size_t>(i)];
-    Operator op{"attention", OpUnit::matrix, static_cast<double>(g.layers), {}, {}, {}, 0.0, {}, {}, 0.0};
+    Operator op = attention_op("attention", OpUnit::matrix, static_cast<double>(g.layers));
     op.span = g.span;
     op.fixed.bytes.act_read_B = b * H * latent * p.act_bytes;
     op.fixed.bytes.act_written_B = b * H * a.kv_lora_rank * p.act_bytes;
@@ -126,7 +126,7 @@ void append_mla_decode_naive(std::vector<Operator>& ops, const ModelSpec& m, con
     up.per_key.bytes.kv_read_B = b * a.kv_lora_rank * p.kv_bytes;
     up.per_key.bytes.act_written_B = b * kv_up_width * p.act_bytes;
     ops.push_back(up);
-    Operator op{"attention", OpUnit::matrix, layers, {}, {}, {}, 0.0, {}, {}, 0.0};
+    Operator op = attention_op("attention", OpUnit::matrix, layers);
     op.span = g.span;
     op.fixed.bytes.act_read_B = b * H * q_head * p.act_bytes;
     op.fixed.bytes.act_written_B = b * H * a.v_head_dim * p.act_bytes;

@@ -172,6 +172,7 @@ inline OpResult time_op(const Operator& op, double keys, const Roofs& roofs) {
   OpResult r;
   r.name = op.name;
   r.unit = op.unit;
+  r.op_class = op_class(op);
   r.kernels = op.repeat;
   if (op.unit == OpUnit::link) {
     r.cost.bytes.act_read_B = op.comm.message_B * op.repeat;  // the bytes this device sends
@@ -202,6 +203,7 @@ inline void add_totals(PhaseResult& into, const OpResult& r) {
   if (r.bound == Bound::memory) into.memory_bound_s += r.time_s;
   if (r.bound == Bound::communication) into.link_s += r.time_s;
   into.bound = into.compute_bound_s > into.memory_bound_s ? Bound::compute : Bound::memory;
+  into.class_s[static_cast<std::size_t>(r.op_class)] += r.time_s;
 }
 
 }  // namespace
@@ -358,6 +360,7 @@ void add_decode_totals(PhaseResult& into, const DecodeTotals& totals, const std:
   into.memory_bound_s += f.memory_bound_s;
   into.link_s += f.link_s;
   into.bound = into.compute_bound_s > into.memory_bound_s ? Bound::compute : Bound::memory;
+  for (std::size_t c = 0; c < f.class_s.size(); ++c) into.class_s[c] += f.class_s[c];
   for (const std::size_t i : totals.varying)
     add_totals(into, time_op(ops[i], attended_keys(ops[i].span, context), roofs));
 }

@@ -1,5 +1,6 @@
 #pragma once
 // What a timed pass produces: one row per operator and the phase's totals.
+#include <array>
 #include <vector>
 
 #include "core/operator.hpp"
@@ -11,6 +12,7 @@ namespace infersim {
 struct OpResult {
   const char* name = "";
   OpUnit unit = OpUnit::vector;
+  OpClass op_class = OpClass::elementwise;
   double kernels = 0.0;
   OpCost cost;
   double intensity = 0.0;  // FLOP/B
@@ -30,6 +32,8 @@ struct PhaseResult {
   double link_s = 0.0;          // time of the collectives and sends
   double kernels = 0.0;         // kernels launched (the host issues each one unless graphs are used)
   Bound bound = Bound::memory;  // compute or memory: the class of operators that takes more of the time
+  // time_s by operator class (op_class, indexed by OpClass): where the time goes; they sum to time_s.
+  std::array<double, kOpClasses> class_s{};
 };
 
 }  // namespace infersim

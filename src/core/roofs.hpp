@@ -1,6 +1,6 @@
 #pragma once
 // The roofs one scenario runs under on one device: the compute, memory and link rates every operator
-// is timed against (docs/formulas.md#roofline).
+// is timed against (docs/formulas.md#roofs).
 #include <memory>
 #include <optional>
 #include <string>

@@ -85,12 +85,14 @@ PhaseResult StepTimer::step_phase(const StepLoad& load, bool keep_operators) {
   return phase;
 }
 
-double StepTimer::step_s(const StepLoad& load, int batches_in_flight) {
+double StepTimer::step_s(const StepLoad& load, int batches_in_flight, TimeByClass* by_class) {
   PhaseResult phase;
   const StageTimes t = stage_times(load, phase, false);
   const double device_s = std::max(t.path_s, std::max(1, batches_in_flight) * t.max_stage_s);
   const double sequences = load.decode_rows + (load.prefill_tokens > 0.0 ? 1.0 : 0.0);
-  return device_s + runtime_overhead_s(device_s, t.kernels, sequences, sc_.runtime);
+  const double host_s = runtime_overhead_s(device_s, t.kernels, sequences, sc_.runtime);
+  if (by_class) *by_class = phase_time_by_class(phase, device_s, host_s);
+  return device_s + host_s;
 }
 
 StepMemory StepTimer::stage_memory(const ModelSpec& shard, const Stage& stage, double max_step_tokens) const {

@@ -15,6 +15,7 @@
 #include "core/phase_result.hpp"
 #include "core/roofs.hpp"
 #include "core/scenario.hpp"
+#include "core/time_by_class.hpp"
 
 namespace infersim {
 
@@ -43,7 +44,10 @@ class StepTimer {
   // (the path), while `batches_in_flight` batches (1..pp, the replica's busy virtual engines) share each
   // stage: the device's time is max(path, batches_in_flight x the slowest stage's part), as estimate's
   // pipelined step with that many micro-batches (docs/formulas.md#serving_step).
-  [[nodiscard]] double step_s(const StepLoad& load, int batches_in_flight = 1);
+  // With `by_class`, also where that time goes: the device's time by operator class and the host's terms
+  // (docs/formulas.md#time_by_class).
+  [[nodiscard]] double step_s(const StepLoad& load, int batches_in_flight = 1,
+                              TimeByClass* by_class = nullptr);
   // The same with its operators, per name (for a breakdown or a test): every stage's, and the sends.
   [[nodiscard]] PhaseResult step_phase(const StepLoad& load, bool keep_operators);
 

@@ -84,6 +84,7 @@ ServeResult Engine::run(RequestSource& source, long long max_requests, double of
   out.summary = metrics_.summary(static_cast<long long>(units_total_), last_arrival_s_, offered_rate_rps);
   out.kv_blocks_per_replica = static_cast<long long>(units_total_);
   out.kv_bytes_per_block_per_device = block_bytes_;
+  out.time_by_class = time_by_class_;
   return out;
 }
 
@@ -288,22 +289,28 @@ void Engine::plan_step(Replica& rep, StepPlan& plan) {
   plan.extra_s = extra_s;
 }
 
-double Engine::plan_time(Replica& rep, const StepPlan& plan) {
+double Engine::plan_time(Replica& rep, StepPlan& plan) {
   // The replica's other busy virtual engines share its pipeline's stages with this iteration.
   const auto index = static_cast<int>(&rep - replicas_.data());
   int in_flight = 0;
   for (int v = 0; v < engines_per_replica_; ++v) {
     if (engine_at(index / engines_per_replica_, v).busy()) ++in_flight;
   }
-  double step_s = timer_.step_s(plan.load, in_flight) + plan.extra_s;
-  if (plan.static_step && !plan.chunks.empty()) step_s += timer_.step_s(plan.prefill_load, in_flight);
+  double step_s = timer_.step_s(plan.load, in_flight, &plan.times) + plan.extra_s;
+  plan.times.swap_s = plan.extra_s;
+  if (plan.static_step && !plan.chunks.empty()) {
+    TimeByClass prefill;
+    step_s += timer_.step_s(plan.prefill_load, in_flight, &prefill);
+    add_scaled(plan.times, prefill, 1.0);
+  }
   return step_s;
 }
 
 void Engine::step(Replica& rep, RequestSource& source) {
   StepPlan& plan = plans_.front();
   plan_step(rep, plan);
-  commit_step(rep, plan, plan_time(rep, plan), source);
+  const double step_s = plan_time(rep, plan);
+  commit_step(rep, plan, step_s, plan.times, source);
 }
 
 void Engine::step_group(int first, RequestSource& source) {
@@ -321,26 +328,31 @@ void Engine::step_group(int first, RequestSource& source) {
     group_tokens += plan.load.decode_rows + plan.load.prefill_tokens + plan.prefill_load.prefill_tokens;
   }
   double step_s = 0.0;
+  const TimeByClass* slowest = nullptr;  // the rank the iteration waits for
   for (int i = 0; i < ranks; ++i) {
     StepPlan& plan = plans_[static_cast<std::size_t>(i)];
     if (!plan.active) continue;
     plan.load.moe_group_tokens = group_tokens;
     plan.prefill_load.moe_group_tokens = group_tokens;
-    step_s = std::max(step_s, plan_time(replicas_[static_cast<std::size_t>(first + i)], plan));
+    const double rank_s = plan_time(replicas_[static_cast<std::size_t>(first + i)], plan);
+    if (!slowest || rank_s > step_s) slowest = &plan.times;
+    step_s = std::max(step_s, rank_s);
   }
   for (int i = 0; i < ranks; ++i) {
     Replica& rep = replicas_[static_cast<std::size_t>(first + i)];
     const StepPlan& plan = plans_[static_cast<std::size_t>(i)];
     if (plan.active) {
-      commit_step(rep, plan, step_s, source);
+      commit_step(rep, plan, step_s, *slowest, source);
     } else {
       rep.clock += step_s;
     }
   }
 }
 
-void Engine::commit_step(Replica& rep, const StepPlan& plan, double step_s, RequestSource& source) {
+void Engine::commit_step(Replica& rep, const StepPlan& plan, double step_s, const TimeByClass& times,
+                         RequestSource& source) {
   const double start_s = rep.clock;
+  add_scaled(time_by_class_, times, 1.0);
   const std::vector<Chunk>& chunks = plan.chunks;
   const std::vector<int>& swapped = plan.swapped_in;
   const long long rows = plan.rows;

@@ -144,14 +144,18 @@ class Engine {
     std::vector<int> swapped_in;
     long long rows = 0;  // decode rows
     double extra_s = 0.0;
+    TimeByClass times;  // where its time goes (plan_time)
     bool static_step = false;
     bool active = false;  // in a group step: the rank had work
   };
 
   void add_chunk(StepLoad& load, const Req& q, long long c);
   void plan_step(Replica& rep, StepPlan& plan);
-  double plan_time(Replica& rep, const StepPlan& plan);
-  void commit_step(Replica& rep, const StepPlan& plan, double step_s, RequestSource& source);
+  // The iteration's time, and (plan.times) where it goes.
+  double plan_time(Replica& rep, StepPlan& plan);
+  // `times`: where step_s went (the slowest rank's, for a group step).
+  void commit_step(Replica& rep, const StepPlan& plan, double step_s, const TimeByClass& times,
+                   RequestSource& source);
   void step(Replica& rep, RequestSource& source);
   // The attention data-parallel ranks replicas_[first, first + ranks) iterate together.
   void step_group(int first, RequestSource& source);
@@ -177,6 +181,7 @@ class Engine {
   long long done_ = 0;
   long long total_ = 0;
   double last_arrival_s_ = 0.0;
+  TimeByClass time_by_class_;  // every committed iteration's, summed
 };
 
 }  // namespace infersim::serving::detail

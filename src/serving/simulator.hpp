@@ -81,6 +81,9 @@ struct ServeResult {
   ServeSummary summary;
   long long kv_blocks_per_replica = 0;  // per virtual engine under pipeline parallelism
   double kv_bytes_per_block_per_device = 0.0;
+  // Where the iterations' time went, every replica's (and every attention data-parallel rank's) summed:
+  // it adds up to the replicas' busy time (docs/formulas.md#time_by_class).
+  TimeByClass time_by_class;
 };
 
 // Runs `source` (at most `max_requests` requests) through `replicas` replicas of `timer`'s model and

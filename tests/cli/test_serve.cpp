@@ -163,3 +163,37 @@ TEST_CASE("serve --find-max-rate: the rate found and the summary at it, or exit 
     CHECK(refused.err.find("--percentile") != std::string::npos);
   }
 }
+
+TEST_CASE("serve --breakdown: where the iterations' time went, in the three formats") {
+  const std::string run = kServe + "--offline --requests 50 --input 512 --output 64 --breakdown";
+  const auto table = run_infersim(run);
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.find("where the iterations' time went") != std::string::npos);
+  for (const char* row :
+       {"GEMMs", "expert GEMMs", "attention", "elementwise", "collectives", "host (runtime)", "KV swaps"})
+    CHECK(table.out.find(std::string("\n  ") + row) != std::string::npos);
+  // CSV: the breakdown replaces the summary row, one row per kind; the shares add up to 1.
+  const auto csv = run_infersim(run + " --format csv");
+  REQUIRE(csv.exit_code == 0);
+  std::istringstream lines(csv.out);
+  std::string line;
+  std::getline(lines, line);
+  CHECK(line == "kind,time_s,share");
+  double shares = 0.0;
+  int rows = 0;
+  for (; std::getline(lines, line); ++rows) shares += std::stod(line.substr(line.rfind(',') + 1));
+  CHECK(rows == 7);
+  CHECK(shares == Approx(1.0).epsilon(1e-12));
+  // JSON: one more key after the summary's; one replica never idle offline, so its busy time is the run's
+  // duration.
+  const auto json = run_infersim(run + " --format json");
+  REQUIRE(json.exit_code == 0);
+  const auto number_after = [&json](const std::string& key) {
+    const auto at = json.out.find("\"" + key + "\": ");
+    REQUIRE(at != std::string::npos);
+    return std::stod(json.out.substr(at + key.size() + 4));
+  };
+  CHECK(json.out.find("\"time_by_class\": {\"gemms_s\": ") != std::string::npos);
+  CHECK(number_after("busy_s") == Approx(number_after("duration_s")).epsilon(1e-9));
+  CHECK(number_after("expert_gemms_s") == 0.0);  // Llama-3-8B is dense
+}

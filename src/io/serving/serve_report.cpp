@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cmath>
 #include <optional>
 #include <utility>
@@ -86,6 +87,57 @@ std::string serve_json(const ServeReport& r) {
   for (const Item& item : summary_items(r.result.summary))
     out += fmt::format(",\n  \"{}\": {}", item.key, machine_text(item.value));
   return out + "\n}\n";
+}
+
+namespace {
+
+// Each breakdown row's seconds, checked finite, and their sum.
+std::pair<std::array<double, kTimeClasses>, double> checked_times(const TimeByClass& t) {
+  std::array<double, kTimeClasses> s{};
+  double busy_s = 0.0;
+  for (int i = 0; i < kTimeClasses; ++i) {
+    s[static_cast<std::size_t>(i)] = time_class_s(t, i);
+    if (!std::isfinite(s[static_cast<std::size_t>(i)]))
+      throw InputError(fmt::format("serve: the time of '{}' came out {} (not a finite number)",
+                                   time_class_key(i), s[static_cast<std::size_t>(i)]));
+    busy_s += s[static_cast<std::size_t>(i)];
+  }
+  return {s, busy_s};
+}
+
+double share_of(double x, double total) { return total > 0.0 ? x / total : 0.0; }
+
+}  // namespace
+
+std::string time_by_class_table(const TimeByClass& t) {
+  const auto [s, busy_s] = checked_times(t);
+  std::string out = fmt::format(
+      "\nwhere the iterations' time went (every replica's, summed: {}; docs/formulas.md#time_by_class)\n",
+      time_text(busy_s));
+  for (int i = 0; i < kTimeClasses; ++i) {
+    const double x = s[static_cast<std::size_t>(i)];
+    out += fmt::format("  {:<16}{:>12}{:>8.1f}%\n", time_class_name(i), time_text(x),
+                       share_of(x, busy_s) * 100.0);
+  }
+  return out;
+}
+
+std::string time_by_class_json(const TimeByClass& t) {
+  const auto [s, busy_s] = checked_times(t);
+  std::string out = "{";
+  for (int i = 0; i < kTimeClasses; ++i)
+    out += fmt::format("\"{}_s\": {}, ", time_class_key(i), format_number(s[static_cast<std::size_t>(i)]));
+  return out + fmt::format("\"busy_s\": {}}}", format_number(busy_s));
+}
+
+std::string time_by_class_csv(const TimeByClass& t) {
+  const auto [s, busy_s] = checked_times(t);
+  std::string out = "kind,time_s,share\n";
+  for (int i = 0; i < kTimeClasses; ++i) {
+    const double x = s[static_cast<std::size_t>(i)];
+    out += fmt::format("{},{},{}\n", time_class_key(i), format_number(x), format_number(share_of(x, busy_s)));
+  }
+  return out;
 }
 
 std::string serve_csv(const ServeReport& r) {

@@ -26,6 +26,13 @@ void check_serve_summary(const serving::ServeSummary& s);
 [[nodiscard]] std::string serve_json(const ServeReport& r);
 [[nodiscard]] std::string serve_csv(const ServeReport& r);
 
+// Where a run's iterations spent their time (ServeResult::time_by_class; `serve --breakdown`): a table,
+// a JSON object of seconds per kind of work ("gemms_s", ..., "busy_s": their sum), or CSV rows of
+// kind,time_s,share. Throws InputError for a time that is not finite.
+[[nodiscard]] std::string time_by_class_table(const TimeByClass& t);
+[[nodiscard]] std::string time_by_class_json(const TimeByClass& t);
+[[nodiscard]] std::string time_by_class_csv(const TimeByClass& t);
+
 [[nodiscard]] std::string requests_csv_header();
 [[nodiscard]] std::string requests_csv_row(const serving::RequestRecord& r);
 [[nodiscard]] std::string timeline_csv_header();
