@@ -60,7 +60,7 @@ int run_published_validation(const std::string& output_csv, double threshold, do
             << regime_section(regimes, regime_threshold, kRegimeGateRows)
             << every_judged_section(regime_errors(cases, is_moe_model, RegimeRows::every_judged),
                                     all_judged_error(cases))
-            << std::flush;
+            << time_class_section(time_class_errors(cases)) << std::flush;
   if (out) {
     out->write(published_csv(cases));
     out->commit();

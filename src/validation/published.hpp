@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/estimate.hpp"
+#include "core/time_by_class.hpp"
 #include "validation/published_serving.hpp"
 
 namespace infersim {
@@ -70,6 +71,9 @@ struct PublishedCase {
   bool fits = true;        // the configuration fits the device's memory
   // A serving row's run: the scheduler limits, KV blocks per replica and Poisson rate it used.
   std::optional<ServingPrediction> serving;
+  // Where the predicted time goes (docs/formulas.md#time_by_class): the serving run's iterations, or the
+  // span of the estimate the metric times (prefill, a decode step, the request); none for speed-ups.
+  std::optional<TimeByClass> time_by_class;
 };
 
 struct GroupError {

@@ -65,8 +65,23 @@ PublishedCase judge_serving(PublishedCase c, const ModelSpec& model, const Hardw
   }
   c.predicted = *p.value;
   c.rel_error = c.predicted / cfg.published - 1.0;
+  c.time_by_class = p.time_by_class;
   c.serving = std::move(p);
   return c;
+}
+
+// The span of an estimate a one-configuration metric times.
+EstimateSpan timed_span(MetricKind k) {
+  switch (k) {
+    case MetricKind::prefill_tok_s:
+    case MetricKind::ttft_ms:
+      return EstimateSpan::prefill;
+    case MetricKind::decode_tok_s:
+    case MetricKind::tpot_ms:
+      return EstimateSpan::decode_step;
+    default:
+      return EstimateSpan::request;
+  }
 }
 
 PublishedCase judge(PublishedCase c, Library& lib) {
@@ -90,6 +105,7 @@ PublishedCase judge(PublishedCase c, Library& lib) {
                              : predicted_metric(cfg.metric, e, cfg.scenario);
   c.rel_error = c.predicted / cfg.published - 1.0;
   c.fits = e.fits;
+  if (!cfg.baseline) c.time_by_class = estimate_time_by_class(e, timed_span(cfg.metric));
   return c;
 }
 

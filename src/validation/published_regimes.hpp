@@ -3,6 +3,7 @@
 // in the time domain, so that a negative error always means "predicted faster than measured" whatever
 // the published unit, and summarised per regime (batch, precision, dense or MoE, tensor parallelism,
 // phase). A mean absolute error hides a lean that the signed mean shows. Pure.
+#include <array>
 #include <functional>
 #include <string>
 #include <vector>
@@ -39,6 +40,21 @@ enum class RegimeRows { one_configuration, every_judged };
 
 // Every row regime_errors(..., every_judged) takes, as one: its count, signed mean and MAPE.
 [[nodiscard]] RegimeError all_judged_error(const std::vector<PublishedCase>& cases);
+
+// The judged rows that regime_errors(..., every_judged) takes, grouped by the breakdown row (time_class_name)
+// that takes most of their predicted time (docs/formulas.md#time_by_class): which kind of work the rows
+// that lean exercise. Rows without a breakdown are left out.
+struct TimeClassError {
+  int time_class = 0;  // 0 <= time_class < kTimeClasses
+  int rows = 0;
+  double signed_mean = 0.0;                  // mean time-domain error
+  double mape = 0.0;                         // mean absolute time-domain error
+  std::array<double, kTimeClasses> share{};  // each breakdown row's mean share of the rows' predicted time
+};
+
+// Every breakdown row in order (empty ones with rows = 0), then the judged rows with a breakdown as one
+// (time_class = kTimeClasses).
+[[nodiscard]] std::vector<TimeClassError> time_class_errors(const std::vector<PublishedCase>& cases);
 
 // The regimes with at least `min_rows` rows whose signed mean leans beyond `max_lean` either way.
 [[nodiscard]] std::vector<RegimeError> leaning_regimes(const std::vector<RegimeError>& regimes, int min_rows,

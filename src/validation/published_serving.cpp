@@ -158,23 +158,23 @@ class Runner {
   Runner(StepTimer& timer, serving::ServeConfig cfg, serving::WorkloadSpec w)
       : timer_(timer), cfg_(std::move(cfg)), w_(std::move(w)) {}
 
-  serving::ServeSummary run(serving::Arrivals arrivals, double rate_rps) {
+  serving::ServeResult run(serving::Arrivals arrivals, double rate_rps) {
     serving::WorkloadSpec w = w_;
     w.arrivals = arrivals;
     w.rate_rps = rate_rps > 0.0 ? rate_rps : 1.0;
     WorkloadSource source(w);
-    return serving::simulate(timer_, cfg_, source, w.requests, {}, rate_rps).summary;
+    return serving::simulate(timer_, cfg_, source, w.requests, {}, rate_rps);
   }
 
   // Bisection on the Poisson rate to 1 %, between 1 % of the offline request throughput (no higher rate
   // keeps the queues finite) and that throughput; every probe draws the same requests (common random
   // numbers: serving/workload.hpp), so a higher rate only adds load.
-  std::optional<std::pair<double, serving::ServeSummary>> max_rate(const ServingLoad& load) {
-    const double ceiling = run(serving::Arrivals::offline, 0.0).request_throughput_rps;
-    std::optional<std::pair<double, serving::ServeSummary>> best;
+  std::optional<std::pair<double, serving::ServeResult>> max_rate(const ServingLoad& load) {
+    const double ceiling = run(serving::Arrivals::offline, 0.0).summary.request_throughput_rps;
+    std::optional<std::pair<double, serving::ServeResult>> best;
     const auto probe = [&](double rate) {
-      serving::ServeSummary s = run(serving::Arrivals::poisson, rate);
-      const bool ok = meets(s, load);
+      serving::ServeResult s = run(serving::Arrivals::poisson, rate);
+      const bool ok = meets(s.summary, load);
       if (ok) best = {rate, std::move(s)};
       return ok;
     };
@@ -249,11 +249,15 @@ ServingPrediction predict_serving(const ModelSpec& model, const HardwareSpec& hw
         return p;
       }
       p.rate_rps = found->first;
-      p.summary = std::move(found->second);
+      p.summary = found->second.summary;
+      p.time_by_class = found->second.time_by_class;
     } else {
       const bool offline = load.kind == LoadKind::offline;
       p.rate_rps = offline ? 0.0 : load.rate_rps;
-      p.summary = runner.run(offline ? serving::Arrivals::offline : serving::Arrivals::poisson, p.rate_rps);
+      const serving::ServeResult r =
+          runner.run(offline ? serving::Arrivals::offline : serving::Arrivals::poisson, p.rate_rps);
+      p.summary = r.summary;
+      p.time_by_class = r.time_by_class;
     }
   } catch (const InputError& e) {
     p.reason = std::string("the serving simulator rejects the configuration: ") + e.what();

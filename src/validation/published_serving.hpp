@@ -11,6 +11,7 @@
 #include "core/model_spec.hpp"
 #include "core/runtime_profile.hpp"
 #include "core/scenario.hpp"
+#include "core/time_by_class.hpp"
 #include "serving/metrics.hpp"
 #include "serving/workload.hpp"
 
@@ -99,6 +100,7 @@ struct ServingPrediction {
   long long kv_blocks = 0;  // per replica
   double rate_rps = 0.0;    // the Poisson rate run (max_rate: the one found)
   serving::ServeSummary summary;
+  TimeByClass time_by_class;  // where that run's iterations spent their time
 };
 
 enum class ServingMetric { output_tok_s, ttft_ms, tpot_ms };

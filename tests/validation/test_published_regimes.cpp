@@ -103,3 +103,48 @@ TEST_CASE("Every judged row: the serving group joins with its own batch regime, 
   CHECK(all.signed_mean == Approx(-0.15));
   CHECK(all.mape == Approx(0.15));
 }
+
+TEST_CASE("Rows grouped by the kind of work that takes most of their predicted time") {
+  // Three judged rows with breakdowns: two mostly in GEMMs (time errors -0.10 and -0.30), one mostly in
+  // attention (+0.20); a speed-up row, a fitted row and a row without a breakdown are left out.
+  const auto with = [](PublishedCase c, TimeByClass t) {
+    c.time_by_class = t;
+    return c;
+  };
+  TimeByClass gemm_heavy;
+  gemm_heavy.device_s = {3.0, 0.0, 1.0, 0.0, 0.0};  // GEMMs 3/4, attention 1/4
+  TimeByClass gemm_and_host;
+  gemm_and_host.device_s = {1.0, 0.0, 0.0, 0.0, 0.0};
+  gemm_and_host.host_s = 1.0;  // a tie breaks to the first row: GEMMs 1/2, host 1/2
+  TimeByClass attention_heavy;
+  attention_heavy.device_s = {1.0, 0.0, 3.0, 0.0, 0.0};  // GEMMs 1/4, attention 3/4
+  PublishedCase fitted = with(row(MetricKind::tpot_ms, 0.9, 1, 1, "m"), gemm_heavy);
+  fitted.fitted = true;
+  const std::vector<PublishedCase> cases = {
+      with(row(MetricKind::tpot_ms, -0.10, 1, 1, "m"), gemm_heavy),
+      with(row(MetricKind::tpot_ms, -0.30, 1, 1, "m"), gemm_and_host),
+      with(row(MetricKind::tpot_ms, 0.20, 1, 1, "m"), attention_heavy),
+      with(row(MetricKind::speedup, 0.5, 1, 1, "m"), gemm_heavy),
+      fitted,
+      row(MetricKind::tpot_ms, 0.7, 1, 1, "m"),  // no breakdown
+  };
+  const std::vector<TimeClassError> g = time_class_errors(cases);
+  REQUIRE(g.size() == kTimeClasses + 1);
+  const TimeClassError& gemms = g[static_cast<std::size_t>(OpClass::gemm)];
+  CHECK(gemms.rows == 2);
+  CHECK(gemms.signed_mean == Approx(-0.20));
+  CHECK(gemms.mape == Approx(0.20));
+  CHECK(gemms.share[0] == Approx(0.625));          // (3/4 + 1/2) / 2
+  CHECK(gemms.share[2] == Approx(0.125));          // (1/4 + 0) / 2
+  CHECK(gemms.share[kOpClasses] == Approx(0.25));  // the host: (0 + 1/2) / 2
+  const TimeClassError& attention = g[static_cast<std::size_t>(OpClass::attention)];
+  CHECK(attention.rows == 1);
+  CHECK(attention.signed_mean == Approx(0.20));
+  CHECK(attention.share[2] == Approx(0.75));
+  CHECK(g[static_cast<std::size_t>(OpClass::expert_gemm)].rows == 0);
+  const TimeClassError& all = g.back();
+  CHECK(all.time_class == kTimeClasses);
+  CHECK(all.rows == 3);
+  CHECK(all.signed_mean == Approx(-0.20 / 3.0));  // (-0.1 - 0.3 + 0.2) / 3
+  CHECK(all.mape == Approx(0.20));                // (0.1 + 0.3 + 0.2) / 3
+}

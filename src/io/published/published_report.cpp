@@ -153,6 +153,33 @@ std::string every_judged_section(const std::vector<RegimeError>& regimes, const 
   return out;
 }
 
+std::string time_class_section(const std::vector<TimeClassError>& groups) {
+  // Short column heads for the breakdown's rows, in time_class_name's order.
+  static const char* const kHeads[kTimeClasses] = {"GEMMs", "experts", "attention", "eltwise",
+                                                   "comm",  "host",    "swaps"};
+  std::string out =
+      "\nWhere the predicted time goes (every judged row; docs/formulas.md#time_by_class): the rows grouped "
+      "by the\nkind of work that takes most of their predicted time, with each kind's mean share of it "
+      "(experts: the\nrouted experts' grouped GEMMs; eltwise: norms, activations, rotary, routing, permutes; "
+      "comm: collectives\nand pipeline sends; host: the runtime's host terms; report only):\n";
+  out += fmt::format("  {:<18} {:>5} {:>12} {:>8}", "mostly in", "rows", "signed mean", "MAPE");
+  for (const char* h : kHeads) out += fmt::format(" {:>9}", h);
+  out += "\n";
+  for (const TimeClassError& g : groups) {
+    const std::string name =
+        g.time_class < kTimeClasses ? time_class_name(g.time_class) : std::string("every judged row");
+    if (g.rows == 0) {
+      out += fmt::format("  {:<18} {:>5} {:>12} {:>8}\n", name, 0, "-", "-");
+      continue;
+    }
+    out += fmt::format("  {:<18} {:>5} {:>11.1f}% {:>7.1f}%", name, g.rows, g.signed_mean * 100.0,
+                       g.mape * 100.0);
+    for (const double x : g.share) out += fmt::format(" {:>8.0f}%", x * 100.0);
+    out += "\n";
+  }
+  return out;
+}
+
 std::string regime_section(const std::vector<RegimeError>& regimes, std::optional<double> gate,
                            int gate_rows) {
   std::string out =
@@ -177,7 +204,9 @@ std::string published_csv(const std::vector<PublishedCase>& cases) {
   std::string out =
       std::string(kPublishedCsvHeader) +
       ",line,status,model_config,hardware_profile,runtime,tp,pp,dp,batch,input_tokens,output_tokens,"
-      "weights,activations,kv,metric_kind,predicted,rel_error,notes_or_reason\n";
+      "weights,activations,kv,metric_kind,predicted,rel_error,";
+  for (int i = 0; i < kTimeClasses; ++i) out += fmt::format("share_{},", time_class_key(i));
+  out += "notes_or_reason\n";
   for (const PublishedCase& c : cases) {
     const PublishedRow& r = c.row;
     for (const std::string* f :
@@ -187,7 +216,7 @@ std::string published_csv(const std::vector<PublishedCase>& cases) {
     }
     out += fmt::format("{},", r.line);
     if (!c.mapping.config) {
-      out += "unmapped,,,,,,,,,,,,,,,," + csv_field(c.mapping.reason) + "\n";
+      out += "unmapped,,,,,,,,,,,,,,,,,,,,,,," + csv_field(c.mapping.reason) + "\n";
       continue;
     }
     const MappedConfig& m = *c.mapping.config;
@@ -195,7 +224,12 @@ std::string published_csv(const std::vector<PublishedCase>& cases) {
     // A serving row's batch is the scheduler's: its load and limits lead its notes instead.
     const bool serving = m.load.has_value();
     const std::string notes = serving ? serving_run_text(c) + "; " + joined_notes(m) : joined_notes(m);
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+    // Each breakdown row's share of the predicted time (empty without a breakdown: speed-up rows).
+    std::string shares;
+    const double total = c.time_by_class ? total_s(*c.time_by_class) : 0.0;
+    for (int i = 0; i < kTimeClasses; ++i)
+      shares += total > 0.0 ? fmt::format("{:.4f},", time_class_s(*c.time_by_class, i) / total) : ",";
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}{}\n",
                        c.fitted  ? "fit"
                        : serving ? "serving"
                                  : "judged",
@@ -203,7 +237,7 @@ std::string published_csv(const std::vector<PublishedCase>& cases) {
                        sc.layout.pp, sc.layout.dp, serving ? std::string() : std::to_string(sc.batch),
                        sc.input_tokens, sc.output_tokens, weights_name(sc.weights),
                        dtype_name(sc.activations), dtype_name(sc.kv), metric_kind_name(m.metric), c.predicted,
-                       c.rel_error, csv_field(notes));
+                       c.rel_error, shares, csv_field(notes));
   }
   return out;
 }

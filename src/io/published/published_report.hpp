@@ -30,6 +30,10 @@ inline constexpr double kFarOff = 0.25;
 [[nodiscard]] std::string every_judged_section(const std::vector<RegimeError>& regimes,
                                                const RegimeError& all);
 
+// The judged rows by the kind of work that takes most of their predicted time, with each kind's mean share
+// (validation/published_regimes.hpp, time_class_errors; report only).
+[[nodiscard]] std::string time_class_section(const std::vector<TimeClassError>& groups);
+
 [[nodiscard]] std::string published_table(const std::vector<PublishedCase>& cases,
                                           const PublishedSummary& summary, const PublishedMapping& mapping,
                                           double threshold, double serving_threshold);
