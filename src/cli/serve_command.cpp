@@ -310,7 +310,8 @@ void add_serve_command(CLI::App& app, Action& action) {
       "  infersim serve -m llama-3-70b -g h100-sxm --tp 4 --rate 5 --requests 2000\n"
       "  infersim serve -m llama-3-8b -g h100-sxm --offline --requests 1000 --input lognormal:1024:0.5\n"
       "  infersim serve -m llama-3-70b -g h100-sxm --tp 4 --find-max-rate --ttft-slo 1s --tpot-slo 50ms\n"
-      "  infersim serve -m llama-3-8b -g a100-80gb-sxm --concurrency 32 --runtime sglang --format json");
+      "  infersim serve -m llama-3-8b -g a100-80gb-sxm --concurrency 32 --runtime sglang --format json\n"
+      "  infersim serve -m qwen3-30b-a3b -g h100-sxm --quant fp8 --offline --requests 500 --breakdown");
   add_scenario_options(*sub, o->scenario, "not taken: the scheduler forms the batch");
   sub->add_option("--rate", o->rate, "open loop: mean arrival rate, requests/s (Poisson)")->type_name("R");
   sub->add_option("--burstiness", o->burstiness, "Gamma arrivals of shape K (CV 1/sqrt K; 1: Poisson)")

@@ -109,8 +109,19 @@ TEST_CASE("estimate --breakdown with --format csv: the operator table, as --help
   CHECK(help.out.find("with --format csv, the operator table replaces the summary row") != std::string::npos);
   const Run csv = run(kData + " estimate --format csv --breakdown");
   REQUIRE(csv.exit_code == 0);
-  CHECK(csv.out.rfind("phase,operator,unit,", 0) == 0);
+  CHECK(csv.out.rfind("phase,operator,unit,kind,", 0) == 0);
   CHECK(csv.out.find("ttft_s") == std::string::npos);
+  // Each operator's kind of work (docs/formulas.md#op_class), as the definitions put them.
+  CHECK(csv.out.find("\nprefill,q_proj,matrix,gemms,") != std::string::npos);
+  CHECK(csv.out.find("\nprefill,attention,matrix,attention,") != std::string::npos);
+  CHECK(csv.out.find("\ndecode,attn_norm,vector,elementwise,") != std::string::npos);
+  const Run moe = run(kData + " estimate -m mixtral-8x7b -g h100-sxm --tp 2 --format csv --breakdown");
+  REQUIRE(moe.exit_code == 0);
+  CHECK(moe.out.find("\nprefill,experts_up,matrix,expert_gemms,") != std::string::npos);
+  CHECK(moe.out.find("\ndecode,mlp_allreduce,link,collectives,") != std::string::npos);
+  // The table gives each phase's time by kind under its total.
+  const Run table = run(kData + " estimate --breakdown");
+  CHECK(table.out.find("\nby kind:  GEMMs ") != std::string::npos);
 }
 
 TEST_CASE("list runtimes says which profiles hide their host work behind the device's pass") {

@@ -1,6 +1,7 @@
 // JSON and CSV renderings of an estimate, for scripts.
 #include <fmt/format.h>
 
+#include "core/time_by_class.hpp"
 #include "io/report/report.hpp"
 #include "io/report/result_check.hpp"
 #include "io/text/escape.hpp"
@@ -28,7 +29,10 @@ std::vector<Field> operator_fields(const char* phase, const OpResult& op, double
   const Traffic& t = op.cost.bytes;
   return {{"phase", std::string(phase)},
           {"operator", std::string(op.name)},
-          {"unit", std::string(op.unit == OpUnit::matrix ? "matrix" : "vector")},
+          {"unit", std::string(op.unit == OpUnit::matrix ? "matrix"
+                               : op.unit == OpUnit::link ? "link"
+                                                         : "vector")},
+          {"kind", std::string(time_class_key(static_cast<int>(op.op_class)))},
           {"kernels", op.kernels},
           {"flops", op.cost.flops},
           {"weights_read_bytes", t.weights_read_B},

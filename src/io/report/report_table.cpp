@@ -1,6 +1,7 @@
 // The table rendering of an estimate, for people: scaled units, aligned columns.
 #include <fmt/format.h>
 
+#include "core/time_by_class.hpp"
 #include "io/report/report.hpp"
 #include "io/report/result_check.hpp"
 
@@ -54,7 +55,13 @@ std::string operator_table(const char* title, const PhaseResult& phase) {
                      human_bytes(sum.act_read_B + sum.act_written_B),
                      human_bytes(sum.kv_read_B + sum.kv_written_B), bytes > 0.0 ? phase.flops / bytes : 0.0,
                      fmt::format("{}-bound", bound_name(phase.bound)), human_time(phase.time_s));
-  return out;
+  // The same time by kind of work (docs/formulas.md#time_by_class).
+  out += "by kind:";
+  for (int c = 0; c < kOpClasses; ++c) {
+    const double share = phase.time_s > 0.0 ? phase.class_s[static_cast<std::size_t>(c)] / phase.time_s : 0.0;
+    out += fmt::format("  {} {:.1f}%", time_class_name(c), 100.0 * share);
+  }
+  return out + "\n";
 }
 
 }  // namespace
