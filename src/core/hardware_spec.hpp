@@ -126,6 +126,10 @@ struct HardwareSpec {
   // non-overlapping in-core and transfer terms (Treibig & Hager, "Introducing a Performance Model for
   // Bandwidth-Limited Loop Kernels", PPAM 2009).
   bool gemm_time_is_sum = false;
+  // How a routed experts' grouped GEMM's compute and memory times combine, the larger (false, the roofline)
+  // or their sum (true): on a B200 the TRTLLM-Gen fused MoE's grouped GEMMs take about the sum near the
+  // ridge, where the larger falls up to a third short (docs/formulas.md#grouped_gemm_time).
+  bool grouped_gemm_time_is_sum = false;
   Interconnect interconnect;
 };
 

@@ -101,6 +101,14 @@ bool adds_times(const Operator& op, const Roofs& roofs) {
   return roofs.gemm_time_is_sum && op.unit == OpUnit::matrix && op.fixed.bytes.weights_read_B > 0.0;
 }
 
+// Whether the operator's compute and memory times add: a weight GEMM where the library's GEMMs add them
+// (above), or a routed experts' grouped GEMM on hardware whose grouped GEMMs do
+// (HardwareSpec::grouped_gemm_time_is_sum, docs/formulas.md#grouped_gemm_time). Every other operator takes
+// the larger (the roofline).
+bool adds_compute_and_memory(const Operator& op, const Roofs& roofs) {
+  return adds_times(op, roofs) || (roofs.grouped_gemm_time_is_sum && op.expert_gemm);
+}
+
 // The share of the 16-bit weight-streaming rate the runtime's kernels reach on the operator's weight-only
 // integer weights (core/runtime_profile.hpp).
 double weight_only_efficiency(const Operator& op, const Roofs& roofs) {
@@ -185,7 +193,8 @@ inline OpResult time_op(const Operator& op, double keys, const Roofs& roofs) {
   const double memory_s = memory_time_s(op, one.bytes, roofs) + call_overhead_s(op, roofs);
   r.cost = {one.flops * op.repeat, scaled(one.bytes, op.repeat)};
   r.intensity = arithmetic_intensity(one.flops, total_bytes(one.bytes));
-  const double device_s = adds_times(op, roofs) ? compute_s + memory_s : std::max(compute_s, memory_s);
+  const double device_s =
+      adds_compute_and_memory(op, roofs) ? compute_s + memory_s : std::max(compute_s, memory_s);
   r.time_s = op.repeat * (device_s + roofs.launch_s);
   r.compute_s = op.repeat * compute_s;
   r.memory_s = op.repeat * memory_s;
@@ -307,7 +316,7 @@ DecodeOpTerms sum_terms(const Operator& op, const Roofs& roofs) {
     t.b = op.per_key.flops / flops_roof_;
     t.c = memory_time_s(op, op.fixed.bytes, roofs) + call_overhead_s(op, roofs);
     t.d = memory_time_s(op, op.per_key.bytes, roofs);
-    t.add = adds_times(op, roofs);
+    t.add = adds_compute_and_memory(op, roofs);
   }
   return t;
 }

@@ -146,6 +146,8 @@ const BadCase kHardwareCases[] = {
     {"hw_alias.yaml", ":9:12: error:", "YAML anchors"},
     {"hw_pack_without_sum.yaml",
      ":18:34: error:", "'gemm_weight_pack_bandwidth_TBps' applies only with 'gemm_time: sum'"},
+    {"hw_grouped_gemm_time_unknown.yaml",
+     ":18:20: error:", "'grouped_gemm_time' must be one of max, sum, got 'min'"},
     // Line 18: the optional host link appended to the good fixture's interconnect block.
     {"hw_zero_host_link.yaml", ":18:43: error:",
      "'interconnect.host_link_bandwidth_per_direction_GBps' must be a number in (0.001, 100000], got '0'"},
@@ -235,6 +237,13 @@ TEST_CASE("The good fixtures load, with defaults filled in") {
   CHECK(hw.usable_fraction == 0.9);  // default
   CHECK(hw.kernel_launch_overhead_s == Approx(2e-6));
   CHECK_FALSE(hw.interconnect.host_link_bandwidth_per_direction_Bps.has_value());  // optional, absent
+  CHECK_FALSE(hw.gemm_time_is_sum);                                                // gemm_time absent: max
+  CHECK_FALSE(hw.grouped_gemm_time_is_sum);  // grouped_gemm_time absent: max
+  // b200.yaml and gb200.yaml give grouped_gemm_time: sum (docs/formulas.md#grouped_gemm_time); the H100's
+  // does not.
+  CHECK(load_hardware(test::source_path("hardware_profiles/b200.yaml")).grouped_gemm_time_is_sum);
+  CHECK(load_hardware(test::source_path("hardware_profiles/gb200.yaml")).grouped_gemm_time_is_sum);
+  CHECK_FALSE(load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml")).grouped_gemm_time_is_sum);
 }
 
 TEST_CASE("The optional host link is read in GB/s per direction") {

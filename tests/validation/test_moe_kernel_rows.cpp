@@ -131,7 +131,7 @@ TEST_CASE("TensorRT-LLM's MoE backends against the engine's MoE module: DeepSeek
   // NVIDIA/TensorRT-LLM docs/source/blogs/tech_blog/blog24_MoE_as_Dense_GEMM.md @ 2226a865, Per-Rank MoE
   // Module Latency: 1 to 384 tokens through one TP8 rank's routed MoE (256 experts of 256 a rank, top-8).
   const RuntimeTerms trtllm = load_runtime(test::source_path("runtime_profiles/trtllm.yaml")).terms;
-  REQUIRE(trtllm.moe_gemm_stream_efficiency == 0.38);
+  REQUIRE(trtllm.moe_gemm_stream_efficiency == 0.40);
   RuntimeTerms library = trtllm;  // the grouped GEMMs at the hardware profile's roofs
   library.moe_gemm_stream_efficiency = 1.0;
   const std::vector<MoeRow> gen = moe_rows(
@@ -161,21 +161,23 @@ TEST_CASE("TensorRT-LLM's MoE backends against the engine's MoE module: DeepSeek
                 << gen_error * 100 << " %); CUTLASS " << cutlass[i].measured_s * 1e6
                 << " us, the engine at the trtllm share " << at_share_s * 1e6 << " us ("
                 << cutlass_error * 100 << " %)");
-    // TRTLLM-Gen's per-expert grouped GEMM, checked (sets nothing): the engine at the library's roofs is
-    // within 28 % at every size, fast (-27 % at 8 tokens, -9 to -12 % from 64 tokens on), +7 % at one token.
-    CHECK(std::abs(gen_error) <= 0.28);
-    if (tokens >= 64) CHECK(gen_error == Approx(-0.11).margin(0.02));
+    // TRTLLM-Gen's per-expert grouped GEMM, checked (sets nothing): the engine at the library's roofs, the
+    // B200's grouped GEMMs adding their compute and memory times (b200.yaml grouped_gemm_time), is within 24
+    // % at every size, fast below 64 tokens (-23 % at 8), within 7 % from 64 tokens on (-6.6 to +0.8 %), +8.7
+    // % at one token. (With the larger of the two times it was -9 to -12 % from 64 tokens on.)
+    CHECK(std::abs(gen_error) <= 0.24);
+    if (tokens >= 64) CHECK(std::abs(gen_error) <= 0.07);
     if (tokens == 128 || tokens == 256 || tokens == 384) {
       // CUTLASS at 128, 256 and 384 tokens (nearly every expert reached, 4 to 12 rows each: memory-bound) set
-      // the share 0.38, least squares of the log time (0.378, rounded): +0.2 %, +0.0 %, -1.5 %
-      // (fit_split.md).
+      // the share 0.40, least squares of the log time (0.396, rounded): -1.9 %, +0.5 %, -1.1 %
+      // (fit_split.md; 0.378 when the grouped GEMMs took the larger of their two times).
       CHECK(std::abs(cutlass_error) <= 0.02);
     } else if (tokens >= 48) {
-      // Checks: 48 to 336 tokens within 9 % (-8.5 % at 48).
-      CHECK(std::abs(cutlass_error) <= 0.09);
+      // Checks: 48 to 336 tokens within 11 % (-10.5 % at 48).
+      CHECK(std::abs(cutlass_error) <= 0.11);
     } else {
       // 1 to 32 tokens: the CUTLASS path's fixed cost (97 us at one token, where the 8 experts' weights take
-      // 4 us) is not modelled: -70 % at one token, -17 % at 32. Pins today's known error.
+      // 4 us) is not modelled: -70 % at one token, -18 % at 32. Pins today's known error.
       CHECK(cutlass_error < -0.15);
       CHECK(cutlass_error > -0.75);
     }
@@ -186,7 +188,8 @@ TEST_CASE("FlashInfer's TRTLLM-Gen fused MoE up to 4096 tokens against the engin
   // flashinfer-ai/flashinfer pull requests #4048 (commit c9172e6a, CSV lines 425-437: 32 local experts, the
   // activations' FP4 quantization timed) and #3645 (commit 59b1516a, lines 438-443: all 256 experts, the
   // quantization not timed); DeepSeek-V3's routed MoE (top-8, hidden 7168, intermediate 2048) through
-  // trtllm_fp4_block_scale_moe on one B200. Checks of the engine at the library's roofs: they set nothing.
+  // trtllm_fp4_block_scale_moe on one B200. The engine at the library's roofs, the B200's grouped GEMMs
+  // adding their compute and memory times (b200.yaml grouped_gemm_time; docs/formulas.md#grouped_gemm_time).
   RuntimeTerms library = load_runtime(test::source_path("runtime_profiles/trtllm.yaml")).terms;
   library.moe_gemm_stream_efficiency = 1.0;
   const std::vector<MoeRow> ep8 =
@@ -204,43 +207,38 @@ TEST_CASE("FlashInfer's TRTLLM-Gen fused MoE up to 4096 tokens against the engin
                  << r.measured_s * 1e6 << " us, engine " << engine_s * 1e6 << " us");
     return engine_s / r.measured_s - 1.0;  // time domain: < 0 is faster than measured
   };
+  for (const MoeRow& r : ep1) {
+    const double error = error_of(r, 256);
+    INFO("line " << r.line << ": " << error * 100 << " %");
+    if (r.tokens >= 512) {
+      // 512-4096 tokens set the form (validation/published/fit_split.md): -1.6 %, +9.6 %, +3.2 %, -1.5 %.
+      // With the larger of the two times they were -14 %, -15 %, -18 %, -32 %, short by about the compute
+      // time (2 x 4096 x 8 x 44 M weights = 2.9 TFLOP at 4096 tokens, 0.51 ms at the fp4 roof, beside the
+      // weights' 0.96 ms).
+      CHECK(std::abs(error) <= 0.10);
+    } else {
+      // Checks: 128 and 256 tokens, 4 and 8 rows an expert, every expert's weights (6.34 GB) streamed, +13 %
+      // and +15 % (slow): the kernel streams them at 0.93 of the spec bandwidth (6.34 GB in 890 us) where the
+      // profile's memory share is an estimate of 0.86. Pins the error.
+      CHECK(error > 0.10);
+      CHECK(error < 0.16);
+    }
+  }
   for (const MoeRow& r : ep8) {
     const double error = error_of(r, 32);
     INFO("line " << r.line << ": " << error * 100 << " %");
     if (r.tokens >= 64) {
-      // 64-4096 tokens: 14-25 % fast, as the blog's TRTLLM-Gen rows from 64 tokens on (-9 to -12 %) but more
-      // so, the most at 4096 tokens (-24.6 %), where the experts' compute time (2 x 4096 x 44 M weights =
-      // 0.36 TFLOP, 64 us at the fp4 roof) nears their weights' streaming time (0.79 GB, 120 us). Pins the
-      // error.
-      CHECK(error < -0.13);
-      CHECK(error > -0.26);
+      // Checks: 128-4096 tokens within 12 % (-11.5 % to +9.9 %), 64 tokens -17.8 %. With the larger of the
+      // two times they were -15 to -25 %.
+      CHECK(std::abs(error) <= 0.18);
+      if (r.tokens >= 128) CHECK(std::abs(error) <= 0.12);
     } else {
-      // 1-32 tokens: 23-55 % fast. The call's fixed cost (37 us at one token against the engine's 28 us, of
+      // 1-32 tokens: 20-53 % fast. The call's fixed cost (37 us at one token against the engine's 28 us, of
       // which 12 us are its six kernels' 2 us each; TRTLLM falls back to its default tactic below 8 tokens,
       // the description says) is not modelled. Pins the error.
-      CHECK(error < -0.20);
-      CHECK(error > -0.56);
+      CHECK(error < -0.19);
+      CHECK(error > -0.55);
     }
-  }
-  double previous = 0.0;
-  for (const MoeRow& r : ep1) {
-    const double error = error_of(r, 256);
-    INFO("line " << r.line << ": " << error * 100 << " %");
-    if (r.tokens <= 256) {
-      // 128 and 256 tokens: every expert's weights (6.34 GB) stream, 4 and 8 rows an expert; memory-bound
-      // and within 10 % (+8.9 %, +6.5 %: slow).
-      CHECK(error > 0.0);
-      CHECK(error < 0.10);
-    } else {
-      // 512-4096 tokens: 14-32 % fast, more so as the tokens grow, the compute time (2 x 4096 x 8 x 44 M
-      // weights = 2.9 TFLOP at 4096 tokens, 0.51 ms) catching up with the weights' 0.96 ms: the kernel
-      // reaches neither roof near the ridge, as DeepGEMM's masked rows (docs/formulas.md#grouped_gemm). Pins
-      // the error.
-      CHECK(error < -0.13);
-      CHECK(error > -0.33);
-      if (r.tokens >= 1024) CHECK(error < previous);
-    }
-    previous = error;
   }
 }
 
@@ -363,4 +361,27 @@ TEST_CASE("The runtime's MoE stream share scales the experts' weight streaming o
   CHECK(ideal_ttft_s(m, 1, half) == Approx(ideal_ttft_s(m, 1, {})));
   // A dense model has no expert GEMMs: the share changes nothing.
   CHECK(ideal_ttft_s(test::llama2_7b(), 16, half_stream) == ideal_ttft_s(test::llama2_7b(), 16, {}));
+}
+
+TEST_CASE("Grouped GEMMs that add their times: each expert GEMM takes its compute plus its memory time") {
+  // Mixtral-8x7B on the ideal A100 (efficiencies 1, no launch cost, no GEMM tiling: fixtures.hpp) with its
+  // grouped GEMMs adding their times (HardwareSpec::grouped_gemm_time_is_sum). One prefill of 4096 tokens
+  // is compute-bound (the share test above): each expert GEMM's time grows by its memory time, its bytes at
+  // 2.039 TB/s: up 1,879,048,192 (8 experts' weights) + 67,108,864 (8192 rows of 4096) + 469,762,048 (8192
+  // rows of 28672) = 2,415,919,104; down 939,524,096 + 234,881,024 + 67,108,864 = 1,241,513,984; 32 layers.
+  HardwareSpec adds = test::ideal_a100();
+  adds.grouped_gemm_time_is_sum = true;
+  const ModelSpec m = test::mixtral_8x7b();
+  const Scenario prefill = test::scenario(1, 4096, 1);
+  CHECK(estimate(m, adds, prefill).ttft_s - estimate(m, test::ideal_a100(), prefill).ttft_s ==
+        Approx(32 * (2415919104.0 + 1241513984.0) / 2.039e12));
+  // A decode step of one sequence is memory-bound: each step grows by the two routed rows' compute, 2 x 2 x
+  // 4096 x 28672 + 2 x 2 x 14336 x 4096 = 704,643,072 FLOPs a layer at 312 TFLOP/s, 32 layers.
+  const Scenario decode = test::scenario(1, 512, 65);
+  CHECK(estimate(m, adds, decode).tpot_s - estimate(m, test::ideal_a100(), decode).tpot_s ==
+        Approx(32 * 704643072.0 / 312e12));
+  // A dense model has no grouped GEMMs: nothing changes.
+  const Scenario dense = test::scenario(1, 2048, 1);
+  CHECK(estimate(test::llama2_7b(), adds, dense).ttft_s ==
+        estimate(test::llama2_7b(), test::ideal_a100(), dense).ttft_s);
 }

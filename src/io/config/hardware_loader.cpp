@@ -228,7 +228,7 @@ HardwareSpec load_hardware_text(const std::string& text, const std::string& path
             {"description", "source", "peak_dense_TFLOPS", "memory_GiB", "memory_GB", "memory_bandwidth_TBps",
              "memory_read_bandwidth_TBps", "gemm_weight_pack_bandwidth_TBps", "usable_fraction",
              "runtime_reserve_GiB", "caches", "efficiency", "kernel_launch_overhead_us", "gemm_time",
-             "gemm_tiling", "flash_attention", "decode_attention", "interconnect"});
+             "grouped_gemm_time", "gemm_tiling", "flash_attention", "decode_attention", "interconnect"});
   HardwareSpec hw;
   hw.name = std::filesystem::path(path).stem().string();
   hw.description = y.text("description");
@@ -247,6 +247,8 @@ HardwareSpec load_hardware_text(const std::string& text, const std::string& path
   hw.kernel_launch_overhead_s = y.nonnegative_real("kernel_launch_overhead_us", kMaxMicroseconds) * kMicro;
   hw.gemm_time_is_sum =
       y.has("gemm_time") && y.choice("gemm_time", {"max", "sum"}) == 1;  // optional, default max
+  hw.grouped_gemm_time_is_sum =                                          // optional, default max
+      y.has("grouped_gemm_time") && y.choice("grouped_gemm_time", {"max", "sum"}) == 1;
   // A packing rate adds to the compute time only under gemm_time: sum; under max it would be ignored.
   if (y.has("gemm_weight_pack_bandwidth_TBps") && !hw.gemm_time_is_sum)
     throw ConfigError(y.file(), y.mark("gemm_weight_pack_bandwidth_TBps"),
