@@ -220,6 +220,13 @@ int run_find_max_rate(const ServeOptions& o, Setup& s, StepTimer& timer) {
   }
   if (o.format == "json") {
     std::cout << (r.rate_rps ? report_json : std::string("{\n")) << search_json(r, p);
+  } else if (o.format == "csv") {
+    // One table for a script: every rate probed, `found` true on the rate found; with --breakdown, the run
+    // at the rate found by kind of work instead, as a run's breakdown replaces its summary row (the header
+    // alone when no rate is found).
+    std::cout << (!o.breakdown ? rate_curve_csv(r.curve, p, r.rate_rps)
+                  : r.rate_rps ? time_by_class_csv(r.at_rate.time_by_class)
+                               : std::string("kind,time_s,share\n"));
   } else {
     std::cout << "rates probed (common random numbers: one arrival sample scaled to each rate)\n"
               << rate_curve_table(r.curve, p) << search_text(r, p) << report_table;

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "support/fixtures.hpp"
 #include "support/run_binary.hpp"
@@ -15,6 +17,14 @@ using infersim::test::source_path;
 namespace {
 const std::string kData = "--config-dir " + source_path("");
 const std::string kServe = kData + " serve -m llama-3-8b -g h100-sxm --quiet ";
+
+// The lines of a command's output (a CSV's header first).
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
 
 std::string temp_path(const std::string& name) {
   return (std::filesystem::temp_directory_path() / (name + std::to_string(getpid()))).string();
@@ -164,6 +174,46 @@ TEST_CASE("serve --find-max-rate: the rate found and the summary at it, or exit 
   }
 }
 
+TEST_CASE("serve --find-max-rate --format csv: one row per rate probed, the rate found marked") {
+  const std::string search =
+      kServe + "--input 1024 --output 128 --requests 200 --find-max-rate --tpot-slo 12ms --format csv";
+  const auto found = run_infersim(search + " --ttft-slo 300ms");
+  REQUIRE(found.exit_code == 0);
+  const std::vector<std::string> lines = lines_of(found.out);
+  REQUIRE(lines.size() >= 3);  // the header and at least two rates
+  CHECK(lines[0] == "rate_rps,percentile,ttft_s,tpot_s,output_throughput_tok_s,meets,found");
+  int found_rows = 0;
+  double last_rate = 0.0;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    const double rate = std::stod(line);
+    CHECK(rate > last_rate);  // by rate
+    last_rate = rate;
+    CHECK(line.find(",99,") != std::string::npos);  // the percentile held to the targets
+    if (line.size() >= 10 && line.compare(line.size() - 10, 10, ",true,true") == 0) ++found_rows;
+  }
+  CHECK(found_rows == 1);  // the rate found meets the targets
+  // The same rate as JSON's max_rate_rps, at full precision.
+  const auto json = run_infersim(kServe +
+                                 "--input 1024 --output 128 --requests 200 --find-max-rate --tpot-slo 12ms "
+                                 "--ttft-slo 300ms --format json");
+  REQUIRE(json.exit_code == 0);
+  const auto at = json.out.find("\"max_rate_rps\": ");
+  REQUIRE(at != std::string::npos);
+  const std::string max_rate = json.out.substr(at + 16, json.out.find(',', at) - at - 16);
+  CHECK(found.out.find("\n" + max_rate + ",99,") != std::string::npos);
+  // With --breakdown, the run at the rate found by kind of work; none found: exit 3, the header alone.
+  const auto breakdown = run_infersim(search + " --ttft-slo 300ms --breakdown");
+  REQUIRE(breakdown.exit_code == 0);
+  CHECK(breakdown.out.rfind("kind,time_s,share\ngemms,", 0) == 0);
+  const auto none = run_infersim(search + " --ttft-slo 1ms --breakdown");
+  CHECK(none.exit_code == 3);
+  CHECK(none.out == "kind,time_s,share\n");
+  const auto curve = run_infersim(search + " --ttft-slo 1ms");
+  CHECK(curve.exit_code == 3);
+  CHECK(curve.out.find(",true\n") == std::string::npos);  // no rate found: no row marked
+}
+
 TEST_CASE("serve --breakdown: where the iterations' time went, in the three formats") {
   const std::string run = kServe + "--offline --requests 50 --input 512 --output 64 --breakdown";
   const auto table = run_infersim(run);
@@ -175,14 +225,12 @@ TEST_CASE("serve --breakdown: where the iterations' time went, in the three form
   // CSV: the breakdown replaces the summary row, one row per kind; the shares add up to 1.
   const auto csv = run_infersim(run + " --format csv");
   REQUIRE(csv.exit_code == 0);
-  std::istringstream lines(csv.out);
-  std::string line;
-  std::getline(lines, line);
-  CHECK(line == "kind,time_s,share");
+  const std::vector<std::string> lines = lines_of(csv.out);
+  REQUIRE(lines.size() == 8);  // the header and one row per kind
+  CHECK(lines[0] == "kind,time_s,share");
   double shares = 0.0;
-  int rows = 0;
-  for (; std::getline(lines, line); ++rows) shares += std::stod(line.substr(line.rfind(',') + 1));
-  CHECK(rows == 7);
+  for (std::size_t i = 1; i < lines.size(); ++i)
+    shares += std::stod(lines[i].substr(lines[i].rfind(',') + 1));
   CHECK(shares == Approx(1.0).epsilon(1e-12));
   // JSON: one more key after the summary's; one replica never idle offline, so its busy time is the run's
   // duration.

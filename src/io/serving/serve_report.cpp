@@ -237,4 +237,17 @@ std::string rate_curve_json(const std::vector<serving::RateProbe>& probes) {
   return out + "\n  ]";
 }
 
+std::string rate_curve_csv(const std::vector<serving::RateProbe>& probes, double percentile,
+                           std::optional<double> found_rps) {
+  std::string out = "rate_rps,percentile,ttft_s,tpot_s,output_throughput_tok_s,meets,found\n";
+  for (const serving::RateProbe& p : probes) {
+    const bool found = found_rps && p.rate_rps == *found_rps;
+    out += fmt::format("{},{},{},{},{},{},{}\n", format_number(p.rate_rps), format_number(percentile),
+                       format_number(p.ttft_s), format_number(p.tpot_s),
+                       format_number(p.output_throughput_tok_s), p.meets ? "true" : "false",
+                       found ? "true" : "false");
+  }
+  return out;
+}
+
 }  // namespace infersim

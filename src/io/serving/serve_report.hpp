@@ -2,6 +2,7 @@
 // The outputs of `infersim serve`: the summary as a table (people), JSON or CSV (scripts; SI units, full
 // precision), the per-request CSV (streamed) and the per-iteration timeline CSV. Key definitions:
 // docs/output-keys.md, "serve".
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,8 +39,12 @@ void check_serve_summary(const serving::ServeSummary& s);
 [[nodiscard]] std::string timeline_csv_header();
 [[nodiscard]] std::string timeline_csv_row(const serving::StepRecord& s);
 
-// The curve of a highest-rate search (serving/max_rate.hpp) as a table or JSON array.
+// The curve of a highest-rate search (serving/max_rate.hpp) as a table, a JSON array, or CSV (a header and
+// a row per rate probed: rate_rps, percentile, ttft_s, tpot_s, output_throughput_tok_s, meets, and found:
+// true on the row of the rate the search found, `found_rps`).
 [[nodiscard]] std::string rate_curve_table(const std::vector<serving::RateProbe>& probes, double percentile);
 [[nodiscard]] std::string rate_curve_json(const std::vector<serving::RateProbe>& probes);
+[[nodiscard]] std::string rate_curve_csv(const std::vector<serving::RateProbe>& probes, double percentile,
+                                         std::optional<double> found_rps);
 
 }  // namespace infersim
