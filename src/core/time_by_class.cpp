@@ -40,6 +40,12 @@ double total_s(const TimeByClass& t) {
   return std::accumulate(t.device_s.begin(), t.device_s.end(), 0.0) + t.host_s + t.swap_s;
 }
 
+std::optional<double> time_class_share(const TimeByClass& t, int i) {
+  const double total = total_s(t);
+  if (total <= 0.0) return std::nullopt;
+  return time_class_s(t, i) / total;
+}
+
 TimeByClass phase_time_by_class(const PhaseResult& phase, double device_s, double host_s) {
   TimeByClass t;
   t.host_s = host_s;

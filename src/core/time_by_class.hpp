@@ -27,6 +27,8 @@ inline constexpr int kTimeClasses = kOpClasses + 2;
 // The seconds of breakdown row i (0 <= i < kTimeClasses).
 [[nodiscard]] double time_class_s(const TimeByClass& t, int i);
 [[nodiscard]] double total_s(const TimeByClass& t);
+// Row i's share of the total; none when nothing took any time.
+[[nodiscard]] std::optional<double> time_class_share(const TimeByClass& t, int i);
 
 // `phase`'s device time `device_s` shared out among its operator classes in proportion to their times (a
 // pipeline's schedule or its slowest stage makes the device's time differ from their sum), and `host_s`

@@ -117,20 +117,20 @@ std::vector<RegimeError> regime_errors(const std::vector<PublishedCase>& cases,
 std::vector<TimeClassError> time_class_errors(const std::vector<PublishedCase>& cases) {
   std::vector<TimeClassError> out(kTimeClasses + 1);
   for (int i = 0; i <= kTimeClasses; ++i) out[static_cast<std::size_t>(i)].time_class = i;
-  const auto add = [](TimeClassError& g, double err, const TimeByClass& t, double total) {
+  const auto add = [](TimeClassError& g, double err, const TimeByClass& t) {
     ++g.rows;
     g.signed_mean += err;
     g.mape += std::fabs(err);
-    for (int i = 0; i < kTimeClasses; ++i) g.share[static_cast<std::size_t>(i)] += time_class_s(t, i) / total;
+    for (int i = 0; i < kTimeClasses; ++i)
+      g.share[static_cast<std::size_t>(i)] += time_class_share(t, i).value_or(0.0);
   };
   for (const PublishedCase& c : cases) {
     const std::optional<double> err = taken(c, RegimeRows::every_judged);
     if (!err || !c.time_by_class) continue;
     const std::optional<int> most = dominant_class(*c.time_by_class);
     if (!most) continue;
-    const double total = total_s(*c.time_by_class);
-    add(out[static_cast<std::size_t>(*most)], *err, *c.time_by_class, total);
-    add(out.back(), *err, *c.time_by_class, total);
+    add(out[static_cast<std::size_t>(*most)], *err, *c.time_by_class);
+    add(out.back(), *err, *c.time_by_class);
   }
   for (TimeClassError& g : out) {
     if (g.rows == 0) continue;

@@ -190,3 +190,14 @@ TEST_CASE("A serving run's breakdown: its host row is the iterations times the s
   CHECK(out.time_by_class.swap_s == 0.0);
   CHECK(out.time_by_class.device_s[static_cast<std::size_t>(OpClass::expert_gemm)] == 0.0);  // dense
 }
+
+TEST_CASE("A breakdown row's share of the total, none when nothing took time") {
+  TimeByClass t;
+  t.device_s[0] = 1.0;  // GEMMs
+  t.device_s[2] = 1.0;  // attention
+  t.host_s = 2.0;       // 4 s in all
+  CHECK(time_class_share(t, 0) == 0.25);
+  CHECK(time_class_share(t, 1) == 0.0);
+  CHECK(time_class_share(t, kOpClasses) == 0.5);  // the host's row follows the device's classes
+  CHECK_FALSE(time_class_share(TimeByClass{}, 0).has_value());
+}

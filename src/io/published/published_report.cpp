@@ -226,9 +226,11 @@ std::string published_csv(const std::vector<PublishedCase>& cases) {
     const std::string notes = serving ? serving_run_text(c) + "; " + joined_notes(m) : joined_notes(m);
     // Each breakdown row's share of the predicted time (empty without a breakdown: speed-up rows).
     std::string shares;
-    const double total = c.time_by_class ? total_s(*c.time_by_class) : 0.0;
-    for (int i = 0; i < kTimeClasses; ++i)
-      shares += total > 0.0 ? fmt::format("{:.4f},", time_class_s(*c.time_by_class, i) / total) : ",";
+    for (int i = 0; i < kTimeClasses; ++i) {
+      const std::optional<double> share =
+          c.time_by_class ? time_class_share(*c.time_by_class, i) : std::nullopt;
+      shares += share ? fmt::format("{:.4f},", *share) : ",";
+    }
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}{}\n",
                        c.fitted  ? "fit"
                        : serving ? "serving"

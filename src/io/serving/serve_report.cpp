@@ -105,8 +105,6 @@ std::pair<std::array<double, kTimeClasses>, double> checked_times(const TimeByCl
   return {s, busy_s};
 }
 
-double share_of(double x, double total) { return total > 0.0 ? x / total : 0.0; }
-
 }  // namespace
 
 std::string time_by_class_table(const TimeByClass& t) {
@@ -117,7 +115,7 @@ std::string time_by_class_table(const TimeByClass& t) {
   for (int i = 0; i < kTimeClasses; ++i) {
     const double x = s[static_cast<std::size_t>(i)];
     out += fmt::format("  {:<16}{:>12}{:>8.1f}%\n", time_class_name(i), time_text(x),
-                       share_of(x, busy_s) * 100.0);
+                       time_class_share(t, i).value_or(0.0) * 100.0);
   }
   return out;
 }
@@ -135,7 +133,8 @@ std::string time_by_class_csv(const TimeByClass& t) {
   std::string out = "kind,time_s,share\n";
   for (int i = 0; i < kTimeClasses; ++i) {
     const double x = s[static_cast<std::size_t>(i)];
-    out += fmt::format("{},{},{}\n", time_class_key(i), format_number(x), format_number(share_of(x, busy_s)));
+    out += fmt::format("{},{},{}\n", time_class_key(i), format_number(x),
+                       format_number(time_class_share(t, i).value_or(0.0)));
   }
   return out;
 }
