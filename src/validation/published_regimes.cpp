@@ -49,14 +49,17 @@ std::optional<double> taken(const PublishedCase& c, RegimeRows rows) {
   return time_domain_error(c);
 }
 
-// A row's error into a regime's sums; mean_of turns the sums into the means.
-void accumulate(RegimeError& r, double err) {
+// A row's error into a group's sums (a RegimeError or a TimeClassError: rows, signed_mean, mape); mean_of
+// turns the sums into the means.
+template <class Group>
+void accumulate(Group& r, double err) {
   ++r.rows;
   r.signed_mean += err;
   r.mape += std::fabs(err);
 }
 
-void mean_of(RegimeError& r) {
+template <class Group>
+void mean_of(Group& r) {
   if (r.rows == 0) return;
   r.signed_mean /= r.rows;
   r.mape /= r.rows;
@@ -118,9 +121,7 @@ std::vector<TimeClassError> time_class_errors(const std::vector<PublishedCase>& 
   std::vector<TimeClassError> out(kTimeClasses + 1);
   for (int i = 0; i <= kTimeClasses; ++i) out[static_cast<std::size_t>(i)].time_class = i;
   const auto add = [](TimeClassError& g, double err, const TimeByClass& t) {
-    ++g.rows;
-    g.signed_mean += err;
-    g.mape += std::fabs(err);
+    accumulate(g, err);
     for (int i = 0; i < kTimeClasses; ++i)
       g.share[static_cast<std::size_t>(i)] += time_class_share(t, i).value_or(0.0);
   };
@@ -134,8 +135,7 @@ std::vector<TimeClassError> time_class_errors(const std::vector<PublishedCase>& 
   }
   for (TimeClassError& g : out) {
     if (g.rows == 0) continue;
-    g.signed_mean /= g.rows;
-    g.mape /= g.rows;
+    mean_of(g);
     for (double& x : g.share) x /= g.rows;
   }
   return out;
