@@ -43,6 +43,9 @@ struct Interconnect {
   std::shared_ptr<const MeasuredCollectives> measured;
 };
 
+// How a routed experts' grouped GEMM's compute and memory times combine (docs/formulas.md#grouped_gemm_time).
+enum class GroupedGemmTime : unsigned char { max, sum, weights_serial };
+
 // How the GEMM library runs a GEMM on the device, for the kernel-efficiency terms by shape
 // (formulas/gemm_efficiency.hpp): its output tiles run one per compute unit at a time, in waves.
 // compute_units == 0: not given, no shape terms.
@@ -126,10 +129,11 @@ struct HardwareSpec {
   // non-overlapping in-core and transfer terms (Treibig & Hager, "Introducing a Performance Model for
   // Bandwidth-Limited Loop Kernels", PPAM 2009).
   bool gemm_time_is_sum = false;
-  // How a routed experts' grouped GEMM's compute and memory times combine, the larger (false, the roofline)
-  // or their sum (true): on a B200 the TRTLLM-Gen fused MoE's grouped GEMMs take about the sum near the
-  // ridge, where the larger falls up to a third short (docs/formulas.md#grouped_gemm_time).
-  bool grouped_gemm_time_is_sum = false;
+  // How a routed experts' grouped GEMM's compute and memory times combine
+  // (docs/formulas.md#grouped_gemm_time): the larger (the roofline), their sum, or the weights' stream time
+  // added to the larger of the compute and the rest of the traffic (as TRTLLM-Gen's fused MoE measures on a
+  // B200 and a GB200).
+  GroupedGemmTime grouped_gemm_time = GroupedGemmTime::max;
   Interconnect interconnect;
 };
 

@@ -103,10 +103,10 @@ bool adds_times(const Operator& op, const Roofs& roofs) {
 
 // Whether the operator's compute and memory times add: a weight GEMM where the library's GEMMs add them
 // (above), or a routed experts' grouped GEMM on hardware whose grouped GEMMs do
-// (HardwareSpec::grouped_gemm_time_is_sum, docs/formulas.md#grouped_gemm_time). Every other operator takes
-// the larger (the roofline).
+// (GroupedGemmTime::sum, docs/formulas.md#grouped_gemm_time). Every other operator takes the larger (the
+// roofline), but for a grouped GEMM whose weights stream serially (weights_serial).
 bool adds_compute_and_memory(const Operator& op, const Roofs& roofs) {
-  return adds_times(op, roofs) || (roofs.grouped_gemm_time_is_sum && op.expert_gemm);
+  return adds_times(op, roofs) || (roofs.grouped_gemm_time == GroupedGemmTime::sum && op.expert_gemm);
 }
 
 // The share of the 16-bit weight-streaming rate the runtime's kernels reach on the operator's weight-only
@@ -167,6 +167,18 @@ double memory_time_s(const Operator& op, const Traffic& t, const Roofs& roofs) {
   return std::max(traffic_time_s(op, t, roofs), unit_stream_floor_s(op, t, roofs));
 }
 
+// Whether the operator is a routed experts' grouped GEMM whose weights stream serially with the rest of its
+// work (GroupedGemmTime::weights_serial, docs/formulas.md#grouped_gemm_time).
+bool weights_serial(const Operator& op, const Roofs& roofs) {
+  return op.expert_gemm && roofs.grouped_gemm_time == GroupedGemmTime::weights_serial;
+}
+
+// The seconds of the operator's memory time `t` that its weights take at the memory roof, as its kernels
+// stream them (weight_only_weights_B, weight_stream_share).
+double weights_s(const Operator& op, const Traffic& t, const Roofs& roofs) {
+  return weight_only_weights_B(op, t, roofs) / weight_stream_share(op, roofs) / roofs.memory_Bps;
+}
+
 // The fixed time of one call of a fused decode attention kernel, on hardware that gives the kernel's terms
 // (docs/formulas.md#decode_attention_time); 0 for every other operator. Part of the memory time: the call's
 // time is this plus its bytes at Roofs::decode_attention_Bps (memory_time_s).
@@ -193,8 +205,10 @@ inline OpResult time_op(const Operator& op, double keys, const Roofs& roofs) {
   const double memory_s = memory_time_s(op, one.bytes, roofs) + call_overhead_s(op, roofs);
   r.cost = {one.flops * op.repeat, scaled(one.bytes, op.repeat)};
   r.intensity = arithmetic_intensity(one.flops, total_bytes(one.bytes));
-  const double device_s =
-      adds_compute_and_memory(op, roofs) ? compute_s + memory_s : std::max(compute_s, memory_s);
+  const double device_s = adds_compute_and_memory(op, roofs) ? compute_s + memory_s
+                          : weights_serial(op, roofs)
+                              ? weights_serial_time_s(compute_s, memory_s, weights_s(op, one.bytes, roofs))
+                              : std::max(compute_s, memory_s);
   r.time_s = op.repeat * (device_s + roofs.launch_s);
   r.compute_s = op.repeat * compute_s;
   r.memory_s = op.repeat * memory_s;
@@ -317,6 +331,9 @@ DecodeOpTerms sum_terms(const Operator& op, const Roofs& roofs) {
     t.c = memory_time_s(op, op.fixed.bytes, roofs) + call_overhead_s(op, roofs);
     t.d = memory_time_s(op, op.per_key.bytes, roofs);
     t.add = adds_compute_and_memory(op, roofs);
+    // Weights that stream serially: max(a + b k, c - w + d k) + w = max(a + w + b k, c + d k), with the
+    // weights' time w in the memory time c (weights_serial_time_s).
+    if (weights_serial(op, roofs)) t.a += weights_s(op, op.fixed.bytes, roofs);
   }
   return t;
 }

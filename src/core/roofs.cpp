@@ -82,7 +82,7 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
       .moe_gemm_efficiency = sc.runtime.moe_gemm_efficiency,
       .moe_gemm_stream_efficiency = sc.runtime.moe_gemm_stream_efficiency,
       .gemm_time_is_sum = hw.gemm_time_is_sum,
-      .grouped_gemm_time_is_sum = hw.grouped_gemm_time_is_sum,
+      .grouped_gemm_time = hw.grouped_gemm_time,
       .allreduce = sc.runtime.allreduce,
       .measured_link = sc.runtime.allreduce == AllreducePath::link_model ? nullptr : ic.measured,
       .gemm_tiling = tiling_for(hw, sc.activations),

@@ -147,7 +147,7 @@ const BadCase kHardwareCases[] = {
     {"hw_pack_without_sum.yaml",
      ":18:34: error:", "'gemm_weight_pack_bandwidth_TBps' applies only with 'gemm_time: sum'"},
     {"hw_grouped_gemm_time_unknown.yaml",
-     ":18:20: error:", "'grouped_gemm_time' must be one of max, sum, got 'min'"},
+     ":18:20: error:", "'grouped_gemm_time' must be one of max, sum, weights_serial, got 'min'"},
     // Line 18: the optional host link appended to the good fixture's interconnect block.
     {"hw_zero_host_link.yaml", ":18:43: error:",
      "'interconnect.host_link_bandwidth_per_direction_GBps' must be a number in (0.001, 100000], got '0'"},
@@ -238,12 +238,19 @@ TEST_CASE("The good fixtures load, with defaults filled in") {
   CHECK(hw.kernel_launch_overhead_s == Approx(2e-6));
   CHECK_FALSE(hw.interconnect.host_link_bandwidth_per_direction_Bps.has_value());  // optional, absent
   CHECK_FALSE(hw.gemm_time_is_sum);                                                // gemm_time absent: max
-  CHECK_FALSE(hw.grouped_gemm_time_is_sum);  // grouped_gemm_time absent: max
-  // b200.yaml and gb200.yaml give grouped_gemm_time: sum (docs/formulas.md#grouped_gemm_time); the H100's
-  // does not.
-  CHECK(load_hardware(test::source_path("hardware_profiles/b200.yaml")).grouped_gemm_time_is_sum);
-  CHECK(load_hardware(test::source_path("hardware_profiles/gb200.yaml")).grouped_gemm_time_is_sum);
-  CHECK_FALSE(load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml")).grouped_gemm_time_is_sum);
+  CHECK(hw.grouped_gemm_time == GroupedGemmTime::max);  // grouped_gemm_time absent: max
+  // b200.yaml and gb200.yaml give grouped_gemm_time: weights_serial (docs/formulas.md#grouped_gemm_time); the
+  // H100's gives none.
+  const auto grouped = [](const char* profile) {
+    return load_hardware(test::source_path(std::string("hardware_profiles/") + profile)).grouped_gemm_time;
+  };
+  CHECK(grouped("b200.yaml") == GroupedGemmTime::weights_serial);
+  CHECK(grouped("gb200.yaml") == GroupedGemmTime::weights_serial);
+  CHECK(grouped("h100-sxm.yaml") == GroupedGemmTime::max);
+  std::ifstream in(test::source_path("tests/config/good_hardware.yaml"));
+  const std::string good((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(load_hardware_text(good + "grouped_gemm_time: sum\n", "sum.yaml").grouped_gemm_time ==
+        GroupedGemmTime::sum);
 }
 
 TEST_CASE("The optional host link is read in GB/s per direction") {

@@ -84,8 +84,8 @@ TEST_CASE("runtime profiles: every shipped profile loads, optimized issues no ke
   CHECK(vllm.terms.moe_gemm_efficiency == 0.69);  // moe_gemm_efficiency: 0.69
   CHECK(opt.terms.moe_gemm_efficiency == 1.0);    // no moe_gemm_efficiency: the library's rate
   const RuntimeProfile trt = load_runtime(test::source_path("runtime_profiles/trtllm.yaml"));
-  CHECK(trt.terms.moe_gemm_stream_efficiency == 0.40);  // moe_gemm_stream_efficiency: 0.40
-  CHECK(trt.terms.moe_gemm_efficiency == 1.0);
+  CHECK(trt.terms.moe_gemm_stream_efficiency == 0.39);  // moe_gemm_stream_efficiency: 0.39
+  CHECK(trt.terms.moe_gemm_efficiency == 0.79);         // moe_gemm_efficiency: 0.79
   CHECK(vllm.terms.moe_gemm_stream_efficiency == 1.0);  // none: the memory roof
 }
 

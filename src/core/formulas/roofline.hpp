@@ -27,6 +27,14 @@ namespace infersim {
   return std::max(flops / achievable_flops_per_s, bytes / achievable_Bps);
 }
 
+// A routed experts' grouped GEMM whose weights stream serially with the rest of its work: the weights'
+// stream time adds to the larger of the compute time and the rest of the traffic's time (memory_s includes
+// weights_s). docs/formulas.md#grouped_gemm_time; the form is measured (FlashInfer's TRTLLM-Gen fused MoE on
+// a B200 and a GB200), the times that add after Treibig & Hager, PPAM 2009 (Execution-Cache-Memory model).
+[[nodiscard]] constexpr double weights_serial_time_s(double compute_s, double memory_s, double weights_s) {
+  return std::max(compute_s, memory_s - weights_s) + weights_s;
+}
+
 // Sum over the integers t in [lo, hi] of max(a + b*t, c + d*t): the exact sum of roofline times of
 // an operator whose compute time (a + b*t) and memory time (c + d*t) are affine in the context t.
 // The two lines cross at most once, so the range splits into two arithmetic series.

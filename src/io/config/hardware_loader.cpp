@@ -247,8 +247,9 @@ HardwareSpec load_hardware_text(const std::string& text, const std::string& path
   hw.kernel_launch_overhead_s = y.nonnegative_real("kernel_launch_overhead_us", kMaxMicroseconds) * kMicro;
   hw.gemm_time_is_sum =
       y.has("gemm_time") && y.choice("gemm_time", {"max", "sum"}) == 1;  // optional, default max
-  hw.grouped_gemm_time_is_sum =                                          // optional, default max
-      y.has("grouped_gemm_time") && y.choice("grouped_gemm_time", {"max", "sum"}) == 1;
+  if (y.has("grouped_gemm_time"))                                        // optional, default max
+    hw.grouped_gemm_time =
+        static_cast<GroupedGemmTime>(y.choice("grouped_gemm_time", {"max", "sum", "weights_serial"}));
   // A packing rate adds to the compute time only under gemm_time: sum; under max it would be ignored.
   if (y.has("gemm_weight_pack_bandwidth_TBps") && !hw.gemm_time_is_sum)
     throw ConfigError(y.file(), y.mark("gemm_weight_pack_bandwidth_TBps"),
