@@ -1,10 +1,12 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/guarded_main.hpp"
@@ -39,6 +41,7 @@ struct ServeOptions {
   std::optional<std::string> preemption;
   std::optional<std::string> prefix_caching;
   std::optional<std::string> static_cache;
+  std::optional<std::string> graph_padding;
   std::optional<std::string> kv_blocks;
   std::string router = "round-robin";
   std::optional<std::string> ttft_slo;
@@ -53,6 +56,27 @@ struct ServeOptions {
   bool quiet = false;
   bool batch_given = false;
 };
+
+// --graph-padding: "off", or batch sizes "1,2,4,...,512" in ascending order
+// (docs/formulas.md#cuda_graph_padding).
+std::vector<long long> graph_padding_flag(const std::string& text) {
+  std::vector<long long> sizes;
+  if (text == "off") return sizes;
+  constexpr std::size_t kMaxSizes = 64;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const long long size =
+        positive_integer_flag("--graph-padding", text.substr(start, comma - start), 10'000'000);
+    if (!sizes.empty() && size <= sizes.back())
+      throw InputError("--graph-padding must list batch sizes in ascending order, got '" + text + "'");
+    sizes.push_back(size);
+    if (sizes.size() > kMaxSizes)
+      throw InputError("--graph-padding takes at most " + std::to_string(kMaxSizes) + " batch sizes");
+    start = comma + 1;
+  }
+  return sizes;
+}
 
 constexpr long long kMaxRequests = 100'000'000;
 constexpr double kMaxRate = 1e6;
@@ -116,6 +140,7 @@ Setup setup(const ServeOptions& o, const SearchPath& search) {
     c.limits.static_cache_tokens =
         *o.static_cache == "off" ? 0 : positive_integer_flag("--static-cache", *o.static_cache, 10'000'000);
   }
+  if (o.graph_padding) c.limits.graph_padding_sizes = graph_padding_flag(*o.graph_padding);
   if (o.kv_blocks) c.kv_blocks = positive_integer_flag("--kv-blocks", *o.kv_blocks, 1'000'000'000'000LL);
   c.replicas = batch_ranks(s.loaded.scenario.layout);  // an attention data-parallel rank schedules its own
   c.router =
@@ -355,6 +380,11 @@ void add_serve_command(CLI::App& app, Action& action) {
                   "static KV cache of N tokens per decode slot: every step attends all of it for every slot, "
                   "as JetStream does; off: a paged cache (default: the runtime's)")
       ->type_name("N|off");
+  sub->add_option("--graph-padding", o->graph_padding,
+                  "CUDA-graph batch sizes, ascending (1,2,4,8,...,512): an iteration of decode rows alone "
+                  "computes the smallest that holds them, as TensorRT-LLM's cuda_graph_config with "
+                  "enable_padding runs; off: no padding (default: the runtime's)")
+      ->type_name("SIZES|off");
   sub->add_option("--kv-blocks", o->kv_blocks,
                   "KV blocks per replica instead of what memory allows (what-ifs)")
       ->type_name("N");

@@ -54,6 +54,9 @@ struct StepLoad {
   // Attention data parallelism: the tokens of every rank's step, which the routed experts gather; 0: each
   // rank's load taken as this one's (layout.attention_dp times its tokens).
   double moe_group_tokens = 0.0;
+  // Of decode_rows, the dummy rows a CUDA graph's captured batch size adds
+  // (docs/formulas.md#cuda_graph_padding): the device computes them; the host schedules no sequence for them.
+  double graph_padding_rows = 0.0;
   std::array<StepSpanLoad, kMaxSpanGroups> spans{};  // the model's distinct spans (span_groups order)
   int span_count = 0;
 };

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace infersim {
 
@@ -75,6 +76,10 @@ struct SchedulerLimits {
   // true: a prompt is padded to the next power of two (16 at least) before its prefill, as statically
   // compiled prefills are (JetStream's prefill length buckets); docs/formulas.md#static_decode.
   bool pad_prefill_pow2 = false;
+  // CUDA-graph padding (TensorRT-LLM's cuda_graph_config with enable_padding): the batch sizes the runtime
+  // captured, ascending; an iteration of decode rows alone runs the graph of the smallest size that holds
+  // them, its extra rows dummy sequences. Empty: no padding. docs/formulas.md#cuda_graph_padding.
+  std::vector<long long> graph_padding_sizes;
 };
 
 struct RuntimeProfile {

@@ -89,7 +89,8 @@ double StepTimer::step_s(const StepLoad& load, int batches_in_flight, TimeByClas
   PhaseResult phase;
   const StageTimes t = stage_times(load, phase, false);
   const double device_s = std::max(t.path_s, std::max(1, batches_in_flight) * t.max_stage_s);
-  const double sequences = load.decode_rows + (load.prefill_tokens > 0.0 ? 1.0 : 0.0);
+  const double sequences =
+      load.decode_rows - load.graph_padding_rows + (load.prefill_tokens > 0.0 ? 1.0 : 0.0);
   const double host_s = runtime_overhead_s(device_s, t.kernels, sequences, sc_.runtime);
   if (by_class) *by_class = phase_time_by_class(phase, device_s, host_s);
   return device_s + host_s;

@@ -289,6 +289,21 @@ void Engine::plan_step(Replica& rep, StepPlan& plan) {
   plan.extra_s = extra_s;
 }
 
+bool Engine::graph_step(const StepPlan& plan) const {
+  return !cfg_.limits.graph_padding_sizes.empty() && !plan.static_step && plan.chunks.empty() &&
+         plan.rows > 0;
+}
+
+void Engine::pad_to_graph(StepPlan& plan) const {
+  const SchedulerLimits& lim = cfg_.limits;
+  const long long padded = graph_padded_rows(plan.rows, lim.graph_padding_sizes,
+                                             std::min(lim.max_num_seqs, lim.max_num_batched_tokens));
+  const auto extra = static_cast<double>(padded - plan.rows);
+  plan.load.decode_rows += extra;
+  plan.load.sampled_rows += extra;
+  plan.load.graph_padding_rows = extra;
+}
+
 double Engine::plan_time(Replica& rep, StepPlan& plan) {
   // The replica's other busy virtual engines share its pipeline's stages with this iteration.
   const auto index = static_cast<int>(&rep - replicas_.data());
@@ -309,6 +324,7 @@ double Engine::plan_time(Replica& rep, StepPlan& plan) {
 void Engine::step(Replica& rep, RequestSource& source) {
   StepPlan& plan = plans_.front();
   plan_step(rep, plan);
+  if (graph_step(plan)) pad_to_graph(plan);
   const double step_s = plan_time(rep, plan);
   commit_step(rep, plan, step_s, plan.times, source);
 }
@@ -317,14 +333,22 @@ void Engine::step_group(int first, RequestSource& source) {
   // Attention data-parallel ranks run their routed experts as one group, so they iterate together: each
   // busy rank schedules its own batch, the experts gather every rank's tokens, and the iteration lasts as
   // long as the slowest rank's (docs/formulas.md#attention_data_parallel). An idle rank joins with nothing.
+  // The ranks replay a CUDA graph only when every busy rank's iteration is decode rows alone.
   const int ranks = timer_.attention_ranks();
-  double group_tokens = 0.0;
+  bool graph = true;
   for (int i = 0; i < ranks; ++i) {
     Replica& rep = replicas_[static_cast<std::size_t>(first + i)];
     StepPlan& plan = plans_[static_cast<std::size_t>(i)];
     plan.active = rep.busy();
     if (!plan.active) continue;
     plan_step(rep, plan);
+    graph = graph && graph_step(plan);
+  }
+  double group_tokens = 0.0;
+  for (int i = 0; i < ranks; ++i) {
+    StepPlan& plan = plans_[static_cast<std::size_t>(i)];
+    if (!plan.active) continue;
+    if (graph) pad_to_graph(plan);
     group_tokens += plan.load.decode_rows + plan.load.prefill_tokens + plan.prefill_load.prefill_tokens;
   }
   double step_s = 0.0;

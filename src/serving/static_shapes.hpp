@@ -1,7 +1,9 @@
 #pragma once
 // Statically shaped serving (JetStream on TPUs): every program is compiled for fixed shapes, so a step
-// computes what its shapes hold, not what the requests use (docs/formulas.md#static_decode). Pure.
+// computes what its shapes hold, not what the requests use (docs/formulas.md#static_decode); a runtime that
+// replays CUDA graphs pads a decode batch to a captured size (docs/formulas.md#cuda_graph_padding). Pure.
 #include <algorithm>
+#include <span>
 
 namespace infersim::serving {
 
@@ -22,6 +24,22 @@ namespace infersim::serving {
   long long bucket = 16;
   while (bucket < tokens) bucket *= 2;
   return std::min(bucket, max_tokens);
+}
+
+// Rows a decode-only iteration of `rows` sequences computes under CUDA-graph padding: the smallest captured
+// batch size that holds them. The runtime captures the given `sizes` (ascending) that a decode-only batch can
+// reach, those up to `cap` = min(max_num_seqs, max_num_batched_tokens), and `cap` itself in place of the
+// first size above it; a batch above every captured size runs without a graph, unpadded. TensorRT-LLM's
+// _filter_cuda_graph_batch_sizes (tensorrt_llm/_torch/pyexecutor/model_engine.py) and CudaGraphConfig's
+// enable_padding (tensorrt_llm/llmapi/llm_args.py).
+[[nodiscard]] constexpr long long graph_padded_rows(long long rows, std::span<const long long> sizes,
+                                                    long long cap) {
+  for (const long long size : sizes) {
+    const long long captured = std::min(size, cap);
+    if (captured >= rows) return captured;
+    if (size >= cap) break;
+  }
+  return rows;
 }
 
 }  // namespace infersim::serving

@@ -24,6 +24,7 @@ void overlay(SchedulerOverrides& base, const SchedulerOverrides& over) {
     base.kv_free_fraction.reset();
   }
   if (over.static_cache_tokens) base.static_cache_tokens = over.static_cache_tokens;
+  if (over.graph_padding_sizes) base.graph_padding_sizes = over.graph_padding_sizes;
   base.trtllm_bench = base.trtllm_bench || over.trtllm_bench;
 }
 
@@ -123,6 +124,7 @@ SchedulerLimits limits_for(const ModelSpec& m, const HardwareSpec& hw, const Sch
   if (o.max_num_batched_tokens) l.max_num_batched_tokens = *o.max_num_batched_tokens;
   if (o.chunked_prefill) l.chunked_prefill = *o.chunked_prefill;
   if (o.static_cache_tokens) l.static_cache_tokens = *o.static_cache_tokens;
+  if (o.graph_padding_sizes) l.graph_padding_sizes = *o.graph_padding_sizes;
   return l;
 }
 

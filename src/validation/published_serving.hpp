@@ -6,6 +6,7 @@
 // Pure: the loads and lengths arrive as data from io/published/row_mapping.hpp.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/hardware_spec.hpp"
 #include "core/model_spec.hpp"
@@ -33,6 +34,9 @@ struct SchedulerOverrides {
   // A static cache of this many tokens per decode slot (JetStream): the scheduler's static_cache_tokens,
   // which also sizes the cache (max_num_seqs x this).
   std::optional<long long> static_cache_tokens;
+  // The CUDA-graph batch sizes the source's runtime pads a decode batch to: the scheduler's
+  // graph_padding_sizes (docs/formulas.md#cuda_graph_padding).
+  std::optional<std::vector<long long>> graph_padding_sizes;
   // max_num_seqs and max_num_batched_tokens as trtllm-bench derives them (trtllm_bench_limits).
   bool trtllm_bench = false;
 };

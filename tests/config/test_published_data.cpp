@@ -87,6 +87,18 @@ TEST_CASE("runtime profiles: every shipped profile loads, optimized issues no ke
   CHECK(trt.terms.moe_gemm_stream_efficiency == 0.39);  // moe_gemm_stream_efficiency: 0.39
   CHECK(trt.terms.moe_gemm_efficiency == 0.79);         // moe_gemm_efficiency: 0.79
   CHECK(vllm.terms.moe_gemm_stream_efficiency == 1.0);  // none: the memory roof
+  // No shipped profile pads to CUDA graphs (TensorRT-LLM's enable_padding is off by default); a source that
+  // turns it on says so in the mapping. Given, the sizes are read as written.
+  REQUIRE(trt.scheduler);
+  CHECK(trt.scheduler->graph_padding_sizes.empty());
+  CHECK(vllm.scheduler->graph_padding_sizes.empty());
+  const RuntimeProfile padded = load_runtime_text(
+      "description: d\nsource: s\nstep_overhead_us: 0\nhost_launch_us: 0\nscheduler:\n  max_num_seqs: 8\n"
+      "  max_num_batched_tokens: 64\n  block_size: 16\n  chunked_prefill: true\n  preemption: recompute\n"
+      "  graph_padding_sizes: [1, 2, 4, 384]\n",
+      "padded.yaml");
+  REQUIRE(padded.scheduler);
+  CHECK(padded.scheduler->graph_padding_sizes == std::vector<long long>{1, 2, 4, 384});
 }
 
 TEST_CASE("runtime profiles: each bad fixture names the file, the line and the key") {
@@ -127,6 +139,26 @@ TEST_CASE("runtime profiles: each bad fixture names the file, the line and the k
             .rfind(dir + "runtime_bad_prefill_padding.yaml:11:20: error: 'scheduler.prefill_padding' must be "
                          "one of none, "
                          "power_of_two, got 'pow2'",
+                   0) == 0);
+  // CUDA-graph padding sizes: a list of positive batch sizes in ascending order.
+  CHECK(runtime_error_of("runtime_graph_padding_descending.yaml")
+            .rfind(dir +
+                       "runtime_graph_padding_descending.yaml:11:34: error: 'scheduler.graph_padding_sizes' "
+                       "must list batch sizes from 1 to 10000000 in ascending order",
+                   0) == 0);
+  CHECK(runtime_error_of("runtime_graph_padding_zero.yaml")
+            .rfind(dir + "runtime_graph_padding_zero.yaml:11:25: error: 'scheduler.graph_padding_sizes' must "
+                         "list batch sizes",
+                   0) == 0);
+  CHECK(runtime_error_of("runtime_graph_padding_empty.yaml")
+            .rfind(dir +
+                       "runtime_graph_padding_empty.yaml:11:24: error: 'scheduler.graph_padding_sizes' must "
+                       "be a list of 1 to 64 batch sizes, got 0",
+                   0) == 0);
+  CHECK(runtime_error_of("runtime_graph_padding_scalar.yaml")
+            .rfind(dir +
+                       "runtime_graph_padding_scalar.yaml:11:24: error: 'scheduler.graph_padding_sizes' must "
+                       "be a list",
                    0) == 0);
   const std::string unit = runtime_error_of("runtime_unit_in_value.yaml");
   CHECK(unit.rfind(dir + "runtime_unit_in_value.yaml:3:19: error: 'step_overhead_us' must be a number", 0) ==

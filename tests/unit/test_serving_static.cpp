@@ -151,3 +151,52 @@ TEST_CASE("Static shapes: a prompt cannot join the fixed generate step, it is a 
   REQUIRE(two.requests == 2);
   CHECK(two.ttft_mean_s == Approx((3.0 * t1 + g) / 2.0).epsilon(1e-9));
 }
+
+TEST_CASE("graph_padded_rows: the smallest captured batch size that holds the rows") {
+  // TensorRT-LLM's perf-overview sizes 1, 2, 4, ..., 512, 1024, ..., 8192, captured up to the largest batch
+  // a decode-only iteration can reach (the cap: min(max_batch_size, max_num_tokens)), and the cap itself
+  // in place of the first size above it.
+  const std::vector<long long> sizes = {1, 2, 4, 8, 16, 32, 64, 128, 256, 384, 512, 1024, 2048, 4096, 8192};
+  CHECK(graph_padded_rows(1, sizes, 640) == 1);
+  CHECK(graph_padded_rows(3, sizes, 640) == 4);
+  CHECK(graph_padded_rows(300, sizes, 640) == 384);
+  CHECK(graph_padded_rows(447, sizes, 640) == 512);
+  CHECK(graph_padded_rows(608, sizes, 640) == 640);    // 1024 is above the cap: the cap is captured instead
+  CHECK(graph_padded_rows(608, sizes, 1024) == 1024);  // a cap that is a size
+  CHECK(graph_padded_rows(640, sizes, 640) == 640);
+  // Sizes all below the cap: a batch above the largest runs without a graph, unpadded.
+  const std::vector<long long> small = {1, 2, 4};
+  CHECK(graph_padded_rows(4, small, 640) == 4);
+  CHECK(graph_padded_rows(5, small, 640) == 5);
+}
+
+TEST_CASE("Graph padding: a lone decode row computes as four, the host works for one") {
+  // Sizes {4}: the decode-only iteration of one sequence replays the graph of 4 rows, three of them dummy
+  // sequences with no cache (so the keys are the real sequence's alone); the host's per-sequence work is
+  // for the one real sequence. Output 2: the TPOT is the one decode step's time, at 101 keys (the
+  // 100-token prompt and the first token). The prefill iteration (a prompt in it) runs no graph: the TTFT
+  // is unchanged.
+  StaticRig r;
+  r.cfg.limits.static_cache_tokens = 0;
+  r.sc.runtime.host_per_sequence_s = 1e-3;
+  const ServeSummary unpadded = r.run(at_zero(1, 100, 2));
+  r.cfg.limits.graph_padding_sizes = {4};
+  const ServeSummary padded = r.run(at_zero(1, 100, 2));
+  StepTimer timer(r.model, r.hw, r.sc);
+  StepLoad four;  // four real sequences' rows, the keys of one
+  four.span_count = timer.spans().count;
+  four.decode_rows = 4.0;
+  four.sampled_rows = 4.0;
+  for (int s = 0; s < four.span_count; ++s) {
+    four.spans[static_cast<std::size_t>(s)].span = timer.spans().group[static_cast<std::size_t>(s)].span;
+    four.spans[static_cast<std::size_t>(s)].decode_keys = 101.0;
+  }
+  CHECK(padded.tpot_mean_s == Approx(timer.step_s(four) - 3 * 1e-3).epsilon(1e-9));
+  CHECK(padded.tpot_mean_s > unpadded.tpot_mean_s);
+  CHECK(padded.ttft_mean_s == Approx(unpadded.ttft_mean_s).epsilon(1e-12));
+  // Five rows: above every captured size (the cap, 8, is below no size given), no graph, no padding.
+  const ServeSummary five_padded = r.run(at_zero(5, 100, 2));
+  r.cfg.limits.graph_padding_sizes.clear();
+  const ServeSummary five = r.run(at_zero(5, 100, 2));
+  CHECK(five_padded.tpot_mean_s == Approx(five.tpot_mean_s).epsilon(1e-12));
+}

@@ -82,6 +82,11 @@ TEST_CASE("serving rows: a trtllm-bench offline row maps to its load, lengths, l
   CHECK(c.load->limits.trtllm_bench);
   CHECK(c.load->limits.kv_free_fraction == Approx(0.95));
   CHECK_FALSE(c.load->limits.max_num_seqs);
+  // The overview's llm_options.yml: cuda_graph_config with enable_padding and these batch_sizes
+  // (perf-overview.md @ 00f37686, "Running the Benchmark"; docs/formulas.md#cuda_graph_padding).
+  REQUIRE(c.load->limits.graph_padding_sizes);
+  CHECK(*c.load->limits.graph_padding_sizes ==
+        std::vector<long long>{1, 2, 4, 8, 16, 32, 64, 128, 256, 384, 512, 1024, 2048, 4096, 8192});
   // The scheduler chooses the batch: the scenario is one request of the row's lengths, as
   // `estimate -b 1 --input 128 --output 128 --weights fp8 --activations fp8 --kv fp8` composes it.
   test::check_same_scenario(c.scenario, test::scenario_from_flags({{ScenarioKey::batch, "1"},
@@ -376,6 +381,10 @@ TEST_CASE("mapping: the serving tables refuse malformed entries, naming file, li
       load_published_mapping_text(
           head + "frameworks:\n  \"f\": {to: vllm, offline: {gpu_memory_utilization: 1.5}}\n", "m.yaml"),
       Catch::StartsWith("m.yaml:10:") && Catch::Contains("'frameworks['f'].offline.gpu_memory_utilization'"));
+  CHECK_THROWS_WITH(load_published_mapping_text(
+                        head + "frameworks:\n  \"f\": {to: trtllm, graph_padding_sizes: [8, 4]}\n", "m.yaml"),
+                    Catch::StartsWith("m.yaml:10:") &&
+                        Catch::Contains("'frameworks['f'].graph_padding_sizes' must list batch sizes"));
   CHECK_THROWS_WITH(load_published_mapping_text(
                         head + "frameworks:\n  \"f\": {to: trtllm, attention_dp: maybe}\n", "m.yaml"),
                     Catch::StartsWith("m.yaml:10:") && Catch::Contains("'frameworks['f'].attention_dp'"));

@@ -1,8 +1,11 @@
 #include "io/config/runtime_loader.hpp"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 
 #include "core/errors.hpp"
+#include "io/config/strict_number.hpp"
 #include "io/config/yaml_map.hpp"
 
 namespace infersim {
@@ -15,6 +18,25 @@ constexpr double kMaxMicroseconds = 1e6;
 // Sequences or tokens one iteration can hold: far above any engine's (vLLM's largest default is 16,384).
 constexpr long long kMaxSchedulerCount = 10'000'000;
 }  // namespace
+
+std::vector<long long> graph_padding_sizes(YamlMap& y, std::string_view key) {
+  constexpr std::size_t kMaxSizes = 64;
+  const YAML::Node list = y.sequence(key);
+  if (list.size() < 1 || list.size() > kMaxSizes)
+    throw ConfigError(y.file(), y.mark(key),
+                      fmt::format("'{}' must be a list of 1 to {} batch sizes, got {}", y.qualified(key),
+                                  kMaxSizes, list.size()));
+  std::vector<long long> sizes;
+  for (const YAML::Node& item : list) {
+    const auto size = item.IsScalar() ? parse_integer(item.Scalar()) : std::nullopt;
+    if (!size || *size < 1 || *size > kMaxSchedulerCount || (!sizes.empty() && *size <= sizes.back()))
+      throw ConfigError(y.file(), YamlMap::mark_of(item),
+                        fmt::format("'{}' must list batch sizes from 1 to {} in ascending order",
+                                    y.qualified(key), kMaxSchedulerCount));
+    sizes.push_back(*size);
+  }
+  return sizes;
+}
 
 RuntimeProfile load_runtime(const std::string& path) {
   return load_runtime_text(read_config_file(path), path);
@@ -55,9 +77,10 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
   if (y.has("sampler_fp32_passes"))
     r.terms.sampler_fp32_passes = y.nonnegative_real("sampler_fp32_passes", 1000.0);
   if (y.has("scheduler")) {
-    YamlMap s = y.mapping("scheduler", {"max_num_seqs", "max_num_batched_tokens", "block_size",
-                                        "chunked_prefill", "preemption", "admission", "prefix_caching",
-                                        "static_cache_tokens", "max_prefill_seqs", "prefill_padding"});
+    YamlMap s =
+        y.mapping("scheduler", {"max_num_seqs", "max_num_batched_tokens", "block_size", "chunked_prefill",
+                                "preemption", "admission", "prefix_caching", "static_cache_tokens",
+                                "max_prefill_seqs", "prefill_padding", "graph_padding_sizes"});
     SchedulerLimits l;
     l.max_num_seqs = s.integer("max_num_seqs", 1, kMaxSchedulerCount);
     l.max_num_batched_tokens = s.integer("max_num_batched_tokens", 1, kMaxSchedulerCount);
@@ -73,6 +96,8 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
     if (s.has("max_prefill_seqs")) l.max_prefill_seqs = s.integer("max_prefill_seqs", 1, kMaxSchedulerCount);
     l.pad_prefill_pow2 =
         s.has("prefill_padding") && s.choice("prefill_padding", {"none", "power_of_two"}) == 1;
+    // Optional, default: no CUDA-graph padding.
+    if (s.has("graph_padding_sizes")) l.graph_padding_sizes = graph_padding_sizes(s, "graph_padding_sizes");
     r.scheduler = l;
   }
   return r;

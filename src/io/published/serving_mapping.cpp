@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/errors.hpp"
+#include "io/config/runtime_loader.hpp"
 #include "io/serving/length_text.hpp"
 
 namespace infersim {
@@ -22,7 +23,7 @@ constexpr const char* kArrivals[] = {"offline", "poisson", "max_rate"};
 
 const std::vector<std::string_view> kSchedulerKeys = {
     "max_num_seqs",           "max_num_batched_tokens", "chunked_prefill", "kv_free_fraction",
-    "gpu_memory_utilization", "static_cache_tokens",    "limits"};
+    "gpu_memory_utilization", "static_cache_tokens",    "limits",          "graph_padding_sizes"};
 
 std::vector<std::string_view> with_scheduler(std::vector<std::string_view> keys) {
   keys.insert(keys.end(), kSchedulerKeys.begin(), kSchedulerKeys.end());
@@ -63,6 +64,7 @@ SchedulerOverrides scheduler_overrides(YamlMap& y) {
                       fmt::format("give '{}' or '{}', not both: a source sizes its KV cache one way",
                                   y.qualified("kv_free_fraction"), y.qualified("gpu_memory_utilization")));
   o.static_cache_tokens = y.optional_integer("static_cache_tokens", 1, kMaxSlotTokens);
+  if (y.has("graph_padding_sizes")) o.graph_padding_sizes = graph_padding_sizes(y, "graph_padding_sizes");
   if (y.has("limits")) o.trtllm_bench = y.choice("limits", {"trtllm-bench"}) == 0;
   return o;
 }
