@@ -294,9 +294,9 @@ bool Engine::graph_step(const StepPlan& plan) const {
          plan.rows > 0;
 }
 
-void Engine::pad_to_graph(StepPlan& plan) const {
+void Engine::pad_to_graph(StepPlan& plan, long long rows) const {
   const SchedulerLimits& lim = cfg_.limits;
-  const long long padded = graph_padded_rows(plan.rows, lim.graph_padding_sizes,
+  const long long padded = graph_padded_rows(rows, lim.graph_padding_sizes,
                                              std::min(lim.max_num_seqs, lim.max_num_batched_tokens));
   const auto extra = static_cast<double>(padded - plan.rows);
   plan.load.decode_rows += extra;
@@ -324,7 +324,7 @@ double Engine::plan_time(Replica& rep, StepPlan& plan) {
 void Engine::step(Replica& rep, RequestSource& source) {
   StepPlan& plan = plans_.front();
   plan_step(rep, plan);
-  if (graph_step(plan)) pad_to_graph(plan);
+  if (graph_step(plan)) pad_to_graph(plan, plan.rows);
   const double step_s = plan_time(rep, plan);
   commit_step(rep, plan, step_s, plan.times, source);
 }
@@ -333,9 +333,11 @@ void Engine::step_group(int first, RequestSource& source) {
   // Attention data-parallel ranks run their routed experts as one group, so they iterate together: each
   // busy rank schedules its own batch, the experts gather every rank's tokens, and the iteration lasts as
   // long as the slowest rank's (docs/formulas.md#attention_data_parallel). An idle rank joins with nothing.
-  // The ranks replay a CUDA graph only when every busy rank's iteration is decode rows alone.
+  // The ranks replay a CUDA graph only when every busy rank's iteration is decode rows alone, each padded to
+  // the captured size that holds the largest rank's rows.
   const int ranks = timer_.attention_ranks();
   bool graph = true;
+  long long most_rows = 0;
   for (int i = 0; i < ranks; ++i) {
     Replica& rep = replicas_[static_cast<std::size_t>(first + i)];
     StepPlan& plan = plans_[static_cast<std::size_t>(i)];
@@ -343,12 +345,13 @@ void Engine::step_group(int first, RequestSource& source) {
     if (!plan.active) continue;
     plan_step(rep, plan);
     graph = graph && graph_step(plan);
+    most_rows = std::max(most_rows, plan.rows);
   }
   double group_tokens = 0.0;
   for (int i = 0; i < ranks; ++i) {
     StepPlan& plan = plans_[static_cast<std::size_t>(i)];
     if (!plan.active) continue;
-    if (graph) pad_to_graph(plan);
+    if (graph) pad_to_graph(plan, most_rows);
     group_tokens += plan.load.decode_rows + plan.load.prefill_tokens + plan.prefill_load.prefill_tokens;
   }
   double step_s = 0.0;
@@ -425,6 +428,8 @@ void Engine::commit_step(Replica& rep, const StepPlan& plan, double step_s, cons
   }
   const long long running = static_cast<long long>(rep.running.size());
   metrics_.on_step(start_s, step_s, running, used_before);
+  if (!cfg_.limits.graph_padding_sizes.empty() && rows > 0)
+    metrics_.on_graph_rows(rows, static_cast<long long>(plan.load.graph_padding_rows));
   if (observer_.step) {
     long long prefill_tokens = 0;
     for (const Chunk& c : chunks) prefill_tokens += c.tokens;

@@ -152,8 +152,9 @@ class Engine {
   void add_chunk(StepLoad& load, const Req& q, long long c);
   // An iteration of decode rows alone, which a runtime replaying CUDA graphs runs as a captured graph.
   [[nodiscard]] bool graph_step(const StepPlan& plan) const;
-  // Its rows padded to the captured batch size (docs/formulas.md#cuda_graph_padding).
-  void pad_to_graph(StepPlan& plan) const;
+  // Its rows padded to the captured batch size that holds `rows` (its own, or under attention data
+  // parallelism the largest rank's; docs/formulas.md#cuda_graph_padding).
+  void pad_to_graph(StepPlan& plan, long long rows) const;
   void plan_step(Replica& rep, StepPlan& plan);
   // The iteration's time, and (plan.times) where it goes.
   double plan_time(Replica& rep, StepPlan& plan);

@@ -72,6 +72,14 @@ void MetricsCollector::on_step(double start_s, double step_s, long long running,
   kv_blocks_peak_ = std::max(kv_blocks_peak_, kv_blocks_used);
 }
 
+void MetricsCollector::on_graph_rows(long long decode_rows, long long padding_rows) {
+  if (decode_rows < 0 || padding_rows < 0)
+    throw std::invalid_argument("MetricsCollector: a negative number of decode rows");
+  graph_padding_ = true;
+  graph_rows_ += static_cast<double>(decode_rows + padding_rows);
+  padding_rows_ += static_cast<double>(padding_rows);
+}
+
 ServeSummary MetricsCollector::summary(long long kv_blocks_total, double arrival_window_end_s,
                                        double offered_rate_rps) const {
   ServeSummary s;
@@ -102,6 +110,7 @@ ServeSummary MetricsCollector::summary(long long kv_blocks_total, double arrival
       kv_blocks_total > 0 ? static_cast<double>(kv_blocks_peak_) / static_cast<double>(kv_blocks_total) : 0.0;
   s.preemptions = preemptions_;
   s.rejected = rejected_;
+  if (graph_padding_) s.graph_padding_share = graph_rows_ > 0.0 ? padding_rows_ / graph_rows_ : 0.0;
   // The second half of the arrival window: a stable server's queue has settled by then (or the run is
   // too short to tell), an overloaded one's keeps growing (docs/formulas.md#overload_test).
   if (offered_rate_rps > 0.0 && completed_ > 0 && arrival_window_end_s > first_arrival_s_) {

@@ -45,6 +45,9 @@ struct ServeSummary {
   // second of duration_s, and as a share of all requests, finished or rejected.
   std::optional<double> goodput_rps;
   std::optional<double> slo_attainment;
+  // Present when the runtime pads decode batches to CUDA graphs: of the decode rows computed, the share that
+  // were dummy rows (docs/formulas.md#cuda_graph_padding).
+  std::optional<double> graph_padding_share;
 };
 
 // Whether the requests waiting (arrived, not yet scheduled) grew over part of the arrival window by more
@@ -79,6 +82,8 @@ class MetricsCollector {
   void on_preemption();
   // One iteration of one replica: its length and the sequences it ran, the KV blocks in use in it.
   void on_step(double start_s, double step_s, long long running, long long kv_blocks_used);
+  // Under CUDA-graph padding, one iteration's decode rows: the real ones and the dummy rows its graph adds.
+  void on_graph_rows(long long decode_rows, long long padding_rows);
 
   // kv_blocks_total: the KV blocks of one replica; arrival_window_end_s: the last arrival;
   // offered_rate_rps: the arrival rate asked for, 0 where there is none (offline, closed loop: then
@@ -116,6 +121,9 @@ class MetricsCollector {
   double running_time_ = 0.0;  // sum of running x step_s
   long long batch_max_ = 0;
   long long kv_blocks_peak_ = 0;
+  bool graph_padding_ = false;  // on_graph_rows was called
+  double graph_rows_ = 0.0;     // decode rows computed under padding, dummies included
+  double padding_rows_ = 0.0;
 };
 
 }  // namespace infersim::serving

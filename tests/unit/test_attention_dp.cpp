@@ -192,3 +192,30 @@ TEST_CASE("Attention data parallel: capacity's fewest devices is the model's, no
   CHECK(adp.min_devices == plain.min_devices);
   CHECK(adp.min_tp == plain.min_tp);
 }
+
+TEST_CASE(
+    "Attention data parallel serving: under graph padding every rank pads to the largest rank's batch") {
+  // Two ranks, round-robin: three requests put two sequences on rank 0 and one on rank 1. Their decode
+  // iteration (output 2: one decode step, every request's TPOT) is decode rows alone on both ranks, so
+  // TensorRT-LLM pads both to the captured size holding the larger batch, 2 (_get_padded_batch): rank 1
+  // runs a dummy row beside its one, and the experts gather 4 rows, as they do for four requests (two a
+  // rank, rank 0's the same two). Rank 0 sets the pace in both runs with the same rows, keys and gathered
+  // tokens, so the TPOTs are equal. Unpadded, three requests gather 3 rows and decode faster than four.
+  const ModelSpec m = load_model(test::source_path("model_configs/qwen3-30b-a3b.yaml"));
+  const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml"));
+  Scenario sc;
+  sc.layout = ranks(2);
+  StepTimer timer(m, hw, sc);
+  serving::ServeConfig cfg;
+  cfg.replicas = 2;
+  const auto tpot = [&](long long requests) {
+    test::ListSource source(test::at_zero(requests, 100, 2));
+    return serving::simulate(timer, cfg, source, requests, {}, 0.0).summary.tpot_mean_s;
+  };
+  const double three_unpadded = tpot(3);
+  const double four_unpadded = tpot(4);
+  CHECK(three_unpadded < four_unpadded);
+  cfg.limits.graph_padding_sizes = {1, 2};
+  CHECK(tpot(3) == Approx(tpot(4)).epsilon(1e-12));
+  CHECK(tpot(4) == Approx(four_unpadded).epsilon(1e-12));  // two rows a rank: a captured size already
+}

@@ -194,9 +194,15 @@ TEST_CASE("Graph padding: a lone decode row computes as four, the host works for
   CHECK(padded.tpot_mean_s == Approx(timer.step_s(four) - 3 * 1e-3).epsilon(1e-9));
   CHECK(padded.tpot_mean_s > unpadded.tpot_mean_s);
   CHECK(padded.ttft_mean_s == Approx(unpadded.ttft_mean_s).epsilon(1e-12));
+  // The summary's padding share: one decode iteration of 4 rows computed, 3 of them dummies.
+  REQUIRE(padded.graph_padding_share);
+  CHECK(*padded.graph_padding_share == Approx(0.75).epsilon(1e-12));
+  CHECK_FALSE(unpadded.graph_padding_share);  // no padding configured: no share
   // Five rows: above every captured size (the cap, 8, is below no size given), no graph, no padding.
   const ServeSummary five_padded = r.run(at_zero(5, 100, 2));
   r.cfg.limits.graph_padding_sizes.clear();
   const ServeSummary five = r.run(at_zero(5, 100, 2));
   CHECK(five_padded.tpot_mean_s == Approx(five.tpot_mean_s).epsilon(1e-12));
+  REQUIRE(five_padded.graph_padding_share);
+  CHECK(*five_padded.graph_padding_share == 0.0);
 }

@@ -54,6 +54,7 @@ std::vector<Item> summary_items(const serving::ServeSummary& s) {
                              {"overloaded", s.overloaded}};
   if (s.goodput_rps) items.push_back({"goodput_rps", *s.goodput_rps});
   if (s.slo_attainment) items.push_back({"slo_attainment", *s.slo_attainment});
+  if (s.graph_padding_share) items.push_back({"graph_padding_share", *s.graph_padding_share});
   return items;
 }
 
@@ -176,6 +177,10 @@ std::string serve_table(const ServeReport& r) {
   out += fmt::format("running sequences      mean {:.1f}, max {}\n", s.batch_mean, s.batch_max);
   out += fmt::format("KV blocks per replica  {} (peak use {:.1f} %)\n", s.kv_blocks_total,
                      s.kv_utilization_peak * 100.0);
+  if (s.graph_padding_share) {
+    out += fmt::format("CUDA-graph padding     {:.1f} % of the decode rows computed were dummy rows\n",
+                       *s.graph_padding_share * 100.0);
+  }
   if (s.goodput_rps) {
     out += fmt::format("goodput                {:.3f} req/s ({:.1f} % of requests met the SLOs)\n",
                        *s.goodput_rps, *s.slo_attainment * 100.0);
