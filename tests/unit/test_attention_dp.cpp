@@ -39,6 +39,21 @@ const Operator* find_op(const std::vector<Operator>& ops, const std::string& nam
   return nullptr;
 }
 
+// Qwen3-30B-A3B served by two attention data-parallel ranks of one H100 each, requests round-robin.
+struct TwoRanks {
+  ModelSpec m = load_model(test::source_path("model_configs/qwen3-30b-a3b.yaml"));
+  HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml"));
+  Scenario sc = with_ranks(2);
+  StepTimer timer{m, hw, sc};
+  serving::ServeConfig cfg;
+  TwoRanks() { cfg.replicas = 2; }
+  static Scenario with_ranks(int n) {
+    Scenario s;
+    s.layout = ranks(n);
+    return s;
+  }
+};
+
 PassShape decode_shape(const Layout& l, double batch) {
   PassShape s;
   s.batch = batch;
@@ -154,13 +169,9 @@ TEST_CASE("Attention data parallel serving: the ranks iterate together, the slow
   // first iteration is one group step: both first tokens come at its end, and it lasts as long as the
   // long prompt's prefill with the short one's 16 tokens gathered into its experts, within 1 % of the long
   // prompt alone.
-  const ModelSpec m = load_model(test::source_path("model_configs/qwen3-30b-a3b.yaml"));
-  const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml"));
-  Scenario sc;
-  sc.layout = ranks(2);
-  StepTimer timer(m, hw, sc);
-  serving::ServeConfig cfg;
-  cfg.replicas = 2;
+  TwoRanks r;
+  StepTimer& timer = r.timer;
+  serving::ServeConfig& cfg = r.cfg;
   const auto first_tokens = [&](std::vector<serving::Request> requests) {
     std::vector<double> out(requests.size(), -1.0);
     serving::ServeObserver obs;
@@ -201,13 +212,9 @@ TEST_CASE(
   // runs a dummy row beside its one, and the experts gather 4 rows, as they do for four requests (two a
   // rank, rank 0's the same two). Rank 0 sets the pace in both runs with the same rows, keys and gathered
   // tokens, so the TPOTs are equal. Unpadded, three requests gather 3 rows and decode faster than four.
-  const ModelSpec m = load_model(test::source_path("model_configs/qwen3-30b-a3b.yaml"));
-  const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml"));
-  Scenario sc;
-  sc.layout = ranks(2);
-  StepTimer timer(m, hw, sc);
-  serving::ServeConfig cfg;
-  cfg.replicas = 2;
+  TwoRanks r;
+  StepTimer& timer = r.timer;
+  serving::ServeConfig& cfg = r.cfg;
   const auto tpot = [&](long long requests) {
     test::ListSource source(test::at_zero(requests, 100, 2));
     return serving::simulate(timer, cfg, source, requests, {}, 0.0).summary.tpot_mean_s;
