@@ -12,14 +12,14 @@
 namespace infersim {
 
 [[nodiscard]] RuntimeProfile load_runtime(const std::string& path);
+// The same from text already in memory; `path` names it in messages and its stem becomes the name.
+[[nodiscard]] RuntimeProfile load_runtime_text(const std::string& text, const std::string& path);
 
 class YamlMap;
 // `key` of `y`: CUDA-graph batch sizes a decode batch pads to, a list of 1 to 64 integers in ascending order,
 // each from 1 to 10,000,000 (docs/formulas.md#cuda_graph_padding). A runtime profile's scheduler and the
 // published rows' mapping read it alike.
 [[nodiscard]] std::vector<long long> graph_padding_sizes(YamlMap& y, std::string_view key);
-// The same from text already in memory; `path` names it in messages and its stem becomes the name.
-[[nodiscard]] RuntimeProfile load_runtime_text(const std::string& text, const std::string& path);
 
 // The scheduler a static command (capacity, plan, report) serves its configuration with: `runtime`'s own
 // scheduler: block, else vllm's (runtime_profiles/vllm.yaml, found on `search`), whose profile name is
