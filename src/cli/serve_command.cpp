@@ -62,7 +62,6 @@ struct ServeOptions {
 std::vector<long long> graph_padding_flag(const std::string& text) {
   std::vector<long long> sizes;
   if (text == "off") return sizes;
-  constexpr std::size_t kMaxSizes = 64;
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t comma = std::min(text.find(',', start), text.size());
@@ -71,8 +70,9 @@ std::vector<long long> graph_padding_flag(const std::string& text) {
     if (!sizes.empty() && size <= sizes.back())
       throw InputError("--graph-padding must list batch sizes in ascending order, got '" + text + "'");
     sizes.push_back(size);
-    if (sizes.size() > kMaxSizes)
-      throw InputError("--graph-padding takes at most " + std::to_string(kMaxSizes) + " batch sizes");
+    if (sizes.size() > kMaxGraphPaddingSizes)
+      throw InputError("--graph-padding takes at most " + std::to_string(kMaxGraphPaddingSizes) +
+                       " batch sizes");
     start = comma + 1;
   }
   return sizes;

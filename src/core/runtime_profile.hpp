@@ -5,6 +5,7 @@
 // (runtime_profiles/*.yaml give the values and their sources). The default RuntimeTerms{} adds nothing: the
 // device alone.
 #include <algorithm>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -81,6 +82,8 @@ struct SchedulerLimits {
   // them, its extra rows dummy sequences. Empty: no padding. docs/formulas.md#cuda_graph_padding.
   std::vector<long long> graph_padding_sizes;
 };
+// The most CUDA-graph batch sizes a runtime profile, the published mapping or `serve --graph-padding` gives.
+inline constexpr std::size_t kMaxGraphPaddingSizes = 64;
 
 struct RuntimeProfile {
   RuntimeTerms terms;

@@ -20,12 +20,11 @@ constexpr long long kMaxSchedulerCount = 10'000'000;
 }  // namespace
 
 std::vector<long long> graph_padding_sizes(YamlMap& y, std::string_view key) {
-  constexpr std::size_t kMaxSizes = 64;
   const YAML::Node list = y.sequence(key);
-  if (list.size() < 1 || list.size() > kMaxSizes)
+  if (list.size() < 1 || list.size() > kMaxGraphPaddingSizes)
     throw ConfigError(y.file(), y.mark(key),
                       fmt::format("'{}' must be a list of 1 to {} batch sizes, got {}", y.qualified(key),
-                                  kMaxSizes, list.size()));
+                                  kMaxGraphPaddingSizes, list.size()));
   std::vector<long long> sizes;
   for (const YAML::Node& item : list) {
     const auto size = item.IsScalar() ? parse_integer(item.Scalar()) : std::nullopt;
