@@ -42,6 +42,7 @@ struct ServeOptions {
   std::optional<std::string> prefix_caching;
   std::optional<std::string> static_cache;
   std::optional<std::string> graph_padding;
+  std::optional<std::string> harness_batcher;
   std::optional<std::string> kv_blocks;
   std::string router = "round-robin";
   std::optional<std::string> ttft_slo;
@@ -78,6 +79,17 @@ std::vector<long long> graph_padding_flag(const std::string& text) {
   return sizes;
 }
 
+// --harness-batcher MAX:WINDOW, e.g. 96:300ms (docs/formulas.md#harness_batcher).
+serving::HarnessBatcherSpec harness_batcher_flag(const std::string& text) {
+  const std::size_t colon = text.find(':');
+  if (colon == std::string::npos)
+    throw InputError("--harness-batcher takes MAX:WINDOW, e.g. 96:300ms, got '" + text + "'");
+  serving::HarnessBatcherSpec b;
+  b.max_queries = positive_integer_flag("--harness-batcher's MAX", text.substr(0, colon), 10'000'000);
+  b.window_s = duration_flag("--harness-batcher's WINDOW", text.substr(colon + 1), kMaxTargetSeconds).seconds;
+  return b;
+}
+
 constexpr long long kMaxRequests = 100'000'000;
 constexpr double kMaxRate = 1e6;
 
@@ -110,6 +122,12 @@ Setup setup(const ServeOptions& o, const SearchPath& search) {
     throw InputError(
         "--find-max-rate searches the Poisson rate: it takes no --concurrency, --offline or --trace");
   }
+  if (o.harness_batcher && o.concurrency) {
+    throw InputError(
+        "--harness-batcher batches open-loop arrivals (--rate, --offline, --trace, --find-max-rate): a "
+        "closed "
+        "loop's clients wait for their own replies");
+  }
   if (o.find_max_rate && !o.ttft_slo && !o.tpot_slo) {
     throw InputError("--find-max-rate needs a target: --ttft-slo and/or --tpot-slo");
   }
@@ -141,6 +159,7 @@ Setup setup(const ServeOptions& o, const SearchPath& search) {
         *o.static_cache == "off" ? 0 : positive_integer_flag("--static-cache", *o.static_cache, 10'000'000);
   }
   if (o.graph_padding) c.limits.graph_padding_sizes = graph_padding_flag(*o.graph_padding);
+  if (o.harness_batcher) c.harness_batcher = harness_batcher_flag(*o.harness_batcher);
   if (o.kv_blocks) c.kv_blocks = positive_integer_flag("--kv-blocks", *o.kv_blocks, 1'000'000'000'000LL);
   c.replicas = batch_ranks(s.loaded.scenario.layout);  // an attention data-parallel rank schedules its own
   c.router =
@@ -177,6 +196,10 @@ Setup setup(const ServeOptions& o, const SearchPath& search) {
                         w.rate_rps),
       w.requests, o.scenario.input, o.scenario.output);
   if (o.trace) s.workload_text = "trace " + *o.trace;
+  if (c.harness_batcher) {
+    s.workload_text += fmt::format(", through a harness batcher ({} requests or {:g} ms a batch)",
+                                   c.harness_batcher->max_queries, c.harness_batcher->window_s * 1e3);
+  }
   return s;
 }
 
@@ -385,6 +408,12 @@ void add_serve_command(CLI::App& app, Action& action) {
                   "computes the smallest that holds them, as TensorRT-LLM's cuda_graph_config with "
                   "enable_padding runs; off: no padding (default: the runtime's)")
       ->type_name("SIZES|off");
+  sub->add_option(
+         "--harness-batcher", o->harness_batcher,
+         "a client-side batcher in front of the engine, as AMD's MLPerf Server harness runs (96:300ms): "
+         "requests queue until MAX have gathered or WINDOW has passed since the last batch, and each "
+         "batch goes to one --dp replica; latencies still count from each request's arrival")
+      ->type_name("MAX:WINDOW");
   sub->add_option("--kv-blocks", o->kv_blocks,
                   "KV blocks per replica instead of what memory allows (what-ifs)")
       ->type_name("N");

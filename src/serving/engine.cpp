@@ -66,7 +66,7 @@ ServeResult Engine::run(RequestSource& source, long long max_requests, double of
     for (Replica& x : replicas_) {
       if (x.busy() && (!r || x.clock < r->clock)) r = &x;
     }
-    const double arrival = next ? next->arrival_s : kInf;
+    const double arrival = next ? received_s(*next) : kInf;
     if (!r && !next) break;
     if (next && (!r || arrival <= r->clock)) {
       deliver(*next, source);
@@ -125,8 +125,11 @@ void Engine::deliver(const Request& in, RequestSource& source) {
     for (int v = 0; v < engines_per_replica_; ++v) n += engine_at(g, v).outstanding;
     return n;
   };
+  // A harness batch goes to one replica whole: the router picks it for the batch's first request.
   int group = 0;
-  if (cfg_.router == Router::round_robin) {
+  if (in.batch >= 0 && in.batch == batch_) {
+    group = batch_group_;
+  } else if (cfg_.router == Router::round_robin) {
     group = next_replica_;
     next_replica_ = (next_replica_ + 1) % cfg_.replicas;
   } else {
@@ -134,6 +137,8 @@ void Engine::deliver(const Request& in, RequestSource& source) {
       if (group_outstanding(g) < group_outstanding(group)) group = g;
     }
   }
+  batch_ = in.batch;
+  batch_group_ = group;
   Replica* target = &engine_at(group, 0);
   for (int v = 1; v < engines_per_replica_; ++v) {
     if (engine_at(group, v).outstanding < target->outstanding) target = &engine_at(group, v);
@@ -142,10 +147,10 @@ void Engine::deliver(const Request& in, RequestSource& source) {
   if (ranks > 1) {  // an attention rank keeps its group's clock; an idle group starts at the arrival
     Replica* first = &replicas_[static_cast<std::size_t>(group / ranks * ranks)];
     if (std::none_of(first, first + ranks, [](const Replica& x) { return x.busy(); })) {
-      for (Replica* x = first; x != first + ranks; ++x) x->clock = std::max(x->clock, in.arrival_s);
+      for (Replica* x = first; x != first + ranks; ++x) x->clock = std::max(x->clock, received_s(in));
     }
   } else if (!target->busy()) {
-    target->clock = std::max(target->clock, in.arrival_s);
+    target->clock = std::max(target->clock, received_s(in));
   }
   target->waiting.push_back(slot);
   ++target->outstanding;

@@ -182,6 +182,8 @@ class Engine {
   long long admissions_ = 0;
   long long group_uses_ = 0;
   int next_replica_ = 0;
+  long long batch_ = -1;  // the harness batch being delivered
+  int batch_group_ = 0;   // the replica group that takes it
   long long pulled_ = 0;
   long long done_ = 0;
   long long total_ = 0;

@@ -5,6 +5,7 @@
 
 #include "core/errors.hpp"
 #include "serving/engine.hpp"
+#include "serving/harness_batcher.hpp"
 
 namespace infersim::serving {
 
@@ -57,7 +58,10 @@ ServeResult simulate(StepTimer& timer, const ServeConfig& cfg, RequestSource& so
   if (auto why = limits_problem(cfg.limits)) throw InputError(*why);
   if (cfg.replicas < 1) throw InputError("--dp must be >= 1");
   detail::Engine engine(timer, cfg, slo, observer);
-  return engine.run(source, max_requests, offered_rate_rps);
+  if (!cfg.harness_batcher) return engine.run(source, max_requests, offered_rate_rps);
+  if (auto why = why_invalid(*cfg.harness_batcher)) throw InputError(*why);
+  BatchedSource batched(source, *cfg.harness_batcher, max_requests);
+  return engine.run(batched, max_requests, offered_rate_rps);
 }
 
 }  // namespace infersim::serving

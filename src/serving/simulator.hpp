@@ -27,6 +27,7 @@ struct ServeConfig {
   // per virtual engine (a replica's one, or each of its pp), instead of what memory allows (tests, what-ifs)
   std::optional<long long> kv_blocks;
   std::optional<double> host_link_Bps;  // swap preemption's bandwidth to host memory, per direction
+  std::optional<HarnessBatcherSpec> harness_batcher;  // absent: each request reaches the engine at arrival
 };
 
 // Why the limits cannot run (non-positive values, a token budget under max_num_seqs), or none.

@@ -16,7 +16,21 @@ struct Request {
   long long output_tokens = 0;  // generated tokens, >= 1, the first produced by prefill
   long long prefix_group = -1;  // requests of one group share the KV of their first prefix_tokens; -1: none
   long long prefix_tokens = 0;  // 0 <= prefix_tokens <= input_tokens
+  // When the engine receives it, where a harness batches requests (serving/harness_batcher.hpp), and the
+  // harness batch it came in (one replica takes a whole batch); absent / -1: at arrival, routed alone.
+  std::optional<double> dispatch_s;
+  long long batch = -1;
 };
+
+// A client-side batcher in front of the engine (docs/formulas.md#harness_batcher): a batch goes out when
+// max_queries requests have queued or window_s has passed since the last one.
+struct HarnessBatcherSpec {
+  long long max_queries = 96;
+  double window_s = 0.3;
+};
+
+// When the engine receives `r`: its dispatch, or its arrival.
+[[nodiscard]] inline double received_s(const Request& r) { return r.dispatch_s.value_or(r.arrival_s); }
 
 // A length distribution in tokens. fixed: a. uniform: the integers a..b, inclusive. normal: mean a,
 // standard deviation b. lognormal: arithmetic mean a, b the sigma of the underlying normal, so

@@ -25,6 +25,7 @@ void overlay(SchedulerOverrides& base, const SchedulerOverrides& over) {
   }
   if (over.static_cache_tokens) base.static_cache_tokens = over.static_cache_tokens;
   if (over.graph_padding_sizes) base.graph_padding_sizes = over.graph_padding_sizes;
+  if (over.harness_batcher) base.harness_batcher = over.harness_batcher;
   base.trtllm_bench = base.trtllm_bench || over.trtllm_bench;
 }
 
@@ -232,6 +233,7 @@ ServingPrediction predict_serving(const ModelSpec& model, const HardwareSpec& hw
   cfg.replicas = batch_ranks(sc.layout);
   cfg.kv_blocks = kv_blocks_for(timer, device, cfg.limits, load.limits);
   cfg.host_link_Bps = device.interconnect.host_link_bandwidth_per_direction_Bps;
+  cfg.harness_batcher = load.limits.harness_batcher;
   p.limits = cfg.limits;
   if (auto why = serving::limits_problem(cfg.limits)) {
     p.reason = "scheduler limits: " + *why;

@@ -37,6 +37,8 @@ struct SchedulerOverrides {
   // The CUDA-graph batch sizes the source's runtime pads a decode batch to: the scheduler's
   // graph_padding_sizes (docs/formulas.md#cuda_graph_padding).
   std::optional<std::vector<long long>> graph_padding_sizes;
+  // A harness that batches the requests before the engine sees them (serving/harness_batcher.hpp).
+  std::optional<serving::HarnessBatcherSpec> harness_batcher;
   // max_num_seqs and max_num_batched_tokens as trtllm-bench derives them (trtllm_bench_limits).
   bool trtllm_bench = false;
 };

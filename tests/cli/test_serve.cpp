@@ -245,3 +245,28 @@ TEST_CASE("serve --breakdown: where the iterations' time went, in the three form
   CHECK(number_after("busy_s") == Approx(number_after("duration_s")).epsilon(1e-9));
   CHECK(number_after("expert_gemms_s") == 0.0);  // Llama-3-8B is dense
 }
+
+TEST_CASE("serve --harness-batcher: MAX:WINDOW, refused in a closed loop or malformed, with exit 2") {
+  // Requests wait in the harness: offline, 100 requests in batches of 96 leave 4 for a second batch a
+  // window (1 s) later, so the last first token comes after 1 s, where without the batcher it comes at once.
+  const std::string run = kServe + "--offline --requests 100 --input 128 --output 4 --format json";
+  const auto batched = run_infersim(run + " --harness-batcher 96:1s");
+  REQUIRE(batched.exit_code == 0);
+  const auto plain = run_infersim(run);
+  REQUIRE(plain.exit_code == 0);
+  const auto number_after = [](const std::string& out, const std::string& key) {
+    const auto at = out.find("\"" + key + "\": ");
+    REQUIRE(at != std::string::npos);
+    return std::stod(out.substr(at + key.size() + 4));
+  };
+  CHECK(number_after(batched.out, "ttft_p99_s") > 1.0);
+  CHECK(number_after(plain.out, "ttft_p99_s") < 1.0);
+  for (const char* bad : {"96", "0:300ms", "96:0", "96:soon", ":1s"}) {
+    const auto refused = run_infersim(kServe + "--rate 5 --harness-batcher " + bad);
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.err.find("--harness-batcher") != std::string::npos);
+  }
+  const auto closed = run_infersim(kServe + "--concurrency 4 --harness-batcher 96:300ms");
+  CHECK(closed.exit_code == 2);
+  CHECK(closed.err.find("closed loop") != std::string::npos);
+}

@@ -193,6 +193,12 @@ TEST_CASE("serving rows: AMD's MLPerf harness runs Offline and Server with setti
   CHECK(s.max_num_batched_tokens == 49152);
   CHECK(s.memory_fraction == Approx(0.97));
   CHECK(s.chunked_prefill == false);
+  // Server alone runs the harness's batcher (test_VllmFp8_SyncServer_perf.sh --enable-batcher, with
+  // sync_sut.py's defaults --gpu-batch-size 96 and --batcher-threshold 0.3).
+  REQUIRE(s.harness_batcher);
+  CHECK(s.harness_batcher->max_queries == 96);
+  CHECK(s.harness_batcher->window_s == 0.3);
+  CHECK_FALSE(o.harness_batcher);
 }
 
 TEST_CASE("a framework's settings for one scenario come between its own and the load's") {
@@ -385,6 +391,15 @@ TEST_CASE("mapping: the serving tables refuse malformed entries, naming file, li
                         head + "frameworks:\n  \"f\": {to: trtllm, graph_padding_sizes: [8, 4]}\n", "m.yaml"),
                     Catch::StartsWith("m.yaml:10:") &&
                         Catch::Contains("'frameworks['f'].graph_padding_sizes' must list batch sizes"));
+  CHECK_THROWS_WITH(
+      load_published_mapping_text(
+          head + "frameworks:\n  \"f\": {to: vllm, server: {harness_batcher: {max_queries: 96}}}\n",
+          "m.yaml"),
+      Catch::StartsWith("m.yaml:10:") && Catch::Contains("window_s"));
+  CHECK_THROWS_WITH(load_published_mapping_text(head + "frameworks:\n  \"f\": {to: vllm, harness_batcher: "
+                                                       "{max_queries: 0, window_s: 0.3}}\n",
+                                                "m.yaml"),
+                    Catch::StartsWith("m.yaml:10:") && Catch::Contains("max_queries"));
   CHECK_THROWS_WITH(load_published_mapping_text(
                         head + "frameworks:\n  \"f\": {to: trtllm, attention_dp: maybe}\n", "m.yaml"),
                     Catch::StartsWith("m.yaml:10:") && Catch::Contains("'frameworks['f'].attention_dp'"));

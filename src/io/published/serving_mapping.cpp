@@ -22,8 +22,9 @@ constexpr long long kMaxSlotTokens = 1'000'000'000;
 constexpr const char* kArrivals[] = {"offline", "poisson", "max_rate"};
 
 const std::vector<std::string_view> kSchedulerKeys = {
-    "max_num_seqs",           "max_num_batched_tokens", "chunked_prefill", "kv_free_fraction",
-    "gpu_memory_utilization", "static_cache_tokens",    "limits",          "graph_padding_sizes"};
+    "max_num_seqs",     "max_num_batched_tokens", "chunked_prefill",
+    "kv_free_fraction", "gpu_memory_utilization", "static_cache_tokens",
+    "limits",           "graph_padding_sizes",    "harness_batcher"};
 
 std::vector<std::string_view> with_scheduler(std::vector<std::string_view> keys) {
   keys.insert(keys.end(), kSchedulerKeys.begin(), kSchedulerKeys.end());
@@ -65,6 +66,11 @@ SchedulerOverrides scheduler_overrides(YamlMap& y) {
                                   y.qualified("kv_free_fraction"), y.qualified("gpu_memory_utilization")));
   o.static_cache_tokens = y.optional_integer("static_cache_tokens", 1, kMaxSlotTokens);
   if (y.has("graph_padding_sizes")) o.graph_padding_sizes = graph_padding_sizes(y, "graph_padding_sizes");
+  if (y.has("harness_batcher")) {
+    YamlMap b = y.mapping("harness_batcher", {"max_queries", "window_s"});
+    o.harness_batcher = serving::HarnessBatcherSpec{b.integer("max_queries", 1, kMaxLimit),
+                                                    b.real("window_s", 0.0, kMaxLatencyTarget)};
+  }
   if (y.has("limits")) o.trtllm_bench = y.choice("limits", {"trtllm-bench"}) == 0;
   return o;
 }
