@@ -124,9 +124,8 @@ Setup setup(const ServeOptions& o, const SearchPath& search) {
   }
   if (o.harness_batcher && o.concurrency) {
     throw InputError(
-        "--harness-batcher batches open-loop arrivals (--rate, --offline, --trace, --find-max-rate): a "
-        "closed "
-        "loop's clients wait for their own replies");
+        "--harness-batcher batches open-loop arrivals (--rate, --offline, --trace, --find-max-rate); "
+        "a closed loop's clients wait for their own replies");
   }
   if (o.find_max_rate && !o.ttft_slo && !o.tpot_slo) {
     throw InputError("--find-max-rate needs a target: --ttft-slo and/or --tpot-slo");

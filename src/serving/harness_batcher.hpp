@@ -33,7 +33,6 @@ class HarnessBatcher {
   void arrive(double arrival_s, std::vector<Dispatch>& sent);
   // No more arrivals: the batches the remaining waits send.
   void finish(std::vector<Dispatch>& sent);
-  [[nodiscard]] long long queued() const { return queued_; }
 
  private:
   void check(double now_s, std::vector<Dispatch>& sent);
