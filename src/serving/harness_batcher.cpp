@@ -44,7 +44,7 @@ void HarnessBatcher::finish(std::vector<Dispatch>& sent) {
   }
 }
 
-void BatchedSource::release(const std::vector<Dispatch>& sent) {
+void BatchedSource::release(std::span<const Dispatch> sent) {
   for (const Dispatch& d : sent) {
     for (long long i = 0; i < d.count; ++i) {
       Request r = queued_.front();
@@ -70,11 +70,12 @@ std::optional<Request> BatchedSource::next() {
     --left_;
     // Waits that run out before this arrival send the requests queued before it.
     batcher_.arrive(r->arrival_s, sent);
-    std::size_t first = 0;
-    while (first < sent.size() && sent[first].time_s < r->arrival_s) ++first;
-    release({sent.begin(), sent.begin() + static_cast<std::ptrdiff_t>(first)});
+    std::size_t before = 0;
+    while (before < sent.size() && sent[before].time_s < r->arrival_s) ++before;
+    const std::span<const Dispatch> all(sent);
+    release(all.first(before));
     queued_.push_back(*r);
-    release({sent.begin() + static_cast<std::ptrdiff_t>(first), sent.end()});
+    release(all.subspan(before));
   }
   if (ready_.empty()) return std::nullopt;
   Request out = ready_.front();

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <deque>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -53,7 +54,7 @@ class BatchedSource : public RequestSource {
   void on_complete(double time_s) override { inner_.on_complete(time_s); }
 
  private:
-  void release(const std::vector<Dispatch>& sent);
+  void release(std::span<const Dispatch> sent);
   RequestSource& inner_;
   HarnessBatcher batcher_;
   long long left_;
