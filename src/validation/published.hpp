@@ -69,7 +69,7 @@ struct PublishedCase {
   double predicted = 0.0;  // when mapped
   double rel_error = 0.0;  // predicted / published - 1
   bool fits = true;        // the configuration fits the device's memory
-  // A serving row's run: the scheduler limits, KV blocks per replica and Poisson rate it used.
+  // A serving row's run: the scheduler limits, KV blocks per replica, Poisson rate and capacity it used.
   std::optional<ServingPrediction> serving;
   // Where the predicted time goes (docs/formulas.md#time_by_class): the serving run's iterations, or the
   // span of the estimate the metric times (prefill, a decode step, the request); none for speed-ups.

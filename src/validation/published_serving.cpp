@@ -172,8 +172,8 @@ class Runner {
   // Bisection on the Poisson rate to 1 %, between 1 % of the offline request throughput (no higher rate
   // keeps the queues finite) and that throughput; every probe draws the same requests (common random
   // numbers: serving/workload.hpp), so a higher rate only adds load.
-  std::optional<std::pair<double, serving::ServeResult>> max_rate(const ServingLoad& load) {
-    const double ceiling = run(serving::Arrivals::offline, 0.0).summary.request_throughput_rps;
+  // `ceiling`: the offline request throughput of this configuration.
+  std::optional<std::pair<double, serving::ServeResult>> max_rate(const ServingLoad& load, double ceiling) {
     std::optional<std::pair<double, serving::ServeResult>> best;
     const auto probe = [&](double rate) {
       serving::ServeResult s = run(serving::Arrivals::poisson, rate);
@@ -246,8 +246,11 @@ ServingPrediction predict_serving(const ModelSpec& model, const HardwareSpec& hw
   w.max_context = model.max_context;
   Runner runner(timer, cfg, w);
   try {
+    // The rate a Poisson load offers is read against what the configuration can serve at all.
+    if (load.kind != LoadKind::offline)
+      p.capacity_rps = runner.run(serving::Arrivals::offline, 0.0).summary.request_throughput_rps;
     if (load.kind == LoadKind::max_rate) {
-      auto found = runner.max_rate(load);
+      auto found = runner.max_rate(load, p.capacity_rps);
       if (!found) {
         p.reason = "no Poisson rate meets the targets, down to 1% of the offline throughput";
         return p;

@@ -105,6 +105,9 @@ struct ServingPrediction {
   SchedulerLimits limits;   // the limits the run used
   long long kv_blocks = 0;  // per replica
   double rate_rps = 0.0;    // the Poisson rate run (max_rate: the one found)
+  // Poisson and max_rate loads: the request throughput of the same configuration offline (every request
+  // at t = 0), the highest rate it can serve at all; 0 for an offline load.
+  double capacity_rps = 0.0;
   serving::ServeSummary summary;
   TimeByClass time_by_class;  // where that run's iterations spent their time
 };

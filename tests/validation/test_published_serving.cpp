@@ -11,6 +11,7 @@
 #include "io/published/published_csv.hpp"
 #include "io/published/published_mapping.hpp"
 #include "io/published/row_mapping.hpp"
+#include "io/published/serving_report.hpp"
 #include "support/fixtures.hpp"
 #include "support/scenario_check.hpp"
 #include "validation/published.hpp"
@@ -337,6 +338,32 @@ TEST_CASE("MLPerf Server's rule: the rate found meets the p99 targets") {
       predict_serving(rig.model, rig.hw, cpp, rig.sc, rig.load, ServingMetric::output_tok_s);
   CHECK_FALSE(none.value);
   CHECK(none.reason.find("has no scheduler") != std::string::npos);
+}
+
+TEST_CASE("a Poisson row's rate is read against its configuration's offline capacity") {
+  VllmRig rig = llama3_8b_on_h100(512, 128);
+  rig.load.requests = 300;
+  const ServingPrediction offline = rig.predict();
+  REQUIRE(offline.value);
+  CHECK(offline.capacity_rps == 0.0);  // an offline row is its own capacity
+  rig.load.kind = LoadKind::poisson;
+  rig.load.rate_rps = 5.0;
+  const ServingPrediction poisson = rig.predict();
+  REQUIRE(poisson.value);
+  // The capacity is the offline run of the same requests under the same limits.
+  CHECK(poisson.capacity_rps == Approx(offline.summary.request_throughput_rps));
+  CHECK(poisson.rate_rps == 5.0);
+
+  // The report states the share, by hand: 75 of 100 requests/s is 75%.
+  PublishedCase c;
+  c.mapping.config = MappedConfig{};
+  c.mapping.config->load = ServingLoad{LoadKind::poisson, 1000, 75.0};
+  c.serving = ServingPrediction{};
+  c.serving->rate_rps = 75.0;
+  c.serving->capacity_rps = 100.0;
+  CHECK_THAT(serving_run_text(c), Catch::Contains("; offered 75/s = 75% of the predicted capacity 100/s"));
+  c.serving->capacity_rps = 0.0;  // not run: nothing said
+  CHECK_THAT(serving_run_text(c), !Catch::Contains("offered"));
 }
 
 TEST_CASE("mapping: the serving tables refuse malformed entries, naming file, line and key") {

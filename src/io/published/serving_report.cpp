@@ -57,6 +57,38 @@ std::string far_off(const std::vector<PublishedCase>& cases, double limit) {
   return out.empty() ? "  none\n" : out;
 }
 
+// The rate a Poisson load offered (or a max-rate search found) as a share of the capacity predicted for
+// the same configuration.
+std::string offered_share(const PublishedCase& c) {
+  return fmt::format("{:.4g}/s = {:.0f}% of the predicted capacity {:.4g}/s", c.serving->rate_rps,
+                     100.0 * c.serving->rate_rps / c.serving->capacity_rps, c.serving->capacity_rps);
+}
+
+bool has_capacity(const PublishedCase& c) {
+  return is_serving(c) && c.serving->capacity_rps > 0.0 && c.serving->rate_rps > 0.0;
+}
+
+std::string offered_rows(const std::vector<PublishedCase>& cases) {
+  std::string out;
+  for (const PublishedCase& c : cases) {
+    if (!has_capacity(c)) continue;
+    out += fmt::format("  line {:>3}  {:<12} {:>8}  {}\n", c.row.line,
+                       metric_kind_name(c.mapping.config->metric), percent(c.rel_error), offered_share(c));
+  }
+  return out;
+}
+
+std::string offered_section(const std::vector<PublishedCase>& cases) {
+  const std::string rows = offered_rows(cases);
+  if (rows.empty()) return "";
+  constexpr const char* kHead =
+      "Rows under a Poisson load: the rate against the capacity predicted for the same configuration\n"
+      "(its offline request throughput). Near 100% the queues, and so TTFT and TPOT, grow steeply with\n"
+      "the load: a few per cent of error in the predicted step becomes tens of per cent in them; a share\n"
+      "above 100% of a rate the source sustained says the predicted step is too slow.\n";
+  return kHead + rows + "\n";
+}
+
 // Names in full: the sources of one submission differ only in the path of their result file.
 std::string groups(const std::vector<GroupError>& gs) {
   std::size_t width = 0;
@@ -89,7 +121,7 @@ std::string serving_rows_section(const std::vector<PublishedCase>& cases, double
          fmt::format(
              "Why the serving rows off by more than {:.0f}% are off (the mapping's notes for the row):\n",
              far_off_limit * 100) +
-         far_off(cases, far_off_limit) + "\n";
+         far_off(cases, far_off_limit) + "\n" + offered_section(cases);
 }
 
 std::string serving_groups_section(const PublishedSummary& s) {
@@ -111,10 +143,12 @@ std::string serving_summary_lines(const PublishedSummary& s, double serving_thre
 std::string serving_run_text(const PublishedCase& c) {
   if (!is_serving(c)) return "";
   const SchedulerLimits& l = c.serving->limits;
-  return fmt::format(
+  std::string text = fmt::format(
       "load {}; max_num_seqs {}, max_num_batched_tokens {}, chunked prefill {}, {} KV blocks of {}",
       run_load(c), l.max_num_seqs, l.max_num_batched_tokens, l.chunked_prefill ? "on" : "off",
       c.serving->kv_blocks, l.block_tokens);
+  if (has_capacity(c)) text += "; offered " + offered_share(c);
+  return text;
 }
 
 }  // namespace infersim
