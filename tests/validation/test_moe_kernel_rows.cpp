@@ -2,7 +2,9 @@
 // Triton fused MoE (kernel rows 377-396 of validation/published/published_measurements.csv) and
 // TensorRT-LLM's TRTLLM-Gen and CUTLASS MoE backends on a B200 (rows 397-424), FlashInfer's TRTLLM-Gen fused
 // MoE on a B200 at up to 4096 tokens (rows 425-443), its CUTLASS and TRTLLM-Gen fused MoE on a GB200 at up to
-// 8192 tokens (rows 444-457), and the runtime terms they set on hand-worked cases.
+// 8192 tokens (rows 444-457), TensorRT-LLM 1.2.0rc5's CUTLASS MoE module on a B200 and an H200 (rows
+// 458-483, aiconfigurator's collected tables, judged as the model stood), and the runtime terms they set on
+// hand-worked cases.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
@@ -505,4 +507,109 @@ TEST_CASE("Grouped GEMMs whose weights stream serially: the weights' time adds t
   CHECK(g.tpot_s == Approx(growth_s));
   CHECK(g.step_s == Approx(growth_s));
   CHECK(g.dense_unchanged);
+}
+
+namespace {
+
+// One fused MoE call of the TensorRT-LLM 1.2.0rc5 MoE module at `tokens` tokens as the engine times it under
+// the trtllm profile: the fused MoE operators (in_fused_moe) of one MoE layer of a prefill of `model_file`
+// on `hardware_file`, in `quant` (empty: bf16). With `local_experts`, the collector's expert parallelism on
+// one GPU (moe_ep: E / local experts of the E, every expert receiving tokens x k / E rows) is written as a
+// model of `local_experts` experts each token choosing one, as deepseek_fused_moe_s above writes it.
+double trtllm_moe_call_s(const char* model_file, const char* hardware_file, const std::string& quant,
+                         double tokens, int local_experts = 0) {
+  ModelSpec m = load_model(test::source_path(model_file));
+  if (local_experts > 0) {
+    REQUIRE(m.moe.experts / local_experts == m.moe.experts_per_token);  // one routed row a token is local
+    m.moe.experts = local_experts;
+    m.moe.experts_per_token = 1;
+  }
+  const HardwareSpec hw = load_hardware(test::source_path(hardware_file));
+  ScenarioValues v;
+  v.batch = 1;
+  v.input_tokens = static_cast<long long>(tokens);
+  v.output_tokens = 1;
+  if (!quant.empty()) parse_scenario_value(v, ScenarioKey::quant, quant, "--quant");
+  const RuntimeTerms trtllm = load_runtime(test::source_path("runtime_profiles/trtllm.yaml")).terms;
+  const Estimate e = estimate(m, hw, compose_scenario(v, trtllm, m));
+  double s = 0.0;
+  double moe_layers = 0.0;
+  for (const OpResult& op : e.prefill.ops) {
+    if (in_fused_moe(op.name)) s += op.time_s;
+    if (std::strcmp(op.name, "router_topk") == 0) moe_layers = op.kernels;  // one top-k a MoE layer
+  }
+  REQUIRE(moe_layers > 0.0);
+  return s / moe_layers;
+}
+
+}  // namespace
+
+TEST_CASE("TensorRT-LLM 1.2.0rc5's CUTLASS MoE module (aiconfigurator) against the engine, as it stood") {
+  // Lines 458-483 of validation/published/published_measurements.csv: NVIDIA's collected latencies of the
+  // TensorRT-LLM MoE module, CUTLASS backend, balanced routing (ai-dynamo/aiconfigurator @ 095f58a5, the
+  // 1.2.0rc5 moe_perf tables of a B200 and an H200). Added before any term uses them and judged by the model
+  // as it stood (validation/published/fit_split.md, the section of 2026-12-05); each band below records that
+  // judgement (the time-domain error, < 0 fast), so that a change of the model that moves a row shows here.
+  struct Case {
+    const char* model;
+    const char* hardware;
+    const char* quant;
+    int local_experts;
+    double lo, hi;  // today's error band
+  };
+  const auto rows = moe_rows("ai-dynamo/aiconfigurator @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce");
+  REQUIRE(rows.size() == 26);
+  CHECK(rows.front().line == 458);
+  CHECK(rows.back().line == 483);
+  // Rows in the CSV's order: four shapes in nvfp4 on the B200 at 256, 1024, 4096, 16384 tokens;
+  // Qwen3-30B-A3B's shape in bf16 and fp8 on the B200 at 1024, 4096, 16384; Qwen3-235B-A22B's with expert
+  // parallelism 8 in fp8 on the H200 at 256, 1024, 4096, 16384.
+  const char* b200 = "hardware_profiles/b200.yaml";
+  const char* h200 = "hardware_profiles/h200-sxm.yaml";
+  const std::vector<Case> cases = {
+      // Qwen3-30B-A3B (hidden 2048, intermediate 768): fast from 4096 tokens on, -50 % at 16384.
+      {"model_configs/qwen3-30b-a3b.yaml", b200, "nvfp4", 0, 0.10, 0.17},
+      {"model_configs/qwen3-30b-a3b.yaml", b200, "nvfp4", 0, -0.11, -0.05},
+      {"model_configs/qwen3-30b-a3b.yaml", b200, "nvfp4", 0, -0.37, -0.32},
+      {"model_configs/qwen3-30b-a3b.yaml", b200, "nvfp4", 0, -0.52, -0.47},
+      // Qwen3-235B-A22B (hidden 4096, intermediate 1536): slow to 4096 tokens, -9 % at 16384.
+      {"model_configs/qwen3-235b-a22b.yaml", b200, "nvfp4", 0, 0.96, 1.03},
+      {"model_configs/qwen3-235b-a22b.yaml", b200, "nvfp4", 0, 0.61, 0.67},
+      {"model_configs/qwen3-235b-a22b.yaml", b200, "nvfp4", 0, 0.19, 0.25},
+      {"model_configs/qwen3-235b-a22b.yaml", b200, "nvfp4", 0, -0.12, -0.06},
+      // DeepSeek-V3 (hidden 7168, intermediate 2048, 256 experts): slow to 4096 tokens, -2 % at 16384.
+      {"model_configs/deepseek-v3.yaml", b200, "nvfp4", 0, 0.47, 0.53},
+      {"model_configs/deepseek-v3.yaml", b200, "nvfp4", 0, 0.60, 0.67},
+      {"model_configs/deepseek-v3.yaml", b200, "nvfp4", 0, 0.57, 0.63},
+      {"model_configs/deepseek-v3.yaml", b200, "nvfp4", 0, -0.05, 0.01},
+      // Mixtral-8x7B (8 experts, top-2, intermediate 14336): slow at every size.
+      {"model_configs/mixtral-8x7b.yaml", b200, "nvfp4", 0, 1.00, 1.07},
+      {"model_configs/mixtral-8x7b.yaml", b200, "nvfp4", 0, 0.89, 0.96},
+      {"model_configs/mixtral-8x7b.yaml", b200, "nvfp4", 0, 0.46, 0.52},
+      {"model_configs/mixtral-8x7b.yaml", b200, "nvfp4", 0, 0.31, 0.37},
+      // Qwen3-30B-A3B in bf16 (slow) and fp8 (fast at 16384): the measured times barely depend on the dtype.
+      {"model_configs/qwen3-30b-a3b.yaml", b200, "", 0, 1.06, 1.12},
+      {"model_configs/qwen3-30b-a3b.yaml", b200, "", 0, 0.73, 0.79},
+      {"model_configs/qwen3-30b-a3b.yaml", b200, "", 0, 0.23, 0.29},
+      {"model_configs/qwen3-30b-a3b.yaml", b200, "fp8", 0, 0.39, 0.45},
+      {"model_configs/qwen3-30b-a3b.yaml", b200, "fp8", 0, -0.07, -0.01},
+      {"model_configs/qwen3-30b-a3b.yaml", b200, "fp8", 0, -0.36, -0.30},
+      // Qwen3-235B-A22B, 16 local experts, fp8 on the H200: slow to 1024 tokens, within 2 % from 4096 on.
+      {"model_configs/qwen3-235b-a22b.yaml", h200, "fp8", 16, 0.76, 0.82},
+      {"model_configs/qwen3-235b-a22b.yaml", h200, "fp8", 16, 0.44, 0.50},
+      {"model_configs/qwen3-235b-a22b.yaml", h200, "fp8", 16, -0.02, 0.05},
+      {"model_configs/qwen3-235b-a22b.yaml", h200, "fp8", 16, -0.02, 0.05},
+  };
+  REQUIRE(cases.size() == rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Case& c = cases[i];
+    const double predicted_s =
+        trtllm_moe_call_s(c.model, c.hardware, c.quant, rows[i].tokens, c.local_experts);
+    const double error = predicted_s / rows[i].measured_s - 1.0;
+    INFO("line " << rows[i].line << ": " << c.model << " " << (*c.quant ? c.quant : "bf16") << ", "
+                 << rows[i].tokens << " tokens: measured " << rows[i].measured_s * 1e6 << " us, the engine "
+                 << predicted_s * 1e6 << " us (" << error * 100 << " %)");
+    CHECK(error >= c.lo);
+    CHECK(error <= c.hi);
+  }
 }
