@@ -3,7 +3,7 @@
 // TensorRT-LLM's TRTLLM-Gen and CUTLASS MoE backends on a B200 (rows 397-424), FlashInfer's TRTLLM-Gen fused
 // MoE on a B200 at up to 4096 tokens (rows 425-443), its CUTLASS and TRTLLM-Gen fused MoE on a GB200 at up to
 // 8192 tokens (rows 444-457), TensorRT-LLM 1.2.0rc5's CUTLASS MoE module on a B200 and an H200 (rows
-// 458-483, aiconfigurator's collected tables, judged as the model stood), and the runtime terms they set on
+// 458-487, aiconfigurator's collected tables, judged as the model stood), and the runtime terms they set on
 // hand-worked cases.
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -515,10 +515,14 @@ namespace {
 // the trtllm profile: the fused MoE operators (in_fused_moe) of one MoE layer of a prefill of `model_file`
 // on `hardware_file`, in `quant` (empty: bf16). With `local_experts`, the collector's expert parallelism on
 // one GPU (moe_ep: E / local experts of the E, every expert receiving tokens x k / E rows) is written as a
-// model of `local_experts` experts each token choosing one, as deepseek_fused_moe_s above writes it.
+// model of `local_experts` experts each token choosing one, as deepseek_fused_moe_s above writes it. With
+// `ffn_ways`, its tensor parallelism of each expert (moe_tp) as the one GPU's slice: every expert
+// 1/ffn_ways as wide.
 double trtllm_moe_call_s(const char* model_file, const char* hardware_file, const std::string& quant,
-                         double tokens, int local_experts = 0) {
+                         double tokens, int local_experts = 0, int ffn_ways = 1) {
   ModelSpec m = load_model(test::source_path(model_file));
+  REQUIRE(m.moe.expert_intermediate_size % ffn_ways == 0);
+  m.moe.expert_intermediate_size /= ffn_ways;
   if (local_experts > 0) {
     REQUIRE(m.moe.experts / local_experts == m.moe.experts_per_token);  // one routed row a token is local
     m.moe.experts = local_experts;
@@ -545,7 +549,7 @@ double trtllm_moe_call_s(const char* model_file, const char* hardware_file, cons
 }  // namespace
 
 TEST_CASE("TensorRT-LLM 1.2.0rc5's CUTLASS MoE module (aiconfigurator) against the engine, as it stood") {
-  // Lines 458-483 of validation/published/published_measurements.csv: NVIDIA's collected latencies of the
+  // Lines 458-487 of validation/published/published_measurements.csv: NVIDIA's collected latencies of the
   // TensorRT-LLM MoE module, CUTLASS backend, balanced routing (ai-dynamo/aiconfigurator @ 095f58a5, the
   // 1.2.0rc5 moe_perf tables of a B200 and an H200). Added before any term uses them and judged by the model
   // as it stood (validation/published/fit_split.md, the section of 2026-12-05); each band below records that
@@ -556,14 +560,17 @@ TEST_CASE("TensorRT-LLM 1.2.0rc5's CUTLASS MoE module (aiconfigurator) against t
     const char* quant;
     int local_experts;
     double lo, hi;  // today's error band
+    int ffn_ways = 1;
   };
   const auto rows = moe_rows("ai-dynamo/aiconfigurator @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce");
-  REQUIRE(rows.size() == 26);
+  REQUIRE(rows.size() == 30);
   CHECK(rows.front().line == 458);
-  CHECK(rows.back().line == 483);
+  CHECK(rows.back().line == 487);
   // Rows in the CSV's order: four shapes in nvfp4 on the B200 at 256, 1024, 4096, 16384 tokens;
   // Qwen3-30B-A3B's shape in bf16 and fp8 on the B200 at 1024, 4096, 16384; Qwen3-235B-A22B's with expert
-  // parallelism 8 in fp8 on the H200 at 256, 1024, 4096, 16384.
+  // parallelism 8 in fp8 on the H200 at 256, 1024, 4096, 16384; the same with tensor parallelism 8 of each
+  // expert (lines 484-487, added after lines 458-483 and before the layout that runs it: a one-GPU slice
+  // needs none).
   const char* b200 = "hardware_profiles/b200.yaml";
   const char* h200 = "hardware_profiles/h200-sxm.yaml";
   const std::vector<Case> cases = {
@@ -599,12 +606,17 @@ TEST_CASE("TensorRT-LLM 1.2.0rc5's CUTLASS MoE module (aiconfigurator) against t
       {"model_configs/qwen3-235b-a22b.yaml", h200, "fp8", 16, 0.44, 0.50},
       {"model_configs/qwen3-235b-a22b.yaml", h200, "fp8", 16, -0.02, 0.05},
       {"model_configs/qwen3-235b-a22b.yaml", h200, "fp8", 16, -0.02, 0.05},
+      // The same, each expert 192 wide (moe_tp 8): slow at 256 tokens, fast from 4096 on (-20 % at 16384).
+      {"model_configs/qwen3-235b-a22b.yaml", h200, "fp8", 0, 0.33, 0.40, 8},
+      {"model_configs/qwen3-235b-a22b.yaml", h200, "fp8", 0, 0.03, 0.09, 8},
+      {"model_configs/qwen3-235b-a22b.yaml", h200, "fp8", 0, -0.17, -0.11, 8},
+      {"model_configs/qwen3-235b-a22b.yaml", h200, "fp8", 0, -0.23, -0.18, 8},
   };
   REQUIRE(cases.size() == rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const Case& c = cases[i];
     const double predicted_s =
-        trtllm_moe_call_s(c.model, c.hardware, c.quant, rows[i].tokens, c.local_experts);
+        trtllm_moe_call_s(c.model, c.hardware, c.quant, rows[i].tokens, c.local_experts, c.ffn_ways);
     const double error = predicted_s / rows[i].measured_s - 1.0;
     INFO("line " << rows[i].line << ": " << c.model << " " << (*c.quant ? c.quant : "bf16") << ", "
                  << rows[i].tokens << " tokens: measured " << rows[i].measured_s * 1e6 << " us, the engine "
