@@ -27,6 +27,13 @@ void add_layout_options(CLI::App& command, LayoutOptions& o) {
           "--enable-dp-attention); with --tp 1 and --ep 1")
       ->type_name("N")
       ->capture_default_str();
+  command
+      .add_option("--moe-tp", o.moe_tp,
+                  "with --attention-dp: split each routed expert's FFN N ways among the ranks and the "
+                  "experts attention-dp / N ways (TensorRT-LLM moe_tp_size; its default when no expert "
+                  "parallelism is given is N = --attention-dp)")
+      ->type_name("N")
+      ->capture_default_str();
   command.add_option("--micro-batches", o.micro_batches, "pipeline micro-batches the batch is split into")
       ->type_name("M")
       ->capture_default_str();

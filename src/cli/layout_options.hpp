@@ -11,6 +11,7 @@ struct LayoutOptions {
   std::string ep = "1";
   std::string dp = "1";
   std::string attention_dp = "1";
+  std::string moe_tp = "1";
   std::string micro_batches = "1";
   std::string comm_overlap = "0";
 };

@@ -70,6 +70,7 @@ LoadedScenario load_scenario(const ScenarioOptions& o, const SearchPath& search)
       {ScenarioKey::ep, &l.ep},
       {ScenarioKey::dp, &l.dp},
       {ScenarioKey::attention_dp, &l.attention_dp},
+      {ScenarioKey::moe_tp, &l.moe_tp},
       {ScenarioKey::micro_batches, &l.micro_batches},
       {ScenarioKey::comm_overlap, &l.comm_overlap},
       {ScenarioKey::attention, &o.attention},

@@ -61,7 +61,8 @@ constexpr const char* kInlineFlags[kSweepKeys.size()] = {"-m,--model",
                                                          "--quantize-embeddings",
                                                          "--kv-window",
                                                          "--kv-sinks",
-                                                         "--attention-dp"};
+                                                         "--attention-dp",
+                                                         "--moe-tp"};
 
 SweepSpec spec_from(const SweepCommandOptions& o) {
   SweepSpec inline_spec{"the command line", {}};

@@ -30,7 +30,8 @@ Stage pipeline_stage(int layers, int pp, int i) {
 
 std::optional<std::string> layout_problem(const ModelSpec& m, const Layout& l) {
   // Messages are built only on failure: this runs once per configuration of a sweep.
-  if (l.tp < 1 || l.pp < 1 || l.ep < 1 || l.dp < 1 || l.attention_dp < 1 || l.micro_batches < 1) {
+  if (l.tp < 1 || l.pp < 1 || l.ep < 1 || l.dp < 1 || l.attention_dp < 1 || l.moe_tp < 1 ||
+      l.micro_batches < 1) {
     return std::string("--tp, --pp, --ep, --dp, --attention-dp and --micro-batches must be positive");
   }
   // Checked factor by factor: each is at most kMaxDevices (1e6) once the product before it is, so no
@@ -67,10 +68,20 @@ std::optional<std::string> layout_problem(const ModelSpec& m, const Layout& l) {
       return std::string(
           "--attention-dp takes the place of --tp and --ep (its ranks run attention whole and "
           "split the experts): give --tp 1 and --ep 1");
-    if (!(is_moe(m) && m.moe.experts % l.attention_dp == 0)) {
+    if (l.attention_dp % l.moe_tp != 0) {
+      return std::string("--moe-tp " + std::to_string(l.moe_tp) + " must divide --attention-dp " +
+                         std::to_string(l.attention_dp) + " (the ranks split each expert moe-tp ways)");
+    }
+    const int expert_ways = l.attention_dp / l.moe_tp;
+    if (!(is_moe(m) && m.moe.experts % expert_ways == 0)) {
       return std::string("--attention-dp " + std::to_string(l.attention_dp) +
+                         (l.moe_tp > 1 ? " over --moe-tp " + std::to_string(l.moe_tp) : std::string()) +
                          " needs an MoE model whose experts it divides (model '" + m.name + "')");
     }
+  } else if (l.moe_tp > 1) {
+    return std::string(
+        "--moe-tp splits the experts among attention data-parallel ranks: give --attention-dp "
+        "as well (with --tp, each expert is split tp / ep ways already)");
   }
   if (!(l.comm_overlap >= 0.0 && l.comm_overlap < 1.0))
     return std::string("--comm-overlap must be in [0, 1)");
@@ -100,9 +111,10 @@ void stage_shard(const ModelSpec& m, const Stage& stage, const Layout& l, ModelS
     std::rotate(s.attention_pattern.begin(), s.attention_pattern.begin() + shift, s.attention_pattern.end());
   }
   if (is_moe(m)) {
-    const int ffn_ways = l.tp / l.ep;
-    // Attention data-parallel ranks hold the experts whole, 1/attention_dp of them each (tp = ep = 1).
-    const int expert_ways = l.ep * l.attention_dp;
+    // Attention data-parallel ranks (tp = ep = 1) hold 1/(attention_dp / moe_tp) of the experts, each
+    // expert's FFN split moe_tp ways among them (TensorRT-LLM's moe_ep_size and moe_tp_size).
+    const int ffn_ways = l.tp / l.ep * l.moe_tp;
+    const int expert_ways = l.ep * l.attention_dp / l.moe_tp;
     s.moe.experts = m.moe.experts / expert_ways;
     s.moe.expert_parallel = m.moe.expert_parallel * expert_ways;
     s.moe.expert_intermediate_size = ceil_div(m.moe.expert_intermediate_size, ffn_ways);

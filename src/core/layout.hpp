@@ -22,6 +22,10 @@ struct Layout {
   // group over all their tokens (TensorRT-LLM enable_attention_dp, SGLang --enable-dp-attention;
   // docs/formulas.md#attention_data_parallel). Needs tp = ep = 1: the ranks take the tensor group's place.
   int attention_dp = 1;
+  // Under attention data parallelism: the ways each routed expert's intermediate width is split among the
+  // ranks (TensorRT-LLM's moe_tp_size); the experts themselves are split attention_dp / moe_tp ways
+  // (moe_ep_size). 1: the experts split, each whole on one rank. Divides attention_dp.
+  int moe_tp = 1;
   int micro_batches = 1;      // pipeline micro-batches the batch is split into
   double comm_overlap = 0.0;  // share of communication hidden behind compute, [0, 1)
 };
@@ -51,14 +55,16 @@ struct Stage {
 // Why the model cannot take a split, if it cannot: query heads not divisible by tp, KV heads that
 // neither divide nor are divided by tp, more stages than layers, ep not dividing tp or the experts,
 // more than kMaxDevices devices in all, a communication overlap outside [0, 1), attention data
-// parallelism beside tp or ep, on a dense model or over experts it does not divide. The reason, or none.
+// parallelism beside tp or ep, on a dense model or over experts it does not divide, a moe_tp without
+// attention data parallelism or not dividing it. The reason, or none.
 [[nodiscard]] std::optional<std::string> layout_problem(const ModelSpec& m, const Layout& l);
 // Throws InputError with layout_problem's reason when there is one.
 void check_layout(const ModelSpec& m, const Layout& l);
 
 // What one device of `stage` holds: heads, KV heads (replicated when tp exceeds them), MLP widths,
-// vocabulary split tp ways; experts split ep ways with each expert's FFN split tp/ep ways (and split
-// attention_dp ways more, whole, under attention data parallelism); MLA's latent projections replicated;
+// vocabulary split tp ways; experts split ep ways with each expert's FFN split tp/ep ways (under attention
+// data parallelism, attention_dp / moe_tp ways more, each expert's FFN moe_tp ways more); MLA's latent
+// projections replicated;
 // the stage's layers, with the dense-prefix of an MoE model cut to it.
 [[nodiscard]] ModelSpec stage_shard(const ModelSpec& m, const Stage& stage, const Layout& l);
 // The same into `out` (whose strings keep their storage: no allocation once it has held the model).

@@ -25,7 +25,7 @@ bool same_formats(const TensorFormats& a, const TensorFormats& b) {
 
 bool same_layout(const Layout& a, const Layout& b) {
   return a.tp == b.tp && a.pp == b.pp && a.ep == b.ep && a.dp == b.dp && a.attention_dp == b.attention_dp &&
-         a.micro_batches == b.micro_batches && same(a.comm_overlap, b.comm_overlap);
+         a.moe_tp == b.moe_tp && a.micro_batches == b.micro_batches && same(a.comm_overlap, b.comm_overlap);
 }
 
 bool same_link(const LinkRoof& a, const LinkRoof& b) {
@@ -42,7 +42,7 @@ bool same_tiling(const GemmTiling& a, const GemmTiling& b) {
 // A field added to one of these structs must be added to its comparison above or below.
 static_assert(sizeof(StorageFormat) == 3 * sizeof(double) + 2 * sizeof(int));
 static_assert(sizeof(TensorFormats) == 3 * sizeof(StorageFormat) + 4 * sizeof(double));
-static_assert(sizeof(Layout) == 6 * sizeof(int) + sizeof(double));
+static_assert(sizeof(Layout) == 8 * sizeof(int) + sizeof(double));  // 7 ints, padded to 8 before the double
 static_assert(sizeof(PassKey) ==
               4 * sizeof(double) + sizeof(TensorFormats) + 2 * sizeof(int) + sizeof(Layout));
 static_assert(sizeof(GemmTiling) == 7 * sizeof(double));
@@ -96,6 +96,7 @@ std::uint64_t pass_hash(const PassKey& k) {
   a.add(l.tp);
   b.add(l.pp);
   a.add(l.ep ^ (l.attention_dp << 16));
+  a.add(l.moe_tp);
   b.add(l.dp ^ (l.micro_batches << 16));
   return a.h ^ (b.h * 31ULL);
 }

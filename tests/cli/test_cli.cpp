@@ -104,6 +104,27 @@ TEST_CASE(
   CHECK(piped.err.find("--attention-dp with --pp is not supported") != std::string::npos);
 }
 
+TEST_CASE(
+    "estimate --moe-tp: the experts' split in the header and the JSON, refused without --attention-dp") {
+  // Qwen3-30B-A3B: 128 experts of FFN 768; 4 ranks, moe_tp 2: 2 ways of 64 experts, each 384 wide.
+  const Run table = run(kData + " estimate -m qwen3-30b-a3b -g h100-sxm --attention-dp 4 --moe-tp 2 -b 8");
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.find("experts split 2 ways, each expert's FFN 2 ways") != std::string::npos);
+  const Run all = run(kData + " estimate -m qwen3-30b-a3b -g h100-sxm --attention-dp 4 --moe-tp 4 -b 8");
+  REQUIRE(all.exit_code == 0);
+  CHECK(all.out.find("every expert on every rank, its FFN split 4 ways") != std::string::npos);
+  const Run json =
+      run(kData + " estimate -m qwen3-30b-a3b -g h100-sxm --attention-dp 4 --moe-tp 4 --format json");
+  REQUIRE(json.exit_code == 0);
+  CHECK(json.out.find("\"moe_tp\": 4") != std::string::npos);
+  const Run alone = run(kData + " estimate -m qwen3-30b-a3b -g h100-sxm --moe-tp 2");
+  CHECK(alone.exit_code == 2);
+  CHECK(alone.err.find("give --attention-dp as well") != std::string::npos);
+  const Run uneven = run(kData + " estimate -m qwen3-30b-a3b -g h100-sxm --attention-dp 4 --moe-tp 3");
+  CHECK(uneven.exit_code == 2);
+  CHECK(uneven.err.find("--moe-tp 3 must divide --attention-dp 4") != std::string::npos);
+}
+
 TEST_CASE("estimate --breakdown with --format csv: the operator table, as --help says") {
   const Run help = run("estimate --help");
   CHECK(help.out.find("with --format csv, the operator table replaces the summary row") != std::string::npos);

@@ -96,6 +96,64 @@ TEST_CASE(
   CHECK_THROWS_WITH(check_layout(m, l), Catch::Contains("at most 1000000 devices"));
 }
 
+TEST_CASE("Attention data parallel with moe_tp: the ranks split each expert's FFN, then the experts") {
+  const ModelSpec m = mixtral();
+  Layout l = ranks(4);
+  l.moe_tp = 4;  // every rank holds all 8 experts, each a quarter as wide: 14336 / 4 = 3584
+  ModelSpec s = stage_shard(m, pipeline_stage(32, 1, 0), l);
+  CHECK(s.moe.experts == 8);
+  CHECK(s.moe.expert_parallel == 1);
+  CHECK(s.moe.expert_intermediate_size == 3584);
+  CHECK(s.attention_heads == 32);  // attention stays whole on each rank
+  l.moe_tp = 2;                    // 2 ways of experts (4 each), each expert half as wide: 7168
+  s = stage_shard(m, pipeline_stage(32, 1, 0), l);
+  CHECK(s.moe.experts == 4);
+  CHECK(s.moe.expert_parallel == 2);
+  CHECK(s.moe.expert_intermediate_size == 7168);
+  CHECK_NOTHROW(check_layout(m, l));
+  // Refused: without attention data parallelism, not dividing it, or leaving ways the experts do not divide.
+  Layout plain;
+  plain.moe_tp = 2;
+  CHECK_THROWS_WITH(check_layout(m, plain), Catch::Contains("give --attention-dp as well"));
+  l.moe_tp = 3;
+  CHECK_THROWS_WITH(check_layout(m, l), Catch::Contains("--moe-tp 3 must divide --attention-dp 4"));
+  l = ranks(6);  // 6 ranks, moe_tp 2: 3 ways of experts, and 8 experts do not split 3 ways
+  l.moe_tp = 2;
+  CHECK_THROWS_WITH(check_layout(m, l), Catch::Contains("over --moe-tp 2 needs an MoE model whose experts"));
+  l.moe_tp = 0;
+  CHECK_THROWS_AS(check_layout(m, l), InputError);
+}
+
+TEST_CASE("Attention data parallel with moe_tp: the same weights and collectives, every routed row local") {
+  // One rank of 4, 16 sequences decoding, moe_tp 4 against moe_tp 1 (experts split): the rank holds a quarter
+  // of the experts' weights either way (8 experts x 1/4 width, or 2 experts whole) and gathers the same 64
+  // tokens; under moe_tp every one of the 64 x 2 routed rows is computed on the rank over an FFN a quarter as
+  // wide: the mean rank's FLOPs of the split experts, with no busiest rank (the split experts' rank is timed
+  // as the busiest, docs/formulas.md#moe_device_imbalance, so its FLOPs are above).
+  const ModelSpec m = mixtral();
+  Layout split = ranks(4);
+  split.moe_tp = 4;
+  const std::vector<Operator> tp_ops =
+      decode_operators(stage_shard(m, pipeline_stage(32, 1, 0), split), decode_shape(split, 16.0));
+  const std::vector<Operator> ep_ops =
+      decode_operators(stage_shard(m, pipeline_stage(32, 1, 0), ranks(4)), decode_shape(ranks(4), 16.0));
+  for (const char* name : {"experts_up", "experts_down"}) {
+    INFO(name);
+    REQUIRE(find_op(tp_ops, name));
+    CHECK(find_op(tp_ops, name)->fixed.flops < find_op(ep_ops, name)->fixed.flops);
+    CHECK(find_op(tp_ops, name)->fixed.bytes.weights_read_B ==
+          Approx(find_op(ep_ops, name)->fixed.bytes.weights_read_B));
+  }
+  // experts_up by hand: 128 routed rows x 2 x 4096 x (2 x 3584) FLOPs, 32 layers.
+  CHECK(find_op(tp_ops, "experts_up")->fixed.flops * find_op(tp_ops, "experts_up")->repeat ==
+        Approx(32.0 * 128.0 * 2.0 * 4096.0 * 2.0 * 3584.0));
+  for (const char* name : {"moe_allgather", "moe_reduce_scatter"}) {
+    INFO(name);
+    REQUIRE(find_op(tp_ops, name));
+    CHECK(find_op(tp_ops, name)->comm.message_B == 524'288.0);
+  }
+}
+
 TEST_CASE("Attention data parallel: a rank's weights are attention, embedding and head whole, experts / N") {
   // bf16 (2 bytes a parameter). Per layer: attention 4096 x 4096 (q) + 2 x 4096 x 1024 (k, v) + 4096 x
   // 4096 (o) = 41,943,040; experts 8 x 3 x 4096 x 14336 = 1,409,286,144, a quarter of it on each of 4

@@ -449,14 +449,18 @@ TEST_CASE("serving rows: a run with enable_attention_dp maps its GPUs to attenti
   CHECK(l.tp == 1);
   CHECK(l.dp == 1);
   CHECK(device_count(l) == 8);
+  // No --ep given: TensorRT-LLM's default splits each expert's FFN among the 8 ranks (moe_tp_size = tp).
+  CHECK(l.moe_tp == 8);
   // Line 213: Qwen3-30B-A3B on one B200, the same command: one rank, nothing to split.
   const MappingOutcome one = map_row(row_at_line(213), mapping());
   REQUIRE(one.config);
   CHECK(one.config->scenario.layout.attention_dp == 1);
   CHECK(one.config->scenario.layout.tp == 1);
+  CHECK(one.config->scenario.layout.moe_tp == 1);
   // A dense row of the same overview keeps its tensor parallelism (line 164: Llama-3.1-405B, --tp 8).
   const MappingOutcome dense = map_row(row_at_line(164), mapping());
   REQUIRE(dense.config);
   CHECK(dense.config->scenario.layout.tp == 8);
   CHECK(dense.config->scenario.layout.attention_dp == 1);
+  CHECK(dense.config->scenario.layout.moe_tp == 1);
 }

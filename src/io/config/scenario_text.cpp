@@ -114,6 +114,9 @@ void parse_scenario_value(ScenarioValues& v, ScenarioKey key, std::string_view t
     case ScenarioKey::attention_dp:
       v.attention_dp = count_value(w, t, kMaxDevices);
       return;
+    case ScenarioKey::moe_tp:
+      v.moe_tp = count_value(w, t, kMaxDevices);
+      return;
     case ScenarioKey::micro_batches:
       v.micro_batches = count_value(w, t, kMaxDevices);
       return;
@@ -172,6 +175,7 @@ void overlay(ScenarioValues& into, const ScenarioValues& p) {
   take(into.ep, p.ep);
   take(into.dp, p.dp);
   take(into.attention_dp, p.attention_dp);
+  take(into.moe_tp, p.moe_tp);
   take(into.micro_batches, p.micro_batches);
   take(into.comm_overlap, p.comm_overlap);
   take(into.quant, p.quant);
@@ -222,6 +226,7 @@ Scenario compose_scenario(const ScenarioValues& v, const RuntimeTerms& runtime) 
   sc.layout.ep = v.ep.value_or(defaults.layout.ep);
   sc.layout.dp = v.dp.value_or(defaults.layout.dp);
   sc.layout.attention_dp = v.attention_dp.value_or(defaults.layout.attention_dp);
+  sc.layout.moe_tp = v.moe_tp.value_or(defaults.layout.moe_tp);
   sc.layout.micro_batches = v.micro_batches.value_or(defaults.layout.micro_batches);
   sc.layout.comm_overlap = v.comm_overlap.value_or(defaults.layout.comm_overlap);
   const Dtype weights = v.weights.value_or(v.quant ? v.quant->weights : defaults.weights.dtype);

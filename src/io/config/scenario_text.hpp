@@ -53,6 +53,7 @@ enum class ScenarioKey {
   kv_window,
   kv_sinks,
   attention_dp,
+  moe_tp,
 };
 
 struct ScenarioKeyName {
@@ -85,6 +86,7 @@ inline constexpr ScenarioKeyName kScenarioKeys[] = {
     {ScenarioKey::kv_window, "kv_window", "--kv-window"},
     {ScenarioKey::kv_sinks, "kv_sinks", "--kv-sinks"},
     {ScenarioKey::attention_dp, "attention_dp", "--attention-dp"},
+    {ScenarioKey::moe_tp, "moe_tp", "--moe-tp"},
 };
 
 // The table is indexed by the key.
@@ -92,7 +94,7 @@ static_assert([] {
   for (std::size_t i = 0; i < std::size(kScenarioKeys); ++i) {
     if (static_cast<std::size_t>(kScenarioKeys[i].key) != i) return false;
   }
-  return std::size(kScenarioKeys) == static_cast<std::size_t>(ScenarioKey::attention_dp) + 1;
+  return std::size(kScenarioKeys) == static_cast<std::size_t>(ScenarioKey::moe_tp) + 1;
 }());
 
 // The flag and the sweep column of `key`.
@@ -111,7 +113,7 @@ struct QuantPreset {
 // Values parsed from text, each absent where the text did not give it (then the default applies).
 struct ScenarioValues {
   std::optional<long long> batch, input_tokens, output_tokens;
-  std::optional<int> tp, pp, ep, dp, micro_batches, attention_dp;
+  std::optional<int> tp, pp, ep, dp, micro_batches, attention_dp, moe_tp;
   std::optional<double> comm_overlap;
   std::optional<QuantPreset> quant;
   std::optional<Dtype> weights, activations, kv;

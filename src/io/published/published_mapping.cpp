@@ -87,6 +87,8 @@ void read_frameworks(const YAML::Node& root, const std::string& file, PublishedM
         m.frameworks[name] = {y.text("to"), optional_text(y, "note")};
         m.framework_limits[name] = framework_limits(y);
         if (y.has("attention_dp") && y.boolean("attention_dp")) m.attention_dp_frameworks.insert(name);
+        if (y.has("moe_tensor_parallel") && y.boolean("moe_tensor_parallel"))
+          m.moe_tp_frameworks.insert(name);
       },
       keys);
 }

@@ -68,6 +68,10 @@ struct PublishedMapping {
   // Frameworks whose runs put their tp devices in attention data parallelism (`attention_dp: true`): the
   // row's tp becomes the layout's attention_dp (core/layout.hpp), tp 1.
   std::set<std::string> attention_dp_frameworks;
+  // Of those, frameworks whose attention ranks split each routed expert's FFN among them
+  // (`moe_tensor_parallel: true`; TensorRT-LLM's moe_tp_size = tp when no expert parallelism is given):
+  // the layout's moe_tp becomes the row's tp.
+  std::set<std::string> moe_tp_frameworks;
 };
 
 [[nodiscard]] PublishedMapping load_published_mapping(const std::string& path);

@@ -191,6 +191,7 @@ std::string map_fields(const PublishedMapping& m, RowMapping& r) {
   r.note(runtime->note);
   if (m.attention_dp_frameworks.contains(r.row.framework)) {  // the tp devices are attention ranks
     r.set(ScenarioKey::attention_dp, r.values.tp.value_or(1));
+    if (m.moe_tp_frameworks.contains(r.row.framework)) r.set(ScenarioKey::moe_tp, r.values.tp.value_or(1));
     r.set(ScenarioKey::tp, 1);
   }
   if (r.config.load) {  // the framework's stated limits, for the load's scenario, then the load's

@@ -48,7 +48,7 @@ std::vector<std::string_view> load_keys() {
 }
 
 std::vector<std::string_view> framework_keys() {
-  return with_scheduler({"to", "note", "offline", "server", "attention_dp"});
+  return with_scheduler({"to", "note", "offline", "server", "attention_dp", "moe_tensor_parallel"});
 }
 
 std::vector<std::string_view> dataset_keys() { return {"input", "output", "note"}; }

@@ -37,6 +37,7 @@ std::string rows_table(const std::vector<PublishedCase>& cases) {
     // parallelism N over M pipeline stages.
     std::string tp = sc.layout.attention_dp > 1 ? fmt::format("a{}", sc.layout.attention_dp)
                                                 : std::to_string(sc.layout.tp);
+    if (sc.layout.moe_tp > 1) tp += fmt::format("m{}", sc.layout.moe_tp);
     if (sc.layout.pp > 1) tp += fmt::format("p{}", sc.layout.pp);
     out += fmt::format(kRow, c.row.line, short_source(c.row.source), m.model, m.hardware, m.runtime, tp,
                        sc.layout.dp, run_load(c), l.max_num_seqs, l.max_num_batched_tokens, sc.input_tokens,
@@ -114,8 +115,9 @@ std::string serving_rows_section(const std::vector<PublishedCase>& cases, double
              "percentile TTFT\nand TPOT meet the source's targets: the rate found); seqs, tokens: the "
              "scheduler's "
              "limits; in, out: the\nrequests' mean lengths; tp aN: N attention data-parallel ranks, each "
-             "with its own scheduler; tp NpM:\ntensor parallelism N over M pipeline stages; metric: output "
-             "tokens/s of the whole system, or mean\nTTFT or TPOT):\n",
+             "with its own scheduler\n(aNmM: each routed expert's FFN split M ways among them); tp NpM: "
+             "tensor parallelism N over M pipeline\nstages; metric: output tokens/s of the whole system, or "
+             "mean TTFT or TPOT):\n",
              rows) +
          rows_table(cases) + "\n" +
          fmt::format(

@@ -31,8 +31,10 @@ std::vector<Field> summary_fields(const EstimateReport& r) {
     fields.push_back({"kv_window", sc.kv_window});
     fields.push_back({"kv_sinks", sc.kv_sinks});
   }
-  if (sc.layout.attention_dp > 1)
+  if (sc.layout.attention_dp > 1) {
     fields.push_back({"attention_dp", static_cast<long long>(sc.layout.attention_dp)});
+    fields.push_back({"moe_tp", static_cast<long long>(sc.layout.moe_tp)});
+  }
   return fields;
 }
 

@@ -85,8 +85,13 @@ std::string to_table(const EstimateReport& r, bool breakdown) {
   if (l.attention_dp > 1) {
     out += fmt::format(
         "{} device(s): attention data-parallel {} x pp {} x dp {} ({} micro-batch(es)); batch {} on each "
-        "attention rank, experts split {} ways\n\n",
-        e.devices, l.attention_dp, l.pp, l.dp, l.micro_batches, sc.batch, l.attention_dp);
+        "attention rank, {}\n\n",
+        e.devices, l.attention_dp, l.pp, l.dp, l.micro_batches, sc.batch,
+        l.moe_tp == 1 ? fmt::format("experts split {} ways", l.attention_dp)
+        : l.moe_tp == l.attention_dp
+            ? fmt::format("every expert on every rank, its FFN split {} ways", l.moe_tp)
+            : fmt::format("experts split {} ways, each expert's FFN {} ways", l.attention_dp / l.moe_tp,
+                          l.moe_tp));
   } else {
     out += fmt::format("{} device(s): tp {} x pp {} x dp {} (ep {}, {} micro-batch(es))\n\n", e.devices, l.tp,
                        l.pp, l.dp, l.ep, l.micro_batches);
