@@ -50,6 +50,7 @@ void min_devices(const ModelSpec& m, const HardwareSpec& hw, Scenario sc, Capaci
   sc.layout.micro_batches = 1;
   // The answer is a tensor / pipeline layout (an attention rank holds 1/N of the experts).
   sc.layout.attention_dp = 1;
+  sc.layout.moe_tp = 1;
   for (int pp = 1; pp <= m.layers; pp = pp < 8 ? pp + 1 : pp * 2) {
     for (int tp = 1; tp <= std::max(1, hw.interconnect.devices_per_node); tp *= 2) {
       sc.layout.tp = tp;

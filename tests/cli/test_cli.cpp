@@ -123,6 +123,12 @@ TEST_CASE(
   const Run uneven = run(kData + " estimate -m qwen3-30b-a3b -g h100-sxm --attention-dp 4 --moe-tp 3");
   CHECK(uneven.exit_code == 2);
   CHECK(uneven.err.find("--moe-tp 3 must divide --attention-dp 4") != std::string::npos);
+  // capacity's fewest devices searches tensor / pipeline layouts: the split of the experts does not carry
+  // into them (Qwen3-30B-A3B in bf16, 61 GB, fits one 80 GB H100).
+  const Run cap = run(kData + " capacity -m qwen3-30b-a3b -g h100-sxm --attention-dp 4 --moe-tp 4");
+  REQUIRE(cap.exit_code == 0);
+  CHECK(cap.out.find("each expert split 4 ways") != std::string::npos);
+  CHECK(cap.out.find("fewest devices holding the model   1 (tp 1 x pp 1)") != std::string::npos);
 }
 
 TEST_CASE("estimate --breakdown with --format csv: the operator table, as --help says") {

@@ -89,10 +89,13 @@ std::string capacity_table(const CapacityReport& r) {
   check_capacity(c);
   const Scenario& sc = r.scenario;
   // Attention data-parallel ranks each hold a batch of their own: the batches below are one rank's.
-  const std::string layout = sc.layout.attention_dp > 1
-                                 ? fmt::format("attention data-parallel {} x pp {} (batches per rank)",
-                                               sc.layout.attention_dp, sc.layout.pp)
-                                 : fmt::format("tp {} x pp {}", sc.layout.tp, sc.layout.pp);
+  const std::string layout =
+      sc.layout.attention_dp > 1
+          ? fmt::format("attention data-parallel {} x pp {}{} (batches per rank)", sc.layout.attention_dp,
+                        sc.layout.pp,
+                        sc.layout.moe_tp > 1 ? fmt::format(", each expert split {} ways", sc.layout.moe_tp)
+                                             : std::string())
+          : fmt::format("tp {} x pp {}", sc.layout.tp, sc.layout.pp);
   std::string out = fmt::format("{} on {}: input {}, output {} tokens, {}, weights {}, KV {}\n",
                                 terminal_text(r.model.name), terminal_text(r.hardware.name), sc.input_tokens,
                                 sc.output_tokens, layout, dtype_name(sc.weights.dtype), dtype_name(sc.kv));
@@ -143,7 +146,8 @@ std::string capacity_json(const CapacityReport& r) {
       format_number(r.targets.ttft_s), format_number(r.targets.tpot_s), c.slo_max_batch,
       format_number(c.slo_throughput_per_device_tok_s),
       r.scenario.layout.attention_dp > 1
-          ? fmt::format(",\n  \"attention_dp\": {}", r.scenario.layout.attention_dp)
+          ? fmt::format(",\n  \"attention_dp\": {},\n  \"moe_tp\": {}", r.scenario.layout.attention_dp,
+                        r.scenario.layout.moe_tp)
           : std::string(),
       r.serving ? capacity_serving_json(*r.serving) : "");
 }
