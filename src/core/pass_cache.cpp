@@ -42,7 +42,8 @@ bool same_tiling(const GemmTiling& a, const GemmTiling& b) {
 // A field added to one of these structs must be added to its comparison above or below.
 static_assert(sizeof(StorageFormat) == 3 * sizeof(double) + 2 * sizeof(int));
 static_assert(sizeof(TensorFormats) == 3 * sizeof(StorageFormat) + 4 * sizeof(double));
-static_assert(sizeof(Layout) == 8 * sizeof(int) + sizeof(double));  // 7 ints, padded to 8 before the double
+// Layout: 7 ints, 4 bytes of padding, the double (an 8th int would take the padding: add it above too).
+static_assert(sizeof(Layout) == 8 * sizeof(int) + sizeof(double));
 static_assert(sizeof(PassKey) ==
               4 * sizeof(double) + sizeof(TensorFormats) + 2 * sizeof(int) + sizeof(Layout));
 static_assert(sizeof(GemmTiling) == 7 * sizeof(double));

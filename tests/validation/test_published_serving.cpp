@@ -403,6 +403,14 @@ TEST_CASE("mapping: the serving tables refuse malformed entries, naming file, li
       Catch::StartsWith("m.yaml:10:") &&
           Catch::Contains("give 'frameworks['f'].kv_free_fraction' or "
                           "'frameworks['f'].gpu_memory_utilization', not both"));
+  // The experts' tensor split is a split among attention data-parallel ranks; column 42 is the value.
+  CHECK_THROWS_WITH(
+      load_published_mapping_text(head + "frameworks:\n  \"f\": {to: trtllm, moe_tensor_parallel: true}\n",
+                                  "m.yaml"),
+      Catch::StartsWith("m.yaml:10:42: error:") && Catch::Contains("it needs attention_dp: true beside it"));
+  CHECK_NOTHROW(load_published_mapping_text(
+      head + "frameworks:\n  \"f\": {to: trtllm, attention_dp: true, moe_tensor_parallel: true}\n",
+      "m.yaml"));
   // A scenario's settings are scheduler keys in a mapping.
   CHECK_THROWS_WITH(load_published_mapping_text(
                         head + "frameworks:\n  \"f\": {to: vllm, server: {max_seqs: 4}}\n", "m.yaml"),

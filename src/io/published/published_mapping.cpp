@@ -86,9 +86,15 @@ void read_frameworks(const YAML::Node& root, const std::string& file, PublishedM
       [&m](const std::string& name, YamlMap& y) {
         m.frameworks[name] = {y.text("to"), optional_text(y, "note")};
         m.framework_limits[name] = framework_limits(y);
-        if (y.has("attention_dp") && y.boolean("attention_dp")) m.attention_dp_frameworks.insert(name);
-        if (y.has("moe_tensor_parallel") && y.boolean("moe_tensor_parallel"))
+        const bool attention_dp = y.has("attention_dp") && y.boolean("attention_dp");
+        if (attention_dp) m.attention_dp_frameworks.insert(name);
+        if (y.has("moe_tensor_parallel") && y.boolean("moe_tensor_parallel")) {
+          if (!attention_dp)
+            throw ConfigError(y.file(), y.mark("moe_tensor_parallel"),
+                              "moe_tensor_parallel splits the experts among attention data-parallel ranks: "
+                              "it needs attention_dp: true beside it");
           m.moe_tp_frameworks.insert(name);
+        }
       },
       keys);
 }
