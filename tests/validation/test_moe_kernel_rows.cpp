@@ -94,6 +94,35 @@ double deepseek_module_s(const RuntimeTerms& rt, double tokens) {
   return s / moe_layers;
 }
 
+// The engine's time for one fused MoE call (in_fused_moe, one MoE layer) at `tokens` tokens in a prefill of
+// `model_file` on `hardware_file` in `quant` (empty: bf16), under `rt`, with the routed experts written as
+// `experts` of which each token chooses `experts_per_token` (0: the model's own) and every expert 1/ffn_ways
+// as wide. The MoE layers are counted from the operators (one top-k a MoE layer).
+double fused_moe_call_s(const RuntimeTerms& rt, const char* model_file, const char* hardware_file,
+                        const std::string& quant, double tokens, int experts = 0, int experts_per_token = 0,
+                        int ffn_ways = 1) {
+  ModelSpec m = load_model(test::source_path(model_file));
+  REQUIRE(m.moe.expert_intermediate_size % ffn_ways == 0);
+  m.moe.expert_intermediate_size /= ffn_ways;
+  if (experts > 0) m.moe.experts = experts;
+  if (experts_per_token > 0) m.moe.experts_per_token = experts_per_token;
+  const HardwareSpec hw = load_hardware(test::source_path(hardware_file));
+  ScenarioValues v;
+  v.batch = 1;
+  v.input_tokens = static_cast<long long>(tokens);
+  v.output_tokens = 1;
+  if (!quant.empty()) parse_scenario_value(v, ScenarioKey::quant, quant, "--quant");
+  const Estimate e = estimate(m, hw, compose_scenario(v, rt, m));
+  double s = 0.0;
+  double moe_layers = 0.0;
+  for (const OpResult& op : e.prefill.ops) {
+    if (in_fused_moe(op.name)) s += op.time_s;
+    if (std::strcmp(op.name, "router_topk") == 0) moe_layers = op.kernels;
+  }
+  REQUIRE(moe_layers > 0.0);
+  return s / moe_layers;
+}
+
 // The engine's time for one call of FlashInfer's DeepSeek-V3 MoE benchmark (benchmarks/bench_moe_deepseek.py)
 // at `tokens` tokens in nvfp4 on `hardware` (a B200 unless named), under `rt`: the fused MoE call
 // (in_fused_moe, one layer) with DeepSeek-V3's experts written as `experts` of which each token chooses
@@ -106,22 +135,12 @@ double deepseek_module_s(const RuntimeTerms& rt, double tokens) {
 // is written the same way: the experts it reaches, each token choosing 8 of them.
 double deepseek_fused_moe_s(const RuntimeTerms& rt, double tokens, int experts, int experts_per_token,
                             const char* hardware = "hardware_profiles/b200.yaml") {
-  ModelSpec m = load_model(test::source_path("model_configs/deepseek-v3.yaml"));
+  const ModelSpec m = load_model(test::source_path("model_configs/deepseek-v3.yaml"));
   REQUIRE(m.moe.experts == 256);
   REQUIRE(m.moe.experts_per_token == 8);
-  m.moe.experts = experts;
-  m.moe.experts_per_token = experts_per_token;
-  const HardwareSpec hw = load_hardware(test::source_path(hardware));
-  ScenarioValues v;
-  v.batch = 1;
-  v.input_tokens = static_cast<long long>(tokens);
-  v.output_tokens = 1;
-  parse_scenario_value(v, ScenarioKey::quant, "nvfp4", "--quant");
-  const Estimate e = estimate(m, hw, compose_scenario(v, rt, m));
-  double s = 0.0;
-  for (const OpResult& op : e.prefill.ops)
-    if (in_fused_moe(op.name)) s += op.time_s;
-  return s / 58.0;  // DeepSeek-V3: 61 layers, the first 3 dense
+  REQUIRE(moe_layer_count(m) == 58);  // DeepSeek-V3: 61 layers, the first 3 dense
+  return fused_moe_call_s(rt, "model_configs/deepseek-v3.yaml", hardware, "nvfp4", tokens, experts,
+                          experts_per_token);
 }
 
 // The time to the first token of one prompt of `tokens` on the ideal A100 (fixtures.hpp) under `rt`.
@@ -520,30 +539,13 @@ namespace {
 // 1/ffn_ways as wide.
 double trtllm_moe_call_s(const char* model_file, const char* hardware_file, const std::string& quant,
                          double tokens, int local_experts = 0, int ffn_ways = 1) {
-  ModelSpec m = load_model(test::source_path(model_file));
-  REQUIRE(m.moe.expert_intermediate_size % ffn_ways == 0);
-  m.moe.expert_intermediate_size /= ffn_ways;
   if (local_experts > 0) {
+    const ModelSpec m = load_model(test::source_path(model_file));
     REQUIRE(m.moe.experts / local_experts == m.moe.experts_per_token);  // one routed row a token is local
-    m.moe.experts = local_experts;
-    m.moe.experts_per_token = 1;
   }
-  const HardwareSpec hw = load_hardware(test::source_path(hardware_file));
-  ScenarioValues v;
-  v.batch = 1;
-  v.input_tokens = static_cast<long long>(tokens);
-  v.output_tokens = 1;
-  if (!quant.empty()) parse_scenario_value(v, ScenarioKey::quant, quant, "--quant");
   const RuntimeTerms trtllm = load_runtime(test::source_path("runtime_profiles/trtllm.yaml")).terms;
-  const Estimate e = estimate(m, hw, compose_scenario(v, trtllm, m));
-  double s = 0.0;
-  double moe_layers = 0.0;
-  for (const OpResult& op : e.prefill.ops) {
-    if (in_fused_moe(op.name)) s += op.time_s;
-    if (std::strcmp(op.name, "router_topk") == 0) moe_layers = op.kernels;  // one top-k a MoE layer
-  }
-  REQUIRE(moe_layers > 0.0);
-  return s / moe_layers;
+  return fused_moe_call_s(trtllm, model_file, hardware_file, quant, tokens, local_experts,
+                          local_experts > 0 ? 1 : 0, ffn_ways);
 }
 
 }  // namespace
