@@ -32,7 +32,8 @@ std::optional<std::string> layout_problem(const ModelSpec& m, const Layout& l) {
   // Messages are built only on failure: this runs once per configuration of a sweep.
   if (l.tp < 1 || l.pp < 1 || l.ep < 1 || l.dp < 1 || l.attention_dp < 1 || l.moe_tp < 1 ||
       l.micro_batches < 1) {
-    return std::string("--tp, --pp, --ep, --dp, --attention-dp and --micro-batches must be positive");
+    return std::string(
+        "--tp, --pp, --ep, --dp, --attention-dp, --moe-tp and --micro-batches must be positive");
   }
   // Checked factor by factor: each is at most kMaxDevices (1e6) once the product before it is, so no
   // product overflows a long long before the bound.
