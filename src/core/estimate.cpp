@@ -207,7 +207,7 @@ void add_model_totals(Estimate& e, const ModelSpec& m, const Scenario& sc, const
   e.weight_bytes = sizes.weight_bytes;
   e.weight_bits_effective = e.weight_bytes * 8.0 / e.params_total;
   e.kv_bytes_per_token = sizes.kv_bytes_per_token;
-  e.kv_cache_bytes = model_kv_cache_bytes(m, b, context, bytes_per_element(sc.kv));
+  e.kv_cache_bytes = model_kv_cache_bytes(m, b, context, bytes_per_element(sc.kv), sc.runtime.chunked_cache);
   e.runtime_reserve_bytes = hw.runtime_reserve_B;
   e.device_memory_bytes = hw.memory_capacity_B;
   e.usable_memory_bytes = usable_memory_bytes(hw.memory_capacity_B, hw.usable_fraction);
@@ -266,7 +266,8 @@ Estimate estimate_valid(const ModelSpec& model, const HardwareSpec& hw, const Sc
     max_step_s = std::max(max_step_s, stage_step_s);
     path_step_s += stage_step_s;
     // The device keeps the KV cache of every micro-batch of the batch.
-    const double kv_bytes = model_kv_cache_bytes(stage.shard, b, s + o, formats.kv_bytes);
+    const double kv_bytes =
+        model_kv_cache_bytes(stage.shard, b, s + o, formats.kv_bytes, sc.runtime.chunked_cache);
     const double activations =
         prefill_activation_peak_bytes(stage.shard, micro_batch, micro_batch * s, s,
                                       sc.attention == AttentionKernel::unfused, formats.act_bytes);

@@ -40,6 +40,19 @@ struct KeySpan {
   return span.kind == KeySpanKind::full ? t : std::min(t, static_cast<double>(span.tokens));
 }
 
+// What a runtime's paged KV cache keeps of a chunked layer (docs/formulas.md#key_span): the current chunk,
+// freeing each chunk's blocks when the next begins (vLLM's ChunkedLocalAttentionSpec), or every token of
+// the sequence, as a cache sized by one attention window for all layers does (TensorRT-LLM's
+// KVCacheManager: max_attention_window, the whole sequence unless the user gives one). Attention reads
+// only the chunk either way; only what the cache holds differs.
+enum class ChunkedCache { chunk, whole };
+
+// The span whose cap bounds what a layer keeps cached: the layer's own, or full for a chunked layer under
+// a cache that keeps the whole sequence.
+[[nodiscard]] constexpr KeySpan cached_span(const KeySpan& span, ChunkedCache cache) {
+  return span.kind == KeySpanKind::chunked && cache == ChunkedCache::whole ? KeySpan{} : span;
+}
+
 // Query-key pairs of one causal sequence of s tokens, the sum of attended_keys over t = 1..s:
 // full s(s+1)/2; sliding W < s: W(W+1)/2 + (s-W)W; chunked: q whole chunks of C(C+1)/2 and the r = s - qC
 // tokens of the last, r(r+1)/2. Fused (FlashAttention-style) kernels skip masked blocks: this is their work.

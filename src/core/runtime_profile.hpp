@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "core/key_span.hpp"
+
 namespace infersim {
 
 // Which all-reduce the runtime calls on the scale-up link (docs/formulas.md#measured_collective):
@@ -49,6 +51,9 @@ struct RuntimeTerms {
   // The sampler's passes over each sampled row's logits in fp32, reads and writes counted apart (its
   // casting, temperature, softmax and draw kernels; docs/formulas.md#sampler). 0: no sampler operator.
   double sampler_fp32_passes = 0.0;
+  // What its KV cache keeps of a chunked-attention layer: the current chunk, or the whole sequence
+  // (core/key_span.hpp ChunkedCache; docs/formulas.md#key_span). Memory only: attention reads the chunk.
+  ChunkedCache chunked_cache = ChunkedCache::chunk;
 };
 
 // A serving engine's scheduler, as its engine arguments name them (the `scheduler:` block of a runtime

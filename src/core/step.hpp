@@ -56,6 +56,8 @@ class StepTimer {
 
   // The model's distinct key spans, in the order StepLoad::spans lists them.
   [[nodiscard]] const SpanGroups& spans() const { return spans_; }
+  // What the runtime's KV cache keeps of a chunked layer (the scenario's runtime terms).
+  [[nodiscard]] ChunkedCache chunked_cache() const { return sc_.runtime.chunked_cache; }
   // The memory of the stage's device that holds the fewest tokens of KV cache (every stage's device holds
   // its own layers' cache of every token).
   [[nodiscard]] StepMemory memory(double max_step_tokens) const;

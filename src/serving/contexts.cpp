@@ -11,12 +11,15 @@ long long floor_mod(long long a, long long b) { return a - floor_div(a, b) * b; 
 
 }  // namespace
 
-ContextSet::ContextSet(const SpanGroups& spans, long long block_tokens) : block_(block_tokens) {
+ContextSet::ContextSet(const SpanGroups& spans, long long block_tokens, ChunkedCache cache)
+    : block_(block_tokens) {
   span_count_ = spans.count;
   for (int s = 0; s < spans.count; ++s) {
     Span& x = span_[static_cast<std::size_t>(s)];
     x.span = spans.group[static_cast<std::size_t>(s)].span;
     x.cap = x.span.kind == KeySpanKind::full ? 0 : x.span.tokens;
+    const KeySpan held = cached_span(x.span, cache);
+    x.block_cap = held.kind == KeySpanKind::full ? 0 : held.tokens;
     if (x.span.kind == KeySpanKind::chunked) x.chunk_residues.assign(static_cast<std::size_t>(x.cap), 0);
     x.growing_residues.assign(static_cast<std::size_t>(block_), 0);
   }
@@ -43,11 +46,11 @@ int ContextSet::add(long long context) {
   for (int s = 0; s < span_count_; ++s) {
     Span& x = span_[static_cast<std::size_t>(s)];
     const auto i = static_cast<std::size_t>(s);
-    x.blocks += span_blocks(context, x.cap, block_);
-    m.growing[i] = x.cap == 0 || context < x.cap;
+    x.blocks += span_blocks(context, x.block_cap, block_);
+    m.growing[i] = x.block_cap == 0 || context < x.block_cap;
     if (m.growing[i]) {
       ++x.growing_residues[static_cast<std::size_t>(floor_mod(m.offset, block_))];
-      if (x.cap > 0) schedule(x.cap - m.offset, h, s, true);
+      if (x.block_cap > 0) schedule(x.block_cap - m.offset, h, s, true);
     }
     if (x.span.kind == KeySpanKind::sliding) {
       m.below[i] = context + 1 < x.cap;
@@ -72,7 +75,7 @@ void ContextSet::remove(int h) {
   for (int s = 0; s < span_count_; ++s) {
     Span& x = span_[static_cast<std::size_t>(s)];
     const auto i = static_cast<std::size_t>(s);
-    x.blocks -= span_blocks(context, x.cap, block_);
+    x.blocks -= span_blocks(context, x.block_cap, block_);
     if (m.growing[i]) --x.growing_residues[static_cast<std::size_t>(floor_mod(m.offset, block_))];
     if (x.span.kind == KeySpanKind::sliding && m.below[i]) {
       --x.below_n;

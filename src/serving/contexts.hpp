@@ -3,8 +3,9 @@
 // (docs/formulas.md#serving_contexts). Every member's context grows by one token per step, so a member
 // is an offset o with context t = o + g at step g; per key span the set keeps what the step model needs:
 // the keys the next step's queries attend in all (full: sum of t + 1; sliding W: sum of min(t + 1, W);
-// chunked C: sum of (t mod C) + 1) and the KV blocks the members hold (sum of ceil(min(t, cap) / block)),
-// updated in O(1) per step and O(log n) when a member joins, leaves or reaches its span's cap.
+// chunked C: sum of (t mod C) + 1) and the KV blocks the members hold (sum of ceil(min(t, cap) / block),
+// the cap W or C, or none for a chunked span whose cache keeps the whole sequence), updated in O(1) per
+// step and O(log n) when a member joins, leaves or reaches its span's cap.
 #include <array>
 #include <queue>
 #include <vector>
@@ -15,8 +16,9 @@ namespace infersim::serving {
 
 class ContextSet {
  public:
-  // One entry per distinct span of the model (SpanGroups order); `block_tokens` tokens per KV block.
-  ContextSet(const SpanGroups& spans, long long block_tokens);
+  // One entry per distinct span of the model (SpanGroups order); `block_tokens` tokens per KV block;
+  // `cache`: what the runtime's cache keeps of a chunked span (core/key_span.hpp cached_span).
+  ContextSet(const SpanGroups& spans, long long block_tokens, ChunkedCache cache);
 
   // A member with `context` tokens cached (its next query is at position context + 1); returns its handle.
   int add(long long context);
@@ -38,7 +40,7 @@ class ContextSet {
     int epoch = 0;
     bool alive = false;
     std::array<bool, kMaxSpanGroups> below{};    // sliding: next query's keys under the window
-    std::array<bool, kMaxSpanGroups> growing{};  // its cached tokens still below the span's cap
+    std::array<bool, kMaxSpanGroups> growing{};  // its cached tokens still below the span's block_cap
   };
   struct Event {
     long long step = 0;
@@ -50,8 +52,9 @@ class ContextSet {
   };
   struct Span {
     KeySpan span;
-    long long cap = 0;      // W or C; 0 for full
-    long long below_n = 0;  // sliding: members under the window
+    long long cap = 0;        // W or C; 0 for full
+    long long block_cap = 0;  // the cap of the tokens cached (cached_span): cap, or 0 for the whole sequence
+    long long below_n = 0;    // sliding: members under the window
     long long below_offsets = 0;
     long long chunk_floors = 0;               // chunked: sum of floor((o + g) / C)
     std::vector<long long> chunk_residues;    // chunked: members by o mod C

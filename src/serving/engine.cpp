@@ -37,7 +37,9 @@ Engine::Engine(StepTimer& timer, const ServeConfig& cfg, const SloTargets& slo, 
   for (int s = 0; s < spans_.count; ++s) {
     const SpanGroup& g = spans_.group[static_cast<std::size_t>(s)];
     share_[static_cast<std::size_t>(s)] = g.layers / layers;
-    cap_[static_cast<std::size_t>(s)] = g.span.kind == KeySpanKind::full ? 0 : g.span.tokens;
+    // The tokens a sequence holds blocks for: its span's cap, or all of them (cached_span).
+    const KeySpan held = cached_span(g.span, timer.chunked_cache());
+    cap_[static_cast<std::size_t>(s)] = held.kind == KeySpanKind::full ? 0 : held.tokens;
   }
   // A static cache is allocated whole: the blocks of every slot's full length (checked to fit above).
   if (cfg.limits.static_cache_tokens > 0 && !cfg.kv_blocks) {
@@ -51,7 +53,7 @@ Engine::Engine(StepTimer& timer, const ServeConfig& cfg, const SloTargets& slo, 
   }
   plans_.resize(static_cast<std::size_t>(ranks));
   for (int i = 0; i < cfg.replicas * engines_per_replica_; ++i)
-    replicas_.emplace_back(spans_, cfg.limits.block_tokens);
+    replicas_.emplace_back(spans_, cfg.limits.block_tokens, timer.chunked_cache());
 }
 
 ServeResult Engine::run(RequestSource& source, long long max_requests, double offered_rate_rps) {

@@ -55,7 +55,7 @@ struct Finish {
 
 // One scheduler and its KV blocks: a replica, or one of its pp virtual engines.
 struct Replica {
-  explicit Replica(const SpanGroups& spans, long long block) : decoding(spans, block) {}
+  Replica(const SpanGroups& spans, long long block, ChunkedCache cache) : decoding(spans, block, cache) {}
   double clock = 0.0;
   std::deque<int> waiting;
   std::vector<int> prefilling;

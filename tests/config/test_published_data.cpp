@@ -87,6 +87,9 @@ TEST_CASE("runtime profiles: every shipped profile loads, optimized issues no ke
   CHECK(trt.terms.moe_gemm_stream_efficiency == 0.39);  // moe_gemm_stream_efficiency: 0.39
   CHECK(trt.terms.moe_gemm_efficiency == 0.79);         // moe_gemm_efficiency: 0.79
   CHECK(vllm.terms.moe_gemm_stream_efficiency == 1.0);  // none: the memory roof
+  // TensorRT-LLM's cache keeps every token of a chunked layer; vLLM's frees the chunks behind.
+  CHECK(trt.terms.chunked_cache == ChunkedCache::whole);   // chunked_attention_cache: whole
+  CHECK(vllm.terms.chunked_cache == ChunkedCache::chunk);  // none: the chunk
   // No shipped profile pads to CUDA graphs (TensorRT-LLM's enable_padding is off by default); a source that
   // turns it on says so in the mapping. Given, the sizes are read as written.
   REQUIRE(trt.scheduler);
@@ -99,6 +102,20 @@ TEST_CASE("runtime profiles: every shipped profile loads, optimized issues no ke
       "padded.yaml");
   REQUIRE(padded.scheduler);
   CHECK(padded.scheduler->graph_padding_sizes == std::vector<long long>{1, 2, 4, 384});
+}
+
+TEST_CASE("runtime profiles: trtllm's cache holds Llama 4 Scout's chunked layers whole") {
+  // Llama-4-Scout: 48 layers, 8 KV heads of 128, three chunked layers (8,192) of every four; bf16 KV:
+  // 2 x 8 x 128 x 2 = 4,096 bytes per token and layer. One sequence of 20,000 + 2,000 tokens: the whole
+  // cache holds 48 x 22,000 x 4,096 = 4,325,376,000 bytes; a chunk cache 12 x 22,000 + 36 x 8,192 = 558,912
+  // layer-tokens, 2,289,303,552 bytes.
+  const ModelSpec m = load_model(test::source_path("model_configs/llama-4-scout-17b-16e.yaml"));
+  const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h200-sxm.yaml"));
+  Scenario sc = test::scenario(1, 20000, 2000);
+  sc.runtime = load_runtime(test::source_path("runtime_profiles/trtllm.yaml")).terms;
+  CHECK(estimate(m, hw, sc).kv_cache_bytes == 4'325'376'000.0);
+  sc.runtime = load_runtime(test::source_path("runtime_profiles/vllm.yaml")).terms;
+  CHECK(estimate(m, hw, sc).kv_cache_bytes == 2'289'303'552.0);
 }
 
 TEST_CASE("runtime profiles: each bad fixture names the file, the line and the key") {
@@ -130,6 +147,11 @@ TEST_CASE("runtime profiles: each bad fixture names the file, the line and the k
             .rfind(dir +
                        "runtime_bad_host_overlap.yaml:5:15: error: 'host_overlap' must be true or false, got "
                        "'sometimes'",
+                   0) == 0);
+  CHECK(runtime_error_of("runtime_bad_chunked_cache.yaml")
+            .rfind(dir +
+                       "runtime_bad_chunked_cache.yaml:5:26: error: 'chunked_attention_cache' must be one of "
+                       "chunk, whole, got 'window'",
                    0) == 0);
   CHECK(runtime_error_of("runtime_bad_launch_mode.yaml")
             .rfind(dir + "runtime_bad_launch_mode.yaml:5:14: error: 'launch_mode' must be one of async, "

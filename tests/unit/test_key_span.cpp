@@ -60,9 +60,29 @@ TEST_CASE("The KV cache of a patterned model sums its layer groups") {
   CHECK(groups.group[0].span == kSliding4);
   CHECK(groups.group[0].layers == 4);
   CHECK(groups.group[1].layers == 2);
-  CHECK(model_kv_cache_bytes(m, 1, 10, 1.0) == 4 * 4 * 2 + 2 * 10 * 2);  // 32 + 40
-  CHECK(model_kv_cache_bytes(m, 1, 3, 1.0) == 6 * 3 * 2);                // below the window: every layer
-  CHECK(model_kv_cache_bytes(m, 3, 10, 1.0) == 3 * 72.0);
+  CHECK(model_kv_cache_bytes(m, 1, 10, 1.0, ChunkedCache::chunk) == 4 * 4 * 2 + 2 * 10 * 2);  // 32 + 40
+  CHECK(model_kv_cache_bytes(m, 1, 3, 1.0, ChunkedCache::chunk) ==
+        6 * 3 * 2);  // below the window: every layer
+  CHECK(model_kv_cache_bytes(m, 3, 10, 1.0, ChunkedCache::chunk) == 3 * 72.0);
+}
+
+TEST_CASE("A cache that keeps the whole sequence holds every token of a chunked layer, and only there") {
+  CHECK(cached_span(kChunked4, ChunkedCache::chunk) == kChunked4);
+  CHECK(cached_span(kChunked4, ChunkedCache::whole) == kFull);
+  CHECK(cached_span(kSliding4, ChunkedCache::whole) == kSliding4);  // a sliding layer keeps its window
+  CHECK(cached_span(kFull, ChunkedCache::whole) == kFull);
+  // 4 layers, pattern [chunked 4, chunked 4, chunked 4, full] (Llama 4's three to one); one KV head of
+  // dim 1 at 1 byte: 2 bytes per token and layer. At t = 10 the chunk cache holds 3 x 4 + 10 = 22 tokens
+  // (44 bytes), the whole cache 4 x 10 = 40 (80 bytes).
+  ModelSpec m;
+  m.layers = 4;
+  m.kv_heads = 1;
+  m.head_dim = 1;
+  m.attention_pattern = {kChunked4, kChunked4, kChunked4, kFull};
+  CHECK(model_kv_cache_bytes(m, 1, 10, 1.0, ChunkedCache::chunk) == 44.0);
+  CHECK(model_kv_cache_bytes(m, 1, 10, 1.0, ChunkedCache::whole) == 80.0);
+  CHECK(model_kv_cache_bytes(m, 1, 3, 1.0, ChunkedCache::chunk) == 24.0);  // under the chunk: the same
+  CHECK(model_kv_cache_bytes(m, 1, 3, 1.0, ChunkedCache::whole) == 24.0);
 }
 
 TEST_CASE("A pipeline stage's shard starts the pattern at its first layer") {

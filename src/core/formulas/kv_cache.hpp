@@ -43,19 +43,21 @@ namespace infersim {
 
 // KV cache of `batch` sequences at context t, summed over the model's groups of layers that share a key
 // span (core/key_span.hpp): each group caches span_cached_tokens(span, t) tokens of its layers' K and V
-// (a sliding-window layer at most W, a chunked one at most C; Gemma 3, gpt-oss, Llama 4).
+// (a sliding-window layer at most W, a chunked one at most C; Gemma 3, gpt-oss, Llama 4), a chunked one
+// all t where the runtime's cache keeps the whole sequence (`cache`, cached_span).
 [[nodiscard]] inline double model_kv_cache_bytes(const ModelSpec& m, double batch, double t,
-                                                 double kv_bytes_per_elem) {
+                                                 double kv_bytes_per_elem, ChunkedCache cache) {
   const SpanGroups groups = span_groups(m);
   if (groups.count == 1)
-    return batch * span_cached_tokens(groups.group[0].span, t) *
+    return batch * span_cached_tokens(cached_span(groups.group[0].span, cache), t) *
            model_kv_bytes_per_token(m, kv_bytes_per_elem);
   ModelSpec layer_group = m;
   double total = 0.0;
   for (int i = 0; i < groups.count; ++i) {
     const SpanGroup& g = groups.group[static_cast<std::size_t>(i)];
     layer_group.layers = g.layers;
-    total += batch * span_cached_tokens(g.span, t) * model_kv_bytes_per_token(layer_group, kv_bytes_per_elem);
+    total += batch * span_cached_tokens(cached_span(g.span, cache), t) *
+             model_kv_bytes_per_token(layer_group, kv_bytes_per_elem);
   }
   return total;
 }

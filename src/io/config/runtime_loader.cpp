@@ -46,7 +46,7 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
             {"description", "source", "step_overhead_us", "host_launch_us", "launch_mode",
              "int8_weight_only_efficiency", "int4_weight_only_efficiency", "moe_gemm_efficiency",
              "moe_gemm_stream_efficiency", "collective_latency_us", "allreduce", "host_per_sequence_us",
-             "host_overlap", "sampler_fp32_passes", "scheduler"});
+             "host_overlap", "sampler_fp32_passes", "chunked_attention_cache", "scheduler"});
   RuntimeProfile r;
   r.terms.name = std::filesystem::path(path).stem().string();
   r.description = y.text("description");
@@ -75,6 +75,9 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
   r.terms.host_overlaps_device = y.has("host_overlap") && y.boolean("host_overlap");
   if (y.has("sampler_fp32_passes"))
     r.terms.sampler_fp32_passes = y.nonnegative_real("sampler_fp32_passes", 1000.0);
+  if (y.has("chunked_attention_cache"))
+    r.terms.chunked_cache =
+        static_cast<ChunkedCache>(y.choice("chunked_attention_cache", {"chunk", "whole"}));
   if (y.has("scheduler")) {
     YamlMap s =
         y.mapping("scheduler", {"max_num_seqs", "max_num_batched_tokens", "block_size", "chunked_prefill",
