@@ -339,8 +339,8 @@ int run_serve(const ServeOptions& o, const SearchPath& search) {
               << " requests were refused: input + output longer than the model's context ("
               << s.loaded.model.max_context << " tokens)"
               << (cache > 0 ? " or the static cache (" + std::to_string(cache) + " tokens)" : std::string())
-              << ", a prompt over --max-num-batched-tokens without chunked prefill, or more KV blocks than a "
-                 "replica has\n";
+              << ", a prompt over --max-num-batched-tokens without chunked prefill (a preempted request's "
+                 "recomputed prompt too), or more KV blocks than a replica has\n";
   }
   std::cout << text << std::flush;
   return kExitOk;

@@ -193,6 +193,7 @@ void Engine::plan_step(Replica& rep, StepPlan& plan) {
   long long budget = lim.max_num_batched_tokens - decode_rows;
   chunks.clear();
   swapped.clear();
+  plan.ignored.clear();
   for (const int slot : rep.prefilling) {  // admitted prompts first, in admission order
     Req& q = reqs_[static_cast<std::size_t>(slot)];
     const long long c = std::min(q.prompt - q.prefilled, budget);
@@ -232,6 +233,14 @@ void Engine::plan_step(Replica& rep, StepPlan& plan) {
         shared = std::min(group->second.tokens, q.prompt - 1) / lim.block_tokens * lim.block_tokens;
     }
     const long long rest = q.prompt - std::max(q.prefilled, shared);
+    // Without chunked prefill a prompt longer than a whole iteration's budget never runs. Arrivals that
+    // long are refused (deliver); a request preempted by recompute can grow past it (input + generated),
+    // and vLLM V0 then ignores it (its prompt limit, FINISHED_IGNORED): it leaves the queue.
+    if (!lim.chunked_prefill && rest > lim.max_num_batched_tokens) {
+      rep.waiting.pop_front();
+      plan.ignored.push_back(slot);
+      continue;
+    }
     const long long c = lim.chunked_prefill ? std::min(rest, budget) : (rest <= budget ? rest : 0);
     if (c <= 0) break;
     double units = units_for(std::max(q.prefilled, shared) + c) - q.held_units - units_for(shared);
@@ -263,7 +272,9 @@ void Engine::plan_step(Replica& rep, StepPlan& plan) {
   }
   evict_cached(rep);
   const long long rows = rep.decoding.size();
-  if (rows == 0 && chunks.empty()) {
+  plan.idle = rows == 0 && chunks.empty();
+  if (plan.idle) {
+    if (!plan.ignored.empty()) return;  // the queue had only requests that can never run
     throw std::logic_error("serving: nothing could be scheduled on a busy replica");
   }
   StepLoad& load = plan.load;
@@ -331,6 +342,8 @@ double Engine::plan_time(Replica& rep, StepPlan& plan) {
 void Engine::step(Replica& rep, RequestSource& source) {
   StepPlan& plan = plans_.front();
   plan_step(rep, plan);
+  drop_ignored(rep, plan, source);
+  if (plan.idle) return;
   if (graph_step(plan)) pad_to_graph(plan, plan.rows);
   const double step_s = plan_time(rep, plan);
   commit_step(rep, plan, step_s, plan.times, source);
@@ -351,6 +364,9 @@ void Engine::step_group(int first, RequestSource& source) {
     plan.active = rep.busy();
     if (!plan.active) continue;
     plan_step(rep, plan);
+    drop_ignored(rep, plan, source);
+    plan.active = !plan.idle;
+    if (!plan.active) continue;
     graph = graph && graph_step(plan);
     most_rows = std::max(most_rows, plan.rows);
   }

@@ -147,6 +147,10 @@ class Engine {
     TimeByClass times;  // where its time goes (plan_time)
     bool static_step = false;
     bool active = false;  // in a group step: the rank had work
+    // Waiting requests that can never run again (prompt_never_fits), taken off the queue by plan_step and
+    // dropped by drop_ignored; `idle`: nothing else was scheduled, so the iteration does not run.
+    std::vector<int> ignored;
+    bool idle = false;
   };
 
   void add_chunk(StepLoad& load, const Req& q, long long c);
@@ -156,6 +160,9 @@ class Engine {
   // parallelism the largest rank's; docs/formulas.md#cuda_graph_padding).
   void pad_to_graph(StepPlan& plan, long long rows) const;
   void plan_step(Replica& rep, StepPlan& plan);
+  // Ends the plan's ignored requests at the replica's clock, counted with the rejected (vLLM V0's
+  // FINISHED_IGNORED).
+  void drop_ignored(Replica& rep, const StepPlan& plan, RequestSource& source);
   // The iteration's time, and (plan.times) where it goes.
   double plan_time(Replica& rep, StepPlan& plan);
   // `times`: where step_s went (the slowest rank's, for a group step).

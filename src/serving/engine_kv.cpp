@@ -89,6 +89,21 @@ void Engine::join_decoding(Replica& rep, int slot, long long context, long long 
   rep.finishes.push({decode_steps + (q.r.output_tokens - q.generated), slot, q.epoch});
 }
 
+void Engine::drop_ignored(Replica& rep, const StepPlan& plan, RequestSource& source) {
+  for (const int slot : plan.ignored) {
+    Req& q = reqs_[static_cast<std::size_t>(slot)];
+    if (cfg_.limits.reserve_full_sequence && q.first_scheduled_s >= 0.0)
+      rep.reserved_units -= units_for(q.r.input_tokens + q.r.output_tokens);
+    metrics_.on_rejected();
+    --rep.outstanding;
+    ++q.epoch;
+    free_slots_.push_back(slot);
+    source.on_complete(rep.clock);
+    ++done_;
+    if (observer_.progress && (done_ % 1024 == 0 || done_ == total_)) observer_.progress(done_, total_);
+  }
+}
+
 void Engine::complete(Replica& rep, int slot, double end_s, RequestSource& source) {
   Req& q = reqs_[static_cast<std::size_t>(slot)];
   rep.running.erase({q.admitted, slot});

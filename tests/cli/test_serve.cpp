@@ -103,6 +103,26 @@ TEST_CASE("serve refuses what it cannot simulate, with exit 2 and a message") {
   CHECK(trace.err.find("bad_not_a_number.csv:") != std::string::npos);
 }
 
+TEST_CASE("serve without chunked prefill: requests whose recomputed prompts outgrow a step are dropped") {
+  // 100 blocks of 16 tokens for 40 sequences of 100 + 300: admitted on demand, they are preempted by
+  // recompute as they grow, and a victim past 256 tokens can never be prefilled again in a 256-token step.
+  // The run ends (it once stopped on an internal error), counting those among the rejected, and says why.
+  const auto r =
+      run_infersim(kData +
+                   " serve -m llama-3-8b -g h100-sxm --offline --requests 40 --input 100 --output 300 "
+                   "--max-num-seqs 64 --max-num-batched-tokens 256 --chunked-prefill off "
+                   "--kv-blocks 100 --block-size 16 --format json");
+  REQUIRE(r.exit_code == 0);
+  const auto count = [&](const std::string& key) {
+    const std::size_t at = r.out.find("\"" + key + "\": ");
+    REQUIRE(at != std::string::npos);
+    return std::stoll(r.out.substr(at + key.size() + 4));
+  };
+  CHECK(count("rejected") > 0);
+  CHECK(count("requests") + count("rejected") == 40);  // every request finished or dropped
+  CHECK(r.err.find("recomputed prompt") != std::string::npos);
+}
+
 TEST_CASE("serve: the same seed gives byte-identical output, another seed another") {
   const std::string args = kServe +
                            "--rate 20 --requests 300 --input lognormal:800:0.6 --output uniform:20:200 "

@@ -144,6 +144,27 @@ TEST_CASE("A KV budget of exactly k sequences never runs more than k, short memo
   }
 }
 
+TEST_CASE("Chunking off: a request whose recomputed prompt outgrows a step is dropped, not waited on") {
+  // 20 blocks of 16 tokens; a step holds 128 tokens and never splits a prompt. A and B (100 + 100 tokens)
+  // cannot prefill together (200 > 128): A first, then B beside A's first decode row. Both grow; past 160
+  // tokens each would hold ceil(161 / 16) = 11 blocks, 22 > 20, so B, the newer, is preempted by recompute
+  // with about 160 tokens to prefill again, more than a step's 128. It can never run again: it leaves the
+  // queue among the rejected (vLLM V0 ignores a prompt over its limit), and A finishes alone (13 blocks).
+  Rig r;
+  StepTimer timer(r.model, r.hw, r.sc);
+  ServeConfig cfg;
+  cfg.kv_blocks = 20;
+  cfg.limits.block_tokens = 16;
+  cfg.limits.chunked_prefill = false;
+  cfg.limits.max_num_seqs = 8;
+  cfg.limits.max_num_batched_tokens = 128;
+  ListSource source(at_zero(2, 100, 100));
+  const ServeResult out = simulate(timer, cfg, source, 2, {}, 0.0, {});
+  CHECK(out.summary.requests == 1);
+  CHECK(out.summary.rejected == 1);
+  CHECK(out.summary.preemptions == 1);
+}
+
 TEST_CASE("A request longer than the context or than the whole KV capacity is rejected, not run") {
   Rig r;
   StepTimer timer(r.model, r.hw, r.sc);
