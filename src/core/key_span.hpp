@@ -41,8 +41,8 @@ struct KeySpan {
 }
 
 // What a runtime's paged KV cache keeps of a chunked layer (docs/formulas.md#key_span): the current chunk,
-// freeing each chunk's blocks when the next begins (vLLM's ChunkedLocalAttentionSpec), or every token of
-// the sequence, as a cache sized by one attention window for all layers does (TensorRT-LLM's
+// freeing each chunk's blocks when the next begins (vLLM V1's ChunkedLocalAttentionManager), or every token
+// of the sequence, as a cache sized by one attention window for all layers does (TensorRT-LLM's
 // KVCacheManager: max_attention_window, the whole sequence unless the user gives one). Attention reads
 // only the chunk either way; only what the cache holds differs.
 enum class ChunkedCache { chunk, whole };

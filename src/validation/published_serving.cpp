@@ -15,6 +15,7 @@ void overlay(SchedulerOverrides& base, const SchedulerOverrides& over) {
   if (over.max_num_seqs) base.max_num_seqs = over.max_num_seqs;
   if (over.max_num_batched_tokens) base.max_num_batched_tokens = over.max_num_batched_tokens;
   if (over.chunked_prefill) base.chunked_prefill = over.chunked_prefill;
+  if (over.reserve_full_sequence) base.reserve_full_sequence = over.reserve_full_sequence;
   if (over.kv_free_fraction) {
     base.kv_free_fraction = over.kv_free_fraction;
     base.memory_fraction.reset();
@@ -124,6 +125,7 @@ SchedulerLimits limits_for(const ModelSpec& m, const HardwareSpec& hw, const Sch
   if (o.max_num_seqs) l.max_num_seqs = *o.max_num_seqs;
   if (o.max_num_batched_tokens) l.max_num_batched_tokens = *o.max_num_batched_tokens;
   if (o.chunked_prefill) l.chunked_prefill = *o.chunked_prefill;
+  if (o.reserve_full_sequence) l.reserve_full_sequence = *o.reserve_full_sequence;
   if (o.static_cache_tokens) l.static_cache_tokens = *o.static_cache_tokens;
   if (o.graph_padding_sizes) l.graph_padding_sizes = *o.graph_padding_sizes;
   return l;

@@ -23,6 +23,10 @@ struct SchedulerOverrides {
   std::optional<long long> max_num_seqs;
   std::optional<long long> max_num_batched_tokens;
   std::optional<bool> chunked_prefill;
+  // The admission policy: true, a request only when its whole sequence's blocks are free (TensorRT-LLM's
+  // GUARANTEED_NO_EVICT); false, while the next step's blocks fit, pausing the newest when they run out
+  // (its MAX_UTILIZATION, vLLM's on-demand blocks). The scheduler's reserve_full_sequence.
+  std::optional<bool> reserve_full_sequence;
   // TensorRT-LLM's kv_cache_free_gpu_mem_fraction: the share of the memory left after the weights, a
   // step's activations and the runtime reserve that holds the KV cache; absent: the hardware profile's
   // usable fraction of the whole memory (vLLM's gpu_memory_utilization).

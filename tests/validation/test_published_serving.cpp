@@ -122,6 +122,10 @@ TEST_CASE("serving rows: an MLPerf Server row maps to a max-rate search over Ope
   // Every NVIDIA llama2-70b engine's max_num_tokens (configs/llama2-70b/__init__.py GPUBaseConfig: 4096).
   CHECK(c.load->limits.max_num_batched_tokens == 4096);
   CHECK_FALSE(c.load->limits.trtllm_bench);
+  // The harness's MAX_UTILIZATION capacity scheduler (harness_llm's --trtllm_batch_sched_policy default,
+  // max_util): admission on demand, not TensorRT-LLM's GUARANTEED_NO_EVICT.
+  REQUIRE(c.load->limits.reserve_full_sequence);
+  CHECK(*c.load->limits.reserve_full_sequence == false);
   // OpenOrca: the outputs' published mean 294.45; the prompts' mean 5,463,976 / 24,576 = 222.33 tokens
   // (the sum of the dataset's tok_input_length, as the mapping's comment cites it).
   CHECK(c.load->input.kind == Kind::fixed);
@@ -435,6 +439,11 @@ TEST_CASE("mapping: the serving tables refuse malformed entries, naming file, li
                                                        "{max_queries: 0, window_s: 0.3}}\n",
                                                 "m.yaml"),
                     Catch::StartsWith("m.yaml:10:") && Catch::Contains("max_queries"));
+  CHECK_THROWS_WITH(
+      load_published_mapping_text(head + "frameworks:\n  \"f\": {to: trtllm, admission: eager}\n", "m.yaml"),
+      Catch::StartsWith("m.yaml:10:") &&
+          Catch::Contains("'frameworks['f'].admission' must be one of on_demand, "
+                          "guaranteed, got 'eager'"));
   CHECK_THROWS_WITH(load_published_mapping_text(
                         head + "frameworks:\n  \"f\": {to: trtllm, attention_dp: maybe}\n", "m.yaml"),
                     Catch::StartsWith("m.yaml:10:") && Catch::Contains("'frameworks['f'].attention_dp'"));

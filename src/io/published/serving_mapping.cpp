@@ -24,7 +24,8 @@ constexpr const char* kArrivals[] = {"offline", "poisson", "max_rate"};
 const std::vector<std::string_view> kSchedulerKeys = {
     "max_num_seqs",     "max_num_batched_tokens", "chunked_prefill",
     "kv_free_fraction", "gpu_memory_utilization", "static_cache_tokens",
-    "limits",           "graph_padding_sizes",    "harness_batcher"};
+    "limits",           "graph_padding_sizes",    "harness_batcher",
+    "admission"};
 
 std::vector<std::string_view> with_scheduler(std::vector<std::string_view> keys) {
   keys.insert(keys.end(), kSchedulerKeys.begin(), kSchedulerKeys.end());
@@ -58,6 +59,8 @@ SchedulerOverrides scheduler_overrides(YamlMap& y) {
   o.max_num_seqs = y.optional_integer("max_num_seqs", 1, kMaxLimit);
   o.max_num_batched_tokens = y.optional_integer("max_num_batched_tokens", 1, kMaxLimit);
   if (y.has("chunked_prefill")) o.chunked_prefill = y.boolean("chunked_prefill");
+  // As a runtime profile's scheduler.admission (docs/formats.md).
+  if (y.has("admission")) o.reserve_full_sequence = y.choice("admission", {"on_demand", "guaranteed"}) == 1;
   o.kv_free_fraction = y.optional_real("kv_free_fraction", 0.0, 1.0);
   o.memory_fraction = y.optional_real("gpu_memory_utilization", 0.0, 1.0);
   if (o.kv_free_fraction && o.memory_fraction)
