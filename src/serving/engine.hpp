@@ -147,8 +147,9 @@ class Engine {
     TimeByClass times;  // where its time goes (plan_time)
     bool static_step = false;
     bool active = false;  // in a group step: the rank had work
-    // Waiting requests that can never run again (prompt_never_fits), taken off the queue by plan_step and
-    // dropped by drop_ignored; `idle`: nothing else was scheduled, so the iteration does not run.
+    // Waiting requests that can never run again (chunked prefill off, a prompt over the step's token
+    // budget), taken off the queue by plan_step and dropped by drop_ignored; `idle`: nothing else was
+    // scheduled, so the iteration does not run.
     std::vector<int> ignored;
     bool idle = false;
   };
