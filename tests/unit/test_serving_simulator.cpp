@@ -165,6 +165,58 @@ TEST_CASE("Chunking off: a request whose recomputed prompt outgrows a step is dr
   CHECK(out.summary.preemptions == 1);
 }
 
+TEST_CASE("Random limits and loads: every request finishes or is counted rejected, and the run ends") {
+  // A property over 60 seeded random configurations: token and sequence limits, block sizes, tiny KV budgets,
+  // chunked prefill on or off, guaranteed or on-demand admission, recompute or swap, one or two replicas,
+  // random lengths and arrivals; models of each key span (Llama-3-8B full, Gemma 3 sliding, Llama 4 Scout
+  // chunked under either cache, and as two attention data-parallel ranks). Whatever the schedule, the
+  // simulator ends without an internal error and no request is lost: finished + rejected = sent.
+  const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h200-sxm.yaml"));
+  const ModelSpec models[] = {load_model(test::source_path("model_configs/llama-3-8b.yaml")),
+                              load_model(test::source_path("model_configs/gemma-3-27b.yaml")),
+                              load_model(test::source_path("model_configs/llama-4-scout-17b-16e.yaml"))};
+  std::mt19937_64 gen(2026);
+  const auto pick = [&](long long lo, long long hi) {
+    return lo + static_cast<long long>(gen() % (hi - lo + 1));
+  };
+  for (int trial = 0; trial < 60; ++trial) {
+    const ModelSpec& m = models[trial % 3];
+    Scenario sc;
+    sc.runtime.chunked_cache = pick(0, 1) ? ChunkedCache::whole : ChunkedCache::chunk;
+    ServeConfig cfg;
+    cfg.replicas = static_cast<int>(pick(1, 2));
+    if (trial % 3 == 2 && pick(0, 1)) {
+      sc.layout.attention_dp = 2;
+      cfg.replicas = 2;
+    }
+    StepTimer timer(m, hw, sc);
+    cfg.limits.max_num_seqs = pick(1, 32);
+    cfg.limits.max_num_batched_tokens = cfg.limits.max_num_seqs + pick(0, 400);
+    cfg.limits.block_tokens = pick(1, 32);
+    cfg.limits.chunked_prefill = pick(0, 1) == 1;
+    cfg.limits.reserve_full_sequence = pick(0, 1) == 1;
+    cfg.limits.preemption = pick(0, 1) ? Preemption::swap : Preemption::recompute;
+    cfg.host_link_Bps = 64e9;
+    cfg.kv_blocks = pick(8, 200);
+    const int n = 40;
+    std::vector<Request> requests;
+    double t = 0.0;
+    for (int i = 0; i < n; ++i) {
+      t += static_cast<double>(pick(0, 100)) * 1e-3;
+      requests.push_back({i, t, pick(1, 300), pick(1, 300)});
+    }
+    ListSource source(requests);
+    INFO("trial " << trial << ": " << m.name << ", seqs " << cfg.limits.max_num_seqs << ", tokens "
+                  << cfg.limits.max_num_batched_tokens << ", block " << cfg.limits.block_tokens
+                  << ", KV blocks " << *cfg.kv_blocks << ", chunked " << cfg.limits.chunked_prefill
+                  << ", guaranteed " << cfg.limits.reserve_full_sequence << ", replicas " << cfg.replicas
+                  << ", attention dp " << sc.layout.attention_dp);
+    ServeResult out;
+    REQUIRE_NOTHROW(out = simulate(timer, cfg, source, n, {}, 0.0, {}));
+    CHECK(out.summary.requests + out.summary.rejected == n);
+  }
+}
+
 TEST_CASE("A request longer than the context or than the whole KV capacity is rejected, not run") {
   Rig r;
   StepTimer timer(r.model, r.hw, r.sc);
