@@ -40,6 +40,11 @@ struct KeySpan {
   return span.kind == KeySpanKind::full ? t : std::min(t, static_cast<double>(span.tokens));
 }
 
+// The cap of a span: W or C, 0 for full attention (no cap).
+[[nodiscard]] constexpr long long span_cap(const KeySpan& span) {
+  return span.kind == KeySpanKind::full ? 0 : span.tokens;
+}
+
 // What a runtime's paged KV cache keeps of a chunked layer (docs/formulas.md#key_span): the current chunk,
 // freeing each chunk's blocks when the next begins (vLLM V1's ChunkedLocalAttentionManager), or every token
 // of the sequence, as a cache sized by one attention window for all layers does (TensorRT-LLM's

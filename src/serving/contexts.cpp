@@ -17,9 +17,8 @@ ContextSet::ContextSet(const SpanGroups& spans, long long block_tokens, ChunkedC
   for (int s = 0; s < spans.count; ++s) {
     Span& x = span_[static_cast<std::size_t>(s)];
     x.span = spans.group[static_cast<std::size_t>(s)].span;
-    x.cap = x.span.kind == KeySpanKind::full ? 0 : x.span.tokens;
-    const KeySpan held = cached_span(x.span, cache);
-    x.block_cap = held.kind == KeySpanKind::full ? 0 : held.tokens;
+    x.cap = span_cap(x.span);
+    x.block_cap = span_cap(cached_span(x.span, cache));
     if (x.span.kind == KeySpanKind::chunked) x.chunk_residues.assign(static_cast<std::size_t>(x.cap), 0);
     x.growing_residues.assign(static_cast<std::size_t>(block_), 0);
   }

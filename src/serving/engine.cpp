@@ -38,8 +38,7 @@ Engine::Engine(StepTimer& timer, const ServeConfig& cfg, const SloTargets& slo, 
     const SpanGroup& g = spans_.group[static_cast<std::size_t>(s)];
     share_[static_cast<std::size_t>(s)] = g.layers / layers;
     // The tokens a sequence holds blocks for: its span's cap, or all of them (cached_span).
-    const KeySpan held = cached_span(g.span, timer.chunked_cache());
-    cap_[static_cast<std::size_t>(s)] = held.kind == KeySpanKind::full ? 0 : held.tokens;
+    cap_[static_cast<std::size_t>(s)] = span_cap(cached_span(g.span, timer.chunked_cache()));
   }
   // A static cache is allocated whole: the blocks of every slot's full length (checked to fit above).
   if (cfg.limits.static_cache_tokens > 0 && !cfg.kv_blocks) {

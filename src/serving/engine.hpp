@@ -120,6 +120,8 @@ class Engine {
   void preempt_newest(Replica& rep, double& extra_s);
   void join_decoding(Replica& rep, int slot, long long context, long long decode_steps);
   void complete(Replica& rep, int slot, double end_s, RequestSource& source);
+  // A finished or dropped request's slot back: its reservation, the replica's count, the source's client.
+  void release(Replica& rep, int slot, double end_s, RequestSource& source);
 
   // Virtual engine v of replica g (engines_per_replica_ of them: the pipeline's stages).
   Replica& engine_at(int g, int v) {

@@ -91,29 +91,27 @@ void Engine::join_decoding(Replica& rep, int slot, long long context, long long 
 
 void Engine::drop_ignored(Replica& rep, const StepPlan& plan, RequestSource& source) {
   for (const int slot : plan.ignored) {
-    Req& q = reqs_[static_cast<std::size_t>(slot)];
-    if (cfg_.limits.reserve_full_sequence && q.first_scheduled_s >= 0.0)
-      rep.reserved_units -= units_for(q.r.input_tokens + q.r.output_tokens);
     metrics_.on_rejected();
-    --rep.outstanding;
-    ++q.epoch;
-    free_slots_.push_back(slot);
-    source.on_complete(rep.clock);
-    ++done_;
-    if (observer_.progress && (done_ % 1024 == 0 || done_ == total_)) observer_.progress(done_, total_);
+    release(rep, slot, rep.clock, source);
   }
 }
 
 void Engine::complete(Replica& rep, int slot, double end_s, RequestSource& source) {
   Req& q = reqs_[static_cast<std::size_t>(slot)];
   rep.running.erase({q.admitted, slot});
-  if (cfg_.limits.reserve_full_sequence)
-    rep.reserved_units -= units_for(q.r.input_tokens + q.r.output_tokens);
   leave_group(rep, q);
   RequestRecord rec{q.r.id, q.r.arrival_s,    q.first_scheduled_s, q.first_token_s,
                     end_s,  q.r.input_tokens, q.r.output_tokens,   q.preemptions};
   metrics_.on_request_done(rec);
   if (observer_.request) observer_.request(rec);
+  release(rep, slot, end_s, source);
+}
+
+void Engine::release(Replica& rep, int slot, double end_s, RequestSource& source) {
+  Req& q = reqs_[static_cast<std::size_t>(slot)];
+  // Every request that reaches here was admitted once, so under guaranteed admission it holds a reservation.
+  if (cfg_.limits.reserve_full_sequence)
+    rep.reserved_units -= units_for(q.r.input_tokens + q.r.output_tokens);
   --rep.outstanding;
   ++q.epoch;
   free_slots_.push_back(slot);
