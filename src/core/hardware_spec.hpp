@@ -64,6 +64,16 @@ struct GemmTiling {
   double unit_fixed_s = 0.0;
 };
 
+// The routed experts' grouped GEMM kernel where it is not the dense GEMM's (docs/formats.md,
+// grouped_gemm_kernel; docs/formulas.md#moe_gemm_kernel): its large-GEMM share of the peak by peak slot (0:
+// the dense GEMM's, matrix_efficiency) and its work units' stream terms (unit_stream_Bps 0: the dense GEMM's,
+// GemmTiling).
+struct GroupedGemmKernel {
+  std::array<double, kPeakSlotCount> efficiency_by_slot{};
+  double unit_stream_Bps = 0.0;
+  double unit_fixed_s = 0.0;
+};
+
 // The fused prefill attention kernel the device runs (FlashAttention-style): the share of the compute
 // dtype's peak it reaches on long sequences, and its fixed cost per query block in keys
 // (formulas/attention.hpp). prefill_efficiency == 0: not given, attention runs at the matrix roof.
@@ -103,6 +113,7 @@ struct HardwareSpec {
   double compute_efficiency = 1.0;  // achieved / peak of the best real kernels, (0, 1]
   // achieved / peak of the best large GEMM by the compute dtype's peak slot, (0, 1]; 0: compute_efficiency
   std::array<double, kPeakSlotCount> compute_efficiency_by_slot{};
+  GroupedGemmKernel grouped_gemm;
   GemmTiling gemm_tiling;
   // The compute dtype whose GEMMs gemm_tiling's unit-stream terms were measured on (the kernel that runs
   // without split-K); GEMMs of other dtypes run other kernels and take no stream floor (core/roofs.cpp).
@@ -150,6 +161,13 @@ struct HardwareSpec {
 [[nodiscard]] inline double matrix_efficiency(const HardwareSpec& hw, Dtype d) {
   const double e = hw.compute_efficiency_by_slot[static_cast<std::size_t>(index_of(peak_slot(d)))];
   return e > 0.0 ? e : hw.compute_efficiency;
+}
+
+// The share of the spec peak the library's large grouped GEMM of compute dtype d reaches: the profile's
+// grouped figure where it gives one, else the dense GEMM's (docs/formulas.md#moe_gemm_kernel).
+[[nodiscard]] inline double grouped_matrix_efficiency(const HardwareSpec& hw, Dtype d) {
+  const double e = hw.grouped_gemm.efficiency_by_slot[static_cast<std::size_t>(index_of(peak_slot(d)))];
+  return e > 0.0 ? e : matrix_efficiency(hw, d);
 }
 
 // Achievable DRAM bandwidth: the spec (or measured triad) figure times its efficiency.

@@ -47,10 +47,10 @@ static_assert(sizeof(Layout) == 8 * sizeof(int) + sizeof(double));
 static_assert(sizeof(PassKey) ==
               4 * sizeof(double) + sizeof(TensorFormats) + 2 * sizeof(int) + sizeof(Layout));
 static_assert(sizeof(GemmTiling) == 7 * sizeof(double));
-// Roofs: 18 doubles, gemm_time_is_sum, grouped_gemm_time and allreduce in one word, the measured
+// Roofs: 21 doubles, gemm_time_is_sum, grouped_gemm_time and allreduce in one word, the measured
 // curves' pointer, and the kernel-efficiency terms' 12 doubles (GemmTiling, gemm_element_B, the two prefill
 // and the two decode attention fields).
-static_assert(sizeof(Roofs) == 31 * sizeof(double) + sizeof(std::shared_ptr<const MeasuredCollectives>));
+static_assert(sizeof(Roofs) == 34 * sizeof(double) + sizeof(std::shared_ptr<const MeasuredCollectives>));
 
 }  // namespace
 
@@ -105,6 +105,9 @@ std::uint64_t pass_hash(const PassKey& k) {
 bool same_roofs(const Roofs& a, const Roofs& b) {
   return same(a.matrix_flops_per_s, b.matrix_flops_per_s) &&
          same(a.matrix16_flops_per_s, b.matrix16_flops_per_s) &&
+         same(a.grouped_matrix_flops_per_s, b.grouped_matrix_flops_per_s) &&
+         same(a.grouped_unit_stream_Bps, b.grouped_unit_stream_Bps) &&
+         same(a.grouped_unit_fixed_s, b.grouped_unit_fixed_s) &&
          same(a.vector_flops_per_s, b.vector_flops_per_s) && same(a.memory_Bps, b.memory_Bps) &&
          same(a.decode_memory_Bps, b.decode_memory_Bps) && same(a.weight_pack_Bps, b.weight_pack_Bps) &&
          same(a.launch_s, b.launch_s) && same_link(a.intra_node, b.intra_node) &&

@@ -27,7 +27,11 @@ double flops_roof(const Operator& op, const Roofs& roofs) {
            flash_attention_efficiency(op.attention_keys, roofs.attention_overhead_keys);
   // A quantized model's 16-bit GEMMs run at the 16-bit rate, their K in 16-bit elements
   // (docs/formulas.md#sixteen_bit_gemms).
-  const double rate = (op.gemm_16bit ? roofs.matrix16_flops_per_s : roofs.matrix_flops_per_s) *
+  // A routed experts' grouped GEMM starts from the grouped kernel's rate where the hardware gives one.
+  const double matrix = op.expert_gemm && roofs.grouped_matrix_flops_per_s > 0.0
+                            ? roofs.grouped_matrix_flops_per_s
+                            : roofs.matrix_flops_per_s;
+  const double rate = (op.gemm_16bit ? roofs.matrix16_flops_per_s : matrix) *
                       (op.expert_gemm ? roofs.moe_gemm_efficiency : 1.0);
   if (op.gemm.m <= 0.0 || roofs.gemm_tiling.compute_units <= 0.0) return rate;
   const double element_B = op.gemm_16bit ? kStreamBytes : roofs.gemm_element_B;
@@ -142,7 +146,12 @@ double memory_bytes(const Operator& op, const Traffic& t, const Roofs& roofs) {
 // terms are those of the scenario's compute dtype's kernel (core/roofs.cpp), which a quantized model's
 // 16-bit GEMMs do not run (docs/formulas.md#sixteen_bit_gemms).
 double unit_stream_floor_s(const Operator& op, const Traffic& t, const Roofs& roofs) {
-  const GemmTiling& tiling = roofs.gemm_tiling;
+  // A routed experts' grouped GEMM streams at its own kernel's unit terms (HardwareSpec::grouped_gemm).
+  GemmTiling tiling = roofs.gemm_tiling;
+  if (op.expert_gemm && roofs.grouped_unit_stream_Bps > 0.0) {
+    tiling.unit_stream_Bps = roofs.grouped_unit_stream_Bps;
+    tiling.unit_fixed_s = roofs.grouped_unit_fixed_s;
+  }
   if (op.gemm.m <= 0.0 || op.gemm_16bit || t.weights_read_B <= 0.0 || tiling.unit_stream_Bps <= 0.0 ||
       tiling.compute_units <= 0.0)
     return 0.0;

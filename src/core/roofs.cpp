@@ -32,10 +32,10 @@ std::optional<std::string> roofs_problem(const HardwareSpec& hw, const Scenario&
 
 namespace {
 
-// The hardware's GEMM tiling for GEMMs in `compute`: its unit-stream terms only where they were measured
-// on that dtype's kernel (HardwareSpec::unit_stream_slot; docs/formulas.md#gemm_unit_stream).
-GemmTiling tiling_for(const HardwareSpec& hw, Dtype compute) {
-  GemmTiling t = hw.gemm_tiling;
+// The tiling `t` (the hardware's dense or grouped GEMM's) for GEMMs in `compute`: its unit-stream terms only
+// where they were measured on that dtype's kernel (HardwareSpec::unit_stream_slot;
+// docs/formulas.md#gemm_unit_stream).
+GemmTiling tiling_for(const HardwareSpec& hw, GemmTiling t, Dtype compute) {
   if (peak_slot(compute) != hw.unit_stream_slot) {
     t.unit_stream_Bps = 0.0;
     t.unit_fixed_s = 0.0;
@@ -61,11 +61,22 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
   const double attention_share = hw.flash_attention.prefill_efficiency > 0.0
                                      ? hw.flash_attention.prefill_efficiency
                                      : matrix_efficiency(hw, attention);
+  // The grouped GEMM kernel's stream terms where the profile gives them, for the compute dtype the dense
+  // GEMM's were measured on (tiling_for).
+  GemmTiling grouped = hw.gemm_tiling;
+  if (hw.grouped_gemm.unit_stream_Bps > 0.0) {
+    grouped.unit_stream_Bps = hw.grouped_gemm.unit_stream_Bps;
+    grouped.unit_fixed_s = hw.grouped_gemm.unit_fixed_s;
+  }
+  const GemmTiling grouped_unit_stream = tiling_for(hw, grouped, sc.activations);
   return Roofs{
       .matrix_flops_per_s = matrix_flops_per_s,
       .matrix16_flops_per_s = has_peak(hw, Dtype::bf16)
                                   ? peak_flops(hw, Dtype::bf16) * matrix_efficiency(hw, Dtype::bf16)
                                   : matrix_flops_per_s,
+      .grouped_matrix_flops_per_s = matrix_peak * grouped_matrix_efficiency(hw, sc.activations),
+      .grouped_unit_stream_Bps = grouped_unit_stream.unit_stream_Bps,
+      .grouped_unit_fixed_s = grouped_unit_stream.unit_fixed_s,
       .vector_flops_per_s = vector_peak * hw.compute_efficiency,
       .memory_Bps = achievable_memory_Bps(hw),
       .decode_memory_Bps = achievable_read_Bps(hw),
@@ -85,7 +96,7 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
       .grouped_gemm_time = hw.grouped_gemm_time,
       .allreduce = sc.runtime.allreduce,
       .measured_link = sc.runtime.allreduce == AllreducePath::link_model ? nullptr : ic.measured,
-      .gemm_tiling = tiling_for(hw, sc.activations),
+      .gemm_tiling = tiling_for(hw, hw.gemm_tiling, sc.activations),
       .gemm_element_B = bytes_per_element(sc.activations),
       .attention_flops_per_s = peak_flops(hw, attention) * attention_share,
       .attention_overhead_keys = hw.flash_attention.prefill_overhead_keys,

@@ -26,6 +26,13 @@ struct Roofs {
   // The same for the 16-bit GEMMs a quantized model keeps (Operator::gemm_16bit): peak[bf16] * its
   // large-GEMM efficiency (matrix_flops_per_s where the hardware has no bf16 peak).
   double matrix16_flops_per_s = 0.0;
+  // peak[compute dtype] * the grouped GEMM's large-GEMM efficiency (grouped_matrix_efficiency): the rate a
+  // routed experts' grouped GEMM in the compute dtype starts from; 0: matrix_flops_per_s.
+  double grouped_matrix_flops_per_s = 0.0;
+  // The grouped GEMM kernel's work-unit stream terms (HardwareSpec::grouped_gemm, else gemm_tiling's), for a
+  // routed experts' GEMM's floor (formulas.md#gemm_unit_stream); 0: gemm_tiling's.
+  double grouped_unit_stream_Bps = 0.0;
+  double grouped_unit_fixed_s = 0.0;
   double vector_flops_per_s = 0.0;  // fp32 peak (vector units) * compute efficiency
   double memory_Bps = 0.0;          // bandwidth * memory efficiency
   // A decode step's bandwidth: it reads the weights and the KV cache and writes next to nothing, so it

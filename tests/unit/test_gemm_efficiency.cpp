@@ -343,3 +343,79 @@ TEST_CASE(
           CHECK(e <= 1.0);
         }
 }
+
+TEST_CASE("A grouped GEMM kernel of its own: its share and stream terms apply to the routed experts' GEMMs") {
+  using Catch::Matchers::Contains;
+  const std::string tiling =
+      "gemm_tiling: {compute_units: 148, tile_rows: 128, tile_cols: 256, min_tile_rows: 8, k_overhead_B: "
+      "384, "
+      "unit_stream_GBps: 75, unit_fixed_us: 2.5, unit_stream_dtype: fp8}\n";
+  const HardwareSpec hw = load_hardware_text(
+      kProfile + tiling +
+          "grouped_gemm_kernel: {share_by_dtype: {fp8: 0.6}, unit_stream_GBps: 127, unit_fixed_us: 2.7}\n",
+      "g.yaml");
+  Scenario sc;
+  sc.activations = Dtype::fp8;
+  const Roofs fp8 = roofs_for(hw, sc);
+  CHECK(fp8.matrix_flops_per_s == Approx(200e12 * 0.8));  // the dense GEMM: compute's share
+  CHECK(fp8.grouped_matrix_flops_per_s == Approx(200e12 * 0.6));
+  CHECK(fp8.gemm_tiling.unit_stream_Bps == Approx(75e9));
+  CHECK(fp8.grouped_unit_stream_Bps == Approx(127e9));
+  CHECK(fp8.grouped_unit_fixed_s == Approx(2.7e-6));
+  // In bf16 the grouped kernel has no share of its own (the dense GEMM's, compute 0.8) and, like the dense
+  // kernel, no stream terms (they were measured in fp8).
+  sc.activations = Dtype::bf16;
+  const Roofs bf16 = roofs_for(hw, sc);
+  CHECK(bf16.grouped_matrix_flops_per_s == Approx(100e12 * 0.8));
+  CHECK(bf16.grouped_unit_stream_Bps == 0.0);
+  // Without the block the grouped GEMMs take the dense GEMM's terms.
+  sc.activations = Dtype::fp8;
+  const Roofs plain = roofs_for(load_hardware_text(kProfile + tiling, "p.yaml"), sc);
+  CHECK(plain.grouped_matrix_flops_per_s == Approx(plain.matrix_flops_per_s));
+  CHECK(plain.grouped_unit_stream_Bps == Approx(75e9));
+
+  // Timed: an expert GEMM of 4 experts of 512 x 1024 fp8 weights (2097152 B) at 16 rows each, 4 x 2 = 8
+  // column tiles in one wave. Its compute (2 x 64 x 512 x 1024 = 67108864 FLOPs) runs at the grouped rate
+  // times the runtime's MoE share and the shape's efficiency, the dense GEMM's at the dense rate; its memory
+  // takes the grouped kernel's floor, 2.7 us + 262144 B / 127 GB/s, where the same GEMM as a dense one takes
+  // 2.5 us + 262144 B / 75 GB/s.
+  Roofs roofs = test::flat_roofs(160e12, 1e13, 8e12);
+  roofs.grouped_matrix_flops_per_s = 120e12;
+  roofs.moe_gemm_efficiency = 0.5;
+  roofs.gemm_tiling = streaming_tiling();
+  roofs.gemm_tiling.unit_stream_Bps = 75e9;
+  roofs.gemm_tiling.unit_fixed_s = 2.5e-6;
+  roofs.grouped_unit_stream_Bps = 127e9;
+  roofs.grouped_unit_fixed_s = 2.7e-6;
+  roofs.gemm_element_B = 1.0;
+  Operator gemm{"g", OpUnit::matrix, 1.0, {}, {}, {}, 0.0, {}, {}, 0.0};
+  gemm.gemm = {.m = 16, .n = 512, .k = 1024, .groups = 4};
+  gemm.fixed.flops = 2.0 * 64 * 512 * 1024;
+  gemm.fixed.bytes.weights_read_B = 4.0 * 512 * 1024;
+  const double shape = gemm_shape_efficiency(gemm.gemm, roofs.gemm_tiling, 1.0);
+  const OpResult dense = detail::op_result(gemm, 0.0, roofs);
+  CHECK(dense.compute_s == Approx(67108864.0 / (160e12 * shape)));
+  CHECK(dense.memory_s == Approx(2.5e-6 + 262144.0 / 75e9));
+  gemm.expert_gemm = true;
+  const OpResult expert = detail::op_result(gemm, 0.0, roofs);
+  CHECK(expert.compute_s == Approx(67108864.0 / (120e12 * 0.5 * shape)));
+  CHECK(expert.memory_s == Approx(2.7e-6 + 262144.0 / 127e9));
+
+  // Bad blocks are rejected by key and file.
+  CHECK_THROWS_WITH(
+      load_hardware_text(kProfile + tiling + "grouped_gemm_kernel: {unit_stream_GBps: 127}\n", "a.yaml"),
+      Contains("a.yaml") &&
+          Contains("'grouped_gemm_kernel.unit_stream_GBps' and 'unit_fixed_us' go together"));
+  CHECK_THROWS_WITH(
+      load_hardware_text(kProfile + "grouped_gemm_kernel: {unit_stream_GBps: 127, unit_fixed_us: 2.7}\n",
+                         "b.yaml"),
+      Contains("b.yaml") && Contains("needs the dense GEMM's 'gemm_tiling.unit_stream_GBps'"));
+  CHECK_THROWS_WITH(
+      load_hardware_text(kProfile + "grouped_gemm_kernel: {share_by_dtype: {int8: 0.5}}\n", "c.yaml"),
+      Contains("c.yaml") && Contains("'grouped_gemm_kernel.share_by_dtype.int8' needs a 'int8' peak"));
+  CHECK_THROWS_WITH(
+      load_hardware_text(kProfile + "grouped_gemm_kernel: {share_by_dtype: {fp8: 1.5}}\n", "d.yaml"),
+      Contains("d.yaml") && Contains("grouped_gemm_kernel.share_by_dtype.fp8"));
+  CHECK_THROWS_WITH(load_hardware_text(kProfile + "grouped_gemm_kernel: {share: 0.5}\n", "e.yaml"),
+                    Contains("e.yaml") && Contains("share"));
+}

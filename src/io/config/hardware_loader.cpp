@@ -139,12 +139,12 @@ void read_interconnect(YamlMap& y, HardwareSpec& hw) {
   read_measured_collectives(link, ic);
 }
 
-// efficiency.compute_by_dtype: the large-GEMM share of the peak per peak slot, for slots the profile has a
-// peak for.
-void read_compute_by_dtype(YamlMap& efficiency, HardwareSpec& hw) {
-  if (!efficiency.has("compute_by_dtype")) return;
-  YamlMap by =
-      efficiency.mapping("compute_by_dtype", {"fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"});
+// efficiency.compute_by_dtype (or grouped_gemm_kernel.share_by_dtype: `parent`'s `key`): the large (grouped)
+// GEMM's share of the peak per peak slot, for slots the profile has a peak for, into `by_slot`.
+void read_share_by_dtype(YamlMap& parent, const std::string& key, const HardwareSpec& hw,
+                         std::array<double, kPeakSlotCount>& by_slot) {
+  if (!parent.has(key)) return;
+  YamlMap by = parent.mapping(key, {"fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"});
   for (PeakSlot slot : kAllPeakSlots) {
     const std::string_view name = peak_slot_name(slot);
     if (!by.has(name)) continue;
@@ -152,8 +152,7 @@ void read_compute_by_dtype(YamlMap& efficiency, HardwareSpec& hw) {
       throw ConfigError(
           by.file(), by.mark(name),
           "'" + by.qualified(name) + "' needs a '" + std::string(name) + "' peak in 'peak_dense_TFLOPS'");
-    hw.compute_efficiency_by_slot[static_cast<std::size_t>(index_of(slot))] =
-        by.real(name, kMinEfficiency, 1.0);
+    by_slot[static_cast<std::size_t>(index_of(slot))] = by.real(name, kMinEfficiency, 1.0);
   }
 }
 
@@ -219,16 +218,51 @@ void read_decode_attention(YamlMap& y, HardwareSpec& hw) {
 
 }  // namespace
 
+// grouped_gemm_kernel: the routed experts' grouped GEMM kernel where it is not the dense GEMM's; optional.
+// Its stream terms go together and need the dense GEMM's (they share its tiles and its unit_stream_dtype).
+void read_grouped_gemm_kernel(YamlMap& y, HardwareSpec& hw) {
+  if (!y.has("grouped_gemm_kernel")) return;
+  YamlMap g = y.mapping("grouped_gemm_kernel", {"share_by_dtype", "unit_stream_GBps", "unit_fixed_us"});
+  read_share_by_dtype(g, "share_by_dtype", hw, hw.grouped_gemm.efficiency_by_slot);
+  if (g.has("unit_stream_GBps") != g.has("unit_fixed_us"))
+    throw ConfigError(g.file(), g.mark(g.has("unit_stream_GBps") ? "unit_stream_GBps" : "unit_fixed_us"),
+                      "'grouped_gemm_kernel.unit_stream_GBps' and 'unit_fixed_us' go together");
+  if (!g.has("unit_stream_GBps")) return;
+  if (hw.gemm_tiling.unit_stream_Bps <= 0.0)
+    throw ConfigError(
+        g.file(), g.mark("unit_stream_GBps"),
+        "'grouped_gemm_kernel.unit_stream_GBps' needs the dense GEMM's 'gemm_tiling.unit_stream_GBps', "
+        "'unit_fixed_us' and 'unit_stream_dtype'");
+  hw.grouped_gemm.unit_stream_Bps = g.real("unit_stream_GBps", 0.001, 1e6) * 1e9;
+  hw.grouped_gemm.unit_fixed_s = g.nonnegative_real("unit_fixed_us", 1e6) * 1e-6;
+}
+
 HardwareSpec load_hardware(const std::string& path) {
   return load_hardware_text(read_config_file(path), path);
 }
 
 HardwareSpec load_hardware_text(const std::string& text, const std::string& path) {
   YamlMap y(parse_yaml_mapping(text, path), path, "",
-            {"description", "source", "peak_dense_TFLOPS", "memory_GiB", "memory_GB", "memory_bandwidth_TBps",
-             "memory_read_bandwidth_TBps", "gemm_weight_pack_bandwidth_TBps", "usable_fraction",
-             "runtime_reserve_GiB", "caches", "efficiency", "kernel_launch_overhead_us", "gemm_time",
-             "grouped_gemm_time", "gemm_tiling", "flash_attention", "decode_attention", "interconnect"});
+            {"description",
+             "source",
+             "peak_dense_TFLOPS",
+             "memory_GiB",
+             "memory_GB",
+             "memory_bandwidth_TBps",
+             "memory_read_bandwidth_TBps",
+             "gemm_weight_pack_bandwidth_TBps",
+             "usable_fraction",
+             "runtime_reserve_GiB",
+             "caches",
+             "efficiency",
+             "kernel_launch_overhead_us",
+             "gemm_time",
+             "grouped_gemm_time",
+             "gemm_tiling",
+             "grouped_gemm_kernel",
+             "flash_attention",
+             "decode_attention",
+             "interconnect"});
   HardwareSpec hw;
   hw.name = std::filesystem::path(path).stem().string();
   hw.description = y.text("description");
@@ -238,7 +272,7 @@ HardwareSpec load_hardware_text(const std::string& text, const std::string& path
   YamlMap efficiency = y.mapping("efficiency", {"compute", "compute_by_dtype", "memory", "own_kernels",
                                                 "decode_attention_in_core", "skinny_gemv_in_core"});
   hw.compute_efficiency = efficiency.real("compute", kMinEfficiency, 1.0);
-  read_compute_by_dtype(efficiency, hw);
+  read_share_by_dtype(efficiency, "compute_by_dtype", hw, hw.compute_efficiency_by_slot);
   hw.memory_efficiency = efficiency.real("memory", kMinEfficiency, 1.0);
   hw.own_kernel_efficiency = efficiency.optional_real("own_kernels", kMinEfficiency, 1.0);
   hw.decode_attention_in_core_efficiency =
@@ -258,6 +292,7 @@ HardwareSpec load_hardware_text(const std::string& text, const std::string& path
   if (auto tbps = y.optional_real("gemm_weight_pack_bandwidth_TBps", kMinBandwidthTBps, kMaxBandwidthTBps))
     hw.weight_pack_bandwidth_Bps = *tbps * kTera;
   read_gemm_tiling(y, hw);
+  read_grouped_gemm_kernel(y, hw);
   read_flash_attention(y, hw);
   read_decode_attention(y, hw);
   read_interconnect(y, hw);
