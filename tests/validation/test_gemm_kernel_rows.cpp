@@ -233,14 +233,15 @@ struct LinearError {
   double m = 0.0, n = 0.0, k = 0.0, error = 0.0;
 };
 
-// The rows of one aiconfigurator GEMM table of TensorRT-LLM 1.2.0rc5 (`hardware`: h200_sxm, h100_sxm or
-// b200_sxm) whose precision column starts with `precision`.
-std::vector<CsvGemmRow> trtllm_linear_rows(const char* hardware, const std::string& precision) {
+// The rows of one aiconfigurator GEMM table of a TensorRT-LLM `release` (`hardware`: h200_sxm, h100_sxm or
+// b200_sxm for 1.2.0rc5, gb200 for 1.3.0rc10) whose precision column starts with `precision`.
+std::vector<CsvGemmRow> trtllm_linear_rows(const char* hardware, const std::string& precision,
+                                           const std::string& release = "1.2.0rc5") {
   const std::string source =
       std::string(
           "ai-dynamo/aiconfigurator @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce aic-core/src/"
           "aiconfigurator_core/systems/data/") +
-      hardware + "/gemm/trtllm/1.2.0rc5/gemm_perf.parquet ";
+      hardware + "/gemm/trtllm/" + release + "/gemm_perf.parquet ";
   std::vector<CsvGemmRow> out;
   for (const CsvGemmRow& r : csv_gemm_rows(source))
     if (r.precision.rfind(precision, 0) == 0) out.push_back(r);
@@ -249,9 +250,10 @@ std::vector<CsvGemmRow> trtllm_linear_rows(const char* hardware, const std::stri
 
 // Those rows judged by the hardware `hw` in `dtype`.
 std::vector<LinearError> trtllm_linear_errors(const char* hardware, const HardwareSpec& hw,
-                                              const std::string& precision, Dtype dtype) {
+                                              const std::string& precision, Dtype dtype,
+                                              const std::string& release = "1.2.0rc5") {
   std::vector<LinearError> out;
-  for (const CsvGemmRow& r : trtllm_linear_rows(hardware, precision)) {
+  for (const CsvGemmRow& r : trtllm_linear_rows(hardware, precision, release)) {
     const GemmKernelPrediction p =
         predict_gemm_kernel({.groups = 1, .m = r.m, .n = r.n, .k = r.k}, dtype, hw);
     const double measured_s = p.flops / (r.tflops * 1e12);
@@ -402,6 +404,39 @@ TEST_CASE("TensorRT-LLM 1.2.0rc5's nvfp4 Linear on a B200 (aiconfigurator) again
   CHECK(mean_error(b200, 512, 16384, 5120) == Approx(-0.316).margin(0.01));
   CHECK(mean_error(b200, 1, 256, 2048) == Approx(-0.342).margin(0.01));
   CHECK(mean_error(b200, 512, 16384, 2048) == Approx(-0.472).margin(0.01));
+}
+
+TEST_CASE(
+    "TensorRT-LLM 1.3.0rc10's nvfp4 Linear on a GB200 (aiconfigurator) against the engine, as it stood") {
+  // Lines 626-691: the GB200's table of the same Linear in a later release (1.3.0rc10; aiconfigurator ships
+  // no GB200 table of 1.2.0rc5), the same shapes and sizes as lines 560-625 in the same order. Judged by the
+  // model as it stood when they were added (fit_split.md, the section of 2026-12-05, fifth session, the GB200
+  // addendum, decides their roles), with the GB200's nvfp4 terms of then: the fp4 share 0.67 and the unit
+  // terms 127 GB/s and 2.7 us, all three fit to sgl-kernel's CUTLASS GEMM (lines 271-354).
+  const std::vector<CsvGemmRow> rows = trtllm_linear_rows("gb200", "nvfp4", "1.3.0rc10");
+  REQUIRE(rows.size() == 66);
+  CHECK(rows.front().line == 626);
+  CHECK(rows.back().line == 691);
+  HardwareSpec as_stood = load_hardware(test::source_path("hardware_profiles/gb200.yaml"));
+  as_stood.compute_efficiency_by_slot[static_cast<std::size_t>(index_of(peak_slot(Dtype::nvfp4)))] = 0.67;
+  as_stood.gemm_tiling.unit_stream_Bps = 127e9;
+  as_stood.gemm_tiling.unit_fixed_s = 2.7e-6;
+  const std::vector<LinearError> gb200 =
+      trtllm_linear_errors("gb200", as_stood, "nvfp4", Dtype::nvfp4, "1.3.0rc10");
+  REQUIRE(gb200.size() == 66);
+  // Every row fast, as on the B200: 21-34 % at m >= 512 and 30-37 % at m <= 256 for the 70B-class shapes
+  // (the GB200's sgl-kernel rows reached 0.67 of the 10 PFLOP/s; this Linear 0.43-0.51 at m 4096-16384, its
+  // quantization included), 25-50 % for Qwen3-30B-A3B's.
+  CHECK(mean_error(gb200, 512, 16384, 10240) == Approx(-0.297).margin(0.01));
+  CHECK(mean_error(gb200, 512, 16384, 8192) == Approx(-0.338).margin(0.01));  // k 8192 and 65536
+  CHECK(mean_error(gb200, 512, 16384, 65536) == Approx(-0.205).margin(0.01));
+  CHECK(mean_error(gb200, 1, 256, 10240) == Approx(-0.346).margin(0.01));
+  CHECK(mean_error(gb200, 1, 256, 8192) == Approx(-0.368).margin(0.01));
+  CHECK(mean_error(gb200, 1, 256, 65536) == Approx(-0.295).margin(0.01));
+  CHECK(mean_error(gb200, 1, 256, 5120) == Approx(-0.254).margin(0.01));
+  CHECK(mean_error(gb200, 512, 16384, 5120) == Approx(-0.364).margin(0.01));
+  CHECK(mean_error(gb200, 1, 256, 2048) == Approx(-0.278).margin(0.01));
+  CHECK(mean_error(gb200, 512, 16384, 2048) == Approx(-0.500).margin(0.01));
 }
 
 namespace {
