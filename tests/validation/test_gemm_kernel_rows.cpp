@@ -540,34 +540,39 @@ TEST_CASE(
   // us where the terms give 50-52 us; every other row within 11 %). The checks, Qwen3-30B-A3B's projections,
   // within 16 % each (2048 x 4096 at m 2048-16384: 14-16 % fast), rms under 7.5 %, where the terms as they
   // stood had them 32-47 % fast.
-  const HardwareSpec b200 = load_hardware(test::source_path("hardware_profiles/b200.yaml"));
-  const auto slot = static_cast<std::size_t>(index_of(peak_slot(Dtype::nvfp4)));
-  CHECK(b200.compute_efficiency_by_slot[slot] == Approx(0.51));
-  CHECK(b200.gemm_tiling.unit_stream_Bps == Approx(75e9));
-  CHECK(b200.gemm_tiling.unit_fixed_s == Approx(2.5e-6));
-  const LinearFit b = fit_nvfp4_terms("b200_sxm", "1.2.0rc5", "hardware_profiles/b200.yaml");
-  CHECK(b.share == Approx(0.51).margin(1e-9));
-  CHECK(b.unit_stream_Bps == Approx(75e9));
-  CHECK(b.unit_fixed_s == Approx(2.5e-6));
-  CHECK(b.rms_large == Approx(0.061).margin(0.001));
-  CHECK(b.rms_skinny == Approx(0.121).margin(0.001));
-  CHECK(b.worst_fitted < 0.30);
-  CHECK(b.worst_check < 0.16);
-  CHECK(b.rms_checks < 0.075);
+  //
   // GB200, release 1.3.0rc10, lines 626-691: share 0.515 (rms 5.5 %), 77 GB/s and 1.9 us (rms 13.5 %). The
   // same outlier (65536 x 8192 at m 1: -30 %); the checks within 23 % (2048 x 4096 at m 2048-16384: 19-22 %
   // fast), where the terms as they stood had them 25-50 % fast.
-  const HardwareSpec gb200 = load_hardware(test::source_path("hardware_profiles/gb200.yaml"));
-  CHECK(gb200.compute_efficiency_by_slot[slot] == Approx(0.515));
-  CHECK(gb200.gemm_tiling.unit_stream_Bps == Approx(77e9));
-  CHECK(gb200.gemm_tiling.unit_fixed_s == Approx(1.9e-6));
-  const LinearFit g = fit_nvfp4_terms("gb200", "1.3.0rc10", "hardware_profiles/gb200.yaml");
-  CHECK(g.share == Approx(0.515).margin(1e-9));
-  CHECK(g.unit_stream_Bps == Approx(77e9));
-  CHECK(g.unit_fixed_s == Approx(1.9e-6));
-  CHECK(g.rms_large == Approx(0.055).margin(0.001));
-  CHECK(g.rms_skinny == Approx(0.135).margin(0.001));
-  CHECK(g.worst_fitted < 0.31);
-  CHECK(g.worst_check < 0.23);
-  CHECK(g.rms_checks < 0.11);
+  struct Part {
+    const char *table, *release, *profile;
+    LinearFit expected;  // the profile's terms, the fit's rms, and bounds on its worst rows and checks' rms
+  };
+  const std::vector<Part> parts = {
+      {"b200_sxm",
+       "1.2.0rc5",
+       "hardware_profiles/b200.yaml",
+       {0.51, 75e9, 2.5e-6, 0.061, 0.121, 0.075, 0.30, 0.16}},
+      {"gb200",
+       "1.3.0rc10",
+       "hardware_profiles/gb200.yaml",
+       {0.515, 77e9, 1.9e-6, 0.055, 0.135, 0.11, 0.31, 0.23}},
+  };
+  const auto slot = static_cast<std::size_t>(index_of(peak_slot(Dtype::nvfp4)));
+  for (const Part& p : parts) {
+    INFO(p.profile);
+    const HardwareSpec hw = load_hardware(test::source_path(p.profile));
+    CHECK(hw.compute_efficiency_by_slot[slot] == Approx(p.expected.share));
+    CHECK(hw.gemm_tiling.unit_stream_Bps == Approx(p.expected.unit_stream_Bps));
+    CHECK(hw.gemm_tiling.unit_fixed_s == Approx(p.expected.unit_fixed_s));
+    const LinearFit f = fit_nvfp4_terms(p.table, p.release, p.profile);
+    CHECK(f.share == Approx(p.expected.share).margin(1e-9));
+    CHECK(f.unit_stream_Bps == Approx(p.expected.unit_stream_Bps));
+    CHECK(f.unit_fixed_s == Approx(p.expected.unit_fixed_s));
+    CHECK(f.rms_large == Approx(p.expected.rms_large).margin(0.001));
+    CHECK(f.rms_skinny == Approx(p.expected.rms_skinny).margin(0.001));
+    CHECK(f.rms_checks < p.expected.rms_checks);
+    CHECK(f.worst_fitted < p.expected.worst_fitted);
+    CHECK(f.worst_check < p.expected.worst_check);
+  }
 }
