@@ -216,8 +216,6 @@ void read_decode_attention(YamlMap& y, HardwareSpec& hw) {
   hw.decode_attention.call_overhead_s = d.nonnegative_real("call_overhead_us", kMaxMicroseconds) * kMicro;
 }
 
-}  // namespace
-
 // grouped_gemm_kernel: the routed experts' grouped GEMM kernel where it is not the dense GEMM's; optional.
 // Its stream terms go together and need the dense GEMM's (they share its tiles and its unit_stream_dtype).
 void read_grouped_gemm_kernel(YamlMap& y, HardwareSpec& hw) {
@@ -236,6 +234,8 @@ void read_grouped_gemm_kernel(YamlMap& y, HardwareSpec& hw) {
   hw.grouped_gemm.unit_stream_Bps = g.real("unit_stream_GBps", 0.001, 1e6) * 1e9;
   hw.grouped_gemm.unit_fixed_s = g.nonnegative_real("unit_fixed_us", 1e6) * 1e-6;
 }
+
+}  // namespace
 
 HardwareSpec load_hardware(const std::string& path) {
   return load_hardware_text(read_config_file(path), path);
