@@ -481,3 +481,39 @@ TEST_CASE("serving rows: a run with enable_attention_dp maps its GPUs to attenti
   CHECK(dense.config->scenario.layout.attention_dp == 1);
   CHECK(dense.config->scenario.layout.moe_tp == 1);
 }
+
+TEST_CASE(
+    "serving rows: the perf overview's later cells map to its request counts, checkpoints and layouts") {
+  // Cells read by hand from perf-overview.md @ 00f37686 (its tables and "Preparing a Dataset"), lines
+  // 692-829. Line 694: Llama 4 Scout, B200 TP1 (FP4), ISL/OSL 128/4096: 8,932 tok/s; 1500 requests for
+  // 128/4096.
+  const MappingOutcome scout = map_row(row_at_line(694), mapping());
+  REQUIRE(scout.config);
+  CHECK(scout.config->model == "llama-4-scout-17b-16e");
+  CHECK(scout.config->hardware == "b200");
+  CHECK(scout.config->published == 8932.0);
+  REQUIRE(scout.config->load);
+  CHECK(scout.config->load->requests == 1500);
+  CHECK(scout.config->load->input.a == 128.0);
+  CHECK(scout.config->load->output.a == 4096.0);
+  CHECK(scout.config->scenario.weights.dtype == Dtype::nvfp4);
+  // Line 742: Qwen3-235B-A22B, B200 TP8 (FP4), 128/128: 63,362 tok/s; 30000 requests; the MoE command, so the
+  // 8 GPUs are attention ranks and each expert's FFN is split 8 ways.
+  const MappingOutcome qwen = map_row(row_at_line(742), mapping());
+  REQUIRE(qwen.config);
+  CHECK(qwen.config->model == "qwen3-235b-a22b");
+  CHECK(qwen.config->published == 63362.0);
+  REQUIRE(qwen.config->load);
+  CHECK(qwen.config->load->requests == 30000);
+  CHECK(qwen.config->scenario.layout.attention_dp == 8);
+  CHECK(qwen.config->scenario.layout.moe_tp == 8);
+  CHECK(device_count(qwen.config->scenario.layout) == 8);
+  // Line 790: Llama 3.1 405B, B200 TP4 (FP4), 128/128: 6,281 tok/s; dense, tensor parallel 4.
+  const MappingOutcome big = map_row(row_at_line(790), mapping());
+  REQUIRE(big.config);
+  CHECK(big.config->model == "llama-3.1-405b");
+  CHECK(big.config->published == 6281.0);
+  CHECK(big.config->scenario.layout.tp == 4);
+  CHECK(big.config->scenario.layout.attention_dp == 1);
+  CHECK(big.config->scenario.weights.dtype == Dtype::nvfp4);
+}
