@@ -517,3 +517,26 @@ TEST_CASE(
   CHECK(big.config->scenario.layout.attention_dp == 1);
   CHECK(big.config->scenario.weights.dtype == Dtype::nvfp4);
 }
+
+TEST_CASE("serving rows: the perf overview's RTX 6000 Pro tables map their pipeline stages") {
+  // Lines 830-947: the overview's RTX 6000 Pro Blackwell Server Edition tables, "N GPUs TPx,PPy (FP4)".
+  // Line 875: Llama 3.3 70B, 8 GPUs TP1,PP8, 128/128: 11,881 tok/s; eight pipeline stages, no tensor
+  // parallelism.
+  const MappingOutcome pp8 = map_row(row_at_line(875), mapping());
+  REQUIRE(pp8.config);
+  CHECK(pp8.config->model == "llama-3.3-70b");
+  CHECK(pp8.config->hardware == "rtx-pro-6000");
+  CHECK(pp8.config->published == 11881.0);
+  CHECK(pp8.config->scenario.layout.pp == 8);
+  CHECK(pp8.config->scenario.layout.tp == 1);
+  CHECK(device_count(pp8.config->scenario.layout) == 8);
+  // Line 830: Llama 4 Scout, 4 GPUs TP2,PP2, 128/128: 18,644 tok/s; the MoE command, so two attention ranks
+  // in each of two stages (the serving simulator does not run attention ranks with stages: the report says
+  // so).
+  const MappingOutcome scout = map_row(row_at_line(830), mapping());
+  REQUIRE(scout.config);
+  CHECK(scout.config->published == 18644.0);
+  CHECK(scout.config->scenario.layout.attention_dp == 2);
+  CHECK(scout.config->scenario.layout.pp == 2);
+  CHECK(device_count(scout.config->scenario.layout) == 4);
+}
