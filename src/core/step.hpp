@@ -43,7 +43,8 @@ class StepTimer {
   // pipeline parallelism an iteration takes its batch through every stage and the sends between them
   // (the path), while `batches_in_flight` batches (1..pp, the replica's busy virtual engines) share each
   // stage: the device's time is max(path, batches_in_flight x the slowest stage's part), as estimate's
-  // pipelined step with that many micro-batches (docs/formulas.md#serving_step).
+  // pipelined step with that many micro-batches (docs/formulas.md#serving_step); the runtime's host works
+  // for every batch in flight, each taken to be this one's size.
   // With `by_class`, also where that time goes: the device's time by operator class and the host's terms
   // (docs/formulas.md#time_by_class).
   [[nodiscard]] double step_s(const StepLoad& load, int batches_in_flight = 1,
