@@ -50,17 +50,22 @@ TEST_CASE("Pipeline parallel, one request alone: TTFT and TPOT are estimate's at
   CHECK(out.summary.tpot_mean_s == Approx(e.tpot_s).epsilon(0.005));
 }
 
-TEST_CASE(
-    "Pipeline parallel, 2N requests at t = 0: two virtual engines decode like estimate's two micro-batches") {
-  // The 2N requests split N and N between the replica's two virtual engines (the one with fewer unfinished
-  // requests takes each); with both busy, every decode step of N rows takes max(path, 2 x the slowest
-  // stage): estimate's pipelined batch of 2N in M = 2 micro-batches of N (GPipe, Huang et al. 2019).
+namespace {
+
+// 2N = 32 requests of 512 + 128 tokens at t = 0 on pp 2 under runtime `rt`: estimate's pipelined batch of
+// 2N in M = 2 micro-batches, and the simulator's two virtual engines (the TPOT of each).
+struct TwoEngines {
+  Estimate e;
+  ServeResult out;
+};
+
+TwoEngines two_engines(const RuntimeTerms& rt) {
   PipelineRig r;
   r.sc.batch = 32;
   r.sc.layout.micro_batches = 2;
   r.sc.input_tokens = 512;
   r.sc.output_tokens = 128;
-  const Estimate e = estimate(r.model, r.hw, r.sc);
+  r.sc.runtime = rt;
   Scenario one = r.sc;
   one.batch = 1;
   one.layout.micro_batches = 1;
@@ -70,10 +75,20 @@ TEST_CASE(
   cfg.limits.max_num_seqs = 64;
   cfg.limits.max_num_batched_tokens = 16 * 512;
   ListSource source(at_zero(32, 512, 128));
-  const ServeResult out = simulate(timer, cfg, source, 32, {}, 0.0);
-  CHECK(out.summary.requests == 32);
-  CHECK(out.summary.batch_max == 16);
-  CHECK(out.summary.tpot_mean_s == Approx(e.tpot_s).epsilon(0.01));
+  return {estimate(r.model, r.hw, r.sc), simulate(timer, cfg, source, 32, {}, 0.0)};
+}
+
+}  // namespace
+
+TEST_CASE(
+    "Pipeline parallel, 2N requests at t = 0: two virtual engines decode like estimate's two micro-batches") {
+  // The 2N requests split N and N between the replica's two virtual engines (the one with fewer unfinished
+  // requests takes each); with both busy, every decode step of N rows takes max(path, 2 x the slowest
+  // stage): estimate's pipelined batch of 2N in M = 2 micro-batches of N (GPipe, Huang et al. 2019).
+  const TwoEngines t = two_engines(RuntimeTerms{});
+  CHECK(t.out.summary.requests == 32);
+  CHECK(t.out.summary.batch_max == 16);
+  CHECK(t.out.summary.tpot_mean_s == Approx(t.e.tpot_s).epsilon(0.01));
 }
 
 TEST_CASE(
@@ -82,29 +97,15 @@ TEST_CASE(
   // pipelined step adds the host's work for all 2N sequences once a step (runtime_overhead_s of the batch);
   // in the simulator each virtual engine's iteration spans the round in which the host serves both engines'
   // batches, so the host's work it carries is that of both (N + N sequences), not of its own N alone.
-  PipelineRig r;
-  r.sc.batch = 32;
-  r.sc.layout.micro_batches = 2;
-  r.sc.input_tokens = 512;
-  r.sc.output_tokens = 128;
-  r.sc.runtime.step_overhead_s = 30e-6;
-  r.sc.runtime.host_per_sequence_s = 100e-6;
-  const Estimate e = estimate(r.model, r.hw, r.sc);
+  RuntimeTerms rt;
+  rt.step_overhead_s = 30e-6;
+  rt.host_per_sequence_s = 100e-6;
+  const TwoEngines t = two_engines(rt);
   // By hand: the host's share of estimate's TPOT is 30 us + 32 x 100 us = 3.23 ms.
-  CHECK(e.runtime_overhead_per_step_s == Approx(30e-6 + 32 * 100e-6));
-  Scenario one = r.sc;
-  one.batch = 1;
-  one.layout.micro_batches = 1;
-  StepTimer timer(r.model, r.hw, one);
-  ServeConfig cfg;
-  cfg.limits.chunked_prefill = false;
-  cfg.limits.max_num_seqs = 64;
-  cfg.limits.max_num_batched_tokens = 16 * 512;
-  ListSource source(at_zero(32, 512, 128));
-  const ServeResult out = simulate(timer, cfg, source, 32, {}, 0.0);
-  CHECK(out.summary.requests == 32);
-  CHECK(out.summary.batch_max == 16);
-  CHECK(out.summary.tpot_mean_s == Approx(e.tpot_s).epsilon(0.01));
+  CHECK(t.e.runtime_overhead_per_step_s == Approx(30e-6 + 32 * 100e-6));
+  CHECK(t.out.summary.requests == 32);
+  CHECK(t.out.summary.batch_max == 16);
+  CHECK(t.out.summary.tpot_mean_s == Approx(t.e.tpot_s).epsilon(0.01));
 }
 
 TEST_CASE("Pipeline parallel: each virtual engine gets 1/pp of the blocks, --micro-batches is refused") {
