@@ -55,7 +55,9 @@ std::string hardware_summary(const std::string& path) {
 std::string runtime_summary(const std::string& path) {
   const RuntimeProfile r = load_runtime(path);
   return fmt::format("{:g} us per pass{}, {:g} us per kernel issued ({}): {}", r.terms.step_overhead_s * 1e6,
-                     r.terms.host_overlaps_device ? " (overlapped with the device's pass)" : "",
+                     !r.terms.host_overlaps_device    ? ""
+                     : r.terms.host_overlaps_under_pp ? " (overlapped with the device's pass)"
+                                                      : " (overlapped with the device's pass, not under pp)",
                      r.terms.host_launch_s * 1e6, r.terms.launches_serialized ? "serialized" : "async",
                      r.description);
 }

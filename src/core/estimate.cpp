@@ -297,9 +297,10 @@ Estimate estimate_valid(const ModelSpec& model, const HardwareSpec& hw, const Sc
   // #output_throughput, #pipeline_bubble).
   // The runtime's host terms come on top of the device's time, as their own components.
   const double device_step_s = std::max(path_step_s, l.micro_batches * max_step_s);
-  e.runtime_overhead_prefill_s = runtime_overhead_s(e.prefill.time_s, e.prefill.kernels, b, sc.runtime);
+  e.runtime_overhead_prefill_s = runtime_overhead_s(e.prefill.time_s, e.prefill.kernels, b, sc.runtime, l.pp);
   e.runtime_overhead_per_step_s =
-      sc.output_tokens > 1 ? runtime_overhead_s(device_step_s, e.decode_step.kernels, b, sc.runtime) : 0.0;
+      sc.output_tokens > 1 ? runtime_overhead_s(device_step_s, e.decode_step.kernels, b, sc.runtime, l.pp)
+                           : 0.0;
   e.ttft_s = e.prefill.time_s + e.runtime_overhead_prefill_s;
   e.tpot_s = device_step_s + e.runtime_overhead_per_step_s;
   e.e2e_latency_s = e.ttft_s + (o - 1.0) * e.tpot_s;

@@ -48,6 +48,10 @@ struct RuntimeTerms {
   // host's per-pass work for one pass while the device runs the next, so that work costs time only where it
   // is longer than the device's pass. false: it runs between passes (docs/formulas.md#runtime_overhead).
   bool host_overlaps_device = false;
+  // false: that scheduler does not run when the layout has pipeline stages (TensorRT-LLM's PyTorch executor
+  // runs its plain pipeline loop at pp > 1), so the host's work adds up there
+  // (docs/formulas.md#runtime_overhead).
+  bool host_overlaps_under_pp = true;
   // The sampler's passes over each sampled row's logits in fp32, reads and writes counted apart (its
   // casting, temperature, softmax and draw kernels; docs/formulas.md#sampler). 0: no sampler operator.
   double sampler_fp32_passes = 0.0;
@@ -107,6 +111,11 @@ struct RuntimeProfile {
   return r.step_overhead_s + sequences * r.host_per_sequence_s;
 }
 
+// Whether the host's per-pass work overlaps the device's pass under a layout of `pipeline_stages` stages.
+[[nodiscard]] constexpr bool host_overlap_runs(const RuntimeTerms& r, int pipeline_stages) {
+  return r.host_overlaps_device && (pipeline_stages <= 1 || r.host_overlaps_under_pp);
+}
+
 // What the runtime adds to a pass of `sequences` sequences whose kernels keep the device busy for device_s:
 //   asynchronous launches: overhead = max(0, N * t_launch - device_s) + host;
 //   serialized launches:   overhead = N * t_launch + host;
@@ -118,13 +127,14 @@ struct RuntimeProfile {
 // sampling needs this pass's logits and the next pass needs the sampled token. An overlap scheduler
 // launches pass n+1 on the device's own sampled tokens before the host has processed pass n (TensorRT-LLM
 // "Overlap Scheduler"; SGLang v0.4's zero-overhead batch scheduler; NanoFlow, Zhu et al. 2024), so the
-// host's work hides behind the device's pass and a pass lasts the longer of the two.
+// host's work hides behind the device's pass and a pass lasts the longer of the two — where that scheduler
+// runs for the layout's `pipeline_stages` (host_overlap_runs).
 [[nodiscard]] constexpr double runtime_overhead_s(double device_s, double kernels, double sequences,
-                                                  const RuntimeTerms& r) {
+                                                  const RuntimeTerms& r, int pipeline_stages) {
   const double issue_s = host_issue_s(kernels, r.host_launch_s);
   const double host_s = host_pass_s(sequences, r);
   return (r.launches_serialized ? issue_s : std::max(0.0, issue_s - device_s)) +
-         (r.host_overlaps_device ? std::max(0.0, host_s - device_s) : host_s);
+         (host_overlap_runs(r, pipeline_stages) ? std::max(0.0, host_s - device_s) : host_s);
 }
 
 }  // namespace infersim

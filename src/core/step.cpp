@@ -95,7 +95,7 @@ double StepTimer::step_s(const StepLoad& load, int batches_in_flight, TimeByClas
   const double sequences =
       (load.decode_rows - load.graph_padding_rows + (load.prefill_tokens > 0.0 ? 1.0 : 0.0)) *
       std::max(1, batches_in_flight);
-  const double host_s = runtime_overhead_s(device_s, t.kernels, sequences, sc_.runtime);
+  const double host_s = runtime_overhead_s(device_s, t.kernels, sequences, sc_.runtime, sc_.layout.pp);
   if (by_class) *by_class = phase_time_by_class(phase, device_s, host_s);
   return device_s + host_s;
 }

@@ -185,6 +185,59 @@ TEST_CASE("runtime profiles: each bad fixture names the file, the line and the k
   const std::string unit = runtime_error_of("runtime_unit_in_value.yaml");
   CHECK(unit.rfind(dir + "runtime_unit_in_value.yaml:3:19: error: 'step_overhead_us' must be a number", 0) ==
         0);
+  CHECK(runtime_error_of("runtime_bad_overlap_under_pp.yaml")
+            .rfind(dir +
+                       "runtime_bad_overlap_under_pp.yaml:6:24: error: 'host_overlap_under_pp' must be true "
+                       "or false, got 'never'",
+                   0) == 0);
+  // A base is a profile's name beside this one: no path, no base of its own, a file that exists.
+  CHECK(runtime_error_of("runtime_base_path.yaml")
+            .rfind(
+                dir + "runtime_base_path.yaml:1:7: error: 'base' must name a runtime profile beside this one",
+                0) == 0);
+  CHECK(runtime_error_of("runtime_base_of_base.yaml")
+            .rfind(dir + "runtime_base_path.yaml:1:7: error: 'base' is not allowed in a base profile", 0) ==
+        0);
+  CHECK(
+      runtime_error_of("runtime_base_missing.yaml").rfind(dir + "runtime_no_such_profile.yaml: error: ", 0) ==
+      0);
+}
+
+TEST_CASE("runtime profiles: trtllm-pytorch is trtllm with the overlap scheduler, off under pp") {
+  const RuntimeProfile base = load_runtime(test::source_path("runtime_profiles/trtllm.yaml"));
+  const RuntimeProfile r = load_runtime(test::source_path("runtime_profiles/trtllm-pytorch.yaml"));
+  CHECK(r.terms.name == "trtllm-pytorch");
+  // Its own keys (runtime_profiles/trtllm-pytorch.yaml): host_overlap: true, host_overlap_under_pp: false.
+  CHECK(r.terms.host_overlaps_device);
+  CHECK_FALSE(r.terms.host_overlaps_under_pp);
+  CHECK_FALSE(base.terms.host_overlaps_device);
+  CHECK(r.terms.host_per_sequence_s != base.terms.host_per_sequence_s);
+  // The base's terms it does not give, as trtllm.yaml writes them.
+  CHECK(r.terms.step_overhead_s == Approx(30e-6));      // step_overhead_us: 30
+  CHECK(r.terms.moe_gemm_stream_efficiency == 0.39);    // moe_gemm_stream_efficiency: 0.39
+  CHECK(r.terms.moe_gemm_efficiency == 0.79);           // moe_gemm_efficiency: 0.79
+  CHECK(r.terms.chunked_cache == ChunkedCache::whole);  // chunked_attention_cache: whole
+  CHECK(r.terms.allreduce == AllreducePath::custom);    // allreduce: custom
+  REQUIRE(r.scheduler);
+  CHECK(r.scheduler->max_num_seqs == 2048);            // max_num_seqs: 2048
+  CHECK(r.scheduler->max_num_batched_tokens == 8192);  // max_num_batched_tokens: 8192
+  CHECK(r.scheduler->block_tokens == 32);              // block_size: 32
+  CHECK(r.scheduler->reserve_full_sequence);           // admission: guaranteed
+  CHECK_FALSE(r.scheduler->prefix_caching);            // prefix_caching: false
+  // A profile's own scheduler: block replaces the base's whole (admission back to its default, on_demand),
+  // and a required term it gives replaces the base's; the text stands beside trtllm.yaml.
+  const RuntimeProfile own = load_runtime_text(
+      "base: trtllm\ndescription: d\nsource: s\nstep_overhead_us: 50\nscheduler:\n  max_num_seqs: 8\n"
+      "  max_num_batched_tokens: 64\n  block_size: 16\n  chunked_prefill: true\n  preemption: recompute\n",
+      test::source_path("runtime_profiles/own.yaml"));
+  CHECK(own.terms.name == "own");
+  CHECK(own.terms.step_overhead_s == Approx(50e-6));
+  CHECK(own.terms.moe_gemm_efficiency == 0.79);  // the base's
+  REQUIRE(own.scheduler);
+  CHECK(own.scheduler->max_num_seqs == 8);
+  CHECK(own.scheduler->block_tokens == 16);
+  CHECK_FALSE(own.scheduler->reserve_full_sequence);
+  CHECK(own.scheduler->prefix_caching);  // the default, where trtllm's block says false
 }
 
 TEST_CASE("published CSV: every row, quoted commas kept, values as written") {

@@ -17,10 +17,10 @@ TEST_CASE("runtime overhead: hidden kernel issue costs nothing, the per-pass ter
   const RuntimeTerms eager{"eager", 30e-6, 20e-6};
   // 100 kernels x 20 us = 2 ms of issuing against 1 ms of device work: the device waits 1 ms, then
   // the 30 us per pass: 1.03 ms.
-  CHECK(runtime_overhead_s(1e-3, 100.0, 1.0, eager) == Approx(1.03e-3));
+  CHECK(runtime_overhead_s(1e-3, 100.0, 1.0, eager, 1) == Approx(1.03e-3));
   // 100 x 20 us = 2 ms against 5 ms of device work: issuing is hidden, only the 30 us remain.
-  CHECK(runtime_overhead_s(5e-3, 100.0, 1.0, eager) == Approx(30e-6));
-  CHECK(runtime_overhead_s(5e-3, 419.0, 1.0, RuntimeTerms{}) == 0.0);  // the default: the device alone
+  CHECK(runtime_overhead_s(5e-3, 100.0, 1.0, eager, 1) == Approx(30e-6));
+  CHECK(runtime_overhead_s(5e-3, 419.0, 1.0, RuntimeTerms{}, 1) == 0.0);  // the default: the device alone
   CHECK(host_issue_s(419.0, 20e-6) == Approx(8.38e-3));
 }
 
@@ -29,8 +29,8 @@ TEST_CASE("runtime overhead: serialized launches add to the device time whatever
   serial.launches_serialized = true;
   // 100 kernels x 20 us = 2 ms of issuing the device cannot hide, plus 30 us: 2.03 ms, against 1 ms or
   // 5 ms of device work alike.
-  CHECK(runtime_overhead_s(1e-3, 100.0, 1.0, serial) == Approx(2.03e-3));
-  CHECK(runtime_overhead_s(5e-3, 100.0, 1.0, serial) == Approx(2.03e-3));
+  CHECK(runtime_overhead_s(1e-3, 100.0, 1.0, serial, 1) == Approx(2.03e-3));
+  CHECK(runtime_overhead_s(5e-3, 100.0, 1.0, serial, 1) == Approx(2.03e-3));
   // In the engine: Llama-2-7B's 419 kernels a pass (see below) x 20 us = 8.38 ms on top of the device's
   // TPOT, plus the 30 us.
   const ModelSpec m = test::llama2_7b();
@@ -124,8 +124,8 @@ TEST_CASE("Host work per sequence grows the overhead with the batch") {
   r.step_overhead_s = 30e-6;
   r.host_per_sequence_s = 2e-6;
   // 64 sequences: 30 us + 64 * 2 us = 158 us; nothing issued per kernel.
-  CHECK(runtime_overhead_s(1e-3, 100.0, 64.0, r) == Approx(158e-6));
-  CHECK(runtime_overhead_s(1e-3, 100.0, 1.0, r) == Approx(32e-6));
+  CHECK(runtime_overhead_s(1e-3, 100.0, 64.0, r, 1) == Approx(158e-6));
+  CHECK(runtime_overhead_s(1e-3, 100.0, 1.0, r, 1) == Approx(32e-6));
 }
 
 TEST_CASE("An overlap scheduler hides the host's work behind the device's pass, up to its length") {
@@ -135,19 +135,35 @@ TEST_CASE("An overlap scheduler hides the host's work behind the device's pass, 
   r.host_overlaps_device = true;
   // 64 sequences: host 30 + 64 * 20 = 1310 us beside a 1 ms device pass: the pass lasts 1.31 ms, 310 us
   // more than the device's; beside a 2 ms pass it hides entirely.
-  CHECK(runtime_overhead_s(1e-3, 100.0, 64.0, r) == Approx(310e-6));
-  CHECK(runtime_overhead_s(2e-3, 100.0, 64.0, r) == 0.0);
+  CHECK(runtime_overhead_s(1e-3, 100.0, 64.0, r, 1) == Approx(310e-6));
+  CHECK(runtime_overhead_s(2e-3, 100.0, 64.0, r, 1) == 0.0);
   // Without the overlap scheduler the same work adds in full.
   r.host_overlaps_device = false;
-  CHECK(runtime_overhead_s(2e-3, 100.0, 64.0, r) == Approx(1310e-6));
+  CHECK(runtime_overhead_s(2e-3, 100.0, 64.0, r, 1) == Approx(1310e-6));
   // Eager launches still add where their issue is slower than the device (50 us each: 5 ms for 100 kernels
   // against a 1 ms pass, 4 ms), and the host's work then hides behind the 1 ms pass only.
   r.host_overlaps_device = true;
   r.host_launch_s = 50e-6;
-  CHECK(runtime_overhead_s(1e-3, 100.0, 64.0, r) == Approx(4e-3 + 310e-6));
+  CHECK(runtime_overhead_s(1e-3, 100.0, 64.0, r, 1) == Approx(4e-3 + 310e-6));
   // The shipped profiles: SGLang's scheduler overlaps by default; vLLM's V1 loop as profiled does not.
   CHECK(load_runtime(test::source_path("runtime_profiles/sglang.yaml")).terms.host_overlaps_device);
   CHECK_FALSE(load_runtime(test::source_path("runtime_profiles/vllm.yaml")).terms.host_overlaps_device);
+}
+
+TEST_CASE("An overlap scheduler that does not run under pipeline parallelism adds the host's work there") {
+  RuntimeTerms r;
+  r.step_overhead_s = 30e-6;
+  r.host_per_sequence_s = 20e-6;
+  r.host_overlaps_device = true;
+  r.host_overlaps_under_pp = false;
+  // One stage: 30 + 64 * 20 = 1310 us beside a 2 ms pass hides entirely, as above; with 4 stages the
+  // plain pipeline loop runs and all 1310 us add.
+  CHECK(runtime_overhead_s(2e-3, 100.0, 64.0, r, 1) == 0.0);
+  CHECK(runtime_overhead_s(2e-3, 100.0, 64.0, r, 4) == Approx(1310e-6));
+  // A scheduler that overlaps under pipeline parallelism too (the default) hides it at 4 stages as well.
+  r.host_overlaps_under_pp = true;
+  CHECK(runtime_overhead_s(2e-3, 100.0, 64.0, r, 4) == 0.0);
+  CHECK_FALSE(host_overlap_runs(RuntimeTerms{}, 1));  // no overlap scheduler: never
 }
 
 TEST_CASE("The sampler reads each sampled row's logits once and makes its fp32 passes over the vocabulary") {

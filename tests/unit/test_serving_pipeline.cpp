@@ -108,6 +108,26 @@ TEST_CASE(
   CHECK(t.out.summary.tpot_mean_s == Approx(t.e.tpot_s).epsilon(0.01));
 }
 
+TEST_CASE(
+    "Pipeline parallel, an overlap scheduler that does not run under pp: the host's work adds in full") {
+  // As above, the runtime's overlap scheduler on but not under pipeline parallelism (TensorRT-LLM's PyTorch
+  // executor, runtime_profiles/trtllm-pytorch.yaml): at pp 2 its 3.23 ms of host work a step add to the
+  // device's time in estimate and in the simulator alike, as if it had no overlap scheduler.
+  RuntimeTerms rt;
+  rt.step_overhead_s = 30e-6;
+  rt.host_per_sequence_s = 100e-6;
+  rt.host_overlaps_device = true;
+  rt.host_overlaps_under_pp = false;
+  const TwoEngines t = two_engines(rt);
+  CHECK(t.e.runtime_overhead_per_step_s == Approx(30e-6 + 32 * 100e-6));
+  CHECK(t.out.summary.tpot_mean_s == Approx(t.e.tpot_s).epsilon(0.01));
+  // Overlapped at pp 2 as well (the default), the same work hides behind the device's step where shorter.
+  rt.host_overlaps_under_pp = true;
+  const TwoEngines hidden = two_engines(rt);
+  CHECK(hidden.e.runtime_overhead_per_step_s < t.e.runtime_overhead_per_step_s);
+  CHECK(hidden.out.summary.tpot_mean_s == Approx(hidden.e.tpot_s).epsilon(0.01));
+}
+
 TEST_CASE("Pipeline parallel: each virtual engine gets 1/pp of the blocks, --micro-batches is refused") {
   PipelineRig r;
   StepTimer timer(r.model, r.hw, r.sc);

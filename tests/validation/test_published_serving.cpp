@@ -69,7 +69,7 @@ TEST_CASE("serving rows: a trtllm-bench offline row maps to its load, lengths, l
   const MappedConfig& c = *m.config;
   CHECK(c.model == "llama-3.1-8b");
   CHECK(c.hardware == "h200-sxm");
-  CHECK(c.runtime == "trtllm");
+  CHECK(c.runtime == "trtllm-pytorch");  // the PyTorch backend the row's framework names
   CHECK(c.metric == MetricKind::output_tok_s);
   CHECK(c.published == 27911.0);
   REQUIRE(c.load);
@@ -106,7 +106,7 @@ TEST_CASE("serving rows: an MLPerf Server row maps to a max-rate search over Ope
   const MappedConfig& c = *m.config;
   CHECK(c.model == "llama-2-70b");
   CHECK(c.hardware == "h100-sxm");
-  CHECK(c.runtime == "trtllm");
+  CHECK(c.runtime == "trtllm");  // NVIDIA's MLPerf harness: the C++ executor
   CHECK(c.metric == MetricKind::output_tok_s);
   CHECK(c.published == Approx(21605.79));
   REQUIRE(c.load);

@@ -27,6 +27,8 @@ profile="$root/runtime_profiles/$runtime.yaml"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/runtime_profiles"
+# Every profile, so that a `base:` the fitted one names is found beside it.
+cp "$root"/runtime_profiles/*.yaml "$work/runtime_profiles/"
 
 # loss VALUE_US: the sum of squared log errors of the fit rows (time domain), with the term at VALUE_US.
 loss() {

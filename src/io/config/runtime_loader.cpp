@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 
 #include "core/errors.hpp"
@@ -37,32 +39,64 @@ std::vector<long long> graph_padding_sizes(YamlMap& y, std::string_view key) {
   return sizes;
 }
 
-RuntimeProfile load_runtime(const std::string& path) {
-  return load_runtime_text(read_config_file(path), path);
+namespace {
+
+// A base profile's name: a file stem in the same directory, no path (docs/formats.md, runtime profiles).
+bool is_profile_name(const std::string& name) {
+  return !name.empty() && name.size() <= 64 && name.front() != '.' &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+         });
 }
 
-RuntimeProfile load_runtime_text(const std::string& text, const std::string& path) {
+RuntimeProfile load_runtime_text(const std::string& text, const std::string& path, bool base_allowed);
+
+// `base:` — the profile this one starts from, every key it gives replacing the base's (a `scheduler:` block
+// whole); the base itself may not name one.
+RuntimeProfile base_profile(YamlMap& y, bool base_allowed) {
+  if (!y.has("base")) return RuntimeProfile{};
+  const SourceMark at = y.mark("base");
+  const std::string name = y.text("base");
+  if (!base_allowed)
+    throw ConfigError(y.file(), at, "'base' is not allowed in a base profile (one level of base only)");
+  if (!is_profile_name(name))
+    throw ConfigError(y.file(), at,
+                      fmt::format("'base' must name a runtime profile beside this one (letters, digits, "
+                                  "'-', '_', '.'), got '{}'",
+                                  name));
+  const std::string base_path = (std::filesystem::path(y.file()).parent_path() / (name + ".yaml")).string();
+  if (base_path == y.file()) throw ConfigError(y.file(), at, "'base' names this profile itself");
+  return load_runtime_text(read_config_file(base_path), base_path, false);
+}
+
+RuntimeProfile load_runtime_text(const std::string& text, const std::string& path, bool base_allowed) {
   YamlMap y(parse_yaml_mapping(text, path), path, "",
-            {"description", "source", "step_overhead_us", "host_launch_us", "launch_mode",
+            {"base", "description", "source", "step_overhead_us", "host_launch_us", "launch_mode",
              "int8_weight_only_efficiency", "int4_weight_only_efficiency", "moe_gemm_efficiency",
              "moe_gemm_stream_efficiency", "collective_latency_us", "allreduce", "host_per_sequence_us",
-             "host_overlap", "sampler_fp32_passes", "chunked_attention_cache", "scheduler"});
-  RuntimeProfile r;
+             "host_overlap", "host_overlap_under_pp", "sampler_fp32_passes", "chunked_attention_cache",
+             "scheduler"});
+  const bool has_base = y.has("base");
+  RuntimeProfile r = base_profile(y, base_allowed);
   r.terms.name = std::filesystem::path(path).stem().string();
   r.description = y.text("description");
   r.source = y.text("source");
-  r.terms.step_overhead_s = y.nonnegative_real("step_overhead_us", kMaxMicroseconds) * kMicro;
-  r.terms.host_launch_s = y.nonnegative_real("host_launch_us", kMaxMicroseconds) * kMicro;
+  // Required unless a base gives them.
+  if (!has_base || y.has("step_overhead_us"))
+    r.terms.step_overhead_s = y.nonnegative_real("step_overhead_us", kMaxMicroseconds) * kMicro;
+  if (!has_base || y.has("host_launch_us"))
+    r.terms.host_launch_s = y.nonnegative_real("host_launch_us", kMaxMicroseconds) * kMicro;
   // Optional, default async (core/runtime_profile.hpp says what each mode adds).
-  r.terms.launches_serialized = y.has("launch_mode") && y.choice("launch_mode", {"async", "serialized"}) == 1;
+  if (y.has("launch_mode"))
+    r.terms.launches_serialized = y.choice("launch_mode", {"async", "serialized"}) == 1;
   // Optional kernel terms, default: the hardware profile's roofs as they are.
-  r.terms.int8_weight_only_efficiency =
-      y.optional_real("int8_weight_only_efficiency", 0.001, 1.0).value_or(1.0);
-  r.terms.int4_weight_only_efficiency =
-      y.optional_real("int4_weight_only_efficiency", 0.001, 1.0).value_or(1.0);
-  r.terms.moe_gemm_efficiency = y.optional_real("moe_gemm_efficiency", 0.001, 1.0).value_or(1.0);
-  r.terms.moe_gemm_stream_efficiency =
-      y.optional_real("moe_gemm_stream_efficiency", 0.001, 1.0).value_or(1.0);
+  if (y.has("int8_weight_only_efficiency"))
+    r.terms.int8_weight_only_efficiency = y.real("int8_weight_only_efficiency", 0.001, 1.0);
+  if (y.has("int4_weight_only_efficiency"))
+    r.terms.int4_weight_only_efficiency = y.real("int4_weight_only_efficiency", 0.001, 1.0);
+  if (y.has("moe_gemm_efficiency")) r.terms.moe_gemm_efficiency = y.real("moe_gemm_efficiency", 0.001, 1.0);
+  if (y.has("moe_gemm_stream_efficiency"))
+    r.terms.moe_gemm_stream_efficiency = y.real("moe_gemm_stream_efficiency", 0.001, 1.0);
   if (y.has("collective_latency_us"))
     r.terms.collective_latency_s = y.nonnegative_real("collective_latency_us", kMaxMicroseconds) * kMicro;
   // Optional, default link_model (core/runtime_profile.hpp says what each path uses).
@@ -71,8 +105,10 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
   // Optional, default 0: host work per sequence in a pass; the sampler's fp32 passes over the logits.
   if (y.has("host_per_sequence_us"))
     r.terms.host_per_sequence_s = y.nonnegative_real("host_per_sequence_us", kMaxMicroseconds) * kMicro;
-  // Optional, default false: the host's per-pass work runs between passes.
-  r.terms.host_overlaps_device = y.has("host_overlap") && y.boolean("host_overlap");
+  // Optional, default false: the host's per-pass work runs between passes; and, default true, an overlap
+  // scheduler runs under pipeline parallelism too.
+  if (y.has("host_overlap")) r.terms.host_overlaps_device = y.boolean("host_overlap");
+  if (y.has("host_overlap_under_pp")) r.terms.host_overlaps_under_pp = y.boolean("host_overlap_under_pp");
   if (y.has("sampler_fp32_passes"))
     r.terms.sampler_fp32_passes = y.nonnegative_real("sampler_fp32_passes", 1000.0);
   if (y.has("chunked_attention_cache"))
@@ -103,6 +139,16 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
     r.scheduler = l;
   }
   return r;
+}
+
+}  // namespace
+
+RuntimeProfile load_runtime(const std::string& path) {
+  return load_runtime_text(read_config_file(path), path);
+}
+
+RuntimeProfile load_runtime_text(const std::string& text, const std::string& path) {
+  return load_runtime_text(text, path, true);
 }
 
 NamedScheduler scheduler_or_vllm(const RuntimeProfile& runtime, const SearchPath& search) {

@@ -1,7 +1,9 @@
 #pragma once
 // runtime_profiles/NAME.yaml -> a validated RuntimeProfile in SI units (core/runtime_profile.hpp).
-// Keys: description, source (text), step_overhead_us, host_launch_us (microseconds, >= 0). Unknown
-// or missing keys, and values out of range, throw ConfigError naming the file, the line and the key.
+// Keys: description, source (text), step_overhead_us, host_launch_us (microseconds, >= 0), optional terms
+// (docs/formats.md). `base: NAME` starts from runtime_profiles/NAME.yaml beside it (which may not name a base
+// of its own): every key given replaces the base's, a scheduler: block whole. Unknown or missing keys, and
+// values out of range, throw ConfigError naming the file, the line and the key.
 #include <string>
 #include <string_view>
 #include <vector>
