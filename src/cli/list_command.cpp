@@ -52,8 +52,8 @@ std::string hardware_summary(const std::string& path) {
                      hw.memory_bandwidth_Bps / 1e12, peaks_summary(hw), hw.description);
 }
 
-std::string runtime_summary(const std::string& path) {
-  const RuntimeProfile r = load_runtime(path);
+std::string runtime_summary(const std::string& path, const SearchPath& search) {
+  const RuntimeProfile r = load_runtime(path, search);
   return fmt::format("{:g} us per pass{}, {:g} us per kernel issued ({}): {}", r.terms.step_overhead_s * 1e6,
                      !r.terms.host_overlaps_device    ? ""
                      : r.terms.host_overlaps_under_pp ? " (overlapped with the device's pass)"
@@ -88,7 +88,7 @@ int run_list(const std::string& what, const SearchPath& search) {
   for (const NamedFile& f : files) {
     out += fmt::format("{:<{}} {}\n", terminal_text(f.name), width,
                        terminal_text(models     ? model_summary(f.path)
-                                     : runtimes ? runtime_summary(f.path)
+                                     : runtimes ? runtime_summary(f.path, search)
                                                 : hardware_summary(f.path)));
   }
   if (models) out += alias_section(search);

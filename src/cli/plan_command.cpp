@@ -82,7 +82,7 @@ int run_plan(const PlanOptions& o, const SearchPath& search) {
   }
   request.targets = {ttft.seconds, tpot.seconds};
   const int top = static_cast<int>(positive_integer_flag("--top", o.top, 10'000));
-  const RuntimeProfile runtime = load_runtime(search.resolve("runtime_profiles", o.runtime));
+  const RuntimeProfile runtime = load_runtime(search.resolve("runtime_profiles", o.runtime), search);
   request.base = compose_scenario(lengths, runtime.terms);
   PlanResult result = plan(model, request);
   const NamedScheduler scheduler = scheduler_or_vllm(runtime, search);

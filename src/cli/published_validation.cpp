@@ -44,7 +44,9 @@ int run_published_validation(const std::string& output_csv, double threshold, do
   const PublishedSources sources{
       [&search](const std::string& n) { return load_model(search.resolve("model_configs", n)); },
       [&search](const std::string& n) { return load_hardware(search.resolve("hardware_profiles", n)); },
-      [&search](const std::string& n) { return load_runtime(search.resolve("runtime_profiles", n)); }};
+      [&search](const std::string& n) {
+        return load_runtime(search.resolve("runtime_profiles", n), search);
+      }};
   const std::vector<PublishedCase> cases = judge_published(map_published(rows, mapping), sources);
   const PublishedSummary summary = summarize(cases);
   std::unique_ptr<AtomicOutput> out;  // opened once every input is read: none of them may be the output

@@ -105,7 +105,7 @@ LoadedScenario load_scenario(const ScenarioOptions& o, const SearchPath& search)
   if (*values.batch % *values.micro_batches != 0) {
     throw InputError("--micro-batches " + l.micro_batches + " must divide --batch " + o.batch);
   }
-  loaded.runtime = load_runtime(search.resolve("runtime_profiles", o.runtime));
+  loaded.runtime = load_runtime(search.resolve("runtime_profiles", o.runtime), search);
   loaded.scenario = compose_scenario(values, loaded.runtime.terms, loaded.model);
   return loaded;
 }

@@ -1,14 +1,18 @@
 // Runtime profiles and the published-measurement data: every shipped runtime profile loads, each bad
 // fixture (tests/config/bad/runtime_*.yaml) fails naming file, line and key; the published CSV parses
 // with its quoted fields; mapping.yaml maps rows checked by hand against the CSV text.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 
 #include "core/estimate.hpp"
 #include "io/config/config_error.hpp"
 #include "io/config/hardware_loader.hpp"
 #include "io/config/model_loader.hpp"
 #include "io/config/runtime_loader.hpp"
+#include "io/config/search_path.hpp"
 #include "io/published/published_csv.hpp"
 #include "io/published/published_mapping.hpp"
 #include "io/published/row_mapping.hpp"
@@ -195,12 +199,46 @@ TEST_CASE("runtime profiles: each bad fixture names the file, the line and the k
             .rfind(
                 dir + "runtime_base_path.yaml:1:7: error: 'base' must name a runtime profile beside this one",
                 0) == 0);
-  CHECK(runtime_error_of("runtime_base_of_base.yaml")
-            .rfind(dir + "runtime_base_path.yaml:1:7: error: 'base' is not allowed in a base profile", 0) ==
+  CHECK(runtime_error_of("runtime_base_cycle.yaml")  // runtime_base_cycle_b.yaml names it back
+            .rfind(dir + "runtime_base_cycle.yaml:1:7: error: 'base' goes more than 8 profiles deep", 0) ==
         0);
   CHECK(
       runtime_error_of("runtime_base_missing.yaml").rfind(dir + "runtime_no_such_profile.yaml: error: ", 0) ==
       0);
+}
+
+TEST_CASE("runtime profiles: a profile of the user's own finds its base on the search path") {
+  // mine.yaml in a directory of its own, starting from the shipped trtllm-pytorch (whose base is trtllm):
+  // beside it there is no trtllm-pytorch.yaml, so the search path (here the source tree's runtime_profiles/)
+  // gives the base.
+  const auto dir = std::filesystem::temp_directory_path() / ("infersim_base_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string mine = (dir / "mine.yaml").string();
+  std::ofstream(mine) << "base: trtllm-pytorch\ndescription: d\nsource: s\nhost_per_sequence_us: 7\n";
+  const SearchPath search("", "");
+  const RuntimeProfile r = load_runtime(mine, search);
+  CHECK(r.terms.name == "mine");
+  CHECK(r.terms.host_per_sequence_s == Approx(7e-6));
+  CHECK(r.terms.host_overlaps_device);         // trtllm-pytorch.yaml's
+  CHECK(r.terms.moe_gemm_efficiency == 0.79);  // trtllm.yaml's
+  // Without a search path the base is looked for beside the profile alone.
+  CHECK_THROWS_WITH(load_runtime(mine), (dir / "trtllm-pytorch.yaml").string() + ": error: no such file");
+  // A base found nowhere: the profile's file and line, then the search path's message.
+  const std::string lost = (dir / "lost.yaml").string();
+  std::ofstream(lost) << "base: nope\ndescription: d\nsource: s\n";
+  try {
+    (void)load_runtime(lost, search);
+    FAIL("no error");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).rfind(lost + ":1:7: error: 'base': unknown runtime profile 'nope'", 0) == 0);
+  }
+  // A profile named as its base in --config-dir's runtime_profiles/ finds itself first there: refused.
+  std::filesystem::create_directories(dir / "runtime_profiles");
+  const std::string own = (dir / "runtime_profiles" / "trtllm.yaml").string();
+  std::ofstream(own) << "base: trtllm\ndescription: d\nsource: s\n";
+  CHECK_THROWS_WITH(load_runtime(own, SearchPath(dir.string(), "")),
+                    own + ":1:7: error: 'base' names this profile itself");
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("runtime profiles: trtllm-pytorch is trtllm with the overlap scheduler, off under pp") {

@@ -19,6 +19,8 @@ constexpr double kMicro = 1e-6;
 constexpr double kMaxMicroseconds = 1e6;
 // Sequences or tokens one iteration can hold: far above any engine's (vLLM's largest default is 16,384).
 constexpr long long kMaxSchedulerCount = 10'000'000;
+// Profiles in a chain of bases: far more than any real layering needs; a cycle stops here.
+constexpr int kMaxBaseDepth = 8;
 }  // namespace
 
 std::vector<long long> graph_padding_sizes(YamlMap& y, std::string_view key) {
@@ -49,27 +51,48 @@ bool is_profile_name(const std::string& name) {
          });
 }
 
-RuntimeProfile load_runtime_text(const std::string& text, const std::string& path, bool base_allowed);
+// `search`: where a base not beside the profile is looked for (none: beside only); `depth`: how many profiles
+// name this one as their base, in a chain.
+RuntimeProfile load_runtime_text(const std::string& text, const std::string& path, const SearchPath* search,
+                                 int depth);
+
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  return std::filesystem::equivalent(a, b, ec) && !ec;
+}
 
 // `base:` — the profile this one starts from, every key it gives replacing the base's (a `scheduler:` block
-// whole); the base itself may not name one.
-RuntimeProfile base_profile(YamlMap& y, bool base_allowed) {
+// whole); a base may name a base of its own, kMaxBaseDepth deep at most (a cycle stops there). Found beside
+// the profile, else through `search` (--config-dir, the shipped runtime_profiles/).
+RuntimeProfile base_profile(YamlMap& y, const SearchPath* search, int depth) {
   if (!y.has("base")) return RuntimeProfile{};
   const SourceMark at = y.mark("base");
   const std::string name = y.text("base");
-  if (!base_allowed)
-    throw ConfigError(y.file(), at, "'base' is not allowed in a base profile (one level of base only)");
+  if (depth >= kMaxBaseDepth)
+    throw ConfigError(
+        y.file(), at,
+        fmt::format("'base' goes more than {} profiles deep (profiles naming each other?)", kMaxBaseDepth));
   if (!is_profile_name(name))
     throw ConfigError(y.file(), at,
-                      fmt::format("'base' must name a runtime profile beside this one (letters, digits, "
-                                  "'-', '_', '.'), got '{}'",
+                      fmt::format("'base' must name a runtime profile beside this one or on the search path "
+                                  "(letters, digits, '-', '_', '.'), got '{}'",
                                   name));
-  const std::string base_path = (std::filesystem::path(y.file()).parent_path() / (name + ".yaml")).string();
-  if (base_path == y.file()) throw ConfigError(y.file(), at, "'base' names this profile itself");
-  return load_runtime_text(read_config_file(base_path), base_path, false);
+  std::string base_path = (std::filesystem::path(y.file()).parent_path() / (name + ".yaml")).string();
+  std::error_code ec;
+  if (search && (!std::filesystem::exists(base_path, ec) || same_file(base_path, y.file()))) {
+    try {
+      base_path = search->resolve("runtime_profiles", name);
+    } catch (const InputError& e) {
+      throw ConfigError(y.file(), at, fmt::format("'base': {}", e.what()));
+    }
+  }
+  if (base_path == y.file() || same_file(base_path, y.file()))
+    throw ConfigError(y.file(), at, "'base' names this profile itself");
+  return load_runtime_text(read_config_file(base_path), base_path, search, depth + 1);
 }
 
-RuntimeProfile load_runtime_text(const std::string& text, const std::string& path, bool base_allowed) {
+RuntimeProfile load_runtime_text(const std::string& text, const std::string& path, const SearchPath* search,
+                                 int depth) {
   YamlMap y(parse_yaml_mapping(text, path), path, "",
             {"base", "description", "source", "step_overhead_us", "host_launch_us", "launch_mode",
              "int8_weight_only_efficiency", "int4_weight_only_efficiency", "moe_gemm_efficiency",
@@ -77,7 +100,7 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
              "host_overlap", "host_overlap_under_pp", "sampler_fp32_passes", "chunked_attention_cache",
              "scheduler"});
   const bool has_base = y.has("base");
-  RuntimeProfile r = base_profile(y, base_allowed);
+  RuntimeProfile r = base_profile(y, search, depth);
   r.terms.name = std::filesystem::path(path).stem().string();
   r.description = y.text("description");
   r.source = y.text("source");
@@ -147,13 +170,17 @@ RuntimeProfile load_runtime(const std::string& path) {
   return load_runtime_text(read_config_file(path), path);
 }
 
+RuntimeProfile load_runtime(const std::string& path, const SearchPath& search) {
+  return load_runtime_text(read_config_file(path), path, &search, 0);
+}
+
 RuntimeProfile load_runtime_text(const std::string& text, const std::string& path) {
-  return load_runtime_text(text, path, true);
+  return load_runtime_text(text, path, nullptr, 0);
 }
 
 NamedScheduler scheduler_or_vllm(const RuntimeProfile& runtime, const SearchPath& search) {
   if (runtime.scheduler) return {runtime.terms.name, *runtime.scheduler};
-  const RuntimeProfile vllm = load_runtime(search.resolve("runtime_profiles", "vllm"));
+  const RuntimeProfile vllm = load_runtime(search.resolve("runtime_profiles", "vllm"), search);
   if (!vllm.scheduler) throw InputError("runtime profile 'vllm' has no scheduler: block");
   return {vllm.terms.name, *vllm.scheduler};
 }

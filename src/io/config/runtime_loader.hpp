@@ -1,9 +1,9 @@
 #pragma once
 // runtime_profiles/NAME.yaml -> a validated RuntimeProfile in SI units (core/runtime_profile.hpp).
 // Keys: description, source (text), step_overhead_us, host_launch_us (microseconds, >= 0), optional terms
-// (docs/formats.md). `base: NAME` starts from runtime_profiles/NAME.yaml beside it (which may not name a base
-// of its own): every key given replaces the base's, a scheduler: block whole. Unknown or missing keys, and
-// values out of range, throw ConfigError naming the file, the line and the key.
+// (docs/formats.md). `base: NAME` starts from the profile NAME (NAME.yaml beside it, else on the search path;
+// a chain of bases 8 deep at most): every key given replaces the base's, a scheduler: block whole. Unknown
+// or missing keys, and values out of range, throw ConfigError naming the file, the line and the key.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,7 +13,11 @@
 
 namespace infersim {
 
+// A base is looked for beside the profile only.
 [[nodiscard]] RuntimeProfile load_runtime(const std::string& path);
+// A base is looked for beside the profile, else through `search` (--config-dir, the shipped profiles), so
+// that a profile of the user's own may start from a shipped one.
+[[nodiscard]] RuntimeProfile load_runtime(const std::string& path, const SearchPath& search);
 // The same from text already in memory; `path` names it in messages and its stem becomes the name.
 [[nodiscard]] RuntimeProfile load_runtime_text(const std::string& text, const std::string& path);
 

@@ -62,7 +62,7 @@ SweepAxisPlan resolve_axis(SweepPlan& p, const SweepAxis& axis, int column, cons
     } else if (axis.key == "hardware") {
       p.hardware.push_back(load_hardware(search.resolve("hardware_profiles", v)));
     } else if (axis.key == "runtime") {
-      p.runtimes.push_back(load_runtime(search.resolve("runtime_profiles", v)).terms);
+      p.runtimes.push_back(load_runtime(search.resolve("runtime_profiles", v), search).terms);
     } else {
       parse_scenario_value(a.values.emplace_back(), *a.key, v, what);
       a.text.push_back(v);
@@ -77,7 +77,7 @@ void fill_defaults(SweepPlan& p, const SearchPath& search) {
   if (p.hardware.empty())
     p.hardware.push_back(load_hardware(search.resolve("hardware_profiles", kDefaultHardware)));
   if (p.runtimes.empty())
-    p.runtimes.push_back(load_runtime(search.resolve("runtime_profiles", kDefaultRuntime)).terms);
+    p.runtimes.push_back(load_runtime(search.resolve("runtime_profiles", kDefaultRuntime), search).terms);
 }
 
 struct Config {
