@@ -199,6 +199,8 @@ TEST_CASE("runtime profiles: each bad fixture names the file, the line and the k
             .rfind(
                 dir + "runtime_base_path.yaml:1:7: error: 'base' must name a runtime profile beside this one",
                 0) == 0);
+  CHECK_THROWS_WITH(load_runtime_text("base: trtllm.yaml\ndescription: d\nsource: s\n", "named.yaml"),
+                    Catch::StartsWith("named.yaml:1:7: error: 'base' must name a runtime profile"));
   CHECK(runtime_error_of("runtime_base_cycle.yaml")  // runtime_base_cycle_b.yaml names it back
             .rfind(dir + "runtime_base_cycle.yaml:1:7: error: 'base' goes more than 8 profiles deep", 0) ==
         0);

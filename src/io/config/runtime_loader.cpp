@@ -43,9 +43,10 @@ std::vector<long long> graph_padding_sizes(YamlMap& y, std::string_view key) {
 
 namespace {
 
-// A base profile's name: a file stem in the same directory, no path (docs/formats.md, runtime profiles).
+// A base profile's name, as --runtime takes one: a file stem, no path and no .yaml ending (docs/formats.md,
+// runtime profiles).
 bool is_profile_name(const std::string& name) {
-  return !name.empty() && name.size() <= 64 && name.front() != '.' &&
+  return !name.empty() && name.size() <= 64 && name.front() != '.' && !looks_like_path(name) &&
          std::all_of(name.begin(), name.end(), [](char c) {
            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
          });
