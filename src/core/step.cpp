@@ -21,11 +21,6 @@ std::optional<std::string> why_step_invalid(const ModelSpec& m, const HardwareSp
         "serving simulation keeps one batch in flight per pipeline stage itself (vLLM's virtual engines): "
         "leave --micro-batches at 1");
   }
-  if (sc.layout.attention_dp > 1 && sc.layout.pp > 1) {
-    return std::string(
-        "serving simulation steps attention data-parallel ranks together on one stage: --attention-dp with "
-        "--pp is not supported");
-  }
   if (sc.attention != AttentionKernel::fused) {
     return std::string(
         "serving simulation models the fused (paged) attention kernels of serving engines: "

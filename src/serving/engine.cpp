@@ -46,9 +46,8 @@ Engine::Engine(StepTimer& timer, const ServeConfig& cfg, const SloTargets& slo, 
   }
   engines_per_replica_ = timer.stages();
   const int ranks = timer.attention_ranks();
-  if (ranks > 1 && (engines_per_replica_ > 1 || cfg.replicas % ranks != 0)) {
-    throw std::logic_error(
-        "serving: attention data-parallel ranks need one stage and whole groups of replicas");
+  if (ranks > 1 && cfg.replicas % ranks != 0) {
+    throw std::logic_error("serving: attention data-parallel ranks need whole groups of replicas");
   }
   plans_.resize(static_cast<std::size_t>(ranks));
   for (int i = 0; i < cfg.replicas * engines_per_replica_; ++i)
@@ -75,8 +74,9 @@ ServeResult Engine::run(RequestSource& source, long long max_requests, double of
       continue;
     }
     const int ranks = timer_.attention_ranks();
-    if (ranks > 1) {
-      step_group(static_cast<int>(r - replicas_.data()) / ranks * ranks, source);
+    if (ranks > 1) {  // the group of r's rank, at r's virtual engine
+      const auto index = static_cast<int>(r - replicas_.data());
+      step_group(index / engines_per_replica_ / ranks * ranks, index % engines_per_replica_, source);
     } else {
       step(*r, source);
     }
@@ -146,9 +146,15 @@ void Engine::deliver(const Request& in, RequestSource& source) {
   }
   const int ranks = timer_.attention_ranks();
   if (ranks > 1) {  // an attention rank keeps its group's clock; an idle group starts at the arrival
-    Replica* first = &replicas_[static_cast<std::size_t>(group / ranks * ranks)];
-    if (std::none_of(first, first + ranks, [](const Replica& x) { return x.busy(); })) {
-      for (Replica* x = first; x != first + ranks; ++x) x->clock = std::max(x->clock, received_s(in));
+    const int first = group / ranks * ranks;
+    const int v = static_cast<int>(target - replicas_.data()) % engines_per_replica_;
+    bool idle = true;
+    for (int i = 0; i < ranks; ++i) idle = idle && !engine_at(first + i, v).busy();
+    if (idle) {
+      for (int i = 0; i < ranks; ++i) {
+        Replica& x = engine_at(first + i, v);
+        x.clock = std::max(x.clock, received_s(in));
+      }
     }
   } else if (!target->busy()) {
     target->clock = std::max(target->clock, received_s(in));
@@ -348,17 +354,19 @@ void Engine::step(Replica& rep, RequestSource& source) {
   commit_step(rep, plan, step_s, plan.times, source);
 }
 
-void Engine::step_group(int first, RequestSource& source) {
+void Engine::step_group(int first, int v, RequestSource& source) {
   // Attention data-parallel ranks run their routed experts as one group, so they iterate together: each
   // busy rank schedules its own batch, the experts gather every rank's tokens, and the iteration lasts as
   // long as the slowest rank's (docs/formulas.md#attention_data_parallel). An idle rank joins with nothing.
+  // Under pipeline parallelism the group is the ranks' virtual engine v: a stage's ranks run one
+  // micro-batch of each rank together.
   // The ranks replay a CUDA graph only when every busy rank's iteration is decode rows alone, each padded to
   // the captured size that holds the largest rank's rows.
   const int ranks = timer_.attention_ranks();
   bool graph = true;
   long long most_rows = 0;
   for (int i = 0; i < ranks; ++i) {
-    Replica& rep = replicas_[static_cast<std::size_t>(first + i)];
+    Replica& rep = engine_at(first + i, v);
     StepPlan& plan = plans_[static_cast<std::size_t>(i)];
     plan.active = rep.busy();
     if (!plan.active) continue;
@@ -383,12 +391,12 @@ void Engine::step_group(int first, RequestSource& source) {
     if (!plan.active) continue;
     plan.load.moe_group_tokens = group_tokens;
     plan.prefill_load.moe_group_tokens = group_tokens;
-    const double rank_s = plan_time(replicas_[static_cast<std::size_t>(first + i)], plan);
+    const double rank_s = plan_time(engine_at(first + i, v), plan);
     if (!slowest || rank_s > step_s) slowest = &plan.times;
     step_s = std::max(step_s, rank_s);
   }
   for (int i = 0; i < ranks; ++i) {
-    Replica& rep = replicas_[static_cast<std::size_t>(first + i)];
+    Replica& rep = engine_at(first + i, v);
     const StepPlan& plan = plans_[static_cast<std::size_t>(i)];
     if (plan.active) {
       commit_step(rep, plan, step_s, *slowest, source);

@@ -172,8 +172,9 @@ class Engine {
   void commit_step(Replica& rep, const StepPlan& plan, double step_s, const TimeByClass& times,
                    RequestSource& source);
   void step(Replica& rep, RequestSource& source);
-  // The attention data-parallel ranks replicas_[first, first + ranks) iterate together.
-  void step_group(int first, RequestSource& source);
+  // The attention data-parallel ranks first .. first + ranks - 1 iterate together, each one's virtual
+  // engine v (its pipeline's micro-batch v; 0 without pipeline parallelism).
+  void step_group(int first, int v, RequestSource& source);
 
   StepTimer& timer_;
   const ServeConfig& cfg_;

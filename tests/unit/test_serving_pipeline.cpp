@@ -144,3 +144,35 @@ TEST_CASE("Pipeline parallel: each virtual engine gets 1/pp of the blocks, --mic
   micro.batch = 2;
   CHECK(why_step_invalid(r.model, r.hw, micro).has_value());
 }
+
+TEST_CASE("Pipeline parallel with attention data-parallel ranks: each rank's micro-batches as estimate's") {
+  // Qwen3-30B-A3B on 2 attention ranks x 2 stages of H100s (4 GPUs). 4N = 64 requests of 512 + 128 tokens
+  // at t = 0 go N to each virtual engine of each rank (fewest unfinished first); with all four busy, each
+  // group step runs both ranks' micro-batch v of N rows together, the experts gathering 2N rows, and lasts
+  // max(path, 2 x the slowest stage): estimate's pipelined batch of 2N per rank in M = 2 micro-batches
+  // (docs/formulas.md#attention_data_parallel, #pipeline_bubble), derived apart from the simulator.
+  const ModelSpec m = load_model(test::source_path("model_configs/qwen3-30b-a3b.yaml"));
+  const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/h100-sxm.yaml"));
+  Scenario sc;
+  sc.layout.attention_dp = 2;
+  sc.layout.pp = 2;
+  sc.layout.micro_batches = 2;
+  sc.batch = 32;  // per rank
+  sc.input_tokens = 512;
+  sc.output_tokens = 128;
+  Scenario one = sc;
+  one.batch = 1;
+  one.layout.micro_batches = 1;
+  StepTimer timer(m, hw, one);
+  ServeConfig cfg;
+  cfg.replicas = 2;  // the ranks
+  cfg.limits.chunked_prefill = false;
+  cfg.limits.max_num_seqs = 64;
+  cfg.limits.max_num_batched_tokens = 16 * 512;
+  ListSource source(at_zero(64, 512, 128));
+  const ServeResult out = simulate(timer, cfg, source, 64, {}, 0.0);
+  const Estimate e = estimate(m, hw, sc);
+  CHECK(out.summary.requests == 64);
+  CHECK(out.summary.batch_max == 16);
+  CHECK(out.summary.tpot_mean_s == Approx(e.tpot_s).epsilon(0.01));
+}
