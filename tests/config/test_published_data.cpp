@@ -194,7 +194,8 @@ TEST_CASE("runtime profiles: each bad fixture names the file, the line and the k
                        "runtime_bad_overlap_under_pp.yaml:6:24: error: 'host_overlap_under_pp' must be true "
                        "or false, got 'never'",
                    0) == 0);
-  // A base is a profile's name beside this one: no path, no base of its own, a file that exists.
+  // A base is a profile's name (no path, no .yaml ending); a chain of bases ends within 8; read beside the
+  // profile (no search path here), its file must exist.
   CHECK(runtime_error_of("runtime_base_path.yaml")
             .rfind(
                 dir + "runtime_base_path.yaml:1:7: error: 'base' must name a runtime profile beside this one",
