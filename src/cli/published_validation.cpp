@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <vector>
 
 #include "cli/guarded_main.hpp"
 #include "core/errors.hpp"
@@ -39,6 +40,10 @@ int run_published_validation(const std::string& output_csv, double threshold, do
                              std::optional<double> regime_threshold, const SearchPath& search) {
   const std::string csv = published_csv_path(search);
   const std::string mapping_path = search.resolve(kPublishedDir, "mapping");
+  // Opened before the judging, so that an output named as the CSV or the mapping is refused at once;
+  // the files the judging reads later (models, hardware, runtimes) are refused when it commits.
+  std::unique_ptr<AtomicOutput> out;
+  if (!output_csv.empty()) out = std::make_unique<AtomicOutput>(output_csv, std::vector{csv, mapping_path});
   const std::vector<PublishedRow> rows = read_published_csv(csv);
   const PublishedMapping mapping = load_published_mapping(mapping_path);
   const PublishedSources sources{
@@ -49,8 +54,6 @@ int run_published_validation(const std::string& output_csv, double threshold, do
       }};
   const std::vector<PublishedCase> cases = judge_published(map_published(rows, mapping), sources);
   const PublishedSummary summary = summarize(cases);
-  std::unique_ptr<AtomicOutput> out;  // opened once every input is read: none of them may be the output
-  if (!output_csv.empty()) out = std::make_unique<AtomicOutput>(output_csv);
   std::map<std::string, bool> moe;  // each model loaded once
   const auto is_moe_model = [&](const std::string& name) {
     auto it = moe.find(name);
