@@ -28,6 +28,8 @@ struct Layout {
   int moe_tp = 1;
   int micro_batches = 1;      // pipeline micro-batches the batch is split into
   double comm_overlap = 0.0;  // share of communication hidden behind compute, [0, 1)
+
+  friend bool operator==(const Layout&, const Layout&) = default;
 };
 
 // Upper plausibility bound on dp x tp x pp (the largest published training clusters are ~10^5 devices);

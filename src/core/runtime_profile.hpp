@@ -58,6 +58,8 @@ struct RuntimeTerms {
   // What its KV cache keeps of a chunked-attention layer: the current chunk, or the whole sequence
   // (core/key_span.hpp ChunkedCache; docs/formulas.md#key_span). Memory only: attention reads the chunk.
   ChunkedCache chunked_cache = ChunkedCache::chunk;
+
+  friend bool operator==(const RuntimeTerms&, const RuntimeTerms&) = default;
 };
 
 // A serving engine's scheduler, as its engine arguments name them (the `scheduler:` block of a runtime

@@ -33,6 +33,8 @@ struct Scenario {
   long long kv_sinks = 0;
   Layout layout;
   RuntimeTerms runtime;  // the serving engine's host terms (core/runtime_profile.hpp); default: none
+
+  friend bool operator==(const Scenario&, const Scenario&) = default;
 };
 
 }  // namespace infersim

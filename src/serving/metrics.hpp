@@ -63,6 +63,8 @@ struct SloTargets {
   // The percentile of TTFT and of TPOT a run is held to (MLPerf Server: 99), in (0, 100]; the summary
   // reports both at it.
   double percentile = 99.0;
+
+  friend bool operator==(const SloTargets&, const SloTargets&) = default;
 };
 
 class MetricsCollector {

@@ -1,7 +1,9 @@
 #include "serving/workload.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include "core/errors.hpp"
 
@@ -14,6 +16,9 @@ bool finite_in(double x, double lo, double hi) { return std::isfinite(x) && x >=
 bool whole(double x) { return std::isfinite(x) && std::floor(x) == x; }
 
 constexpr double kMaxTokensReal = static_cast<double>(kMaxRequestTokens);
+
+// Requests a minimum duration may ask for: a bound on the run's length, not on any measurement.
+constexpr long long kMaxDurationRequests = 100'000'000;
 
 // Rounded to the nearest integer (halves away from zero) and clamped to [1, max_tokens]; NaN is 1.
 long long rounded_length(double x, long long max_tokens) {
@@ -74,10 +79,21 @@ void check_workload(const WorkloadSpec& spec) {
   if (spec.arrivals == Arrivals::gamma && !(std::isfinite(spec.burstiness) && spec.burstiness > 0.0))
     throw InputError("the burstiness (the Gamma shape of the arrival gaps) must be a finite number above 0");
   if (spec.requests < 0) throw InputError("the number of requests must not be negative");
+  if (!(std::isfinite(spec.min_duration_s) && spec.min_duration_s >= 0.0))
+    throw InputError("the minimum duration must be a finite number of seconds, 0 or more");
+  if (spec.arrivals != Arrivals::offline &&
+      spec.rate_rps * spec.min_duration_s > static_cast<double>(kMaxDurationRequests))
+    throw InputError("the rate times the minimum duration must be at most " +
+                     std::to_string(kMaxDurationRequests) + " requests");
   if (spec.max_context && *spec.max_context < 1)
     throw InputError("the context limit must be at least 1 token");
   if (const auto why = why_invalid(spec.input)) throw InputError("the input length must be " + *why);
   if (const auto why = why_invalid(spec.output)) throw InputError("the output length must be " + *why);
+}
+
+long long requests_to_issue(const WorkloadSpec& spec) {
+  if (spec.arrivals == Arrivals::offline || !(spec.min_duration_s > 0.0)) return spec.requests;
+  return std::max(spec.requests, static_cast<long long>(std::ceil(spec.rate_rps * spec.min_duration_s)));
 }
 
 SyntheticWorkload::SyntheticWorkload(const WorkloadSpec& spec)
@@ -86,6 +102,7 @@ SyntheticWorkload::SyntheticWorkload(const WorkloadSpec& spec)
       length_rng_(spec.seed),
       max_tokens_(spec.max_context.value_or(kMaxRequestTokens)) {
   check_workload(spec_);
+  spec_.requests = requests_to_issue(spec_);
   length_rng_.jump();
 }
 

@@ -27,6 +27,8 @@ struct Request {
 struct HarnessBatcherSpec {
   long long max_queries = 96;
   double window_s = 0.3;
+
+  friend bool operator==(const HarnessBatcherSpec&, const HarnessBatcherSpec&) = default;
 };
 
 // When the engine receives `r`: its dispatch, or its arrival.
@@ -39,6 +41,8 @@ struct LengthDist {
   enum class Kind { fixed, uniform, normal, lognormal } kind = Kind::fixed;
   double a = 0.0;
   double b = 0.0;
+
+  friend bool operator==(const LengthDist&, const LengthDist&) = default;
 };
 
 // The longest length a distribution may name, and the clamp of a workload without a context.
@@ -65,6 +69,10 @@ struct WorkloadSpec {
   LengthDist input{LengthDist::Kind::fixed, 1024.0, 0.0};
   LengthDist output{LengthDist::Kind::fixed, 256.0, 0.0};
   long long requests = 1000;  // >= 0
+  // Arrivals at a rate: issue requests for at least this long, rate_rps x min_duration_s of them when
+  // that is more than `requests` (MLPerf's performance runs last at least their min_duration, whatever
+  // the query count). 0: `requests` alone. Unused offline.
+  double min_duration_s = 0.0;
   std::uint64_t seed = 0;
   // Each length is clamped to [1, max_context] (the model's context); absent: only to >= 1. A request
   // whose input + output exceeds the context is the simulator's to reject and count.
@@ -73,6 +81,10 @@ struct WorkloadSpec {
 
 // Throws InputError (core/errors.hpp) naming the first value out of range.
 void check_workload(const WorkloadSpec& spec);
+
+// The requests a workload issues: `requests`, or under arrivals at a rate at least
+// ceil(rate_rps x min_duration_s) of them (docs/formulas.md#serving_max_rate).
+[[nodiscard]] long long requests_to_issue(const WorkloadSpec& spec);
 
 // Generates spec.requests requests lazily, in arrival order, in O(1) memory. Common random numbers:
 // the gaps between arrivals are drawn at unit rate (Gamma with shape K and mean 1; K = 1 exponential)

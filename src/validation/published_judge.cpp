@@ -2,6 +2,7 @@
 
 #include <map>
 #include <utility>
+#include <vector>
 
 #include "core/errors.hpp"
 #include "core/estimate.hpp"
@@ -46,10 +47,39 @@ std::optional<ServingMetric> serving_metric(MetricKind k) {
   }
 }
 
+// The serving runs of one judging, each made once: a source's rows of one run (an MLPerf Server result's
+// throughput, mean TTFT and mean TPOT) share it, whatever their metric.
+class ServingRuns {
+ public:
+  ServingPrediction predict(const MappedConfig& cfg, const ModelSpec& model, const HardwareSpec& hw,
+                            const RuntimeProfile& runtime, ServingMetric metric) {
+    for (const Run& r : runs_) {
+      if (r.model == cfg.model && r.hardware == cfg.hardware && r.runtime == cfg.runtime &&
+          r.scenario == cfg.scenario && r.load == *cfg.load) {
+        ServingPrediction p = r.prediction;
+        if (p.value) p.value = serving_metric_value(p.summary, metric);
+        return p;
+      }
+    }
+    ServingPrediction p = predict_serving(model, hw, runtime, cfg.scenario, *cfg.load, metric);
+    runs_.push_back({cfg.model, cfg.hardware, cfg.runtime, cfg.scenario, *cfg.load, p});
+    return p;
+  }
+
+ private:
+  struct Run {
+    std::string model, hardware, runtime;
+    Scenario scenario;
+    ServingLoad load;
+    ServingPrediction prediction;
+  };
+  std::vector<Run> runs_;
+};
+
 // A row measured under load, through the serving simulator; one it cannot run becomes unmapped with
 // the reason.
 PublishedCase judge_serving(PublishedCase c, const ModelSpec& model, const HardwareSpec& hw,
-                            const RuntimeProfile& runtime) {
+                            const RuntimeProfile& runtime, ServingRuns& runs) {
   const MappedConfig& cfg = *c.mapping.config;
   const auto metric = serving_metric(cfg.metric);
   if (!metric) {
@@ -58,7 +88,7 @@ PublishedCase judge_serving(PublishedCase c, const ModelSpec& model, const Hardw
                      " is not predicted under a serving load (only output_tok_s, ttft_ms, tpot_ms)"};
     return c;
   }
-  ServingPrediction p = predict_serving(model, hw, runtime, cfg.scenario, *cfg.load, *metric);
+  ServingPrediction p = runs.predict(cfg, model, hw, runtime, *metric);
   if (!p.value) {
     c.mapping = {std::nullopt, p.reason};
     return c;
@@ -84,7 +114,7 @@ EstimateSpan timed_span(MetricKind k) {
   }
 }
 
-PublishedCase judge(PublishedCase c, Library& lib) {
+PublishedCase judge(PublishedCase c, Library& lib, ServingRuns& runs) {
   if (!c.mapping.config) return c;
   MappedConfig& cfg = *c.mapping.config;
   cfg.scenario.runtime = lib.runtime(cfg.runtime).terms;
@@ -93,7 +123,7 @@ PublishedCase judge(PublishedCase c, Library& lib) {
   // failure; a configuration the engine cannot run is one.
   const ModelSpec& model = lib.model(cfg.model);
   const HardwareSpec& hw = lib.device(cfg.hardware);
-  if (cfg.load) return judge_serving(std::move(c), model, hw, lib.runtime(cfg.runtime));
+  if (cfg.load) return judge_serving(std::move(c), model, hw, lib.runtime(cfg.runtime), runs);
   std::optional<std::string> why = why_invalid(model, hw, cfg.scenario);
   if (!why && cfg.baseline) why = why_invalid(model, hw, *cfg.baseline);
   if (why) {
@@ -114,8 +144,9 @@ PublishedCase judge(PublishedCase c, Library& lib) {
 std::vector<PublishedCase> judge_published(std::vector<PublishedCase> mapped,
                                            const PublishedSources& sources) {
   Library lib(sources);
+  ServingRuns runs;
   std::vector<PublishedCase> cases;
-  for (PublishedCase& c : mapped) cases.push_back(judge(std::move(c), lib));
+  for (PublishedCase& c : mapped) cases.push_back(judge(std::move(c), lib, runs));
   return cases;
 }
 

@@ -7,6 +7,7 @@
 #include "core/errors.hpp"
 #include "core/formulas/params.hpp"
 #include "core/step.hpp"
+#include "serving/max_rate.hpp"
 #include "serving/simulator.hpp"
 
 namespace infersim {
@@ -144,20 +145,6 @@ std::optional<long long> kv_blocks_for(StepTimer& timer, const HardwareSpec& hw,
   return static_cast<long long>(std::floor(std::max(0.0, free_B * *o.kv_free_fraction) / block_B));
 }
 
-double percentile_of(const serving::ServeSummary& s, double p, bool ttft) {
-  if (p == 50.0) return ttft ? s.ttft_p50_s : s.tpot_p50_s;
-  if (p == 90.0) return ttft ? s.ttft_p90_s : s.tpot_p90_s;
-  return ttft ? s.ttft_p99_s : s.tpot_p99_s;
-}
-
-// MLPerf Server's rule: the percentile of TTFT and of TPOT each within its target, nothing refused.
-bool meets(const serving::ServeSummary& s, const ServingLoad& load) {
-  if (s.requests == 0 || s.rejected > 0) return false;
-  if (load.slo.ttft_s && percentile_of(s, load.percentile, true) > *load.slo.ttft_s) return false;
-  if (load.slo.tpot_s && percentile_of(s, load.percentile, false) > *load.slo.tpot_s) return false;
-  return true;
-}
-
 class Runner {
  public:
   Runner(StepTimer& timer, serving::ServeConfig cfg, serving::WorkloadSpec w)
@@ -168,30 +155,12 @@ class Runner {
     w.arrivals = arrivals;
     w.rate_rps = rate_rps > 0.0 ? rate_rps : 1.0;
     WorkloadSource source(w);
-    return serving::simulate(timer_, cfg_, source, w.requests, {}, rate_rps);
+    return serving::simulate(timer_, cfg_, source, serving::requests_to_issue(w), {}, rate_rps);
   }
 
-  // Bisection on the Poisson rate to 1 %, between 1 % of the offline request throughput (no higher rate
-  // keeps the queues finite) and that throughput; every probe draws the same requests (common random
-  // numbers: serving/workload.hpp), so a higher rate only adds load.
-  // `ceiling`: the offline request throughput of this configuration.
-  std::optional<std::pair<double, serving::ServeResult>> max_rate(const ServingLoad& load, double ceiling) {
-    std::optional<std::pair<double, serving::ServeResult>> best;
-    const auto probe = [&](double rate) {
-      serving::ServeResult s = run(serving::Arrivals::poisson, rate);
-      const bool ok = meets(s.summary, load);
-      if (ok) best = {rate, std::move(s)};
-      return ok;
-    };
-    if (probe(ceiling)) return best;
-    double lo = 0.01 * ceiling;
-    double hi = ceiling;
-    if (!probe(lo)) return std::nullopt;
-    while (hi - lo > 0.01 * hi) {
-      const double mid = 0.5 * (lo + hi);
-      (probe(mid) ? lo : hi) = mid;
-    }
-    return best;
+  // MLPerf Server's rule, by the search `serve --find-max-rate` runs (docs/formulas.md#serving_max_rate).
+  serving::MaxRateResult max_rate(const ServingLoad& load) {
+    return serving::find_max_rate(timer_, cfg_, w_, load.slo, load.percentile);
   }
 
  private:
@@ -200,7 +169,9 @@ class Runner {
   serving::WorkloadSpec w_;
 };
 
-double metric_of(const serving::ServeSummary& s, ServingMetric metric) {
+}  // namespace
+
+double serving_metric_value(const serving::ServeSummary& s, ServingMetric metric) {
   switch (metric) {
     case ServingMetric::output_tok_s:
       return s.output_throughput_tok_s;
@@ -211,8 +182,6 @@ double metric_of(const serving::ServeSummary& s, ServingMetric metric) {
   }
   return 0.0;
 }
-
-}  // namespace
 
 ServingPrediction predict_serving(const ModelSpec& model, const HardwareSpec& hw,
                                   const RuntimeProfile& profile, const Scenario& sc, const ServingLoad& load,
@@ -245,21 +214,23 @@ ServingPrediction predict_serving(const ModelSpec& model, const HardwareSpec& hw
   w.input = load.input;
   w.output = load.output;
   w.requests = load.requests;
+  w.min_duration_s = load.min_duration_s;
   w.max_context = model.max_context;
   Runner runner(timer, cfg, w);
   try {
     // The rate a Poisson load offers is read against what the configuration can serve at all.
-    if (load.kind != LoadKind::offline)
+    if (load.kind == LoadKind::poisson)
       p.capacity_rps = runner.run(serving::Arrivals::offline, 0.0).summary.request_throughput_rps;
     if (load.kind == LoadKind::max_rate) {
-      auto found = runner.max_rate(load, p.capacity_rps);
-      if (!found) {
+      serving::MaxRateResult found = runner.max_rate(load);
+      p.capacity_rps = found.offline_rps;
+      if (!found.rate_rps) {
         p.reason = "no Poisson rate meets the targets, down to 1% of the offline throughput";
         return p;
       }
-      p.rate_rps = found->first;
-      p.summary = found->second.summary;
-      p.time_by_class = found->second.time_by_class;
+      p.rate_rps = *found.rate_rps;
+      p.summary = found.at_rate.summary;
+      p.time_by_class = found.at_rate.time_by_class;
     } else {
       const bool offline = load.kind == LoadKind::offline;
       p.rate_rps = offline ? 0.0 : load.rate_rps;
@@ -277,7 +248,7 @@ ServingPrediction predict_serving(const ModelSpec& model, const HardwareSpec& hw
     p.reason = "every request was rejected (longer than the context, the KV cache or the token budget)";
     return p;
   }
-  p.value = metric_of(p.summary, metric);
+  p.value = serving_metric_value(p.summary, metric);
   return p;
 }
 

@@ -45,6 +45,8 @@ struct SchedulerOverrides {
   std::optional<serving::HarnessBatcherSpec> harness_batcher;
   // max_num_seqs and max_num_batched_tokens as trtllm-bench derives them (trtllm_bench_limits).
   bool trtllm_bench = false;
+
+  friend bool operator==(const SchedulerOverrides&, const SchedulerOverrides&) = default;
 };
 
 // `over`'s given values replace `base`'s.
@@ -73,6 +75,11 @@ struct ServingLoad {
   serving::LengthDist input{serving::LengthDist::Kind::fixed, 1.0, 0.0};
   serving::LengthDist output{serving::LengthDist::Kind::fixed, 1.0, 0.0};
   SchedulerOverrides limits;  // the framework's, then the load's
+  // Poisson and max_rate: every run issues at least rate x min_duration_s requests (MLPerf's minimum
+  // duration of a performance run, the log's min_duration); 0: `requests` alone.
+  double min_duration_s = 0.0;
+
+  friend bool operator==(const ServingLoad&, const ServingLoad&) = default;
 };
 
 // The limits a load runs under: the framework's for every load, its own for the load's scenario, then the
@@ -110,13 +117,16 @@ struct ServingPrediction {
   long long kv_blocks = 0;  // per replica
   double rate_rps = 0.0;    // the Poisson rate run (max_rate: the one found)
   // Poisson and max_rate loads: the request throughput of the same configuration offline (every request
-  // at t = 0), the highest rate it can serve at all; 0 for an offline load.
+  // at t = 0, ramp and drain included), the scale a rate is read against; 0 for an offline load.
   double capacity_rps = 0.0;
   serving::ServeSummary summary;
   TimeByClass time_by_class;  // where that run's iterations spent their time
 };
 
 enum class ServingMetric { output_tok_s, ttft_ms, tpot_ms };
+
+// A run's figure in the metric's unit (output tokens per second; ms for the mean TTFT and TPOT).
+[[nodiscard]] double serving_metric_value(const serving::ServeSummary& s, ServingMetric metric);
 
 // Runs `load` through `dp` replicas of the configuration `sc` (its runtime terms set) with `profile`'s
 // scheduler overlaid by the load's limits.

@@ -103,6 +103,26 @@ TEST_CASE("serve refuses what it cannot simulate, with exit 2 and a message") {
   CHECK(trace.err.find("bad_not_a_number.csv:") != std::string::npos);
 }
 
+TEST_CASE("serve --min-duration: a run at a rate lasts at least that long, the requests it takes") {
+  // By hand: 5 requests a second for 60 s is 300 requests, more than the 100 asked.
+  const auto r = run_infersim(kServe + "--rate 5 --requests 100 --min-duration 60s --format json");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("\"requests\": 300,") != std::string::npos);
+  // 1000 asked: the count stands (5 x 60 is fewer).
+  const auto more = run_infersim(kServe + "--rate 5 --requests 1000 --min-duration 60 --format json");
+  REQUIRE(more.exit_code == 0);
+  CHECK(more.out.find("\"requests\": 1000,") != std::string::npos);
+  // A load without a rate has no duration to fill; a time is a time.
+  for (const char* load : {"--offline", "--concurrency 4"}) {
+    const auto refused = run_infersim(kServe + load + " --min-duration 60");
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.err.find("--min-duration lasts an open-loop load") != std::string::npos);
+  }
+  const auto zero = run_infersim(kServe + "--rate 5 --min-duration 0");
+  CHECK(zero.exit_code == 2);
+  CHECK(zero.err.find("--min-duration must be a time") != std::string::npos);
+}
+
 TEST_CASE("serve without chunked prefill: requests whose recomputed prompts outgrow a step are dropped") {
   // 100 blocks of 16 tokens for 40 sequences of 100 + 300: admitted on demand, they are preempted by
   // recompute as they grow, and a victim past 256 tokens can never be prefilled again in a 256-token step.

@@ -1,7 +1,9 @@
 // The highest-rate search and the latency curve (src/serving/max_rate.hpp): each answer checked by runs of
 // the simulator made here, apart from the search (the returned rate meets the targets, the rate one step
 // above it does not), and the curve's low end against estimate's batch of one.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "core/estimate.hpp"
 #include "core/step.hpp"
@@ -87,12 +89,13 @@ TEST_CASE("find_max_rate: a target no request can meet gives no rate, one every 
   CHECK(!none.rate_rps);
   REQUIRE(none.next_rate_rps);
   CHECK(*none.next_rate_rps == Approx(0.01 * none.offline_rps));
-  CHECK(none.curve.size() == 2);  // the offline rate and 1 % of it
+  CHECK(none.curve.size() == 3);  // the offline rate, 90 % of it and 1 % of it
   // A TPOT of 10 s holds at every rate: the search stops at its bound, twice the offline rate.
   const MaxRateResult all = find_max_rate(timer, r.cfg, r.w, {std::nullopt, 10.0}, 50.0);
   REQUIRE(all.rate_rps);
   CHECK(*all.rate_rps == Approx(2.0 * all.offline_rps));
   CHECK(!all.next_rate_rps);
+  CHECK(all.curve.size() == 3);  // the offline rate, 110 % of it and twice it
   CHECK_THROWS_AS(find_max_rate(timer, r.cfg, r.w, {}, 99.0), std::invalid_argument);
   CHECK_THROWS_AS(find_max_rate(timer, r.cfg, r.w, {1.0, std::nullopt}, 0.0), std::invalid_argument);
 }
@@ -157,4 +160,21 @@ TEST_CASE("find_max_rate at any percentile: p95 holds at its rate and not one st
   CHECK(*m.rate_rps >= 0.99 * *p99.rate_rps);
   CHECK_THROWS_AS(find_max_rate(timer, r.cfg, r.w, slo, 0.0), std::invalid_argument);
   CHECK_THROWS_AS(find_max_rate(timer, r.cfg, r.w, slo, 101.0), std::invalid_argument);
+}
+
+TEST_CASE("find_max_rate with a minimum duration: every probe lasts it, the answer's run too") {
+  // 300 requests, at least 60 s of arrivals: a probe at rate R issues max(300, ceil(60 R)) requests
+  // (MLPerf's performance runs last their min_duration whatever the query count).
+  Rig r;
+  r.w.min_duration_s = 60.0;
+  StepTimer timer(r.model, r.hw, r.sc);
+  const MaxRateResult m = find_max_rate(timer, r.cfg, r.w, {0.3, 0.012}, 99.0);
+  REQUIRE(m.rate_rps);
+  const long long issued = std::max(300LL, static_cast<long long>(std::ceil(60.0 * *m.rate_rps)));
+  CHECK(m.at_rate.summary.requests + m.at_rate.summary.rejected == issued);
+  CHECK(issued > 300);  // the rate is above 5 requests a second: the duration, not the count, decides
+  // The offline run that scales the search has no rate: its 300 requests.
+  WorkloadSpec offline = r.w;
+  offline.arrivals = Arrivals::offline;
+  CHECK(requests_to_issue(offline) == 300);
 }

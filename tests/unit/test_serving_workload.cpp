@@ -127,6 +127,42 @@ TEST_CASE("Invalid distributions and workloads are refused with the reason") {
                     "the output length must be uniform:LO:HI with integers 1 <= LO <= HI <= 1000000000");
 }
 
+TEST_CASE("A minimum duration issues rate x duration requests when that is more than the count") {
+  // By hand: 75 requests a second for 2400 s is 180,000 requests (MLPerf v4.1, NVIDIA's H100 Server run);
+  // 5 a second for 600 s is 3000, fewer than the 24,576 asked: the count stands.
+  WorkloadSpec spec;
+  spec.requests = 24576;
+  spec.rate_rps = 75.0;
+  spec.min_duration_s = 2400.0;
+  CHECK(requests_to_issue(spec) == 180000);
+  spec.rate_rps = 5.0;
+  spec.min_duration_s = 600.0;
+  CHECK(requests_to_issue(spec) == 24576);
+  spec.rate_rps = 0.7;  // 0.7 x 10 = 7 requests: rounded up, never short of the duration
+  spec.requests = 1;
+  spec.min_duration_s = 10.0;
+  CHECK(requests_to_issue(spec) == 7);
+  spec.min_duration_s = 10.1;
+  CHECK(requests_to_issue(spec) == 8);
+  // The workload issues that many, then stops.
+  SyntheticWorkload w(spec);
+  long long n = 0;
+  while (w.next()) ++n;
+  CHECK(n == 8);
+  spec.arrivals = Arrivals::offline;  // no rate: the count alone
+  CHECK(requests_to_issue(spec) == 1);
+  spec.arrivals = Arrivals::poisson;
+  spec.min_duration_s = -1.0;
+  CHECK_THROWS_WITH(SyntheticWorkload(spec),
+                    "the minimum duration must be a finite number of seconds, 0 or more");
+  spec.min_duration_s = NAN;
+  CHECK_THROWS_AS(SyntheticWorkload(spec), infersim::InputError);
+  spec.rate_rps = 1e6;  // a runaway run: 1e6 x 1e3 requests
+  spec.min_duration_s = 1e3;
+  CHECK_THROWS_WITH(SyntheticWorkload(spec),
+                    "the rate times the minimum duration must be at most 100000000 requests");
+}
+
 TEST_CASE("Arrivals: Poisson gaps have mean 1/rate and CV 1, Gamma(K) gaps CV 1/sqrt(K), offline all at 0") {
   for (const double k : {1.0, 0.25, 4.0}) {
     WorkloadSpec spec;

@@ -1,6 +1,7 @@
 // The judging loop of `infersim validate --published` (validation/published_judge.hpp) on the shipped
 // published rows and mapping, its files loaded through counting loaders.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <map>
 #include <string>
 
@@ -60,6 +61,29 @@ TEST_CASE("published judging: one case per row, each shipped file loaded once") 
   CHECK(mapped > 0);
   CHECK_FALSE(counting.asked.empty());
   for (const auto& [name, times] : counting.asked) CHECK(times == 1);
+
+  // One MLPerf Server result (lines 74, 75, 76: DGX-H100's throughput, mean TTFT, mean TPOT) is one run:
+  // each row reads its figure from the same search's run.
+  const auto at_line = [&cases](int line) -> const PublishedCase& {
+    for (const PublishedCase& c : cases) {
+      if (c.row.line == line) return c;
+    }
+    FAIL("no case at line " << line);
+    return cases.front();
+  };
+  const PublishedCase& tput = at_line(74);
+  REQUIRE(tput.serving);
+  for (const int line : {75, 76}) {
+    const PublishedCase& c = at_line(line);
+    REQUIRE(c.serving);
+    CHECK(c.serving->rate_rps == tput.serving->rate_rps);
+    CHECK(c.serving->summary.requests == tput.serving->summary.requests);
+  }
+  CHECK(at_line(75).predicted == Approx(tput.serving->summary.ttft_mean_s * 1e3));
+  CHECK(at_line(76).predicted == Approx(tput.serving->summary.tpot_mean_s * 1e3));
+  // The run lasts the log's 2400 s at the rate found: ceil(R x 2400) requests, far above the 24,576 asked.
+  CHECK(tput.serving->summary.requests + tput.serving->summary.rejected ==
+        static_cast<long long>(std::ceil(tput.serving->rate_rps * 2400.0)));
 }
 
 TEST_CASE("published judging: a model that cannot be loaded is an error, not an unmapped row") {

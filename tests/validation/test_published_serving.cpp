@@ -115,6 +115,8 @@ TEST_CASE("serving rows: an MLPerf Server row maps to a max-rate search over Ope
   CHECK(c.load->percentile == 99.0);
   CHECK(c.load->slo.ttft_s == Approx(2.0));  // MLPerf's Llama2 Server constraints
   CHECK(c.load->slo.tpot_s == Approx(0.2));
+  // The log's min_duration (ms): 2400000 ("Test Parameters Used").
+  CHECK(c.load->min_duration_s == 2400.0);
   // The Server config's 1024 sequences per engine (the load) over the framework's 896 (Offline's);
   // the framework's KV share stays.
   CHECK(c.load->limits.max_num_seqs == 1024);
@@ -135,13 +137,21 @@ TEST_CASE("serving rows: an MLPerf Server row maps to a max-rate search over Ope
   CHECK(c.scenario.layout.dp == 4);
   CHECK(c.scenario.batch == 1);
   CHECK(c.scenario.input_tokens == 222);
-  // Line 75: the same submission's mean TTFT at the 75 QPS it ran.
+  // Line 75: the same submission's mean TTFT at the 75 QPS it ran, its highest passing rate: judged at
+  // the search's rate, the same load as line 74's.
   const MappingOutcome ttft = map_row(row_at_line(75), mapping());
   REQUIRE(ttft.config);
   REQUIRE(ttft.config->load);
   CHECK(ttft.config->metric == MetricKind::ttft_ms);
-  CHECK(ttft.config->load->kind == LoadKind::poisson);
-  CHECK(ttft.config->load->rate_rps == 75.0);
+  CHECK(*ttft.config->load == *c.load);
+  CHECK(ttft.config->scenario == c.scenario);
+  // AMD's Server log: min_duration (ms): 600000.
+  const MappingOutcome amd = map_row(row_at_line(84), mapping());
+  REQUIRE(amd.config);
+  REQUIRE(amd.config->load);
+  CHECK(amd.config->metric == MetricKind::tpot_ms);
+  CHECK(amd.config->load->kind == LoadKind::max_rate);
+  CHECK(amd.config->load->min_duration_s == 600.0);
 }
 
 TEST_CASE("serving rows: a JetStream row maps to its decode slots, static cache and ShareGPT's means") {
@@ -389,6 +399,19 @@ TEST_CASE("mapping: the serving tables refuse malformed entries, naming file, li
   CHECK_THROWS_WITH(load_published_mapping_text(
                         head + frameworks + "loads:\n  \"x\": {arrivals: offline, requests: 0}\n", "m.yaml"),
                     Catch::StartsWith("m.yaml:11:"));
+  // A minimum duration is a rate's: offline issues its requests at once. Column 51 is its value.
+  CHECK_THROWS_WITH(
+      load_published_mapping_text(
+          head + frameworks + "loads:\n  \"x\": {arrivals: offline, requests: 5, min_duration_s: 60}\n",
+          "m.yaml"),
+      Catch::StartsWith("m.yaml:11:") &&
+          Catch::Contains("'loads['x'].min_duration_s' does not apply to arrivals 'offline'"));
+  CHECK_THROWS_WITH(
+      load_published_mapping_text(
+          head + frameworks +
+              "loads:\n  \"x\": {arrivals: poisson, requests: 5, rate_rps: 2, min_duration_s: 0}\n",
+          "m.yaml"),
+      Catch::StartsWith("m.yaml:11:") && Catch::Contains("min_duration_s"));
   CHECK_THROWS_WITH(
       load_published_mapping_text(
           head + frameworks + "datasets:\n  \"x\": {input: \"uniform:9:2\", note: n}\n", "m.yaml"),

@@ -16,6 +16,8 @@ struct StorageFormat {
   double scale_bits = 0.0;         // 0: no per-group/per-row scales
   double zero_point_bits = 0.0;    // asymmetric formats store a zero point per group
   double tensor_scale_bits = 0.0;  // one scale per matrix
+
+  friend bool operator==(const StorageFormat&, const StorageFormat&) = default;
 };
 
 // The layout each format is stored in by default (docs/formulas.md#matrix_storage_bytes).

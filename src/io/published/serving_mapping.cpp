@@ -16,6 +16,7 @@ namespace {
 constexpr long long kMaxLimit = 10'000'000;     // as serve's --max-num-seqs / --max-num-batched-tokens
 constexpr long long kMaxRequests = 10'000'000;  // simulated requests of one row
 constexpr double kMaxRate = 1e6;                // requests per second
+constexpr double kMaxDuration = 1e5;            // seconds a Poisson load lasts at least (a day and more)
 constexpr double kMaxLatencyTarget = 3600.0;    // seconds
 constexpr long long kMaxSlotTokens = 1'000'000'000;
 
@@ -44,8 +45,8 @@ serving::LengthDist length_at(YamlMap& y, std::string_view key) {
 }  // namespace
 
 std::vector<std::string_view> load_keys() {
-  return with_scheduler(
-      {"arrivals", "requests", "rate_rps", "percentile", "ttft_slo_s", "tpot_slo_s", "note"});
+  return with_scheduler({"arrivals", "requests", "min_duration_s", "rate_rps", "percentile", "ttft_slo_s",
+                         "tpot_slo_s", "note"});
 }
 
 std::vector<std::string_view> framework_keys() {
@@ -96,6 +97,8 @@ LoadEntry load_entry(YamlMap& y) {
   l.kind = static_cast<LoadKind>(kind);
   l.requests = y.integer("requests", 1, kMaxRequests);
   if (l.kind == LoadKind::poisson) l.rate_rps = y.real("rate_rps", 0.0, kMaxRate);
+  if (l.kind != LoadKind::offline)
+    l.min_duration_s = y.optional_real("min_duration_s", 0.0, kMaxDuration).value_or(0.0);
   if (l.kind == LoadKind::max_rate) {
     const int p = y.choice("percentile", {"50", "90", "99"});
     l.percentile = p == 0 ? 50.0 : p == 1 ? 90.0 : 99.0;
@@ -104,8 +107,10 @@ LoadEntry load_entry(YamlMap& y) {
     if (!l.slo.ttft_s && !l.slo.tpot_s)
       throw ConfigError(y.file(), y.mark(), "a max_rate load needs 'ttft_slo_s' or 'tpot_slo_s'");
   }
-  for (std::string_view key : {"rate_rps", "percentile", "ttft_slo_s", "tpot_slo_s"}) {
-    const bool belongs = key == "rate_rps" ? l.kind == LoadKind::poisson : l.kind == LoadKind::max_rate;
+  for (std::string_view key : {"rate_rps", "percentile", "ttft_slo_s", "tpot_slo_s", "min_duration_s"}) {
+    const bool belongs = key == "min_duration_s" ? l.kind != LoadKind::offline
+                         : key == "rate_rps"     ? l.kind == LoadKind::poisson
+                                                 : l.kind == LoadKind::max_rate;
     if (y.has(key) && !belongs)
       throw ConfigError(
           y.file(), y.mark(key),

@@ -83,10 +83,11 @@ std::string offered_section(const std::vector<PublishedCase>& cases) {
   const std::string rows = offered_rows(cases);
   if (rows.empty()) return "";
   constexpr const char* kHead =
-      "Rows under a Poisson load: the rate against the capacity predicted for the same configuration\n"
-      "(its offline request throughput). Near 100% the queues, and so TTFT and TPOT, grow steeply with\n"
-      "the load: a few per cent of error in the predicted step becomes tens of per cent in them; a share\n"
-      "above 100% of a rate the source sustained says the predicted step is too slow.\n";
+      "Rows under a Poisson load (a max-rate row: the rate its search found): the rate against the capacity\n"
+      "predicted for the same configuration (its offline request throughput, ramp and drain included: a\n"
+      "steady load holds a few per cent more). Near 100% the queues, and so TTFT and TPOT, grow steeply\n"
+      "with the load: a few per cent of error in the predicted step becomes tens of per cent in them; a\n"
+      "share well above 100% of a rate the source sustained says the predicted step is too slow.\n";
   return kHead + rows + "\n";
 }
 
