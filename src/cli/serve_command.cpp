@@ -271,7 +271,7 @@ int run_find_max_rate(const ServeOptions& o, Setup& s, StepTimer& timer) {
   std::string report_table;
   if (r.rate_rps) {
     const ServeReport report{s.loaded.model.name, s.loaded.hardware.name, s.loaded.runtime.terms.name,
-                             fmt::format("Poisson {} req/s (highest meeting the targets), {} requests",
+                             fmt::format("Poisson {:.4g} req/s (highest meeting the targets), {} requests",
                                          *r.rate_rps, requests_at(s.workload, *r.rate_rps)),
                              r.at_rate};
     report_json = serve_json(report);

@@ -83,13 +83,13 @@ PhaseResult StepTimer::step_phase(const StepLoad& load, bool keep_operators) {
 double StepTimer::step_s(const StepLoad& load, int batches_in_flight, TimeByClass* by_class) {
   PhaseResult phase;
   const StageTimes t = stage_times(load, phase, false);
-  const double device_s = std::max(t.path_s, std::max(1, batches_in_flight) * t.max_stage_s);
+  const int in_flight = std::max(1, batches_in_flight);
+  const double device_s = std::max(t.path_s, in_flight * t.max_stage_s);
   // The host serves every batch in flight during the round this iteration spans, each taken to be this
   // one's size (a new request goes to the engine with the fewest unfinished ones): estimate's host work for
   // the whole pipelined batch (docs/formulas.md#serving_step).
   const double sequences =
-      (load.decode_rows - load.graph_padding_rows + (load.prefill_tokens > 0.0 ? 1.0 : 0.0)) *
-      std::max(1, batches_in_flight);
+      (load.decode_rows - load.graph_padding_rows + (load.prefill_tokens > 0.0 ? 1.0 : 0.0)) * in_flight;
   const double host_s = runtime_overhead_s(device_s, t.kernels, sequences, sc_.runtime, sc_.layout.pp);
   if (by_class) *by_class = phase_time_by_class(phase, device_s, host_s);
   return device_s + host_s;

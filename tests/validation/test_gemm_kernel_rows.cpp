@@ -180,9 +180,8 @@ TEST_CASE("The engine's nvfp4 GEMMs against sgl-kernel's CUTLASS nvfp4 GEMMs on 
                  << p.compute_s * 1e6 << ", memory " << p.memory_s * 1e6 << ")");
     if (r.m >= 512) {
       // The 51 rows of 512 rows or more set CUTLASS's fp4 share on the GB200 and k_overhead_B (least squares
-      // of the log time, fit_split.md): this pins that fit, each within 20 %, the root mean square of the log
-      // error 6.4
-      // %.
+      // of the log time, fit_split.md): this pins that fit, each within 20 %, the root mean square of the
+      // log error 6.4 %.
       CHECK(std::abs(error) <= 0.20);
       sum_sq += std::log1p(error) * std::log1p(error);
       ++fitted;
