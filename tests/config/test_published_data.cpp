@@ -283,7 +283,7 @@ TEST_CASE("runtime profiles: trtllm-pytorch is trtllm with the overlap scheduler
 
 TEST_CASE("published CSV: every row, quoted commas kept, values as written") {
   const auto& rows = published_rows();
-  CHECK(rows.size() == 946);  // wc -l = 947 lines: the header and 946 rows, no field spans lines
+  CHECK(rows.size() == 954);  // wc -l = 955 lines: the header and 954 rows, no field spans lines
   // Line 24 (gpt-fast, Llama-2-7B bf16): its hardware field holds commas inside quotes.
   const PublishedRow& r = row_at_line(24);
   CHECK(r.hardware.rfind("A100-SXM 80GB, power-limited to 330 W (8-GPU box, NVLink 'hybrid cube mesh');",
@@ -345,6 +345,34 @@ TEST_CASE("mapping: rows checked by hand against the CSV text") {
   CHECK(speedup.config->baseline->activations == Dtype::fp16);
   CHECK(speedup.config->baseline->input_tokens == 1024);
   CHECK(speedup.config->baseline->kv == speedup.config->scenario.kv);
+
+  // Lines 94 and 99: Azure's runner (Benchmarks/LLMBenchmark.py @ 8fd0c6e) on an A100, "fp16 (stated)",
+  // and on an H100, precision not stated: config.json gives 'fp8', whose path quantizes the KV cache too
+  // (quantize.py --kv_cache_dtype fp8). Both rows' KV text is "fp8 if fp8 path else fp16": the A100's KV is
+  // fp16, the H100's fp8, set by its weights entry. Line 949 (added 2026-12-06): the same H100 table's
+  // Llama-3-70B at batch 16, tp 8, its KV text naming fp8 itself.
+  const MappingOutcome a100 = map_row(row_at_line(94), mapping());
+  REQUIRE(a100.config);
+  CHECK(a100.config->scenario.weights.dtype == Dtype::fp16);
+  CHECK(a100.config->scenario.kv == Dtype::fp16);
+  const MappingOutcome h100 = map_row(row_at_line(99), mapping());
+  REQUIRE(h100.config);
+  CHECK(h100.config->model == "llama-3-8b");
+  CHECK(h100.config->hardware == "h100-sxm");
+  CHECK(h100.config->scenario.weights.dtype == Dtype::fp8);
+  CHECK(h100.config->scenario.activations == Dtype::fp8);
+  CHECK(h100.config->scenario.kv == Dtype::fp8);
+  CHECK(h100.config->scenario.batch == 64);
+  const MappingOutcome h100_b16 = map_row(row_at_line(949), mapping());
+  REQUIRE(h100_b16.config);
+  CHECK(h100_b16.config->model == "llama-3-70b");
+  CHECK(h100_b16.config->published == 624.57);
+  CHECK(h100_b16.config->scenario.batch == 16);
+  CHECK(h100_b16.config->scenario.layout.tp == 8);
+  CHECK(h100_b16.config->scenario.weights.dtype == Dtype::fp8);
+  CHECK(h100_b16.config->scenario.kv == Dtype::fp8);
+  // Line 951: the 405B FP8 checkpoint, whose precision the runner's bfloat16 path leaves undetermined.
+  CHECK_FALSE(map_row(row_at_line(951), mapping()).config);
 
   // Line 73: MLPerf Offline, batch chosen by the runtime: a load the mapping's `loads` table names, run
   // through the serving simulator (tests/validation/test_published_serving.cpp); a load text the table
@@ -460,6 +488,10 @@ TEST_CASE("mapping: precisions are read as estimate reads its flags, with the sa
                                   "weights: {}\nmetrics: {}\nlengths: {}\nkv:\n  \"x\": {kv: int3}\n",
                                   "m.yaml"),
       Catch::StartsWith("m.yaml:10:13: error: 'kv' must be one of"));
+  // A weights entry's own kv (the KV dtype its path sets) is read with the same bounds.
+  CHECK_THROWS_WITH(load_published_mapping_text(
+                        head + "weights:\n  \"x\": {weights: fp8, activations: fp8, kv: int3}\n", "m.yaml"),
+                    Catch::StartsWith("m.yaml:10:45: error: 'kv' must be one of"));
 }
 
 TEST_CASE("mapping: a row's scenario is the one estimate's flags compose") {

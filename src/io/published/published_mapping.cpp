@@ -125,6 +125,7 @@ WeightsEntry weights_entry(YamlMap& y) {
     value_at(y, "baseline_activations", b, ScenarioKey::activations);
     b.quantize_embeddings = false;
   }
+  if (y.has("kv")) value_at(y, "kv", w.kv.emplace(), ScenarioKey::kv);
   w.note = optional_text(y, "note");
   return w;
 }
@@ -156,7 +157,7 @@ PublishedMapping load_published_mapping_text(const std::string& text, const std:
   for_each_entry(root, path, "weights",
                  [&m](const std::string& name, YamlMap& y) { m.weights[name] = weights_entry(y); },
                  {"weights", "group_size", "scale_bits", "zero_point_bits", "activations",
-                  "quantize_embeddings", "baseline_weights", "baseline_activations", "note"});
+                  "quantize_embeddings", "baseline_weights", "baseline_activations", "kv", "note"});
   for_each_entry(root, path, "kv", [&m](const std::string& name, YamlMap& y) { m.kv[name] = kv_entry(y); },
                  {"kv", "note"});
   for_each_entry(root, path, "metrics",

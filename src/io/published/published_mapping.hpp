@@ -34,6 +34,9 @@ struct WeightsEntry {
   ScenarioValues precision;
   // A "X vs Y" row: the precision the speedup is against (weights and activations, embeddings 16-bit).
   std::optional<ScenarioValues> baseline;
+  // The KV cache's dtype where the source's weights path sets it (a runner that quantizes the KV cache
+  // with the weights): it takes the place of the row's precision_kv entry and its note.
+  std::optional<ScenarioValues> kv;
   std::string note;
 };
 

@@ -153,7 +153,11 @@ std::string map_precisions(const PublishedMapping& m, RowMapping& r) {
   }
   overlay(r.values, w->precision);
   r.note(w->note);
-  r.note(kv->note);
+  if (w->kv) {
+    overlay(r.values, *w->kv);  // the weights path sets the KV cache's dtype
+  } else {
+    r.note(kv->note);
+  }
   return "";
 }
 
