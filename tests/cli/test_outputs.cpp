@@ -17,11 +17,14 @@
 namespace fs = std::filesystem;
 using infersim::test::read_file;
 using infersim::test::run_infersim;
+using infersim::test::run_infersim_env;
 using infersim::test::source_path;
 
 namespace {
 
-// A scratch directory holding a copy of the shipped data (for --config-dir) and a few loose inputs.
+// A scratch directory holding a copy of the shipped data (for --config-dir; the published rows are the small
+// set of tests/cli/published_small, which validate --published judges in a fraction of a second) and a few
+// loose inputs.
 struct Scratch {
   fs::path dir = fs::temp_directory_path() / ("infersim_outputs_" + std::to_string(::getpid()));
   Scratch() {
@@ -29,7 +32,8 @@ struct Scratch {
     fs::create_directories(dir / "validation");
     for (const char* sub : {"model_configs", "hardware_profiles", "runtime_profiles"})
       fs::copy(source_path(sub), dir / sub, fs::copy_options::recursive);
-    fs::copy(source_path("validation/published"), dir / "validation/published", fs::copy_options::recursive);
+    fs::copy(source_path("tests/cli/published_small/validation/published"), dir / "validation/published",
+             fs::copy_options::recursive);
     fs::copy_file(source_path("model_configs/llama-2-7b.yaml"), dir / "my.yaml");
     fs::copy_file(source_path("hardware_profiles/h100-sxm.yaml"), dir / "hw.yaml");
     fs::copy_file(source_path("tests/validation/measured_fixture.csv"), dir / "measured.csv");
@@ -125,10 +129,13 @@ TEST_CASE("An output to /dev/null is written and /dev/null stays a character dev
   if (::geteuid() != 0)
     WARN("not root: replacing /dev/null could not happen anyway; checking the exit codes");
   const std::string data = "--config-dir " + source_path("") + " ";
+  // validate --published on the small set of published rows (tests/cli/published_small), the rest of its
+  // data from the source tree.
+  const std::string small = "--config-dir " + source_path("tests/cli/published_small") + " ";
   for (const std::string args :
-       {data + "sweep -m llama-2-7b -b 1,2 --quiet -o /dev/null", data + "validate --published -o /dev/null",
+       {data + "sweep -m llama-2-7b -b 1,2 --quiet -o /dev/null", small + "validate --published -o /dev/null",
         "import-hf " + source_path("tests/hf/falcon-7b.json") + " -o /dev/null"}) {
-    const auto r = run_infersim(args);
+    const auto r = run_infersim_env("INFERSIM_PATH=" + source_path(""), args);
     INFO(args << " -> " << r.err);
     CHECK((r.exit_code == 0 || r.exit_code == 3));  // 3: validate's MAPE above its threshold
     struct stat st {};

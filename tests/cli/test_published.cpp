@@ -9,11 +9,21 @@
 
 using infersim::test::read_file;
 using infersim::test::run_infersim;
+using infersim::test::run_infersim_env;
 using infersim::test::source_path;
 
 namespace {
 const std::string kData = "--config-dir " + source_path("");
+
+// `validate --published` on tests/cli/published_small: eight of the shipped rows (one fitted, six batch-1
+// decode rows judged, one serving row) and the mapping entries for them; the models, hardware and runtimes
+// come from the source tree. The gates' exit codes and lines, in a fraction of a second a run.
+infersim::test::Run small_published(const std::string& flags) {
+  return run_infersim_env(
+      "INFERSIM_PATH=" + source_path(""),
+      "--config-dir " + source_path("tests/cli/published_small") + " validate --published " + flags);
 }
+}  // namespace
 
 TEST_CASE("validate --published: figures printed, exit 3 above --threshold and 0 below it") {
   const std::string out =
@@ -50,9 +60,9 @@ TEST_CASE("validate --published: figures printed, exit 3 above --threshold and 0
 }
 
 TEST_CASE("validate --published: the rows measured under load have their own gate, --serving-threshold") {
-  // The serving rows (the TensorRT-LLM overview's offline max-load rows, MLPerf Offline and Server) are
-  // judged apart: their threshold does not move the one-configuration rows' gate, nor theirs it.
-  const auto tight = run_infersim(kData + " validate --published --threshold 100 --serving-threshold 0.001");
+  // The serving rows (here one of the TensorRT-LLM overview's offline max-load rows) are judged apart:
+  // their threshold does not move the one-configuration rows' gate, nor theirs it.
+  const auto tight = small_published("--threshold 100 --serving-threshold 0.001");
   CHECK(tight.exit_code == 3);
   CHECK(
       tight.out.find("Exit status: 3 when the all-judged-rows MAPE is above --threshold 10000%: not above") !=
@@ -60,11 +70,11 @@ TEST_CASE("validate --published: the rows measured under load have their own gat
   CHECK(tight.out.find(
             "Exit status: 3 too when the serving rows' MAPE is above --serving-threshold 0.1%: above") !=
         std::string::npos);
-  CHECK(tight.out.find("Rows measured under load, through the serving simulator (") != std::string::npos);
+  CHECK(tight.out.find("Rows measured under load, through the serving simulator (1;") != std::string::npos);
   CHECK(tight.out.find("Serving rows: MAPE per source:") != std::string::npos);
-  const auto loose = run_infersim(kData + " validate --published --threshold 100 --serving-threshold 100");
+  const auto loose = small_published("--threshold 100 --serving-threshold 100");
   CHECK(loose.exit_code == 0);
-  const auto strict = run_infersim(kData + " validate --published --threshold 0.001 --serving-threshold 100");
+  const auto strict = small_published("--threshold 0.001 --serving-threshold 100");
   CHECK(strict.exit_code == 3);
   const auto alone = run_infersim(kData + " validate --measured x.csv -g h100-sxm --serving-threshold 0.5");
   CHECK(alone.exit_code == 2);
@@ -97,16 +107,17 @@ TEST_CASE(
 
 TEST_CASE("validate --published --regime-threshold: the regime table becomes a gate") {
   // Without the flag the table is a report; with it, a regime of >= 5 judged rows leaning beyond the
-  // fraction either way exits 3 and is named. 0 fails on any regime that leans at all; 1e6 on none.
-  const std::string loose = kData + " validate --published --threshold 100 --serving-threshold 100";
-  const auto report = run_infersim(loose);
+  // fraction either way exits 3 and is named. 0 fails on any regime that leans at all (the six batch-1
+  // rows of the small set do); 1e6 on none.
+  const std::string loose = "--threshold 100 --serving-threshold 100";
+  const auto report = small_published(loose);
   CHECK(report.exit_code == 0);
   CHECK(report.out.find("report only, no gate):") != std::string::npos);
-  const auto gated = run_infersim(loose + " --regime-threshold 0");
+  const auto gated = small_published(loose + " --regime-threshold 0");
   CHECK(gated.exit_code == 3);
   CHECK(gated.out.find("gate: a regime of >= 5 rows leaning beyond 0% either way):") != std::string::npos);
   CHECK(gated.out.find("Exit status: 3: these regimes lean beyond the gate: batch 1 (") != std::string::npos);
-  const auto wide = run_infersim(loose + " --regime-threshold 1e6");
+  const auto wide = small_published(loose + " --regime-threshold 1e6");
   CHECK(wide.exit_code == 0);
   CHECK(wide.out.find("Exit status: 3 when a regime leans beyond the gate: none does") != std::string::npos);
   const auto alone = run_infersim(kData + " validate --regime-threshold 0.15");
