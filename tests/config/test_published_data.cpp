@@ -372,7 +372,9 @@ TEST_CASE("mapping: rows checked by hand against the CSV text") {
   CHECK(h100_b16.config->scenario.weights.dtype == Dtype::fp8);
   CHECK(h100_b16.config->scenario.kv == Dtype::fp8);
   // Line 951: the 405B FP8 checkpoint, whose precision the runner's bfloat16 path leaves undetermined.
-  CHECK_FALSE(map_row(row_at_line(951), mapping()).config);
+  const MappingOutcome h100_405b = map_row(row_at_line(951), mapping());
+  CHECK_FALSE(h100_405b.config);
+  CHECK(h100_405b.reason.rfind("weight precision not mapped: 'not determinable: ", 0) == 0);
 
   // Line 73: MLPerf Offline, batch chosen by the runtime: a load the mapping's `loads` table names, run
   // through the serving simulator (tests/validation/test_published_serving.cpp); a load text the table
