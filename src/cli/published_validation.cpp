@@ -1,5 +1,6 @@
 #include "cli/published_validation.hpp"
 
+#include <cstddef>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "cli/guarded_main.hpp"
+#include "cli/progress_bar.hpp"
 #include "core/errors.hpp"
 #include "io/config/hardware_loader.hpp"
 #include "io/config/model_loader.hpp"
@@ -37,7 +39,8 @@ std::string published_csv_path(const SearchPath& search) {
 }  // namespace
 
 int run_published_validation(const std::string& output_csv, double threshold, double serving_threshold,
-                             std::optional<double> regime_threshold, const SearchPath& search) {
+                             std::optional<double> regime_threshold, bool progress,
+                             const SearchPath& search) {
   const std::string csv = published_csv_path(search);
   const std::string mapping_path = search.resolve(kPublishedDir, "mapping");
   // Opened before the judging, so that an output named as the CSV or the mapping is refused at once;
@@ -52,7 +55,9 @@ int run_published_validation(const std::string& output_csv, double threshold, do
       [&search](const std::string& n) {
         return load_runtime(search.resolve("runtime_profiles", n), search);
       }};
-  const std::vector<PublishedCase> cases = judge_published(map_published(rows, mapping), sources);
+  ProgressBar bar(progress, rows.size(), "rows");
+  const std::vector<PublishedCase> cases = judge_published(
+      map_published(rows, mapping), sources, [&bar](std::size_t judged, std::size_t) { bar.update(judged); });
   const PublishedSummary summary = summarize(cases);
   std::map<std::string, bool> moe;  // each model loaded once
   const auto is_moe_model = [&](const std::string& name) {

@@ -15,7 +15,8 @@ namespace infersim {
 // regime_threshold: exit 3 also when a regime of at least kRegimeGateRows judged rows leans beyond it either
 // way (none: the regime table is a report only).
 inline constexpr int kRegimeGateRows = 5;
+// progress: a progress bar on stderr while the rows are judged.
 int run_published_validation(const std::string& output_csv, double threshold, double serving_threshold,
-                             std::optional<double> regime_threshold, const SearchPath& search);
+                             std::optional<double> regime_threshold, bool progress, const SearchPath& search);
 
 }  // namespace infersim

@@ -3,6 +3,7 @@
 // cases against the engine's (validation/model_predict.hpp). Exit 3 when the overall MAPE is above the
 // threshold; the figures are printed either way.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <iostream>
@@ -40,6 +41,7 @@ struct ValidateOptions {
   std::optional<std::string> serving_threshold;
   std::optional<std::string> regime_threshold;
   bool published = false;
+  bool progress = false;  // --published: the bar even when stderr is not a terminal
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   int runs = 1;
 };
@@ -87,12 +89,15 @@ int run_validate(const ValidateOptions& o, const SearchPath& search) {
         "--serving-threshold gates the published rows measured under load: it needs --published");
   if (o.regime_threshold && !o.published)
     throw InputError("--regime-threshold gates the published rows' regimes: it needs --published");
+  if (o.progress && !o.published)
+    throw InputError("--progress shows the published rows being judged: it needs --published");
   if (o.published) {
     const double serving =
         nonnegative_real_flag("--serving-threshold", o.serving_threshold.value_or("1.0"), 1e6);
     std::optional<double> regimes;
     if (o.regime_threshold) regimes = nonnegative_real_flag("--regime-threshold", *o.regime_threshold, 1e6);
-    return run_published_validation(o.output, threshold, serving, regimes, search);
+    return run_published_validation(o.output, threshold, serving, regimes,
+                                    o.progress || ::isatty(STDERR_FILENO) != 0, search);
   }
   if (!o.measured.empty() && o.hardware.empty())
     throw InputError("--measured needs -g PROFILE: the hardware the CSV was measured on");
@@ -163,6 +168,8 @@ void add_validate_command(CLI::App& app, Action& action) {
   sub->add_flag(
       "--published", o->published,
       "compare with the published GPU measurements (validation/published/) instead of timing this host");
+  sub->add_flag("--progress", o->progress,
+                "with --published: show the progress bar on stderr even when it is not a terminal");
   sub->add_option("--threads", o->threads, "threads to measure with")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();

@@ -141,12 +141,16 @@ PublishedCase judge(PublishedCase c, Library& lib, ServingRuns& runs) {
 
 }  // namespace
 
-std::vector<PublishedCase> judge_published(std::vector<PublishedCase> mapped,
-                                           const PublishedSources& sources) {
+std::vector<PublishedCase> judge_published(std::vector<PublishedCase> mapped, const PublishedSources& sources,
+                                           const JudgeProgress& progress) {
   Library lib(sources);
   ServingRuns runs;
   std::vector<PublishedCase> cases;
-  for (PublishedCase& c : mapped) cases.push_back(judge(std::move(c), lib, runs));
+  cases.reserve(mapped.size());
+  for (PublishedCase& c : mapped) {
+    cases.push_back(judge(std::move(c), lib, runs));
+    if (progress) progress(cases.size(), mapped.size());
+  }
   return cases;
 }
 

@@ -129,6 +129,22 @@ TEST_CASE("validate --published --regime-threshold: the regime table becomes a g
   CHECK(alone.err.find("--regime-threshold") != std::string::npos);
 }
 
+TEST_CASE(
+    "validate --published: a progress bar on stderr when asked (or on a terminal), the report unchanged") {
+  // The rows are judged one by one; the bar counts them (8 in the small set) and ends its line when done.
+  const auto plain = small_published("");
+  const auto shown = small_published("--progress");
+  CHECK(plain.err.empty());  // stderr is a file here, not a terminal: no bar unless asked
+  CHECK(shown.err.find("8/8 rows") != std::string::npos);
+  CHECK(shown.err.find("100.0%") != std::string::npos);
+  CHECK(shown.err.back() == '\n');
+  CHECK(shown.out == plain.out);
+  CHECK(shown.exit_code == plain.exit_code);
+  const auto alone = run_infersim(kData + " validate --progress");
+  CHECK(alone.exit_code == 2);
+  CHECK(alone.err.find("--progress") != std::string::npos);
+}
+
 TEST_CASE("validate --published takes no host or measured-CSV options") {
   const auto r = run_infersim(kData + " validate --published -g h100-sxm");
   CHECK(r.exit_code == 2);

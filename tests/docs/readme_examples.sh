@@ -79,7 +79,8 @@ check() {
   case "$cmd" in *"#"*"exits 3"*) allowed=3 ;; esac
   start=$SECONDS
   # The limit catches a hang, not slowness: under ASan + UBSan beside the rest of the suite (make sanitize,
-  # ctest -j 2) `validate --published` runs its 91 serving simulations in about a minute.
+  # ctest -j 2) `validate --published` judges its 954 rows, 350 through the serving simulator, in about two
+  # minutes.
   (cd "$run" && env -u INFERSIM_PATH HOME="$work/home" timeout 240 \
     bash -c "$(printf '%q' "$bin") $args" >"$work/out" 2>"$work/err")
   status=$?

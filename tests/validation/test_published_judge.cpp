@@ -2,8 +2,11 @@
 // published rows and mapping, its files loaded through counting loaders.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstddef>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/errors.hpp"
 #include "io/config/hardware_loader.hpp"
@@ -94,4 +97,21 @@ TEST_CASE("published judging: a model that cannot be loaded is an error, not an 
   CountingSources counting;
   CHECK_THROWS_WITH(judge_published(map_published(rows, mapping), counting.sources(true)),
                     Catch::Matchers::StartsWith("no model file"));
+}
+
+TEST_CASE("published judging: the progress feed counts every case, mapped or not, to the total") {
+  // Three rows the mapping does not map (no file is loaded for them) and none: the feed is called once a
+  // case, with the cases judged so far and their total, and never for an empty list.
+  std::vector<PublishedCase> unmapped(3);
+  for (PublishedCase& c : unmapped) c.mapping.reason = "not mapped";
+  CountingSources counting;
+  std::vector<std::pair<std::size_t, std::size_t>> calls;
+  const auto feed = [&calls](std::size_t judged, std::size_t total) { calls.emplace_back(judged, total); };
+  const std::vector<PublishedCase> judged = judge_published(unmapped, counting.sources(), feed);
+  CHECK(judged.size() == 3);
+  CHECK(calls == std::vector<std::pair<std::size_t, std::size_t>>{{1, 3}, {2, 3}, {3, 3}});
+  CHECK(counting.asked.empty());
+  calls.clear();
+  CHECK(judge_published({}, counting.sources(), feed).empty());
+  CHECK(calls.empty());
 }
