@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "io/config/config_error.hpp"
 #include "ref/base/measured_csv.hpp"
 #include "ref/base/timing.hpp"
 #include "ref/cpu/suite.hpp"
@@ -43,6 +44,32 @@ TEST_CASE("measured CSV: a field that would need quoting is refused") {
   row.shape = "m=1,n=2";
   std::ostringstream out;
   CHECK_THROWS_AS(write_measured_csv(out, {row}), std::invalid_argument);
+}
+
+TEST_CASE("measured CSV reader: every row it returns can be written again; a quote or CR is refused") {
+  using infersim::parse_measured_csv;
+  const std::string header = std::string(kMeasuredCsvHeader) + "\n";
+  const std::string line =
+      "gemm_2048,gemm,cpu-haswell-2t,fp32,m=2048;n=2048;k=2048,17179869184,50331648,0.1234,5,0.02";
+  const auto rows = parse_measured_csv(header + line + "\r\n", "m.csv");  // a CRLF file reads as LF
+  REQUIRE(rows.size() == 1);
+  CHECK(infersim::measured_csv_fields(rows[0]) == line);
+  // 'gemm"x' would print fine in the report and then fail the writer of -o: the reader refuses it, at the
+  // case column (line 2, character 1) and the shape column (line 2, character 36: after 10 + 5 + 15 + 5
+  // characters).
+  auto error_of = [&](const std::string& data) {
+    try {
+      (void)parse_measured_csv(header + data, "m.csv");
+    } catch (const infersim::ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(error_of("gemm\"x" + line.substr(4))
+            .rfind("m.csv:2:1: error: 'case' must be text without a quote", 0) == 0);
+  CHECK(
+      error_of(line.substr(0, 36) + "\r" + line.substr(36)).rfind("m.csv:2:36: error: 'shape' must be", 0) ==
+      0);
 }
 
 TEST_CASE("measured CSV file: written whole, no temporary left beside it") {

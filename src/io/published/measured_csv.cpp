@@ -54,15 +54,22 @@ struct LineReader {
       fail(column, positive ? "a positive number" : "a non-negative number");
     return *value;
   }
+  // A text field as the writer could print it again: no quote and no carriage return inside (the
+  // format never quotes; commas and line breaks cannot reach a field).
+  const std::string& text(std::size_t column) const {
+    if (fields[column].find_first_of("\"\r") != std::string::npos)
+      fail(column, "text without a quote or a carriage return (measured CSV fields are never quoted)");
+    return fields[column];
+  }
   MeasuredRow row() const {
     MeasuredRow r;
-    r.case_name = fields[0];
+    r.case_name = text(0);
     const auto family = parse_family(fields[1]);
     if (!family) fail(1, "a kernel family (gemm, gemv, attention_decode, ...)");
     r.family = *family;
-    r.device = fields[2];
-    r.dtype = fields[3];
-    r.shape = fields[4];
+    r.device = text(2);
+    r.dtype = text(3);
+    r.shape = text(4);
     r.flops = number(5, false);
     r.bytes = number(6, false);
     r.measured_s = number(7, true);
@@ -101,8 +108,8 @@ void write_measured_csv_file(const std::string& path, const std::vector<Measured
   write_file_atomically(path, measured_csv_text(rows));
 }
 
-std::vector<MeasuredRow> read_measured_csv(const std::string& path) {
-  std::istringstream in(read_text_file(path, kMaxDataFileBytes, "a measured CSV", Streams::accepted));
+std::vector<MeasuredRow> parse_measured_csv(const std::string& text, const std::string& path) {
+  std::istringstream in(text);
   std::string line;
   if (!std::getline(in, line) || without_cr(line).rfind(kMeasuredCsvHeader, 0) != 0)
     throw ConfigError(path, {0, -1}, fmt::format("the header must start with '{}'", kMeasuredCsvHeader));
@@ -118,6 +125,11 @@ std::vector<MeasuredRow> read_measured_csv(const std::string& path) {
   }
   if (rows.empty()) throw ConfigError(path, {0, -1}, "the file holds no measured rows");
   return rows;
+}
+
+std::vector<MeasuredRow> read_measured_csv(const std::string& path) {
+  return parse_measured_csv(read_text_file(path, kMaxDataFileBytes, "a measured CSV", Streams::accepted),
+                            path);
 }
 
 }  // namespace infersim

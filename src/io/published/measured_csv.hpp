@@ -26,8 +26,11 @@ void write_measured_csv(std::ostream& out, const std::vector<MeasuredRow>& rows)
 void write_measured_csv_file(const std::string& path, const std::vector<MeasuredRow>& rows);
 
 // Reads a measured CSV from any runner: the header must be kMeasuredCsvHeader (a runner may append
-// columns after it, which are ignored), every number finite and non-negative, measured_s positive.
+// columns after it, which are ignored), every number finite and non-negative, measured_s positive, no
+// text field holding a quote or a carriage return (so that every row read can be written again).
 // Throws ConfigError "file:line: error: ..." naming the column.
 [[nodiscard]] std::vector<MeasuredRow> read_measured_csv(const std::string& path);
+// The same from text in memory; `path` names it in messages.
+[[nodiscard]] std::vector<MeasuredRow> parse_measured_csv(const std::string& text, const std::string& path);
 
 }  // namespace infersim
