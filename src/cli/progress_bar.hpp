@@ -1,6 +1,8 @@
 #pragma once
-// A progress bar on standard error for long runs (sweep, serve): share done, rate and time left.
+// A progress bar on standard error for long runs (sweep, serve, validate --published): share done, rate
+// and time left.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
@@ -8,6 +10,12 @@
 #include <string>
 
 namespace infersim {
+
+// Whether a long run shows its bar: when asked (--progress) or when stderr is a terminal, never with
+// --quiet. The one rule of every command that has a bar.
+[[nodiscard]] inline bool show_progress(bool asked, bool quiet) {
+  return !quiet && (asked || ::isatty(STDERR_FILENO) != 0);
+}
 
 class ProgressBar {
  public:

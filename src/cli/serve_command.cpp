@@ -1,5 +1,3 @@
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <iostream>
@@ -315,8 +313,7 @@ int run_serve(const ServeOptions& o, const SearchPath& search) {
     timeline_file->write(timeline_csv_header());
   }
   const long long requests = serving::requests_to_issue(s.workload);
-  ProgressBar bar(!o.quiet && (o.progress || ::isatty(STDERR_FILENO)), static_cast<std::uint64_t>(requests),
-                  "requests");
+  ProgressBar bar(show_progress(o.progress, o.quiet), static_cast<std::uint64_t>(requests), "requests");
   serving::ServeObserver observer;
   if (requests_file)
     observer.request = [&](const serving::RequestRecord& r) { requests_file->write(requests_csv_row(r)); };

@@ -1,6 +1,5 @@
 #include <fmt/format.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -132,8 +131,7 @@ int run_sweep_command(const SweepCommandOptions& o, const SearchPath& search) {
     else
       std::fwrite(text.data(), 1, text.size(), stdout);
   };
-  ProgressBar bar(!o.quiet && (o.progress || ::isatty(STDERR_FILENO)), options.last - options.first,
-                  "configurations");
+  ProgressBar bar(show_progress(o.progress, o.quiet), options.last - options.first, "configurations");
   write(sweep_header(plan));
   const SweepStats stats = run_sweep(plan, options, write, [&bar](std::uint64_t done) { bar.update(done); });
   if (file)

@@ -3,7 +3,6 @@
 // cases against the engine's (validation/model_predict.hpp). Exit 3 when the overall MAPE is above the
 // threshold; the figures are printed either way.
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <iostream>
@@ -15,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "cli/guarded_main.hpp"
 #include "cli/host_measure.hpp"
+#include "cli/progress_bar.hpp"
 #include "cli/published_validation.hpp"
 #include "core/errors.hpp"
 #include "io/config/hardware_loader.hpp"
@@ -96,8 +96,8 @@ int run_validate(const ValidateOptions& o, const SearchPath& search) {
         nonnegative_real_flag("--serving-threshold", o.serving_threshold.value_or("1.0"), 1e6);
     std::optional<double> regimes;
     if (o.regime_threshold) regimes = nonnegative_real_flag("--regime-threshold", *o.regime_threshold, 1e6);
-    return run_published_validation(o.output, threshold, serving, regimes,
-                                    o.progress || ::isatty(STDERR_FILENO) != 0, search);
+    return run_published_validation(o.output, threshold, serving, regimes, show_progress(o.progress, false),
+                                    search);
   }
   if (!o.measured.empty() && o.hardware.empty())
     throw InputError("--measured needs -g PROFILE: the hardware the CSV was measured on");
