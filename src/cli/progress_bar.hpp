@@ -21,6 +21,13 @@ class ProgressBar {
  public:
   ProgressBar(bool enabled, std::uint64_t total, const char* noun)
       : enabled_(enabled), total_(total), noun_(noun) {}
+  // A run that stops early (an error unwinding past the bar) ends the bar's line, so that the message
+  // printed next starts a line of its own.
+  ~ProgressBar() {
+    if (open_) std::cerr << '\n' << std::flush;
+  }
+  ProgressBar(const ProgressBar&) = delete;
+  ProgressBar& operator=(const ProgressBar&) = delete;
   void update(std::uint64_t done) {
     if (!enabled_) return;
     const double elapsed = seconds();
@@ -33,6 +40,7 @@ class ProgressBar {
     std::cerr << fmt::format("\r[{:<30}] {:5.1f}% {}/{} {}, {:.0f}/s, ETA {:.1f} s", std::string(filled, '='),
                              share * 100.0, done, total_, noun_, rate, eta)
               << (done >= total_ ? "\n" : "") << std::flush;
+    open_ = done < total_;
   }
   [[nodiscard]] double seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -42,6 +50,7 @@ class ProgressBar {
   bool enabled_;
   std::uint64_t total_;
   const char* noun_;
+  bool open_ = false;  // a bar is on the line and no line break has followed it
   double last_ = -1.0;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };

@@ -2,6 +2,7 @@
 // written atomically with one line per published row, and bad runtime input exiting 2.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "support/fixtures.hpp"
@@ -143,6 +144,29 @@ TEST_CASE(
   const auto alone = run_infersim(kData + " validate --progress");
   CHECK(alone.exit_code == 2);
   CHECK(alone.err.find("--progress") != std::string::npos);
+}
+
+TEST_CASE("validate --published: a run stopped by an error ends the bar's line before the message") {
+  // The small set with its Llama-2-70B rows (the third row on) mapped to a model that does not exist: the
+  // judging stops there with exit 2, the bar having shown the rows before it.
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("published_broken_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "validation");
+  fs::copy(source_path("tests/cli/published_small/validation"), dir / "validation",
+           fs::copy_options::recursive);
+  const fs::path mapping = dir / "validation/published/mapping.yaml";
+  std::string text = read_file(mapping.string());
+  const std::string from = "to: llama-2-70b";
+  REQUIRE(text.find(from) != std::string::npos);
+  text.replace(text.find(from), from.size(), "to: no-such-model");
+  std::ofstream(mapping) << text;
+  const auto r = run_infersim_env("INFERSIM_PATH=" + source_path(""),
+                                  "--config-dir " + dir.string() + " validate --published --progress");
+  fs::remove_all(dir);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("/8 rows") != std::string::npos);              // the bar was on the line
+  CHECK(r.err.find("\ninfersim: error: ") != std::string::npos);  // and the message starts a line of its own
 }
 
 TEST_CASE("validate --published takes no host or measured-CSV options") {
