@@ -76,11 +76,13 @@ bench: build
 # each run FUZZ_SECONDS on a scratch copy of its seed corpus (tests/fuzz/corpus/NAME); a crash
 # leaves its input in $(FUZZ_BUILD)/artifacts/ (make it a fixture in tests/config/bad/). Targets: the
 # model, hardware and runtime-profile loaders, the sweep spec, the Hugging Face importer (JSON
-# dictionary), the serving trace reader (CSV dictionary).
+# dictionary), the readers of serving traces, measured CSVs and published rows (CSV dictionary), the
+# published mapping.
 SANITIZE_BUILD ?= build-sanitize
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := model_loader hardware_loader runtime_loader sweep_spec hf_import trace_csv
+FUZZ_TARGETS := model_loader hardware_loader runtime_loader sweep_spec hf_import trace_csv measured_csv \
+  published_csv published_mapping
 FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
 SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 
@@ -102,8 +104,8 @@ fuzz: fuzz-deps
 	@for t in $(FUZZ_TARGETS); do \
 	  rm -rf $(FUZZ_BUILD)/corpus/$$t && mkdir -p $(FUZZ_BUILD)/corpus && cp -r tests/fuzz/corpus/$$t $(FUZZ_BUILD)/corpus/$$t; \
 	  echo "make fuzz: fuzz_$$t for $(FUZZ_SECONDS) s"; \
-	  dict=tests/fuzz/yaml.dict; [ $$t = hf_import ] && dict=tests/fuzz/json.dict; \
-	  [ $$t = trace_csv ] && dict=tests/fuzz/csv.dict; \
+	  case $$t in hf_import) dict=tests/fuzz/json.dict;; *_csv) dict=tests/fuzz/csv.dict;; \
+	    *) dict=tests/fuzz/yaml.dict;; esac; \
 	  ASAN_OPTIONS=detect_leaks=1 ./$(FUZZ_BUILD)/fuzz_$$t $(FUZZ_BUILD)/corpus/$$t -dict=$$dict \
 	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- 2>$(FUZZ_BUILD)/fuzz_$$t.log \
