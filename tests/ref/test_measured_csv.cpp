@@ -46,7 +46,7 @@ TEST_CASE("measured CSV: a field that would need quoting is refused") {
   CHECK_THROWS_AS(write_measured_csv(out, {row}), std::invalid_argument);
 }
 
-TEST_CASE("measured CSV reader: every row it returns can be written again; a quote or CR is refused") {
+TEST_CASE("measured CSV reader: every row it returns can be written again, a quote or CR is refused") {
   using infersim::parse_measured_csv;
   const std::string header = std::string(kMeasuredCsvHeader) + "\n";
   const std::string line =
