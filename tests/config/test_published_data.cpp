@@ -297,6 +297,14 @@ TEST_CASE("published CSV: every row, quoted commas kept, values as written") {
   CHECK_THROWS_WITH(parse_published_csv(header + "\n1,2,3\n", "x.csv"),
                     Catch::Contains("x.csv:2:1: error: expected 16 fields, got 3"));
   CHECK_THROWS_WITH(parse_published_csv(header + "\n\"open,2\n", "x.csv"), Catch::Contains("not closed"));
+  // A spreadsheet's UTF-8 byte order mark before the header is skipped; the rows and their lines are as
+  // without it.
+  const std::string row = "s,h,1,1,1,f,m,bf16,bf16,1,128,128,decode_tokens_per_s,10,tok/s,";
+  const auto marked = parse_published_csv("\xEF\xBB\xBF" + header + "\r\n" + row + "\r\n", "x.csv");
+  REQUIRE(marked.size() == 1);
+  CHECK(marked[0].line == 2);
+  CHECK(marked[0].source == "s");
+  CHECK(marked[0].notes.empty());
   CHECK(csv_field("a,b \"c\"") == "\"a,b \"\"c\"\"\"");
 }
 

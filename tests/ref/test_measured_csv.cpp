@@ -54,6 +54,10 @@ TEST_CASE("measured CSV reader: every row it returns can be written again, a quo
   const auto rows = parse_measured_csv(header + line + "\r\n", "m.csv");  // a CRLF file reads as LF
   REQUIRE(rows.size() == 1);
   CHECK(infersim::measured_csv_fields(rows[0]) == line);
+  // A spreadsheet's UTF-8 byte order mark before the header is skipped.
+  const auto marked = parse_measured_csv("\xEF\xBB\xBF" + header + line + "\n", "m.csv");
+  REQUIRE(marked.size() == 1);
+  CHECK(infersim::measured_csv_fields(marked[0]) == line);
   // 'gemm"x' would print fine in the report and then fail the writer of -o: the reader refuses it, at the
   // case column (line 2, character 1) and the shape column (line 2, character 36: after 10 + 5 + 15 + 5
   // characters).
@@ -65,6 +69,15 @@ TEST_CASE("measured CSV reader: every row it returns can be written again, a quo
     }
     return std::string("no error");
   };
+  CHECK(error_of("") == "m.csv: error: the file holds no measured rows");  // no line to name
+  // A header that is not the format's: the line, no column (the whole line is wrong).
+  try {
+    (void)parse_measured_csv("case,family\n" + line + "\n", "m.csv");
+    FAIL("no error");
+  } catch (const infersim::ConfigError& e) {
+    CHECK(std::string(e.what()).rfind("m.csv:1: error: the header must start with 'case,family,device,", 0) ==
+          0);
+  }
   CHECK(error_of("gemm\"x" + line.substr(4))
             .rfind("m.csv:2:1: error: 'case' must be text without a quote", 0) == 0);
   CHECK(

@@ -10,6 +10,7 @@ namespace {
 std::string located(const std::string& file, SourceMark mark, const std::string& message) {
   // The file name is the user's: a newline or an escape sequence in it is shown, never sent.
   if (mark.line < 0) return fmt::format("{}: error: {}", terminal_text(file), message);
+  if (mark.column < 0) return fmt::format("{}:{}: error: {}", terminal_text(file), mark.line + 1, message);
   return fmt::format("{}:{}:{}: error: {}", terminal_text(file), mark.line + 1, mark.column + 1, message);
 }
 }  // namespace

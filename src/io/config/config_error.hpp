@@ -9,8 +9,8 @@
 namespace infersim {
 
 struct SourceMark {
-  int line = -1;  // 0-based as yaml-cpp reports it; -1: unknown
-  int column = -1;
+  int line = -1;    // 0-based as yaml-cpp reports it; -1: unknown
+  int column = -1;  // 0-based; -1: the whole line
 };
 
 class ConfigError : public InputError {

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <fstream>
 #include <string>
+#include <string_view>
 
 namespace infersim {
 
@@ -20,6 +21,14 @@ enum class Streams { refused, accepted };
 // more than max_bytes (`kind` names the limit in the message, e.g. "a configuration file").
 [[nodiscard]] std::string read_text_file(const std::string& path, std::size_t max_bytes, const char* kind,
                                          Streams streams = Streams::refused);
+
+// The text after a leading UTF-8 byte order mark, or the whole text: spreadsheets and some editors save
+// CSV and JSON files with one, and every reader skips it before the header (The Unicode Standard, 23.8
+// "Specials": U+FEFF at the start of a UTF-8 text is a signature, not content).
+[[nodiscard]] inline std::string_view without_byte_order_mark(std::string_view text) {
+  constexpr std::string_view kMark = "\xEF\xBB\xBF";
+  return text.substr(0, kMark.size()) == kMark ? text.substr(kMark.size()) : text;
+}
 
 // The checks of read_text_file (recorded as an input; missing, unreadable, a directory, a socket or
 // block device, a pipe or character device unless `streams` accepts them, each a ConfigError naming the

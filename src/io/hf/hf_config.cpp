@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/config/strict_number.hpp"
+#include "io/config/text_file.hpp"
 #include "io/config/yaml_screen.hpp"
 
 namespace infersim {
@@ -219,8 +220,7 @@ HfConfig::HfConfig(const std::string& json_text, std::string file) : file_(std::
                       fmt::format("the file is {} bytes, over the {} MiB limit for a configuration file",
                                   json_text.size(), kMaxConfigBytes >> 20));
   }
-  std::string_view text = json_text;
-  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.remove_prefix(3);  // a UTF-8 byte order mark
+  const std::string_view text = without_byte_order_mark(json_text);
   Builder builder(text, file_);
   const char* const end = text.data() + text.size();
   const bool parsed = nlohmann::json::sax_parse(ReadingIterator(text.data(), builder.read_position()),

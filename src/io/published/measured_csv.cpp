@@ -109,7 +109,7 @@ void write_measured_csv_file(const std::string& path, const std::vector<Measured
 }
 
 std::vector<MeasuredRow> parse_measured_csv(const std::string& text, const std::string& path) {
-  std::istringstream in(text);
+  std::istringstream in{std::string(without_byte_order_mark(text))};
   std::string line;
   if (!std::getline(in, line) || without_cr(line).rfind(kMeasuredCsvHeader, 0) != 0)
     throw ConfigError(path, {0, -1}, fmt::format("the header must start with '{}'", kMeasuredCsvHeader));
@@ -123,7 +123,7 @@ std::vector<MeasuredRow> parse_measured_csv(const std::string& text, const std::
                         fmt::format("a row must have {} columns, got {}", kColumns, fields.size()));
     rows.push_back(LineReader{path, number, fields}.row());
   }
-  if (rows.empty()) throw ConfigError(path, {0, -1}, "the file holds no measured rows");
+  if (rows.empty()) throw ConfigError(path, {}, "the file holds no measured rows");
   return rows;
 }
 

@@ -25,9 +25,10 @@ void write_measured_csv(std::ostream& out, const std::vector<MeasuredRow>& rows)
 // Writes the whole CSV atomically (io/output/atomic_output.hpp). Throws InputError when it cannot.
 void write_measured_csv_file(const std::string& path, const std::vector<MeasuredRow>& rows);
 
-// Reads a measured CSV from any runner: the header must be kMeasuredCsvHeader (a runner may append
-// columns after it, which are ignored), every number finite and non-negative, measured_s positive, no
-// text field holding a quote or a carriage return (so that every row read can be written again).
+// Reads a measured CSV from any runner: the header must start with kMeasuredCsvHeader (a runner may append
+// columns, which are ignored; a UTF-8 byte order mark before it, as a spreadsheet saves, is skipped), every
+// number finite and non-negative, measured_s positive, no text field holding a quote or a carriage return
+// (so that every row read can be written again).
 // Throws ConfigError "file:line: error: ..." naming the column.
 [[nodiscard]] std::vector<MeasuredRow> read_measured_csv(const std::string& path);
 // The same from text in memory; `path` names it in messages.

@@ -15,7 +15,7 @@ struct Record {
 };
 
 // Splits the text into records; a quoted field may hold commas, doubled quotes and line breaks.
-std::vector<Record> records(const std::string& text, const std::string& path) {
+std::vector<Record> records(std::string_view text, const std::string& path) {
   std::vector<Record> out;
   Record rec{1, {std::string()}};
   int line = 1;
@@ -56,7 +56,7 @@ std::vector<Record> records(const std::string& text, const std::string& path) {
 }  // namespace
 
 std::vector<PublishedRow> parse_published_csv(const std::string& text, const std::string& path) {
-  const std::vector<Record> recs = records(text, path);
+  const std::vector<Record> recs = records(without_byte_order_mark(text), path);
   if (recs.empty())
     throw ConfigError(path, {}, "empty file: expected the header " + std::string(kPublishedCsvHeader));
   std::string header;

@@ -1,7 +1,8 @@
 #pragma once
 // Reads validation/published/published_measurements.csv (RFC 4180: fields quoted when they hold a
 // comma, a quote or a line break; "" is a quote inside a quoted field). The header must be exactly
-// kPublishedCsvHeader. Throws ConfigError "file:line: error: ..." for a malformed file.
+// kPublishedCsvHeader, after a UTF-8 byte order mark if there is one (skipped). Throws ConfigError
+// "file:line: error: ..." for a malformed file.
 #include <string>
 #include <string_view>
 #include <vector>

@@ -85,8 +85,7 @@ void TraceReader::read_header() {
       fmt::format("the header '{}' or '{},{}'", kTraceColumns, kTraceColumns, kTracePrefixColumns);
   if (!read_line())
     throw ConfigError(name_, {0, 0}, fmt::format("the trace is empty: it must start with {}", expected));
-  std::string_view text = line_text_;
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a UTF-8 byte order mark
+  const std::string_view text = without_byte_order_mark(line_text_);
   const std::vector<Field> fields = split_fields(text);
   bool matches = fields.size() == 3 || fields.size() == 5;
   for (std::size_t i = 0; matches && i < fields.size(); ++i) matches = fields[i].text == kNames[i];
