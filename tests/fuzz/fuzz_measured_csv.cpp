@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "core/errors.hpp"
 #include "io/published/measured_csv.hpp"
