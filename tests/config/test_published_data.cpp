@@ -305,6 +305,16 @@ TEST_CASE("published CSV: every row, quoted commas kept, values as written") {
   CHECK(marked[0].line == 2);
   CHECK(marked[0].source == "s");
   CHECK(marked[0].notes.empty());
+  // A quoted field ends at its closing quote: text after it is refused, not joined to the field (RFC 4180
+  // 2.5-2.7), and a line break inside it counts one line whether LF, CRLF or a lone CR: the row after a
+  // source spanning lines 2 and 3 is on line 4.
+  CHECK_THROWS_WITH(parse_published_csv(header + "\n\"s\"x" + row.substr(1) + "\n", "x.csv"),
+                    Catch::StartsWith("x.csv:2: error: text after a field's closing quote"));
+  const auto spanning =
+      parse_published_csv(header + "\n\"s\rt\"" + row.substr(1) + "\n" + row + "\n", "x.csv");
+  REQUIRE(spanning.size() == 2);
+  CHECK(spanning[0].source == "s\rt");
+  CHECK(spanning[1].line == 4);
   CHECK(csv_field("a,b \"c\"") == "\"a,b \"\"c\"\"\"");
 }
 

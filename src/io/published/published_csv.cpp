@@ -14,14 +14,18 @@ struct Record {
   std::vector<std::string> fields;
 };
 
-// Splits the text into records; a quoted field may hold commas, doubled quotes and line breaks.
+// Splits the text into records; a quoted field may hold commas, doubled quotes and line breaks (LF, CRLF
+// or a lone CR, each counted as one line), and ends at its closing quote: only a comma or a line break may
+// follow it (RFC 4180, section 2).
 std::vector<Record> records(std::string_view text, const std::string& path) {
   std::vector<Record> out;
   Record rec{1, {std::string()}};
   int line = 1;
   bool quoted = false;
+  bool closed = false;  // the field's closing quote has been read
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
+    const bool crlf = c == '\r' && i + 1 < text.size() && text[i + 1] == '\n';
     std::string& field = rec.fields.back();
     if (quoted) {
       if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
@@ -29,18 +33,24 @@ std::vector<Record> records(std::string_view text, const std::string& path) {
         ++i;
       } else if (c == '"') {
         quoted = false;
+        closed = true;
       } else {
-        if (c == '\n') ++line;
+        if (c == '\n' || (c == '\r' && !crlf)) ++line;
         field += c;
       }
-    } else if (c == '"' && field.empty()) {
-      quoted = true;
     } else if (c == ',') {
       rec.fields.emplace_back();
+      closed = false;
     } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      if (crlf) ++i;
       out.push_back(std::move(rec));
       rec = Record{++line, {std::string()}};
+      closed = false;
+    } else if (closed) {
+      throw ConfigError(path, {line - 1, -1},
+                        "text after a field's closing quote (a quote inside a quoted field is written \"\")");
+    } else if (c == '"' && field.empty()) {
+      quoted = true;
     } else if (c == '"') {
       throw ConfigError(path, {line - 1, 0}, "a quote inside an unquoted field (quote the whole field)");
     } else {
