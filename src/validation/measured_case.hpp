@@ -60,6 +60,8 @@ struct MeasuredRow {
   double measured_s = 0.0;  // median
   int repeats = 0;
   double spread = 0.0;  // (max - min) / median
+
+  bool operator==(const MeasuredRow&) const = default;
 };
 
 }  // namespace infersim

@@ -3,6 +3,7 @@
 // with its quoted fields; mapping.yaml maps rows checked by hand against the CSV text.
 #include <unistd.h>
 
+#include <array>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -316,6 +317,11 @@ TEST_CASE("published CSV: every row, quoted commas kept, values as written") {
   CHECK(spanning[0].source == "s\rt");
   CHECK(spanning[1].line == 4);
   CHECK(csv_field("a,b \"c\"") == "\"a,b \"\"c\"\"\"");
+  // A writer's fields come out in the header's column order: the row above, field by field as typed.
+  const std::array<std::string_view, kPublishedCsvColumns> typed = {
+      "s",  "h",     "1", "1", "1", "f", "m", "bf16", "bf16", "1", "128", "128", "decode_tokens_per_s",
+      "10", "tok/s", ""};
+  CHECK(published_row_fields(marked[0]) == typed);
 }
 
 TEST_CASE("mapping: rows checked by hand against the CSV text") {

@@ -7,8 +7,6 @@ namespace infersim {
 
 namespace {
 
-constexpr std::size_t kColumns = 16;
-
 struct Record {
   int line = 0;
   std::vector<std::string> fields;
@@ -79,15 +77,22 @@ std::vector<PublishedRow> parse_published_csv(const std::string& text, const std
   for (std::size_t i = 1; i < recs.size(); ++i) {
     const Record& r = recs[i];
     if (r.fields.size() == 1 && r.fields[0].empty()) continue;  // a blank line
-    if (r.fields.size() != kColumns)
-      throw ConfigError(
-          path, {r.line - 1, 0},
-          "expected " + std::to_string(kColumns) + " fields, got " + std::to_string(r.fields.size()));
+    if (r.fields.size() != kPublishedCsvColumns)
+      throw ConfigError(path, {r.line - 1, 0},
+                        "expected " + std::to_string(kPublishedCsvColumns) + " fields, got " +
+                            std::to_string(r.fields.size()));
     const auto& f = r.fields;
     rows.push_back({r.line, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12],
                     f[13], f[14], f[15]});
   }
   return rows;
+}
+
+std::array<std::string_view, kPublishedCsvColumns> published_row_fields(const PublishedRow& r) {
+  return {r.source,       r.hardware,  r.num_devices, r.tp,
+          r.pp,           r.framework, r.model,       r.precision_weights,
+          r.precision_kv, r.batch,     r.input_len,   r.output_len,
+          r.metric,       r.value,     r.unit,        r.notes};
 }
 
 std::vector<PublishedRow> read_published_csv(const std::string& path) {

@@ -209,11 +209,7 @@ std::string published_csv(const std::vector<PublishedCase>& cases) {
   out += "notes_or_reason\n";
   for (const PublishedCase& c : cases) {
     const PublishedRow& r = c.row;
-    for (const std::string* f :
-         {&r.source, &r.hardware, &r.num_devices, &r.tp, &r.pp, &r.framework, &r.model, &r.precision_weights,
-          &r.precision_kv, &r.batch, &r.input_len, &r.output_len, &r.metric, &r.value, &r.unit, &r.notes}) {
-      out += csv_field(*f) + ",";
-    }
+    for (const std::string_view f : published_row_fields(r)) out += csv_field(f) + ",";
     out += fmt::format("{},", r.line);
     if (!c.mapping.config) {
       out += "unmapped,,,,,,,,,,,,,,,,,,,,,,," + csv_field(c.mapping.reason) + "\n";
