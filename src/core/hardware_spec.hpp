@@ -77,9 +77,11 @@ struct GroupedGemmKernel {
 // The fused prefill attention kernel the device runs (FlashAttention-style): the share of the compute
 // dtype's peak it reaches on long sequences, and its fixed cost per query block in keys
 // (formulas/attention.hpp). prefill_efficiency == 0: not given, attention runs at the matrix roof.
+// efficiency_by_slot: the share for one dtype's kernel where it differs (0: prefill_efficiency).
 struct FlashAttentionKernel {
   double prefill_efficiency = 0.0;
   double prefill_overhead_keys = 0.0;
+  std::array<double, kPeakSlotCount> efficiency_by_slot{};
 };
 
 // The fused decode attention kernel the device runs over a paged KV cache (formulas/attention.hpp
@@ -168,6 +170,16 @@ struct HardwareSpec {
 [[nodiscard]] inline double grouped_matrix_efficiency(const HardwareSpec& hw, Dtype d) {
   const double e = hw.grouped_gemm.efficiency_by_slot[static_cast<std::size_t>(index_of(peak_slot(d)))];
   return e > 0.0 ? e : matrix_efficiency(hw, d);
+}
+
+// The share of the spec peak a fused prefill attention kernel in dtype d reaches on long sequences
+// (docs/formulas.md#flash_attention_efficiency): the profile's figure for d where it gives one, else its
+// prefill_efficiency, else (no flash_attention section) the large-GEMM share of d.
+[[nodiscard]] inline double attention_efficiency(const HardwareSpec& hw, Dtype d) {
+  const double e = hw.flash_attention.efficiency_by_slot[static_cast<std::size_t>(index_of(peak_slot(d)))];
+  if (e > 0.0) return e;
+  return hw.flash_attention.prefill_efficiency > 0.0 ? hw.flash_attention.prefill_efficiency
+                                                     : matrix_efficiency(hw, d);
 }
 
 // Achievable DRAM bandwidth: the spec (or measured triad) figure times its efficiency.

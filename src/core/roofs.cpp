@@ -54,13 +54,11 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
   const double vector_peak = has_peak(hw, Dtype::fp32) ? peak_flops(hw, Dtype::fp32) : matrix_peak;
   const Interconnect& ic = hw.interconnect;
   // A fused attention kernel runs in its own dtype (formulas/attention.hpp), at the hardware's measured
-  // share of that dtype's peak where it gives one, else at the dtype's large-GEMM share; the activations'
-  // dtype where the hardware has no peak for it.
+  // share of that dtype's peak (attention_efficiency); the activations' dtype where the hardware has no peak
+  // for it.
   const Dtype wanted = attention_compute_dtype(sc.activations, sc.kv);
   const Dtype attention = has_peak(hw, wanted) ? wanted : sc.activations;
-  const double attention_share = hw.flash_attention.prefill_efficiency > 0.0
-                                     ? hw.flash_attention.prefill_efficiency
-                                     : matrix_efficiency(hw, attention);
+  const double attention_share = attention_efficiency(hw, attention);
   // The grouped GEMM kernel's stream terms where the profile gives them, for the compute dtype the dense
   // GEMM's were measured on (tiling_for).
   GemmTiling grouped = hw.gemm_tiling;

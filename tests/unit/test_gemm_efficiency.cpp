@@ -302,6 +302,23 @@ TEST_CASE("A fused prefill attention kernel runs at keys / (keys + overhead) of 
   const Roofs roofs = roofs_for(hw, sc);
   CHECK(roofs.attention_flops_per_s == Approx(100e12 * 0.6));  // bf16 peak * 0.6, not * compute
   CHECK(roofs.attention_overhead_keys == 232);
+  // A share for fp8 of its own: an fp8 prefill (fp8 activations over an fp8 KV cache) runs at the fp8 peak
+  // (200e12) * 0.45; bf16 keeps prefill_efficiency; a profile naming a dtype without a peak is refused.
+  const HardwareSpec by_dtype =
+      load_hardware_text(kProfile +
+                             "flash_attention: {prefill_efficiency: 0.6, prefill_overhead_keys: 232, "
+                             "prefill_efficiency_by_dtype: {fp8: 0.45}}\n",
+                         "f.yaml");
+  CHECK(roofs_for(by_dtype, sc).attention_flops_per_s == Approx(100e12 * 0.6));
+  Scenario fp8 = sc;
+  fp8.activations = fp8.kv = Dtype::fp8;
+  CHECK(roofs_for(by_dtype, fp8).attention_flops_per_s == Approx(200e12 * 0.45));
+  CHECK(roofs_for(hw, fp8).attention_flops_per_s == Approx(200e12 * 0.6));
+  CHECK_THROWS_WITH(
+      load_hardware_text(kProfile + "flash_attention: {prefill_efficiency: 0.6, prefill_overhead_keys: "
+                                    "232, prefill_efficiency_by_dtype: {fp4: 0.3}}\n",
+                         "f.yaml"),
+      Catch::Contains("'flash_attention.prefill_efficiency_by_dtype.fp4' needs a 'fp4' peak"));
 }
 
 TEST_CASE("An operator's compute time takes the efficiency of its GEMM shape or its attention keys") {

@@ -139,8 +139,9 @@ void read_interconnect(YamlMap& y, HardwareSpec& hw) {
   read_measured_collectives(link, ic);
 }
 
-// efficiency.compute_by_dtype (or grouped_gemm_kernel.share_by_dtype: `parent`'s `key`): the large (grouped)
-// GEMM's share of the peak per peak slot, for slots the profile has a peak for, into `by_slot`.
+// efficiency.compute_by_dtype (or grouped_gemm_kernel.share_by_dtype,
+// flash_attention.prefill_efficiency_by_dtype: `parent`'s `key`): the large (grouped) GEMM's (or the
+// attention kernel's) share of the peak per peak slot, for slots the profile has a peak for, into `by_slot`.
 void read_share_by_dtype(YamlMap& parent, const std::string& key, const HardwareSpec& hw,
                          std::array<double, kPeakSlotCount>& by_slot) {
   if (!parent.has(key)) return;
@@ -202,9 +203,11 @@ void read_gemm_tiling(YamlMap& y, HardwareSpec& hw) {
 // optional.
 void read_flash_attention(YamlMap& y, HardwareSpec& hw) {
   if (!y.has("flash_attention")) return;
-  YamlMap f = y.mapping("flash_attention", {"prefill_efficiency", "prefill_overhead_keys"});
+  YamlMap f = y.mapping("flash_attention",
+                        {"prefill_efficiency", "prefill_overhead_keys", "prefill_efficiency_by_dtype"});
   hw.flash_attention.prefill_efficiency = f.real("prefill_efficiency", kMinEfficiency, 1.0);
   hw.flash_attention.prefill_overhead_keys = f.nonnegative_real("prefill_overhead_keys", 1e9);
+  read_share_by_dtype(f, "prefill_efficiency_by_dtype", hw, hw.flash_attention.efficiency_by_slot);
 }
 
 // decode_attention: the fused decode attention kernel over a paged KV cache (core/hardware_spec.hpp
