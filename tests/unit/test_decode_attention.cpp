@@ -150,3 +150,21 @@ TEST_CASE("The b200 decode attention terms reproduce FlashInfer's trtllm-gen dec
   CHECK(gb.decode_attention_Bps == Approx(0.936 * 8e12));
   CHECK(gb.decode_attention_overhead_s == Approx(7.3e-6));
 }
+
+TEST_CASE("The rtx-pro-6000 decode attention terms reproduce cuDNN's decode rows within 17 %") {
+  // Golden: cuDNN 9.27 decode (cudnn-frontend's decode sweep, backend 'cudnn'), bf16, 64 query / 8 KV heads,
+  // head_dim 128, one query per sequence, on an RTX PRO 6000 Server Edition (published_measurements.csv lines
+  // 978-992). Bytes by hand: K and V 2 x 8 x 128 x 2 B = 4096 B per token, queries and outputs 32768 B per
+  // sequence. The fit's widest misses: 8 sequences of 2048 tokens (67,108,864 + 262,144 B) in 68.673 us runs
+  // 17 % under the line; 128 of 32768 (17,179,869,184 + 4,194,304 B) in 11211.819 us runs 10 % over it.
+  const Roofs roofs =
+      roofs_for(load_hardware(test::source_path("hardware_profiles/rtx-pro-6000.yaml")), Scenario{});
+  const auto time_us = [&](double bytes) {
+    return decode_attention_time_s(bytes, roofs.decode_attention_Bps, roofs.decode_attention_overhead_s) *
+           1e6;
+  };
+  CHECK(time_us(2048 * 4096.0 + 32768.0) == Approx(13.44).epsilon(0.12));
+  CHECK(time_us(8 * 2048 * 4096.0 + 8 * 32768.0) == Approx(68.673).epsilon(0.18));
+  CHECK(time_us(128 * 2048 * 4096.0 + 128 * 32768.0) == Approx(762.907).epsilon(0.03));
+  CHECK(time_us(128 * 32768 * 4096.0 + 128 * 32768.0) == Approx(11211.819).epsilon(0.11));
+}

@@ -11,6 +11,7 @@
 #include "core/roofs.hpp"
 #include "io/config/config_error.hpp"
 #include "io/config/hardware_loader.hpp"
+#include "support/fixtures.hpp"
 #include "support/roofs.hpp"
 
 using namespace infersim;
@@ -319,6 +320,25 @@ TEST_CASE("A fused prefill attention kernel runs at keys / (keys + overhead) of 
                                     "232, prefill_efficiency_by_dtype: {fp4: 0.3}}\n",
                          "f.yaml"),
       Catch::Contains("'flash_attention.prefill_efficiency_by_dtype.fp4' needs a 'fp4' peak"));
+}
+
+TEST_CASE("The rtx-pro-6000 prefill attention terms reproduce cuDNN's forward rows within 9 %") {
+  // Golden: cuDNN 9.27 SDPA forward TFLOP/s, batch 2, 64 query / 8 KV heads, head_dim 128, causal, on an RTX
+  // PRO 6000 Server Edition (published_measurements.csv lines 958-977): bf16 291 at 2048 tokens and 386 at
+  // 32768, fp8 398 and 561. A causal prompt of s tokens has (s + 1) / 2 keys per query.
+  const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/rtx-pro-6000.yaml"));
+  Scenario bf16;
+  Scenario fp8;
+  fp8.activations = fp8.kv = Dtype::fp8;
+  const auto tflops = [&](const Scenario& sc, double tokens) {
+    const Roofs roofs = roofs_for(hw, sc);
+    return roofs.attention_flops_per_s *
+           flash_attention_efficiency((tokens + 1.0) / 2.0, roofs.attention_overhead_keys) / 1e12;
+  };
+  CHECK(tflops(bf16, 2048) == Approx(291).epsilon(0.03));
+  CHECK(tflops(bf16, 32768) == Approx(386).epsilon(0.05));
+  CHECK(tflops(fp8, 2048) == Approx(398).epsilon(0.09));
+  CHECK(tflops(fp8, 32768) == Approx(561).epsilon(0.05));
 }
 
 TEST_CASE("An operator's compute time takes the efficiency of its GEMM shape or its attention keys") {
