@@ -341,6 +341,19 @@ TEST_CASE("The rtx-pro-6000 prefill attention terms reproduce cuDNN's forward ro
   CHECK(tflops(fp8, 32768) == Approx(561).epsilon(0.05));
 }
 
+TEST_CASE("The rtx-pro-6000 fp4 share gives CUTLASS nvfp4 over cuBLAS bf16 at 4096 cubed as measured") {
+  // Golden: one session on an RTX PRO 6000 (published_measurements.csv lines 993-994): CUTLASS nvfp4 1276.0
+  // and cuBLAS bf16 402.0 TFLOP/s at 4096 x 4096 x 4096, a ratio of 3.174. The engine's rates there: the
+  // dtype's peak x share x shape efficiency (0.5 and 2 B per element).
+  const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/rtx-pro-6000.yaml"));
+  const GemmShape cube{.m = 4096, .n = 4096, .k = 4096, .groups = 1};
+  const auto rate = [&](Dtype d) {
+    return peak_flops(hw, d) * matrix_efficiency(hw, d) *
+           gemm_shape_efficiency(cube, hw.gemm_tiling, bytes_per_element(d));
+  };
+  CHECK(rate(Dtype::nvfp4) / rate(Dtype::bf16) == Approx(1276.0 / 402.0).epsilon(0.01));
+}
+
 TEST_CASE("An operator's compute time takes the efficiency of its GEMM shape or its attention keys") {
   Roofs roofs = test::flat_roofs(1e14, 1e13, 1e12);
   roofs.gemm_tiling = tiling();
