@@ -341,6 +341,24 @@ TEST_CASE("The rtx-pro-6000 prefill attention terms reproduce cuDNN's forward ro
   CHECK(tflops(fp8, 32768) == Approx(561).epsilon(0.05));
 }
 
+TEST_CASE(
+    "On Hopper an fp8 prefill attention runs at cuDNN's fp8 over bf16 ratio of the bf16 kernel's rate") {
+  // Golden: cuDNN 9.27 SDPA forward on an H200 (published_measurements.csv lines 995-1014), fp8 over bf16 at
+  // one length and mask: 1.343 (2048 tokens, causal: 717 / 534 TFLOP/s) .. 1.575 (16384, causal: 997 / 633),
+  // geometric mean of the ten 1.472. The three Hopper profiles give the fp8 kernel that ratio over their bf16
+  // one.
+  Scenario fp8;
+  fp8.activations = fp8.kv = Dtype::fp8;
+  for (const char* name : {"h100-sxm", "h200-sxm", "h100-pcie"}) {
+    const HardwareSpec hw =
+        load_hardware(test::source_path(std::string("hardware_profiles/") + name + ".yaml"));
+    INFO(name);
+    const double ratio =
+        roofs_for(hw, fp8).attention_flops_per_s / roofs_for(hw, Scenario{}).attention_flops_per_s;
+    CHECK(ratio == Approx(1.472).epsilon(0.01));
+  }
+}
+
 TEST_CASE("The rtx-pro-6000 fp4 share gives CUTLASS nvfp4 over cuBLAS bf16 at 4096 cubed as measured") {
   // Golden: one session on an RTX PRO 6000 (published_measurements.csv lines 993-994): CUTLASS nvfp4 1276.0
   // and cuBLAS bf16 402.0 TFLOP/s at 4096 x 4096 x 4096, a ratio of 3.174. The engine's rates there: the
