@@ -342,6 +342,29 @@ TEST_CASE("The rtx-pro-6000 prefill attention terms reproduce cuDNN's forward ro
 }
 
 TEST_CASE(
+    "The gb200 prefill attention terms reproduce cuDNN's forward rows within 6 %, the b200 takes them") {
+  // Golden: cuDNN 9.27 SDPA forward TFLOP/s, batch 2, 64 query / 8 KV heads, head_dim 128, causal, on a GB200
+  // (published_measurements.csv lines 1015-1034): bf16 1046 at 2048 tokens and 1593 at 32768, fp8 1425 and
+  // 2196. A causal prompt of s tokens has (s + 1) / 2 keys per query.
+  const HardwareSpec gb = load_hardware(test::source_path("hardware_profiles/gb200.yaml"));
+  Scenario fp8;
+  fp8.activations = fp8.kv = Dtype::fp8;
+  const auto tflops = [](const HardwareSpec& hw, const Scenario& sc, double tokens) {
+    const Roofs roofs = roofs_for(hw, sc);
+    return roofs.attention_flops_per_s *
+           flash_attention_efficiency((tokens + 1.0) / 2.0, roofs.attention_overhead_keys) / 1e12;
+  };
+  CHECK(tflops(gb, Scenario{}, 2048) == Approx(1046).epsilon(0.06));
+  CHECK(tflops(gb, Scenario{}, 32768) == Approx(1593).epsilon(0.05));
+  CHECK(tflops(gb, fp8, 2048) == Approx(1425).epsilon(0.04));
+  CHECK(tflops(gb, fp8, 32768) == Approx(2196).epsilon(0.02));
+  // The B200 (the same die) takes the shares of its own peaks: 2250 and 4500 against the GB200's 2500 and
+  // 5000.
+  const HardwareSpec b = load_hardware(test::source_path("hardware_profiles/b200.yaml"));
+  CHECK(tflops(b, fp8, 32768) == Approx(tflops(gb, fp8, 32768) * 4500.0 / 5000.0));
+}
+
+TEST_CASE(
     "On Hopper an fp8 prefill attention runs at cuDNN's fp8 over bf16 ratio of the bf16 kernel's rate") {
   // Golden: cuDNN 9.27 SDPA forward on an H200 (published_measurements.csv lines 995-1014), fp8 over bf16 at
   // one length and mask: 1.343 (2048 tokens, causal: 717 / 534 TFLOP/s) .. 1.575 (16384, causal: 997 / 633),
