@@ -28,14 +28,14 @@ TEST_CASE("Attention multiplies in 16-bit or fp8, never in 4-bit or integer arit
   CHECK(attention_compute_dtype(Dtype::nvfp4, Dtype::fp8) == Dtype::fp8);  // W4A4 GEMMs, fp8 attention
   CHECK(attention_compute_dtype(Dtype::nvfp4, Dtype::bf16) == Dtype::bf16);
   CHECK(attention_compute_dtype(Dtype::int8, Dtype::int8) == Dtype::bf16);  // SmoothQuant W8A8
-  // The roof: a B200 (no measured prefill attention kernel) runs an nvfp4 model's prefill attention over an
-  // fp8 cache at the fp8 large-GEMM share, 4500 TFLOP/s x 0.76 = 3420, not at the fp4 rate (9000 x 0.51).
+  // The roof: a B200 runs an nvfp4 model's prefill attention over an fp8 cache at its fp8 attention kernel's
+  // share, 4500 TFLOP/s x 0.46 = 2070, not at the fp4 rate (9000 x 0.51).
   const HardwareSpec b200 = load_hardware(test::source_path("hardware_profiles/b200.yaml"));
   Scenario sc;
   sc.activations = Dtype::nvfp4;
   sc.weights = default_storage_format(Dtype::nvfp4);
   sc.kv = Dtype::fp8;
-  CHECK(roofs_for(b200, sc).attention_flops_per_s == Approx(3420e12));
+  CHECK(roofs_for(b200, sc).attention_flops_per_s == Approx(2070e12));
   CHECK(roofs_for(b200, sc).matrix_flops_per_s == Approx(9000e12 * 0.51));
   // An H100 SXM with fp8 GEMMs over a bf16 cache: bf16 attention at its measured FlashAttention share,
   // 989 x 0.636 = 629.0 TFLOP/s.
