@@ -380,6 +380,16 @@ TEST_CASE(
         roofs_for(hw, fp8).attention_flops_per_s / roofs_for(hw, Scenario{}).attention_flops_per_s;
     CHECK(ratio == Approx(1.472).epsilon(0.01));
   }
+  // A check, not a fit: the bf16 term (FlashAttention-3 on an H100, pytorch/benchmark rows 148-153) against
+  // cuDNN's bf16 forward on the H200 in the same rows: causal 534 TFLOP/s at 2048 tokens, 619 at 32768.
+  const Roofs h200 =
+      roofs_for(load_hardware(test::source_path("hardware_profiles/h200-sxm.yaml")), Scenario{});
+  const auto tflops = [&](double tokens) {
+    return h200.attention_flops_per_s *
+           flash_attention_efficiency((tokens + 1.0) / 2.0, h200.attention_overhead_keys) / 1e12;
+  };
+  CHECK(tflops(2048) == Approx(534).epsilon(0.05));
+  CHECK(tflops(32768) == Approx(619).epsilon(0.01));
 }
 
 TEST_CASE("The rtx-pro-6000 fp4 share gives CUTLASS nvfp4 over cuBLAS bf16 at 4096 cubed as measured") {
