@@ -129,6 +129,14 @@ interconnect:
   inter_node_latency_us: 5.0
 )";
 
+// A fused prefill attention kernel's rate in TFLOP/s on a causal prompt of `tokens` ((tokens + 1) / 2 keys
+// per query) as the profile's roofs give it.
+double causal_prefill_tflops(const HardwareSpec& hw, const Scenario& sc, double tokens) {
+  const Roofs roofs = roofs_for(hw, sc);
+  return roofs.attention_flops_per_s *
+         flash_attention_efficiency((tokens + 1.0) / 2.0, roofs.attention_overhead_keys) / 1e12;
+}
+
 std::string with(const std::string& from, const std::string& to) {
   std::string text = kProfile;
   text.replace(text.find(from), from.size(), to);
@@ -325,43 +333,34 @@ TEST_CASE("A fused prefill attention kernel runs at keys / (keys + overhead) of 
 TEST_CASE("The rtx-pro-6000 prefill attention terms reproduce cuDNN's forward rows within 9 %") {
   // Golden: cuDNN 9.27 SDPA forward TFLOP/s, batch 2, 64 query / 8 KV heads, head_dim 128, causal, on an RTX
   // PRO 6000 Server Edition (published_measurements.csv lines 958-977): bf16 291 at 2048 tokens and 386 at
-  // 32768, fp8 398 and 561. A causal prompt of s tokens has (s + 1) / 2 keys per query.
+  // 32768, fp8 398 and 561.
   const HardwareSpec hw = load_hardware(test::source_path("hardware_profiles/rtx-pro-6000.yaml"));
   Scenario bf16;
   Scenario fp8;
   fp8.activations = fp8.kv = Dtype::fp8;
-  const auto tflops = [&](const Scenario& sc, double tokens) {
-    const Roofs roofs = roofs_for(hw, sc);
-    return roofs.attention_flops_per_s *
-           flash_attention_efficiency((tokens + 1.0) / 2.0, roofs.attention_overhead_keys) / 1e12;
-  };
-  CHECK(tflops(bf16, 2048) == Approx(291).epsilon(0.03));
-  CHECK(tflops(bf16, 32768) == Approx(386).epsilon(0.05));
-  CHECK(tflops(fp8, 2048) == Approx(398).epsilon(0.09));
-  CHECK(tflops(fp8, 32768) == Approx(561).epsilon(0.05));
+  CHECK(causal_prefill_tflops(hw, bf16, 2048) == Approx(291).epsilon(0.03));
+  CHECK(causal_prefill_tflops(hw, bf16, 32768) == Approx(386).epsilon(0.05));
+  CHECK(causal_prefill_tflops(hw, fp8, 2048) == Approx(398).epsilon(0.09));
+  CHECK(causal_prefill_tflops(hw, fp8, 32768) == Approx(561).epsilon(0.05));
 }
 
 TEST_CASE(
     "The gb200 prefill attention terms reproduce cuDNN's forward rows within 6 %, the b200 takes them") {
   // Golden: cuDNN 9.27 SDPA forward TFLOP/s, batch 2, 64 query / 8 KV heads, head_dim 128, causal, on a GB200
   // (published_measurements.csv lines 1015-1034): bf16 1046 at 2048 tokens and 1593 at 32768, fp8 1425 and
-  // 2196. A causal prompt of s tokens has (s + 1) / 2 keys per query.
+  // 2196.
   const HardwareSpec gb = load_hardware(test::source_path("hardware_profiles/gb200.yaml"));
   Scenario fp8;
   fp8.activations = fp8.kv = Dtype::fp8;
-  const auto tflops = [](const HardwareSpec& hw, const Scenario& sc, double tokens) {
-    const Roofs roofs = roofs_for(hw, sc);
-    return roofs.attention_flops_per_s *
-           flash_attention_efficiency((tokens + 1.0) / 2.0, roofs.attention_overhead_keys) / 1e12;
-  };
-  CHECK(tflops(gb, Scenario{}, 2048) == Approx(1046).epsilon(0.06));
-  CHECK(tflops(gb, Scenario{}, 32768) == Approx(1593).epsilon(0.05));
-  CHECK(tflops(gb, fp8, 2048) == Approx(1425).epsilon(0.04));
-  CHECK(tflops(gb, fp8, 32768) == Approx(2196).epsilon(0.02));
+  CHECK(causal_prefill_tflops(gb, Scenario{}, 2048) == Approx(1046).epsilon(0.06));
+  CHECK(causal_prefill_tflops(gb, Scenario{}, 32768) == Approx(1593).epsilon(0.05));
+  CHECK(causal_prefill_tflops(gb, fp8, 2048) == Approx(1425).epsilon(0.04));
+  CHECK(causal_prefill_tflops(gb, fp8, 32768) == Approx(2196).epsilon(0.02));
   // The B200 (the same die) takes the shares of its own peaks: 2250 and 4500 against the GB200's 2500 and
   // 5000.
   const HardwareSpec b = load_hardware(test::source_path("hardware_profiles/b200.yaml"));
-  CHECK(tflops(b, fp8, 32768) == Approx(tflops(gb, fp8, 32768) * 4500.0 / 5000.0));
+  CHECK(causal_prefill_tflops(b, fp8, 32768) ==
+        Approx(causal_prefill_tflops(gb, fp8, 32768) * 4500.0 / 5000.0));
 }
 
 TEST_CASE(
@@ -382,14 +381,9 @@ TEST_CASE(
   }
   // A check, not a fit: the bf16 term (FlashAttention-3 on an H100, pytorch/benchmark rows 148-153) against
   // cuDNN's bf16 forward on the H200 in the same rows: causal 534 TFLOP/s at 2048 tokens, 619 at 32768.
-  const Roofs h200 =
-      roofs_for(load_hardware(test::source_path("hardware_profiles/h200-sxm.yaml")), Scenario{});
-  const auto tflops = [&](double tokens) {
-    return h200.attention_flops_per_s *
-           flash_attention_efficiency((tokens + 1.0) / 2.0, h200.attention_overhead_keys) / 1e12;
-  };
-  CHECK(tflops(2048) == Approx(534).epsilon(0.05));
-  CHECK(tflops(32768) == Approx(619).epsilon(0.01));
+  const HardwareSpec h200 = load_hardware(test::source_path("hardware_profiles/h200-sxm.yaml"));
+  CHECK(causal_prefill_tflops(h200, Scenario{}, 2048) == Approx(534).epsilon(0.05));
+  CHECK(causal_prefill_tflops(h200, Scenario{}, 32768) == Approx(619).epsilon(0.01));
 }
 
 TEST_CASE("The rtx-pro-6000 fp4 share gives CUTLASS nvfp4 over cuBLAS bf16 at 4096 cubed as measured") {
