@@ -155,8 +155,8 @@ TEST_CASE("The rtx-pro-6000 decode attention terms reproduce cuDNN's decode rows
   // Golden: cuDNN 9.27 decode (cudnn-frontend's decode sweep, backend 'cudnn'), bf16, 64 query / 8 KV heads,
   // head_dim 128, one query per sequence, on an RTX PRO 6000 Server Edition (published_measurements.csv lines
   // 978-992). Bytes by hand: K and V 2 x 8 x 128 x 2 B = 4096 B per token, queries and outputs 32768 B per
-  // sequence. The fit's widest misses: 8 sequences of 2048 tokens (67,108,864 + 262,144 B) in 68.673 us runs
-  // 17 % under the line; 128 of 32768 (17,179,869,184 + 4,194,304 B) in 11211.819 us runs 10 % over it.
+  // sequence. The fit's widest misses: 8 sequences of 2048 tokens (67,108,864 + 262,144 B) in 68.673 us takes
+  // 17 % longer than the line gives; 128 of 32768 (17,179,869,184 + 4,194,304 B) in 11211.819 us 10 % less.
   const Roofs roofs =
       roofs_for(load_hardware(test::source_path("hardware_profiles/rtx-pro-6000.yaml")), Scenario{});
   const auto time_us = [&](double bytes) {
