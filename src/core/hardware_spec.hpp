@@ -158,17 +158,22 @@ struct HardwareSpec {
 }
 [[nodiscard]] inline bool has_peak(const HardwareSpec& hw, Dtype d) { return peak_flops(hw, d) > 0.0; }
 
+// A per-dtype share table's entry for dtype d (its peak slot's); 0 where the profile gives none.
+[[nodiscard]] inline double share_for(const std::array<double, kPeakSlotCount>& by_slot, Dtype d) {
+  return by_slot[static_cast<std::size_t>(index_of(peak_slot(d)))];
+}
+
 // The share of the spec peak the best large GEMM of compute dtype d reaches: the profile's per-dtype
 // figure where it gives one, else compute_efficiency.
 [[nodiscard]] inline double matrix_efficiency(const HardwareSpec& hw, Dtype d) {
-  const double e = hw.compute_efficiency_by_slot[static_cast<std::size_t>(index_of(peak_slot(d)))];
+  const double e = share_for(hw.compute_efficiency_by_slot, d);
   return e > 0.0 ? e : hw.compute_efficiency;
 }
 
 // The share of the spec peak the library's large grouped GEMM of compute dtype d reaches: the profile's
 // grouped figure where it gives one, else the dense GEMM's (docs/formulas.md#moe_gemm_kernel).
 [[nodiscard]] inline double grouped_matrix_efficiency(const HardwareSpec& hw, Dtype d) {
-  const double e = hw.grouped_gemm.efficiency_by_slot[static_cast<std::size_t>(index_of(peak_slot(d)))];
+  const double e = share_for(hw.grouped_gemm.efficiency_by_slot, d);
   return e > 0.0 ? e : matrix_efficiency(hw, d);
 }
 
@@ -176,8 +181,7 @@ struct HardwareSpec {
 // (docs/formulas.md#flash_attention_efficiency): the profile's figure for d where it gives one, else its
 // prefill_efficiency, else (no flash_attention section) the large-GEMM share of d.
 [[nodiscard]] inline double attention_efficiency(const HardwareSpec& hw, Dtype d) {
-  const double e = hw.flash_attention.efficiency_by_slot[static_cast<std::size_t>(index_of(peak_slot(d)))];
-  if (e > 0.0) return e;
+  if (const double e = share_for(hw.flash_attention.efficiency_by_slot, d); e > 0.0) return e;
   return hw.flash_attention.prefill_efficiency > 0.0 ? hw.flash_attention.prefill_efficiency
                                                      : matrix_efficiency(hw, d);
 }
