@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cmath>
+#include <map>
 
 namespace infersim {
 
@@ -99,6 +100,8 @@ std::vector<RegimeError> regime_errors(const std::vector<PublishedCase>& cases,
       if (r.axis == axis && r.regime == regime) accumulate(r, err);
     }
   };
+  // The every-judged table also groups the rows by hardware profile, one regime per profile in name order.
+  std::map<std::string, RegimeError> devices;
   for (const PublishedCase& c : cases) {
     const std::optional<double> err = taken(c, rows);
     if (!err) continue;
@@ -112,7 +115,11 @@ std::vector<RegimeError> regime_errors(const std::vector<PublishedCase>& cases,
     // them stays in the multi-device regime it was in.
     add("tensor parallel", sc.layout.tp * sc.layout.attention_dp == 1 ? "tp 1" : "tp > 1", *err);
     add("phase", phase_regime(m.metric), *err);
+    if (rows == RegimeRows::every_judged) {
+      accumulate(devices.try_emplace(m.hardware, RegimeError{"device", m.hardware}).first->second, *err);
+    }
   }
+  for (const auto& device : devices) out.push_back(device.second);
   for (RegimeError& r : out) mean_of(r);
   return out;
 }

@@ -18,8 +18,8 @@ namespace infersim {
 [[nodiscard]] std::optional<double> time_domain_error(const PublishedCase& c);
 
 struct RegimeError {
-  std::string axis;    // "batch", "precision", "experts", "tensor parallel", "phase"
-  std::string regime;  // "1", "2-31", ">= 32"; "16-bit", "8-bit or narrower"; "dense", "MoE"; ...
+  std::string axis;    // "batch", "precision", "experts", "tensor parallel", "phase"; "device" (every judged)
+  std::string regime;  // "1", "2-31", ">= 32"; "16-bit", "8-bit or narrower"; "dense", "MoE"; ...; a profile
   int rows = 0;
   double signed_mean = 0.0;  // mean time-domain error
   double mape = 0.0;         // mean absolute time-domain error
@@ -32,8 +32,9 @@ enum class RegimeRows { one_configuration, every_judged };
 
 // The judged rows (mapped, not in the fit subset, not speed-ups; the serving group only with
 // RegimeRows::every_judged) by regime, axis by axis in a fixed order, every regime listed even when empty
-// (the serving batch regime only in the every_judged table). `is_moe` says whether a mapped model name is an
-// MoE model.
+// (the serving batch regime only in the every_judged table). The every_judged table ends with one regime per
+// hardware profile its rows ran on (axis "device", in name order; a profile without rows is not listed).
+// `is_moe` says whether a mapped model name is an MoE model.
 [[nodiscard]] std::vector<RegimeError> regime_errors(const std::vector<PublishedCase>& cases,
                                                      const std::function<bool(const std::string&)>& is_moe,
                                                      RegimeRows rows = RegimeRows::one_configuration);

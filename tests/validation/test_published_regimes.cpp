@@ -104,6 +104,36 @@ TEST_CASE("Every judged row: the serving group joins with its own batch regime, 
   CHECK(all.mape == Approx(0.15));
 }
 
+TEST_CASE("Every judged row by device: one regime per hardware profile, in name order, fitted rows out") {
+  // h200-sxm: one TPOT row at -10 %. b200: a serving row at +25 % throughput (time -20 %) and a TPOT row at
+  // +30 %: signed mean (-0.2 + 0.3) / 2 = +0.05, MAPE (0.2 + 0.3) / 2 = 0.25. a100-80gb-sxm: only a fitted
+  // row, so no regime. The one-configuration table has no device axis.
+  const auto on = [](PublishedCase c, const char* hardware) {
+    c.mapping.config->hardware = hardware;
+    return c;
+  };
+  PublishedCase serving = on(row(MetricKind::output_tok_s, 0.25, 1, 1, "llama"), "b200");
+  serving.mapping.config->load = ServingLoad{};
+  PublishedCase fitted = on(row(MetricKind::tpot_ms, 0.9, 1, 1, "llama"), "a100-80gb-sxm");
+  fitted.fitted = true;
+  const std::vector<PublishedCase> cases = {
+      on(row(MetricKind::tpot_ms, -0.10, 1, 1, "llama"), "h200-sxm"), serving,
+      on(row(MetricKind::tpot_ms, 0.30, 1, 1, "llama"), "b200"), fitted};
+  const std::vector<RegimeError> every = regime_errors(cases, kMoe, RegimeRows::every_judged);
+  std::vector<std::string> devices;
+  for (const RegimeError& r : every) {
+    if (r.axis == "device") devices.push_back(r.regime);
+  }
+  CHECK(devices == std::vector<std::string>{"b200", "h200-sxm"});
+  CHECK(every.back().regime == "h200-sxm");  // the device regimes close the table
+  CHECK(find(every, "device", "b200").rows == 2);
+  CHECK(find(every, "device", "b200").signed_mean == Approx(0.05));
+  CHECK(find(every, "device", "b200").mape == Approx(0.25));
+  CHECK(find(every, "device", "h200-sxm").signed_mean == Approx(-0.10));
+  const std::vector<RegimeError> one = regime_errors(cases, kMoe);
+  CHECK(std::none_of(one.begin(), one.end(), [](const RegimeError& r) { return r.axis == "device"; }));
+}
+
 TEST_CASE("Rows grouped by the kind of work that takes most of their predicted time") {
   // Three judged rows with breakdowns: two mostly in GEMMs (time errors -0.10 and -0.30), one mostly in
   // attention (+0.20); a speed-up row, a fitted row and a row without a breakdown are left out.
