@@ -3,8 +3,9 @@
 // TensorRT-LLM's TRTLLM-Gen and CUTLASS MoE backends on a B200 (rows 397-424), FlashInfer's TRTLLM-Gen fused
 // MoE on a B200 at up to 4096 tokens (rows 425-443), its CUTLASS and TRTLLM-Gen fused MoE on a GB200 at up to
 // 8192 tokens (rows 444-457), TensorRT-LLM 1.2.0rc5's CUTLASS MoE module on a B200 and an H200 (rows
-// 458-487, aiconfigurator's collected tables, judged as the model stood), and the runtime terms they set on
-// hand-worked cases.
+// 458-487, aiconfigurator's collected tables, judged as the model stood), FlashInfer's CUTLASS fused MoE on
+// an RTX PRO 6000 (rows 1066-1095, judged as the model stood), and the runtime terms they set on hand-worked
+// cases.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
@@ -95,13 +96,16 @@ double deepseek_module_s(const RuntimeTerms& rt, double tokens) {
 }
 
 // The engine's time for one fused MoE call (in_fused_moe, one MoE layer) at `tokens` tokens in a prefill of
-// `model_file` on `hardware_file` in `quant` (empty: bf16), under `rt`, with the routed experts written as
+// `model_file` on `hardware_file` in `quant` (a --quant preset; "fp16": 16-bit weights and GEMMs; empty: the
+// checkpoint's own dtypes), under `rt`, with the routed experts written as
 // `experts` of which each token chooses `experts_per_token` (0: the model's own) and every expert 1/ffn_ways
-// as wide. The MoE layers are counted from the operators (one top-k a MoE layer).
+// as wide (of `expert_intermediate`, where given, instead of the model's width). The MoE layers are counted
+// from the operators (one top-k a MoE layer).
 double fused_moe_call_s(const RuntimeTerms& rt, const char* model_file, const char* hardware_file,
                         const std::string& quant, double tokens, int experts = 0, int experts_per_token = 0,
-                        int ffn_ways = 1) {
+                        int ffn_ways = 1, int expert_intermediate = 0) {
   ModelSpec m = load_model(test::source_path(model_file));
+  if (expert_intermediate > 0) m.moe.expert_intermediate_size = expert_intermediate;
   REQUIRE(m.moe.expert_intermediate_size % ffn_ways == 0);
   m.moe.expert_intermediate_size /= ffn_ways;
   if (experts > 0) m.moe.experts = experts;
@@ -111,7 +115,12 @@ double fused_moe_call_s(const RuntimeTerms& rt, const char* model_file, const ch
   v.batch = 1;
   v.input_tokens = static_cast<long long>(tokens);
   v.output_tokens = 1;
-  if (!quant.empty()) parse_scenario_value(v, ScenarioKey::quant, quant, "--quant");
+  if (quant == "fp16") {  // 16-bit weights and GEMMs whatever the checkpoint ships
+    parse_scenario_value(v, ScenarioKey::weights, "fp16", "--weights");
+    parse_scenario_value(v, ScenarioKey::activations, "fp16", "--activations");
+  } else if (!quant.empty()) {
+    parse_scenario_value(v, ScenarioKey::quant, quant, "--quant");
+  }
   const Estimate e = estimate(m, hw, compose_scenario(v, rt, m));
   double s = 0.0;
   double moe_layers = 0.0;
@@ -621,6 +630,86 @@ TEST_CASE("TensorRT-LLM 1.2.0rc5's CUTLASS MoE module (aiconfigurator) against t
         trtllm_moe_call_s(c.model, c.hardware, c.quant, rows[i].tokens, c.local_experts, c.ffn_ways);
     const double error = predicted_s / rows[i].measured_s - 1.0;
     INFO("line " << rows[i].line << ": " << c.model << " " << (*c.quant ? c.quant : "bf16") << ", "
+                 << rows[i].tokens << " tokens: measured " << rows[i].measured_s * 1e6 << " us, the engine "
+                 << predicted_s * 1e6 << " us (" << error * 100 << " %)");
+    CHECK(error >= c.lo);
+    CHECK(error <= c.hi);
+  }
+}
+
+TEST_CASE(
+    "FlashInfer's CUTLASS fused MoE on an RTX PRO 6000 (pull request #3014) against the engine, as it "
+    "stood") {
+  // Lines 1066-1095 of validation/published/published_measurements.csv: FlashInfer's cutlass_fused_moe
+  // (TensorRT-LLM's CUTLASS fused MoE, built for SM120) on an RTX PRO 6000, the "RTX P6K Before" column of
+  // the table in flashinfer-ai/flashinfer commit 6248936f (pull request #3014): four routed-MoE shapes at 1,
+  // 128 and 1024 tokens, no autotuning, routing from random logits (experts chosen about evenly, as the
+  // engine's expected experts touched has it). Added before any term uses them and judged by the model as it
+  // stood (validation/published/fit_split.md, the section of 2026-12-06, fifth session); each band records
+  // that judgement (the time-domain error, < 0 fast), so that a change of the model that moves a row shows.
+  struct Case {
+    const char* model;
+    const char* quant;
+    double lo, hi;  // today's error band
+    int ffn_ways = 1;
+    int expert_intermediate = 0;
+  };
+  const auto rows = moe_rows("flashinfer-ai/flashinfer commit 6248936f92a0076f9ea5cdc2e6a973597c80d634");
+  REQUIRE(rows.size() == 30);
+  CHECK(rows.front().line == 1066);
+  CHECK(rows.back().line == 1095);
+  const char* maverick = "model_configs/llama-4-maverick-17b-128e.yaml";
+  const char* deepseek = "model_configs/deepseek-v3.yaml";
+  const char* qwen = "model_configs/qwen3-30b-a3b.yaml";
+  // Rows in the CSV's order: for Maverick's and DeepSeek-V3's shapes, at 1, 128 and 1024 tokens, fp16, fp8,
+  // nvfp4 and fp16 with each expert split four ways (--tp_size 4, one rank's quarter); then Qwen3-30B-A3B's
+  // shape and the same with intermediate 1536, nvfp4, at 1, 128 and 1024 tokens.
+  const std::vector<Case> cases = {
+      // Maverick's shape (hidden 5120, 128 experts of 8192, top-1) at 1 token: fp16, fp8, nvfp4, fp16 / 4.
+      {maverick, "fp16", 0.32, 0.39},
+      {maverick, "fp8", -0.04, 0.02},
+      {maverick, "nvfp4", -0.07, -0.01},
+      {maverick, "fp16", -0.41, -0.35, 4},
+      // At 128 tokens (about 81 experts reached, the weights nearly all the bytes): slow by 2.4-2.5 times.
+      {maverick, "fp16", 1.51, 1.57},
+      {maverick, "fp8", 1.45, 1.51},
+      {maverick, "nvfp4", 1.39, 1.45},
+      {maverick, "fp16", 1.45, 1.51, 4},
+      // At 1024 tokens (all 128 experts reached, 8 rows each).
+      {maverick, "fp16", 1.38, 1.44},
+      {maverick, "fp8", 1.31, 1.37},
+      {maverick, "nvfp4", 1.27, 1.33},
+      {maverick, "fp16", 1.34, 1.40, 4},
+      // DeepSeek-V3's shape (hidden 7168, 256 experts of 2048, top-8) at 1, 128 and 1024 tokens.
+      {deepseek, "fp16", 0.29, 0.35},
+      {deepseek, "fp8", 0.64, 0.70},
+      {deepseek, "nvfp4", 0.23, 0.29},
+      {deepseek, "fp16", 0.19, 0.25, 4},
+      {deepseek, "fp16", 1.38, 1.44},
+      {deepseek, "fp8", 1.34, 1.40},
+      {deepseek, "nvfp4", 1.26, 1.32},
+      {deepseek, "fp16", 1.32, 1.38, 4},
+      {deepseek, "fp16", 1.05, 1.11},
+      {deepseek, "fp8", 1.18, 1.24},
+      {deepseek, "nvfp4", 1.14, 1.20},
+      {deepseek, "fp16", 1.16, 1.22, 4},
+      // Qwen3-30B-A3B's shape (hidden 2048, 128 experts of 768, top-8), then intermediate 1536, nvfp4.
+      {qwen, "nvfp4", -0.38, -0.32},
+      {qwen, "nvfp4", 0.55, 0.61},
+      {qwen, "nvfp4", 0.66, 0.72},
+      {qwen, "nvfp4", -0.21, -0.15, 1, 1536},
+      {qwen, "nvfp4", 0.85, 0.91, 1, 1536},
+      {qwen, "nvfp4", 0.82, 0.88, 1, 1536},
+  };
+  REQUIRE(cases.size() == rows.size());
+  const RuntimeTerms trtllm = load_runtime(test::source_path("runtime_profiles/trtllm.yaml")).terms;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Case& c = cases[i];
+    const double predicted_s =
+        fused_moe_call_s(trtllm, c.model, "hardware_profiles/rtx-pro-6000.yaml", c.quant, rows[i].tokens, 0,
+                         0, c.ffn_ways, c.expert_intermediate);
+    const double error = predicted_s / rows[i].measured_s - 1.0;
+    INFO("line " << rows[i].line << ": " << c.model << " " << c.quant << " ways " << c.ffn_ways << ", "
                  << rows[i].tokens << " tokens: measured " << rows[i].measured_s * 1e6 << " us, the engine "
                  << predicted_s * 1e6 << " us (" << error * 100 << " %)");
     CHECK(error >= c.lo);
