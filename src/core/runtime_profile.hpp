@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/key_span.hpp"
@@ -36,8 +38,11 @@ struct RuntimeTerms {
   // (docs/formulas.md#moe_gemm_kernel).
   double moe_gemm_efficiency = 1.0;
   // And they stream the experts' weights at this share of the hardware profile's memory roof (their
-  // activations at the roof; docs/formulas.md#moe_gemm_kernel).
+  // activations at the roof; docs/formulas.md#moe_gemm_kernel)...
   double moe_gemm_stream_efficiency = 1.0;
+  // ...or at a share of its own on the devices named here (hardware profile name, share; sorted by name),
+  // where a kernel measurement of those kernels on that device gives one.
+  std::vector<std::pair<std::string, double>> moe_gemm_stream_efficiency_by_hardware;
   double collective_latency_s = 0.0;  // added to every collective it calls (its all-reduce path's
                                       //   fixed cost beyond the link latencies of the hardware profile)
   AllreducePath allreduce = AllreducePath::link_model;
@@ -61,6 +66,15 @@ struct RuntimeTerms {
 
   friend bool operator==(const RuntimeTerms&, const RuntimeTerms&) = default;
 };
+
+// The share of the memory roof at which `rt`'s grouped MoE GEMMs stream the experts' weights on the hardware
+// profile named `hardware`: its own value where the runtime profile gives one, the runtime's otherwise
+// (docs/formulas.md#moe_gemm_kernel).
+inline double moe_gemm_stream_share(const RuntimeTerms& rt, std::string_view hardware) {
+  for (const auto& [name, share] : rt.moe_gemm_stream_efficiency_by_hardware)
+    if (name == hardware) return share;
+  return rt.moe_gemm_stream_efficiency;
+}
 
 // A serving engine's scheduler, as its engine arguments name them (the `scheduler:` block of a runtime
 // profile; serving/simulator.hpp runs it). Plain data.

@@ -90,6 +90,13 @@ TEST_CASE("runtime profiles: every shipped profile loads, optimized issues no ke
   CHECK(opt.terms.moe_gemm_efficiency == 1.0);    // no moe_gemm_efficiency: the library's rate
   const RuntimeProfile trt = load_runtime(test::source_path("runtime_profiles/trtllm.yaml"));
   CHECK(trt.terms.moe_gemm_stream_efficiency == 0.39);  // moe_gemm_stream_efficiency: 0.39
+  // moe_gemm_stream_efficiency_by_hardware: {rtx-pro-6000: 0.90}: that device's own share, the rest 0.39.
+  CHECK(moe_gemm_stream_share(trt.terms, "rtx-pro-6000") == 0.90);
+  CHECK(moe_gemm_stream_share(trt.terms, "b200") == 0.39);
+  CHECK(moe_gemm_stream_share(vllm.terms, "rtx-pro-6000") == 1.0);
+  // trtllm-pytorch takes trtllm's through its base.
+  const RuntimeProfile trt_py = load_runtime(test::source_path("runtime_profiles/trtllm-pytorch.yaml"));
+  CHECK(moe_gemm_stream_share(trt_py.terms, "rtx-pro-6000") == 0.90);
   CHECK(trt.terms.moe_gemm_efficiency == 0.79);         // moe_gemm_efficiency: 0.79
   CHECK(vllm.terms.moe_gemm_stream_efficiency == 1.0);  // none: the memory roof
   // TensorRT-LLM's cache keeps every token of a chunked layer; vLLM's frees the chunks behind.
@@ -148,6 +155,18 @@ TEST_CASE("runtime profiles: each bad fixture names the file, the line and the k
                      "runtime_moe_stream_share_zero.yaml:5:29: error: 'moe_gemm_stream_efficiency' must be a "
                      "number in (0.001, 1]",
                  0) == 0);
+  CHECK(runtime_error_of("runtime_moe_stream_by_hardware_scalar.yaml")
+            .rfind(
+                dir +
+                    "runtime_moe_stream_by_hardware_scalar.yaml:5:41: error: "
+                    "'moe_gemm_stream_efficiency_by_hardware' must be a mapping of hardware profile names to "
+                    "shares in (0.001, 1]",
+                0) == 0);
+  CHECK(runtime_error_of("runtime_moe_stream_by_hardware_above_one.yaml")
+            .rfind(dir +
+                       "runtime_moe_stream_by_hardware_above_one.yaml:5:71: error: "
+                       "'moe_gemm_stream_efficiency_by_hardware.rtx-pro-6000' must be a number in (0.001, 1]",
+                   0) == 0);
   CHECK(runtime_error_of("runtime_bad_host_overlap.yaml")
             .rfind(dir +
                        "runtime_bad_host_overlap.yaml:5:15: error: 'host_overlap' must be true or false, got "

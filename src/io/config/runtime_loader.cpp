@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/errors.hpp"
 #include "io/config/strict_number.hpp"
@@ -92,14 +95,33 @@ RuntimeProfile base_profile(YamlMap& y, const SearchPath* search, int depth) {
   return load_runtime_text(read_config_file(base_path), base_path, search, depth + 1);
 }
 
+// `key`: a mapping of hardware profile names (file stems, as `--hardware` takes them) to shares in
+// (0.001, 1], sorted by name; each name a plain profile name.
+std::vector<std::pair<std::string, double>> shares_by_hardware(YamlMap& y, std::string_view key) {
+  const std::vector<std::string> names =
+      y.mapping_keys(key, "a mapping of hardware profile names to shares in (0.001, 1]");
+  const std::vector<std::string_view> known(names.begin(), names.end());
+  YamlMap by = y.mapping(key, std::span<const std::string_view>(known.data(), known.size()));
+  std::vector<std::pair<std::string, double>> shares;
+  for (const std::string& name : names) {
+    if (name.empty() || name.find_first_of("/\\ ") != std::string::npos)
+      throw ConfigError(y.file(), by.mark(name),
+                        fmt::format("'{}': expected a hardware profile name (a file stem such as 'h100-sxm')",
+                                    by.qualified(name)));
+    shares.emplace_back(name, by.real(name, 0.001, 1.0));
+  }
+  std::sort(shares.begin(), shares.end());
+  return shares;
+}
+
 RuntimeProfile load_runtime_text(const std::string& text, const std::string& path, const SearchPath* search,
                                  int depth) {
   YamlMap y(parse_yaml_mapping(text, path), path, "",
             {"base", "description", "source", "step_overhead_us", "host_launch_us", "launch_mode",
              "int8_weight_only_efficiency", "int4_weight_only_efficiency", "moe_gemm_efficiency",
-             "moe_gemm_stream_efficiency", "collective_latency_us", "allreduce", "host_per_sequence_us",
-             "host_overlap", "host_overlap_under_pp", "sampler_fp32_passes", "chunked_attention_cache",
-             "scheduler"});
+             "moe_gemm_stream_efficiency", "moe_gemm_stream_efficiency_by_hardware", "collective_latency_us",
+             "allreduce", "host_per_sequence_us", "host_overlap", "host_overlap_under_pp",
+             "sampler_fp32_passes", "chunked_attention_cache", "scheduler"});
   const bool has_base = y.has("base");
   RuntimeProfile r = base_profile(y, search, depth);
   r.terms.name = std::filesystem::path(path).stem().string();
@@ -121,6 +143,9 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
   if (y.has("moe_gemm_efficiency")) r.terms.moe_gemm_efficiency = y.real("moe_gemm_efficiency", 0.001, 1.0);
   if (y.has("moe_gemm_stream_efficiency"))
     r.terms.moe_gemm_stream_efficiency = y.real("moe_gemm_stream_efficiency", 0.001, 1.0);
+  if (y.has("moe_gemm_stream_efficiency_by_hardware"))
+    r.terms.moe_gemm_stream_efficiency_by_hardware =
+        shares_by_hardware(y, "moe_gemm_stream_efficiency_by_hardware");
   if (y.has("collective_latency_us"))
     r.terms.collective_latency_s = y.nonnegative_real("collective_latency_us", kMaxMicroseconds) * kMicro;
   // Optional, default link_model (core/runtime_profile.hpp says what each path uses).

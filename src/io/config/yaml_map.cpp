@@ -232,6 +232,17 @@ YamlMap YamlMap::mapping(std::string_view key, std::span<const std::string_view>
   return YamlMap(node, file_, qualified(key) + ".", known_keys);
 }
 
+std::vector<std::string> YamlMap::mapping_keys(std::string_view key, const std::string& expected) {
+  const YAML::Node node = child(key);
+  if (!node.IsMap()) fail(node, key, expected);
+  std::vector<std::string> names;
+  for (const auto& entry : node) {
+    if (!entry.first.IsScalar()) throw ConfigError(file_, mark_of(entry.first), "keys must be plain names");
+    names.push_back(entry.first.Scalar());
+  }
+  return names;
+}
+
 YAML::Node YamlMap::sequence(std::string_view key) {
   const YAML::Node node = child(key);
   if (!node.IsSequence()) fail(node, key, "a list");

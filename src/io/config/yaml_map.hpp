@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "io/config/config_error.hpp"
 
@@ -52,6 +53,10 @@ class YamlMap {
   }
   [[nodiscard]] YamlMap mapping(std::string_view key, std::span<const std::string_view> known_keys);
   [[nodiscard]] YAML::Node sequence(std::string_view key);
+  // The names of the keys of the mapping at `key`, in file order, for a mapping whose keys are names the
+  // caller checks itself (hardware profile names, say) rather than a fixed set; `expected` says what the
+  // mapping should hold when it is not one.
+  [[nodiscard]] std::vector<std::string> mapping_keys(std::string_view key, const std::string& expected);
   // `key` qualified by the mapping it is in, as messages name it ("moe.experts").
   [[nodiscard]] std::string qualified(std::string_view key) const;
 
