@@ -553,11 +553,11 @@ namespace {
 
 // One fused MoE call of the TensorRT-LLM 1.2.0rc5 MoE module at `tokens` tokens as the engine times it under
 // the trtllm profile: the fused MoE operators (in_fused_moe) of one MoE layer of a prefill of `model_file`
-// on `hardware_file`, in `quant` (empty: bf16). With `local_experts`, the collector's expert parallelism on
-// one GPU (moe_ep: E / local experts of the E, every expert receiving tokens x k / E rows) is written as a
-// model of `local_experts` experts each token choosing one, as deepseek_fused_moe_s above writes it. With
-// `ffn_ways`, its tensor parallelism of each expert (moe_tp) as the one GPU's slice: every expert
-// 1/ffn_ways as wide.
+// on `hardware_file`, in `quant` (empty: the checkpoint's own dtypes, bf16 for these models). With
+// `local_experts`, the collector's expert parallelism on one GPU (moe_ep: E / local experts of the E, every
+// expert receiving tokens x k / E rows) is written as a model of `local_experts` experts each token choosing
+// one, as deepseek_fused_moe_s above writes it. With `ffn_ways`, its tensor parallelism of each expert
+// (moe_tp) as the one GPU's slice: every expert 1/ffn_ways as wide.
 double trtllm_moe_call_s(const char* model_file, const char* hardware_file, const std::string& quant,
                          double tokens, int local_experts = 0, int ffn_ways = 1) {
   if (local_experts > 0) {
