@@ -1,5 +1,6 @@
 #include "validation/published_regimes.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <map>
@@ -94,7 +95,16 @@ std::vector<RegimeError> regime_errors(const std::vector<PublishedCase>& cases,
       {"phase", "TPOT (decode)"},
       {"phase", "throughput (end to end)"},
   };
-  if (rows == RegimeRows::every_judged) out.insert(out.begin() + 3, {"batch", "scheduler's (serving)"});
+  if (rows == RegimeRows::every_judged) {
+    out.insert(out.begin() + 3, {"batch", "scheduler's (serving)"});
+    // Pipeline stages, beside tensor parallelism: report only, not one of the gated table's regimes.
+    const auto after_tp = std::find_if(out.begin(), out.end(),
+                                       [](const RegimeError& r) {
+                                         return r.axis == "tensor parallel" && r.regime == "tp > 1";
+                                       }) +
+                          1;
+    out.insert(after_tp, {{"pipeline", "pp 1"}, {"pipeline", "pp > 1"}});
+  }
   const auto add = [&out](const char* axis, const std::string& regime, double err) {
     for (RegimeError& r : out) {
       if (r.axis == axis && r.regime == regime) accumulate(r, err);
@@ -116,6 +126,7 @@ std::vector<RegimeError> regime_errors(const std::vector<PublishedCase>& cases,
     add("tensor parallel", sc.layout.tp * sc.layout.attention_dp == 1 ? "tp 1" : "tp > 1", *err);
     add("phase", phase_regime(m.metric), *err);
     if (rows == RegimeRows::every_judged) {
+      add("pipeline", sc.layout.pp == 1 ? "pp 1" : "pp > 1", *err);
       accumulate(devices.try_emplace(m.hardware, RegimeError{"device", m.hardware}).first->second, *err);
     }
   }

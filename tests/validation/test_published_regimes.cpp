@@ -178,3 +178,35 @@ TEST_CASE("Rows grouped by the kind of work that takes most of their predicted t
   CHECK(all.signed_mean == Approx(-0.20 / 3.0));  // (-0.1 - 0.3 + 0.2) / 3
   CHECK(all.mape == Approx(0.20));                // (0.1 + 0.3 + 0.2) / 3
 }
+
+TEST_CASE("Every judged row by pipeline stages: pp 1 and pp > 1 beside tensor parallelism, report only") {
+  // Two judged rows at pp 1 (TPOT -10 % and +30 %: signed mean +0.10, MAPE 0.20) and one at pp 4 (a serving
+  // row, +25 % throughput: time -20 %); a fitted pp 4 row stays out. The one-configuration (gated) table has
+  // no pipeline axis.
+  const auto staged = [](PublishedCase c, int pp) {
+    c.mapping.config->scenario.layout.pp = pp;
+    return c;
+  };
+  PublishedCase serving = staged(row(MetricKind::output_tok_s, 0.25, 1, 1, "llama"), 4);
+  serving.mapping.config->load = ServingLoad{};
+  PublishedCase fitted = staged(row(MetricKind::tpot_ms, 0.9, 1, 1, "llama"), 4);
+  fitted.fitted = true;
+  const std::vector<PublishedCase> cases = {row(MetricKind::tpot_ms, -0.10, 1, 1, "llama"),
+                                            row(MetricKind::tpot_ms, 0.30, 1, 1, "llama"), serving, fitted};
+  const std::vector<RegimeError> every = regime_errors(cases, kMoe, RegimeRows::every_judged);
+  CHECK(find(every, "pipeline", "pp 1").rows == 2);
+  CHECK(find(every, "pipeline", "pp 1").signed_mean == Approx(0.10));
+  CHECK(find(every, "pipeline", "pp 1").mape == Approx(0.20));
+  CHECK(find(every, "pipeline", "pp > 1").rows == 1);
+  CHECK(find(every, "pipeline", "pp > 1").signed_mean == Approx(-0.20));
+  // Right after tensor parallelism's two regimes.
+  const auto at = [&every](const char* axis, const char* regime) {
+    return std::find_if(every.begin(), every.end(),
+                        [&](const RegimeError& r) { return r.axis == axis && r.regime == regime; }) -
+           every.begin();
+  };
+  CHECK(at("pipeline", "pp 1") == at("tensor parallel", "tp > 1") + 1);
+  CHECK(at("pipeline", "pp > 1") == at("tensor parallel", "tp > 1") + 2);
+  const std::vector<RegimeError> one = regime_errors(cases, kMoe);
+  CHECK(std::none_of(one.begin(), one.end(), [](const RegimeError& r) { return r.axis == "pipeline"; }));
+}
