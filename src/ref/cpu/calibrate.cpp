@@ -69,11 +69,11 @@ __attribute__((target("arch=x86-64-v3"))) float fma_burst_avx2(long iterations, 
 }
 #endif
 
-// The burst for this host: the AVX2 one where the host has AVX2 and FMA but not AVX-512, fma_burst's
-// clone for its ISA otherwise.
+// The burst for this host: the AVX2 one where the host is x86-64-v3 (AVX2, FMA and the rest of that level,
+// which the burst is compiled for) but not v4 (AVX-512), fma_burst's clone for its ISA otherwise.
 float host_fma_burst(long iterations, float seed) {
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-  if (!__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+  if (__builtin_cpu_supports("x86-64-v3") && !__builtin_cpu_supports("x86-64-v4"))
     return fma_burst_avx2(iterations, seed);
 #endif
   return fma_burst(iterations, seed);
