@@ -434,8 +434,10 @@ void add_serve_command(CLI::App& app, Action& action) {
          "requests queue until MAX have gathered or WINDOW has passed since the last batch, and each "
          "batch goes to one --dp replica; latencies still count from each request's arrival")
       ->type_name("MAX:WINDOW");
-  sub->add_option("--kv-blocks", o->kv_blocks,
-                  "KV blocks per replica instead of what memory allows (what-ifs)")
+  sub->add_option(
+         "--kv-blocks", o->kv_blocks,
+         "KV blocks per replica instead of what memory allows (what-ifs); with --pp, each of its pp virtual "
+         "engines takes 1/pp of them")
       ->type_name("N");
   sub->add_option("--router", o->router, "how --dp replicas share requests: round-robin or least-outstanding")
       ->capture_default_str()

@@ -14,7 +14,14 @@ Engine::Engine(StepTimer& timer, const ServeConfig& cfg, const SloTargets& slo, 
   const StepMemory mem = timer.memory(static_cast<double>(cfg.limits.max_num_batched_tokens));
   block_bytes_ = static_cast<double>(cfg.limits.block_tokens) * mem.kv_bytes_per_token_per_device;
   if (cfg.kv_blocks) {
-    units_total_ = static_cast<double>(*cfg.kv_blocks);
+    // The replica's blocks (`serve --kv-blocks`, or the share of the free memory a published source
+    // states), split among its pp virtual engines as the memory's blocks are below.
+    units_total_ = std::floor(static_cast<double>(*cfg.kv_blocks) / timer.stages());
+    if (!(units_total_ >= 1.0)) {
+      throw InputError("a replica's " + std::to_string(*cfg.kv_blocks) +
+                       " KV block(s) leave none to each of its " + std::to_string(timer.stages()) +
+                       " pipeline virtual engines: give at least one block per pipeline stage");
+    }
   } else {
     // Under pipeline parallelism each of the pp virtual engines has its own scheduler and 1/pp of the
     // blocks (vLLM V0's virtual engines: Scheduler divides num_gpu_blocks by pipeline_parallel_size).
@@ -83,6 +90,7 @@ ServeResult Engine::run(RequestSource& source, long long max_requests, double of
   }
   ServeResult out;
   out.summary = metrics_.summary(static_cast<long long>(units_total_), last_arrival_s_, offered_rate_rps);
+  out.summary.virtual_engines = engines_per_replica_;
   out.kv_blocks_per_replica = static_cast<long long>(units_total_);
   out.kv_bytes_per_block_per_device = block_bytes_;
   out.time_by_class = time_by_class_;

@@ -36,7 +36,8 @@ struct ServeSummary {
   double queue_mean_s = 0.0;
   double batch_mean = 0.0;
   long long batch_max = 0;
-  long long kv_blocks_total = 0;
+  long long kv_blocks_total = 0;  // of one replica; under pipeline parallelism of each virtual engine
+  int virtual_engines = 1;        // a replica's: its pipeline stages (the text report's own)
   double kv_utilization_peak = 0.0;
   long long preemptions = 0;
   long long rejected = 0;

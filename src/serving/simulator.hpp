@@ -24,7 +24,8 @@ struct ServeConfig {
   SchedulerLimits limits;
   int replicas = 1;
   Router router = Router::round_robin;
-  // per virtual engine (a replica's one, or each of its pp), instead of what memory allows (tests, what-ifs)
+  // KV blocks of one replica instead of what memory allows (tests, what-ifs, a source's stated share of the
+  // free memory); under pipeline parallelism each of its pp virtual engines takes 1/pp of them
   std::optional<long long> kv_blocks;
   std::optional<double> host_link_Bps;  // swap preemption's bandwidth to host memory, per direction
   std::optional<HarnessBatcherSpec> harness_batcher;  // absent: each request reaches the engine at arrival

@@ -143,6 +143,20 @@ TEST_CASE("serve without chunked prefill: requests whose recomputed prompts outg
   CHECK(r.err.find("recomputed prompt") != std::string::npos);
 }
 
+TEST_CASE("serve --kv-blocks under pipeline parallelism: the replica's blocks, split among its stages") {
+  // Two stages given 200 blocks: two virtual engines of 100, and the table says both numbers. Fewer blocks
+  // than stages leave an engine none: a one-line error and exit 2.
+  const std::string args = kData + " serve -m llama-3-8b -g h100-sxm --offline --requests 20 --quiet --pp ";
+  const auto r = run_infersim(args + "2 --kv-blocks 200");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("KV blocks per replica  200 (2 pipeline virtual engines of 100; peak use") !=
+        std::string::npos);
+  const auto few = run_infersim(args + "4 --kv-blocks 3");
+  CHECK(few.exit_code == 2);
+  CHECK(few.err.find("3 KV block(s) leave none to each of its 4 pipeline virtual engines") !=
+        std::string::npos);
+}
+
 TEST_CASE("serve: the same seed gives byte-identical output, another seed another") {
   const std::string args = kServe +
                            "--rate 20 --requests 300 --input lognormal:800:0.6 --output uniform:20:200 "

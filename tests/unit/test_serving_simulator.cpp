@@ -7,6 +7,7 @@
 #include <random>
 #include <vector>
 
+#include "core/errors.hpp"
 #include "core/estimate.hpp"
 #include "core/step.hpp"
 #include "io/config/hardware_loader.hpp"
@@ -29,6 +30,21 @@ struct Rig {
 
 using test::at_zero;
 using test::ListSource;
+
+// `n` requests of 100 + 100 tokens at t = 0 through `cfg`: the result and the most sequences any iteration
+// ran.
+struct CountedRun {
+  ServeResult out;
+  long long most_running = 0;
+};
+CountedRun run_counting(StepTimer& timer, const ServeConfig& cfg, int n) {
+  ListSource source(at_zero(n, 100, 100));
+  CountedRun r;
+  ServeObserver obs;
+  obs.step = [&](const StepRecord& s) { r.most_running = std::max(r.most_running, s.running); };
+  r.out = simulate(timer, cfg, source, n, {}, 0.0, obs);
+  return r;
+}
 
 }  // namespace
 
@@ -128,20 +144,36 @@ TEST_CASE("A KV budget of exactly k sequences never runs more than k, short memo
     ServeConfig cfg;
     cfg.kv_blocks = 39;
     cfg.limits.reserve_full_sequence = guaranteed;
-    ListSource source(at_zero(20, 100, 100));
-    long long most = 0;
-    ServeObserver obs;
-    obs.step = [&](const StepRecord& s) { most = std::max(most, s.running); };
-    const ServeResult out = simulate(timer, cfg, source, 20, {}, 0.0, obs);
-    CHECK(out.summary.requests == 20);
-    CHECK(out.summary.rejected == 0);
+    const CountedRun run = run_counting(timer, cfg, 20);
+    CHECK(run.out.summary.requests == 20);
+    CHECK(run.out.summary.rejected == 0);
     if (guaranteed) {
-      CHECK(most == 3);
-      CHECK(out.summary.preemptions == 0);
+      CHECK(run.most_running == 3);
+      CHECK(run.out.summary.preemptions == 0);
     } else {
-      CHECK(out.summary.preemptions > 0);
+      CHECK(run.out.summary.preemptions > 0);
     }
   }
+}
+
+TEST_CASE("A replica's given KV blocks are split among its pipeline's virtual engines, as memory's are") {
+  // 100 + 100 tokens in blocks of 16 need 13 blocks each (as above). A replica of two pipeline stages given
+  // 39 blocks runs two virtual engines of floor(39 / 2) = 19 blocks each: one whole sequence each under
+  // guaranteed admission (19 / 13 = 1), so no iteration runs more than one and each engine reports 19 blocks.
+  // (Each engine taking all 39 would run three at once in each: the replica's cache counted twice.) Fewer
+  // blocks than stages leave an engine none: an input error, not a run that rejects everything.
+  Rig r;
+  r.sc.layout.pp = 2;
+  StepTimer timer(r.model, r.hw, r.sc);
+  ServeConfig cfg;
+  cfg.kv_blocks = 39;
+  cfg.limits.reserve_full_sequence = true;
+  const CountedRun run = run_counting(timer, cfg, 8);
+  CHECK(run.out.summary.requests == 8);
+  CHECK(run.most_running == 1);
+  CHECK(run.out.kv_blocks_per_replica == 19);
+  cfg.kv_blocks = 1;
+  CHECK_THROWS_AS(run_counting(timer, cfg, 1), InputError);
 }
 
 TEST_CASE("Chunking off: a request whose recomputed prompt outgrows a step is dropped, not waited on") {

@@ -175,8 +175,14 @@ std::string serve_table(const ServeReport& r) {
   row("E2E", s.e2e_mean_s, s.e2e_p50_s, s.e2e_p90_s, s.e2e_p99_s);
   out += fmt::format("\nqueueing (mean)        {}\n", time_text(s.queue_mean_s));
   out += fmt::format("running sequences      mean {:.1f}, max {}\n", s.batch_mean, s.batch_max);
-  out += fmt::format("KV blocks per replica  {} (peak use {:.1f} %)\n", s.kv_blocks_total,
-                     s.kv_utilization_peak * 100.0);
+  if (s.virtual_engines > 1) {
+    out += fmt::format("KV blocks per replica  {} ({} pipeline virtual engines of {}; peak use {:.1f} %)\n",
+                       s.kv_blocks_total * s.virtual_engines, s.virtual_engines, s.kv_blocks_total,
+                       s.kv_utilization_peak * 100.0);
+  } else {
+    out += fmt::format("KV blocks per replica  {} (peak use {:.1f} %)\n", s.kv_blocks_total,
+                       s.kv_utilization_peak * 100.0);
+  }
   if (s.graph_padding_share) {
     out += fmt::format("CUDA-graph padding     {:.1f} % of the decode rows computed were dummy rows\n",
                        *s.graph_padding_share * 100.0);
