@@ -151,6 +151,7 @@ TEST_CASE("serve --kv-blocks under pipeline parallelism: the replica's blocks, s
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("KV blocks per replica  200 (2 pipeline virtual engines of 100; peak use") !=
         std::string::npos);
+  CHECK(r.out.find(" in each of a replica's 2 pipeline virtual engines\n") != std::string::npos);
   const auto few = run_infersim(args + "4 --kv-blocks 3");
   CHECK(few.exit_code == 2);
   CHECK(few.err.find("3 KV block(s) leave none to each of its 4 pipeline virtual engines") !=

@@ -174,7 +174,11 @@ std::string serve_table(const ServeReport& r) {
   row("ITL", s.itl_mean_s, s.itl_p50_s, s.itl_p90_s, s.itl_p99_s);
   row("E2E", s.e2e_mean_s, s.e2e_p50_s, s.e2e_p90_s, s.e2e_p99_s);
   out += fmt::format("\nqueueing (mean)        {}\n", time_text(s.queue_mean_s));
-  out += fmt::format("running sequences      mean {:.1f}, max {}\n", s.batch_mean, s.batch_max);
+  out +=
+      fmt::format("running sequences      mean {:.1f}, max {}{}\n", s.batch_mean, s.batch_max,
+                  s.virtual_engines > 1
+                      ? fmt::format(" in each of a replica's {} pipeline virtual engines", s.virtual_engines)
+                      : std::string());
   if (s.virtual_engines > 1) {
     out += fmt::format("KV blocks per replica  {} ({} pipeline virtual engines of {}; peak use {:.1f} %)\n",
                        s.kv_blocks_total * s.virtual_engines, s.virtual_engines, s.kv_blocks_total,
