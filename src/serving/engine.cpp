@@ -13,28 +13,26 @@ Engine::Engine(StepTimer& timer, const ServeConfig& cfg, const SloTargets& slo, 
     : timer_(timer), cfg_(cfg), metrics_(slo), observer_(observer), spans_(timer.spans()) {
   const StepMemory mem = timer.memory(static_cast<double>(cfg.limits.max_num_batched_tokens));
   block_bytes_ = static_cast<double>(cfg.limits.block_tokens) * mem.kv_bytes_per_token_per_device;
-  if (cfg.kv_blocks) {
-    // The replica's blocks (`serve --kv-blocks`, or the share of the free memory a published source
-    // states), split among its pp virtual engines as the memory's blocks are below.
-    units_total_ = std::floor(static_cast<double>(*cfg.kv_blocks) / timer.stages());
-    if (!(units_total_ >= 1.0)) {
+  // A replica's blocks: given (`serve --kv-blocks`, or the share of the free memory a published source
+  // states), or what its memory leaves. Under pipeline parallelism each of the pp virtual engines has its
+  // own scheduler and 1/pp of them (vLLM V0's virtual engines: Scheduler divides num_gpu_blocks by
+  // pipeline_parallel_size).
+  const double replica_blocks = cfg.kv_blocks ? static_cast<double>(*cfg.kv_blocks)
+                                              : std::floor(mem.kv_budget_bytes_per_device / block_bytes_);
+  units_total_ = std::floor(replica_blocks / timer.stages());
+  if (!(units_total_ >= 1.0)) {
+    if (cfg.kv_blocks) {
       throw InputError("a replica's " + std::to_string(*cfg.kv_blocks) +
                        " KV block(s) leave none to each of its " + std::to_string(timer.stages()) +
                        " pipeline virtual engines: give at least one block per pipeline stage");
     }
-  } else {
-    // Under pipeline parallelism each of the pp virtual engines has its own scheduler and 1/pp of the
-    // blocks (vLLM V0's virtual engines: Scheduler divides num_gpu_blocks by pipeline_parallel_size).
-    units_total_ = std::floor(std::floor(mem.kv_budget_bytes_per_device / block_bytes_) / timer.stages());
-    if (!(units_total_ >= 1.0)) {
-      throw InputError("no memory is left for the KV cache: usable " + gb(mem.usable_bytes) +
-                       " per device, weights " + gb(mem.weight_bytes_per_device) + ", activations of a " +
-                       std::to_string(cfg.limits.max_num_batched_tokens) + "-token step " +
-                       gb(mem.activation_bytes_per_device) + ", runtime reserve " +
-                       gb(mem.runtime_reserve_bytes) +
-                       " (more --tp, fewer --max-num-batched-tokens, or "
-                       "narrower --weights)");
-    }
+    throw InputError("no memory is left for the KV cache: usable " + gb(mem.usable_bytes) +
+                     " per device, weights " + gb(mem.weight_bytes_per_device) + ", activations of a " +
+                     std::to_string(cfg.limits.max_num_batched_tokens) + "-token step " +
+                     gb(mem.activation_bytes_per_device) + ", runtime reserve " +
+                     gb(mem.runtime_reserve_bytes) +
+                     " (more --tp, fewer --max-num-batched-tokens, or "
+                     "narrower --weights)");
   }
   // Each decode slot owns a static cache of the whole length, allocated when the server starts.
   if (!cfg.kv_blocks) {

@@ -179,14 +179,12 @@ std::string serve_table(const ServeReport& r) {
                   s.virtual_engines > 1
                       ? fmt::format(" in each of a replica's {} pipeline virtual engines", s.virtual_engines)
                       : std::string());
-  if (s.virtual_engines > 1) {
-    out += fmt::format("KV blocks per replica  {} ({} pipeline virtual engines of {}; peak use {:.1f} %)\n",
-                       s.kv_blocks_total * s.virtual_engines, s.virtual_engines, s.kv_blocks_total,
-                       s.kv_utilization_peak * 100.0);
-  } else {
-    out += fmt::format("KV blocks per replica  {} (peak use {:.1f} %)\n", s.kv_blocks_total,
-                       s.kv_utilization_peak * 100.0);
-  }
+  out += fmt::format(
+      "KV blocks per replica  {} ({}peak use {:.1f} %)\n", s.kv_blocks_total * s.virtual_engines,
+      s.virtual_engines > 1
+          ? fmt::format("{} pipeline virtual engines of {}; ", s.virtual_engines, s.kv_blocks_total)
+          : std::string(),
+      s.kv_utilization_peak * 100.0);
   if (s.graph_padding_share) {
     out += fmt::format("CUDA-graph padding     {:.1f} % of the decode rows computed were dummy rows\n",
                        *s.graph_padding_share * 100.0);
