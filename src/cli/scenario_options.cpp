@@ -39,6 +39,12 @@ void add_scenario_options(CLI::App& command, ScenarioOptions& o, const std::stri
       ->type_name("S")
       ->capture_default_str();
   command
+      .add_option("--moe-routing", o.moe_routing,
+                  "how tokens pick experts: uniform (at random, as served traffic; skewed by --moe-skew) or "
+                  "balanced (spread evenly, as MoE kernel benchmarks route)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"uniform", "balanced"}));
+  command
       .add_option("--kv-window", o.kv_window,
                   "StreamingLLM: cache and attend only the W most recent tokens (and the sinks) per "
                   "sequence; 0: off")
@@ -76,6 +82,7 @@ LoadedScenario load_scenario(const ScenarioOptions& o, const SearchPath& search)
       {ScenarioKey::attention, &o.attention},
       {ScenarioKey::mla, &o.mla},
       {ScenarioKey::moe_skew, &o.moe_skew},
+      {ScenarioKey::moe_routing, &o.moe_routing},
   };
   const std::pair<ScenarioKey, const std::string*> optional[] = {
       {ScenarioKey::quant, &q.preset},

@@ -23,6 +23,7 @@ struct ScenarioOptions {
   std::string attention = "fused";
   std::string mla = "absorbed";
   std::string moe_skew = "0";
+  std::string moe_routing = "uniform";
   std::string kv_window;  // "" when not given: StreamingLLM off
   std::string kv_sinks;
   std::string runtime = kDefaultRuntime;

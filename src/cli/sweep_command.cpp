@@ -61,7 +61,8 @@ constexpr const char* kInlineFlags[kSweepKeys.size()] = {"-m,--model",
                                                          "--kv-window",
                                                          "--kv-sinks",
                                                          "--attention-dp",
-                                                         "--moe-tp"};
+                                                         "--moe-tp",
+                                                         "--moe-routing"};
 
 SweepSpec spec_from(const SweepCommandOptions& o) {
   SweepSpec inline_spec{"the command line", {}};

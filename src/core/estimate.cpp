@@ -43,6 +43,8 @@ std::optional<std::string> scenario_problem(const Scenario& sc) {
   if (!is_storage_format(sc.weights.dtype) || !is_storage_format(sc.kv))
     return std::string("tf32 is a compute mode, not a storage format: store weights and KV as fp32");
   if (!(sc.moe_skew >= 0.0)) return std::string("the MoE routing skew must be >= 0");
+  if (sc.moe_routing == MoeRouting::balanced && sc.moe_skew != 0.0)
+    return std::string("balanced MoE routing spreads the rows evenly: it takes no skew (give --moe-skew 0)");
   if (sc.expert_weights) {
     if (!is_storage_format(sc.expert_weights->dtype))
       return std::string("tf32 is a compute mode, not a storage format: store the experts as fp32");
@@ -103,8 +105,17 @@ using detail::PassKey;
 using detail::PrefillEntry;
 
 PassShape pass_shape(const PassKey& k, const Stage& stage) {
-  return {k.batch,    k.prompt_tokens,       k.formats, k.attention, k.mla,
-          k.moe_skew, k.sampler_fp32_passes, k.layout,  stage.first, stage.last};
+  return {.batch = k.batch,
+          .prompt_tokens = k.prompt_tokens,
+          .formats = k.formats,
+          .attention = k.attention,
+          .mla = k.mla,
+          .moe_skew = k.moe_skew,
+          .moe_routing = k.moe_routing,
+          .sampler_fp32_passes = k.sampler_fp32_passes,
+          .layout = k.layout,
+          .first_stage = stage.first,
+          .last_stage = stage.last};
 }
 
 // A send of one micro-batch's activations between consecutive stages (GPipe), as an operator row.
@@ -241,8 +252,15 @@ Estimate estimate_valid(const ModelSpec& model, const HardwareSpec& hw, const Sc
   const Roofs decode_roofs = decode_step_roofs(roofs, micro_batch);
   const TensorFormats formats = tensor_formats(
       weight_formats(sc.weights, sc.quantize_embeddings, sc.expert_weights), sc.activations, sc.kv);
-  const PassKey prefill_key{
-      micro_batch, s, formats, sc.attention, sc.mla, sc.moe_skew, sc.runtime.sampler_fp32_passes, l};
+  const PassKey prefill_key{.batch = micro_batch,
+                            .prompt_tokens = s,
+                            .formats = formats,
+                            .attention = sc.attention,
+                            .mla = sc.mla,
+                            .moe_routing = sc.moe_routing,
+                            .moe_skew = sc.moe_skew,
+                            .sampler_fp32_passes = sc.runtime.sampler_fp32_passes,
+                            .layout = l};
   PassKey decode_key = prefill_key;
   decode_key.prompt_tokens = PassKey{}.prompt_tokens;
   DecodeEntry& decode = decode_of(m, decode_key, scratch);

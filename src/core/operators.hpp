@@ -17,6 +17,11 @@ enum class AttentionKernel { fused, unfused };
 // MLA decode: naive up-projects every cached latent each step; absorbed folds the key and value up
 // projections into the query and output sides (DeepSeek-V2 paper §2.1.2) and attends over the latent.
 enum class MlaDecode { absorbed, naive };
+// How tokens choose their experts, for the experts a step reaches
+// (docs/formulas.md#expected_experts_touched): uniform: at random, each expert equally likely (skewed by
+// moe_skew); balanced: spread evenly, as kernel benchmarks route (every expert receives rows once there are
+// as many rows as experts).
+enum class MoeRouting { uniform, balanced };
 
 struct TensorFormats {
   WeightFormats weights;
@@ -69,7 +74,8 @@ struct PassShape {
   TensorFormats formats;
   AttentionKernel attention = AttentionKernel::fused;
   MlaDecode mla = MlaDecode::absorbed;
-  double moe_skew = 0.0;             // Zipf exponent of expert popularity; 0: uniform routing
+  double moe_skew = 0.0;  // Zipf exponent of expert popularity; 0: uniform routing
+  MoeRouting moe_routing = MoeRouting::uniform;
   double sampler_fp32_passes = 0.0;  // the runtime's sampler (RuntimeTerms); 0: no sampler operator
   Layout layout;                     // tp > 1 adds the Megatron all-reduces, ep > 1 the MoE all-to-alls
   bool first_stage = true;           // runs the embedding

@@ -36,16 +36,19 @@ void append_routed_experts(std::vector<Operator>& ops, const ModelSpec& m, const
   // the routed rows. The devices' experts run in step (the all-to-all back waits for the last), so the
   // device is timed as the busiest one: the mean share of rows times the device imbalance
   // (docs/formulas.md#moe_device_imbalance; 1 without expert parallelism).
+  // Under balanced routing (kernel benchmarks) every device receives its even share.
   const double ways = e.expert_parallel;
+  const bool balanced = shape.moe_routing == MoeRouting::balanced;
   const double imbalance =
-      moe_device_imbalance(global_experts(e), e.experts_per_token, tokens, shape.moe_skew, ways);
+      balanced ? 1.0
+               : moe_device_imbalance(global_experts(e), e.experts_per_token, tokens, shape.moe_skew, ways);
   const double mean_routed = tokens * e.experts_per_token / ways;
   const double routed = mean_routed * imbalance;
   // The busiest device touches its share of the experts the step touches in proportion, up to all it holds.
-  const double touched =
-      std::min(static_cast<double>(e.experts),
-               expected_experts_touched(global_experts(e), e.experts_per_token, tokens, shape.moe_skew) /
-                   ways * imbalance);
+  const double reached =
+      balanced ? balanced_experts_touched(global_experts(e), e.experts_per_token, tokens)
+               : expected_experts_touched(global_experts(e), e.experts_per_token, tokens, shape.moe_skew);
+  const double touched = std::min(static_cast<double>(e.experts), reached / ways * imbalance);
   const double up_width = (mlp_matrices(m) - 1.0) * f;
   const StorageFormat& w = p.weights.experts;
   // The routed rows gathered into expert order, one copy per (token, expert) pair (TensorRT-LLM's

@@ -44,8 +44,9 @@ static_assert(sizeof(StorageFormat) == 3 * sizeof(double) + 2 * sizeof(int));
 static_assert(sizeof(TensorFormats) == 3 * sizeof(StorageFormat) + 4 * sizeof(double));
 // Layout: 7 ints, 4 bytes of padding, the double (an 8th int would take the padding: add it above too).
 static_assert(sizeof(Layout) == 8 * sizeof(int) + sizeof(double));
+// PassKey: the three enums take 12 bytes, padded to 16 before the doubles that follow them.
 static_assert(sizeof(PassKey) ==
-              4 * sizeof(double) + sizeof(TensorFormats) + 2 * sizeof(int) + sizeof(Layout));
+              4 * sizeof(double) + sizeof(TensorFormats) + 4 * sizeof(int) + sizeof(Layout));
 static_assert(sizeof(GemmTiling) == 7 * sizeof(double));
 // Roofs: 21 doubles, gemm_time_is_sum, grouped_gemm_time and allreduce in one word, the measured
 // curves' pointer, and the kernel-efficiency terms' 12 doubles (GemmTiling, gemm_element_B, the two prefill
@@ -57,8 +58,8 @@ static_assert(sizeof(Roofs) == 34 * sizeof(double) + sizeof(std::shared_ptr<cons
 bool same_pass(const PassKey& a, const PassKey& b) {
   return same_layout(a.layout, b.layout) && same(a.batch, b.batch) &&
          same(a.prompt_tokens, b.prompt_tokens) && same_formats(a.formats, b.formats) &&
-         a.attention == b.attention && a.mla == b.mla && same(a.moe_skew, b.moe_skew) &&
-         same(a.sampler_fp32_passes, b.sampler_fp32_passes);
+         a.attention == b.attention && a.mla == b.mla && a.moe_routing == b.moe_routing &&
+         same(a.moe_skew, b.moe_skew) && same(a.sampler_fp32_passes, b.sampler_fp32_passes);
 }
 
 namespace {

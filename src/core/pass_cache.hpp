@@ -24,6 +24,7 @@ struct PassKey {
   TensorFormats formats;
   AttentionKernel attention = AttentionKernel::fused;
   MlaDecode mla = MlaDecode::absorbed;
+  MoeRouting moe_routing = MoeRouting::uniform;
   double moe_skew = 0.0;
   double sampler_fp32_passes = 0.0;
   Layout layout;

@@ -25,7 +25,8 @@ struct Scenario {
   bool quantize_embeddings = false;  // store embedding and LM head in the weight format too
   AttentionKernel attention = AttentionKernel::fused;
   MlaDecode mla = MlaDecode::absorbed;
-  double moe_skew = 0.0;  // Zipf exponent of expert popularity; 0: uniform routing
+  double moe_skew = 0.0;                         // Zipf exponent of expert popularity; 0: uniform routing
+  MoeRouting moe_routing = MoeRouting::uniform;  // balanced: spread evenly (then moe_skew is 0)
   // StreamingLLM (Xiao et al. 2023): each sequence caches its first kv_sinks tokens and its kv_window most
   // recent, and attention reads those (streaming_model, core/model_spec.hpp). kv_window 0: off (then
   // kv_sinks must be 0).

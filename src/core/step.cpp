@@ -44,6 +44,7 @@ StepTimer::StepTimer(const ModelSpec& m, const HardwareSpec& hw, const Scenario&
   shape_.attention = sc.attention;
   shape_.mla = sc.mla;
   shape_.moe_skew = sc.moe_skew;
+  shape_.moe_routing = sc.moe_routing;
   shape_.sampler_fp32_passes = sc.runtime.sampler_fp32_passes;
   shape_.layout = sc.layout;
 }

@@ -49,6 +49,7 @@ const BadFlag kBadFlags[] = {
     {"--comm-overlap 1.5", "--comm-overlap"},
     {"--comm-overlap nan", "--comm-overlap"},
     {"--moe-skew -1", "--moe-skew"},
+    {"--moe-routing balanced --moe-skew 1", "takes no skew"},
     {"--group-size 0", "--group-size"},
     {"--scale-dtype fp64", "--scale-dtype"},
     {"--tp 3", "--tp 3 must divide"},
@@ -57,6 +58,7 @@ const BadFlag kBadFlags[] = {
     // CLI11's own parse errors (exit 2 too).
     {"--format xml", "--format"},
     {"--attention maybe", "--attention"},
+    {"--moe-routing even", "--moe-routing"},
     {"--zero-point yes", "--zero-point"},
     {"--quant w2a16", "--quant"},
     {"--no-such-flag", "--no-such-flag"},

@@ -2,6 +2,7 @@
 // the experts a decode step touches (docs/formulas.md#expected_experts_touched: E * (1 - (1 - k/E)^T)).
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,34 @@ TEST_CASE("Expected experts touched: uniform routing, by hand") {
   // Skew concentrates tokens on popular experts: fewer distinct experts for the same batch.
   CHECK(expected_experts_touched(64, 4, 16, 1.0) < expected_experts_touched(64, 4, 16, 0.0));
   CHECK(expected_experts_touched(64, 4, 16, 1e-12) == Approx(expected_experts_touched(64, 4, 16, 0.0)));
+}
+
+TEST_CASE(
+    "Balanced routing reaches the lesser of E and T times k experts, and the decode step streams each") {
+  // By hand: 16 tokens of top-8 over 128 experts are 128 rows, one an expert under round-robin routing, where
+  // uniform routing reaches 128 (1 - (15/16)^16) = 82.2 of them; 4 tokens reach 32; a long prefill all.
+  CHECK(balanced_experts_touched(128.0, 8.0, 16.0) == 128.0);
+  CHECK(balanced_experts_touched(128.0, 8.0, 4.0) == 32.0);
+  CHECK(balanced_experts_touched(8.0, 2.0, 1e6) == 8.0);
+  CHECK(expected_experts_touched(128, 8, 16, 0.0) == Approx(128.0 * (1.0 - std::pow(15.0 / 16.0, 16))));
+  // Mixtral at batch 2 in decode: 4 rows over 8 experts. Balanced: 4 experts' up projections (2 x 14336 x
+  // 4096 bf16 each, 234,881,024 B) a layer; uniform: 8 (1 - (3/4)^2) = 3.5 experts.
+  const ModelSpec m = mixtral_8x7b();
+  PassShape shape;
+  shape.batch = 2.0;
+  const auto up_weights_B = [&](MoeRouting routing) {
+    shape.moe_routing = routing;
+    for (const Operator& op : decode_operators(m, shape))
+      if (std::string(op.name) == "experts_up") return op.fixed.bytes.weights_read_B;
+    return 0.0;
+  };
+  CHECK(up_weights_B(MoeRouting::balanced) == 4.0 * 234'881'024.0);
+  CHECK(up_weights_B(MoeRouting::uniform) == Approx(3.5 * 234'881'024.0));
+  // With a skew the routing is not balanced: an input error.
+  Scenario sc = test::scenario(2, 512, 64);
+  sc.moe_routing = MoeRouting::balanced;
+  sc.moe_skew = 1.0;
+  CHECK_THROWS_WITH(estimate(m, test::ideal_a100(), sc), Catch::Contains("takes no skew"));
 }
 
 TEST_CASE("MoE decode: batch 1 reads about the active weights, batch 64 touches every expert") {

@@ -157,6 +157,9 @@ void parse_scenario_value(ScenarioValues& v, ScenarioKey key, std::string_view t
     case ScenarioKey::moe_skew:
       v.moe_skew = nonnegative_real_flag(w, t, kMaxMoeSkew);
       return;
+    case ScenarioKey::moe_routing:
+      v.moe_routing = choice_value(w, t, "uniform", "balanced") ? MoeRouting::uniform : MoeRouting::balanced;
+      return;
     case ScenarioKey::kv_window:
       v.kv_window = nonnegative_integer_value(w, t, kMaxKvWindow);
       return;
@@ -190,6 +193,7 @@ void overlay(ScenarioValues& into, const ScenarioValues& p) {
   take(into.attention, p.attention);
   take(into.mla, p.mla);
   take(into.moe_skew, p.moe_skew);
+  take(into.moe_routing, p.moe_routing);
   take(into.kv_window, p.kv_window);
   take(into.kv_sinks, p.kv_sinks);
 }
@@ -241,6 +245,7 @@ Scenario compose_scenario(const ScenarioValues& v, const RuntimeTerms& runtime) 
   sc.attention = v.attention.value_or(defaults.attention);
   sc.mla = v.mla.value_or(defaults.mla);
   sc.moe_skew = v.moe_skew.value_or(defaults.moe_skew);
+  sc.moe_routing = v.moe_routing.value_or(defaults.moe_routing);
   if (v.kv_sinks && !v.kv_window) {
     throw InputError(fmt::format(
         "{} ({}) needs {} ({}): StreamingLLM keeps its sink tokens beside a window of recent ones",

@@ -54,6 +54,7 @@ enum class ScenarioKey {
   kv_sinks,
   attention_dp,
   moe_tp,
+  moe_routing,
 };
 
 struct ScenarioKeyName {
@@ -87,6 +88,7 @@ inline constexpr ScenarioKeyName kScenarioKeys[] = {
     {ScenarioKey::kv_sinks, "kv_sinks", "--kv-sinks"},
     {ScenarioKey::attention_dp, "attention_dp", "--attention-dp"},
     {ScenarioKey::moe_tp, "moe_tp", "--moe-tp"},
+    {ScenarioKey::moe_routing, "moe_routing", "--moe-routing"},
 };
 
 // The table is indexed by the key.
@@ -94,7 +96,7 @@ static_assert([] {
   for (std::size_t i = 0; i < std::size(kScenarioKeys); ++i) {
     if (static_cast<std::size_t>(kScenarioKeys[i].key) != i) return false;
   }
-  return std::size(kScenarioKeys) == static_cast<std::size_t>(ScenarioKey::moe_tp) + 1;
+  return std::size(kScenarioKeys) == static_cast<std::size_t>(ScenarioKey::moe_routing) + 1;
 }());
 
 // The flag and the sweep column of `key`.
@@ -126,6 +128,7 @@ struct ScenarioValues {
   std::optional<AttentionKernel> attention;
   std::optional<MlaDecode> mla;
   std::optional<double> moe_skew;
+  std::optional<MoeRouting> moe_routing;
   std::optional<long long> kv_window, kv_sinks;  // StreamingLLM; sinks only beside a window
 };
 

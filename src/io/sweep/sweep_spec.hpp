@@ -22,7 +22,7 @@ struct SweepSpec {
 // Every axis a sweep can vary: the files (model, hardware, runtime) and every value of a scenario that
 // estimate takes as a flag (io/config/scenario_text.hpp), by their CSV column names. The first thirteen keep
 // their places (flags given on the command line become axes in this order).
-inline constexpr std::array<std::string_view, 27> kSweepKeys = {"model",
+inline constexpr std::array<std::string_view, 28> kSweepKeys = {"model",
                                                                 "hardware",
                                                                 "batch",
                                                                 "input_tokens",
@@ -48,7 +48,8 @@ inline constexpr std::array<std::string_view, 27> kSweepKeys = {"model",
                                                                 "kv_window",
                                                                 "kv_sinks",
                                                                 "attention_dp",
-                                                                "moe_tp"};
+                                                                "moe_tp",
+                                                                "moe_routing"};
 
 // Throws ConfigError naming the file, the line and the key.
 [[nodiscard]] SweepSpec load_sweep_spec(const std::string& path);
