@@ -69,6 +69,21 @@ TEST_CASE("A skinny decode GEMM pads its rows to the MMA's and splits K to fill 
   CHECK(gemm_shape_efficiency(g, tiling(512.0), 2.0) == Approx(1.0 / 16.0 * 4096.0 / 4608.0));
 }
 
+TEST_CASE("A grouped GEMM's mean rows a hair above a whole number are tiled as that number") {
+  // 128 experts of which uniform routing is expected to reach 128 (1 - (15/16)^256) = 127.99999, 2048 routed
+  // rows: 16.0000001 rows a group. Tiled as 16 rows (a 16-row tile, no padding), not as 17 padded to 32.
+  // By hand, the 128 groups' 16 x 1536 tiles on 132 units, 12 to a group: 1536 tiles, 12 waves of 132 =
+  // 1584 slots, 1536 / 1584 busy; K 2048 bf16 = 4096 B, no overhead.
+  CHECK(tiled_rows(16.0000001) == 16.0);
+  CHECK(tiled_rows(16.5) == 16.5);   // a real fraction stays: some groups have 17 rows
+  CHECK(tiled_rows(0.5) == 0.5);     // below one row: unchanged (the row tile takes one)
+  CHECK(tiled_rows(15.9999) == 15.9999);  // a fraction below a whole number counts up, as before
+  const GemmShape exact{.m = 16, .n = 1536, .k = 2048, .groups = 128};
+  const GemmShape mean{.m = 2048.0 / 127.99999, .n = 1536, .k = 2048, .groups = 128};
+  CHECK(gemm_shape_efficiency(exact, tiling(), 2.0) == Approx(1536.0 / 1584.0));
+  CHECK(gemm_shape_efficiency(mean, tiling(), 2.0) == Approx(1536.0 / 1584.0));
+}
+
 TEST_CASE("The K mainloop term on one full wave") {
   // 132 tiles (128 x (128 * 132)): one full wave, no split. K = 1024 bf16 = 2048 B; 512 B: 2048 / 2560.
   const GemmShape g{.m = 128, .n = 128 * 132, .k = 1024, .groups = 1};

@@ -255,11 +255,12 @@ TEST_CASE("FlashInfer's TRTLLM-Gen fused MoE up to 4096 tokens against the engin
     INFO("line " << r.line << ": " << error * 100 << " %");
     if (r.tokens >= 512) {
       // 512-4096 tokens set the form with the GB200's lines 453 and 455-457 (validation/published/
-      // fit_split.md): -3.0 %, +6.9 %, -1.5 %, -8.1 %. With the larger of the two times they were -14 %, -15
-      // %, -18 %, -32 %, short by about the compute time (2 x 4096 x 8 x 44 M weights = 2.9 TFLOP at 4096
+      // fit_split.md): -3.0 %, +6.9 %, -1.5 %, -8.1 % then. With the larger of the two times they were -14 %,
+      // -15 %, -18 %, -32 %, short by about the compute time (2 x 4096 x 8 x 44 M weights = 2.9 TFLOP at 4096
       // tokens, 0.51 ms at the fp4 roof, beside the weights' 0.96 ms); with their sum -1.6, +9.6, +3.2, -1.5
-      // %.
-      CHECK(std::abs(error) <= 0.09);
+      // %. Since the grouped GEMM's mean rows are tiled whole (tiled_rows: 16.0000014 rows an expert at 512
+      // tokens had been padded to a 32-row tile, 32.0000001 at 1024 to 64): -9.5 %, -5.3 %, -1.5 %, -8.1 %.
+      CHECK(std::abs(error) <= 0.10);
     } else {
       // Checks: 128 and 256 tokens, 4 and 8 rows an expert, every expert's weights (6.34 GB) streamed, +13 %
       // and +14 % (slow): the kernel streams them at 0.93 of the spec bandwidth (6.34 GB in 890 us) where the
@@ -272,10 +273,12 @@ TEST_CASE("FlashInfer's TRTLLM-Gen fused MoE up to 4096 tokens against the engin
     const double error = error_of(r, 32);
     INFO("line " << r.line << ": " << error * 100 << " %");
     if (r.tokens >= 64) {
-      // Checks: 128-4096 tokens within 12 % (-11.8 % to +3.3 %), 64 tokens -17.9 %. With the larger of the
-      // two times they were -15 to -25 %, with their sum -11.5 to +9.9 %.
+      // Checks: 128-4096 tokens within 15 % (-14.1 % to +3.3 %; within 12 % before the mean rows were tiled
+      // whole, which took 512 and 1024 tokens' 16.0000005 and 32.0000001 rows an expert off a doubled row
+      // tile), 64 tokens -17.9 %. With the larger of the two times they were -15 to -25 %, with their sum
+      // -11.5 to +9.9 %.
       CHECK(std::abs(error) <= 0.18);
-      if (r.tokens >= 128) CHECK(std::abs(error) <= 0.12);
+      if (r.tokens >= 128) CHECK(std::abs(error) <= 0.15);
     } else {
       // 1-32 tokens: 20-54 % fast. The call's fixed cost (37 us at one token against the engine's 28 us, of
       // which 12 us are its six kernels' 2 us each; TRTLLM falls back to its default tactic below 8 tokens,

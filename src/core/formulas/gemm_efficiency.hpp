@@ -15,6 +15,16 @@
 
 namespace infersim {
 
+// A mean count of rows as a kernel's tiles see it (a grouped GEMM's rows per group: the routed rows over the
+// experts a step is expected to reach): a fraction of under a thousandth of a row above a whole number is
+// dropped, so that an expectation a hair short of every expert (127.99999 of 128) does not count
+// 16.0000001 rows a group as a 17th row and pad them to a tile of 32. Counts below one row, whole counts
+// and larger fractions are unchanged. docs/formulas.md#gemm_shape_efficiency.
+[[nodiscard]] inline double tiled_rows(double m) {
+  const double whole = std::floor(m);
+  return m >= 1.0 && m - whole < 1e-3 ? whole : m;
+}
+
 // The row tile the library runs a GEMM of m rows with: its large-GEMM tile when m fills one, else the
 // smallest power of two that holds m, no smaller than the MMA instruction's rows (min_tile_rows).
 [[nodiscard]] inline double gemm_row_tile(double m, double tile_rows, double min_tile_rows) {
@@ -51,9 +61,10 @@ namespace infersim {
 // The product of the terms above for `g.groups` independent GEMMs of one shape sharing the waves (a grouped
 // MoE GEMM) on tiling `t`, with K measured in bytes at element_B bytes per element.
 [[nodiscard]] inline double gemm_shape_efficiency(const GemmShape& g, const GemmTiling& t, double element_B) {
-  const double rows = gemm_row_tile(g.m, t.tile_rows, t.min_tile_rows);
-  const double padding = tile_padding_efficiency(g.m, rows) * tile_padding_efficiency(g.n, t.tile_cols);
-  const double tiles = g.groups * std::ceil(g.m / rows) * std::ceil(g.n / t.tile_cols);
+  const double m = tiled_rows(g.m);
+  const double rows = gemm_row_tile(m, t.tile_rows, t.min_tile_rows);
+  const double padding = tile_padding_efficiency(m, rows) * tile_padding_efficiency(g.n, t.tile_cols);
+  const double tiles = g.groups * std::ceil(m / rows) * std::ceil(g.n / t.tile_cols);
   const double slices = split_k_slices(tiles, t.compute_units);
   const double wave = wave_efficiency(tiles * slices, t.compute_units);
   return padding * wave * k_mainloop_efficiency(g.k * element_B / slices, t.k_overhead_B);
@@ -67,9 +78,10 @@ namespace infersim {
 // that share a slab (row tiles of one column tile) each stream it. `weights_B` is the whole operator's.
 // docs/formulas.md#gemm_unit_stream.
 [[nodiscard]] inline double gemm_unit_stream_s(const GemmShape& g, const GemmTiling& t, double weights_B) {
-  const double rows = gemm_row_tile(g.m, t.tile_rows, t.min_tile_rows);
+  const double m = tiled_rows(g.m);
+  const double rows = gemm_row_tile(m, t.tile_rows, t.min_tile_rows);
   const double column_tiles = g.groups * std::ceil(g.n / t.tile_cols);
-  const double units = column_tiles * std::ceil(g.m / rows);
+  const double units = column_tiles * std::ceil(m / rows);
   const double waves = std::ceil(units / t.compute_units);
   return t.unit_fixed_s + waves * (weights_B / column_tiles) / t.unit_stream_Bps;
 }
