@@ -75,8 +75,8 @@ TEST_CASE("A grouped GEMM's mean rows a hair above a whole number are tiled as t
   // By hand, the 128 groups' 16 x 1536 tiles on 132 units, 12 to a group: 1536 tiles, 12 waves of 132 =
   // 1584 slots, 1536 / 1584 busy; K 2048 bf16 = 4096 B, no overhead.
   CHECK(tiled_rows(16.0000001) == 16.0);
-  CHECK(tiled_rows(16.5) == 16.5);   // a real fraction stays: some groups have 17 rows
-  CHECK(tiled_rows(0.5) == 0.5);     // below one row: unchanged (the row tile takes one)
+  CHECK(tiled_rows(16.5) == 16.5);        // a real fraction stays: some groups have 17 rows
+  CHECK(tiled_rows(0.5) == 0.5);          // below one row: unchanged (the row tile takes one)
   CHECK(tiled_rows(15.9999) == 15.9999);  // a fraction below a whole number counts up, as before
   const GemmShape exact{.m = 16, .n = 1536, .k = 2048, .groups = 128};
   const GemmShape mean{.m = 2048.0 / 127.99999, .n = 1536, .k = 2048, .groups = 128};
