@@ -565,17 +565,23 @@ namespace {
 // `local_experts`, the collector's expert parallelism on one GPU (moe_ep: E / local experts of the E, every
 // expert receiving tokens x k / E rows) is written as a model of `local_experts` experts each token choosing
 // one, as deepseek_fused_moe_s above writes it. With `ffn_ways`, its tensor parallelism of each expert
-// (moe_tp) as the one GPU's slice: every expert 1/ffn_ways as wide. The collector's routing is balanced
-// (collector/helper.py balanced_logits), and so is the engine's here.
+// (moe_tp) as the one GPU's slice: every expert 1/ffn_ways as wide. A table's shape that no shipped model
+// has is the model's layout with `experts`, `experts_per_token` and `expert_intermediate` (0: the model's;
+// not beside `local_experts`). The collector's routing is balanced (collector/helper.py balanced_logits),
+// and so is the engine's here.
 double trtllm_moe_call_s(const char* model_file, const char* hardware_file, const std::string& quant,
-                         double tokens, int local_experts = 0, int ffn_ways = 1) {
+                         double tokens, int local_experts = 0, int ffn_ways = 1, int experts = 0,
+                         int experts_per_token = 0, int expert_intermediate = 0) {
   if (local_experts > 0) {
     const ModelSpec m = load_model(test::source_path(model_file));
+    REQUIRE(experts == 0);
+    REQUIRE(experts_per_token == 0);
     REQUIRE(m.moe.experts / local_experts == m.moe.experts_per_token);  // one routed row a token is local
   }
   const RuntimeTerms trtllm = load_runtime(test::source_path("runtime_profiles/trtllm.yaml")).terms;
-  return fused_moe_call_s(trtllm, model_file, hardware_file, quant, tokens, local_experts,
-                          local_experts > 0 ? 1 : 0, ffn_ways, 0, MoeRouting::balanced);
+  return fused_moe_call_s(
+      trtllm, model_file, hardware_file, quant, tokens, local_experts > 0 ? local_experts : experts,
+      local_experts > 0 ? 1 : experts_per_token, ffn_ways, expert_intermediate, MoeRouting::balanced);
 }
 
 }  // namespace
@@ -848,15 +854,13 @@ TEST_CASE(
       {qwen30, 0.38, 0.44, 0, 0, 0, 0, 4},      // line 1153: 4096 tokens
   };
   REQUIRE(b200.size() + rtx.size() == rows.size());
-  const RuntimeTerms trtllm = load_runtime(test::source_path("runtime_profiles/trtllm.yaml")).terms;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const bool on_b200 = i < b200.size();
     const Case& c = on_b200 ? b200[i] : rtx[i - b200.size()];
     const char* hardware = on_b200 ? "hardware_profiles/b200.yaml" : "hardware_profiles/rtx-pro-6000.yaml";
-    const bool local = c.local_experts > 0;
-    const double predicted_s = fused_moe_call_s(
-        trtllm, c.model, hardware, "nvfp4", rows[i].tokens, local ? c.local_experts : c.experts,
-        local ? 1 : c.experts_per_token, c.ffn_ways, c.expert_intermediate, MoeRouting::balanced);
+    const double predicted_s =
+        trtllm_moe_call_s(c.model, hardware, "nvfp4", rows[i].tokens, c.local_experts, c.ffn_ways, c.experts,
+                          c.experts_per_token, c.expert_intermediate);
     const double error = predicted_s / rows[i].measured_s - 1.0;
     INFO("line " << rows[i].line << ": " << c.model << " ways " << c.ffn_ways << " local " << c.local_experts
                  << ", " << rows[i].tokens << " tokens: measured " << rows[i].measured_s * 1e6
