@@ -73,6 +73,9 @@ struct Operator {
   // A routed experts' grouped GEMM (core/operator_builders.hpp grouped_gemm): its compute runs at the
   // runtime's MoE kernel share of the matrix rate (Roofs::moe_gemm_efficiency).
   bool expert_gemm = false;
+  // The routed experts' top-k (core/operators_mlp.cpp): one a call of the runtime's MoE module, so it carries
+  // the module's fixed time per call (Roofs::moe_module_fixed_s; docs/formulas.md#moe_module_fixed_time).
+  bool moe_module_call = false;
   // A GEMM whose weights a quantized model keeps 16-bit (the LM head, the MoE router): it computes in
   // 16 bits, not in the scenario's compute dtype (Roofs::matrix16_flops_per_s;
   // docs/formulas.md#sixteen_bit_gemms).

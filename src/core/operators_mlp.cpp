@@ -82,6 +82,7 @@ void append_moe_mlp(std::vector<Operator>& ops, const ModelSpec& m, const PassSh
       vector_op("router_topk", kSoftmaxFlopsPerScore * tokens * experts, 0.0, 0.0, 0.0, p, repeat);
   topk.fixed.bytes.act_read_B =
       tokens * router_topk_bytes_per_token(experts, e.experts_per_token, p.act_bytes);
+  topk.moe_module_call = true;
   ops.push_back(topk);
   const Layout& l = shape.layout;
   // Expert parallelism: the routed rows go to the experts' devices and come back (two all-to-alls,

@@ -48,10 +48,10 @@ static_assert(sizeof(Layout) == 8 * sizeof(int) + sizeof(double));
 static_assert(sizeof(PassKey) ==
               4 * sizeof(double) + sizeof(TensorFormats) + 4 * sizeof(int) + sizeof(Layout));
 static_assert(sizeof(GemmTiling) == 7 * sizeof(double));
-// Roofs: 21 doubles, gemm_time_is_sum, grouped_gemm_time and allreduce in one word, the measured
+// Roofs: 22 doubles, gemm_time_is_sum, grouped_gemm_time and allreduce in one word, the measured
 // curves' pointer, and the kernel-efficiency terms' 12 doubles (GemmTiling, gemm_element_B, the two prefill
 // and the two decode attention fields).
-static_assert(sizeof(Roofs) == 34 * sizeof(double) + sizeof(std::shared_ptr<const MeasuredCollectives>));
+static_assert(sizeof(Roofs) == 35 * sizeof(double) + sizeof(std::shared_ptr<const MeasuredCollectives>));
 
 }  // namespace
 
@@ -119,10 +119,10 @@ bool same_roofs(const Roofs& a, const Roofs& b) {
          same(a.collective_latency_s, b.collective_latency_s) &&
          same(a.moe_gemm_efficiency, b.moe_gemm_efficiency) &&
          same(a.moe_gemm_stream_efficiency, b.moe_gemm_stream_efficiency) &&
-         a.gemm_time_is_sum == b.gemm_time_is_sum && a.grouped_gemm_time == b.grouped_gemm_time &&
-         a.allreduce == b.allreduce && a.measured_link == b.measured_link &&
-         same_tiling(a.gemm_tiling, b.gemm_tiling) && same(a.gemm_element_B, b.gemm_element_B) &&
-         same(a.attention_flops_per_s, b.attention_flops_per_s) &&
+         same(a.moe_module_fixed_s, b.moe_module_fixed_s) && a.gemm_time_is_sum == b.gemm_time_is_sum &&
+         a.grouped_gemm_time == b.grouped_gemm_time && a.allreduce == b.allreduce &&
+         a.measured_link == b.measured_link && same_tiling(a.gemm_tiling, b.gemm_tiling) &&
+         same(a.gemm_element_B, b.gemm_element_B) && same(a.attention_flops_per_s, b.attention_flops_per_s) &&
          same(a.attention_overhead_keys, b.attention_overhead_keys) &&
          same(a.decode_attention_Bps, b.decode_attention_Bps) &&
          same(a.decode_attention_overhead_s, b.decode_attention_overhead_s);

@@ -189,9 +189,11 @@ double weights_s(const Operator& op, const Traffic& t, const Roofs& roofs) {
 }
 
 // The fixed time of one call of a fused decode attention kernel, on hardware that gives the kernel's terms
-// (docs/formulas.md#decode_attention_time); 0 for every other operator. Part of the memory time: the call's
-// time is this plus its bytes at Roofs::decode_attention_Bps (memory_time_s).
+// (docs/formulas.md#decode_attention_time), or of the runtime's MoE module, carried by its top-k
+// (docs/formulas.md#moe_module_fixed_time); 0 for every other operator. Part of the memory time: the call's
+// time is this plus its bytes at the memory roofs (memory_time_s).
 double call_overhead_s(const Operator& op, const Roofs& roofs) {
+  if (op.moe_module_call) return roofs.moe_module_fixed_s;
   return op.decode_attention && roofs.decode_attention_Bps > 0.0 ? roofs.decode_attention_overhead_s : 0.0;
 }
 

@@ -90,6 +90,7 @@ Roofs roofs_for(const HardwareSpec& hw, const Scenario& sc) {
       .collective_latency_s = sc.runtime.collective_latency_s,
       .moe_gemm_efficiency = sc.runtime.moe_gemm_efficiency,
       .moe_gemm_stream_efficiency = moe_gemm_stream_share(sc.runtime, hw.name),
+      .moe_module_fixed_s = moe_module_fixed_s(sc.runtime, hw.name),
       .gemm_time_is_sum = hw.gemm_time_is_sum,
       .grouped_gemm_time = hw.grouped_gemm_time,
       .allreduce = sc.runtime.allreduce,

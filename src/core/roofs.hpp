@@ -57,7 +57,8 @@ struct Roofs {
   // memory roof they stream the experts' weights at (RuntimeTerms).
   double moe_gemm_efficiency = 1.0;
   double moe_gemm_stream_efficiency = 1.0;
-  bool gemm_time_is_sum = false;  // the hardware's library GEMMs add compute and memory time (HardwareSpec)
+  double moe_module_fixed_s = 0.0;  // and the fixed time of one call of its MoE module (RuntimeTerms)
+  bool gemm_time_is_sum = false;    // the hardware's library GEMMs add compute and memory time (HardwareSpec)
   GroupedGemmTime grouped_gemm_time = GroupedGemmTime::max;  // how its grouped MoE GEMMs combine them
   // The path the runtime's all-reduce takes and the collectives measured on the scale-up link (null
   // under link_model or where the hardware profile gives none): the link model of intra_node applies.

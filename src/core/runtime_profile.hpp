@@ -43,6 +43,11 @@ struct RuntimeTerms {
   // ...or at a share of its own on the devices named here (hardware profile name, share; sorted by name),
   // where a kernel measurement of those kernels on that device gives one.
   std::vector<std::pair<std::string, double>> moe_gemm_stream_efficiency_by_hardware;
+  // The fixed time of one call of its MoE module (routing, the activations' quantization, both grouped GEMMs,
+  // the finalize) beyond what the operators' roofs and launches give, on the devices named here (hardware
+  // profile name, seconds; sorted by name) where a kernel measurement of the module on that device gives one;
+  // 0 elsewhere (docs/formulas.md#moe_module_fixed_time).
+  std::vector<std::pair<std::string, double>> moe_module_fixed_s_by_hardware;
   double collective_latency_s = 0.0;  // added to every collective it calls (its all-reduce path's
                                       //   fixed cost beyond the link latencies of the hardware profile)
   AllreducePath allreduce = AllreducePath::link_model;
@@ -74,6 +79,15 @@ inline double moe_gemm_stream_share(const RuntimeTerms& rt, std::string_view har
   for (const auto& [name, share] : rt.moe_gemm_stream_efficiency_by_hardware)
     if (name == hardware) return share;
   return rt.moe_gemm_stream_efficiency;
+}
+
+// The fixed seconds a call of `rt`'s MoE module takes on the hardware profile named `hardware` beyond its
+// operators' roofs: the runtime profile's value for that device, 0 where it gives none
+// (docs/formulas.md#moe_module_fixed_time).
+inline double moe_module_fixed_s(const RuntimeTerms& rt, std::string_view hardware) {
+  for (const auto& [name, seconds] : rt.moe_module_fixed_s_by_hardware)
+    if (name == hardware) return seconds;
+  return 0.0;
 }
 
 // A serving engine's scheduler, as its engine arguments name them (the `scheduler:` block of a runtime

@@ -90,13 +90,20 @@ TEST_CASE("runtime profiles: every shipped profile loads, optimized issues no ke
   CHECK(opt.terms.moe_gemm_efficiency == 1.0);    // no moe_gemm_efficiency: the library's rate
   const RuntimeProfile trt = load_runtime(test::source_path("runtime_profiles/trtllm.yaml"));
   CHECK(trt.terms.moe_gemm_stream_efficiency == 0.39);  // moe_gemm_stream_efficiency: 0.39
-  // moe_gemm_stream_efficiency_by_hardware: {rtx-pro-6000: 0.90}: that device's own share, the rest 0.39.
+  // moe_gemm_stream_efficiency_by_hardware: {b200: 0.84, rtx-pro-6000: 0.90}: those devices' own shares, the
+  // rest 0.39.
   CHECK(moe_gemm_stream_share(trt.terms, "rtx-pro-6000") == 0.90);
-  CHECK(moe_gemm_stream_share(trt.terms, "b200") == 0.39);
+  CHECK(moe_gemm_stream_share(trt.terms, "b200") == 0.84);
+  CHECK(moe_gemm_stream_share(trt.terms, "gb200") == 0.39);
   CHECK(moe_gemm_stream_share(vllm.terms, "rtx-pro-6000") == 1.0);
+  // moe_module_fixed_us_by_hardware: {b200: 44}: 44 us a call of the MoE module there, none elsewhere.
+  CHECK(moe_module_fixed_s(trt.terms, "b200") == Approx(44e-6));
+  CHECK(moe_module_fixed_s(trt.terms, "gb200") == 0.0);
+  CHECK(moe_module_fixed_s(vllm.terms, "b200") == 0.0);
   // trtllm-pytorch takes trtllm's through its base.
   const RuntimeProfile trt_py = load_runtime(test::source_path("runtime_profiles/trtllm-pytorch.yaml"));
   CHECK(moe_gemm_stream_share(trt_py.terms, "rtx-pro-6000") == 0.90);
+  CHECK(moe_module_fixed_s(trt_py.terms, "b200") == Approx(44e-6));
   CHECK(trt.terms.moe_gemm_efficiency == 0.79);         // moe_gemm_efficiency: 0.79
   CHECK(vllm.terms.moe_gemm_stream_efficiency == 1.0);  // none: the memory roof
   // TensorRT-LLM's cache keeps every token of a chunked layer; vLLM's frees the chunks behind.
@@ -166,6 +173,15 @@ TEST_CASE("runtime profiles: each bad fixture names the file, the line and the k
             .rfind(dir +
                        "runtime_moe_stream_by_hardware_above_one.yaml:5:71: error: "
                        "'moe_gemm_stream_efficiency_by_hardware.rtx-pro-6000' must be a number in (0.001, 1]",
+                   0) == 0);
+  CHECK(runtime_error_of("runtime_moe_fixed_by_hardware_scalar.yaml")
+            .rfind(dir + "runtime_moe_fixed_by_hardware_scalar.yaml:5:34: error: "
+                         "'moe_module_fixed_us_by_hardware' must be a mapping of hardware profile names to "
+                         "microseconds in [0, 1000000], got '44'",
+                   0) == 0);
+  CHECK(runtime_error_of("runtime_moe_fixed_by_hardware_negative.yaml")
+            .rfind(dir + "runtime_moe_fixed_by_hardware_negative.yaml:5:41: error: "
+                         "'moe_module_fixed_us_by_hardware.b200' must be a number in [0, 1000000], got '-3'",
                    0) == 0);
   CHECK(runtime_error_of("runtime_bad_host_overlap.yaml")
             .rfind(dir +

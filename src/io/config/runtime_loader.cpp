@@ -95,33 +95,63 @@ RuntimeProfile base_profile(YamlMap& y, const SearchPath* search, int depth) {
   return load_runtime_text(read_config_file(base_path), base_path, search, depth + 1);
 }
 
-// `key`: a mapping of hardware profile names (file stems, as `--hardware` takes them) to shares in
-// (0.001, 1], sorted by name; each name a plain profile name.
-std::vector<std::pair<std::string, double>> shares_by_hardware(YamlMap& y, std::string_view key) {
+// `key`: a mapping of hardware profile names (file stems, as `--hardware` takes them) to values that
+// `read(map, name)` reads (`what` says what they are), sorted by name; each name a plain profile name.
+template <class Read>
+std::vector<std::pair<std::string, double>> by_hardware(YamlMap& y, std::string_view key,
+                                                        std::string_view what, Read read) {
   const std::vector<std::string> names =
-      y.mapping_keys(key, "a mapping of hardware profile names to shares in (0.001, 1]");
+      y.mapping_keys(key, fmt::format("a mapping of hardware profile names to {}", what));
   const std::vector<std::string_view> known(names.begin(), names.end());
   YamlMap by = y.mapping(key, std::span<const std::string_view>(known.data(), known.size()));
-  std::vector<std::pair<std::string, double>> shares;
+  std::vector<std::pair<std::string, double>> values;
   for (const std::string& name : names) {
     if (name.empty() || name.find_first_of("/\\ ") != std::string::npos)
       throw ConfigError(y.file(), by.mark(name),
                         fmt::format("'{}': expected a hardware profile name (a file stem such as 'h100-sxm')",
                                     by.qualified(name)));
-    shares.emplace_back(name, by.real(name, 0.001, 1.0));
+    values.emplace_back(name, read(by, name));
   }
-  std::sort(shares.begin(), shares.end());
-  return shares;
+  std::sort(values.begin(), values.end());
+  return values;
+}
+
+// `key`: shares in (0.001, 1] by hardware profile name (by_hardware).
+std::vector<std::pair<std::string, double>> shares_by_hardware(YamlMap& y, std::string_view key) {
+  return by_hardware(y, key, "shares in (0.001, 1]",
+                     [](YamlMap& by, const std::string& name) { return by.real(name, 0.001, 1.0); });
+}
+
+// `key`: microseconds in [0, 1e6] by hardware profile name (by_hardware), in seconds.
+std::vector<std::pair<std::string, double>> seconds_by_hardware(YamlMap& y, std::string_view key) {
+  return by_hardware(y, key, "microseconds in [0, 1000000]", [](YamlMap& by, const std::string& name) {
+    return by.nonnegative_real(name, kMaxMicroseconds) * kMicro;
+  });
 }
 
 RuntimeProfile load_runtime_text(const std::string& text, const std::string& path, const SearchPath* search,
                                  int depth) {
   YamlMap y(parse_yaml_mapping(text, path), path, "",
-            {"base", "description", "source", "step_overhead_us", "host_launch_us", "launch_mode",
-             "int8_weight_only_efficiency", "int4_weight_only_efficiency", "moe_gemm_efficiency",
-             "moe_gemm_stream_efficiency", "moe_gemm_stream_efficiency_by_hardware", "collective_latency_us",
-             "allreduce", "host_per_sequence_us", "host_overlap", "host_overlap_under_pp",
-             "sampler_fp32_passes", "chunked_attention_cache", "scheduler"});
+            {"base",
+             "description",
+             "source",
+             "step_overhead_us",
+             "host_launch_us",
+             "launch_mode",
+             "int8_weight_only_efficiency",
+             "int4_weight_only_efficiency",
+             "moe_gemm_efficiency",
+             "moe_gemm_stream_efficiency",
+             "moe_gemm_stream_efficiency_by_hardware",
+             "moe_module_fixed_us_by_hardware",
+             "collective_latency_us",
+             "allreduce",
+             "host_per_sequence_us",
+             "host_overlap",
+             "host_overlap_under_pp",
+             "sampler_fp32_passes",
+             "chunked_attention_cache",
+             "scheduler"});
   const bool has_base = y.has("base");
   RuntimeProfile r = base_profile(y, search, depth);
   r.terms.name = std::filesystem::path(path).stem().string();
@@ -146,6 +176,8 @@ RuntimeProfile load_runtime_text(const std::string& text, const std::string& pat
   if (y.has("moe_gemm_stream_efficiency_by_hardware"))
     r.terms.moe_gemm_stream_efficiency_by_hardware =
         shares_by_hardware(y, "moe_gemm_stream_efficiency_by_hardware");
+  if (y.has("moe_module_fixed_us_by_hardware"))
+    r.terms.moe_module_fixed_s_by_hardware = seconds_by_hardware(y, "moe_module_fixed_us_by_hardware");
   if (y.has("collective_latency_us"))
     r.terms.collective_latency_s = y.nonnegative_real("collective_latency_us", kMaxMicroseconds) * kMicro;
   // Optional, default link_model (core/runtime_profile.hpp says what each path uses).
