@@ -631,6 +631,45 @@ double trtllm_moe_call_s(const char* model_file, const char* hardware_file, cons
       local_experts > 0 ? 1 : experts_per_token, ffn_ways, expert_intermediate, MoeRouting::balanced);
 }
 
+// One case of a table of TensorRT-LLM's MoE module (aiconfigurator): the model whose layout the row's shape
+// takes, the band of today's error, and the shape and slice the table gives beside it.
+struct ModuleCase {
+  const char* model;
+  double lo, hi;                // today's error band
+  int experts = 0;              // the routed experts as the table writes them (0: the model's)
+  int experts_per_token = 0;    // (0: the model's)
+  int expert_intermediate = 0;  // (0: the model's)
+  int local_experts = 0;        // expert parallelism on one GPU: the GPU's experts (0: all)
+  int ffn_ways = 1;             // tensor parallelism of each expert: one rank's slice
+};
+
+const char* const qwen30 = "model_configs/qwen3-30b-a3b.yaml";
+const char* const qwen235 = "model_configs/qwen3-235b-a22b.yaml";
+const char* const mixtral = "model_configs/mixtral-8x7b.yaml";
+const char* const mixtral22 = "model_configs/mixtral-8x22b.yaml";
+const char* const deepseek = "model_configs/deepseek-v3.yaml";
+const char* const scout = "model_configs/llama-4-scout-17b-16e.yaml";
+const char* const maverick = "model_configs/llama-4-maverick-17b-128e.yaml";
+
+// Each row's error (the time domain, < 0 fast) against the engine's nvfp4 module call on `hardware`
+// (trtllm_moe_call_s), within its case's band.
+void check_module_rows(const std::vector<MoeRow>& rows, const std::vector<ModuleCase>& cases,
+                       const char* hardware) {
+  REQUIRE(cases.size() == rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const ModuleCase& c = cases[i];
+    const double predicted_s =
+        trtllm_moe_call_s(c.model, hardware, "nvfp4", rows[i].tokens, c.local_experts, c.ffn_ways, c.experts,
+                          c.experts_per_token, c.expert_intermediate);
+    const double error = predicted_s / rows[i].measured_s - 1.0;
+    INFO("line " << rows[i].line << ": " << c.model << " ways " << c.ffn_ways << " local " << c.local_experts
+                 << ", " << rows[i].tokens << " tokens: measured " << rows[i].measured_s * 1e6
+                 << " us, the engine " << predicted_s * 1e6 << " us (" << error * 100 << " %)");
+    CHECK(error >= c.lo);
+    CHECK(error <= c.hi);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("TensorRT-LLM 1.2.0rc5's CUTLASS MoE module (aiconfigurator) against the engine") {
@@ -814,22 +853,7 @@ TEST_CASE(
   // rest check them. Each band records today's error (the time domain, < 0 fast) with the engine routing as
   // the collector did (balanced), so that a change of the model that moves a row shows here; the errors as
   // the model stood before the terms are in fit_split.md.
-  struct Case {
-    const char* model;
-    double lo, hi;                // today's error band
-    int experts = 0;              // the routed experts as the table writes them (0: the model's)
-    int experts_per_token = 0;    // (0: the model's)
-    int expert_intermediate = 0;  // (0: the model's)
-    int local_experts = 0;        // expert parallelism on one GPU: the GPU's experts (0: all)
-    int ffn_ways = 1;             // tensor parallelism of each expert: one rank's slice
-  };
-  const char* qwen30 = "model_configs/qwen3-30b-a3b.yaml";
-  const char* qwen235 = "model_configs/qwen3-235b-a22b.yaml";
-  const char* mixtral = "model_configs/mixtral-8x7b.yaml";
-  const char* mixtral22 = "model_configs/mixtral-8x22b.yaml";
-  const char* deepseek = "model_configs/deepseek-v3.yaml";
-  const char* scout = "model_configs/llama-4-scout-17b-16e.yaml";
-  const char* maverick = "model_configs/llama-4-maverick-17b-128e.yaml";
+  using Case = ModuleCase;
   const auto rows =
       moe_rows("ai-dynamo/aiconfigurator @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce", 1096, 1153);
   REQUIRE(rows.size() == 58);
@@ -914,18 +938,74 @@ TEST_CASE(
       {qwen30, 0.38, 0.44, 0, 0, 0, 0, 4},      // line 1153: 4096 tokens
   };
   REQUIRE(b200.size() + rtx.size() == rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const bool on_b200 = i < b200.size();
-    const Case& c = on_b200 ? b200[i] : rtx[i - b200.size()];
-    const char* hardware = on_b200 ? "hardware_profiles/b200.yaml" : "hardware_profiles/rtx-pro-6000.yaml";
-    const double predicted_s =
-        trtllm_moe_call_s(c.model, hardware, "nvfp4", rows[i].tokens, c.local_experts, c.ffn_ways, c.experts,
-                          c.experts_per_token, c.expert_intermediate);
-    const double error = predicted_s / rows[i].measured_s - 1.0;
-    INFO("line " << rows[i].line << ": " << c.model << " ways " << c.ffn_ways << " local " << c.local_experts
-                 << ", " << rows[i].tokens << " tokens: measured " << rows[i].measured_s * 1e6
-                 << " us, the engine " << predicted_s * 1e6 << " us (" << error * 100 << " %)");
-    CHECK(error >= c.lo);
-    CHECK(error <= c.hi);
-  }
+  const std::vector<MoeRow> b200_rows(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(b200.size()));
+  const std::vector<MoeRow> rtx_rows(rows.begin() + static_cast<std::ptrdiff_t>(b200.size()), rows.end());
+  check_module_rows(b200_rows, b200, "hardware_profiles/b200.yaml");
+  check_module_rows(rtx_rows, rtx, "hardware_profiles/rtx-pro-6000.yaml");
+}
+
+TEST_CASE("TensorRT-LLM's CUTLASS MoE module with each expert split (aiconfigurator, B200), as it stood") {
+  // Lines 1154-1197 of validation/published/published_measurements.csv: the B200's 1.2.0rc5 table (the source
+  // of lines 1096-1135) for the same eight shapes with each expert split two, four and eight ways (moe_tp;
+  // one rank's slice of every expert on the GPU) at 16 and 64 tokens, nvfp4, balanced routing. Added before
+  // any term of a slice's width uses them and judged by the model as it stood (validation/published/
+  // fit_split.md, the section of 2026-12-06, eighth session, on split experts, says which may set such a
+  // term and which check it); each band records that judgement (the time domain, < 0 fast), so that a change
+  // of the model that moves a row shows here.
+  using Case = ModuleCase;
+  const auto rows =
+      moe_rows("ai-dynamo/aiconfigurator @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce", 1154, 1197);
+  REQUIRE(rows.size() == 44);
+  CHECK(rows.front().line == 1154);
+  CHECK(rows.back().line == 1197);
+  const std::vector<Case> cases = {
+      // May set a term of a slice's width (fit_split.md): each expert split four ways, 16 and 64 tokens.
+      {qwen30, -0.44, -0.38, 0, 0, 0, 0, 4},          // line 1154: 16 tokens
+      {qwen30, -0.42, -0.36, 0, 0, 0, 0, 4},          // line 1155: 64 tokens
+      {qwen235, -0.19, -0.13, 0, 0, 0, 0, 4},         // line 1156: 16 tokens
+      {qwen235, -0.21, -0.15, 0, 0, 0, 0, 4},         // line 1157: 64 tokens
+      {mixtral, 0.28, 0.34, 0, 0, 0, 0, 4},           // line 1158: 16 tokens
+      {mixtral, 0.27, 0.33, 0, 0, 0, 0, 4},           // line 1159: 64 tokens
+      {mixtral22, -0.27, -0.21, 0, 0, 0, 0, 4},       // line 1160: 16 tokens
+      {mixtral22, -0.27, -0.21, 0, 0, 0, 0, 4},       // line 1161: 64 tokens
+      {deepseek, -0.19, -0.13, 0, 0, 0, 0, 4},        // line 1162: 16 tokens
+      {deepseek, -0.16, -0.10, 0, 0, 0, 0, 4},        // line 1163: 64 tokens
+      {deepseek, -0.22, -0.16, 384, 0, 0, 0, 4},      // line 1164: 16 tokens
+      {deepseek, -0.15, -0.09, 384, 0, 0, 0, 4},      // line 1165: 64 tokens
+      {mixtral22, -0.18, -0.12, 256, 8, 2048, 0, 4},  // line 1166: 16 tokens
+      {mixtral22, -0.17, -0.11, 256, 8, 2048, 0, 4},  // line 1167: 64 tokens
+      {mixtral22, -0.47, -0.41, 160, 8, 2560, 0, 4},  // line 1168: 16 tokens
+      {mixtral22, -0.44, -0.38, 160, 8, 2560, 0, 4},  // line 1169: 64 tokens
+      // Checks: split two ways, 16 and 64 tokens.
+      {qwen30, -0.15, -0.09, 0, 0, 0, 0, 2},          // line 1170: 16 tokens
+      {qwen30, -0.18, -0.12, 0, 0, 0, 0, 2},          // line 1171: 64 tokens
+      {qwen235, -0.45, -0.39, 0, 0, 0, 0, 2},         // line 1172: 16 tokens
+      {qwen235, -0.36, -0.30, 0, 0, 0, 0, 2},         // line 1173: 64 tokens
+      {mixtral, -0.33, -0.27, 0, 0, 0, 0, 2},         // line 1174: 16 tokens
+      {mixtral, -0.28, -0.22, 0, 0, 0, 0, 2},         // line 1175: 64 tokens
+      {mixtral22, 0.24, 0.30, 0, 0, 0, 0, 2},         // line 1176: 16 tokens
+      {mixtral22, 0.27, 0.33, 0, 0, 0, 0, 2},         // line 1177: 64 tokens
+      {deepseek, -0.47, -0.41, 0, 0, 0, 0, 2},        // line 1178: 16 tokens
+      {deepseek, -0.37, -0.31, 0, 0, 0, 0, 2},        // line 1179: 64 tokens
+      {deepseek, -0.00, 0.06, 384, 0, 0, 0, 2},       // line 1180: 16 tokens
+      {deepseek, 0.08, 0.14, 384, 0, 0, 0, 2},        // line 1181: 64 tokens
+      {mixtral22, -0.44, -0.38, 256, 8, 2048, 0, 2},  // line 1182: 16 tokens
+      {mixtral22, -0.37, -0.31, 256, 8, 2048, 0, 2},  // line 1183: 64 tokens
+      {mixtral22, 0.09, 0.15, 160, 8, 2560, 0, 2},    // line 1184: 16 tokens
+      {mixtral22, 0.08, 0.14, 160, 8, 2560, 0, 2},    // line 1185: 64 tokens
+      // Checks: split eight ways (at 64 tokens DeepSeek-V3's and Qwen3-235B-A22B's are lines 1128, 1132).
+      {qwen235, -0.33, -0.27, 0, 0, 0, 0, 8},         // line 1186: 16 tokens
+      {mixtral, -0.01, 0.05, 0, 0, 0, 0, 8},          // line 1187: 16 tokens
+      {mixtral, 0.09, 0.15, 0, 0, 0, 0, 8},           // line 1188: 64 tokens
+      {mixtral22, 0.30, 0.36, 0, 0, 0, 0, 8},         // line 1189: 16 tokens
+      {mixtral22, 0.30, 0.36, 0, 0, 0, 0, 8},         // line 1190: 64 tokens
+      {deepseek, -0.58, -0.52, 0, 0, 0, 0, 8},        // line 1191: 16 tokens
+      {deepseek, -0.42, -0.36, 384, 0, 0, 0, 8},      // line 1192: 16 tokens
+      {deepseek, -0.38, -0.32, 384, 0, 0, 0, 8},      // line 1193: 64 tokens
+      {mixtral22, -0.57, -0.51, 256, 8, 2048, 0, 8},  // line 1194: 16 tokens
+      {mixtral22, -0.58, -0.52, 256, 8, 2048, 0, 8},  // line 1195: 64 tokens
+      {mixtral22, -0.56, -0.50, 160, 8, 2560, 0, 8},  // line 1196: 16 tokens
+      {mixtral22, -0.54, -0.48, 160, 8, 2560, 0, 8},  // line 1197: 64 tokens
+  };
+  check_module_rows(rows, cases, "hardware_profiles/b200.yaml");
 }
