@@ -175,8 +175,8 @@ TEST_CASE("TensorRT-LLM's MoE backends against the engine's MoE module: DeepSeek
   RuntimeTerms library = trtllm;  // the grouped GEMMs at the hardware profile's roofs
   library.moe_gemm_stream_efficiency = 1.0;
   library.moe_gemm_efficiency = 1.0;
-  library.moe_gemm_stream_efficiency_by_hardware
-      .clear();  // the CUTLASS module's own terms: not this kernel's
+  // The CUTLASS module's own terms on a device are not this kernel's.
+  library.moe_gemm_stream_efficiency_by_hardware.clear();
   library.moe_module_fixed_s_by_hardware.clear();
   // The CUTLASS column set the runtime's share (0.39) on this rank; since then the B200 has terms of its own,
   // set on whole experts (the section of 2026-12-06, eighth session, of fit_split.md). The share is checked
@@ -254,8 +254,8 @@ TEST_CASE("FlashInfer's TRTLLM-Gen fused MoE up to 4096 tokens against the engin
   RuntimeTerms library = load_runtime(test::source_path("runtime_profiles/trtllm.yaml")).terms;
   library.moe_gemm_stream_efficiency = 1.0;
   library.moe_gemm_efficiency = 1.0;
-  library.moe_gemm_stream_efficiency_by_hardware
-      .clear();  // the CUTLASS module's own terms: not this kernel's
+  // The CUTLASS module's own terms on a device are not this kernel's.
+  library.moe_gemm_stream_efficiency_by_hardware.clear();
   library.moe_module_fixed_s_by_hardware.clear();
   const std::vector<MoeRow> ep8 =
       moe_rows("flashinfer-ai/flashinfer commit c9172e6aac70486d470c8b8d5d9b7455e9838359 ");
@@ -448,8 +448,9 @@ TEST_CASE("The runtime's MoE module fixed time adds once a MoE layer's call, on 
   // Mixtral-8x7B on the ideal A100 (efficiencies 1, no launch cost: fixtures.hpp), 32 layers, each with one
   // call of the MoE module. A fixed 50 us a call for this device ("ideal-a100") adds 32 x 50 us to one
   // prefill, whatever its tokens (the module is called once a layer), and the same to every decode step:
-  // the top-k that carries it is memory-bound (at 4096 tokens it reads 4096 x 8 bf16 logits, 65,536 B, in
-  // 32 ns, and computes a few hundred kFLOP), so the 50 us add to its time whole.
+  // the top-k that carries it is memory-bound (at 4096 tokens it reads each token's 8 bf16 logits and writes
+  // its top-2, 32 B a token, 131,072 B in 64 ns, and computes 5 x 4096 x 8 = 163,840 FLOP), so the 50 us add
+  // to its time whole.
   RuntimeTerms fixed_here;
   fixed_here.moe_module_fixed_s_by_hardware = {{"ideal-a100", 50e-6}};
   const ModelSpec m = test::mixtral_8x7b();
@@ -480,8 +481,8 @@ TEST_CASE("FlashInfer's CUTLASS and TRTLLM-Gen MoE on a GB200") {
   RuntimeTerms library = trtllm;  // TRTLLM-Gen: the grouped GEMMs at the hardware profile's roofs
   library.moe_gemm_stream_efficiency = 1.0;
   library.moe_gemm_efficiency = 1.0;
-  library.moe_gemm_stream_efficiency_by_hardware
-      .clear();  // the CUTLASS module's own terms: not this kernel's
+  // The CUTLASS module's own terms on a device are not this kernel's.
+  library.moe_gemm_stream_efficiency_by_hardware.clear();
   library.moe_module_fixed_s_by_hardware.clear();
   const std::string source =
       "flashinfer-ai/flashinfer commit b0f1c9602623804c0848af35b7860a86d0e38a97 (pull request #2529, "
