@@ -72,22 +72,28 @@ struct RuntimeTerms {
   friend bool operator==(const RuntimeTerms&, const RuntimeTerms&) = default;
 };
 
+// The value a per-device list of a runtime profile (hardware profile name, value) gives the hardware profile
+// named `hardware`, or `fallback` where the list names no such device.
+inline double value_for_hardware(const std::vector<std::pair<std::string, double>>& by_hardware,
+                                 std::string_view hardware, double fallback) {
+  for (const auto& [name, value] : by_hardware)
+    if (name == hardware) return value;
+  return fallback;
+}
+
 // The share of the memory roof at which `rt`'s grouped MoE GEMMs stream the experts' weights on the hardware
 // profile named `hardware`: its own value where the runtime profile gives one, the runtime's otherwise
 // (docs/formulas.md#moe_gemm_kernel).
 inline double moe_gemm_stream_share(const RuntimeTerms& rt, std::string_view hardware) {
-  for (const auto& [name, share] : rt.moe_gemm_stream_efficiency_by_hardware)
-    if (name == hardware) return share;
-  return rt.moe_gemm_stream_efficiency;
+  return value_for_hardware(rt.moe_gemm_stream_efficiency_by_hardware, hardware,
+                            rt.moe_gemm_stream_efficiency);
 }
 
 // The fixed seconds a call of `rt`'s MoE module takes on the hardware profile named `hardware` beyond its
 // operators' roofs: the runtime profile's value for that device, 0 where it gives none
 // (docs/formulas.md#moe_module_fixed_time).
 inline double moe_module_fixed_s(const RuntimeTerms& rt, std::string_view hardware) {
-  for (const auto& [name, seconds] : rt.moe_module_fixed_s_by_hardware)
-    if (name == hardware) return seconds;
-  return 0.0;
+  return value_for_hardware(rt.moe_module_fixed_s_by_hardware, hardware, 0.0);
 }
 
 // A serving engine's scheduler, as its engine arguments name them (the `scheduler:` block of a runtime

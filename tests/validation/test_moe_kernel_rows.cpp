@@ -137,6 +137,17 @@ double fused_moe_call_s(const RuntimeTerms& rt, const char* model_file, const ch
   return s / moe_layers;
 }
 
+// `rt` with its grouped MoE GEMMs at the hardware profile's roofs (the library's kernels, TRTLLM-Gen's for
+// instance): both shares 1, and the per-device terms of the runtime's CUTLASS module, which are not those
+// kernels', left out.
+RuntimeTerms at_library_roofs(RuntimeTerms rt) {
+  rt.moe_gemm_stream_efficiency = 1.0;
+  rt.moe_gemm_efficiency = 1.0;
+  rt.moe_gemm_stream_efficiency_by_hardware.clear();
+  rt.moe_module_fixed_s_by_hardware.clear();
+  return rt;
+}
+
 // The engine's time for one call of FlashInfer's DeepSeek-V3 MoE benchmark (benchmarks/bench_moe_deepseek.py)
 // at `tokens` tokens in nvfp4 on `hardware` (a B200 unless named), under `rt`: the fused MoE call
 // (in_fused_moe, one layer) with DeepSeek-V3's experts written as `experts` of which each token chooses
@@ -172,12 +183,7 @@ TEST_CASE("TensorRT-LLM's MoE backends against the engine's MoE module: DeepSeek
   const RuntimeTerms trtllm = load_runtime(test::source_path("runtime_profiles/trtllm.yaml")).terms;
   REQUIRE(trtllm.moe_gemm_stream_efficiency == 0.39);
   REQUIRE(trtllm.moe_gemm_efficiency == 0.79);
-  RuntimeTerms library = trtllm;  // the grouped GEMMs at the hardware profile's roofs
-  library.moe_gemm_stream_efficiency = 1.0;
-  library.moe_gemm_efficiency = 1.0;
-  // The CUTLASS module's own terms on a device are not this kernel's.
-  library.moe_gemm_stream_efficiency_by_hardware.clear();
-  library.moe_module_fixed_s_by_hardware.clear();
+  const RuntimeTerms library = at_library_roofs(trtllm);  // the grouped GEMMs at the hardware profile's roofs
   // The CUTLASS column set the runtime's share (0.39) on this rank; since then the B200 has terms of its own,
   // set on whole experts (the section of 2026-12-06, eighth session, of fit_split.md). The share is checked
   // here as it was set, the B200's own terms left out; the engine as it runs on a B200 is pinned beside it.
@@ -251,12 +257,8 @@ TEST_CASE("FlashInfer's TRTLLM-Gen fused MoE up to 4096 tokens against the engin
   // quantization not timed); DeepSeek-V3's routed MoE (top-8, hidden 7168, intermediate 2048) through
   // trtllm_fp4_block_scale_moe on one B200. The engine at the library's roofs, the B200's grouped GEMMs'
   // weights streaming serially (b200.yaml grouped_gemm_time; docs/formulas.md#grouped_gemm_time).
-  RuntimeTerms library = load_runtime(test::source_path("runtime_profiles/trtllm.yaml")).terms;
-  library.moe_gemm_stream_efficiency = 1.0;
-  library.moe_gemm_efficiency = 1.0;
-  // The CUTLASS module's own terms on a device are not this kernel's.
-  library.moe_gemm_stream_efficiency_by_hardware.clear();
-  library.moe_module_fixed_s_by_hardware.clear();
+  const RuntimeTerms library =
+      at_library_roofs(load_runtime(test::source_path("runtime_profiles/trtllm.yaml")).terms);
   const std::vector<MoeRow> ep8 =
       moe_rows("flashinfer-ai/flashinfer commit c9172e6aac70486d470c8b8d5d9b7455e9838359 ");
   const std::vector<MoeRow> ep1 =
@@ -478,12 +480,8 @@ TEST_CASE("FlashInfer's CUTLASS and TRTLLM-Gen MoE on a GB200") {
   const RuntimeTerms trtllm = load_runtime(test::source_path("runtime_profiles/trtllm.yaml")).terms;
   REQUIRE(trtllm.moe_gemm_efficiency == 0.79);
   REQUIRE(trtllm.moe_gemm_stream_efficiency == 0.39);
-  RuntimeTerms library = trtllm;  // TRTLLM-Gen: the grouped GEMMs at the hardware profile's roofs
-  library.moe_gemm_stream_efficiency = 1.0;
-  library.moe_gemm_efficiency = 1.0;
-  // The CUTLASS module's own terms on a device are not this kernel's.
-  library.moe_gemm_stream_efficiency_by_hardware.clear();
-  library.moe_module_fixed_s_by_hardware.clear();
+  const RuntimeTerms library =
+      at_library_roofs(trtllm);  // TRTLLM-Gen: the grouped GEMMs at the hardware profile's roofs
   const std::string source =
       "flashinfer-ai/flashinfer commit b0f1c9602623804c0848af35b7860a86d0e38a97 (pull request #2529, "
       "nv-yunzheq, 2026-02-16, 'Chore: Cute dsl moe update (TMA.RED implementation)'; its description's perf "
