@@ -630,6 +630,17 @@ double trtllm_moe_call_s(const char* model_file, const char* hardware_file, cons
       local_experts > 0 ? 1 : experts_per_token, ffn_ways, expert_intermediate, MoeRouting::balanced);
 }
 
+// The MoE-module rows of NVIDIA's collected tables (ai-dynamo/aiconfigurator @ 095f58a5) on CSV lines `first`
+// to `last`, every line among them one.
+std::vector<MoeRow> aiconfigurator_rows(int first, int last) {
+  const auto rows =
+      moe_rows("ai-dynamo/aiconfigurator @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce", first, last);
+  REQUIRE(rows.size() == static_cast<std::size_t>(last - first + 1));
+  CHECK(rows.front().line == first);
+  CHECK(rows.back().line == last);
+  return rows;
+}
+
 // One case of a table of TensorRT-LLM's MoE module (aiconfigurator): the model whose layout the row's shape
 // takes, the band of today's error, and the shape and slice the table gives beside it.
 struct ModuleCase {
@@ -688,10 +699,7 @@ TEST_CASE("TensorRT-LLM 1.2.0rc5's CUTLASS MoE module (aiconfigurator) against t
     double lo, hi;  // today's error band
     int ffn_ways = 1;
   };
-  const auto rows = moe_rows("ai-dynamo/aiconfigurator @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce", 458, 487);
-  REQUIRE(rows.size() == 30);
-  CHECK(rows.front().line == 458);
-  CHECK(rows.back().line == 487);
+  const auto rows = aiconfigurator_rows(458, 487);
   // Rows in the CSV's order: four shapes in nvfp4 on the B200 at 256, 1024, 4096, 16384 tokens;
   // Qwen3-30B-A3B's shape in bf16 and fp8 on the B200 at 1024, 4096, 16384; Qwen3-235B-A22B's with expert
   // parallelism 8 in fp8 on the H200 at 256, 1024, 4096, 16384; the same with tensor parallelism 8 of each
@@ -853,11 +861,7 @@ TEST_CASE(
   // the collector did (balanced), so that a change of the model that moves a row shows here; the errors as
   // the model stood before the terms are in fit_split.md.
   using Case = ModuleCase;
-  const auto rows =
-      moe_rows("ai-dynamo/aiconfigurator @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce", 1096, 1153);
-  REQUIRE(rows.size() == 58);
-  CHECK(rows.front().line == 1096);
-  CHECK(rows.back().line == 1153);
+  const auto rows = aiconfigurator_rows(1096, 1153);
   // B200 rows in the CSV's order: eight shapes at 16 and 64 tokens (lines 1096-1111), the same at 1 and 512
   // (1112-1127), then DeepSeek-V3's and Qwen3-235B-A22B's shapes with each expert split eight ways (moe_tp 8)
   // and with expert parallelism 8 (moe_ep 8) at 64 and 512 tokens (1128-1135). Shapes without a shipped model
@@ -952,11 +956,7 @@ TEST_CASE("TensorRT-LLM's CUTLASS MoE module with each expert split (aiconfigura
   // term and which check it); each band records that judgement (the time domain, < 0 fast), so that a change
   // of the model that moves a row shows here.
   using Case = ModuleCase;
-  const auto rows =
-      moe_rows("ai-dynamo/aiconfigurator @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce", 1154, 1197);
-  REQUIRE(rows.size() == 44);
-  CHECK(rows.front().line == 1154);
-  CHECK(rows.back().line == 1197);
+  const auto rows = aiconfigurator_rows(1154, 1197);
   const std::vector<Case> cases = {
       // May set a term of a slice's width (fit_split.md): each expert split four ways, 16 and 64 tokens.
       {qwen30, -0.44, -0.38, 0, 0, 0, 0, 4},          // line 1154: 16 tokens
@@ -1005,6 +1005,50 @@ TEST_CASE("TensorRT-LLM's CUTLASS MoE module with each expert split (aiconfigura
       {mixtral22, -0.58, -0.52, 256, 8, 2048, 0, 8},  // line 1195: 64 tokens
       {mixtral22, -0.56, -0.50, 160, 8, 2560, 0, 8},  // line 1196: 16 tokens
       {mixtral22, -0.54, -0.48, 160, 8, 2560, 0, 8},  // line 1197: 64 tokens
+  };
+  check_module_rows(rows, cases, "hardware_profiles/b200.yaml");
+}
+
+TEST_CASE("TensorRT-LLM's CUTLASS MoE module at prefill sizes (aiconfigurator, B200), as it stood") {
+  // Lines 1198-1221 of validation/published/published_measurements.csv: the B200's 1.2.0rc5 table (the source
+  // of lines 458-473 and 1096-1197) for the eight shapes of lines 1096-1111 at 2048, 8192 and 12288 tokens,
+  // all experts on the GPU, nvfp4, balanced routing: the sizes of a prefill, where the module's time grows
+  // with its routed rows (lines 458-473 hold four of the shapes at 256 to 16384 tokens). Added before any
+  // term of the module's cost at prefill sizes uses them and judged by the model as it stood (the section of
+  // 2026-12-07, ninth session, of validation/published/fit_split.md says which may set such a term and which
+  // check it); each band records that judgement (the time domain, < 0 fast), so that a change of the model
+  // that moves a row shows here. As it stands the error follows the shape, not the size: the narrowest
+  // experts (Qwen3-30B-A3B's, 2048 x 768) fast at every size, Mixtral-8x7B's slow at every size.
+  using Case = ModuleCase;
+  const auto rows = aiconfigurator_rows(1198, 1221);
+  const std::vector<Case> cases = {
+      // May set a term of the module's cost at prefill sizes (fit_split.md): the eight shapes at 8192 tokens.
+      {qwen30, -0.50, -0.44},                 // line 1198: 8192 tokens
+      {qwen235, -0.15, -0.09},                // line 1199: 8192 tokens
+      {mixtral, 0.28, 0.34},                  // line 1200: 8192 tokens
+      {mixtral22, -0.24, -0.18},              // line 1201: 8192 tokens
+      {deepseek, -0.17, -0.11},               // line 1202: 8192 tokens
+      {deepseek, 0.30, 0.36, 384},            // line 1203: 8192 tokens
+      {mixtral22, 0.09, 0.15, 256, 8, 2048},  // line 1204: 8192 tokens
+      {mixtral22, 0.18, 0.24, 160, 8, 2560},  // line 1205: 8192 tokens
+      // Checks: the eight shapes at 2048 tokens...
+      {qwen30, -0.31, -0.25},                 // line 1206: 2048 tokens
+      {qwen235, 0.05, 0.11},                  // line 1207: 2048 tokens
+      {mixtral, 0.43, 0.49},                  // line 1208: 2048 tokens
+      {mixtral22, -0.08, -0.02},              // line 1209: 2048 tokens
+      {deepseek, -0.12, -0.06},               // line 1210: 2048 tokens
+      {deepseek, 0.27, 0.33, 384},            // line 1211: 2048 tokens
+      {mixtral22, 0.16, 0.22, 256, 8, 2048},  // line 1212: 2048 tokens
+      {mixtral22, 0.32, 0.38, 160, 8, 2560},  // line 1213: 2048 tokens
+      // ...and at 12288 tokens.
+      {qwen30, -0.52, -0.46},                  // line 1214: 12288 tokens
+      {qwen235, -0.19, -0.13},                 // line 1215: 12288 tokens
+      {mixtral, 0.29, 0.35},                   // line 1216: 12288 tokens
+      {mixtral22, -0.25, -0.19},               // line 1217: 12288 tokens
+      {deepseek, -0.21, -0.15},                // line 1218: 12288 tokens
+      {deepseek, 0.13, 0.19, 384},             // line 1219: 12288 tokens
+      {mixtral22, 0.01, 0.07, 256, 8, 2048},   // line 1220: 12288 tokens
+      {mixtral22, -0.00, 0.06, 160, 8, 2560},  // line 1221: 12288 tokens
   };
   check_module_rows(rows, cases, "hardware_profiles/b200.yaml");
 }
