@@ -200,7 +200,10 @@ std::vector<Operator> decode_operators(const ModelSpec& m, const PassShape& shap
 }
 
 Operator pipeline_sends(const Layout& l, const ModelSpec& m, double tokens, double act_bytes) {
-  Operator send{"pp_send", OpUnit::link, static_cast<double>(l.pp - 1), {}, {}, {}, 0.0, {}};
+  Operator send;
+  send.name = "pp_send";
+  send.unit = OpUnit::link;
+  send.repeat = static_cast<double>(l.pp - 1);
   send.comm = {Collective::send_recv, 2.0, static_cast<double>(l.tp * l.attention_dp * l.pp),
                tokens * m.hidden_size * act_bytes};
   return send;

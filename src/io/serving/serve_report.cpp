@@ -145,8 +145,10 @@ std::string serve_csv(const ServeReport& r) {
   std::string header = "model,hardware,runtime";
   std::string row = csv_field(r.model) + "," + csv_field(r.hardware) + "," + csv_field(r.runtime);
   for (const Item& item : summary_items(r.result.summary)) {
-    header += std::string(",") + item.key;
-    row += "," + machine_text(item.value);
+    header += ',';
+    header += item.key;
+    row += ',';
+    row += machine_text(item.value);
   }
   return header + "\n" + row + "\n";
 }
