@@ -1,6 +1,7 @@
 // The infersim binary end to end: exit codes (0 ok, 2 bad input), the stable JSON keys of
 // the core-engine issue, and error messages that name the file or the flag.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
@@ -64,6 +65,25 @@ TEST_CASE("estimate --format csv prints a header and one row with the same numbe
   CHECK(header.rfind("model,hardware,batch,", 0) == 0);
   CHECK(row.rfind("mistral-7b,h100-sxm,1,", 0) == 0);
   CHECK(std::count(header.begin(), header.end(), ',') == std::count(row.begin(), row.end(), ','));
+}
+
+TEST_CASE("estimate --runtime trtllm-python adds its host time to each of the run's passes, serially") {
+  // runtime_profiles/trtllm-python.yaml: step_overhead_us 3707.4 and no host launch time, over optimized's
+  // kernels (step_overhead_us 30). By hand: 8 output tokens are 8 passes (the prefill and 7 decode steps),
+  // each (3707.4 - 30) us longer: TTFT +3.6774 ms, the run +8 x 3.6774 = 29.4192 ms.
+  const std::string args =
+      " estimate -m llama-3-8b -g h100-sxm -b 64 --input 128 --output 8 --quant fp8 --kv fp8";
+  const Run fast = run(kData + args + " --format json");
+  const Run python = run(kData + args + " --runtime trtllm-python --format json");
+  REQUIRE(fast.exit_code == 0);
+  REQUIRE(python.exit_code == 0);
+  const auto a = nlohmann::json::parse(fast.out);
+  const auto b = nlohmann::json::parse(python.out);
+  CHECK(b.at("runtime").get<std::string>() == "trtllm-python");
+  CHECK(b.at("runtime_overhead_per_step_s").get<double>() == Approx(3707.4e-6));
+  CHECK(b.at("ttft_s").get<double>() - a.at("ttft_s").get<double>() == Approx(3.6774e-3).epsilon(1e-9));
+  CHECK(b.at("e2e_latency_s").get<double>() - a.at("e2e_latency_s").get<double>() ==
+        Approx(29.4192e-3).epsilon(1e-9));
 }
 
 TEST_CASE("estimate names what only some scenarios have: the experts' own dtype, the StreamingLLM cache") {

@@ -280,6 +280,22 @@ TEST_CASE("runtime profiles: a profile of the user's own finds its base on the s
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("runtime profiles: trtllm-python is optimized with the python session's host time a step") {
+  const RuntimeProfile base = load_runtime(test::source_path("runtime_profiles/optimized.yaml"));
+  const RuntimeProfile r = load_runtime(test::source_path("runtime_profiles/trtllm-python.yaml"));
+  CHECK(r.terms.name == "trtllm-python");
+  // Its own keys (runtime_profiles/trtllm-python.yaml): step_overhead_us: 3707.4, host_launch_us: 0.
+  CHECK(r.terms.step_overhead_s == Approx(3707.4e-6));
+  CHECK(r.terms.host_launch_s == 0);
+  CHECK(base.terms.step_overhead_s == Approx(30e-6));  // optimized.yaml's, which it replaces
+  // The base's terms it does not give, as optimized.yaml writes them; a static batch, so no scheduler.
+  CHECK(r.terms.allreduce == base.terms.allreduce);
+  CHECK(r.terms.allreduce == AllreducePath::custom);  // allreduce: custom
+  CHECK(r.terms.host_per_sequence_s == 0);
+  CHECK_FALSE(r.terms.host_overlaps_device);
+  CHECK_FALSE(r.scheduler);
+}
+
 TEST_CASE("runtime profiles: trtllm-pytorch is trtllm with the overlap scheduler, off under pp") {
   const RuntimeProfile base = load_runtime(test::source_path("runtime_profiles/trtllm.yaml"));
   const RuntimeProfile r = load_runtime(test::source_path("runtime_profiles/trtllm-pytorch.yaml"));
@@ -422,6 +438,22 @@ TEST_CASE("mapping: rows checked by hand against the CSV text") {
   CHECK(h100.config->scenario.activations == Dtype::fp8);
   CHECK(h100.config->scenario.kv == Dtype::fp8);
   CHECK(h100.config->scenario.batch == 64);
+  CHECK(h100.config->runtime == "trtllm-python");  // benchmark.py's python session, no CUDA graphs
+  // Line 1222 (added 2026-12-07): TensorRT-LLM issue #329, the same harness of an older release, LLaMA 7B
+  // ("llama_7b", benchmark.py's built-in Llama-2-7B shapes) with --enable_fp8 --fp8_kv_cache on an H100-SXM,
+  // batch 64, 2048/128, 1857.9 tokens/s: the fit row of trtllm-python's host time a step.
+  const MappingOutcome issue329 = map_row(row_at_line(1222), mapping());
+  REQUIRE(issue329.config);
+  CHECK(issue329.config->model == "llama-2-7b");
+  CHECK(issue329.config->hardware == "h100-sxm");
+  CHECK(issue329.config->runtime == "trtllm-python");
+  CHECK(issue329.config->published == 1857.9);
+  CHECK(issue329.config->scenario.batch == 64);
+  CHECK(issue329.config->scenario.input_tokens == 2048);
+  CHECK(issue329.config->scenario.output_tokens == 128);
+  CHECK(issue329.config->scenario.weights.dtype == Dtype::fp8);
+  CHECK(issue329.config->scenario.activations == Dtype::fp8);
+  CHECK(issue329.config->scenario.kv == Dtype::fp8);
   const MappingOutcome h100_b16 = map_row(row_at_line(949), mapping());
   REQUIRE(h100_b16.config);
   CHECK(h100_b16.config->model == "llama-3-70b");
@@ -467,9 +499,11 @@ TEST_CASE("mapping: rows checked by hand against the CSV text") {
   // The fit subset (validation/published/fit_split.md): the ggml-org source
   // (runtime_profiles/llama.cpp.yaml's host_launch_us), gpt-fast's Llama-2-7B lines 25, 26, 29-31
   // (runtime_profiles/gpt-fast.yaml's kernel terms; its 70B rows are judged), the TensorRT-LLM overview's
-  // lines 2-4 and the MLPerf MI300X Offline lines 81 and 85 (the trtllm and vllm host terms).
+  // lines 2-4 and the MLPerf MI300X Offline lines 81 and 85 (the trtllm and vllm host terms), and
+  // TensorRT-LLM issue #329's line 1222 (trtllm-python's host time a step; Azure's rows of the harness
+  // judged).
   const auto& fit = mapping().fit_subset;
-  REQUIRE(fit.size() == 5);
+  REQUIRE(fit.size() == 6);
   CHECK(fit[0].lines.empty());
   CHECK(in_fit_subset(fit, row_at_line(69)));
   CHECK(in_fit_subset(fit, row_at_line(25)));
@@ -484,6 +518,8 @@ TEST_CASE("mapping: rows checked by hand against the CSV text") {
   CHECK_FALSE(in_fit_subset(fit, row_at_line(5)));    // the same source's 1000/1000: judged
   CHECK_FALSE(in_fit_subset(fit, row_at_line(82)));   // MLPerf MI300X Server: judged
   CHECK_FALSE(in_fit_subset(fit, row_at_line(159)));  // rows added with the split: judged
+  CHECK(in_fit_subset(fit, row_at_line(1222)));
+  CHECK_FALSE(in_fit_subset(fit, row_at_line(99)));  // Azure's rows of the same harness: judged
 }
 
 TEST_CASE("mapping: fit_subset entries are sources or {source, lines} with CSV line numbers") {
