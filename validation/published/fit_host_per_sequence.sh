@@ -6,13 +6,15 @@
 # step instead, the one term fit_split.md allows for trtllm-python.
 #
 # The value is the one minimising the sum over the fit rows of ln(predicted / published)^2, found by a
-# golden-section search over [0, FIT_MAX_US] us (200 unless given; Kiefer 1953); each evaluation is one `infersim validate
-# --published` run with the shipped profile copied into a temporary --config-dir that sets the term.
+# golden-section search over [0, FIT_MAX_US] us (200 unless given; Kiefer 1953); each evaluation is one
+# `infersim validate --published` run with the shipped profile copied into a temporary --config-dir that
+# sets the term.
 # The error of a rate is inverted into the time domain first, so that the fit does not lean either way.
 # Prints the value (rounded to 0.1 us) and each fit row's error at it; it changes no file: copy the
 # value into runtime_profiles/RUNTIME.yaml with this command in its comment.
 #
-# Usage: [FIT_KEY=step_overhead_us FIT_MAX_US=N] validation/published/fit_host_per_sequence.sh build/infersim RUNTIME LINE [LINE...]
+# Usage: validation/published/fit_host_per_sequence.sh build/infersim RUNTIME LINE [LINE...]
+#        FIT_KEY=step_overhead_us FIT_MAX_US=N validation/published/fit_host_per_sequence.sh ...
 #   LINE: a line of validation/published/published_measurements.csv listed for RUNTIME in fit_split.md
 set -euo pipefail
 if [ $# -lt 3 ]; then
