@@ -23,6 +23,9 @@ namespace infersim {
 // it, the link model where the group size has no curve. All-gathers and all-to-alls follow nccl in both.
 enum class AllreducePath { link_model, nccl, custom };
 
+// A runtime profile's per-device values: (hardware profile name, value), sorted by name.
+using ValuesByHardware = std::vector<std::pair<std::string, double>>;
+
 struct RuntimeTerms {
   std::string name = "none";         // "none": no runtime term, the device alone
   double step_overhead_s = 0.0;      // host work per forward pass (a prefill or one decode step): sampling,
@@ -42,12 +45,12 @@ struct RuntimeTerms {
   double moe_gemm_stream_efficiency = 1.0;
   // ...or at a share of its own on the devices named here (hardware profile name, share; sorted by name),
   // where a kernel measurement of those kernels on that device gives one.
-  std::vector<std::pair<std::string, double>> moe_gemm_stream_efficiency_by_hardware;
+  ValuesByHardware moe_gemm_stream_efficiency_by_hardware;
   // The fixed time of one call of its MoE module (routing, the activations' quantization, both grouped GEMMs,
   // the finalize) beyond what the operators' roofs and launches give, on the devices named here (hardware
   // profile name, seconds; sorted by name) where a kernel measurement of the module on that device gives one;
   // 0 elsewhere (docs/formulas.md#moe_module_fixed_time).
-  std::vector<std::pair<std::string, double>> moe_module_fixed_s_by_hardware;
+  ValuesByHardware moe_module_fixed_s_by_hardware;
   double collective_latency_s = 0.0;  // added to every collective it calls (its all-reduce path's
                                       //   fixed cost beyond the link latencies of the hardware profile)
   AllreducePath allreduce = AllreducePath::link_model;
@@ -74,8 +77,8 @@ struct RuntimeTerms {
 
 // The value a per-device list of a runtime profile (hardware profile name, value) gives the hardware profile
 // named `hardware`, or `fallback` where the list names no such device.
-inline double value_for_hardware(const std::vector<std::pair<std::string, double>>& by_hardware,
-                                 std::string_view hardware, double fallback) {
+inline double value_for_hardware(const ValuesByHardware& by_hardware, std::string_view hardware,
+                                 double fallback) {
   for (const auto& [name, value] : by_hardware)
     if (name == hardware) return value;
   return fallback;

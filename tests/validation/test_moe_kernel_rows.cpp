@@ -1017,8 +1017,8 @@ TEST_CASE("TensorRT-LLM's CUTLASS MoE module at prefill sizes (aiconfigurator, B
   // term of the module's cost at prefill sizes uses them and judged by the model as it stood (the section of
   // 2026-12-07, ninth session, of validation/published/fit_split.md says which may set such a term and which
   // check it); each band records that judgement (the time domain, < 0 fast), so that a change of the model
-  // that moves a row shows here. As it stands the error follows the shape, not the size: the narrowest
-  // experts (Qwen3-30B-A3B's, 2048 x 768) fast at every size, Mixtral-8x7B's slow at every size.
+  // that moves a row shows here. As it stands the error's sign follows the shape, not the size: the
+  // narrowest experts (Qwen3-30B-A3B's, 2048 x 768) fast at every size, Mixtral-8x7B's slow at every size.
   using Case = ModuleCase;
   const auto rows = aiconfigurator_rows(1198, 1221);
   const std::vector<Case> cases = {

@@ -98,13 +98,12 @@ RuntimeProfile base_profile(YamlMap& y, const SearchPath* search, int depth) {
 // `key`: a mapping of hardware profile names (file stems, as `--hardware` takes them) to values that
 // `read(map, name)` reads (`what` says what they are), sorted by name; each name a plain profile name.
 template <class Read>
-std::vector<std::pair<std::string, double>> by_hardware(YamlMap& y, std::string_view key,
-                                                        std::string_view what, Read read) {
+ValuesByHardware by_hardware(YamlMap& y, std::string_view key, std::string_view what, Read read) {
   const std::vector<std::string> names =
       y.mapping_keys(key, fmt::format("a mapping of hardware profile names to {}", what));
   const std::vector<std::string_view> known(names.begin(), names.end());
   YamlMap by = y.mapping(key, std::span<const std::string_view>(known.data(), known.size()));
-  std::vector<std::pair<std::string, double>> values;
+  ValuesByHardware values;
   for (const std::string& name : names) {
     if (name.empty() || name.find_first_of("/\\ ") != std::string::npos)
       throw ConfigError(y.file(), by.mark(name),
@@ -117,13 +116,13 @@ std::vector<std::pair<std::string, double>> by_hardware(YamlMap& y, std::string_
 }
 
 // `key`: shares in (0.001, 1] by hardware profile name (by_hardware).
-std::vector<std::pair<std::string, double>> shares_by_hardware(YamlMap& y, std::string_view key) {
+ValuesByHardware shares_by_hardware(YamlMap& y, std::string_view key) {
   return by_hardware(y, key, "shares in (0.001, 1]",
                      [](YamlMap& by, const std::string& name) { return by.real(name, 0.001, 1.0); });
 }
 
 // `key`: microseconds in [0, 1e6] by hardware profile name (by_hardware), in seconds.
-std::vector<std::pair<std::string, double>> seconds_by_hardware(YamlMap& y, std::string_view key) {
+ValuesByHardware seconds_by_hardware(YamlMap& y, std::string_view key) {
   return by_hardware(y, key, "microseconds in [0, 1000000]", [](YamlMap& by, const std::string& name) {
     return by.nonnegative_real(name, kMaxMicroseconds) * kMicro;
   });
