@@ -19,6 +19,8 @@ const char* metric_kind_name(MetricKind k) {
       return "tpot_ms";
     case MetricKind::ttft_ms:
       return "ttft_ms";
+    case MetricKind::e2e_latency_s:
+      return "e2e_latency_s";
     case MetricKind::speedup:
       return "speedup";
     case MetricKind::none:
@@ -44,6 +46,8 @@ double predicted_metric(MetricKind kind, const Estimate& e, const Scenario& sc) 
       return e.tpot_s * 1e3;
     case MetricKind::ttft_ms:
       return e.ttft_s * 1e3;
+    case MetricKind::e2e_latency_s:
+      return e.e2e_latency_s;
     case MetricKind::speedup:
     case MetricKind::none:
       break;

@@ -31,6 +31,7 @@ enum class MetricKind {
   output_tok_s_per_device,  // the same divided by the devices
   tpot_ms,
   ttft_ms,
+  e2e_latency_s,  // one static batch's whole run (prefill and every decode step), seconds
   speedup,  // end-to-end time of the baseline precision / that of the row's precision, same configuration
   none,     // not comparable with one configuration (the entry's reason says why)
 };

@@ -335,7 +335,7 @@ TEST_CASE("runtime profiles: trtllm-pytorch is trtllm with the overlap scheduler
 
 TEST_CASE("published CSV: every row, quoted commas kept, values as written") {
   const auto& rows = published_rows();
-  CHECK(rows.size() == 1221);  // wc -l = 1222 lines: the header and 1221 rows, no field spans lines
+  CHECK(rows.size() == 1228);  // wc -l = 1229 lines: the header and 1228 rows, no field spans lines
   // Line 24 (gpt-fast, Llama-2-7B bf16): its hardware field holds commas inside quotes.
   const PublishedRow& r = row_at_line(24);
   CHECK(r.hardware.rfind("A100-SXM 80GB, power-limited to 330 W (8-GPU box, NVLink 'hybrid cube mesh');",
@@ -519,7 +519,32 @@ TEST_CASE("mapping: rows checked by hand against the CSV text") {
   CHECK_FALSE(in_fit_subset(fit, row_at_line(82)));   // MLPerf MI300X Server: judged
   CHECK_FALSE(in_fit_subset(fit, row_at_line(159)));  // rows added with the split: judged
   CHECK(in_fit_subset(fit, row_at_line(1222)));
-  CHECK_FALSE(in_fit_subset(fit, row_at_line(99)));  // Azure's rows of the same harness: judged
+  CHECK_FALSE(in_fit_subset(fit, row_at_line(99)));    // Azure's rows of the same harness: judged
+  CHECK_FALSE(in_fit_subset(fit, row_at_line(1223)));  // vLLM pull request #3240: judged, sets nothing
+}
+
+TEST_CASE("mapping: vLLM's benchmark_latency rows (pull request #3240) against their CSV text") {
+  // Lines 1223-1229: Mixtral-8x7B-Instruct-v0.1 at tp 2 on an A100 80 GB, 1000 prompt and 50 output tokens,
+  // batch 1 to 64, the mean seconds of one llm.generate over the batch (the 'Avg latency' line as printed).
+  const MappingOutcome b1 = map_row(row_at_line(1223), mapping());
+  REQUIRE(b1.config);
+  CHECK(b1.config->model == "mixtral-8x7b");
+  CHECK(b1.config->hardware == "a100-80gb-sxm");  // the form factor not stated: SXM4 assumed (the note)
+  CHECK(b1.config->runtime == "vllm");
+  CHECK(b1.config->metric == MetricKind::e2e_latency_s);
+  CHECK(b1.config->published == 0.7621450612053741);
+  CHECK(b1.config->scenario.batch == 1);
+  CHECK(b1.config->scenario.layout.tp == 2);
+  CHECK(b1.config->scenario.input_tokens == 1000);
+  CHECK(b1.config->scenario.output_tokens == 50);
+  CHECK(b1.config->scenario.weights.dtype == Dtype::bf16);
+  CHECK(b1.config->scenario.activations == Dtype::bf16);
+  CHECK(b1.config->scenario.kv == Dtype::bf16);
+  CHECK_FALSE(b1.config->load);  // a static batch: one configuration, not the serving simulator
+  const MappingOutcome b64 = map_row(row_at_line(1229), mapping());
+  REQUIRE(b64.config);
+  CHECK(b64.config->published == 7.537396909691161);
+  CHECK(b64.config->scenario.batch == 64);
 }
 
 TEST_CASE("mapping: fit_subset entries are sources or {source, lines} with CSV line numbers") {
@@ -650,6 +675,8 @@ TEST_CASE("published metrics in the published unit, and MAPE over the judged row
   slower.e2e_latency_s = 3.0;
   e.e2e_latency_s = 2.0;
   CHECK(predicted_speedup(slower, e) == Approx(1.5));  // 3 s / 2 s
+  // A static batch's whole run (vLLM's benchmark_latency.py 'Avg latency'), in seconds as published.
+  CHECK(predicted_metric(MetricKind::e2e_latency_s, e, sc) == Approx(2.0));
 
   auto mapped = [](double rel, bool fitted) {
     PublishedCase c;

@@ -39,6 +39,8 @@ TEST_CASE("A rate's error turns into the time domain: 25 % too fast a rate is 20
   CHECK(*time_domain_error(row(MetricKind::decode_tok_s, 0.25, 1, 1, "m")) == Approx(-0.2));
   // A time keeps its error: predicted 90 ms against 100 ms measured.
   CHECK(*time_domain_error(row(MetricKind::tpot_ms, -0.1, 1, 1, "m")) == Approx(-0.1));
+  // So does a static batch's whole run: predicted 1.5 s against 2 s measured.
+  CHECK(*time_domain_error(row(MetricKind::e2e_latency_s, -0.25, 8, 2, "m")) == Approx(-0.25));
   // A speed-up is a ratio of two times: reported apart.
   CHECK(!time_domain_error(row(MetricKind::speedup, 0.1, 1, 1, "m")));
 }

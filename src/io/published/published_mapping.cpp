@@ -59,7 +59,7 @@ void value_at(YamlMap& y, std::string_view key, ScenarioValues& into, ScenarioKe
 
 MetricKind kind_at(YamlMap& y) {
   const int i = y.choice("kind", {"decode_tok_s", "prefill_tok_s", "output_tok_s", "output_tok_s_per_device",
-                                  "tpot_ms", "ttft_ms", "speedup", "none"});
+                                  "tpot_ms", "ttft_ms", "e2e_latency_s", "speedup", "none"});
   return static_cast<MetricKind>(i);
 }
 
