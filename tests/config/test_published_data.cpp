@@ -296,6 +296,22 @@ TEST_CASE("runtime profiles: trtllm-python is optimized with the python session'
   CHECK_FALSE(r.scheduler);
 }
 
+TEST_CASE("runtime profiles: vllm-nccl is vllm with its all-reduces on NCCL") {
+  const RuntimeProfile base = load_runtime(test::source_path("runtime_profiles/vllm.yaml"));
+  const RuntimeProfile r = load_runtime(test::source_path("runtime_profiles/vllm-nccl.yaml"));
+  CHECK(r.terms.name == "vllm-nccl");
+  CHECK(r.terms.allreduce == AllreducePath::nccl);       // its one key: allreduce: nccl
+  CHECK(base.terms.allreduce == AllreducePath::custom);  // vllm.yaml's, which it replaces
+  // Everything else as vllm.yaml writes it: 30 us a step, 36.2 us a sequence, the MoE kernel's 0.69, and the
+  // scheduler block (1024 sequences, 8192 tokens a step).
+  CHECK(r.terms.step_overhead_s == Approx(30e-6));
+  CHECK(r.terms.host_per_sequence_s == Approx(36.2e-6));
+  CHECK(r.terms.moe_gemm_efficiency == 0.69);
+  REQUIRE(r.scheduler);
+  CHECK(r.scheduler->max_num_seqs == 1024);
+  CHECK(r.scheduler->max_num_batched_tokens == 8192);
+}
+
 TEST_CASE("runtime profiles: trtllm-pytorch is trtllm with the overlap scheduler, off under pp") {
   const RuntimeProfile base = load_runtime(test::source_path("runtime_profiles/trtllm.yaml"));
   const RuntimeProfile r = load_runtime(test::source_path("runtime_profiles/trtllm-pytorch.yaml"));
@@ -530,7 +546,7 @@ TEST_CASE("mapping: vLLM's benchmark_latency rows (pull request #3240) against t
   REQUIRE(b1.config);
   CHECK(b1.config->model == "mixtral-8x7b");
   CHECK(b1.config->hardware == "a100-80gb-sxm");  // the form factor not stated: SXM4 assumed (the note)
-  CHECK(b1.config->runtime == "vllm");
+  CHECK(b1.config->runtime == "vllm-nccl");       // custom all-reduce off by default in March 2024
   CHECK(b1.config->metric == MetricKind::e2e_latency_s);
   CHECK(b1.config->published == 0.7621450612053741);
   CHECK(b1.config->scenario.batch == 1);
