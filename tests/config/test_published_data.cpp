@@ -351,7 +351,7 @@ TEST_CASE("runtime profiles: trtllm-pytorch is trtllm with the overlap scheduler
 
 TEST_CASE("published CSV: every row, quoted commas kept, values as written") {
   const auto& rows = published_rows();
-  CHECK(rows.size() == 1228);  // wc -l = 1229 lines: the header and 1228 rows, no field spans lines
+  CHECK(rows.size() == 1233);  // wc -l = 1234 lines: the header and 1233 rows, no field spans lines
   // Line 24 (gpt-fast, Llama-2-7B bf16): its hardware field holds commas inside quotes.
   const PublishedRow& r = row_at_line(24);
   CHECK(r.hardware.rfind("A100-SXM 80GB, power-limited to 330 W (8-GPU box, NVLink 'hybrid cube mesh');",
@@ -539,28 +539,43 @@ TEST_CASE("mapping: rows checked by hand against the CSV text") {
   CHECK_FALSE(in_fit_subset(fit, row_at_line(1223)));  // vLLM pull request #3240: judged, sets nothing
 }
 
-TEST_CASE("mapping: vLLM's benchmark_latency rows (pull request #3240) against their CSV text") {
-  // Lines 1223-1229: Mixtral-8x7B-Instruct-v0.1 at tp 2 on an A100 80 GB, 1000 prompt and 50 output tokens,
-  // batch 1 to 64, the mean seconds of one llm.generate over the batch (the 'Avg latency' line as printed).
-  const MappingOutcome b1 = map_row(row_at_line(1223), mapping());
-  REQUIRE(b1.config);
-  CHECK(b1.config->model == "mixtral-8x7b");
-  CHECK(b1.config->hardware == "a100-80gb-sxm");  // the form factor not stated: SXM4 assumed (the note)
-  CHECK(b1.config->runtime == "vllm-nccl");       // custom all-reduce off by default in March 2024
-  CHECK(b1.config->metric == MetricKind::e2e_latency_s);
-  CHECK(b1.config->published == 0.7621450612053741);
-  CHECK(b1.config->scenario.batch == 1);
-  CHECK(b1.config->scenario.layout.tp == 2);
-  CHECK(b1.config->scenario.input_tokens == 1000);
-  CHECK(b1.config->scenario.output_tokens == 50);
-  CHECK(b1.config->scenario.weights.dtype == Dtype::bf16);
-  CHECK(b1.config->scenario.activations == Dtype::bf16);
-  CHECK(b1.config->scenario.kv == Dtype::bf16);
-  CHECK_FALSE(b1.config->load);  // a static batch: one configuration, not the serving simulator
-  const MappingOutcome b64 = map_row(row_at_line(1229), mapping());
-  REQUIRE(b64.config);
-  CHECK(b64.config->published == 7.537396909691161);
-  CHECK(b64.config->scenario.batch == 64);
+TEST_CASE("mapping: vLLM's benchmark_latency rows (pull requests #3240 and #4002) against their CSV text") {
+  // Each the mean seconds of one llm.generate over a static batch (the 'Avg latency' line as printed), on an
+  // A100 80 GB whose form factor is not stated (SXM4 assumed, the mapping's note), vLLM's custom all-reduce
+  // off by default at the time (vllm-nccl). Lines 1223-1229 (#3240): Mixtral-8x7B-Instruct-v0.1 at tp 2, 1000
+  // prompt and 50 output tokens, batch 1 to 64. Lines 1230-1234 (#4002): Mixtral-8x22B at tp 4 and 8 with the
+  // script's default lengths (the PR gives no command line), 32 and 128 tokens, read through the mapping's
+  // lengths table.
+  struct Expected {
+    int line;
+    const char* model;
+    double published;
+    long long batch;
+    int tp;
+    long long input_tokens, output_tokens;
+  };
+  const Expected rows[] = {{1223, "mixtral-8x7b", 0.7621450612053741, 1, 2, 1000, 50},
+                           {1229, "mixtral-8x7b", 7.537396909691161, 64, 2, 1000, 50},
+                           {1230, "mixtral-8x22b", 5.4268179705676935, 8, 4, 32, 128},
+                           {1234, "mixtral-8x22b", 4.047313968433688, 16, 8, 32, 128}};
+  for (const Expected& x : rows) {
+    INFO("line " << x.line);
+    const MappingOutcome m = map_row(row_at_line(x.line), mapping());
+    REQUIRE(m.config);
+    CHECK(m.config->model == x.model);
+    CHECK(m.config->hardware == "a100-80gb-sxm");
+    CHECK(m.config->runtime == "vllm-nccl");
+    CHECK(m.config->metric == MetricKind::e2e_latency_s);
+    CHECK(m.config->published == x.published);
+    CHECK(m.config->scenario.batch == x.batch);
+    CHECK(m.config->scenario.layout.tp == x.tp);
+    CHECK(m.config->scenario.input_tokens == x.input_tokens);
+    CHECK(m.config->scenario.output_tokens == x.output_tokens);
+    CHECK(m.config->scenario.weights.dtype == Dtype::bf16);  // dtype auto: the checkpoints' bfloat16
+    CHECK(m.config->scenario.activations == Dtype::bf16);
+    CHECK(m.config->scenario.kv == Dtype::bf16);
+    CHECK_FALSE(m.config->load);  // a static batch: one configuration, not the serving simulator
+  }
 }
 
 TEST_CASE("mapping: fit_subset entries are sources or {source, lines} with CSV line numbers") {
