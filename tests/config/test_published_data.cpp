@@ -362,6 +362,15 @@ TEST_CASE("published CSV: every row, quoted commas kept, values as written") {
   CHECK_THROWS_WITH(parse_published_csv("a,b\n", "x.csv"),
                     Catch::Contains("x.csv:1:1: error: the header must be"));
   const std::string header(kPublishedCsvHeader);
+  // An empty field before the header's names is a 17th column, not the header.
+  CHECK_THROWS_WITH(parse_published_csv("," + header + "\n", "x.csv"),
+                    Catch::Contains("x.csv:1:1: error: the header must be"));
+  // A row whose first field is empty is a row of 16 fields like any other.
+  const auto blank_source =
+      parse_published_csv(header + "\n,h,1,1,1,f,m,bf16,bf16,1,128,128,x,10,tok/s,n\n", "x.csv");
+  REQUIRE(blank_source.size() == 1);
+  CHECK(blank_source[0].source.empty());
+  CHECK(blank_source[0].hardware == "h");
   CHECK_THROWS_WITH(parse_published_csv(header + "\n1,2,3\n", "x.csv"),
                     Catch::Contains("x.csv:2:1: error: expected 16 fields, got 3"));
   CHECK_THROWS_WITH(parse_published_csv(header + "\n\"open,2\n", "x.csv"), Catch::Contains("not closed"));

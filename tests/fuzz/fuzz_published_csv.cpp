@@ -30,8 +30,11 @@ std::string csv_text(const std::vector<infersim::PublishedRow>& rows) {
   std::string text = std::string(infersim::kPublishedCsvHeader) + "\n";
   for (const infersim::PublishedRow& r : rows) {
     std::string line;
-    for (const std::string_view f : infersim::published_row_fields(r))
-      line += (line.empty() ? "" : ",") + infersim::csv_field(f);
+    bool first = true;  // an empty first field still takes its comma after it
+    for (const std::string_view f : infersim::published_row_fields(r)) {
+      line += (first ? "" : ",") + infersim::csv_field(f);
+      first = false;
+    }
     text += line + "\n";
   }
   return text;

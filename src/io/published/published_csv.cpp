@@ -67,8 +67,9 @@ std::vector<PublishedRow> parse_published_csv(const std::string& text, const std
   const std::vector<Record> recs = records(without_byte_order_mark(text), path);
   if (recs.empty())
     throw ConfigError(path, {}, "empty file: expected the header " + std::string(kPublishedCsvHeader));
+  // Joined field by field, so that an empty field keeps its comma (",source,..." is not the header).
   std::string header;
-  for (const std::string& f : recs[0].fields) header += (header.empty() ? "" : ",") + f;
+  for (std::size_t i = 0; i < recs[0].fields.size(); ++i) header += (i == 0 ? "" : ",") + recs[0].fields[i];
   if (header != kPublishedCsvHeader)
     throw ConfigError(
         path, {0, 0},
