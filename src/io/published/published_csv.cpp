@@ -1,5 +1,8 @@
 #include "io/published/published_csv.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "io/config/config_error.hpp"
 #include "io/config/text_file.hpp"
 
@@ -67,9 +70,8 @@ std::vector<PublishedRow> parse_published_csv(const std::string& text, const std
   const std::vector<Record> recs = records(without_byte_order_mark(text), path);
   if (recs.empty())
     throw ConfigError(path, {}, "empty file: expected the header " + std::string(kPublishedCsvHeader));
-  // Joined field by field, so that an empty field keeps its comma (",source,..." is not the header).
-  std::string header;
-  for (std::size_t i = 0; i < recs[0].fields.size(); ++i) header += (i == 0 ? "" : ",") + recs[0].fields[i];
+  // Every field joined with its comma, an empty one too (",source,..." is not the header).
+  const std::string header = fmt::format("{}", fmt::join(recs[0].fields, ","));
   if (header != kPublishedCsvHeader)
     throw ConfigError(
         path, {0, 0},

@@ -185,10 +185,10 @@ std::string regime_section(const std::vector<RegimeError>& regimes, std::optiona
   std::string out =
       "\nWhere the judged rows lean, by regime (time domain: error < 0 means predicted faster than "
       "measured;\n"
-      "a rate's error inverted; speed-up and serving rows apart; ";
-  out += gate ? fmt::format("gate: a regime of >= {} rows leaning beyond {:g}% either way):\n", gate_rows,
+      "a rate's error inverted; speed-up and serving rows apart;";
+  out += gate ? fmt::format("\ngate: a regime of >= {} rows leaning beyond {:g}% either way):\n", gate_rows,
                             *gate * 100.0)
-              : std::string("report only, no gate):\n");
+              : std::string(" report only, no gate):\n");
   out += regime_rows(regimes);
   if (!gate) return out;
   const std::vector<RegimeError> leaning = leaning_regimes(regimes, gate_rows, *gate);

@@ -19,7 +19,7 @@ inline constexpr double kFarOff = 0.25;
 
 // `threshold` gates the rows mapped to one configuration, `serving_threshold` the rows run through the
 // serving simulator (their own group).
-// Where the judged rows lean, regime by regime, in the time domain (report only: no gate yet).
+// Where the judged rows lean, regime by regime, in the time domain.
 // With a gate (`gate` given), the regimes of at least `gate_rows` rows leaning beyond it are named after the
 // table; without one, the table says it is a report only.
 [[nodiscard]] std::string regime_section(const std::vector<RegimeError>& regimes, std::optional<double> gate,
