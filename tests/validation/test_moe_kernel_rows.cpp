@@ -1052,3 +1052,64 @@ TEST_CASE("TensorRT-LLM's CUTLASS MoE module at prefill sizes (aiconfigurator, B
   };
   check_module_rows(rows, cases, "hardware_profiles/b200.yaml");
 }
+
+TEST_CASE("TensorRT-LLM 1.3.0rc10's CUTLASS MoE module on a GB200 (aiconfigurator), as it stood") {
+  // Lines 1235-1274 of validation/published/published_measurements.csv: NVIDIA's collected latencies of the
+  // TensorRT-LLM 1.3.0rc10 MoE module, CUTLASS backend, nvfp4, balanced routing, every expert on the GPU, on
+  // a GB200 (ai-dynamo/aiconfigurator @ 095f58a5, the GB200's own moe_perf table): the eight shapes of the
+  // B200's lines 1096-1111 at 16 and 64 tokens, then at 1 and 512, then at 8192. Added before any term uses
+  // them and judged by the model as it stood (the section of 2026-12-07, twelfth session, of
+  // validation/published/fit_split.md says which may set the GB200's module terms and which check them); each
+  // band records that judgement (the time domain, < 0 fast), so that a change of the model that moves a row
+  // shows here. The GB200 runs the runtime's stream share (0.39) and no module fixed time as it stands, and
+  // the engine is slow on these rows: +21 to +147 % at 16 and 64 tokens, +10 to +137 % at 512; at one token
+  // -56 to +55 %; at 8192, -38 % (Qwen3-30B-A3B's narrow experts) to +90 %.
+  using Case = ModuleCase;
+  const auto rows = aiconfigurator_rows(1235, 1274);
+  const std::vector<Case> cases = {
+      // May set the GB200's module terms (fit_split.md): the eight shapes at 16 and 64 tokens.
+      {qwen30, 0.22, 0.28},                   // line 1235: 16 tokens
+      {qwen30, 0.18, 0.24},                   // line 1236: 64 tokens
+      {qwen235, 1.05, 1.11},                  // line 1237: 16 tokens
+      {qwen235, 0.96, 1.02},                  // line 1238: 64 tokens
+      {mixtral, 1.02, 1.08},                  // line 1239: 16 tokens
+      {mixtral, 0.95, 1.01},                  // line 1240: 64 tokens
+      {mixtral22, 1.19, 1.25},                // line 1241: 16 tokens
+      {mixtral22, 1.16, 1.22},                // line 1242: 64 tokens
+      {deepseek, 1.27, 1.33},                 // line 1243: 16 tokens
+      {deepseek, 1.37, 1.43},                 // line 1244: 64 tokens
+      {deepseek, 1.22, 1.28, 384},            // line 1245: 16 tokens
+      {deepseek, 1.44, 1.50, 384},            // line 1246: 64 tokens
+      {mixtral22, 1.20, 1.26, 256, 8, 2048},  // line 1247: 16 tokens
+      {mixtral22, 1.32, 1.38, 256, 8, 2048},  // line 1248: 64 tokens
+      {mixtral22, 1.32, 1.38, 160, 8, 2560},  // line 1249: 16 tokens
+      {mixtral22, 1.31, 1.37, 160, 8, 2560},  // line 1250: 64 tokens
+      // Checks: the same shapes at 1 and 512 tokens...
+      {qwen30, -0.59, -0.53},                   // line 1251: 1 tokens
+      {qwen30, 0.07, 0.13},                     // line 1252: 512 tokens
+      {qwen235, -0.19, -0.13},                  // line 1253: 1 tokens
+      {qwen235, 0.81, 0.87},                    // line 1254: 512 tokens
+      {mixtral, 0.25, 0.31},                    // line 1255: 1 tokens
+      {mixtral, 0.97, 1.03},                    // line 1256: 512 tokens
+      {mixtral22, 0.52, 0.58},                  // line 1257: 1 tokens
+      {mixtral22, 1.23, 1.29},                  // line 1258: 512 tokens
+      {deepseek, -0.11, -0.05},                 // line 1259: 1 tokens
+      {deepseek, 1.27, 1.33},                   // line 1260: 512 tokens
+      {deepseek, -0.22, -0.16, 384},            // line 1261: 1 tokens
+      {deepseek, 1.34, 1.40, 384},              // line 1262: 512 tokens
+      {mixtral22, -0.14, -0.08, 256, 8, 2048},  // line 1263: 1 tokens
+      {mixtral22, 1.22, 1.28, 256, 8, 2048},    // line 1264: 512 tokens
+      {mixtral22, 0.03, 0.09, 160, 8, 2560},    // line 1265: 1 tokens
+      {mixtral22, 1.24, 1.30, 160, 8, 2560},    // line 1266: 512 tokens
+      // ...and at 8192 tokens.
+      {qwen30, -0.41, -0.35},                 // line 1267: 8192 tokens
+      {qwen235, -0.01, 0.05},                 // line 1268: 8192 tokens
+      {mixtral, 0.23, 0.29},                  // line 1269: 8192 tokens
+      {mixtral22, 0.34, 0.40},                // line 1270: 8192 tokens
+      {deepseek, 0.61, 0.67},                 // line 1271: 8192 tokens
+      {deepseek, 0.87, 0.93, 384},            // line 1272: 8192 tokens
+      {mixtral22, 0.55, 0.61, 256, 8, 2048},  // line 1273: 8192 tokens
+      {mixtral22, 0.46, 0.52, 160, 8, 2560},  // line 1274: 8192 tokens
+  };
+  check_module_rows(rows, cases, "hardware_profiles/gb200.yaml");
+}
