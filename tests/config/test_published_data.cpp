@@ -89,22 +89,25 @@ TEST_CASE("runtime profiles: every shipped profile loads, optimized issues no ke
   CHECK(vllm.terms.moe_gemm_efficiency == 0.69);  // moe_gemm_efficiency: 0.69
   CHECK(opt.terms.moe_gemm_efficiency == 1.0);    // no moe_gemm_efficiency: the library's rate
   const RuntimeProfile trt = load_runtime(test::source_path("runtime_profiles/trtllm.yaml"));
-  CHECK(trt.terms.moe_gemm_stream_efficiency == 0.39);  // moe_gemm_stream_efficiency: 0.39
-  // moe_gemm_stream_efficiency_by_hardware: {b200: 0.84, rtx-pro-6000: 0.90}: those devices' own shares, the
-  // rest 0.39.
+  CHECK(trt.terms.moe_gemm_stream_efficiency == 0.40);  // moe_gemm_stream_efficiency: 0.40
+  // moe_gemm_stream_efficiency_by_hardware: {b200: 0.84, gb200: 1.0, rtx-pro-6000: 0.90}: those devices' own
+  // shares, the rest 0.40.
   CHECK(moe_gemm_stream_share(trt.terms, "rtx-pro-6000") == 0.90);
   CHECK(moe_gemm_stream_share(trt.terms, "b200") == 0.84);
-  CHECK(moe_gemm_stream_share(trt.terms, "gb200") == 0.39);
+  CHECK(moe_gemm_stream_share(trt.terms, "gb200") == 1.0);
+  CHECK(moe_gemm_stream_share(trt.terms, "h200-sxm") == 0.40);
   CHECK(moe_gemm_stream_share(vllm.terms, "rtx-pro-6000") == 1.0);
-  // moe_module_fixed_us_by_hardware: {b200: 44}: 44 us a call of the MoE module there, none elsewhere.
-  CHECK(moe_module_fixed_s(trt.terms, "b200") == Approx(44e-6));
-  CHECK(moe_module_fixed_s(trt.terms, "gb200") == 0.0);
+  // moe_module_fixed_us_by_hardware: {b200: 42, gb200: 38}: the MoE module's fixed time a call there, none
+  // elsewhere.
+  CHECK(moe_module_fixed_s(trt.terms, "b200") == Approx(42e-6));
+  CHECK(moe_module_fixed_s(trt.terms, "gb200") == Approx(38e-6));
+  CHECK(moe_module_fixed_s(trt.terms, "h200-sxm") == 0.0);
   CHECK(moe_module_fixed_s(vllm.terms, "b200") == 0.0);
   // trtllm-pytorch takes trtllm's through its base.
   const RuntimeProfile trt_py = load_runtime(test::source_path("runtime_profiles/trtllm-pytorch.yaml"));
   CHECK(moe_gemm_stream_share(trt_py.terms, "rtx-pro-6000") == 0.90);
-  CHECK(moe_module_fixed_s(trt_py.terms, "b200") == Approx(44e-6));
-  CHECK(trt.terms.moe_gemm_efficiency == 0.79);         // moe_gemm_efficiency: 0.79
+  CHECK(moe_module_fixed_s(trt_py.terms, "b200") == Approx(42e-6));
+  CHECK(trt.terms.moe_gemm_efficiency == 0.66);         // moe_gemm_efficiency: 0.66
   CHECK(vllm.terms.moe_gemm_stream_efficiency == 1.0);  // none: the memory roof
   // TensorRT-LLM's cache keeps every token of a chunked layer; vLLM's frees the chunks behind.
   CHECK(trt.terms.chunked_cache == ChunkedCache::whole);   // chunked_attention_cache: whole
@@ -259,7 +262,7 @@ TEST_CASE("runtime profiles: a profile of the user's own finds its base on the s
   CHECK(r.terms.name == "mine");
   CHECK(r.terms.host_per_sequence_s == Approx(7e-6));
   CHECK(r.terms.host_overlaps_device);         // trtllm-pytorch.yaml's
-  CHECK(r.terms.moe_gemm_efficiency == 0.79);  // trtllm.yaml's
+  CHECK(r.terms.moe_gemm_efficiency == 0.66);  // trtllm.yaml's
   // Without a search path the base is looked for beside the profile alone.
   CHECK_THROWS_WITH(load_runtime(mine), (dir / "trtllm-pytorch.yaml").string() + ": error: no such file");
   // A base found nowhere: the profile's file and line, then the search path's message.
@@ -323,8 +326,8 @@ TEST_CASE("runtime profiles: trtllm-pytorch is trtllm with the overlap scheduler
   CHECK(r.terms.host_per_sequence_s != base.terms.host_per_sequence_s);
   // The base's terms it does not give, as trtllm.yaml writes them.
   CHECK(r.terms.step_overhead_s == Approx(30e-6));      // step_overhead_us: 30
-  CHECK(r.terms.moe_gemm_stream_efficiency == 0.39);    // moe_gemm_stream_efficiency: 0.39
-  CHECK(r.terms.moe_gemm_efficiency == 0.79);           // moe_gemm_efficiency: 0.79
+  CHECK(r.terms.moe_gemm_stream_efficiency == 0.40);    // moe_gemm_stream_efficiency: 0.40
+  CHECK(r.terms.moe_gemm_efficiency == 0.66);           // moe_gemm_efficiency: 0.66
   CHECK(r.terms.chunked_cache == ChunkedCache::whole);  // chunked_attention_cache: whole
   CHECK(r.terms.allreduce == AllreducePath::custom);    // allreduce: custom
   REQUIRE(r.scheduler);
@@ -341,7 +344,7 @@ TEST_CASE("runtime profiles: trtllm-pytorch is trtllm with the overlap scheduler
       test::source_path("runtime_profiles/own.yaml"));
   CHECK(own.terms.name == "own");
   CHECK(own.terms.step_overhead_s == Approx(50e-6));
-  CHECK(own.terms.moe_gemm_efficiency == 0.79);  // the base's
+  CHECK(own.terms.moe_gemm_efficiency == 0.66);  // the base's
   REQUIRE(own.scheduler);
   CHECK(own.scheduler->max_num_seqs == 8);
   CHECK(own.scheduler->block_tokens == 16);
