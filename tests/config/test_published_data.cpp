@@ -354,7 +354,7 @@ TEST_CASE("runtime profiles: trtllm-pytorch is trtllm with the overlap scheduler
 
 TEST_CASE("published CSV: every row, quoted commas kept, values as written") {
   const auto& rows = published_rows();
-  CHECK(rows.size() == 1273);  // wc -l = 1274 lines: the header and 1273 rows, no field spans lines
+  CHECK(rows.size() == 1281);  // wc -l = 1282 lines: the header and 1281 rows, no field spans lines
   // Line 24 (gpt-fast, Llama-2-7B bf16): its hardware field holds commas inside quotes.
   const PublishedRow& r = row_at_line(24);
   CHECK(r.hardware.rfind("A100-SXM 80GB, power-limited to 330 W (8-GPU box, NVLink 'hybrid cube mesh');",
@@ -529,9 +529,10 @@ TEST_CASE("mapping: rows checked by hand against the CSV text") {
   // (runtime_profiles/gpt-fast.yaml's kernel terms; its 70B rows are judged), the TensorRT-LLM overview's
   // lines 2-4 and the MLPerf MI300X Offline lines 81 and 85 (the trtllm and vllm host terms), and
   // TensorRT-LLM issue #329's line 1222 (trtllm-python's host time a step; Azure's rows of the harness
-  // judged).
+  // judged), and vLLM pull request #3692's DBRX rows at batch 64 (lines 1278 and 1282: a V0 host term a
+  // sequence, if one is set; its rows at batch 8-32 judged).
   const auto& fit = mapping().fit_subset;
-  REQUIRE(fit.size() == 6);
+  REQUIRE(fit.size() == 7);
   CHECK(fit[0].lines.empty());
   CHECK(in_fit_subset(fit, row_at_line(69)));
   CHECK(in_fit_subset(fit, row_at_line(25)));
@@ -549,33 +550,45 @@ TEST_CASE("mapping: rows checked by hand against the CSV text") {
   CHECK(in_fit_subset(fit, row_at_line(1222)));
   CHECK_FALSE(in_fit_subset(fit, row_at_line(99)));    // Azure's rows of the same harness: judged
   CHECK_FALSE(in_fit_subset(fit, row_at_line(1223)));  // vLLM pull request #3240: judged, sets nothing
+  CHECK(in_fit_subset(fit, row_at_line(1278)));
+  CHECK(in_fit_subset(fit, row_at_line(1282)));
+  CHECK_FALSE(in_fit_subset(fit, row_at_line(1275)));  // pull request #3692 at batch 8: judged
+  CHECK_FALSE(in_fit_subset(fit, row_at_line(1281)));  // and at batch 32
 }
 
-TEST_CASE("mapping: vLLM's benchmark_latency rows (pull requests #3240 and #4002) against their CSV text") {
+TEST_CASE(
+    "mapping: vLLM's benchmark_latency rows (pull requests #3240, #4002, #3692) against their CSV text") {
   // Each the mean seconds of one llm.generate over a static batch (the 'Avg latency' line as printed), on an
   // A100 80 GB whose form factor is not stated (SXM4 assumed, the mapping's note), vLLM's custom all-reduce
   // off by default at the time (vllm-nccl). Lines 1223-1229 (#3240): Mixtral-8x7B-Instruct-v0.1 at tp 2, 1000
   // prompt and 50 output tokens, batch 1 to 64. Lines 1230-1234 (#4002): Mixtral-8x22B at tp 4 and 8 with the
   // script's default lengths (the PR gives no command line), 32 and 128 tokens, read through the mapping's
-  // lengths table.
+  // lengths table. Lines 1275-1282 (#3692): DBRX Instruct at tp 4 and 8, batch 8 to 64, the script's default
+  // lengths, on the H100 SXM5 that the PR's tuned fused_moe files name (NVIDIA_H100_80GB_HBM3).
   struct Expected {
     int line;
     const char* model;
+    const char* hardware;
     double published;
     long long batch;
     int tp;
     long long input_tokens, output_tokens;
   };
-  const Expected rows[] = {{1223, "mixtral-8x7b", 0.7621450612053741, 1, 2, 1000, 50},
-                           {1229, "mixtral-8x7b", 7.537396909691161, 64, 2, 1000, 50},
-                           {1230, "mixtral-8x22b", 5.4268179705676935, 8, 4, 32, 128},
-                           {1234, "mixtral-8x22b", 4.047313968433688, 16, 8, 32, 128}};
+  const char* const a100 = "a100-80gb-sxm";
+  const Expected rows[] = {{1223, "mixtral-8x7b", a100, 0.7621450612053741, 1, 2, 1000, 50},
+                           {1229, "mixtral-8x7b", a100, 7.537396909691161, 64, 2, 1000, 50},
+                           {1230, "mixtral-8x22b", a100, 5.4268179705676935, 8, 4, 32, 128},
+                           {1234, "mixtral-8x22b", a100, 4.047313968433688, 16, 8, 32, 128},
+                           {1275, "dbrx-instruct", "h100-sxm", 3.2545747229084374, 8, 4, 32, 128},
+                           {1278, "dbrx-instruct", "h100-sxm", 4.446144629847258, 64, 4, 32, 128},
+                           {1279, "dbrx-instruct", "h100-sxm", 2.305059498753399, 8, 8, 32, 128},
+                           {1282, "dbrx-instruct", "h100-sxm", 3.3472835789062083, 64, 8, 32, 128}};
   for (const Expected& x : rows) {
     INFO("line " << x.line);
     const MappingOutcome m = map_row(row_at_line(x.line), mapping());
     REQUIRE(m.config);
     CHECK(m.config->model == x.model);
-    CHECK(m.config->hardware == "a100-80gb-sxm");
+    CHECK(m.config->hardware == x.hardware);
     CHECK(m.config->runtime == "vllm-nccl");
     CHECK(m.config->metric == MetricKind::e2e_latency_s);
     CHECK(m.config->published == x.published);

@@ -105,6 +105,19 @@ TEST_CASE("Qwen3 MoE: 235B / 22B and 30.5B / 3.3B (Qwen3 model cards)") {
   CHECK(params_active(small) == Approx(3.3e9).epsilon(0.05));
 }
 
+TEST_CASE("DBRX: 132B / 36B (Databricks DBRX model card)") {
+  // Hand: attention Wqkv 6144*(6144 + 2*1024) + out_proj 6144^2 = 88,080,384; MoE 16 * 3*6144*10752 + router
+  // 6144*16 = 3,170,992,128; two LayerNorms counted with scale and bias, 4*6144 = 24,576 -> 3,259,097,088 a
+  // layer, x40 = 130,363,883,520; + untied embedding and lm_head 2*100352*6144 + the final norm's 2*6144 =
+  // 131,597,021,184. Active: 4 experts of 16, 4*3*6144*10752 = 792,723,456, with attention, router and norms
+  // 880,926,720 a layer -> x40 + 1,233,137,664 = 36,470,206,464.
+  const ModelSpec dbrx = shipped("dbrx-instruct");
+  CHECK(params_total(dbrx) == 131'597'021'184.0);
+  CHECK(params_active(dbrx) == 36'470'206'464.0);
+  CHECK(params_total(dbrx) == Approx(132e9).epsilon(0.02));
+  CHECK(params_active(dbrx) == Approx(36e9).epsilon(0.02));
+}
+
 TEST_CASE("Llama 4: Maverick 400B / 17B, Scout 109B / 17B (Meta model card, the text model only)") {
   // Hand, Scout: attention 5120*5120*2 + 2*5120*1024 = 62,914,560 (its q/k norm, qk_norm l2, is
   // Llama4TextL2Norm: an L2 norm without weights, so no 2*128 scales a layer); MoE (16 routed + 1 shared)
