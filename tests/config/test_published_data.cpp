@@ -315,6 +315,27 @@ TEST_CASE("runtime profiles: vllm-nccl is vllm with its all-reduces on NCCL") {
   CHECK(r.scheduler->max_num_batched_tokens == 8192);
 }
 
+TEST_CASE("runtime profiles: vllm-v0 is vllm-nccl with V0's host time a sequence and V0's scheduler") {
+  const RuntimeProfile base = load_runtime(test::source_path("runtime_profiles/vllm-nccl.yaml"));
+  const RuntimeProfile r = load_runtime(test::source_path("runtime_profiles/vllm-v0.yaml"));
+  CHECK(r.terms.name == "vllm-v0");
+  CHECK(r.terms.host_per_sequence_s == Approx(118.6e-6));    // host_per_sequence_us: 118.6 (fitted)
+  CHECK(base.terms.host_per_sequence_s == Approx(36.2e-6));  // vllm's, which it replaces
+  // The base's terms: 30 us a step, NCCL all-reduces, the MoE kernel's 0.69.
+  CHECK(r.terms.step_overhead_s == Approx(30e-6));
+  CHECK(r.terms.allreduce == AllreducePath::nccl);
+  CHECK(r.terms.moe_gemm_efficiency == 0.69);
+  // Its own scheduler block, V0's defaults: 256 sequences, 32768 tokens a step, no chunked prefill, no
+  // prefix caching.
+  REQUIRE(r.scheduler);
+  CHECK(r.scheduler->max_num_seqs == 256);
+  CHECK(r.scheduler->max_num_batched_tokens == 32768);
+  CHECK(r.scheduler->block_tokens == 16);
+  CHECK_FALSE(r.scheduler->chunked_prefill);
+  CHECK_FALSE(r.scheduler->prefix_caching);
+  CHECK(r.scheduler->preemption == Preemption::recompute);
+}
+
 TEST_CASE("runtime profiles: trtllm-pytorch is trtllm with the overlap scheduler, off under pp") {
   const RuntimeProfile base = load_runtime(test::source_path("runtime_profiles/trtllm.yaml"));
   const RuntimeProfile r = load_runtime(test::source_path("runtime_profiles/trtllm-pytorch.yaml"));
@@ -559,12 +580,13 @@ TEST_CASE("mapping: rows checked by hand against the CSV text") {
 TEST_CASE(
     "mapping: vLLM's benchmark_latency rows (pull requests #3240, #4002, #3692) against their CSV text") {
   // Each the mean seconds of one llm.generate over a static batch (the 'Avg latency' line as printed), on an
-  // A100 80 GB whose form factor is not stated (SXM4 assumed, the mapping's note), vLLM's custom all-reduce
-  // off by default at the time (vllm-nccl). Lines 1223-1229 (#3240): Mixtral-8x7B-Instruct-v0.1 at tp 2, 1000
-  // prompt and 50 output tokens, batch 1 to 64. Lines 1230-1234 (#4002): Mixtral-8x22B at tp 4 and 8 with the
-  // script's default lengths (the PR gives no command line), 32 and 128 tokens, read through the mapping's
-  // lengths table. Lines 1275-1282 (#3692): DBRX Instruct at tp 4 and 8, batch 8 to 64, the script's default
-  // lengths, on the H100 SXM5 that the PR's tuned fused_moe files name (NVIDIA_H100_80GB_HBM3).
+  // A100 80 GB whose form factor is not stated (SXM4 assumed, the mapping's note), vLLM's V0 engine with its
+  // custom all-reduce off by default at the time (vllm-v0, on vllm-nccl). Lines 1223-1229 (#3240):
+  // Mixtral-8x7B-Instruct-v0.1 at tp 2, 1000 prompt and 50 output tokens, batch 1 to 64. Lines 1230-1234
+  // (#4002): Mixtral-8x22B at tp 4 and 8 with the script's default lengths (the PR gives no command line), 32
+  // and 128 tokens, read through the mapping's lengths table. Lines 1275-1282 (#3692): DBRX Instruct at tp 4
+  // and 8, batch 8 to 64, the script's default lengths, on the H100 SXM5 that the PR's tuned fused_moe files
+  // name (NVIDIA_H100_80GB_HBM3).
   struct Expected {
     int line;
     const char* model;
@@ -589,7 +611,7 @@ TEST_CASE(
     REQUIRE(m.config);
     CHECK(m.config->model == x.model);
     CHECK(m.config->hardware == x.hardware);
-    CHECK(m.config->runtime == "vllm-nccl");
+    CHECK(m.config->runtime == "vllm-v0");
     CHECK(m.config->metric == MetricKind::e2e_latency_s);
     CHECK(m.config->published == x.published);
     CHECK(m.config->scenario.batch == x.batch);
