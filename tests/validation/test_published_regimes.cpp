@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
+#include "io/published/published_report.hpp"
 #include "validation/published_regimes.hpp"
 
 using namespace infersim;
@@ -211,4 +212,28 @@ TEST_CASE("Every judged row by pipeline stages: pp 1 and pp > 1 beside tensor pa
   CHECK(at("pipeline", "pp > 1") == at("tensor parallel", "tp > 1") + 2);
   const std::vector<RegimeError> one = regime_errors(cases, kMoe);
   CHECK(std::none_of(one.begin(), one.end(), [](const RegimeError& r) { return r.axis == "pipeline"; }));
+}
+
+TEST_CASE("The regime table's target line: regimes of >= 5 rows leaning beyond 10 % either way are named") {
+  // Hand-made regimes: 19 rows at -12.9 % (beyond 10 %), 44 at -9.0 % (within), 6 at +10.5 % (beyond, the
+  // other way) and 3 at -40 % (too few rows to count). The target is printed whether or not a gate is on.
+  const std::vector<RegimeError> leaning = {{"batch", ">= 32", 19, -0.129, 0.13},
+                                            {"tensor parallel", "tp > 1", 44, -0.090, 0.11},
+                                            {"phase", "TTFT (prefill)", 6, 0.105, 0.2},
+                                            {"experts", "MoE", 3, -0.40, 0.4}};
+  const std::string report = regime_section(leaning, std::nullopt, 5);
+  CHECK(report.find("Target: every regime of >= 5 rows within 10% either way: NOT met by batch >= 32 "
+                    "(-12.9%); phase TTFT (prefill) (+10.5%)\n") != std::string::npos);
+  const std::vector<RegimeError> within = {{"batch", ">= 32", 19, -0.099, 0.13},
+                                           {"experts", "MoE", 3, -0.40, 0.4}};
+  CHECK(regime_section(within, 0.15, 5).find("within 10% either way: met\n") != std::string::npos);
+}
+
+TEST_CASE("Every judged row's line says whether its time-domain MAPE meets the 10 % target") {
+  const RegimeError above{"all", "all", 417, -0.050, 0.108};
+  CHECK(every_judged_section({}, above).find("MAPE 10.8% (time domain; target <= 10%: NOT met)") !=
+        std::string::npos);
+  const RegimeError below{"all", "all", 417, -0.050, 0.098};
+  CHECK(every_judged_section({}, below).find("MAPE 9.8% (time domain; target <= 10%: met)") !=
+        std::string::npos);
 }
