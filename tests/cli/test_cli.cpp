@@ -54,6 +54,19 @@ TEST_CASE("estimate --format json prints every key the core issue fixes") {
   CHECK(r.out.find("\"decode_bound\": \"memory\"") != std::string::npos);
 }
 
+TEST_CASE("estimate's table says when the times are for a configuration that does not fit") {
+  // Llama-3.1-405B in bf16 is 811 GB of weights: one 40 GB A100 cannot hold it, and the table says the
+  // times below it assume it did; the 7B model fits one 80 GB A100 and gets no such line.
+  const Run big = run(kData + " estimate -m llama-3.1-405b -g a100-40gb-sxm");
+  REQUIRE(big.exit_code == 0);
+  CHECK(big.out.find("DOES NOT FIT\n  (the times below assume it fitted; the capacity command finds") !=
+        std::string::npos);
+  const Run small = run(kData + " estimate -m llama-2-7b -g a100-80gb-sxm");
+  REQUIRE(small.exit_code == 0);
+  CHECK(small.out.find(": fits\n\n  TTFT") != std::string::npos);
+  CHECK(small.out.find("assume it fitted") == std::string::npos);
+}
+
 TEST_CASE("estimate --format csv prints a header and one row with the same number of cells") {
   const Run r = run(kData + " estimate -m mistral-7b -g h100-sxm --format csv");
   REQUIRE(r.exit_code == 0);

@@ -106,9 +106,15 @@ std::string to_table(const EstimateReport& r, bool breakdown) {
   out += fmt::format("  runtime reserve   {}\n", human_bytes(e.runtime_reserve_bytes));
   out += fmt::format("  per device        weights {}, KV cache {}\n", human_bytes(e.weight_bytes_per_device),
                      human_bytes(e.kv_cache_bytes_per_device));
-  out += fmt::format("  memory / device   {} of {} usable ({} device): {}\n\n",
+  out += fmt::format("  memory / device   {} of {} usable ({} device): {}\n",
                      human_bytes(e.memory_per_device_bytes), human_bytes(e.usable_memory_bytes),
                      human_bytes(e.device_memory_bytes), e.fits ? "fits" : "DOES NOT FIT");
+  // The times are computed whether or not the memory fits: say so, lest they be read as achievable.
+  if (!e.fits)
+    out +=
+        "  (the times below assume it fitted; the capacity command finds the batch, context or devices that "
+        "do)\n";
+  out += "\n";
   out += fmt::format("  TTFT (prefill)    {}  {}-bound, {}FLOP\n", human_time(e.ttft_s),
                      bound_name(e.prefill.bound), human_count(e.prefill_flops));
   out += fmt::format("  TPOT (decode)     {}  {}-bound at mean context {}\n", human_time(e.tpot_s),
