@@ -131,17 +131,18 @@ std::string published_table(const std::vector<PublishedCase>& cases, const Publi
 
 namespace {
 
-// Whether the regimes of at least `min_rows` rows all lean within kRegimeLeanTarget, naming those that do
-// not.
 // " batch >= 32 (-12.9%); phase TPOT (decode) (+10.2%)\n": the regimes named, one after another.
 std::string named_regimes(const std::vector<RegimeError>& leaning) {
   std::string out;
   for (const RegimeError& r : leaning)
     out += fmt::format(" {} {} ({:+.1f}%);", r.axis, r.regime, r.signed_mean * 100.0);
+  if (out.empty()) return "\n";
   out.back() = '\n';
   return out;
 }
 
+// Whether the regimes of at least `min_rows` rows all lean within kRegimeLeanTarget, naming those that do
+// not.
 std::string regime_target_line(const std::vector<RegimeError>& regimes, int min_rows) {
   const std::vector<RegimeError> leaning = leaning_regimes(regimes, min_rows, kRegimeLeanTarget);
   const std::string out = fmt::format(
