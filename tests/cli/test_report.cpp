@@ -58,6 +58,20 @@ TEST_CASE("report marks the batches that do not fit") {
   double batch, ttft, tpot, tput, weights, kv, act, reserve, usable;
   row >> batch >> ttft >> tpot >> tput >> weights >> kv >> act >> reserve >> usable;
   CHECK(weights + kv + act + reserve > usable);  // the condition the chart's red rings test
+  // The configuration itself (batch 1) fits: no line above the charts says otherwise.
+  CHECK(read_file(dir + "/index.html").find("Does not fit") == std::string::npos);
+  std::filesystem::remove_all(dir);
+  // Llama-3.1-405B in bf16 (811.71 GB of weights) on one 40 GB A100 does not fit at all: the page says so
+  // above its charts, with the memory a device needs and has.
+  const auto big = run_infersim("--config-dir " + source_path("") +
+                                " report -m llama-3.1-405b -g a100-40gb-sxm -o " + dir);
+  REQUIRE(big.exit_code == 0);
+  const std::string html = read_file(dir + "/index.html");
+  const std::size_t note =
+      html.find("<p><strong>Does not fit:</strong> 813.84 GB a device against 38.65 GB usable;");
+  CHECK(note != std::string::npos);
+  CHECK(note < html.find("<h2>Roofline</h2>"));
+  CHECK(html.find("the times on this page assume it fitted") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
 
