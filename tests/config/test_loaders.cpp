@@ -225,6 +225,31 @@ TEST_CASE("Every shipped model and hardware profile loads") {
   }
 }
 
+TEST_CASE("The workstation and MI250X profiles agree with their chips' counts") {
+  // Each peak and bandwidth recomputed by hand from the vendor's unit counts, not read back from the file:
+  // tensor FLOPs a clock a SM (Ampere and Ada: 1024 at full rate, 512 at the GeForce cards' fp32-accumulate
+  // half rate; CDNA 2: 1024 a CU), boost clock, bus width x data rate, within 0.5 % (the 3090's 71 is rounded
+  // from 71.2). Sources in each profile's comments.
+  struct Chip {
+    const char* profile;
+    double units, flops_per_clock, clock_Hz, bus_bits, data_rate_bps;
+  };
+  const Chip chips[] = {
+      {"rtx-4090.yaml", 128, 512, 2.52e9, 384, 21e9},        // Ada whitepaper: 165.2 TFLOPS, 1008 GB/s
+      {"rtx-3090.yaml", 82, 512, 1.695e9, 384, 19.5e9},      // GA102 whitepaper: 71 TFLOPS, 936 GB/s
+      {"rtx-a6000.yaml", 84, 1024, 1.8e9, 384, 16e9},        // GA102 whitepaper: 154.8 TFLOPS, 768 GB/s
+      {"rtx-6000-ada.yaml", 142, 1024, 2.505e9, 384, 20e9},  // datasheet: 1457.0 / 4, 960 GB/s
+      {"mi250x-gcd.yaml", 110, 1024, 1.7e9, 4096, 3.2e9},    // CDNA 2 whitepaper: 383.0 / 2, 3.2768 / 2 TB/s
+  };
+  for (const Chip& c : chips) {
+    INFO(c.profile);
+    const HardwareSpec hw = load_hardware(test::source_path(std::string("hardware_profiles/") + c.profile));
+    CHECK(peak_flops(hw, PeakSlot::bf16) == Approx(c.units * c.flops_per_clock * c.clock_Hz).epsilon(0.005));
+    CHECK(hw.memory_bandwidth_Bps == Approx(c.bus_bits * c.data_rate_bps / 8.0).epsilon(0.001));
+    CHECK(hw.gemm_tiling.compute_units == c.units);
+  }
+}
+
 TEST_CASE("The good fixtures load, with defaults filled in") {
   const ModelSpec m = load_model(test::source_path("tests/config/good_model.yaml"));
   CHECK(m.name == "good_model");

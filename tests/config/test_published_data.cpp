@@ -597,14 +597,15 @@ TEST_CASE(
     long long input_tokens, output_tokens;
   };
   const char* const a100 = "a100-80gb-sxm";
+  const char* const h100 = "h100-sxm";
   const Expected rows[] = {{1223, "mixtral-8x7b", a100, 0.7621450612053741, 1, 2, 1000, 50},
                            {1229, "mixtral-8x7b", a100, 7.537396909691161, 64, 2, 1000, 50},
                            {1230, "mixtral-8x22b", a100, 5.4268179705676935, 8, 4, 32, 128},
                            {1234, "mixtral-8x22b", a100, 4.047313968433688, 16, 8, 32, 128},
-                           {1275, "dbrx-instruct", "h100-sxm", 3.2545747229084374, 8, 4, 32, 128},
-                           {1278, "dbrx-instruct", "h100-sxm", 4.446144629847258, 64, 4, 32, 128},
-                           {1279, "dbrx-instruct", "h100-sxm", 2.305059498753399, 8, 8, 32, 128},
-                           {1282, "dbrx-instruct", "h100-sxm", 3.3472835789062083, 64, 8, 32, 128}};
+                           {1275, "dbrx-instruct", h100, 3.2545747229084374, 8, 4, 32, 128},
+                           {1278, "dbrx-instruct", h100, 4.446144629847258, 64, 4, 32, 128},
+                           {1279, "dbrx-instruct", h100, 2.305059498753399, 8, 8, 32, 128},
+                           {1282, "dbrx-instruct", h100, 3.3472835789062083, 64, 8, 32, 128}};
   for (const Expected& x : rows) {
     INFO("line " << x.line);
     const MappingOutcome m = map_row(row_at_line(x.line), mapping());
