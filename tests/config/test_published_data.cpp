@@ -545,6 +545,28 @@ TEST_CASE("mapping: rows checked by hand against the CSV text") {
   CHECK(tg.config->scenario.input_tokens == 1);
   CHECK(tg.config->scenario.output_tokens == 128);
 
+  // Lines 37, 59 and 67 waited for their devices' profiles (fit_split.md, 2026-12-07, fifteenth session): one
+  // GCD of an MI250X under gpt-fast on ROCm; llama.cpp on an RTX 4090; llama.cpp's layer split of Llama-2-70B
+  // over two RTX 4090s, which the row states as 2 devices, tp 1, pp 2. All three judged.
+  const MappingOutcome gcd = map_row(row_at_line(37), mapping());
+  REQUIRE(gcd.config);
+  CHECK(gcd.config->hardware == "mi250x-gcd");
+  CHECK(gcd.config->runtime == "gpt-fast");
+  const MappingOutcome rtx = map_row(row_at_line(59), mapping());
+  REQUIRE(rtx.config);
+  CHECK(rtx.config->hardware == "rtx-4090");
+  CHECK(rtx.config->runtime == "llama.cpp");
+  const MappingOutcome split = map_row(row_at_line(67), mapping());
+  REQUIRE(split.config);
+  CHECK(split.config->hardware == "rtx-4090");
+  CHECK(split.config->scenario.layout.tp == 1);
+  CHECK(split.config->scenario.layout.pp == 2);
+  CHECK(split.config->scenario.layout.dp == 1);
+  for (const int line : {37, 38, 59, 61, 63, 65, 67, 68}) {
+    INFO("line " << line);
+    CHECK_FALSE(in_fit_subset(mapping().fit_subset, row_at_line(line)));
+  }
+
   // The fit subset (validation/published/fit_split.md): the ggml-org source
   // (runtime_profiles/llama.cpp.yaml's host_launch_us), gpt-fast's Llama-2-7B lines 25, 26, 29-31
   // (runtime_profiles/gpt-fast.yaml's kernel terms; its 70B rows are judged), the TensorRT-LLM overview's
