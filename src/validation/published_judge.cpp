@@ -38,6 +38,8 @@ std::optional<ServingMetric> serving_metric(MetricKind k) {
   switch (k) {
     case MetricKind::output_tok_s:
       return ServingMetric::output_tok_s;
+    case MetricKind::output_tok_s_per_device:
+      return ServingMetric::output_tok_s_per_device;
     case MetricKind::ttft_ms:
       return ServingMetric::ttft_ms;
     case MetricKind::tpot_ms:
@@ -57,7 +59,7 @@ class ServingRuns {
       if (r.model == cfg.model && r.hardware == cfg.hardware && r.runtime == cfg.runtime &&
           r.scenario == cfg.scenario && r.load == *cfg.load) {
         ServingPrediction p = r.prediction;
-        if (p.value) p.value = serving_metric_value(p.summary, metric);
+        if (p.value) p.value = serving_metric_value(p.summary, metric, device_count(cfg.scenario.layout));
         return p;
       }
     }
@@ -85,7 +87,7 @@ PublishedCase judge_serving(PublishedCase c, const ModelSpec& model, const Hardw
   if (!metric) {
     c.mapping = {std::nullopt,
                  std::string("metric ") + metric_kind_name(cfg.metric) +
-                     " is not predicted under a serving load (only output_tok_s, ttft_ms, tpot_ms)"};
+                     " is not predicted under a serving load (only output_tok_s, output_tok_s_per_device, ttft_ms, tpot_ms)"};
     return c;
   }
   ServingPrediction p = runs.predict(cfg, model, hw, runtime, *metric);

@@ -109,7 +109,8 @@ struct TrtllmBenchLimits {
 [[nodiscard]] TrtllmBenchLimits trtllm_bench_limits(const TrtllmBenchInput& in);
 
 // What a serving row's run predicts: the figure in the metric's unit (output_tok_s: output tokens per
-// second of the whole system; ttft_ms, tpot_ms: the mean), or why the run cannot be made.
+// second of the whole system; output_tok_s_per_device: that over the layout's devices; ttft_ms, tpot_ms:
+// the mean), or why the run cannot be made.
 struct ServingPrediction {
   std::optional<double> value;
   std::string reason;       // when no value
@@ -123,10 +124,13 @@ struct ServingPrediction {
   TimeByClass time_by_class;  // where that run's iterations spent their time
 };
 
-enum class ServingMetric { output_tok_s, ttft_ms, tpot_ms };
+// output_tok_s_per_device: the whole system's output tokens per second over its devices (trtllm-bench's
+// "Per GPU Output Throughput").
+enum class ServingMetric { output_tok_s, output_tok_s_per_device, ttft_ms, tpot_ms };
 
-// A run's figure in the metric's unit (output tokens per second; ms for the mean TTFT and TPOT).
-[[nodiscard]] double serving_metric_value(const serving::ServeSummary& s, ServingMetric metric);
+// A run's figure in the metric's unit (output tokens per second, of the whole system or per device of its
+// `devices`; ms for the mean TTFT and TPOT).
+[[nodiscard]] double serving_metric_value(const serving::ServeSummary& s, ServingMetric metric, int devices);
 
 // Runs `load` through `dp` replicas of the configuration `sc` (its runtime terms set) with `profile`'s
 // scheduler overlaid by the load's limits.

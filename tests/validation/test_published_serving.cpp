@@ -563,3 +563,67 @@ TEST_CASE("serving rows: the perf overview's RTX 6000 Pro tables map their pipel
   CHECK(scout.config->scenario.layout.pp == 2);
   CHECK(device_count(scout.config->scenario.layout) == 4);
 }
+
+TEST_CASE("serving rows: the later overview's layouts (TPn, DEPn, DEPn,PPm) and its throughput per GPU") {
+  // Cells read by hand from perf-overview.md @ 585c7565 (lines 1283-1388). Line 1284: DeepSeek R1 0528, B200
+  // DEP4 (FP4), ISL/OSL 1024/1024: 6,430 output tokens a second per GPU; 3000 requests for 1024/1024. DEP4:
+  // four attention data-parallel ranks with the experts split among them, each expert whole on one rank.
+  const MappingOutcome ds = map_row(row_at_line(1284), mapping());
+  REQUIRE(ds.config);
+  CHECK(ds.config->model == "deepseek-v3");
+  CHECK(ds.config->hardware == "b200");
+  CHECK(ds.config->metric == MetricKind::output_tok_s_per_device);
+  CHECK(ds.config->published == 6430.0);
+  REQUIRE(ds.config->load);
+  CHECK(ds.config->load->requests == 3000);
+  CHECK(ds.config->scenario.weights.dtype == Dtype::nvfp4);
+  CHECK(ds.config->scenario.kv == Dtype::fp8);
+  const Layout& dep4 = ds.config->scenario.layout;
+  CHECK(dep4.attention_dp == 4);
+  CHECK(dep4.tp == 1);
+  CHECK(dep4.moe_tp == 1);
+  CHECK(device_count(dep4) == 4);
+  // Line 1283: the same column at 1000/1000, which the overview's request table leaves out: 3000 requests.
+  const MappingOutcome ds1000 = map_row(row_at_line(1283), mapping());
+  REQUIRE(ds1000.config);
+  REQUIRE(ds1000.config->load);
+  CHECK(ds1000.config->load->requests == 3000);
+  CHECK(ds1000.config->load->input.a == 1000.0);
+  // Line 1357: Qwen3 235B A22B, RTX 6000 Pro, 4 GPUs DEP2,PP2 (FP4), 1000/1000: 1,731: two ranks in each of
+  // two pipeline stages.
+  const MappingOutcome rtx = map_row(row_at_line(1357), mapping());
+  REQUIRE(rtx.config);
+  CHECK(rtx.config->hardware == "rtx-pro-6000");
+  CHECK(rtx.config->published == 1731.0);
+  CHECK(rtx.config->scenario.layout.attention_dp == 2);
+  CHECK(rtx.config->scenario.layout.pp == 2);
+  CHECK(rtx.config->scenario.layout.moe_tp == 1);
+  CHECK(device_count(rtx.config->scenario.layout) == 4);
+  // Line 1313: Llama 3.3 70B, H100 TP2 (FP8), 8192/1024: 398; dense, tensor parallel 2; 1500 requests.
+  const MappingOutcome dense = map_row(row_at_line(1313), mapping());
+  REQUIRE(dense.config);
+  CHECK(dense.config->hardware == "h100-sxm");
+  CHECK(dense.config->scenario.layout.tp == 2);
+  CHECK(dense.config->scenario.layout.attention_dp == 1);
+  REQUIRE(dense.config->load);
+  CHECK(dense.config->load->requests == 1500);
+}
+
+TEST_CASE("the throughput per device is the system's output throughput over the layout's devices") {
+  // By hand: 1000 output tokens a second from 4 devices are 250 a device.
+  serving::ServeSummary s;
+  s.output_throughput_tok_s = 1000.0;
+  CHECK(serving_metric_value(s, ServingMetric::output_tok_s, 4) == 1000.0);
+  CHECK(serving_metric_value(s, ServingMetric::output_tok_s_per_device, 4) == 250.0);
+  // A run of two tensor-parallel devices: the per-device figure is half the system's, from the same run.
+  VllmRig rig = llama3_8b_on_h100(128, 128);
+  rig.sc.layout.tp = 2;
+  rig.load.requests = 200;
+  const ServingPrediction whole = predict_serving(rig.model, rig.hw, rig.vllm, rig.sc, rig.load,
+                                                  ServingMetric::output_tok_s);
+  const ServingPrediction per_device = predict_serving(rig.model, rig.hw, rig.vllm, rig.sc, rig.load,
+                                                       ServingMetric::output_tok_s_per_device);
+  REQUIRE(whole.value);
+  REQUIRE(per_device.value);
+  CHECK(*per_device.value == Approx(*whole.value / 2.0));
+}
