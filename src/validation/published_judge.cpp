@@ -85,9 +85,9 @@ PublishedCase judge_serving(PublishedCase c, const ModelSpec& model, const Hardw
   const MappedConfig& cfg = *c.mapping.config;
   const auto metric = serving_metric(cfg.metric);
   if (!metric) {
-    c.mapping = {std::nullopt,
-                 std::string("metric ") + metric_kind_name(cfg.metric) +
-                     " is not predicted under a serving load (only output_tok_s, output_tok_s_per_device, ttft_ms, tpot_ms)"};
+    c.mapping = {std::nullopt, std::string("metric ") + metric_kind_name(cfg.metric) +
+                                   " is not predicted under a serving load (only output_tok_s, "
+                                   "output_tok_s_per_device, ttft_ms, tpot_ms)"};
     return c;
   }
   ServingPrediction p = runs.predict(cfg, model, hw, runtime, *metric);

@@ -619,10 +619,10 @@ TEST_CASE("the throughput per device is the system's output throughput over the 
   VllmRig rig = llama3_8b_on_h100(128, 128);
   rig.sc.layout.tp = 2;
   rig.load.requests = 200;
-  const ServingPrediction whole = predict_serving(rig.model, rig.hw, rig.vllm, rig.sc, rig.load,
-                                                  ServingMetric::output_tok_s);
-  const ServingPrediction per_device = predict_serving(rig.model, rig.hw, rig.vllm, rig.sc, rig.load,
-                                                       ServingMetric::output_tok_s_per_device);
+  const ServingPrediction whole =
+      predict_serving(rig.model, rig.hw, rig.vllm, rig.sc, rig.load, ServingMetric::output_tok_s);
+  const ServingPrediction per_device =
+      predict_serving(rig.model, rig.hw, rig.vllm, rig.sc, rig.load, ServingMetric::output_tok_s_per_device);
   REQUIRE(whole.value);
   REQUIRE(per_device.value);
   CHECK(*per_device.value == Approx(*whole.value / 2.0));
