@@ -54,6 +54,8 @@ class StepTimer {
 
   // Pipeline stages (the layout's pp): a replica runs this many virtual engines.
   [[nodiscard]] int stages() const { return static_cast<int>(stages_.size()); }
+  // The devices one replica (an attention data-parallel rank among them) runs on: tp x pp.
+  [[nodiscard]] int devices_per_replica() const { return sc_.layout.tp * sc_.layout.pp; }
 
   // The model's distinct key spans, in the order StepLoad::spans lists them.
   [[nodiscard]] const SpanGroups& spans() const { return spans_; }

@@ -89,6 +89,7 @@ ServeResult Engine::run(RequestSource& source, long long max_requests, double of
   ServeResult out;
   out.summary = metrics_.summary(static_cast<long long>(units_total_), last_arrival_s_, offered_rate_rps);
   out.summary.virtual_engines = engines_per_replica_;
+  out.summary.devices = cfg_.replicas * timer_.devices_per_replica();
   out.kv_blocks_per_replica = static_cast<long long>(units_total_);
   out.kv_bytes_per_block_per_device = block_bytes_;
   out.time_by_class = time_by_class_;

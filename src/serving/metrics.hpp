@@ -38,6 +38,7 @@ struct ServeSummary {
   long long batch_max = 0;
   long long kv_blocks_total = 0;  // of one replica; under pipeline parallelism of each virtual engine
   int virtual_engines = 1;        // a replica's: its pipeline stages (the text report's own)
+  int devices = 1;                // the deployment's: replicas x each replica's tp x pp devices
   double kv_utilization_peak = 0.0;
   long long preemptions = 0;
   long long rejected = 0;

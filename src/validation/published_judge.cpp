@@ -59,7 +59,7 @@ class ServingRuns {
       if (r.model == cfg.model && r.hardware == cfg.hardware && r.runtime == cfg.runtime &&
           r.scenario == cfg.scenario && r.load == *cfg.load) {
         ServingPrediction p = r.prediction;
-        if (p.value) p.value = serving_metric_value(p.summary, metric, device_count(cfg.scenario.layout));
+        if (p.value) p.value = serving_metric_value(p.summary, metric);
         return p;
       }
     }

@@ -171,12 +171,12 @@ class Runner {
 
 }  // namespace
 
-double serving_metric_value(const serving::ServeSummary& s, ServingMetric metric, int devices) {
+double serving_metric_value(const serving::ServeSummary& s, ServingMetric metric) {
   switch (metric) {
     case ServingMetric::output_tok_s:
       return s.output_throughput_tok_s;
     case ServingMetric::output_tok_s_per_device:
-      return s.output_throughput_tok_s / static_cast<double>(devices);
+      return s.output_throughput_tok_s / s.devices;
     case ServingMetric::ttft_ms:
       return s.ttft_mean_s * 1e3;
     case ServingMetric::tpot_ms:
@@ -250,7 +250,7 @@ ServingPrediction predict_serving(const ModelSpec& model, const HardwareSpec& hw
     p.reason = "every request was rejected (longer than the context, the KV cache or the token budget)";
     return p;
   }
-  p.value = serving_metric_value(p.summary, metric, device_count(sc.layout));
+  p.value = serving_metric_value(p.summary, metric);
   return p;
 }
 

@@ -129,8 +129,8 @@ struct ServingPrediction {
 enum class ServingMetric { output_tok_s, output_tok_s_per_device, ttft_ms, tpot_ms };
 
 // A run's figure in the metric's unit (output tokens per second, of the whole system or per device of its
-// `devices`; ms for the mean TTFT and TPOT).
-[[nodiscard]] double serving_metric_value(const serving::ServeSummary& s, ServingMetric metric, int devices);
+// devices; ms for the mean TTFT and TPOT).
+[[nodiscard]] double serving_metric_value(const serving::ServeSummary& s, ServingMetric metric);
 
 // Runs `load` through `dp` replicas of the configuration `sc` (its runtime terms set) with `profile`'s
 // scheduler overlaid by the load's limits.

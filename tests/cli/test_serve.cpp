@@ -42,6 +42,8 @@ TEST_CASE("serve --format json prints every summary key") {
                           "request_throughput_rps",
                           "output_throughput_tok_s",
                           "total_throughput_tok_s",
+                          "devices",
+                          "output_throughput_per_device_tok_s",
                           "ttft_mean_s",
                           "ttft_p50_s",
                           "ttft_p90_s",
@@ -68,6 +70,8 @@ TEST_CASE("serve --format json prints every summary key") {
                           "overloaded"}) {
     CHECK(r.out.find(std::string("\"") + key + "\":") != std::string::npos);
   }
+  // tp 4: four devices, the output over them each.
+  CHECK(r.out.find("\"devices\": 4,") != std::string::npos);
   CHECK(r.out.find("\"goodput_rps\"") == std::string::npos);  // only with SLO targets
   const auto slo =
       run_infersim(kServe + "--rate 5 --requests 200 --ttft-slo 500ms --tpot-slo 50ms --format json");

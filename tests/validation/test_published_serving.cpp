@@ -613,8 +613,9 @@ TEST_CASE("the throughput per device is the system's output throughput over the 
   // By hand: 1000 output tokens a second from 4 devices are 250 a device.
   serving::ServeSummary s;
   s.output_throughput_tok_s = 1000.0;
-  CHECK(serving_metric_value(s, ServingMetric::output_tok_s, 4) == 1000.0);
-  CHECK(serving_metric_value(s, ServingMetric::output_tok_s_per_device, 4) == 250.0);
+  s.devices = 4;
+  CHECK(serving_metric_value(s, ServingMetric::output_tok_s) == 1000.0);
+  CHECK(serving_metric_value(s, ServingMetric::output_tok_s_per_device) == 250.0);
   // A run of two tensor-parallel devices: the per-device figure is half the system's, from the same run.
   VllmRig rig = llama3_8b_on_h100(128, 128);
   rig.sc.layout.tp = 2;
@@ -625,5 +626,6 @@ TEST_CASE("the throughput per device is the system's output throughput over the 
       predict_serving(rig.model, rig.hw, rig.vllm, rig.sc, rig.load, ServingMetric::output_tok_s_per_device);
   REQUIRE(whole.value);
   REQUIRE(per_device.value);
+  CHECK(whole.summary.devices == 2);
   CHECK(*per_device.value == Approx(*whole.value / 2.0));
 }

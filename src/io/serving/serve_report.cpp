@@ -28,6 +28,8 @@ std::vector<Item> summary_items(const serving::ServeSummary& s) {
                              {"request_throughput_rps", s.request_throughput_rps},
                              {"output_throughput_tok_s", s.output_throughput_tok_s},
                              {"total_throughput_tok_s", s.total_throughput_tok_s},
+                             {"devices", static_cast<long long>(s.devices)},
+                             {"output_throughput_per_device_tok_s", s.output_throughput_tok_s / s.devices},
                              {"ttft_mean_s", s.ttft_mean_s},
                              {"ttft_p50_s", s.ttft_p50_s},
                              {"ttft_p90_s", s.ttft_p90_s},
@@ -166,6 +168,11 @@ std::string serve_table(const ServeReport& r) {
   out += fmt::format("request throughput     {:.3f} req/s\n", s.request_throughput_rps);
   out += fmt::format("output throughput      {:.1f} tok/s   (total {:.1f} tok/s)\n",
                      s.output_throughput_tok_s, s.total_throughput_tok_s);
+  if (s.devices > 1) {
+    out +=
+        fmt::format("  per device           {:.1f} tok/s   (the output over the deployment's {} devices)\n",
+                    s.output_throughput_tok_s / s.devices, s.devices);
+  }
   out += fmt::format("\n{:<8}{:>12}{:>12}{:>12}{:>12}\n", "", "mean", "p50", "p90", "p99");
   const auto row = [&out](const char* name, double mean, double p50, double p90, double p99) {
     out += fmt::format("{:<8}{:>12}{:>12}{:>12}{:>12}\n", name, time_text(mean), time_text(p50),
