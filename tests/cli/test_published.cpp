@@ -38,16 +38,16 @@ TEST_CASE("validate --published: figures printed, exit 3 above --threshold and 0
   // issue #329's line 1222, vLLM pull request #3692's lines 1278 and 1282; 3 TensorRT-LLM and 2 MLPerf lines
   // run through the serving simulator) is listed apart and counted in each group; 94 judged serving rows
   // before lines 692-829, 138 with them, 85 of lines 830-947 (33 the simulator rejects); 106 of the later
-  // overview's lines 1283-1388.
+  // overview's lines 1283-1388 and NVIDIA's two DeepSeek-R1 recipes (lines 1389-1390).
   CHECK(strict.out.find("Rows used for fitting: the 16 mapped rows of these sources") != std::string::npos);
   CHECK(strict.out.find("(fit)") != std::string::npos);
-  CHECK(strict.out.find("through the serving simulator (456 judged, 5 used for fitting)") !=
+  CHECK(strict.out.find("through the serving simulator (458 judged, 5 used for fitting)") !=
         std::string::npos);
   const std::string csv = read_file(out);
   std::istringstream lines(csv);
   int count = 0;
   for (std::string line; std::getline(lines, line);) ++count;
-  CHECK(count == 1388);  // header + 1387 published rows
+  CHECK(count == 1390);  // header + 1389 published rows
   CHECK(csv.rfind("source,hardware,num_devices,", 0) == 0);
   CHECK(csv.find(",predicted,rel_error,share_gemms,share_expert_gemms,share_attention,share_elementwise,"
                  "share_collectives,share_host,share_kv_swaps,notes_or_reason\n") != std::string::npos);

@@ -607,6 +607,23 @@ TEST_CASE("serving rows: the later overview's layouts (TPn, DEPn, DEPn,PPm) and 
   CHECK(dense.config->scenario.layout.attention_dp == 1);
   REQUIRE(dense.config->load);
   CHECK(dense.config->load->requests == 1500);
+  // Line 1389: NVIDIA's DeepSeek-R1 recipe on eight B200s (--tp 8 --ep 8, attention data parallelism), its
+  // own limits: 384 sequences and 1536 tokens a step a rank, KV 0.85 of the free memory, bf16 KV; 49152
+  // requests of 1024/2048 at a concurrency that keeps the 8 x 384 slots full, simulated as all queued at
+  // once.
+  const MappingOutcome recipe = map_row(row_at_line(1389), mapping());
+  REQUIRE(recipe.config);
+  CHECK(recipe.config->model == "deepseek-v3");
+  CHECK(recipe.config->published == 4548.0105);
+  CHECK(recipe.config->scenario.layout.attention_dp == 8);
+  CHECK(recipe.config->scenario.layout.moe_tp == 1);
+  CHECK(recipe.config->scenario.kv == Dtype::bf16);
+  REQUIRE(recipe.config->load);
+  CHECK(recipe.config->load->kind == LoadKind::offline);
+  CHECK(recipe.config->load->requests == 49152);
+  CHECK(recipe.config->load->limits.max_num_seqs == 384);
+  CHECK(recipe.config->load->limits.max_num_batched_tokens == 1536);
+  CHECK(recipe.config->load->limits.kv_free_fraction == 0.85);
 }
 
 TEST_CASE("the throughput per device is the system's output throughput over the layout's devices") {
