@@ -52,6 +52,11 @@ struct ServeSummary {
   std::optional<double> graph_padding_share;
 };
 
+// The output throughput of each of the deployment's devices (trtllm-bench's "Per GPU Output Throughput").
+[[nodiscard]] inline double output_throughput_per_device_tok_s(const ServeSummary& s) {
+  return s.output_throughput_tok_s / s.devices;
+}
+
 // Whether the requests waiting (arrived, not yet scheduled) grew over part of the arrival window by more
 // than a server that keeps up allows: `waiting_end - waiting_start` above 5 % of the `arrivals` in it
 // plus two standard deviations of that difference, taking the two counts as independent Poisson variables

@@ -57,9 +57,8 @@ ServingCapacity serving_capacity(const ModelSpec& m, const HardwareSpec& hw, con
   if (out.not_simulated) return out;
   StepTimer timer(m, hw, serving_scenario(sc));
   out.search = find_max_rate(timer, config_for(sc, load), fixed_workload(m, sc, load), slo, percentile);
-  const double devices = device_count(sc.layout);
   if (out.search.rate_rps)
-    out.throughput_per_device_tok_s = out.search.at_rate.summary.output_throughput_tok_s / devices;
+    out.throughput_per_device_tok_s = output_throughput_per_device_tok_s(out.search.at_rate.summary);
   return out;
 }
 

@@ -176,7 +176,7 @@ double serving_metric_value(const serving::ServeSummary& s, ServingMetric metric
     case ServingMetric::output_tok_s:
       return s.output_throughput_tok_s;
     case ServingMetric::output_tok_s_per_device:
-      return s.output_throughput_tok_s / s.devices;
+      return serving::output_throughput_per_device_tok_s(s);
     case ServingMetric::ttft_ms:
       return s.ttft_mean_s * 1e3;
     case ServingMetric::tpot_ms:

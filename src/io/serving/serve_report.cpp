@@ -23,37 +23,38 @@ struct Item {
 };
 
 std::vector<Item> summary_items(const serving::ServeSummary& s) {
-  std::vector<Item> items = {{"requests", s.requests},
-                             {"duration_s", s.duration_s},
-                             {"request_throughput_rps", s.request_throughput_rps},
-                             {"output_throughput_tok_s", s.output_throughput_tok_s},
-                             {"total_throughput_tok_s", s.total_throughput_tok_s},
-                             {"devices", static_cast<long long>(s.devices)},
-                             {"output_throughput_per_device_tok_s", s.output_throughput_tok_s / s.devices},
-                             {"ttft_mean_s", s.ttft_mean_s},
-                             {"ttft_p50_s", s.ttft_p50_s},
-                             {"ttft_p90_s", s.ttft_p90_s},
-                             {"ttft_p99_s", s.ttft_p99_s},
-                             {"tpot_mean_s", s.tpot_mean_s},
-                             {"tpot_p50_s", s.tpot_p50_s},
-                             {"tpot_p90_s", s.tpot_p90_s},
-                             {"tpot_p99_s", s.tpot_p99_s},
-                             {"itl_mean_s", s.itl_mean_s},
-                             {"itl_p50_s", s.itl_p50_s},
-                             {"itl_p90_s", s.itl_p90_s},
-                             {"itl_p99_s", s.itl_p99_s},
-                             {"e2e_mean_s", s.e2e_mean_s},
-                             {"e2e_p50_s", s.e2e_p50_s},
-                             {"e2e_p90_s", s.e2e_p90_s},
-                             {"e2e_p99_s", s.e2e_p99_s},
-                             {"queue_mean_s", s.queue_mean_s},
-                             {"batch_mean", s.batch_mean},
-                             {"batch_max", s.batch_max},
-                             {"kv_blocks_total", s.kv_blocks_total},
-                             {"kv_utilization_peak", s.kv_utilization_peak},
-                             {"preemptions", s.preemptions},
-                             {"rejected", s.rejected},
-                             {"overloaded", s.overloaded}};
+  std::vector<Item> items = {
+      {"requests", s.requests},
+      {"duration_s", s.duration_s},
+      {"request_throughput_rps", s.request_throughput_rps},
+      {"output_throughput_tok_s", s.output_throughput_tok_s},
+      {"total_throughput_tok_s", s.total_throughput_tok_s},
+      {"devices", static_cast<long long>(s.devices)},
+      {"output_throughput_per_device_tok_s", serving::output_throughput_per_device_tok_s(s)},
+      {"ttft_mean_s", s.ttft_mean_s},
+      {"ttft_p50_s", s.ttft_p50_s},
+      {"ttft_p90_s", s.ttft_p90_s},
+      {"ttft_p99_s", s.ttft_p99_s},
+      {"tpot_mean_s", s.tpot_mean_s},
+      {"tpot_p50_s", s.tpot_p50_s},
+      {"tpot_p90_s", s.tpot_p90_s},
+      {"tpot_p99_s", s.tpot_p99_s},
+      {"itl_mean_s", s.itl_mean_s},
+      {"itl_p50_s", s.itl_p50_s},
+      {"itl_p90_s", s.itl_p90_s},
+      {"itl_p99_s", s.itl_p99_s},
+      {"e2e_mean_s", s.e2e_mean_s},
+      {"e2e_p50_s", s.e2e_p50_s},
+      {"e2e_p90_s", s.e2e_p90_s},
+      {"e2e_p99_s", s.e2e_p99_s},
+      {"queue_mean_s", s.queue_mean_s},
+      {"batch_mean", s.batch_mean},
+      {"batch_max", s.batch_max},
+      {"kv_blocks_total", s.kv_blocks_total},
+      {"kv_utilization_peak", s.kv_utilization_peak},
+      {"preemptions", s.preemptions},
+      {"rejected", s.rejected},
+      {"overloaded", s.overloaded}};
   if (s.goodput_rps) items.push_back({"goodput_rps", *s.goodput_rps});
   if (s.slo_attainment) items.push_back({"slo_attainment", *s.slo_attainment});
   if (s.graph_padding_share) items.push_back({"graph_padding_share", *s.graph_padding_share});
@@ -171,7 +172,7 @@ std::string serve_table(const ServeReport& r) {
   if (s.devices > 1) {
     out +=
         fmt::format("  per device           {:.1f} tok/s   (the output over the deployment's {} devices)\n",
-                    s.output_throughput_tok_s / s.devices, s.devices);
+                    serving::output_throughput_per_device_tok_s(s), s.devices);
   }
   out += fmt::format("\n{:<8}{:>12}{:>12}{:>12}{:>12}\n", "", "mean", "p50", "p90", "p99");
   const auto row = [&out](const char* name, double mean, double p50, double p90, double p99) {
